@@ -1,0 +1,78 @@
+// Builds the bundles the product ships: the stdio/HTTP server and CLI (node, everything bundled),
+// and — when their sources exist — the VS Code extension (cjs, `vscode` external) and webview scripts (iife).
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const ifStale = process.argv.includes('--if-stale');
+
+const nodeEntry = (name, entry, extra = {}) => ({
+    entryPoints: { [name]: entry },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outdir: 'dist',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    legalComments: 'none',
+    ...extra,
+});
+
+const builds = [nodeEntry('server', 'src/server/stdio.ts'), nodeEntry('cli', 'src/cli.ts', { banner: { js: '#!/usr/bin/env node' } })];
+if (fs.existsSync('src/extension/extension.ts')) {
+    builds.push(nodeEntry('extension', 'src/extension/extension.ts', { external: ['vscode'] }));
+}
+if (fs.existsSync('src/webview')) {
+    for (const file of fs.readdirSync('src/webview').filter((f) => /^[a-z]\w*\.ts$/i.test(f) && !f.endsWith('.d.ts'))) {
+        builds.push({
+            entryPoints: { [path.basename(file, '.ts')]: path.join('src/webview', file) },
+            bundle: true,
+            platform: 'browser',
+            target: 'es2022',
+            format: 'iife',
+            outdir: 'dist/webview',
+            sourcemap: !production,
+            minify: production,
+            logLevel: 'warning',
+        });
+    }
+}
+
+/** True when every output is newer than every file under src/ (used by `npm start`). */
+function isFresh() {
+    const newest = (dir) =>
+        fs.readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+            const p = path.join(dir, e.name);
+            return Math.max(max, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+        }, 0);
+    const outputs = ['dist/server.js', 'dist/cli.js'];
+    if (!outputs.every((o) => fs.existsSync(o))) {
+        return false;
+    }
+    const oldestOutput = Math.min(...outputs.map((o) => fs.statSync(o).mtimeMs));
+    return oldestOutput > Math.max(newest('src'), fs.statSync('package.json').mtimeMs);
+}
+
+async function main() {
+    if (ifStale && isFresh()) {
+        return;
+    }
+    if (watch) {
+        for (const b of builds) {
+            const ctx = await esbuild.context(b);
+            await ctx.watch();
+        }
+        return;
+    }
+    await Promise.all(builds.map((b) => esbuild.build(b)));
+    fs.chmodSync('dist/cli.js', 0o755);
+}
+
+main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+});

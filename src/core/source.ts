@@ -1,0 +1,115 @@
+import type {
+    Machine,
+    MetricKind,
+    MetricSeries,
+    MissingPatch,
+    PatchAssessment,
+    Scopes,
+    SoftwareChange,
+    SoftwareItem,
+    SourceKind,
+    SqlDatabase,
+    SqlFinding,
+    SqlInstance,
+    WindowsFinding,
+} from './model';
+
+/**
+ * Rows plus what the caller must be told about them. A source never drops rows silently:
+ * when Azure returns a partial answer (throttled, truncated, `PartialFailure`) the rows it has
+ * come back with a warning saying what is missing and why.
+ */
+export interface QueryResult<T> {
+    rows: T[];
+    warnings: string[];
+}
+
+/** Options every query accepts. */
+export interface QueryOptions {
+    /** Aborts in-flight requests (MCP cancellation, a closed table). */
+    signal?: AbortSignal;
+}
+
+/** Resource Graph-backed queries are scoped by subscription. */
+export interface SubscriptionQuery extends QueryOptions {
+    /** Subscription ids to search; never empty (tools default it to every visible subscription). */
+    subscriptionIds: string[];
+}
+
+/** Log Analytics-backed queries are scoped by one workspace and a time range. */
+export interface WorkspaceQuery extends QueryOptions {
+    /** Workspace customer id. */
+    workspaceId: string;
+    from: Date;
+    to: Date;
+    /** Only these computers (exact names, case-insensitive); all when absent. */
+    computers?: string[];
+}
+
+export interface SqlFindingQuery extends WorkspaceQuery {
+    /** Only the most recent assessment run of each instance. */
+    latestRunOnly: boolean;
+}
+
+export interface SoftwareQuery extends WorkspaceQuery {
+    /** Include installed updates (`SoftwareType == "Update"`) as well as applications and packages. */
+    includeUpdates: boolean;
+}
+
+export interface MetricQuery extends WorkspaceQuery {
+    metrics: MetricKind[];
+    /** Bin width of the returned series. */
+    stepMs: number;
+}
+
+export interface SqlEstate {
+    instances: SqlInstance[];
+    databases: SqlDatabase[];
+}
+
+/**
+ * Where the estate's facts come from: the embedded sample estate or Azure.
+ * Queries are typed (the tools never see KQL); each source decides how to answer them.
+ */
+export interface InfraSource {
+    readonly kind: SourceKind;
+    /** One line for people: which source, which account or seed. */
+    readonly description: string;
+    /** The workspace to use when a caller names none (from settings or flags). */
+    readonly defaultWorkspaceId?: string;
+    /** Current time; the sample estate's clock is injectable so tests are deterministic. */
+    now(): Date;
+
+    listScopes(options?: QueryOptions): Promise<Scopes>;
+    getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>>;
+    getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>>;
+    getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>>;
+    getMissingPatches(query: SubscriptionQuery): Promise<QueryResult<MissingPatch>>;
+    getSqlFindings(query: SqlFindingQuery): Promise<QueryResult<SqlFinding>>;
+    getWindowsFindings(query: WorkspaceQuery): Promise<QueryResult<WindowsFinding>>;
+    getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>>;
+    getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>>;
+    getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>>;
+}
+
+/**
+ * A mistake the caller can fix (bad timespan, unknown workspace or machine). Tools turn it
+ * into an MCP `isError` result; anything else thrown is a bug or an outage and is reported as such.
+ */
+export class UserError extends Error {
+    override readonly name = 'UserError';
+}
+
+/**
+ * The source cannot answer for a reason outside the caller's input (not signed in, no access,
+ * table absent, Azure unavailable). The message is one or two sentences a person can act on.
+ */
+export class SourceError extends Error {
+    override readonly name = 'SourceError';
+    constructor(
+        message: string,
+        readonly code: 'auth' | 'forbidden' | 'notFound' | 'throttled' | 'timeout' | 'unavailable' | 'badResponse' | 'cancelled' = 'unavailable',
+    ) {
+        super(message);
+    }
+}
