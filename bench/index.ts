@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: the foundation's figures, measured side by side in one run.
+ *  1. Cold start of dist/server.js to the tools/list answer vs the yardstick MCP server bundled the same way (ratio).
+ *  2. Every tool in-process on a 10,000-machine sample estate (median ms), and the estate's build time.
+ * Absolute times on shared machines move ±30%; the ratio is the figure to read.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { createSampleSource } from '../src/sources/sample';
+import { allTools, runTool } from '../src/tools';
+
+const root = path.resolve(__dirname, '..');
+const out = path.join(root, '.test-output', 'bench');
+const floorSource = path.resolve(root, '..', 'shared', 'benchmarks', 'mcp-floor', 'server.mjs');
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function timeToToolsList(script: string): Promise<number> {
+    const started = performance.now();
+    const transport = new StdioClientTransport({ command: process.execPath, args: [script], stderr: 'ignore', env: { PATH: process.env.PATH ?? '' } });
+    const client = new Client({ name: 'bench', version: '1' });
+    await client.connect(transport);
+    await client.listTools();
+    const elapsed = performance.now() - started;
+    await client.close();
+    return elapsed;
+}
+
+async function coldStart(runs: number): Promise<{ product: number; floor: number }> {
+    fs.mkdirSync(out, { recursive: true });
+    const floorBundle = path.join(out, 'mcp-floor.cjs');
+    const build = spawnSync(
+        process.execPath,
+        [
+            '-e',
+            `require('esbuild').buildSync({entryPoints:[${JSON.stringify(floorSource)}],bundle:true,platform:'node',target:'node20',format:'cjs',outfile:${JSON.stringify(floorBundle)},nodePaths:[${JSON.stringify(path.join(root, 'node_modules'))}],logLevel:'error'})`,
+        ],
+        { cwd: root, stdio: 'inherit' },
+    );
+    if (build.status !== 0) {
+        throw new Error('could not bundle the yardstick server');
+    }
+    const product: number[] = [];
+    const floor: number[] = [];
+    // Warm the file cache once, then alternate so both see the same machine load.
+    await timeToToolsList(path.join(root, 'dist', 'server.js'));
+    await timeToToolsList(floorBundle);
+    for (let i = 0; i < runs; i++) {
+        product.push(await timeToToolsList(path.join(root, 'dist', 'server.js')));
+        floor.push(await timeToToolsList(floorBundle));
+    }
+    return { product: median(product), floor: median(floor) };
+}
+
+async function inProcess(machines: number, runs: number): Promise<void> {
+    const now = () => new Date('2026-11-26T12:00:00Z');
+    const buildTimes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+        const started = performance.now();
+        const estate = createSampleSource({ machines, now });
+        await estate.listScopes();
+        buildTimes.push(performance.now() - started);
+    }
+    const source = createSampleSource({ machines, now });
+    const context = { source };
+    console.log(`\nIn-process on a ${machines.toLocaleString('en')}-machine sample estate (median of ${runs} runs; first run reported separately)`);
+    console.log(`  build the estate: ${median(buildTimes).toFixed(1)} ms (target < 1000 ms)`);
+    console.log('  tool                    first ms   median ms   target');
+    for (const tool of allTools) {
+        const args = tool.name === 'GetAnomalies' ? { timespan: '30d' } : {};
+        const times: number[] = [];
+        let first = 0;
+        for (let i = 0; i < (tool.name === 'GetAnomalies' ? 3 : runs) + 1; i++) {
+            const started = performance.now();
+            const result = await runTool(tool.name, context, args);
+            const elapsed = performance.now() - started;
+            if (!result.ok) {
+                throw new Error(`${tool.name}: ${result.message}`);
+            }
+            if (i === 0) {
+                first = elapsed;
+            } else {
+                times.push(elapsed);
+            }
+        }
+        const target = tool.name === 'GetAnomalies' ? 2000 : 50;
+        const m = median(times);
+        console.log(`  ${tool.name.padEnd(22)} ${first.toFixed(1).padStart(8)} ${m.toFixed(1).padStart(11)}   < ${target} ${m < target ? 'ok' : 'MISSED'}`);
+    }
+}
+
+async function main(): Promise<void> {
+    const runs = Number(process.env.BENCH_RUNS ?? 10);
+    const cold = await coldStart(runs);
+    const ratio = cold.product / cold.floor;
+    console.log(`Cold start to tools/list (median of ${runs}, interleaved)`);
+    console.log(`  dist/server.js   ${cold.product.toFixed(0)} ms`);
+    console.log(`  yardstick        ${cold.floor.toFixed(0)} ms`);
+    console.log(`  ratio            ${ratio.toFixed(2)} (target <= 1.3) ${ratio <= 1.3 ? 'ok' : 'MISSED'}`);
+    await inProcess(Number(process.env.BENCH_MACHINES ?? 10_000), runs);
+}
+
+main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+});

@@ -1,0 +1,154 @@
+import type { MachineStatus, MissingPatch, OsType, PatchAssessment, PatchClassification, PatchSeverity } from './model';
+import { PATCH_SEVERITIES } from './model';
+import { TIME } from './timespan';
+
+/** Azure Update Manager keeps assessments 7 days; older (or none) means we do not know the machine's patch state. */
+export const ASSESSMENT_MAX_AGE_MS = 7 * TIME.DAY;
+
+/**
+ * `compliant`: assessed within 7 days and missing no Critical or Security update.
+ * `not-assessed`: no assessment in the last 7 days — never reported as "0 missing patches".
+ */
+export type PatchState = 'compliant' | 'missing-critical-or-security' | 'missing-other' | 'not-assessed';
+
+export interface MachinePatchSummary {
+    machineId: string;
+    machineName: string;
+    osType: OsType;
+    subscriptionId: string;
+    resourceGroup: string;
+    state: PatchState;
+    assessedAt?: string;
+    /** Why the machine is not assessed, in words a person can act on. */
+    notAssessedReason?: string;
+    rebootPending: boolean;
+    missing: number;
+    critical: number;
+    security: number;
+    other: number;
+}
+
+export interface FleetPatchSummary {
+    machines: number;
+    assessed: number;
+    notAssessed: number;
+    compliant: number;
+    /** Compliant machines as a share of assessed machines, 0–100 with one decimal; null when none is assessed. */
+    compliancePercent: number | null;
+    rebootPending: number;
+    missingPatches: number;
+    criticalMissing: number;
+    securityMissing: number;
+    machinesMissingCriticalOrSecurity: number;
+    bySeverity: Partial<Record<PatchSeverity, number>>;
+    byClassification: Partial<Record<PatchClassification, number>>;
+}
+
+const isCriticalOrSecurity = (p: MissingPatch) => p.classification === 'Critical' || p.classification === 'Security';
+
+/** Explains a missing or stale assessment with the likely cause. */
+export function notAssessedReason(assessment: PatchAssessment | undefined, now: Date, status?: MachineStatus): string | undefined {
+    const assessedAt = assessment?.assessedAt ? Date.parse(assessment.assessedAt) : NaN;
+    if (Number.isFinite(assessedAt) && now.getTime() - assessedAt <= ASSESSMENT_MAX_AGE_MS) {
+        return undefined;
+    }
+    const age = Number.isFinite(assessedAt) ? `last assessed ${Math.floor((now.getTime() - assessedAt) / TIME.DAY)} days ago` : 'no assessment in the last 7 days';
+    if (status === 'Disconnected' || status === 'Expired' || status === 'Stopped' || status === 'Deallocated') {
+        return `${age}; the machine is ${status.toLowerCase()}, and machines are not assessed while offline`;
+    }
+    if (assessment?.assessmentMode && assessment.assessmentMode !== 'AutomaticByPlatform') {
+        return `${age}; periodic assessment is off (assessmentMode ${assessment.assessmentMode}) — enable it in Azure Update Manager`;
+    }
+    return `${age}; check that periodic assessment is enabled in Azure Update Manager`;
+}
+
+/**
+ * Patch state per machine, from the latest assessments and the missing patches they found.
+ * Machines appear in assessment order; counts come from the patch rows.
+ */
+export function summarisePatchesPerMachine(
+    assessments: readonly PatchAssessment[],
+    patches: readonly MissingPatch[],
+    now: Date,
+    statusOf: (machineId: string) => MachineStatus | undefined = () => undefined,
+): MachinePatchSummary[] {
+    const byMachine = new Map<string, MissingPatch[]>();
+    for (const patch of patches) {
+        const key = patch.machineId.toLowerCase();
+        const list = byMachine.get(key);
+        if (list) {
+            list.push(patch);
+        } else {
+            byMachine.set(key, [patch]);
+        }
+    }
+    return assessments.map((a) => {
+        const reason = notAssessedReason(a, now, statusOf(a.machineId));
+        const own = reason ? [] : (byMachine.get(a.machineId.toLowerCase()) ?? []);
+        const critical = own.filter((p) => p.classification === 'Critical').length;
+        const security = own.filter((p) => p.classification === 'Security').length;
+        const state: PatchState = reason ? 'not-assessed' : critical + security > 0 ? 'missing-critical-or-security' : own.length > 0 ? 'missing-other' : 'compliant';
+        return {
+            machineId: a.machineId,
+            machineName: a.machineName,
+            osType: a.osType,
+            subscriptionId: a.subscriptionId,
+            resourceGroup: a.resourceGroup,
+            state,
+            assessedAt: a.assessedAt,
+            notAssessedReason: reason,
+            rebootPending: !reason && a.rebootPending,
+            missing: own.length,
+            critical,
+            security,
+            other: own.length - critical - security,
+        };
+    });
+}
+
+/** Fleet-wide patch compliance from per-machine summaries and the patches counted in them. */
+export function summariseFleet(machines: readonly MachinePatchSummary[], patches: readonly MissingPatch[]): FleetPatchSummary {
+    const assessed = machines.filter((m) => m.state !== 'not-assessed');
+    const compliant = assessed.filter((m) => m.state === 'compliant' || m.state === 'missing-other').length;
+    return {
+        machines: machines.length,
+        assessed: assessed.length,
+        notAssessed: machines.length - assessed.length,
+        compliant,
+        compliancePercent: assessed.length ? Math.round((compliant / assessed.length) * 1000) / 10 : null,
+        rebootPending: machines.filter((m) => m.rebootPending).length,
+        missingPatches: patches.length,
+        criticalMissing: patches.filter((p) => p.classification === 'Critical').length,
+        securityMissing: patches.filter((p) => p.classification === 'Security').length,
+        machinesMissingCriticalOrSecurity: assessed.filter((m) => m.state === 'missing-critical-or-security').length,
+        bySeverity: countIn(patches, (p) => p.severity),
+        byClassification: countIn(patches, (p) => p.classification),
+    };
+}
+
+/** Counts items by a key (severity, classification, …). */
+export function countIn<T, K extends string>(items: readonly T[], key: (item: T) => K): Partial<Record<K, number>> {
+    const counts: Partial<Record<K, number>> = {};
+    for (const item of items) {
+        const k = key(item);
+        counts[k] = (counts[k] ?? 0) + 1;
+    }
+    return counts;
+}
+
+/** Sort rank of an MSRC severity: Critical first. */
+export function patchSeverityRank(severity: PatchSeverity): number {
+    const index = PATCH_SEVERITIES.indexOf(severity);
+    return index < 0 ? PATCH_SEVERITIES.length : index;
+}
+
+/** Patches most urgent first: Critical/Security classification, then severity, then oldest published. */
+export function comparePatches(a: MissingPatch, b: MissingPatch): number {
+    return (
+        Number(isCriticalOrSecurity(b)) - Number(isCriticalOrSecurity(a)) ||
+        patchSeverityRank(a.severity) - patchSeverityRank(b.severity) ||
+        (a.publishedAt ?? '9999').localeCompare(b.publishedAt ?? '9999') ||
+        a.machineName.localeCompare(b.machineName) ||
+        a.patchName.localeCompare(b.patchName)
+    );
+}

@@ -1,0 +1,53 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { InfraSource } from '../core/source';
+import { allTools, describeFailure } from '../tools';
+import type { Logger } from './log';
+
+export const SERVER_NAME = 'infra-insights';
+export const SERVER_VERSION = '0.1.0';
+
+/** Most elements any tool call may carry (arrays, object keys): ours need a few hundred at most. */
+export const MAX_TOOL_INPUT_ELEMENTS = 10_000;
+
+function instructions(source: InfraSource): string {
+    return [
+        'Infra Insights analyses a hybrid server estate on Azure (Arc-enabled servers and Azure VMs) with read-only tools:',
+        'GetServerMetadata (machines, OS, status, CPU, memory, SQL discovered), GetSqlMetadata (SQL Server instances, databases, backups),',
+        'GetPatchingLevel (missing patches and compliance), GetSqlBpAssessment and GetWinBpAssessment (best-practice findings with remediation),',
+        'GetSwConfig (installed software), GetSwChangesList (software changes), GetAnomalies (CPU and disk anomalies).',
+        'Call ListScopes first to learn subscription and workspace ids instead of asking the user for GUIDs; defaults cover every visible subscription and the default workspace.',
+        'Use server_name from GetServerMetadata. Every answer has a short text summary and full rows in structuredContent.',
+        source.kind === 'sample'
+            ? 'This server runs on SAMPLE DATA: a generated fictional estate. Say so when you present results.'
+            : `Data source: ${source.description}.`,
+    ].join(' ');
+}
+
+/** An MCP server exposing every tool over the given source. Stateless: one per connection or request is fine. */
+export function createServer(source: InfraSource, log?: Logger): McpServer {
+    const server = new McpServer(
+        { name: SERVER_NAME, version: SERVER_VERSION, title: 'Infra Insights for Azure' },
+        { instructions: instructions(source), capabilities: { tools: {} }, maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS },
+    );
+    for (const tool of allTools) {
+        server.registerTool(
+            tool.name,
+            { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: { title: tool.title, ...tool.annotations } },
+            async (args: unknown, extra: { signal: AbortSignal }) => {
+                const started = Date.now();
+                try {
+                    const output = await tool.run({ source, signal: extra.signal }, args);
+                    const items = (output.structured as { items?: unknown[] }).items;
+                    log?.info(`${tool.name} answered in ${Date.now() - started} ms${items ? ` with ${items.length} items` : ''}`);
+                    return { content: [{ type: 'text' as const, text: output.text }], structuredContent: output.structured as Record<string, unknown> };
+                } catch (error) {
+                    const failure = describeFailure(error, extra.signal);
+                    const log_ = failure.kind === 'internal' ? log?.error : log?.warn;
+                    log_?.(`${tool.name} failed after ${Date.now() - started} ms (${failure.kind}): ${failure.message}`);
+                    return { isError: true, content: [{ type: 'text' as const, text: failure.message }] };
+                }
+            },
+        );
+    }
+    return server;
+}

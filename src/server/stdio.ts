@@ -1,0 +1,41 @@
+/**
+ * `dist/server.js`: the stdio MCP server that VS Code (and any MCP client) launches.
+ * Configuration comes from the environment (see `sourceConfigFromEnv`); logs go to stderr only.
+ */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { selectSource, sourceConfigFromEnv } from '../sources';
+import { createServer } from './createServer';
+import { createLogger, type LogLevel } from './log';
+
+/** Serves MCP over this process's stdin/stdout until the parent closes stdin, then exits cleanly. */
+export async function serveStdio(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+    const log = createLogger({ level: (env.INFRA_INSIGHTS_LOG_LEVEL as LogLevel) || 'info', file: env.INFRA_INSIGHTS_LOG_FILE || undefined });
+    const { source, note } = await selectSource(sourceConfigFromEnv(env));
+    log.info(`Infra Insights MCP server (stdio) starting: ${note}`);
+    const server = createServer(source, log);
+    const transport = new StdioServerTransport();
+    let closing = false;
+    const shutdown = (why: string) => {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        log.info(`Stopping: ${why}.`);
+        void server.close().finally(() => process.exit(0));
+        // A stuck close must not leave an orphan behind.
+        setTimeout(() => process.exit(0), 2000).unref();
+    };
+    // The parent going away closes our stdin: exit rather than linger as an orphan.
+    process.stdin.on('end', () => shutdown('stdin closed'));
+    process.stdin.on('close', () => shutdown('stdin closed'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    await server.connect(transport);
+}
+
+if (require.main === module) {
+    serveStdio().catch((error: unknown) => {
+        process.stderr.write(`Infra Insights MCP server could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+    });
+}

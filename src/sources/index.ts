@@ -1,0 +1,108 @@
+import type { InfraSource } from '../core/source';
+import { UserError } from '../core/source';
+import { createSampleSource } from './sample';
+
+export type SourceChoice = 'sample' | 'azure' | 'auto';
+export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const;
+
+/** How to build the data source; the CLI fills it from flags, the servers from the environment. */
+export interface SourceConfig {
+    source: SourceChoice;
+    sampleSize?: number;
+    seed?: number;
+    /** Test-only: the sample estate with attacker-controlled values planted in it. */
+    hostile?: boolean;
+    /** Fixed clock for the sample estate (tests, screenshots). */
+    now?: Date;
+    workspaceId?: string;
+    subscriptionIds?: string[];
+    tenantId?: string;
+    cloud?: (typeof CLOUDS)[number];
+}
+
+/**
+ * Reads the configuration the VS Code extension (or a person) passes in the environment:
+ * `INFRA_INSIGHTS_SOURCE`, `INFRA_INSIGHTS_SAMPLE_SIZE`, `INFRA_INSIGHTS_SEED`, `INFRA_INSIGHTS_WORKSPACE_ID`,
+ * `INFRA_INSIGHTS_SUBSCRIPTION_IDS` (comma-separated), `INFRA_INSIGHTS_TENANT_ID`, `INFRA_INSIGHTS_CLOUD`,
+ * and for tests `INFRA_INSIGHTS_SAMPLE_HOSTILE=1` and `INFRA_INSIGHTS_NOW` (ISO time).
+ */
+export function sourceConfigFromEnv(env: NodeJS.ProcessEnv): SourceConfig {
+    return {
+        source: parseChoice(env.INFRA_INSIGHTS_SOURCE ?? 'sample', 'INFRA_INSIGHTS_SOURCE'),
+        sampleSize: optionalInt(env.INFRA_INSIGHTS_SAMPLE_SIZE, 'INFRA_INSIGHTS_SAMPLE_SIZE'),
+        seed: optionalInt(env.INFRA_INSIGHTS_SEED, 'INFRA_INSIGHTS_SEED'),
+        hostile: env.INFRA_INSIGHTS_SAMPLE_HOSTILE === '1',
+        now: optionalDate(env.INFRA_INSIGHTS_NOW, 'INFRA_INSIGHTS_NOW'),
+        workspaceId: env.INFRA_INSIGHTS_WORKSPACE_ID || undefined,
+        subscriptionIds: env.INFRA_INSIGHTS_SUBSCRIPTION_IDS ? splitList(env.INFRA_INSIGHTS_SUBSCRIPTION_IDS) : undefined,
+        tenantId: env.INFRA_INSIGHTS_TENANT_ID || undefined,
+        cloud: env.INFRA_INSIGHTS_CLOUD ? parseCloud(env.INFRA_INSIGHTS_CLOUD, 'INFRA_INSIGHTS_CLOUD') : undefined,
+    };
+}
+
+export function parseChoice(value: string, where: string): SourceChoice {
+    if (value === 'sample' || value === 'azure' || value === 'auto') {
+        return value;
+    }
+    throw new UserError(`${where}: ${JSON.stringify(value.slice(0, 40))} is not a data source; use sample, azure or auto.`);
+}
+
+export function parseCloud(value: string, where: string): (typeof CLOUDS)[number] {
+    const match = CLOUDS.find((c) => c.toLowerCase() === value.toLowerCase());
+    if (!match) {
+        throw new UserError(`${where}: ${JSON.stringify(value.slice(0, 40))} is not a cloud; use ${CLOUDS.join(', ')}.`);
+    }
+    return match;
+}
+
+export function optionalInt(value: string | undefined, where: string): number | undefined {
+    if (value === undefined || value === '') {
+        return undefined;
+    }
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) {
+        throw new UserError(`${where}: ${JSON.stringify(value.slice(0, 40))} is not a whole number.`);
+    }
+    return n;
+}
+
+function optionalDate(value: string | undefined, where: string): Date | undefined {
+    if (!value) {
+        return undefined;
+    }
+    const time = Date.parse(value);
+    if (!Number.isFinite(time)) {
+        throw new UserError(`${where}: ${JSON.stringify(value.slice(0, 40))} is not an ISO time.`);
+    }
+    return new Date(time);
+}
+
+export function splitList(value: string): string[] {
+    return value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+
+/** The most machines the sample estate generates (the benchmarks use 10,000). */
+export const MAX_SAMPLE_SIZE = 100_000;
+
+/** Builds the configured source; `note` says which one was picked and why (for `auto`). */
+export async function selectSource(config: SourceConfig): Promise<{ source: InfraSource; note: string }> {
+    if (config.source === 'azure') {
+        throw new UserError('The Azure source is not available in this build yet; use --source sample.');
+    }
+    if (config.sampleSize !== undefined && (config.sampleSize < 1 || config.sampleSize > MAX_SAMPLE_SIZE)) {
+        throw new UserError(`Sample size ${config.sampleSize} is out of range; use 1 to ${MAX_SAMPLE_SIZE}.`);
+    }
+    const fixedNow = config.now;
+    const source = createSampleSource({
+        seed: config.seed,
+        machines: config.sampleSize,
+        hostile: config.hostile,
+        defaultWorkspaceId: config.workspaceId,
+        now: fixedNow ? () => new Date(fixedNow) : undefined,
+    });
+    const note = config.source === 'auto' ? `Using the sample estate: no Azure credential is configured. ${source.description}` : source.description;
+    return { source, note };
+}

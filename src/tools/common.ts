@@ -1,0 +1,275 @@
+import { z } from 'zod';
+import type { Machine, Scopes, Workspace } from '../core/model';
+import { SourceError, UserError } from '../core/source';
+import { parseTimespan, truncate } from '../core/timespan';
+import type { ToolContext } from './types';
+
+/** Rows a tool returns when the caller does not say; enough for a model, small enough to read. */
+export const DEFAULT_MAX_RESULTS = 100;
+/** The ceiling for `max_results` (the tables ask for this many). */
+export const MAX_RESULTS_LIMIT = 50_000;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Input fields shared by the tools, named as in the Azure Functions sample where it had them. */
+export const inputs = {
+    subscriptionIds: z
+        .array(z.string().max(100))
+        .max(1000)
+        .optional()
+        .describe('Azure subscription ids (GUIDs) to search. Default: every subscription visible to the signed-in account. ListScopes lists them.'),
+    workspaceId: z
+        .string()
+        .max(200)
+        .optional()
+        .describe(
+            'Log Analytics workspace id (the GUID "Workspace ID", or the workspace name). Default: the configured workspace, else the only one. ListScopes lists them.',
+        ),
+    timespan: (defaultValue: string) =>
+        z
+            .string()
+            .max(40)
+            .optional()
+            .describe(`How far back to look, as KQL (30d, 12h, 90m) or ISO 8601 (P7D, PT12H). Default ${defaultValue}.`),
+    serverName: z
+        .string()
+        .max(300)
+        .optional()
+        .describe('Only this machine: its name, case-insensitive; * matches any characters (web-*). Default: all machines.'),
+    serverNameLegacy: z.string().max(300).optional().describe('Same as server_name (the name the original sample used).'),
+    maxResults: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_RESULTS_LIMIT)
+        .optional()
+        .describe(`How many items to return at most, most important first. Default ${DEFAULT_MAX_RESULTS}.`),
+};
+
+/** Output fields every tool returns around its items. */
+export const envelope = {
+    source: z.enum(['sample', 'azure']).describe('sample = the embedded fictional estate, not real data; azure = the signed-in Azure estate'),
+    sourceDescription: z.string(),
+    scope: z.object({
+        subscriptionIds: z.array(z.string()).optional(),
+        workspaceId: z.string().optional(),
+        from: z.string().optional(),
+        to: z.string().optional(),
+    }),
+    generatedAt: z.string(),
+    truncation: z.object({ shown: z.number().int(), total: z.number().int() }).describe('items shown of items matching; raise max_results to see more'),
+    warnings: z.array(z.string()).describe('what is partial or missing in this answer, and why'),
+};
+
+export type Envelope = z.infer<z.ZodObject<typeof envelope>>;
+
+/** Resolves `subscription_ids`: validated GUIDs the source can see, or every visible subscription. */
+export async function resolveSubscriptions(context: ToolContext, requested: string[] | undefined): Promise<{ ids: string[]; scopes: Scopes }> {
+    const scopes = await context.source.listScopes({ signal: context.signal });
+    const known = new Map(scopes.subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
+    if (!requested || requested.length === 0) {
+        if (scopes.subscriptions.length === 0) {
+            throw new SourceError('No Azure subscription is visible to this account. Check that you signed in with the right account and tenant.', 'forbidden');
+        }
+        return { ids: scopes.subscriptions.map((s) => s.subscriptionId), scopes };
+    }
+    const ids: string[] = [];
+    for (const id of requested) {
+        const trimmed = id.trim();
+        if (!GUID.test(trimmed)) {
+            throw new UserError(`subscription_ids: ${JSON.stringify(truncate(id))} is not a subscription id (a GUID). ${listSubscriptions(scopes)}`);
+        }
+        const subscription = known.get(trimmed.toLowerCase());
+        if (!subscription) {
+            throw new UserError(`subscription_ids: ${trimmed} is not visible to this account. ${listSubscriptions(scopes)}`);
+        }
+        if (!ids.includes(subscription.subscriptionId)) {
+            ids.push(subscription.subscriptionId);
+        }
+    }
+    return { ids, scopes };
+}
+
+function listSubscriptions(scopes: Scopes): string {
+    const names = scopes.subscriptions.slice(0, 10).map((s) => `${s.subscriptionId} (${s.displayName})`);
+    return names.length ? `Visible subscriptions: ${names.join(', ')}${scopes.subscriptions.length > 10 ? ', …' : ''}.` : 'No subscription is visible.';
+}
+
+/** Resolves `workspace_id`: by id or name; else the configured default; else the only workspace; else an error listing them. */
+export async function resolveWorkspace(context: ToolContext, requested: string | undefined): Promise<Workspace> {
+    const scopes = await context.source.listScopes({ signal: context.signal });
+    const candidates = scopes.workspaces;
+    const describe = () =>
+        candidates.length
+            ? `Known workspaces: ${candidates
+                  .slice(0, 10)
+                  .map((w) => `${w.customerId} (${w.name})`)
+                  .join(', ')}${candidates.length > 10 ? ', …' : ''}.`
+            : 'No Log Analytics workspace is visible to this account.';
+    const wanted = requested?.trim() || context.source.defaultWorkspaceId;
+    if (wanted) {
+        const match = candidates.find((w) => w.customerId.toLowerCase() === wanted.toLowerCase() || w.name.toLowerCase() === wanted.toLowerCase());
+        if (!match) {
+            const which = requested?.trim() ? 'workspace_id' : 'The configured default workspace';
+            throw new UserError(`${which} ${JSON.stringify(truncate(wanted))} is not a known Log Analytics workspace. ${describe()}`);
+        }
+        return match;
+    }
+    if (candidates.length === 1) {
+        return candidates[0];
+    }
+    if (candidates.length === 0) {
+        throw new SourceError(describe(), 'notFound');
+    }
+    throw new UserError(`Several Log Analytics workspaces are visible; say which one with workspace_id. ${describe()}`);
+}
+
+/** A time window ending now. */
+export interface TimeRange {
+    from: Date;
+    to: Date;
+    timespan: string;
+}
+
+export function resolveTimeRange(context: ToolContext, timespan: string | undefined, defaultTimespan: string): TimeRange {
+    const text = timespan?.trim() || defaultTimespan;
+    const ms = parseTimespan(text);
+    const to = context.source.now();
+    return { from: new Date(to.getTime() - ms), to, timespan: text };
+}
+
+/** `server_name` wins over the legacy `ServerName`; blank means no filter. */
+export function pickServerName(input: { server_name?: string; ServerName?: string }): string | undefined {
+    const name = (input.server_name ?? input.ServerName)?.trim();
+    return name ? name : undefined;
+}
+
+/** The part of a computer name before the domain: Log Analytics may report FQDNs where Azure has host names. */
+export function shortName(name: string): string {
+    const dot = name.indexOf('.');
+    return (dot > 0 ? name.slice(0, dot) : name).toLowerCase();
+}
+
+/** A case-insensitive matcher for a machine name pattern (`*` = any characters), comparing host names without domain. */
+export function nameMatcher(pattern: string): (name: string) => boolean {
+    const wanted = pattern.toLowerCase();
+    if (!wanted.includes('*')) {
+        const wantedShort = shortName(wanted);
+        return (name) => name.toLowerCase() === wanted || shortName(name) === wantedShort;
+    }
+    const regex = new RegExp(`^${wanted.split('*').map(escapeRegExp).join('.*')}$`, 'i');
+    return (name) => regex.test(name) || regex.test(shortName(name));
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Checks a `server_name` against the machines the source knows; an unknown name is the caller's mistake,
+ * answered with the nearest names so a model can correct itself.
+ */
+export function assertKnownMachine(pattern: string, machines: readonly Pick<Machine, 'name'>[]): void {
+    const matches = nameMatcher(pattern);
+    if (machines.some((m) => matches(m.name))) {
+        return;
+    }
+    const nearest = nearestNames(
+        pattern,
+        machines.map((m) => m.name),
+    );
+    throw new UserError(
+        `server_name ${JSON.stringify(truncate(pattern))} matches no machine.${nearest.length ? ` Nearest names: ${nearest.join(', ')}.` : ''} GetServerMetadata lists the machines.`,
+    );
+}
+
+/** Up to `count` names closest to `text` by edit distance (ties by name). */
+export function nearestNames(text: string, names: readonly string[], count = 5): string[] {
+    const wanted = text.toLowerCase().replace(/\*/g, '').slice(0, 100);
+    return [...new Set(names)]
+        .map((name) => ({ name, distance: editDistance(wanted, name.toLowerCase().slice(0, 100)) }))
+        .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+        .slice(0, count)
+        .map((entry) => entry.name);
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** Keeps the first `max` items and says how many there were. */
+export function limit<T>(items: readonly T[], max: number | undefined): { items: T[]; truncation: { shown: number; total: number } } {
+    const shown = items.slice(0, max ?? DEFAULT_MAX_RESULTS);
+    return { items: shown, truncation: { shown: shown.length, total: items.length } };
+}
+
+/** The envelope fields for an answer. */
+export function envelopeOf(
+    context: ToolContext,
+    scope: Envelope['scope'],
+    truncation: Envelope['truncation'],
+    warnings: string[],
+): Omit<Envelope, never> {
+    return {
+        source: context.source.kind,
+        sourceDescription: context.source.description,
+        scope,
+        generatedAt: context.source.now().toISOString(),
+        truncation,
+        warnings,
+    };
+}
+
+/** Drops keys whose value is undefined, so structured output and JSON agree. */
+export function compact<T extends object>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The scope of a Log Analytics-backed tool: workspace, time window and optional machine filter. */
+export interface WorkspaceScope {
+    workspaceId: string;
+    range: TimeRange;
+    /** Exact names of the machines `server_name` selects, to push the filter into the query; absent = all. */
+    computers?: string[];
+    /** Matches a computer name as Log Analytics reports it (host name or FQDN). */
+    matchesComputer: (computer: string) => boolean;
+    scope: Envelope['scope'];
+}
+
+/**
+ * Resolves `workspace_id`, `timespan` and `server_name` for a Log Analytics-backed tool.
+ * An unknown machine name is checked against the machines Resource Graph knows, so the caller hears the nearest names.
+ */
+export async function resolveWorkspaceScope(
+    context: ToolContext,
+    input: { workspace_id?: string; timespan?: string; server_name?: string; ServerName?: string },
+    defaultTimespan: string,
+): Promise<WorkspaceScope> {
+    const range = resolveTimeRange(context, input.timespan, defaultTimespan);
+    const workspace = await resolveWorkspace(context, input.workspace_id);
+    const serverName = pickServerName(input);
+    let computers: string[] | undefined;
+    let matchesComputer = (_computer: string) => true;
+    if (serverName) {
+        const scopes = await context.source.listScopes({ signal: context.signal });
+        const machines = await context.source.getMachines({ subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId), signal: context.signal });
+        assertKnownMachine(serverName, machines.rows);
+        matchesComputer = nameMatcher(serverName);
+        computers = machines.rows.filter((m) => matchesComputer(m.name)).map((m) => m.name);
+    }
+    return {
+        workspaceId: workspace.customerId,
+        range,
+        computers,
+        matchesComputer,
+        scope: { workspaceId: workspace.customerId, from: range.from.toISOString(), to: range.to.toISOString() },
+    };
+}

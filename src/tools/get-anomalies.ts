@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { DEFAULT_SENSITIVITY, detectAnomalies, type AnomalyIncident } from '../core/anomaly';
+import type { MetricKind, MetricSeries } from '../core/model';
+import { countIn } from '../core/summaries';
+import { parseTimespan, TIME } from '../core/timespan';
+import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { describeCounts, renderText, shortTime } from './text';
+import { defineTool, READ_ONLY } from './types';
+
+/** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
+export const WARM_UP_MS = 14 * TIME.DAY;
+const RESOLUTIONS = { '5m': 5 * TIME.MINUTE, '15m': 15 * TIME.MINUTE, '1h': TIME.HOUR } as const;
+const METRICS: Record<'cpu' | 'disk' | 'all', MetricKind[]> = { cpu: ['cpu'], disk: ['diskFree', 'diskTransfers'], all: ['cpu', 'diskFree', 'diskTransfers'] };
+
+const nullableNumbers = z.array(z.number().nullable());
+
+const incident = z.object({
+    computer: z.string(),
+    metric: z.enum(['cpu', 'diskFree', 'diskTransfers']),
+    counter: z.string(),
+    unit: z.string(),
+    direction: z.enum(['spike', 'dip', 'level-shift', 'trend']),
+    score: z.number().describe('0–100; 50 is a clear anomaly at the default sensitivity, 90+ is extreme'),
+    start: z.string(),
+    end: z.string(),
+    peakTime: z.string(),
+    durationMinutes: z.number(),
+    actual: z.number().describe('value at the peak'),
+    expected: z.number().describe('what the series normally shows at that time'),
+    baseline: z.number().nullable().describe('expected value when the incident began'),
+});
+
+const series = z.object({
+    computer: z.string(),
+    metric: z.enum(['cpu', 'diskFree', 'diskTransfers']),
+    counter: z.string(),
+    unit: z.string(),
+    start: z.string(),
+    stepMs: z.number(),
+    values: nullableNumbers,
+    expected: nullableNumbers,
+    lower: nullableNumbers,
+    upper: nullableNumbers,
+});
+
+export const getAnomalies = defineTool({
+    name: 'GetAnomalies',
+    title: 'CPU and disk anomalies',
+    description:
+        'Finds unusual CPU and disk behaviour (Log Analytics Perf/InsightsMetrics series) with a causal detector that learns each series\' own level, trend, daily and ' +
+        'weekly pattern and noise. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
+        'the actual vs expected value at its peak, and a 0–100 score; sorted by score. Metrics: cpu (% processor time), disk (free space % and transfers/s). ' +
+        'Default timespan 7d, hourly resolution, sensitivity medium. include_series adds the series with the expected band for charting.',
+    input: z
+        .object({
+            workspace_id: inputs.workspaceId,
+            timespan: inputs.timespan('7d'),
+            metric: z.enum(['cpu', 'disk', 'all']).optional().describe('cpu, disk or all (default all).'),
+            server_name: inputs.serverName,
+            ServerName: inputs.serverNameLegacy,
+            sensitivity: z.enum(['low', 'medium', 'high']).optional().describe(`low reports only the clearest incidents; high also subtle ones. Default ${DEFAULT_SENSITIVITY}.`),
+            resolution: z.enum(['5m', '15m', '1h']).optional().describe('Bin width of the analysed series (default 1h).'),
+            include_series: z.boolean().optional().describe('Add the series of machines with incidents (values, expected, band) for charts. Default false.'),
+            max_results: inputs.maxResults,
+        })
+        .strict(),
+    output: z.object({
+        ...envelope,
+        summary: z.object({
+            machines: z.number().int(),
+            seriesAnalysed: z.number().int(),
+            incidents: z.number().int(),
+            machinesWithIncidents: z.number().int(),
+            byMetric: z.record(z.number()),
+            byDirection: z.record(z.number()),
+            sensitivity: z.enum(['low', 'medium', 'high']),
+            resolution: z.string(),
+        }),
+        items: z.array(incident),
+        series: z.array(series).optional(),
+    }),
+    annotations: READ_ONLY,
+    async run(context, input) {
+        const scope = await resolveWorkspaceScope(context, input, '7d');
+        const windowMs = parseTimespan(scope.range.timespan);
+        const sensitivity = input.sensitivity ?? DEFAULT_SENSITIVITY;
+        const resolution = input.resolution ?? '1h';
+        const stepMs = RESOLUTIONS[resolution];
+        const historyMs = Math.max(windowMs, Math.min(windowMs + WARM_UP_MS, 30 * TIME.DAY));
+        const result = await context.source.getMetricSeries({
+            workspaceId: scope.workspaceId,
+            from: new Date(scope.range.to.getTime() - historyMs),
+            to: scope.range.to,
+            computers: scope.computers,
+            metrics: METRICS[input.metric ?? 'all'],
+            stepMs,
+            signal: context.signal,
+        });
+        const windowStart = scope.range.from.getTime();
+        const found: { series: MetricSeries; incident: AnomalyIncident; detection: ReturnType<typeof detectAnomalies> }[] = [];
+        const analysed = result.rows.filter((s) => scope.matchesComputer(s.computer));
+        for (const s of analysed) {
+            context.signal?.throwIfAborted();
+            const times = new Float64Array(s.values.length);
+            for (let i = 0; i < times.length; i++) {
+                times[i] = s.start + i * s.stepMs;
+            }
+            const detection = detectAnomalies(times, s.values, { sensitivity });
+            for (const incident of detection.incidents) {
+                if (incident.end >= windowStart) {
+                    found.push({ series: s, incident, detection });
+                }
+            }
+        }
+        found.sort((a, b) => b.incident.score - a.incident.score || a.incident.start - b.incident.start);
+        const incidents = found.map(({ series: s, incident, detection }) => ({
+            computer: s.computer,
+            metric: s.metric,
+            counter: s.counter,
+            unit: s.unit,
+            direction: incident.direction,
+            score: round(incident.score),
+            start: new Date(incident.start).toISOString(),
+            end: new Date(incident.end).toISOString(),
+            peakTime: new Date(incident.peak).toISOString(),
+            durationMinutes: Math.round((incident.end - incident.start + s.stepMs) / TIME.MINUTE),
+            actual: round(incident.actual),
+            expected: round(incident.expected),
+            baseline: finiteOrNull(detection.expected[incident.startIndex]),
+        }));
+        const { items, truncation } = limit(incidents, input.max_results);
+        const shownSeries = new Set(found.slice(0, items.length).map((f) => f.series));
+        const charts = input.include_series
+            ? found
+                  .filter((f, i) => shownSeries.has(f.series) && found.findIndex((g) => g.series === f.series) === i)
+                  .map(({ series: s, detection }) => {
+                      const first = Math.max(0, Math.floor((windowStart - s.start) / s.stepMs));
+                      const slice = (values: ArrayLike<number>) => Array.from(values).slice(first).map(finiteOrNull);
+                      return {
+                          computer: s.computer,
+                          metric: s.metric,
+                          counter: s.counter,
+                          unit: s.unit,
+                          start: new Date(s.start + first * s.stepMs).toISOString(),
+                          stepMs: s.stepMs,
+                          values: slice(s.values),
+                          expected: slice(detection.expected),
+                          lower: slice(detection.lower),
+                          upper: slice(detection.upper),
+                      };
+                  })
+            : undefined;
+        const byMetric = countIn(incidents, (i) => i.metric) as Record<string, number>;
+        const byDirection = countIn(incidents, (i) => i.direction) as Record<string, number>;
+        const summary = {
+            machines: new Set(analysed.map((s) => s.computer.toLowerCase())).size,
+            seriesAnalysed: analysed.length,
+            incidents: incidents.length,
+            machinesWithIncidents: new Set(incidents.map((i) => i.computer.toLowerCase())).size,
+            byMetric,
+            byDirection,
+            sensitivity,
+            resolution,
+        };
+        const sentence =
+            `${incidents.length} anomalies (${describeCounts(byDirection)}) on ${summary.machinesWithIncidents} of ${summary.machines} machines in the last ${scope.range.timespan}, ` +
+            `from ${analysed.length} series at ${resolution} resolution, sensitivity ${sensitivity}.`;
+        return {
+            structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items, ...(charts ? { series: charts } : {}) },
+            text: renderText(context, {
+                summary: sentence,
+                warnings: result.warnings,
+                truncation,
+                table: {
+                    columns: ['Score', 'Machine', 'Counter', 'Kind', 'Start', 'Duration', 'Actual', 'Expected'],
+                    rows: items.map((i) => [i.score, i.computer, i.counter, i.direction, shortTime(i.start), `${i.durationMinutes} min`, `${i.actual}${i.unit}`, `${i.expected}${i.unit}`]),
+                },
+            }),
+        };
+    },
+});
+
+function round(value: number): number {
+    return Math.round(value * 100) / 100;
+}
+
+function finiteOrNull(value: number): number | null {
+    return Number.isFinite(value) ? round(value) : null;
+}

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../core/model';
+import { comparePatches, summariseFleet, summarisePatchesPerMachine, type MachinePatchSummary } from '../core/summaries';
+import { assertKnownMachine, envelope, envelopeOf, inputs, limit, nameMatcher, pickServerName, resolveSubscriptions } from './common';
+import { describeCounts, plural, renderText } from './text';
+import { defineTool, READ_ONLY } from './types';
+
+const PATCH_STATES = ['compliant', 'missing-critical-or-security', 'missing-other', 'not-assessed'] as const;
+const STATE_RANK: Record<MachinePatchSummary['state'], number> = { 'missing-critical-or-security': 0, 'not-assessed': 1, 'missing-other': 2, compliant: 3 };
+
+const patch = z.object({
+    machineId: z.string(),
+    machineName: z.string(),
+    osType: z.enum(['windows', 'linux']),
+    patchName: z.string(),
+    kbId: z.string().optional(),
+    version: z.string().optional(),
+    classification: z.enum(PATCH_CLASSIFICATIONS),
+    severity: z.enum(PATCH_SEVERITIES),
+    publishedAt: z.string().optional(),
+    rebootBehaviour: z.enum(REBOOT_BEHAVIOURS),
+});
+
+const machine = z.object({
+    machineId: z.string(),
+    machineName: z.string(),
+    osType: z.enum(['windows', 'linux']),
+    subscriptionId: z.string(),
+    resourceGroup: z.string(),
+    state: z.enum(PATCH_STATES),
+    assessedAt: z.string().optional(),
+    notAssessedReason: z.string().optional(),
+    rebootPending: z.boolean(),
+    missing: z.number().int(),
+    critical: z.number().int(),
+    security: z.number().int(),
+    other: z.number().int(),
+});
+
+export const getPatchingLevel = defineTool({
+    name: 'GetPatchingLevel',
+    title: 'Missing patches and patch compliance',
+    description:
+        'Reports missing OS updates from Azure Update Manager assessments for Arc-enabled servers and Azure VMs: per patch the KB (Windows) or package and version (Linux), ' +
+        'classification, MSRC severity, published date and reboot behaviour; per machine its state (compliant, missing-critical-or-security, missing-other, not-assessed ' +
+        'with the likely reason) and whether a reboot is pending; and fleet compliance % (assessed machines missing no Critical or Security update). ' +
+        'A machine with no assessment in the last 7 days is "not-assessed", never "0 missing". ' +
+        'Filters: server_name, classification, severity, reboot_pending. Patches are sorted most urgent first.',
+    input: z
+        .object({
+            subscription_ids: inputs.subscriptionIds,
+            server_name: inputs.serverName,
+            ServerName: inputs.serverNameLegacy,
+            classification: z.array(z.enum(PATCH_CLASSIFICATIONS)).max(20).optional().describe('Only patches of these classifications (e.g. ["Critical","Security"]).'),
+            severity: z.array(z.enum(PATCH_SEVERITIES)).max(10).optional().describe('Only patches of these MSRC severities.'),
+            reboot_pending: z.boolean().optional().describe('true: only machines waiting for a reboot; false: only machines not waiting.'),
+            max_results: inputs.maxResults,
+        })
+        .strict(),
+    output: z.object({
+        ...envelope,
+        summary: z.object({
+            machines: z.number().int(),
+            assessed: z.number().int(),
+            notAssessed: z.number().int(),
+            compliant: z.number().int(),
+            compliancePercent: z.number().nullable(),
+            rebootPending: z.number().int(),
+            missingPatches: z.number().int(),
+            criticalMissing: z.number().int(),
+            securityMissing: z.number().int(),
+            machinesMissingCriticalOrSecurity: z.number().int(),
+            bySeverity: z.record(z.number()),
+            byClassification: z.record(z.number()),
+            machinesShown: z.number().int(),
+        }),
+        machines: z.array(machine).describe('per-machine state, worst first (limited by max_results like items)'),
+        items: z.array(patch).describe('missing patches, most urgent first'),
+    }),
+    annotations: READ_ONLY,
+    async run(context, input) {
+        const { ids } = await resolveSubscriptions(context, input.subscription_ids);
+        const query = { subscriptionIds: ids, signal: context.signal };
+        const [assessments, patches, machines] = await Promise.all([
+            context.source.getPatchAssessments(query),
+            context.source.getMissingPatches(query),
+            context.source.getMachines(query),
+        ]);
+        const serverName = pickServerName(input);
+        if (serverName) {
+            assertKnownMachine(serverName, machines.rows);
+        }
+        const matchesName = serverName ? nameMatcher(serverName) : () => true;
+        const status = new Map(machines.rows.map((m) => [m.id.toLowerCase(), m.status]));
+        const now = context.source.now();
+        const perMachine = summarisePatchesPerMachine(
+            assessments.rows.filter((a) => matchesName(a.machineName)),
+            patches.rows.filter((p) => matchesName(p.machineName)),
+            now,
+            (id) => status.get(id.toLowerCase()),
+        ).filter((m) => input.reboot_pending === undefined || m.rebootPending === input.reboot_pending);
+        const assessedIds = new Set(perMachine.filter((m) => m.state !== 'not-assessed').map((m) => m.machineId.toLowerCase()));
+        const selected = patches.rows
+            .filter(
+                (p) =>
+                    assessedIds.has(p.machineId.toLowerCase()) &&
+                    (!input.classification?.length || input.classification.includes(p.classification)) &&
+                    (!input.severity?.length || input.severity.includes(p.severity)),
+            )
+            .sort(comparePatches);
+        const fleet = summariseFleet(
+            perMachine,
+            patches.rows.filter((p) => assessedIds.has(p.machineId.toLowerCase())),
+        );
+        const sortedMachines = [...perMachine].sort(
+            (a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || b.critical + b.security - (a.critical + a.security) || a.machineName.localeCompare(b.machineName),
+        );
+        const { items, truncation } = limit(selected, input.max_results);
+        const machineList = limit(sortedMachines, input.max_results).items;
+        const warnings = [...assessments.warnings, ...patches.warnings, ...machines.warnings];
+        const summary = {
+            ...fleet,
+            bySeverity: fleet.bySeverity as Record<string, number>,
+            byClassification: fleet.byClassification as Record<string, number>,
+            machinesShown: machineList.length,
+        };
+        const sentence =
+            `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent ?? 0}% compliant ` +
+            `(${fleet.machinesMissingCriticalOrSecurity} missing Critical or Security updates); ${fleet.missingPatches} missing patches (${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
+            `${fleet.rebootPending} waiting for a reboot; ${fleet.notAssessed} not assessed.`;
+        const notAssessed = perMachine.filter((m) => m.state === 'not-assessed');
+        const notes = notAssessed.length
+            ? [
+                  `Not assessed: ${notAssessed
+                      .slice(0, 10)
+                      .map((m) => `${m.machineName} (${m.notAssessedReason})`)
+                      .join('; ')}${notAssessed.length > 10 ? `; and ${notAssessed.length - 10} more` : ''}.`,
+              ]
+            : [];
+        return {
+            structured: {
+                ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings),
+                summary,
+                machines: machineList,
+                items,
+            },
+            text: renderText(context, {
+                summary: sentence,
+                warnings,
+                notes,
+                truncation,
+                table: {
+                    columns: ['Machine', 'Patch', 'KB / version', 'Classification', 'Severity', 'Published', 'Reboot'],
+                    rows: items.map((p) => [
+                        p.machineName,
+                        p.patchName,
+                        p.kbId ? `KB${p.kbId}` : p.version,
+                        p.classification,
+                        p.severity,
+                        p.publishedAt?.slice(0, 10),
+                        p.rebootBehaviour,
+                    ]),
+                },
+            }),
+        };
+    },
+});

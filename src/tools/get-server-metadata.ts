@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import type { Machine } from '../core/model';
+import { countIn } from '../core/summaries';
+import { assertKnownMachine, envelope, envelopeOf, inputs, limit, nameMatcher, pickServerName, resolveSubscriptions } from './common';
+import { describeCounts, renderText, shortTime } from './text';
+import { defineTool, READ_ONLY } from './types';
+
+const STATUSES = ['Connected', 'Disconnected', 'Expired', 'Error', 'Running', 'Stopped', 'Deallocated', 'Unknown'] as const;
+/** Machines that need attention come first. */
+const STATUS_RANK: Record<string, number> = { Error: 0, Expired: 1, Disconnected: 2, Unknown: 3, Stopped: 4, Deallocated: 5, Connected: 6, Running: 6 };
+
+export const machineSchema = z.object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(['arc', 'azure-vm']),
+    subscriptionId: z.string(),
+    resourceGroup: z.string(),
+    location: z.string(),
+    osType: z.enum(['windows', 'linux']),
+    osName: z.string(),
+    osVersion: z.string(),
+    status: z.enum(STATUSES),
+    lastStatusChange: z.string().optional(),
+    agentVersion: z.string().optional(),
+    fqdn: z.string().optional(),
+    domain: z.string().optional(),
+    manufacturer: z.string().optional(),
+    model: z.string().optional(),
+    processorNames: z.string().optional(),
+    coreCount: z.number().optional(),
+    logicalCoreCount: z.number().optional(),
+    memoryGb: z.number().optional(),
+    ipAddresses: z.array(z.string()),
+    sqlDiscovered: z.boolean(),
+    tags: z.record(z.string()),
+    workspaceId: z.string().optional(),
+});
+
+export const getServerMetadata = defineTool({
+    name: 'GetServerMetadata',
+    title: 'Server metadata',
+    description:
+        'Lists Arc-enabled servers and Azure VMs with their OS, agent status, CPU (cores, processor), memory, IP addresses, tags and whether SQL Server was discovered. ' +
+        'Use it to answer "which servers do we have", "which are disconnected", "which run Windows Server 2012 R2", or to find exact machine names for other tools. ' +
+        'Filters: server_name (wildcards with *), os (windows|linux), os_name (text contained in the OS name, e.g. "2012"), status, kind (arc|azure-vm). ' +
+        'Returns machines needing attention (Error, Expired, Disconnected) first, then by name.',
+    input: z
+        .object({
+            subscription_ids: inputs.subscriptionIds,
+            server_name: inputs.serverName,
+            ServerName: inputs.serverNameLegacy,
+            os: z.enum(['windows', 'linux']).optional().describe('Only Windows or only Linux machines.'),
+            os_name: z.string().max(200).optional().describe('Only machines whose OS name contains this text, case-insensitive (e.g. "2012 R2", "Ubuntu").'),
+            status: z.array(z.enum(STATUSES)).max(10).optional().describe('Only machines with one of these statuses (Arc agent status, or VM power state).'),
+            kind: z.enum(['arc', 'azure-vm']).optional().describe('arc = Arc-enabled servers, azure-vm = Azure virtual machines.'),
+            max_results: inputs.maxResults,
+        })
+        .strict(),
+    output: z.object({
+        ...envelope,
+        summary: z.object({
+            machines: z.number().int(),
+            byStatus: z.record(z.number()),
+            byOs: z.record(z.number()),
+            byKind: z.record(z.number()),
+            sqlDiscovered: z.number().int(),
+            totalCores: z.number(),
+            totalMemoryGb: z.number(),
+        }),
+        items: z.array(machineSchema),
+    }),
+    annotations: READ_ONLY,
+    async run(context, input) {
+        const { ids } = await resolveSubscriptions(context, input.subscription_ids);
+        const result = await context.source.getMachines({ subscriptionIds: ids, signal: context.signal });
+        const serverName = pickServerName(input);
+        if (serverName) {
+            assertKnownMachine(serverName, result.rows);
+        }
+        const matchesName = serverName ? nameMatcher(serverName) : () => true;
+        const osName = input.os_name?.toLowerCase();
+        const machines = result.rows
+            .filter(
+                (m) =>
+                    matchesName(m.name) &&
+                    (!input.os || m.osType === input.os) &&
+                    (!osName || m.osName.toLowerCase().includes(osName)) &&
+                    (!input.status?.length || input.status.includes(m.status)) &&
+                    (!input.kind || m.kind === input.kind),
+            )
+            .sort(compareMachines);
+        const { items, truncation } = limit(machines, input.max_results);
+        const summary = {
+            machines: machines.length,
+            byStatus: countIn(machines, (m) => m.status) as Record<string, number>,
+            byOs: countIn(machines, (m) => m.osType) as Record<string, number>,
+            byKind: countIn(machines, (m) => m.kind) as Record<string, number>,
+            sqlDiscovered: machines.filter((m) => m.sqlDiscovered).length,
+            totalCores: machines.reduce((sum, m) => sum + (m.coreCount ?? 0), 0),
+            totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
+        };
+        const sentence =
+            `${machines.length} machines (${describeCounts(summary.byKind)}; ${describeCounts(summary.byOs)}) — status: ${describeCounts(summary.byStatus)}; ` +
+            `SQL Server discovered on ${summary.sqlDiscovered}.`;
+        return {
+            structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
+            text: renderText(context, {
+                summary: sentence,
+                warnings: result.warnings,
+                truncation,
+                table: {
+                    columns: ['Name', 'Kind', 'OS', 'Status', 'Since', 'Cores', 'Memory GB', 'IP', 'SQL', 'Resource group'],
+                    rows: items.map((m) => [
+                        m.name,
+                        m.kind,
+                        m.osName,
+                        m.status,
+                        shortTime(m.lastStatusChange),
+                        m.coreCount,
+                        m.memoryGb,
+                        m.ipAddresses[0],
+                        m.sqlDiscovered ? 'yes' : 'no',
+                        m.resourceGroup,
+                    ]),
+                },
+            }),
+        };
+    },
+});
+
+function compareMachines(a: Machine, b: Machine): number {
+    return (STATUS_RANK[a.status] ?? 3) - (STATUS_RANK[b.status] ?? 3) || a.name.localeCompare(b.name);
+}

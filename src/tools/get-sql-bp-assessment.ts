@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { FINDING_SEVERITIES } from '../core/model';
+import { countIn } from '../core/summaries';
+import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { describeCounts, renderText, shortTime } from './text';
+import { defineTool, READ_ONLY } from './types';
+
+const finding = z.object({
+    timeGenerated: z.string(),
+    assessmentId: z.string(),
+    computer: z.string(),
+    instanceName: z.string(),
+    checkId: z.string(),
+    title: z.string(),
+    description: z.string(),
+    helpLink: z.string(),
+    targetType: z.enum(['Server', 'Database']),
+    targetName: z.string(),
+    severity: z.enum(FINDING_SEVERITIES),
+    message: z.string(),
+    tags: z.array(z.string()),
+});
+
+export const getSqlBpAssessment = defineTool({
+    name: 'GetSqlBpAssessment',
+    title: 'SQL Server best-practices findings',
+    description:
+        'Returns failed checks of the SQL Server best-practices assessment (Log Analytics table SqlAssessment_CL) for Arc-enabled SQL Server: check id, title, ' +
+        'severity (High, Medium, Low, Information), target (server or database), message, remediation help link and tags. ' +
+        'By default only the latest assessment run of each instance (latest_run_only: true) over the last 30 days. ' +
+        'Filters: severity, server_name (the host), instance_name. Sorted by severity, then title.',
+    input: z
+        .object({
+            workspace_id: inputs.workspaceId,
+            timespan: inputs.timespan('30d'),
+            severity: z.array(z.enum(FINDING_SEVERITIES)).max(4).optional().describe('Only findings of these severities (e.g. ["High"]).'),
+            server_name: inputs.serverName,
+            ServerName: inputs.serverNameLegacy,
+            instance_name: z.string().max(300).optional().describe('Only this SQL instance (e.g. MSSQLSERVER), case-insensitive.'),
+            latest_run_only: z.boolean().optional().describe('Only the most recent assessment run per instance (default true); false returns every run in the timespan.'),
+            max_results: inputs.maxResults,
+        })
+        .strict(),
+    output: z.object({
+        ...envelope,
+        summary: z.object({
+            findings: z.number().int(),
+            bySeverity: z.record(z.number()),
+            instances: z.number().int(),
+            checks: z.number().int(),
+            latestRun: z.string().optional(),
+        }),
+        items: z.array(finding),
+    }),
+    annotations: READ_ONLY,
+    async run(context, input) {
+        const scope = await resolveWorkspaceScope(context, input, '30d');
+        const result = await context.source.getSqlFindings({
+            workspaceId: scope.workspaceId,
+            from: scope.range.from,
+            to: scope.range.to,
+            computers: scope.computers,
+            latestRunOnly: input.latest_run_only ?? true,
+            signal: context.signal,
+        });
+        const instanceName = input.instance_name?.trim().toLowerCase();
+        const rank = (s: string) => FINDING_SEVERITIES.indexOf(s as (typeof FINDING_SEVERITIES)[number]);
+        const findings = result.rows
+            .filter(
+                (f) =>
+                    scope.matchesComputer(f.computer) &&
+                    (!input.severity?.length || input.severity.includes(f.severity)) &&
+                    (!instanceName || f.instanceName.toLowerCase() === instanceName),
+            )
+            .sort(
+                (a, b) =>
+                    rank(a.severity) - rank(b.severity) ||
+                    a.title.localeCompare(b.title) ||
+                    a.computer.localeCompare(b.computer) ||
+                    a.targetName.localeCompare(b.targetName) ||
+                    b.timeGenerated.localeCompare(a.timeGenerated),
+            );
+        const { items, truncation } = limit(findings, input.max_results);
+        const bySeverity = countIn(findings, (f) => f.severity) as Record<string, number>;
+        const summary = {
+            findings: findings.length,
+            bySeverity,
+            instances: new Set(findings.map((f) => `${f.computer.toLowerCase()}\\${f.instanceName.toLowerCase()}`)).size,
+            checks: new Set(findings.map((f) => f.checkId)).size,
+            latestRun: findings.reduce<string | undefined>((max, f) => (!max || f.timeGenerated > max ? f.timeGenerated : max), undefined),
+        };
+        const sentence = `${findings.length} SQL best-practice findings (${describeCounts(bySeverity, FINDING_SEVERITIES)}) on ${summary.instances} instances${
+            (input.latest_run_only ?? true) ? ', latest run of each instance' : ', every run'
+        } in the last ${scope.range.timespan}.`;
+        return {
+            structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items },
+            text: renderText(context, {
+                summary: sentence,
+                warnings: result.warnings,
+                truncation,
+                table: {
+                    columns: ['Severity', 'Check', 'Instance', 'Target', 'Message', 'Run'],
+                    rows: items.map((f) => [f.severity, f.title, `${f.computer}\\${f.instanceName}`, `${f.targetType} ${f.targetName}`, f.message, shortTime(f.timeGenerated)]),
+                },
+            }),
+        };
+    },
+});

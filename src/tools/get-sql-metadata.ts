@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import type { SqlDatabase } from '../core/model';
+import { countIn } from '../core/summaries';
+import { TIME } from '../core/timespan';
+import { assertKnownMachine, envelope, envelopeOf, inputs, limit, nameMatcher, pickServerName, resolveSubscriptions } from './common';
+import { describeCounts, renderText, shortTime } from './text';
+import { defineTool, READ_ONLY } from './types';
+
+/** A full backup older than this is stale (weekly full backups are the common minimum). */
+export const BACKUP_STALE_AFTER_DAYS = 7;
+
+const BACKUP_STATES = ['never', 'stale', 'ok'] as const;
+type BackupState = (typeof BACKUP_STATES)[number];
+
+const database = z.object({
+    id: z.string(),
+    name: z.string(),
+    sizeMb: z.number(),
+    spaceAvailableMb: z.number(),
+    freePercent: z.number().nullable(),
+    state: z.string(),
+    recoveryModel: z.string(),
+    compatibilityLevel: z.number().optional(),
+    createdAt: z.string().optional(),
+    lastFullBackup: z.string().optional(),
+    lastLogBackup: z.string().optional(),
+    backupState: z.enum(BACKUP_STATES).describe(`never = no full backup known; stale = last full backup older than ${BACKUP_STALE_AFTER_DAYS} days`),
+    isReadOnly: z.boolean().optional(),
+    isEncrypted: z.boolean().optional(),
+    isAutoShrinkOn: z.boolean().optional(),
+    isAutoCloseOn: z.boolean().optional(),
+});
+
+const instance = z.object({
+    id: z.string(),
+    name: z.string(),
+    instanceName: z.string(),
+    machineName: z.string(),
+    machineId: z.string().optional(),
+    subscriptionId: z.string(),
+    resourceGroup: z.string(),
+    location: z.string(),
+    version: z.string(),
+    currentVersion: z.string().optional(),
+    patchLevel: z.string().optional(),
+    edition: z.string(),
+    licenseType: z.string(),
+    vCores: z.number().optional(),
+    status: z.string(),
+    collation: z.string().optional(),
+    totalSizeMb: z.number(),
+    databases: z.array(database),
+});
+
+export const getSqlMetadata = defineTool({
+    name: 'GetSqlMetadata',
+    title: 'SQL Server instances and databases',
+    description:
+        'Lists SQL Server instances enabled by Azure Arc with version, build, edition, license type, vCores and status, and under each its databases with size, free space, ' +
+        'state, recovery model and last full/log backup (backupState never|stale|ok). Use it for licensing questions (edition, vCores, license type), capacity, ' +
+        'and "which databases are not backed up". Filters: server_name (the host, wildcards with *), instance_name, backup_state. ' +
+        'Instances with backup problems come first.',
+    input: z
+        .object({
+            subscription_ids: inputs.subscriptionIds,
+            server_name: inputs.serverName,
+            ServerName: inputs.serverNameLegacy,
+            instance_name: z.string().max(300).optional().describe('Only instances whose name contains this text, case-insensitive (e.g. "MSSQLSERVER").'),
+            backup_state: z
+                .array(z.enum(BACKUP_STATES))
+                .max(3)
+                .optional()
+                .describe('Only databases in these backup states (instances keep only matching databases; instances with none are left out).'),
+            max_results: inputs.maxResults,
+        })
+        .strict(),
+    output: z.object({
+        ...envelope,
+        summary: z.object({
+            instances: z.number().int(),
+            databases: z.number().int(),
+            byVersion: z.record(z.number()),
+            byEdition: z.record(z.number()),
+            byLicenseType: z.record(z.number()),
+            totalVCores: z.number(),
+            totalSizeGb: z.number(),
+            databasesNeverBackedUp: z.number().int(),
+            databasesWithStaleBackup: z.number().int(),
+        }),
+        items: z.array(instance),
+    }),
+    annotations: READ_ONLY,
+    async run(context, input) {
+        const { ids } = await resolveSubscriptions(context, input.subscription_ids);
+        const result = await context.source.getSql({ subscriptionIds: ids, signal: context.signal });
+        const { instances, databases } = result.rows[0] ?? { instances: [], databases: [] };
+        const serverName = pickServerName(input);
+        if (serverName) {
+            assertKnownMachine(
+                serverName,
+                instances.map((i) => ({ name: i.machineName })),
+            );
+        }
+        const now = context.source.now().getTime();
+        const backupState = (db: SqlDatabase): BackupState => {
+            const last = db.lastFullBackup ? Date.parse(db.lastFullBackup) : NaN;
+            return !Number.isFinite(last) ? 'never' : now - last > BACKUP_STALE_AFTER_DAYS * TIME.DAY ? 'stale' : 'ok';
+        };
+        const byInstance = new Map<string, SqlDatabase[]>();
+        for (const db of databases) {
+            const key = db.instanceId.toLowerCase();
+            byInstance.set(key, [...(byInstance.get(key) ?? []), db]);
+        }
+        const matchesName = serverName ? nameMatcher(serverName) : () => true;
+        const instanceText = input.instance_name?.toLowerCase();
+        const rows = instances
+            .filter((i) => matchesName(i.machineName) && (!instanceText || i.name.toLowerCase().includes(instanceText)))
+            .map((i) => {
+                const dbs = (byInstance.get(i.id.toLowerCase()) ?? [])
+                    .map((db) => ({
+                        id: db.id,
+                        name: db.name,
+                        sizeMb: db.sizeMb,
+                        spaceAvailableMb: db.spaceAvailableMb,
+                        freePercent: db.sizeMb > 0 ? Math.round((db.spaceAvailableMb / db.sizeMb) * 1000) / 10 : null,
+                        state: db.state,
+                        recoveryModel: db.recoveryModel,
+                        compatibilityLevel: db.compatibilityLevel,
+                        createdAt: db.createdAt,
+                        lastFullBackup: db.lastFullBackup,
+                        lastLogBackup: db.lastLogBackup,
+                        backupState: backupState(db),
+                        isReadOnly: db.isReadOnly,
+                        isEncrypted: db.isEncrypted,
+                        isAutoShrinkOn: db.isAutoShrinkOn,
+                        isAutoCloseOn: db.isAutoCloseOn,
+                    }))
+                    .filter((db) => !input.backup_state?.length || input.backup_state.includes(db.backupState))
+                    .sort((a, b) => BACKUP_STATES.indexOf(a.backupState) - BACKUP_STATES.indexOf(b.backupState) || a.name.localeCompare(b.name));
+                return { ...i, totalSizeMb: dbs.reduce((sum, db) => sum + db.sizeMb, 0), databases: dbs };
+            })
+            .filter((i) => !input.backup_state?.length || i.databases.length > 0)
+            .sort((a, b) => problems(b) - problems(a) || a.name.localeCompare(b.name));
+        const allDbs = rows.flatMap((i) => i.databases);
+        const { items, truncation } = limit(rows, input.max_results);
+        const summary = {
+            instances: rows.length,
+            databases: allDbs.length,
+            byVersion: countIn(rows, (i) => i.version) as Record<string, number>,
+            byEdition: countIn(rows, (i) => i.edition) as Record<string, number>,
+            byLicenseType: countIn(rows, (i) => i.licenseType) as Record<string, number>,
+            totalVCores: rows.reduce((sum, i) => sum + (i.vCores ?? 0), 0),
+            totalSizeGb: Math.round(allDbs.reduce((sum, db) => sum + db.sizeMb, 0) / 102.4) / 10,
+            databasesNeverBackedUp: allDbs.filter((db) => db.backupState === 'never').length,
+            databasesWithStaleBackup: allDbs.filter((db) => db.backupState === 'stale').length,
+        };
+        const sentence =
+            `${summary.instances} SQL Server instances (${describeCounts(summary.byVersion)}) with ${summary.databases} databases, ${summary.totalSizeGb} GB in all; ` +
+            `${summary.databasesNeverBackedUp} databases never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days.`;
+        return {
+            structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
+            text: renderText(context, {
+                summary: sentence,
+                warnings: result.warnings,
+                truncation: { shown: allDbs.length, total: allDbs.length },
+                table: {
+                    columns: ['Instance', 'Version', 'Edition', 'License', 'vCores', 'Database', 'Size MB', 'Free %', 'Last full backup', 'Backup'],
+                    rows: items.flatMap((i) =>
+                        i.databases.length
+                            ? i.databases.map((db) => [i.name, i.version, i.edition, i.licenseType, i.vCores, db.name, db.sizeMb, db.freePercent, shortTime(db.lastFullBackup), db.backupState])
+                            : [[i.name, i.version, i.edition, i.licenseType, i.vCores, undefined, undefined, undefined, undefined, undefined]],
+                    ),
+                },
+            }),
+        };
+    },
+});
+
+function problems(instance: { databases: { backupState: BackupState }[] }): number {
+    return instance.databases.filter((db) => db.backupState !== 'ok').length;
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { countIn } from '../core/summaries';
+import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { describeCounts, renderText, shortTime } from './text';
+import { defineTool, READ_ONLY } from './types';
+
+const CATEGORIES = ['Added', 'Removed', 'Modified'] as const;
+
+const change = z.object({
+    timeGenerated: z.string(),
+    computer: z.string(),
+    name: z.string(),
+    type: z.enum(['Application', 'Package', 'Update']),
+    publisher: z.string(),
+    changeCategory: z.enum(CATEGORIES),
+    previousVersion: z.string().optional(),
+    currentVersion: z.string().optional(),
+});
+
+export const getSwChangesList = defineTool({
+    name: 'GetSwChangesList',
+    title: 'Software changes',
+    description:
+        'Lists software added, removed or modified (with previous and current version) from Change Tracking (Log Analytics table ConfigurationChange), newest first, ' +
+        'over the timespan (default 7d). Use it for "what changed on this server before it broke" or "what did patch night install". ' +
+        'Filters: server_name, change_category, software_name (text contained).',
+    input: z
+        .object({
+            workspace_id: inputs.workspaceId,
+            timespan: inputs.timespan('7d'),
+            server_name: inputs.serverName,
+            ServerName: inputs.serverNameLegacy,
+            change_category: z.array(z.enum(CATEGORIES)).max(3).optional().describe('Only these kinds of change.'),
+            software_name: z.string().max(300).optional().describe('Only software whose name contains this text, case-insensitive.'),
+            max_results: inputs.maxResults,
+        })
+        .strict(),
+    output: z.object({
+        ...envelope,
+        summary: z.object({
+            changes: z.number().int(),
+            machines: z.number().int(),
+            byCategory: z.record(z.number()),
+            busiestMachines: z.array(z.object({ computer: z.string(), changes: z.number().int() })),
+        }),
+        items: z.array(change),
+    }),
+    annotations: READ_ONLY,
+    async run(context, input) {
+        const scope = await resolveWorkspaceScope(context, input, '7d');
+        const result = await context.source.getSoftwareChanges({
+            workspaceId: scope.workspaceId,
+            from: scope.range.from,
+            to: scope.range.to,
+            computers: scope.computers,
+            signal: context.signal,
+        });
+        const name = input.software_name?.trim().toLowerCase();
+        const rows = result.rows
+            .filter(
+                (c) =>
+                    scope.matchesComputer(c.computer) &&
+                    (!input.change_category?.length || input.change_category.includes(c.changeCategory)) &&
+                    (!name || c.name.toLowerCase().includes(name)),
+            )
+            .sort((a, b) => b.timeGenerated.localeCompare(a.timeGenerated) || a.computer.localeCompare(b.computer) || a.name.localeCompare(b.name));
+        const { items, truncation } = limit(rows, input.max_results);
+        const byCategory = countIn(rows, (c) => c.changeCategory) as Record<string, number>;
+        const perMachine = countIn(rows, (c) => c.computer);
+        const summary = {
+            changes: rows.length,
+            machines: Object.keys(perMachine).length,
+            byCategory,
+            busiestMachines: Object.entries(perMachine)
+                .map(([computer, changes]) => ({ computer, changes: changes ?? 0 }))
+                .sort((a, b) => b.changes - a.changes || a.computer.localeCompare(b.computer))
+                .slice(0, 5),
+        };
+        const sentence = `${rows.length} software changes (${describeCounts(byCategory, CATEGORIES)}) on ${summary.machines} machines in the last ${scope.range.timespan}.`;
+        return {
+            structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items },
+            text: renderText(context, {
+                summary: sentence,
+                warnings: result.warnings,
+                truncation,
+                table: {
+                    columns: ['When', 'Machine', 'Change', 'Name', 'Previous', 'Current'],
+                    rows: items.map((c) => [shortTime(c.timeGenerated), c.computer, c.changeCategory, c.name, c.previousVersion, c.currentVersion]),
+                },
+            }),
+        };
+    },
+});

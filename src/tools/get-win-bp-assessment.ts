@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { countIn } from '../core/summaries';
+import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { describeCounts, renderText } from './text';
+import { defineTool, READ_ONLY } from './types';
+
+const finding = z.object({
+    timeGenerated: z.string(),
+    assessmentId: z.string(),
+    computer: z.string(),
+    recommendationId: z.string(),
+    recommendation: z.string(),
+    description: z.string(),
+    focusArea: z.string(),
+    actionArea: z.string(),
+    affectedObjectType: z.string(),
+    affectedObjectName: z.string(),
+    weight: z.number(),
+});
+
+export const getWinBpAssessment = defineTool({
+    name: 'GetWinBpAssessment',
+    title: 'Windows Server best-practices findings',
+    description:
+        'Returns failed recommendations of the Windows Server assessment (Log Analytics table WindowsServerAssessmentRecommendation): recommendation, description, ' +
+        'focus area (Security and Compliance, Availability and Business Continuity, Performance and Scalability, Upgrade Migration and Deployment, Operations and Monitoring, Change and Configuration Management), ' +
+        'action area, affected object and weight (importance, higher first). Default timespan 30d. Filters: min_weight, server_name, focus_area.',
+    input: z
+        .object({
+            workspace_id: inputs.workspaceId,
+            timespan: inputs.timespan('30d'),
+            min_weight: z.number().min(0).max(100).optional().describe('Only recommendations weighing at least this much (0–100).'),
+            server_name: inputs.serverName,
+            ServerName: inputs.serverNameLegacy,
+            focus_area: z.string().max(200).optional().describe('Only this focus area (text contained, case-insensitive, e.g. "Security").'),
+            max_results: inputs.maxResults,
+        })
+        .strict(),
+    output: z.object({
+        ...envelope,
+        summary: z.object({
+            findings: z.number().int(),
+            machines: z.number().int(),
+            byFocusArea: z.record(z.number()),
+            highestWeight: z.number().nullable(),
+        }),
+        items: z.array(finding),
+    }),
+    annotations: READ_ONLY,
+    async run(context, input) {
+        const scope = await resolveWorkspaceScope(context, input, '30d');
+        const result = await context.source.getWindowsFindings({
+            workspaceId: scope.workspaceId,
+            from: scope.range.from,
+            to: scope.range.to,
+            computers: scope.computers,
+            signal: context.signal,
+        });
+        const focus = input.focus_area?.trim().toLowerCase();
+        const findings = result.rows
+            .filter(
+                (f) =>
+                    scope.matchesComputer(f.computer) &&
+                    (input.min_weight === undefined || f.weight >= input.min_weight) &&
+                    (!focus || f.focusArea.toLowerCase().includes(focus)),
+            )
+            .sort((a, b) => b.weight - a.weight || a.recommendation.localeCompare(b.recommendation) || a.computer.localeCompare(b.computer));
+        const { items, truncation } = limit(findings, input.max_results);
+        const byFocusArea = countIn(findings, (f) => f.focusArea) as Record<string, number>;
+        const summary = {
+            findings: findings.length,
+            machines: new Set(findings.map((f) => f.computer.toLowerCase())).size,
+            byFocusArea,
+            highestWeight: findings.length ? findings[0].weight : null,
+        };
+        const sentence = `${findings.length} failed Windows Server recommendations on ${summary.machines} machines in the last ${scope.range.timespan} (${describeCounts(byFocusArea)}).`;
+        return {
+            structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items },
+            text: renderText(context, {
+                summary: sentence,
+                warnings: result.warnings,
+                truncation,
+                table: {
+                    columns: ['Weight', 'Machine', 'Recommendation', 'Focus area', 'Affected object'],
+                    rows: items.map((f) => [Math.round(f.weight * 10) / 10, f.computer, f.recommendation, f.focusArea, `${f.affectedObjectType} ${f.affectedObjectName}`.trim()]),
+                },
+            }),
+        };
+    },
+});

@@ -1,0 +1,84 @@
+import type { Envelope } from './common';
+import type { ToolContext } from './types';
+
+/** The text block's budget: a model reads it cheaply; the full rows are in `structuredContent`. */
+export const TEXT_BUDGET = 8000;
+const CELL_MAX = 80;
+
+export type Cell = string | number | boolean | undefined | null;
+
+export interface TextTable {
+    columns: string[];
+    rows: Cell[][];
+}
+
+/** One table cell as plain text on one line: values from Azure may hold pipes, newlines or 5,000 characters. */
+export function cell(value: Cell): string {
+    if (value === undefined || value === null || value === '') {
+        return '-';
+    }
+    const text = String(value)
+        .replace(/\r\n|\r|\n/g, '\\n')
+        .replace(/\|/g, '\\|');
+    return text.length > CELL_MAX ? `${text.slice(0, CELL_MAX - 1)}…` : text;
+}
+
+/**
+ * Renders the text block: a sample-data notice when it applies, one summary sentence, warnings,
+ * then a compact table of the top rows that fits the budget, then what was left out.
+ */
+export function renderText(
+    context: ToolContext,
+    parts: { summary: string; table?: TextTable; truncation?: Envelope['truncation']; warnings?: string[]; notes?: string[] },
+    budget = TEXT_BUDGET,
+): string {
+    const lines: string[] = [];
+    if (context.source.kind === 'sample') {
+        lines.push('SAMPLE DATA: a generated fictional estate, not a real Azure environment.');
+    }
+    lines.push(parts.summary);
+    for (const warning of parts.warnings ?? []) {
+        lines.push(`Warning: ${warning}`);
+    }
+    lines.push(...(parts.notes ?? []));
+    let rowsShown = 0;
+    if (parts.table && parts.table.rows.length > 0) {
+        const header = `| ${parts.table.columns.join(' | ')} |`;
+        const rule = `|${parts.table.columns.map(() => '---').join('|')}|`;
+        lines.push('', header, rule);
+        let used = lines.join('\n').length;
+        for (const row of parts.table.rows) {
+            const line = `| ${row.map(cell).join(' | ')} |`;
+            if (used + line.length + 200 > budget) {
+                break;
+            }
+            lines.push(line);
+            used += line.length + 1;
+            rowsShown++;
+        }
+    }
+    const total = parts.truncation?.total ?? parts.table?.rows.length ?? 0;
+    if (parts.table && rowsShown < total) {
+        lines.push(
+            '',
+            `Table shows the top ${rowsShown} of ${total}${parts.truncation && parts.truncation.shown < total ? ` (structuredContent has ${parts.truncation.shown}; raise max_results for more)` : ' (all are in structuredContent)'}.`,
+        );
+    }
+    return lines.join('\n');
+}
+
+/** `3 critical, 1 low` from a count map, in the given order, skipping zeros. */
+export function describeCounts(counts: Record<string, number>, order?: readonly string[]): string {
+    const keys = order ? [...order.filter((k) => k in counts), ...Object.keys(counts).filter((k) => !order.includes(k))] : Object.keys(counts);
+    const parts = keys.filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`);
+    return parts.length ? parts.join(', ') : 'none';
+}
+
+/** Formats an ISO time as `2026-11-26 14:00Z` for tables. */
+export function shortTime(iso: string | undefined): string | undefined {
+    return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}Z` : undefined;
+}
+
+export function plural(count: number, word: string, pluralWord = `${word}s`): string {
+    return `${count} ${count === 1 ? word : pluralWord}`;
+}

@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { allTools } from '../../src/tools';
+import { call, connectInMemory, textOf } from '../helpers/fixtures';
+
+const TOOL_NAMES = [
+    'GetServerMetadata',
+    'GetSqlMetadata',
+    'GetPatchingLevel',
+    'GetSqlBpAssessment',
+    'GetWinBpAssessment',
+    'GetSwConfig',
+    'GetSwChangesList',
+    'GetAnomalies',
+    'ListScopes',
+];
+
+describe('MCP server in memory', () => {
+    let client: Client;
+    before(async () => {
+        client = await connectInMemory();
+    });
+    after(async () => client.close());
+
+    it('lists the nine tools, read-only, with titles and input and output schemas', async () => {
+        const { tools } = await client.listTools();
+        assert.deepEqual(tools.map((t) => t.name).sort(), [...TOOL_NAMES].sort());
+        for (const tool of tools) {
+            assert.ok(tool.title, `${tool.name} has a title`);
+            assert.ok(tool.description && tool.description.length > 80, `${tool.name} explains itself to a model`);
+            assert.equal(tool.annotations?.readOnlyHint, true);
+            assert.equal(tool.annotations?.destructiveHint, false);
+            assert.equal(tool.annotations?.idempotentHint, true);
+            assert.equal(tool.outputSchema?.type, 'object');
+            assert.equal((tool.inputSchema as { additionalProperties?: boolean }).additionalProperties, false, `${tool.name} rejects unknown parameters`);
+        }
+    });
+
+    it('tells the model what the tools are for and that the data is sample data', () => {
+        const instructions = client.getInstructions() ?? '';
+        assert.match(instructions, /ListScopes/);
+        assert.match(instructions, /SAMPLE DATA/);
+    });
+
+    for (const name of TOOL_NAMES) {
+        it(`${name} answers with sample data marked as such`, async () => {
+            const result = await call(client, name);
+            assert.notEqual(result.isError, true, textOf(result));
+            const structured = result.structuredContent as { source: string; truncation: { shown: number; total: number }; generatedAt: string };
+            assert.equal(structured.source, 'sample');
+            assert.equal(structured.generatedAt, '2026-11-26T12:00:00.000Z');
+            assert.ok(structured.truncation.shown <= structured.truncation.total);
+            const text = textOf(result);
+            assert.match(text, /^SAMPLE DATA/);
+            assert.ok(text.length <= 8000, `${name} text is ${text.length} characters`);
+        });
+    }
+
+    it('returns a caller mistake as isError with what was wrong and what is valid, and keeps serving', async () => {
+        const badTimespan = await call(client, 'GetSwChangesList', { timespan: 'last tuesday' });
+        assert.equal(badTimespan.isError, true);
+        assert.match(textOf(badTimespan), /"last tuesday" is not understood.*30d.*P7D/);
+
+        const badWorkspace = await call(client, 'GetSqlBpAssessment', { workspace_id: 'no-such-workspace' });
+        assert.equal(badWorkspace.isError, true);
+        assert.match(textOf(badWorkspace), /not a known Log Analytics workspace\. Known workspaces: [0-9a-f-]{36} \(/);
+
+        const badMachine = await call(client, 'GetPatchingLevel', { server_name: 'ctso-sql-ams-1' });
+        assert.equal(badMachine.isError, true);
+        assert.match(textOf(badMachine), /matches no machine\. Nearest names: ctso-sql-ams-01/);
+
+        const wrongType = await call(client, 'GetServerMetadata', { max_results: 'ten' });
+        assert.equal(wrongType.isError, true);
+        assert.match(textOf(wrongType), /max_results/);
+
+        const unknownParam = await call(client, 'GetServerMetadata', { server: 'x' });
+        assert.equal(unknownParam.isError, true);
+        assert.match(textOf(unknownParam), /server/);
+
+        const badSubscription = await call(client, 'GetServerMetadata', { subscription_ids: ['not-a-guid'] });
+        assert.equal(badSubscription.isError, true);
+        assert.match(textOf(badSubscription), /not a subscription id \(a GUID\)\. Visible subscriptions: /);
+
+        const unknownTool = await call(client, 'GetEverything');
+        assert.equal(unknownTool.isError, true);
+
+        const fine = await call(client, 'ListScopes');
+        assert.notEqual(fine.isError, true);
+    });
+
+    it('accepts ServerName as well as server_name', async () => {
+        const a = await call(client, 'GetServerMetadata', { server_name: 'ctso-sql-ams-01' });
+        const b = await call(client, 'GetServerMetadata', { ServerName: 'CTSO-SQL-AMS-01' });
+        assert.deepEqual((a.structuredContent as { items: unknown[] }).items, (b.structuredContent as { items: unknown[] }).items);
+        assert.equal((a.structuredContent as { items: unknown[] }).items.length, 1);
+    });
+
+    it('declares each tool once: the MCP list matches the tool table', async () => {
+        const { tools } = await client.listTools();
+        for (const tool of allTools) {
+            assert.equal(tools.find((t) => t.name === tool.name)?.description, tool.description);
+        }
+    });
+});
