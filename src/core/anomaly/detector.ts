@@ -1,0 +1,328 @@
+/**
+ * The anomaly engine: one causal pass over a metric series.
+ *
+ * Three forecasters run side by side on every point, each with a robust (clipped) update so that an
+ * outlier cannot drag it: a local level (no seasonality), a level plus a daily profile, and a level
+ * plus a weekly profile. The one with the smallest recent error is trusted — so seasonality is
+ * detected from the data, not assumed. The trusted forecaster's residual is turned into robust
+ * z-scores at three time scales (the point itself, a short average, a long average), each divided by
+ * its own running mean absolute deviation; the largest becomes the 0–100 score. Consecutive
+ * anomalous points form one incident, reported at its first point.
+ *
+ * Everything is updated in place in typed arrays allocated once per call (the seasonal profiles are
+ * module-level scratch reused across calls), so the cost is linear in the series length.
+ */
+import {
+    DEFAULT_SENSITIVITY,
+    type AnomalyIncident,
+    type DetectionResult,
+    type DetectOptions,
+    type IncidentDirection,
+    type Sensitivity,
+} from './types';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+/** Seasonal profiles are kept on a 5-minute grid whatever the sampling step; coarser samples fill several slots. */
+const SLOT_MS = 5 * MINUTE;
+const DAY_SLOTS = DAY / SLOT_MS;
+const WEEK_SLOTS = WEEK / SLOT_MS;
+/** A sample stands for at most this much time ahead of it (a longer gap is missing data, not a long sample). */
+const MAX_COVER_MS = HOUR;
+
+/** Mean absolute deviation × 1.2533 = standard deviation for Gaussian noise. */
+const MAD_TO_SIGMA = 1.2533;
+/** Valid points before any score: enough for the noise scale to mean something. */
+const WARM_UP_POINTS = 12;
+/** Points further than this many sigmas from the forecast move the model only as far as this. */
+const CLIP_SIGMAS = 3;
+
+const LOCAL_LEVEL_RATE = 0.1;
+const SEASONAL_LEVEL_RATE = 0.05;
+const DAILY_PROFILE_RATE = 0.2;
+const WEEKLY_PROFILE_RATE = 0.3;
+/** Per-point rate of the noise-scale estimates (half-life ≈ 70 points). */
+const SCALE_RATE = 0.01;
+/** A seasonal forecaster must beat the simpler one by this factor to be trusted (Occam's razor). */
+const SEASONAL_ADVANTAGE = 0.85;
+
+const SHORT_RATE = 0.2;
+const LONG_RATE = 0.03;
+
+/** After this many consecutive points beyond SHIFT_SIGMAS on the same side, the new level is adopted. */
+const SHIFT_POINTS = 6;
+const SHIFT_SIGMAS = 3;
+
+/** The score is 50 at a 5-sigma surprise: score = 100·z⁴/(z⁴ + 5⁴). */
+const HALF_SCORE_SIGMAS = 5;
+
+/** Score a point must reach to be anomalous, per sensitivity. */
+const THRESHOLDS: Record<Sensitivity, number> = { low: 70, medium: 55, high: 40 };
+/** Anomalous points closer than this (in points) to the previous incident extend it instead of opening a new one. */
+const MERGE_POINTS = 24;
+
+/** Module-level scratch for the seasonal profiles: allocated once, re-zeroed per call (the engine is synchronous). */
+const dailyProfile = new Float64Array(DAY_SLOTS);
+const weeklyProfile = new Float64Array(WEEK_SLOTS);
+
+/** z (in sigmas) → 0–100. */
+export function scoreFromSigmas(z: number): number {
+    const r = z / HALF_SCORE_SIGMAS;
+    const r4 = r * r * r * r;
+    return (100 * r4) / (1 + r4);
+}
+
+/** 0–100 → z (in sigmas); the inverse of {@link scoreFromSigmas}. */
+export function sigmasFromScore(score: number): number {
+    return HALF_SCORE_SIGMAS * Math.pow(score / (100 - score), 0.25);
+}
+
+/** The score threshold of a sensitivity. */
+export function scoreThreshold(sensitivity: Sensitivity): number {
+    return THRESHOLDS[sensitivity];
+}
+
+function slotOf(t: number, period: number): number {
+    const phase = t % period;
+    return Math.floor((phase < 0 ? phase + period : phase) / SLOT_MS);
+}
+
+/**
+ * Detect anomalies in one series. See the module comment and `README.md` beside this file for the method.
+ * @param times epoch ms per point, ascending (duplicates and small disorder are tolerated)
+ * @param values the measurements; NaN or ±Infinity is a gap
+ */
+export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<number>, options: DetectOptions = {}): DetectionResult {
+    const n = Math.min(times.length, values.length);
+    const sensitivity = options.sensitivity ?? DEFAULT_SENSITIVITY;
+    const threshold = THRESHOLDS[sensitivity] ?? THRESHOLDS[DEFAULT_SENSITIVITY];
+    const bandSigmas = sigmasFromScore(threshold);
+
+    const expected = new Float64Array(n).fill(NaN);
+    const lower = new Float64Array(n).fill(NaN);
+    const upper = new Float64Array(n).fill(NaN);
+    const score = new Float64Array(n).fill(NaN);
+    const incidents: AnomalyIncident[] = [];
+    dailyProfile.fill(0);
+    weeklyProfile.fill(0);
+
+    // Forecaster states: A = local level, B = level + daily profile, C = level + weekly profile.
+    let levelA = 0;
+    let levelB = 0;
+    let levelC = 0;
+    let madA = 0;
+    let madB = 0;
+    let madC = 0;
+    // Multi-scale residual averages of the trusted forecaster and their own deviations.
+    let shortMean = 0;
+    let longMean = 0;
+    let madShort = 0;
+    let madLong = 0;
+    // Level-shift run: consecutive same-side surprises.
+    let runLength = 0;
+    let runSign = 0;
+    let shiftedDuringIncident = false;
+
+    let count = 0;
+    let firstTime = NaN;
+    let prevTime = NaN;
+    let prevValue = NaN;
+    let quantum = Infinity; // smallest non-zero step between consecutive values: the series' resolution
+
+    // Open incident.
+    let open = false;
+    let incStart = 0;
+    let incEnd = 0;
+    let incPeak = 0;
+    let incPeakScore = 0;
+    let incPeakComponent = 0; // 0 point, 1 short, 2 long
+    let incPeakSign = 0;
+
+    const closeIncident = (): void => {
+        let direction: IncidentDirection;
+        if (shiftedDuringIncident) {
+            direction = 'level-shift';
+        } else if (incPeakComponent === 2) {
+            direction = 'trend';
+        } else {
+            direction = incPeakSign >= 0 ? 'spike' : 'dip';
+        }
+        incidents.push({
+            startIndex: incStart,
+            endIndex: incEnd,
+            peakIndex: incPeak,
+            start: times[incStart],
+            end: times[incEnd],
+            peak: times[incPeak],
+            actual: values[incPeak],
+            expected: expected[incPeak],
+            direction,
+            score: incPeakScore,
+        });
+        open = false;
+    };
+
+    for (let i = 0; i < n; i++) {
+        const t = times[i];
+        const x = values[i];
+        if (!Number.isFinite(x) || !Number.isFinite(t)) {
+            continue;
+        }
+        if (count === 0) {
+            firstTime = t;
+            levelA = levelB = levelC = x;
+            prevTime = t;
+            prevValue = x;
+            count = 1;
+            continue;
+        }
+        const dx = Math.abs(x - prevValue);
+        if (dx > 0 && dx < quantum) {
+            quantum = dx;
+        }
+
+        const slotD = slotOf(t, DAY);
+        const slotW = slotOf(t, WEEK);
+        const forecastA = levelA;
+        const forecastB = levelB + dailyProfile[slotD];
+        const forecastC = levelC + weeklyProfile[slotW];
+        const errA = x - forecastA;
+        const errB = x - forecastB;
+        const errC = x - forecastC;
+
+        // Trust the simplest forecaster unless a seasonal one has clearly earned it over ≥ 2 full periods.
+        const age = t - firstTime;
+        let forecast = forecastA;
+        let err = errA;
+        let mad = madA;
+        if (age >= 2 * DAY && madB < SEASONAL_ADVANTAGE * madA) {
+            forecast = forecastB;
+            err = errB;
+            mad = madB;
+        }
+        if (age >= 2 * WEEK && madC < SEASONAL_ADVANTAGE * mad) {
+            forecast = forecastC;
+            err = errC;
+            mad = madC;
+        }
+
+        const floor = Math.max(1e-3 * Math.abs(forecast), quantum < Infinity ? 0.5 * quantum : 0, 1e-12);
+        const sigma = Math.max(mad * MAD_TO_SIGMA, floor);
+        const warm = count >= WARM_UP_POINTS;
+
+        // Multi-scale robust z of the trusted residual.
+        const zPoint = err / sigma;
+        shortMean += SHORT_RATE * (err - shortMean);
+        longMean += LONG_RATE * (err - longMean);
+        const sigmaShort = Math.max(madShort * MAD_TO_SIGMA, floor * 0.5);
+        const sigmaLong = Math.max(madLong * MAD_TO_SIGMA, floor * 0.25);
+        const zShort = shortMean / sigmaShort;
+        const zLong = longMean / sigmaLong;
+        let z = Math.abs(zPoint);
+        let component = 0;
+        let sign = zPoint;
+        if (Math.abs(zShort) > z) {
+            z = Math.abs(zShort);
+            component = 1;
+            sign = zShort;
+        }
+        if (Math.abs(zLong) > z) {
+            z = Math.abs(zLong);
+            component = 2;
+            sign = zLong;
+        }
+
+        if (warm) {
+            const s = scoreFromSigmas(z);
+            score[i] = s;
+            expected[i] = forecast;
+            lower[i] = forecast - bandSigmas * sigma;
+            upper[i] = forecast + bandSigmas * sigma;
+            if (s >= threshold) {
+                if (open) {
+                    incEnd = i;
+                    if (s > incPeakScore) {
+                        incPeak = i;
+                        incPeakScore = s;
+                        incPeakComponent = component;
+                        incPeakSign = sign;
+                    }
+                } else {
+                    open = true;
+                    shiftedDuringIncident = false;
+                    incStart = incEnd = incPeak = i;
+                    incPeakScore = s;
+                    incPeakComponent = component;
+                    incPeakSign = sign;
+                }
+            } else if (open && i - incEnd > MERGE_POINTS) {
+                closeIncident();
+            }
+        }
+
+        // Updates: robust (clipped) so one outlier moves nothing far.
+        const learn = warm ? SCALE_RATE : 1 / count;
+        const clipA = CLIP_SIGMAS * Math.max(madA * MAD_TO_SIGMA, floor);
+        const clipB = CLIP_SIGMAS * Math.max(madB * MAD_TO_SIGMA, floor);
+        const clipC = CLIP_SIGMAS * Math.max(madC * MAD_TO_SIGMA, floor);
+        const cA = warm ? Math.max(-clipA, Math.min(clipA, errA)) : errA;
+        const cB = warm ? Math.max(-clipB, Math.min(clipB, errB)) : errB;
+        const cC = warm ? Math.max(-clipC, Math.min(clipC, errC)) : errC;
+        madA += learn * (Math.abs(cA) - madA);
+        madB += learn * (Math.abs(cB) - madB);
+        madC += learn * (Math.abs(cC) - madC);
+        const cShort = warm ? Math.min(Math.abs(shortMean), CLIP_SIGMAS * sigmaShort) : Math.abs(shortMean);
+        const cLong = warm ? Math.min(Math.abs(longMean), CLIP_SIGMAS * sigmaLong) : Math.abs(longMean);
+        madShort += learn * (cShort - madShort);
+        madLong += learn * 0.5 * (cLong - madLong);
+
+        levelA += LOCAL_LEVEL_RATE * cA;
+        levelB += SEASONAL_LEVEL_RATE * cB;
+        levelC += SEASONAL_LEVEL_RATE * cC;
+        // The profiles learn the part of the value the level does not explain; a sample stands for
+        // the time until the next one (capped), so hourly data fills twelve 5-minute slots.
+        const cover = t > prevTime ? Math.min(t - prevTime, MAX_COVER_MS) : SLOT_MS;
+        const slots = Math.max(1, Math.round(cover / SLOT_MS));
+        const targetB = x - levelB;
+        const targetC = x - levelC;
+        for (let k = 0, sd = slotD, sw = slotW; k < slots; k++) {
+            const dB = targetB - dailyProfile[sd];
+            const dC = targetC - weeklyProfile[sw];
+            dailyProfile[sd] += DAILY_PROFILE_RATE * Math.max(-clipB, Math.min(clipB, dB));
+            weeklyProfile[sw] += WEEKLY_PROFILE_RATE * Math.max(-clipC, Math.min(clipC, dC));
+            sd = sd + 1 === DAY_SLOTS ? 0 : sd + 1;
+            sw = sw + 1 === WEEK_SLOTS ? 0 : sw + 1;
+        }
+
+        // A lasting move to one side is a new normal: adopt it rather than alarm forever.
+        if (warm && Math.abs(zPoint) > SHIFT_SIGMAS && (runLength === 0 || Math.sign(zPoint) === runSign)) {
+            runSign = Math.sign(zPoint);
+            runLength++;
+            if (runLength >= SHIFT_POINTS) {
+                levelA += shortMean;
+                levelB += shortMean;
+                levelC += shortMean;
+                shortMean = 0;
+                longMean = 0;
+                runLength = 0;
+                if (open) {
+                    shiftedDuringIncident = true;
+                }
+            }
+        } else {
+            runLength = 0;
+        }
+
+        if (t > prevTime) {
+            prevTime = t;
+        }
+        prevValue = x;
+        count++;
+    }
+    if (open) {
+        closeIncident();
+    }
+    return { expected, lower, upper, score, incidents };
+}

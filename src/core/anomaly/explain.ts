@@ -1,0 +1,18 @@
+/** Plain-words explanations shown to users (tool descriptions, hovers, the README). */
+
+/** How anomalies are found, in two short paragraphs. */
+export const METHOD_EXPLANATION =
+    'Each series is compared only with its own past. Three simple forecasts run side by side: the recent level, ' +
+    'the recent level plus a learned daily pattern, and the recent level plus a learned weekly pattern; the one that ' +
+    'has predicted this series best lately is trusted, so daily or weekly rhythms are recognised when they exist and ' +
+    'ignored when they do not. Every forecast learns slowly and robustly, so a single outlier cannot drag it. ' +
+    'The gap between the measurement and the forecast is measured in units of the series’ own typical noise, for the ' +
+    'point itself, for the last few points and for the last few dozen points (so a sudden spike, a small shift that ' +
+    'persists and a slow drift are all noticed). Neighbouring anomalous points form one incident, reported once at its ' +
+    'first point. When a change lasts, the new level is adopted as normal instead of alarming forever.';
+
+/** What the 0–100 score means. */
+export const SCORE_EXPLANATION =
+    'The score is 100·z⁴/(z⁴ + 5⁴), where z is how many typical-noise units (robust standard deviations) the series is ' +
+    'away from what its own past predicted: 0 is exactly as expected, 11 is a 3-sigma surprise, 50 a 5-sigma surprise, ' +
+    '80 about 7 sigma, 90 about 8.7 sigma. An incident’s score is the score of its peak.';
