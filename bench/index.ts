@@ -25,7 +25,12 @@ function median(values: number[]): number {
 
 async function timeToToolsList(script: string): Promise<number> {
     const started = performance.now();
-    const transport = new StdioClientTransport({ command: process.execPath, args: [script], stderr: 'ignore', env: { PATH: process.env.PATH ?? '' } });
+    const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [script],
+        stderr: 'ignore',
+        env: { PATH: process.env.PATH ?? '' },
+    });
     const client = new Client({ name: 'bench', version: '1' });
     await client.connect(transport);
     await client.listTools();
@@ -71,7 +76,9 @@ async function inProcess(machines: number, runs: number): Promise<void> {
     }
     const source = createSampleSource({ machines, now });
     const context = { source };
-    console.log(`\nIn-process on a ${machines.toLocaleString('en')}-machine sample estate (median of ${runs} runs; first run reported separately)`);
+    console.log(
+        `\nIn-process on a ${machines.toLocaleString('en')}-machine sample estate (median of ${runs} runs; first run reported separately)`,
+    );
     console.log(`  build the estate: ${median(buildTimes).toFixed(1)} ms (target < 1000 ms)`);
     console.log('  tool                    first ms   median ms   target');
     for (const tool of allTools) {
@@ -93,7 +100,9 @@ async function inProcess(machines: number, runs: number): Promise<void> {
         }
         const target = tool.name === 'GetAnomalies' ? 2000 : 50;
         const m = median(times);
-        console.log(`  ${tool.name.padEnd(22)} ${first.toFixed(1).padStart(8)} ${m.toFixed(1).padStart(11)}   < ${target} ${m < target ? 'ok' : 'MISSED'}`);
+        console.log(
+            `  ${tool.name.padEnd(22)} ${first.toFixed(1).padStart(8)} ${m.toFixed(1).padStart(11)}   < ${target} ${m < target ? 'ok' : 'MISSED'}`,
+        );
     }
 }
 

@@ -67,7 +67,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
     return { positional, flags };
 }
 
-const GLOBAL_FLAGS = new Set(['source', 'sample-size', 'seed', 'workspace', 'subscriptions', 'tenant', 'cloud', 'log-file', 'log-level', 'json', 'help']);
+const GLOBAL_FLAGS = new Set([
+    'source',
+    'sample-size',
+    'seed',
+    'workspace',
+    'subscriptions',
+    'tenant',
+    'cloud',
+    'log-file',
+    'log-level',
+    'json',
+    'help',
+]);
 
 function one(args: ParsedArgs, name: string): string | undefined {
     return args.flags.get(name)?.at(-1);
@@ -109,7 +121,17 @@ export function toolArguments(tool: { input: z.ZodTypeAny }, flags: Map<string, 
             schema = schema instanceof z.ZodOptional ? schema.unwrap() : schema._def.innerType;
         }
         const convert = (text: string, s: z.ZodTypeAny): unknown =>
-            s instanceof z.ZodNumber ? (text.trim() === '' ? text : Number(text)) : s instanceof z.ZodBoolean ? (text === 'true' ? true : text === 'false' ? false : text) : text;
+            s instanceof z.ZodNumber
+                ? text.trim() === ''
+                    ? text
+                    : Number(text)
+                : s instanceof z.ZodBoolean
+                  ? text === 'true'
+                      ? true
+                      : text === 'false'
+                        ? false
+                        : text
+                  : text;
         if (schema instanceof z.ZodArray) {
             const element = schema.element as z.ZodTypeAny;
             result[name] = values.flatMap(splitList).map((v) => convert(v, element));
@@ -142,7 +164,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (command === 'serve') {
         if (one(args, 'stdio') && !one(args, 'http')) {
             const config = sourceConfig(args, env);
-            await serveStdio({ ...env, INFRA_INSIGHTS_SOURCE: config.source, ...configEnv(config), INFRA_INSIGHTS_LOG_FILE: one(args, 'log-file') ?? env.INFRA_INSIGHTS_LOG_FILE });
+            await serveStdio({
+                ...env,
+                INFRA_INSIGHTS_SOURCE: config.source,
+                ...configEnv(config),
+                INFRA_INSIGHTS_LOG_FILE: one(args, 'log-file') ?? env.INFRA_INSIGHTS_LOG_FILE,
+            });
             return -1;
         }
         if (!one(args, 'http')) {
@@ -158,10 +185,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         const keyNote = key ? ' (send the key as the x-functions-key header)' : '';
         const snippet = {
             servers: {
-                'infra-insights': { type: 'http', url: `${base}${PATHS.streamable}`, ...(key ? { headers: { 'x-functions-key': '${input:infra-insights-key}' } } : {}) },
-                'infra-insights-sse': { type: 'sse', url: `${base}${PATHS.sse}`, ...(key ? { headers: { 'x-functions-key': '${input:infra-insights-key}' } } : {}) },
+                'infra-insights': {
+                    type: 'http',
+                    url: `${base}${PATHS.streamable}`,
+                    ...(key ? { headers: { 'x-functions-key': '${input:infra-insights-key}' } } : {}),
+                },
+                'infra-insights-sse': {
+                    type: 'sse',
+                    url: `${base}${PATHS.sse}`,
+                    ...(key ? { headers: { 'x-functions-key': '${input:infra-insights-key}' } } : {}),
+                },
             },
-            ...(key ? { inputs: [{ type: 'promptString', id: 'infra-insights-key', description: 'Infra Insights access key', password: true }] } : {}),
+            ...(key
+                ? { inputs: [{ type: 'promptString', id: 'infra-insights-key', description: 'Infra Insights access key', password: true }] }
+                : {}),
         };
         process.stderr.write(
             `${note}\nInfra Insights MCP server listening${keyNote}:\n  Streamable HTTP  ${base}${PATHS.streamable}\n  SSE (legacy)     ${base}${PATHS.sse}\n\n` +

@@ -108,7 +108,8 @@ export class SourceError extends Error {
     override readonly name = 'SourceError';
     constructor(
         message: string,
-        readonly code: 'auth' | 'forbidden' | 'notFound' | 'throttled' | 'timeout' | 'unavailable' | 'badResponse' | 'cancelled' = 'unavailable',
+        readonly code:
+            'auth' | 'forbidden' | 'notFound' | 'throttled' | 'timeout' | 'unavailable' | 'badResponse' | 'cancelled' = 'unavailable',
     ) {
         super(message);
     }

@@ -52,7 +52,9 @@ export function notAssessedReason(assessment: PatchAssessment | undefined, now: 
     if (Number.isFinite(assessedAt) && now.getTime() - assessedAt <= ASSESSMENT_MAX_AGE_MS) {
         return undefined;
     }
-    const age = Number.isFinite(assessedAt) ? `last assessed ${Math.floor((now.getTime() - assessedAt) / TIME.DAY)} days ago` : 'no assessment in the last 7 days';
+    const age = Number.isFinite(assessedAt)
+        ? `last assessed ${Math.floor((now.getTime() - assessedAt) / TIME.DAY)} days ago`
+        : 'no assessment in the last 7 days';
     if (status === 'Disconnected' || status === 'Expired' || status === 'Stopped' || status === 'Deallocated') {
         return `${age}; the machine is ${status.toLowerCase()}, and machines are not assessed while offline`;
     }
@@ -87,7 +89,13 @@ export function summarisePatchesPerMachine(
         const own = reason ? [] : (byMachine.get(a.machineId.toLowerCase()) ?? []);
         const critical = own.filter((p) => p.classification === 'Critical').length;
         const security = own.filter((p) => p.classification === 'Security').length;
-        const state: PatchState = reason ? 'not-assessed' : critical + security > 0 ? 'missing-critical-or-security' : own.length > 0 ? 'missing-other' : 'compliant';
+        const state: PatchState = reason
+            ? 'not-assessed'
+            : critical + security > 0
+              ? 'missing-critical-or-security'
+              : own.length > 0
+                ? 'missing-other'
+                : 'compliant';
         return {
             machineId: a.machineId,
             machineName: a.machineName,

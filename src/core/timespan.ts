@@ -39,7 +39,9 @@ export function parseTimespan(text: string): number {
         throw new UserError(`Timespan ${JSON.stringify(truncate(text))} is zero; give a positive length such as 1d.`);
     }
     if (ms > MAX_TIMESPAN_MS) {
-        throw new UserError(`Timespan ${JSON.stringify(truncate(text))} is longer than 730d, the most Log Analytics keeps; give a shorter one.`);
+        throw new UserError(
+            `Timespan ${JSON.stringify(truncate(text))} is longer than 730d, the most Log Analytics keeps; give a shorter one.`,
+        );
     }
     return Math.round(ms);
 }

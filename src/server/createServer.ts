@@ -32,14 +32,23 @@ export function createServer(source: InfraSource, log?: Logger): McpServer {
     for (const tool of allTools) {
         server.registerTool(
             tool.name,
-            { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: { title: tool.title, ...tool.annotations } },
+            {
+                title: tool.title,
+                description: tool.description,
+                inputSchema: tool.input,
+                outputSchema: tool.output,
+                annotations: { title: tool.title, ...tool.annotations },
+            },
             async (args: unknown, extra: { signal: AbortSignal }) => {
                 const started = Date.now();
                 try {
                     const output = await tool.run({ source, signal: extra.signal }, args);
                     const items = (output.structured as { items?: unknown[] }).items;
                     log?.info(`${tool.name} answered in ${Date.now() - started} ms${items ? ` with ${items.length} items` : ''}`);
-                    return { content: [{ type: 'text' as const, text: output.text }], structuredContent: output.structured as Record<string, unknown> };
+                    return {
+                        content: [{ type: 'text' as const, text: output.text }],
+                        structuredContent: output.structured as Record<string, unknown>,
+                    };
                 } catch (error) {
                     const failure = describeFailure(error, extra.signal);
                     const log_ = failure.kind === 'internal' ? log?.error : log?.warn;

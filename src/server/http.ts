@@ -7,7 +7,12 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Logger } from './log';
 
 /** Paths of the Azure Functions sample, so its `mcp.json` entries work unchanged. */
-export const PATHS = { streamable: '/mcp', sse: '/runtime/webhooks/mcp/sse', sseMessage: '/runtime/webhooks/mcp/message', health: '/healthz' } as const;
+export const PATHS = {
+    streamable: '/mcp',
+    sse: '/runtime/webhooks/mcp/sse',
+    sseMessage: '/runtime/webhooks/mcp/message',
+    health: '/healthz',
+} as const;
 
 export interface HttpServerOptions {
     host: string;
@@ -76,7 +81,11 @@ export async function startHttpServer(makeServer: () => McpServer, options: Http
         if (keyDigest && !keyPresented(req, url, keyDigest)) {
             log.warn(`401 ${req.method} ${url.pathname}: missing or wrong access key`);
             res.setHeader('WWW-Authenticate', 'Bearer');
-            return reject(res, 401, 'Unauthorized: send the access key as the x-functions-key header, Authorization: Bearer <key>, or ?code=<key>.');
+            return reject(
+                res,
+                401,
+                'Unauthorized: send the access key as the x-functions-key header, Authorization: Bearer <key>, or ?code=<key>.',
+            );
         }
         if (url.pathname === PATHS.streamable) {
             const body = req.method === 'POST' ? await readJson(req, res, maxBody, bodyTimeout) : undefined;
@@ -124,7 +133,9 @@ export async function startHttpServer(makeServer: () => McpServer, options: Http
 
     const server = http.createServer((req, res) => {
         handler(req, res).catch((error: unknown) => {
-            log.error(`HTTP ${req.method} ${new URL(req.url ?? '/', 'http://localhost').pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+            log.error(
+                `HTTP ${req.method} ${new URL(req.url ?? '/', 'http://localhost').pathname} failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
             if (!res.headersSent) {
                 reject(res, 500, 'Internal server error.');
             } else {
@@ -159,7 +170,12 @@ export async function startHttpServer(makeServer: () => McpServer, options: Http
 const FAILED = Symbol('failed');
 
 /** Reads a JSON body within the size and time limits, answering the JSON-RPC error itself when it cannot. */
-async function readJson(req: http.IncomingMessage, res: http.ServerResponse, maxBytes: number, timeoutMs: number): Promise<unknown | typeof FAILED> {
+async function readJson(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    maxBytes: number,
+    timeoutMs: number,
+): Promise<unknown | typeof FAILED> {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
         rpcError(res, 413, -32600, `Request body too large: the limit is ${maxBytes} bytes.`);

@@ -9,7 +9,10 @@ import { createLogger, type LogLevel } from './log';
 
 /** Serves MCP over this process's stdin/stdout until the parent closes stdin, then exits cleanly. */
 export async function serveStdio(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-    const log = createLogger({ level: (env.INFRA_INSIGHTS_LOG_LEVEL as LogLevel) || 'info', file: env.INFRA_INSIGHTS_LOG_FILE || undefined });
+    const log = createLogger({
+        level: (env.INFRA_INSIGHTS_LOG_LEVEL as LogLevel) || 'info',
+        file: env.INFRA_INSIGHTS_LOG_FILE || undefined,
+    });
     const { source, note } = await selectSource(sourceConfigFromEnv(env));
     log.info(`Infra Insights MCP server (stdio) starting: ${note}`);
     const server = createServer(source, log);

@@ -103,6 +103,7 @@ export async function selectSource(config: SourceConfig): Promise<{ source: Infr
         defaultWorkspaceId: config.workspaceId,
         now: fixedNow ? () => new Date(fixedNow) : undefined,
     });
-    const note = config.source === 'auto' ? `Using the sample estate: no Azure credential is configured. ${source.description}` : source.description;
+    const note =
+        config.source === 'auto' ? `Using the sample estate: no Azure credential is configured. ${source.description}` : source.description;
     return { source, note };
 }

@@ -17,7 +17,9 @@ export const inputs = {
         .array(z.string().max(100))
         .max(1000)
         .optional()
-        .describe('Azure subscription ids (GUIDs) to search. Default: every subscription visible to the signed-in account. ListScopes lists them.'),
+        .describe(
+            'Azure subscription ids (GUIDs) to search. Default: every subscription visible to the signed-in account. ListScopes lists them.',
+        ),
     workspaceId: z
         .string()
         .max(200)
@@ -48,7 +50,9 @@ export const inputs = {
 
 /** Output fields every tool returns around its items. */
 export const envelope = {
-    source: z.enum(['sample', 'azure']).describe('sample = the embedded fictional estate, not real data; azure = the signed-in Azure estate'),
+    source: z
+        .enum(['sample', 'azure'])
+        .describe('sample = the embedded fictional estate, not real data; azure = the signed-in Azure estate'),
     sourceDescription: z.string(),
     scope: z.object({
         subscriptionIds: z.array(z.string()).optional(),
@@ -57,19 +61,27 @@ export const envelope = {
         to: z.string().optional(),
     }),
     generatedAt: z.string(),
-    truncation: z.object({ shown: z.number().int(), total: z.number().int() }).describe('items shown of items matching; raise max_results to see more'),
+    truncation: z
+        .object({ shown: z.number().int(), total: z.number().int() })
+        .describe('items shown of items matching; raise max_results to see more'),
     warnings: z.array(z.string()).describe('what is partial or missing in this answer, and why'),
 };
 
 export type Envelope = z.infer<z.ZodObject<typeof envelope>>;
 
 /** Resolves `subscription_ids`: validated GUIDs the source can see, or every visible subscription. */
-export async function resolveSubscriptions(context: ToolContext, requested: string[] | undefined): Promise<{ ids: string[]; scopes: Scopes }> {
+export async function resolveSubscriptions(
+    context: ToolContext,
+    requested: string[] | undefined,
+): Promise<{ ids: string[]; scopes: Scopes }> {
     const scopes = await context.source.listScopes({ signal: context.signal });
     const known = new Map(scopes.subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
     if (!requested || requested.length === 0) {
         if (scopes.subscriptions.length === 0) {
-            throw new SourceError('No Azure subscription is visible to this account. Check that you signed in with the right account and tenant.', 'forbidden');
+            throw new SourceError(
+                'No Azure subscription is visible to this account. Check that you signed in with the right account and tenant.',
+                'forbidden',
+            );
         }
         return { ids: scopes.subscriptions.map((s) => s.subscriptionId), scopes };
     }
@@ -77,7 +89,9 @@ export async function resolveSubscriptions(context: ToolContext, requested: stri
     for (const id of requested) {
         const trimmed = id.trim();
         if (!GUID.test(trimmed)) {
-            throw new UserError(`subscription_ids: ${JSON.stringify(truncate(id))} is not a subscription id (a GUID). ${listSubscriptions(scopes)}`);
+            throw new UserError(
+                `subscription_ids: ${JSON.stringify(truncate(id))} is not a subscription id (a GUID). ${listSubscriptions(scopes)}`,
+            );
         }
         const subscription = known.get(trimmed.toLowerCase());
         if (!subscription) {
@@ -92,7 +106,9 @@ export async function resolveSubscriptions(context: ToolContext, requested: stri
 
 function listSubscriptions(scopes: Scopes): string {
     const names = scopes.subscriptions.slice(0, 10).map((s) => `${s.subscriptionId} (${s.displayName})`);
-    return names.length ? `Visible subscriptions: ${names.join(', ')}${scopes.subscriptions.length > 10 ? ', …' : ''}.` : 'No subscription is visible.';
+    return names.length
+        ? `Visible subscriptions: ${names.join(', ')}${scopes.subscriptions.length > 10 ? ', …' : ''}.`
+        : 'No subscription is visible.';
 }
 
 /** Resolves `workspace_id`: by id or name; else the configured default; else the only workspace; else an error listing them. */
@@ -108,7 +124,9 @@ export async function resolveWorkspace(context: ToolContext, requested: string |
             : 'No Log Analytics workspace is visible to this account.';
     const wanted = requested?.trim() || context.source.defaultWorkspaceId;
     if (wanted) {
-        const match = candidates.find((w) => w.customerId.toLowerCase() === wanted.toLowerCase() || w.name.toLowerCase() === wanted.toLowerCase());
+        const match = candidates.find(
+            (w) => w.customerId.toLowerCase() === wanted.toLowerCase() || w.name.toLowerCase() === wanted.toLowerCase(),
+        );
         if (!match) {
             const which = requested?.trim() ? 'workspace_id' : 'The configured default workspace';
             throw new UserError(`${which} ${JSON.stringify(truncate(wanted))} is not a known Log Analytics workspace. ${describe()}`);
@@ -260,7 +278,10 @@ export async function resolveWorkspaceScope(
     let matchesComputer = (_computer: string) => true;
     if (serverName) {
         const scopes = await context.source.listScopes({ signal: context.signal });
-        const machines = await context.source.getMachines({ subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId), signal: context.signal });
+        const machines = await context.source.getMachines({
+            subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId),
+            signal: context.signal,
+        });
         assertKnownMachine(serverName, machines.rows);
         matchesComputer = nameMatcher(serverName);
         computers = machines.rows.filter((m) => matchesComputer(m.name)).map((m) => m.name);

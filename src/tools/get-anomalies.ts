@@ -10,7 +10,11 @@ import { defineTool, READ_ONLY } from './types';
 /** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
 export const WARM_UP_MS = 14 * TIME.DAY;
 const RESOLUTIONS = { '5m': 5 * TIME.MINUTE, '15m': 15 * TIME.MINUTE, '1h': TIME.HOUR } as const;
-const METRICS: Record<'cpu' | 'disk' | 'all', MetricKind[]> = { cpu: ['cpu'], disk: ['diskFree', 'diskTransfers'], all: ['cpu', 'diskFree', 'diskTransfers'] };
+const METRICS: Record<'cpu' | 'disk' | 'all', MetricKind[]> = {
+    cpu: ['cpu'],
+    disk: ['diskFree', 'diskTransfers'],
+    all: ['cpu', 'diskFree', 'diskTransfers'],
+};
 
 const nullableNumbers = z.array(z.number().nullable());
 
@@ -47,7 +51,7 @@ export const getAnomalies = defineTool({
     name: 'GetAnomalies',
     title: 'CPU and disk anomalies',
     description:
-        'Finds unusual CPU and disk behaviour (Log Analytics Perf/InsightsMetrics series) with a causal detector that learns each series\' own level, trend, daily and ' +
+        "Finds unusual CPU and disk behaviour (Log Analytics Perf/InsightsMetrics series) with a causal detector that learns each series' own level, trend, daily and " +
         'weekly pattern and noise. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
         'the actual vs expected value at its peak, and a 0–100 score; sorted by score. Metrics: cpu (% processor time), disk (free space % and transfers/s). ' +
         'Default timespan 7d, hourly resolution, sensitivity medium. include_series adds the series with the expected band for charting.',
@@ -58,9 +62,15 @@ export const getAnomalies = defineTool({
             metric: z.enum(['cpu', 'disk', 'all']).optional().describe('cpu, disk or all (default all).'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
-            sensitivity: z.enum(['low', 'medium', 'high']).optional().describe(`low reports only the clearest incidents; high also subtle ones. Default ${DEFAULT_SENSITIVITY}.`),
+            sensitivity: z
+                .enum(['low', 'medium', 'high'])
+                .optional()
+                .describe(`low reports only the clearest incidents; high also subtle ones. Default ${DEFAULT_SENSITIVITY}.`),
             resolution: z.enum(['5m', '15m', '1h']).optional().describe('Bin width of the analysed series (default 1h).'),
-            include_series: z.boolean().optional().describe('Add the series of machines with incidents (values, expected, band) for charts. Default false.'),
+            include_series: z
+                .boolean()
+                .optional()
+                .describe('Add the series of machines with incidents (values, expected, band) for charts. Default false.'),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -166,14 +176,28 @@ export const getAnomalies = defineTool({
             `${incidents.length} anomalies (${describeCounts(byDirection)}) on ${summary.machinesWithIncidents} of ${summary.machines} machines in the last ${scope.range.timespan}, ` +
             `from ${analysed.length} series at ${resolution} resolution, sensitivity ${sensitivity}.`;
         return {
-            structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items, ...(charts ? { series: charts } : {}) },
+            structured: {
+                ...envelopeOf(context, scope.scope, truncation, result.warnings),
+                summary,
+                items,
+                ...(charts ? { series: charts } : {}),
+            },
             text: renderText(context, {
                 summary: sentence,
                 warnings: result.warnings,
                 truncation,
                 table: {
                     columns: ['Score', 'Machine', 'Counter', 'Kind', 'Start', 'Duration', 'Actual', 'Expected'],
-                    rows: items.map((i) => [i.score, i.computer, i.counter, i.direction, shortTime(i.start), `${i.durationMinutes} min`, `${i.actual}${i.unit}`, `${i.expected}${i.unit}`]),
+                    rows: items.map((i) => [
+                        i.score,
+                        i.computer,
+                        i.counter,
+                        i.direction,
+                        shortTime(i.start),
+                        `${i.durationMinutes} min`,
+                        `${i.actual}${i.unit}`,
+                        `${i.expected}${i.unit}`,
+                    ]),
                 },
             }),
         };

@@ -6,7 +6,12 @@ import { describeCounts, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const PATCH_STATES = ['compliant', 'missing-critical-or-security', 'missing-other', 'not-assessed'] as const;
-const STATE_RANK: Record<MachinePatchSummary['state'], number> = { 'missing-critical-or-security': 0, 'not-assessed': 1, 'missing-other': 2, compliant: 3 };
+const STATE_RANK: Record<MachinePatchSummary['state'], number> = {
+    'missing-critical-or-security': 0,
+    'not-assessed': 1,
+    'missing-other': 2,
+    compliant: 3,
+};
 
 const patch = z.object({
     machineId: z.string(),
@@ -51,7 +56,11 @@ export const getPatchingLevel = defineTool({
             subscription_ids: inputs.subscriptionIds,
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
-            classification: z.array(z.enum(PATCH_CLASSIFICATIONS)).max(20).optional().describe('Only patches of these classifications (e.g. ["Critical","Security"]).'),
+            classification: z
+                .array(z.enum(PATCH_CLASSIFICATIONS))
+                .max(20)
+                .optional()
+                .describe('Only patches of these classifications (e.g. ["Critical","Security"]).'),
             severity: z.array(z.enum(PATCH_SEVERITIES)).max(10).optional().describe('Only patches of these MSRC severities.'),
             reboot_pending: z.boolean().optional().describe('true: only machines waiting for a reboot; false: only machines not waiting.'),
             max_results: inputs.maxResults,
@@ -113,7 +122,10 @@ export const getPatchingLevel = defineTool({
             patches.rows.filter((p) => assessedIds.has(p.machineId.toLowerCase())),
         );
         const sortedMachines = [...perMachine].sort(
-            (a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || b.critical + b.security - (a.critical + a.security) || a.machineName.localeCompare(b.machineName),
+            (a, b) =>
+                STATE_RANK[a.state] - STATE_RANK[b.state] ||
+                b.critical + b.security - (a.critical + a.security) ||
+                a.machineName.localeCompare(b.machineName),
         );
         const { items, truncation } = limit(selected, input.max_results);
         const machineList = limit(sortedMachines, input.max_results).items;

@@ -7,7 +7,16 @@ import { defineTool, READ_ONLY } from './types';
 
 const STATUSES = ['Connected', 'Disconnected', 'Expired', 'Error', 'Running', 'Stopped', 'Deallocated', 'Unknown'] as const;
 /** Machines that need attention come first. */
-const STATUS_RANK: Record<string, number> = { Error: 0, Expired: 1, Disconnected: 2, Unknown: 3, Stopped: 4, Deallocated: 5, Connected: 6, Running: 6 };
+const STATUS_RANK: Record<string, number> = {
+    Error: 0,
+    Expired: 1,
+    Disconnected: 2,
+    Unknown: 3,
+    Stopped: 4,
+    Deallocated: 5,
+    Connected: 6,
+    Running: 6,
+};
 
 export const machineSchema = z.object({
     id: z.string(),
@@ -50,8 +59,16 @@ export const getServerMetadata = defineTool({
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
             os: z.enum(['windows', 'linux']).optional().describe('Only Windows or only Linux machines.'),
-            os_name: z.string().max(200).optional().describe('Only machines whose OS name contains this text, case-insensitive (e.g. "2012 R2", "Ubuntu").'),
-            status: z.array(z.enum(STATUSES)).max(10).optional().describe('Only machines with one of these statuses (Arc agent status, or VM power state).'),
+            os_name: z
+                .string()
+                .max(200)
+                .optional()
+                .describe('Only machines whose OS name contains this text, case-insensitive (e.g. "2012 R2", "Ubuntu").'),
+            status: z
+                .array(z.enum(STATUSES))
+                .max(10)
+                .optional()
+                .describe('Only machines with one of these statuses (Arc agent status, or VM power state).'),
             kind: z.enum(['arc', 'azure-vm']).optional().describe('arc = Arc-enabled servers, azure-vm = Azure virtual machines.'),
             max_results: inputs.maxResults,
         })

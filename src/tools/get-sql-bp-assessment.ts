@@ -37,7 +37,10 @@ export const getSqlBpAssessment = defineTool({
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
             instance_name: z.string().max(300).optional().describe('Only this SQL instance (e.g. MSSQLSERVER), case-insensitive.'),
-            latest_run_only: z.boolean().optional().describe('Only the most recent assessment run per instance (default true); false returns every run in the timespan.'),
+            latest_run_only: z
+                .boolean()
+                .optional()
+                .describe('Only the most recent assessment run per instance (default true); false returns every run in the timespan.'),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -100,7 +103,14 @@ export const getSqlBpAssessment = defineTool({
                 truncation,
                 table: {
                     columns: ['Severity', 'Check', 'Instance', 'Target', 'Message', 'Run'],
-                    rows: items.map((f) => [f.severity, f.title, `${f.computer}\\${f.instanceName}`, `${f.targetType} ${f.targetName}`, f.message, shortTime(f.timeGenerated)]),
+                    rows: items.map((f) => [
+                        f.severity,
+                        f.title,
+                        `${f.computer}\\${f.instanceName}`,
+                        `${f.targetType} ${f.targetName}`,
+                        f.message,
+                        shortTime(f.timeGenerated),
+                    ]),
                 },
             }),
         };

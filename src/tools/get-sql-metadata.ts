@@ -24,7 +24,9 @@ const database = z.object({
     createdAt: z.string().optional(),
     lastFullBackup: z.string().optional(),
     lastLogBackup: z.string().optional(),
-    backupState: z.enum(BACKUP_STATES).describe(`never = no full backup known; stale = last full backup older than ${BACKUP_STALE_AFTER_DAYS} days`),
+    backupState: z
+        .enum(BACKUP_STATES)
+        .describe(`never = no full backup known; stale = last full backup older than ${BACKUP_STALE_AFTER_DAYS} days`),
     isReadOnly: z.boolean().optional(),
     isEncrypted: z.boolean().optional(),
     isAutoShrinkOn: z.boolean().optional(),
@@ -65,12 +67,18 @@ export const getSqlMetadata = defineTool({
             subscription_ids: inputs.subscriptionIds,
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
-            instance_name: z.string().max(300).optional().describe('Only instances whose name contains this text, case-insensitive (e.g. "MSSQLSERVER").'),
+            instance_name: z
+                .string()
+                .max(300)
+                .optional()
+                .describe('Only instances whose name contains this text, case-insensitive (e.g. "MSSQLSERVER").'),
             backup_state: z
                 .array(z.enum(BACKUP_STATES))
                 .max(3)
                 .optional()
-                .describe('Only databases in these backup states (instances keep only matching databases; instances with none are left out).'),
+                .describe(
+                    'Only databases in these backup states (instances keep only matching databases; instances with none are left out).',
+                ),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -136,7 +144,10 @@ export const getSqlMetadata = defineTool({
                         isAutoCloseOn: db.isAutoCloseOn,
                     }))
                     .filter((db) => !input.backup_state?.length || input.backup_state.includes(db.backupState))
-                    .sort((a, b) => BACKUP_STATES.indexOf(a.backupState) - BACKUP_STATES.indexOf(b.backupState) || a.name.localeCompare(b.name));
+                    .sort(
+                        (a, b) =>
+                            BACKUP_STATES.indexOf(a.backupState) - BACKUP_STATES.indexOf(b.backupState) || a.name.localeCompare(b.name),
+                    );
                 return { ...i, totalSizeMb: dbs.reduce((sum, db) => sum + db.sizeMb, 0), databases: dbs };
             })
             .filter((i) => !input.backup_state?.length || i.databases.length > 0)
@@ -164,11 +175,46 @@ export const getSqlMetadata = defineTool({
                 warnings: result.warnings,
                 truncation: { shown: allDbs.length, total: allDbs.length },
                 table: {
-                    columns: ['Instance', 'Version', 'Edition', 'License', 'vCores', 'Database', 'Size MB', 'Free %', 'Last full backup', 'Backup'],
+                    columns: [
+                        'Instance',
+                        'Version',
+                        'Edition',
+                        'License',
+                        'vCores',
+                        'Database',
+                        'Size MB',
+                        'Free %',
+                        'Last full backup',
+                        'Backup',
+                    ],
                     rows: items.flatMap((i) =>
                         i.databases.length
-                            ? i.databases.map((db) => [i.name, i.version, i.edition, i.licenseType, i.vCores, db.name, db.sizeMb, db.freePercent, shortTime(db.lastFullBackup), db.backupState])
-                            : [[i.name, i.version, i.edition, i.licenseType, i.vCores, undefined, undefined, undefined, undefined, undefined]],
+                            ? i.databases.map((db) => [
+                                  i.name,
+                                  i.version,
+                                  i.edition,
+                                  i.licenseType,
+                                  i.vCores,
+                                  db.name,
+                                  db.sizeMb,
+                                  db.freePercent,
+                                  shortTime(db.lastFullBackup),
+                                  db.backupState,
+                              ])
+                            : [
+                                  [
+                                      i.name,
+                                      i.version,
+                                      i.edition,
+                                      i.licenseType,
+                                      i.vCores,
+                                      undefined,
+                                      undefined,
+                                      undefined,
+                                      undefined,
+                                      undefined,
+                                  ],
+                              ],
                     ),
                 },
             }),

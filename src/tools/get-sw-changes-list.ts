@@ -63,7 +63,10 @@ export const getSwChangesList = defineTool({
                     (!input.change_category?.length || input.change_category.includes(c.changeCategory)) &&
                     (!name || c.name.toLowerCase().includes(name)),
             )
-            .sort((a, b) => b.timeGenerated.localeCompare(a.timeGenerated) || a.computer.localeCompare(b.computer) || a.name.localeCompare(b.name));
+            .sort(
+                (a, b) =>
+                    b.timeGenerated.localeCompare(a.timeGenerated) || a.computer.localeCompare(b.computer) || a.name.localeCompare(b.name),
+            );
         const { items, truncation } = limit(rows, input.max_results);
         const byCategory = countIn(rows, (c) => c.changeCategory) as Record<string, number>;
         const perMachine = countIn(rows, (c) => c.computer);
@@ -85,7 +88,14 @@ export const getSwChangesList = defineTool({
                 truncation,
                 table: {
                     columns: ['When', 'Machine', 'Change', 'Name', 'Previous', 'Current'],
-                    rows: items.map((c) => [shortTime(c.timeGenerated), c.computer, c.changeCategory, c.name, c.previousVersion, c.currentVersion]),
+                    rows: items.map((c) => [
+                        shortTime(c.timeGenerated),
+                        c.computer,
+                        c.changeCategory,
+                        c.name,
+                        c.previousVersion,
+                        c.currentVersion,
+                    ]),
                 },
             }),
         };

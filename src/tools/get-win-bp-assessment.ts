@@ -32,7 +32,11 @@ export const getWinBpAssessment = defineTool({
             min_weight: z.number().min(0).max(100).optional().describe('Only recommendations weighing at least this much (0–100).'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
-            focus_area: z.string().max(200).optional().describe('Only this focus area (text contained, case-insensitive, e.g. "Security").'),
+            focus_area: z
+                .string()
+                .max(200)
+                .optional()
+                .describe('Only this focus area (text contained, case-insensitive, e.g. "Security").'),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -64,7 +68,9 @@ export const getWinBpAssessment = defineTool({
                     (input.min_weight === undefined || f.weight >= input.min_weight) &&
                     (!focus || f.focusArea.toLowerCase().includes(focus)),
             )
-            .sort((a, b) => b.weight - a.weight || a.recommendation.localeCompare(b.recommendation) || a.computer.localeCompare(b.computer));
+            .sort(
+                (a, b) => b.weight - a.weight || a.recommendation.localeCompare(b.recommendation) || a.computer.localeCompare(b.computer),
+            );
         const { items, truncation } = limit(findings, input.max_results);
         const byFocusArea = countIn(findings, (f) => f.focusArea) as Record<string, number>;
         const summary = {
@@ -82,7 +88,13 @@ export const getWinBpAssessment = defineTool({
                 truncation,
                 table: {
                     columns: ['Weight', 'Machine', 'Recommendation', 'Focus area', 'Affected object'],
-                    rows: items.map((f) => [Math.round(f.weight * 10) / 10, f.computer, f.recommendation, f.focusArea, `${f.affectedObjectType} ${f.affectedObjectName}`.trim()]),
+                    rows: items.map((f) => [
+                        Math.round(f.weight * 10) / 10,
+                        f.computer,
+                        f.recommendation,
+                        f.focusArea,
+                        `${f.affectedObjectType} ${f.affectedObjectName}`.trim(),
+                    ]),
                 },
             }),
         };

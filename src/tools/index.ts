@@ -42,7 +42,11 @@ export type ToolRun =
 export async function runTool(name: string, context: ToolContext, args: unknown): Promise<ToolRun> {
     const tool = findTool(name);
     if (!tool) {
-        return { ok: false, kind: 'input', message: `Unknown tool ${JSON.stringify(name.slice(0, 80))}. Tools: ${allTools.map((t) => t.name).join(', ')}.` };
+        return {
+            ok: false,
+            kind: 'input',
+            message: `Unknown tool ${JSON.stringify(name.slice(0, 80))}. Tools: ${allTools.map((t) => t.name).join(', ')}.`,
+        };
     }
     const parsed = tool.input.safeParse(args ?? {});
     if (!parsed.success) {
@@ -63,7 +67,10 @@ export function describeInputError(toolName: string, error: z.ZodError): string 
 }
 
 /** Classifies a thrown error: the caller's mistake, the source's, a cancellation, or a bug. */
-export function describeFailure(error: unknown, signal?: AbortSignal): { message: string; kind: 'input' | 'source' | 'cancelled' | 'internal' } {
+export function describeFailure(
+    error: unknown,
+    signal?: AbortSignal,
+): { message: string; kind: 'input' | 'source' | 'cancelled' | 'internal' } {
     if (error instanceof UserError) {
         return { kind: 'input', message: error.message };
     }

@@ -31,7 +31,8 @@ export const listScopes = defineTool({
         const scopes = await context.source.listScopes({ signal: context.signal });
         const subscriptions = limit(scopes.subscriptions, input.max_results);
         const workspaces = limit(scopes.workspaces, input.max_results);
-        const defaultWorkspaceId = context.source.defaultWorkspaceId ?? (scopes.workspaces.length === 1 ? scopes.workspaces[0].customerId : undefined);
+        const defaultWorkspaceId =
+            context.source.defaultWorkspaceId ?? (scopes.workspaces.length === 1 ? scopes.workspaces[0].customerId : undefined);
         const summary = `${scopes.subscriptions.length} subscriptions and ${scopes.workspaces.length} Log Analytics workspaces are visible${
             defaultWorkspaceId ? `; the default workspace is ${defaultWorkspaceId}` : ''
         }.`;

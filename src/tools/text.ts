@@ -69,7 +69,9 @@ export function renderText(
 
 /** `3 critical, 1 low` from a count map, in the given order, skipping zeros. */
 export function describeCounts(counts: Record<string, number>, order?: readonly string[]): string {
-    const keys = order ? [...order.filter((k) => k in counts), ...Object.keys(counts).filter((k) => !order.includes(k))] : Object.keys(counts);
+    const keys = order
+        ? [...order.filter((k) => k in counts), ...Object.keys(counts).filter((k) => !order.includes(k))]
+        : Object.keys(counts);
     const parts = keys.filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`);
     return parts.length ? parts.join(', ') : 'none';
 }

@@ -39,6 +39,8 @@ export interface ToolDefinition<In extends z.ZodTypeAny = z.ZodTypeAny, Out exte
 export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 
 /** Declares a tool with its input and output types inferred from the schemas. */
-export function defineTool<In extends z.ZodTypeAny, Out extends z.ZodTypeAny>(definition: ToolDefinition<In, Out>): ToolDefinition<In, Out> {
+export function defineTool<In extends z.ZodTypeAny, Out extends z.ZodTypeAny>(
+    definition: ToolDefinition<In, Out>,
+): ToolDefinition<In, Out> {
     return definition;
 }

@@ -32,7 +32,11 @@ describe('MCP server in memory', () => {
             assert.equal(tool.annotations?.destructiveHint, false);
             assert.equal(tool.annotations?.idempotentHint, true);
             assert.equal(tool.outputSchema?.type, 'object');
-            assert.equal((tool.inputSchema as { additionalProperties?: boolean }).additionalProperties, false, `${tool.name} rejects unknown parameters`);
+            assert.equal(
+                (tool.inputSchema as { additionalProperties?: boolean }).additionalProperties,
+                false,
+                `${tool.name} rejects unknown parameters`,
+            );
         }
     });
 
@@ -46,7 +50,11 @@ describe('MCP server in memory', () => {
         it(`${name} answers with sample data marked as such`, async () => {
             const result = await call(client, name);
             assert.notEqual(result.isError, true, textOf(result));
-            const structured = result.structuredContent as { source: string; truncation: { shown: number; total: number }; generatedAt: string };
+            const structured = result.structuredContent as {
+                source: string;
+                truncation: { shown: number; total: number };
+                generatedAt: string;
+            };
             assert.equal(structured.source, 'sample');
             assert.equal(structured.generatedAt, '2026-11-26T12:00:00.000Z');
             assert.ok(structured.truncation.shown <= structured.truncation.total);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as http from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -59,15 +60,34 @@ describe('MCP transports', () => {
 
         it('refuses requests whose Host is not loopback (DNS rebinding) and cross-origin requests', async () => {
             const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
-            const rebinding = await fetch(`${running.url}${PATHS.streamable}`, {
-                method: 'POST',
-                headers: { host: 'evil.example', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-                body,
+            // fetch cannot set Host, so this one goes through node:http as a rebinding browser's request would arrive.
+            const rebindingStatus = await new Promise<number>((resolve, reject) => {
+                const req = http.request(
+                    `${running.url}${PATHS.streamable}`,
+                    {
+                        method: 'POST',
+                        headers: {
+                            host: `evil.example:${running.port}`,
+                            'content-type': 'application/json',
+                            accept: 'application/json, text/event-stream',
+                        },
+                    },
+                    (res) => {
+                        res.resume();
+                        resolve(res.statusCode ?? 0);
+                    },
+                );
+                req.on('error', reject);
+                req.end(body);
             });
-            assert.equal(rebinding.status, 403);
+            assert.equal(rebindingStatus, 403);
             const crossOrigin = await fetch(`${running.url}${PATHS.streamable}`, {
                 method: 'POST',
-                headers: { origin: 'https://evil.example', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+                headers: {
+                    origin: 'https://evil.example',
+                    'content-type': 'application/json',
+                    accept: 'application/json, text/event-stream',
+                },
                 body,
             });
             assert.equal(crossOrigin.status, 403);
@@ -86,7 +106,12 @@ describe('MCP transports', () => {
             const huge = await fetch(`${running.url}${PATHS.streamable}`, {
                 method: 'POST',
                 headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-                body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'GetSwConfig', arguments: { software_name: 'x'.repeat(10_000_000) } } }),
+                body: JSON.stringify({
+                    jsonrpc: '2.0',
+                    id: 2,
+                    method: 'tools/call',
+                    params: { name: 'GetSwConfig', arguments: { software_name: 'x'.repeat(10_000_000) } },
+                }),
             });
             assert.equal(huge.status, 413);
             assert.doesNotMatch(await huge.text(), /at .*\.js:\d+/);
@@ -108,14 +133,31 @@ describe('MCP transports', () => {
             await exercise(new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'x-functions-key': key } } }));
             await exercise(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
             await exercise(new SSEClientTransport(new URL(`${running.url}${PATHS.sse}?code=${key}`)));
-            await exercise(new SSEClientTransport(new URL(`${running.url}${PATHS.sse}`), { requestInit: { headers: { 'x-functions-key': key } }, eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-functions-key': key } }) } }));
+            await exercise(
+                new SSEClientTransport(new URL(`${running.url}${PATHS.sse}`), {
+                    requestInit: { headers: { 'x-functions-key': key } },
+                    eventSourceInit: {
+                        fetch: (u, init) =>
+                            fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-functions-key': key } }),
+                    },
+                }),
+            );
         });
 
         it('refuses a missing or wrong key with 401', async () => {
-            const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+            const body = JSON.stringify({
+                jsonrpc: '2.0',
+                id: 1,
+                method: 'initialize',
+                params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+            });
             const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-            for (const extra of [{}, { 'x-functions-key': 'wrong' }, { authorization: `Bearer ${key}x` }]) {
-                const response = await fetch(`${running.url}${PATHS.streamable}`, { method: 'POST', headers: { ...headers, ...extra }, body });
+            for (const extra of [{}, { 'x-functions-key': 'wrong' }, { authorization: `Bearer ${key}x` }] as Record<string, string>[]) {
+                const response = await fetch(`${running.url}${PATHS.streamable}`, {
+                    method: 'POST',
+                    headers: { ...headers, ...extra },
+                    body,
+                });
                 assert.equal(response.status, 401);
             }
             const sse = await fetch(`${running.url}${PATHS.sse}?code=nope`);
@@ -125,6 +167,9 @@ describe('MCP transports', () => {
 
     it('refuses to listen beyond loopback without a key', async () => {
         const source = sampleSource();
-        await assert.rejects(startHttpServer(() => createServer(source), { host: '0.0.0.0', port: 0, log: quiet }), /Refusing to listen on 0\.0\.0\.0 without an access key/);
+        await assert.rejects(
+            startHttpServer(() => createServer(source), { host: '0.0.0.0', port: 0, log: quiet }),
+            /Refusing to listen on 0\.0\.0\.0 without an access key/,
+        );
     });
 });

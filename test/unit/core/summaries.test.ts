@@ -20,7 +20,11 @@ function assessment(name: string, assessedAt: string | undefined, extra: Partial
     };
 }
 
-function patch(machine: string, classification: MissingPatch['classification'], severity: MissingPatch['severity'] = 'Important'): MissingPatch {
+function patch(
+    machine: string,
+    classification: MissingPatch['classification'],
+    severity: MissingPatch['severity'] = 'Important',
+): MissingPatch {
     return {
         machineId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/${machine}`,
         machineName: machine,
@@ -42,7 +46,12 @@ describe('patch compliance summaries', () => {
         assessment('d', daysAgo(9)),
         assessment('e', undefined, { assessmentMode: 'ImageDefault' }),
     ];
-    const patches = [patch('a', 'Critical', 'Critical'), patch('a', 'Updates'), patch('b', 'Definition', 'Unspecified'), patch('d', 'Security')];
+    const patches = [
+        patch('a', 'Critical', 'Critical'),
+        patch('a', 'Updates'),
+        patch('b', 'Definition', 'Unspecified'),
+        patch('d', 'Security'),
+    ];
     const perMachine = summarisePatchesPerMachine(assessments, patches, now, (id) => (id.endsWith('/d') ? 'Disconnected' : 'Connected'));
 
     it('classifies each machine and never reports an unassessed one as patched', () => {
@@ -60,7 +69,10 @@ describe('patch compliance summaries', () => {
 
     it('explains why a machine is not assessed', () => {
         assert.match(perMachine[3].notAssessedReason ?? '', /last assessed 9 days ago; the machine is disconnected/);
-        assert.match(perMachine[4].notAssessedReason ?? '', /no assessment in the last 7 days; periodic assessment is off \(assessmentMode ImageDefault\)/);
+        assert.match(
+            perMachine[4].notAssessedReason ?? '',
+            /no assessment in the last 7 days; periodic assessment is off \(assessmentMode ImageDefault\)/,
+        );
     });
 
     it('computes fleet compliance over assessed machines only', () => {
@@ -79,7 +91,9 @@ describe('patch compliance summaries', () => {
     });
 
     it('sorts Critical and Security patches first, then by severity', () => {
-        const sorted = [patch('x', 'Updates', 'Critical'), patch('x', 'Security', 'Moderate'), patch('x', 'Critical', 'Critical')].sort(comparePatches);
+        const sorted = [patch('x', 'Updates', 'Critical'), patch('x', 'Security', 'Moderate'), patch('x', 'Critical', 'Critical')].sort(
+            comparePatches,
+        );
         assert.deepEqual(
             sorted.map((p) => p.classification),
             ['Critical', 'Security', 'Updates'],

@@ -1,0 +1,227 @@
+import * as assert from 'node:assert/strict';
+import { HOSTILE_STRINGS, STALE_BACKUP_DAYS } from '../../../src/sources/sample';
+import { BACKUP_STALE_AFTER_DAYS } from '../../../src/tools/get-sql-metadata';
+import { runTool, type ToolRun } from '../../../src/tools';
+import { NOW, sampleSource } from '../../helpers/fixtures';
+
+type Structured = Record<string, unknown> & {
+    items: Record<string, unknown>[];
+    truncation: { shown: number; total: number };
+    summary: Record<string, unknown>;
+};
+
+async function run(source: ReturnType<typeof sampleSource>, name: string, args: Record<string, unknown> = {}): Promise<Structured> {
+    const result: ToolRun = await runTool(name, { source }, args);
+    if (!result.ok) {
+        assert.fail(`${name} failed: ${result.message}`);
+    }
+    return result.structured as Structured;
+}
+
+describe('tools on the sample estate, against the generator’s truth', () => {
+    const source = sampleSource();
+
+    it('GetServerMetadata lists every machine once, problems first, with counts that add up', async () => {
+        const all = await source.getMachines({ subscriptionIds: (await source.listScopes()).subscriptions.map((s) => s.subscriptionId) });
+        const out = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        assert.equal(out.truncation.total, all.rows.length);
+        assert.equal(out.items.length, all.rows.length);
+        assert.deepEqual(new Set(out.items.map((m) => m.name)), new Set(all.rows.map((m) => m.name)));
+        const byStatus = out.summary.byStatus as Record<string, number>;
+        assert.equal(
+            Object.values(byStatus).reduce((a, b) => a + b, 0),
+            all.rows.length,
+        );
+        const firstHealthy = out.items.findIndex((m) => m.status === 'Connected' || m.status === 'Running');
+        assert.ok(
+            out.items.slice(firstHealthy).every((m) => ['Connected', 'Running', 'Stopped', 'Deallocated'].includes(m.status as string)),
+            'unhealthy machines come first',
+        );
+        const linux = await run(source, 'GetServerMetadata', { os: 'linux', max_results: 1000 });
+        assert.equal(linux.items.length, all.rows.filter((m) => m.osType === 'linux').length);
+        const limited = await run(source, 'GetServerMetadata', { max_results: 5 });
+        assert.deepEqual(limited.truncation, { shown: 5, total: all.rows.length });
+    });
+
+    it('GetPatchingLevel reports the fully patched machines as compliant and the unassessed ones as not assessed', async () => {
+        const out = await run(source, 'GetPatchingLevel', { max_results: 10_000 });
+        const machines = out.machines as { machineName: string; state: string; missing: number; notAssessedReason?: string }[];
+        const byName = new Map(machines.map((m) => [m.machineName, m]));
+        assert.ok(source.fullyPatchedMachines().length > 0);
+        for (const name of source.fullyPatchedMachines()) {
+            assert.equal(byName.get(name)?.state, 'compliant', name);
+            assert.equal(byName.get(name)?.missing, 0, name);
+        }
+        assert.ok(source.machinesNotAssessed().length > 0);
+        for (const name of source.machinesNotAssessed()) {
+            assert.equal(byName.get(name)?.state, 'not-assessed', name);
+            assert.match(byName.get(name)?.notAssessedReason ?? '', /7 days|assessed \d+ days ago/);
+        }
+        assert.equal(out.summary.notAssessed, source.machinesNotAssessed().length);
+    });
+
+    it('GetPatchingLevel lists a given machine’s missing critical patches exactly', async () => {
+        const subscriptionIds = (await source.listScopes()).subscriptions.map((s) => s.subscriptionId);
+        const notAssessed = new Set(source.machinesNotAssessed());
+        const truth = (await source.getMissingPatches({ subscriptionIds })).rows.filter(
+            (p) => p.classification === 'Critical' && !notAssessed.has(p.machineName),
+        );
+        assert.ok(truth.length > 0, 'the sample has missing critical patches');
+        const machine = truth[0].machineName;
+        const out = await run(source, 'GetPatchingLevel', { server_name: machine, classification: ['Critical'], max_results: 1000 });
+        assert.deepEqual(
+            out.items.map((p) => p.kbId ?? p.patchName).sort(),
+            truth
+                .filter((p) => p.machineName === machine)
+                .map((p) => p.kbId ?? p.patchName)
+                .sort(),
+        );
+        assert.ok(out.items.every((p) => p.machineName === machine && p.classification === 'Critical'));
+    });
+
+    it('GetSqlMetadata flags exactly the databases without a recent full backup', async () => {
+        assert.equal(BACKUP_STALE_AFTER_DAYS, STALE_BACKUP_DAYS);
+        const truth = source.databasesWithoutRecentBackup();
+        assert.ok(
+            truth.some((t) => t.state === 'never') && truth.some((t) => t.state === 'stale'),
+            'the sample has never and stale backups',
+        );
+        const out = await run(source, 'GetSqlMetadata', { backup_state: ['never', 'stale'], max_results: 1000 });
+        const flagged = out.items
+            .flatMap((i) => (i.databases as { id: string; backupState: string }[]).map((d) => `${d.id}:${d.backupState}`))
+            .sort();
+        assert.deepEqual(flagged, truth.map((t) => `${t.database.id}:${t.state}`).sort());
+        assert.equal(out.summary.databasesNeverBackedUp, truth.filter((t) => t.state === 'never').length);
+        const stale = truth.find((t) => t.state === 'stale');
+        assert.ok(stale);
+        const text = (await runTool('GetSqlMetadata', { source }, { backup_state: ['stale'] })) as { ok: true; text: string };
+        assert.match(text.text, new RegExp(stale.database.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    });
+
+    it('GetSqlBpAssessment returns only the latest run per instance by default, and every run on request', async () => {
+        const latest = await run(source, 'GetSqlBpAssessment', { max_results: 50_000 });
+        const every = await run(source, 'GetSqlBpAssessment', { latest_run_only: false, max_results: 50_000 });
+        assert.ok(latest.items.length > 0);
+        assert.ok(every.items.length > latest.items.length, 'several runs exist');
+        const runsPerInstance = new Map<string, Set<string>>();
+        for (const f of latest.items) {
+            const key = `${f.computer}\\${f.instanceName}`;
+            runsPerInstance.set(key, (runsPerInstance.get(key) ?? new Set()).add(f.assessmentId as string));
+        }
+        assert.ok([...runsPerInstance.values()].every((runs) => runs.size === 1));
+        const high = await run(source, 'GetSqlBpAssessment', { severity: ['High'], max_results: 50_000 });
+        assert.ok(high.items.length > 0 && high.items.every((f) => f.severity === 'High'));
+        assert.equal(high.items.length, (latest.summary.bySeverity as Record<string, number>).High);
+    });
+
+    it('GetWinBpAssessment filters by weight and sorts heaviest first', async () => {
+        const out = await run(source, 'GetWinBpAssessment', { min_weight: 10, max_results: 50_000 });
+        assert.ok(out.items.length > 0);
+        assert.ok(out.items.every((f) => (f.weight as number) >= 10));
+        const weights = out.items.map((f) => f.weight as number);
+        assert.deepEqual(
+            weights,
+            [...weights].sort((a, b) => b - a),
+        );
+    });
+
+    it('GetSwConfig and GetSwChangesList show what the inventory holds, with previous versions of modified software', async () => {
+        const scopes = await source.listScopes();
+        const workspaceId = source.defaultWorkspaceId ?? scopes.workspaces[0].customerId;
+        const changes = await source.getSoftwareChanges({ workspaceId, from: new Date(NOW.getTime() - 7 * 86_400_000), to: NOW });
+        const modified = changes.rows.find((c) => c.changeCategory === 'Modified');
+        assert.ok(modified, 'the sample has a modified package in the last 7 days');
+        const out = await run(source, 'GetSwChangesList', {
+            server_name: modified.computer,
+            change_category: ['Modified'],
+            max_results: 1000,
+        });
+        assert.ok(
+            out.items.some(
+                (c) =>
+                    c.name === modified.name &&
+                    c.previousVersion === modified.previousVersion &&
+                    c.currentVersion === modified.currentVersion &&
+                    c.timeGenerated === modified.timeGenerated,
+            ),
+        );
+        const times = out.items.map((c) => c.timeGenerated as string);
+        assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
+
+        const withUpdates = await run(source, 'GetSwConfig', { include_updates: true, max_results: 50_000 });
+        const withoutUpdates = await run(source, 'GetSwConfig', { max_results: 50_000 });
+        assert.ok(withoutUpdates.items.length > 0);
+        assert.ok(withoutUpdates.items.every((s) => s.type !== 'Update'));
+        assert.ok(withUpdates.items.length >= withoutUpdates.items.length);
+    });
+
+    it('GetAnomalies reports planted anomalies of the last 7 days on the right machine and metric', async () => {
+        const workspace = (await source.listScopes()).workspaces.find((w) => w.customerId === source.defaultWorkspaceId);
+        assert.ok(workspace);
+        const machines = (
+            await source.getMachines({ subscriptionIds: (await source.listScopes()).subscriptions.map((s) => s.subscriptionId) })
+        ).rows;
+        const inWorkspace = new Set(machines.filter((m) => m.workspaceId === workspace.customerId).map((m) => m.name));
+        const weekAgo = NOW.getTime() - 7 * 86_400_000;
+        const planted = source.groundTruth().filter((a) => inWorkspace.has(a.computer) && Date.parse(a.start) >= weekAgo);
+        assert.ok(planted.length > 0, 'anomalies were planted in the last week');
+        const out = await run(source, 'GetAnomalies', { max_results: 1000 });
+        const found = planted.filter((a) =>
+            out.items.some(
+                (i) =>
+                    i.computer === a.computer &&
+                    i.metric === a.metric &&
+                    Date.parse(i.start as string) <= Date.parse(a.end) + 3_600_000 &&
+                    Date.parse(i.end as string) >= Date.parse(a.start) - 3_600_000,
+            ),
+        );
+        assert.ok(found.length >= Math.ceil(planted.length * 0.8), `found ${found.length} of ${planted.length} planted anomalies`);
+        const scores = out.items.map((i) => i.score as number);
+        assert.deepEqual(
+            scores,
+            [...scores].sort((a, b) => b - a),
+            'sorted by score',
+        );
+        assert.ok(scores.every((s) => s >= 0 && s <= 100));
+        const charted = await run(source, 'GetAnomalies', { include_series: true, max_results: 3 });
+        const series = charted.series as {
+            values: (number | null)[];
+            expected: (number | null)[];
+            lower: (number | null)[];
+            upper: (number | null)[];
+        }[];
+        assert.ok(series.length >= 1 && series.length <= 3);
+        for (const s of series) {
+            assert.equal(s.values.length, s.expected.length);
+            assert.equal(s.values.length, s.upper.length);
+            assert.equal(s.values.length, 7 * 24, 'the chart covers the timespan at the resolution');
+        }
+    });
+});
+
+describe('tools on the hostile sample variant', () => {
+    const source = sampleSource({ hostile: true });
+
+    it('carries every planted string byte-identical through the structured output', async () => {
+        const outputs = await Promise.all(
+            ['GetServerMetadata', 'GetSqlMetadata', 'GetSwConfig', 'GetSwChangesList', 'GetSqlBpAssessment', 'GetPatchingLevel'].map(
+                (name) => runTool(name, { source }, { max_results: 50_000, ...(name === 'GetSwChangesList' ? { timespan: '30d' } : {}) }),
+            ),
+        );
+        const json = outputs.map((o) => (o.ok ? JSON.stringify(o.structured) : assert.fail(o.message))).join('\n');
+        for (const planted of HOSTILE_STRINGS) {
+            assert.ok(json.includes(JSON.stringify(planted).slice(1, -1)), `planted ${JSON.stringify(planted.slice(0, 40))} comes back`);
+        }
+    });
+
+    it('keeps the text block one row per line, whatever the values hold', async () => {
+        const result = await runTool('GetServerMetadata', { source }, { max_results: 50_000 });
+        assert.ok(result.ok);
+        const tableLines = result.text.split('\n').filter((line) => line.startsWith('| '));
+        assert.ok(tableLines.length > 2);
+        const columns = tableLines[0].split(' | ').length;
+        for (const line of tableLines) {
+            assert.equal(line.replace(/\\\|/g, '').split(' | ').length, columns, line.slice(0, 120));
+        }
+    });
+});
