@@ -217,7 +217,10 @@ async function runWorkbench() {
     });
     page.on('pageerror', (error) => verbose && say(`page error: ${error.message}`));
     page.on('console', (message) => {
-        if (verbose || (message.type() === 'error' && /infra|mcp|extension host/i.test(message.text()) && !/ENOTFOUND/.test(message.text()))) {
+        if (
+            verbose ||
+            (message.type() === 'error' && /infra|mcp|extension host/i.test(message.text()) && !/ENOTFOUND/.test(message.text()))
+        ) {
             say(`console.${message.type()}: ${message.text().slice(0, 2000)}`);
         }
     });

@@ -25,7 +25,10 @@ export async function run(): Promise<void> {
     if (process.env.INFRA_INSIGHTS_IT_GREP) {
         mocha.grep(process.env.INFRA_INSIGHTS_IT_GREP);
     }
-    for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+    for (const file of fs
+        .readdirSync(__dirname)
+        .filter((f) => f.endsWith('.test.js'))
+        .sort()) {
         mocha.addFile(path.join(__dirname, file));
     }
     try {
