@@ -12,6 +12,7 @@
  * Everything is updated in place in typed arrays allocated once per call (the seasonal profiles are
  * module-level scratch reused across calls), so the cost is linear in the series length.
  */
+import { TailCalibrator } from './tail';
 import {
     DEFAULT_SENSITIVITY,
     type AnomalyIncident,
@@ -40,7 +41,8 @@ const WARM_UP_POINTS = 12;
 const CLIP_SIGMAS = 3;
 
 const LOCAL_LEVEL_RATE = 0.1;
-const SEASONAL_LEVEL_RATE = 0.05;
+/** How fast a seasonal forecaster's offset from its typical day/week follows the present. */
+const SEASONAL_OFFSET_RATE = 0.1;
 const DAILY_PROFILE_RATE = 0.2;
 const WEEKLY_PROFILE_RATE = 0.3;
 /** Per-point rate of the noise-scale estimates (half-life ≈ 70 points). */
@@ -50,6 +52,9 @@ const SEASONAL_ADVANTAGE = 0.85;
 
 const SHORT_RATE = 0.2;
 const LONG_RATE = 0.03;
+const VOLATILITY_RATE = 0.1;
+/** A single huge outlier counts as this many sigmas in the volatility average, so one spike is not a volatility change. */
+const VOLATILITY_CLIP = 6;
 
 /** After this many consecutive points beyond SHIFT_SIGMAS on the same side, the new level is adopted. */
 const SHIFT_POINTS = 6;
@@ -60,12 +65,21 @@ const HALF_SCORE_SIGMAS = 5;
 
 /** Score a point must reach to be anomalous, per sensitivity. */
 const THRESHOLDS: Record<Sensitivity, number> = { low: 70, medium: 55, high: 40 };
-/** Anomalous points closer than this (in points) to the previous incident extend it instead of opening a new one. */
-const MERGE_POINTS = 24;
+/**
+ * Anomalous points within this many points, or this much time, of the last anomalous point extend the open
+ * incident instead of opening a new one: an event is reported once, not once per noisy excursion.
+ */
+const MERGE_POINTS = 12;
+const MERGE_MS = 6 * HOUR;
 
 /** Module-level scratch for the seasonal profiles: allocated once, re-zeroed per call (the engine is synchronous). */
 const dailyProfile = new Float64Array(DAY_SLOTS);
 const weeklyProfile = new Float64Array(WEEK_SLOTS);
+/** How often each slot has been learned; the first visits set a slot outright instead of nudging it. */
+const dailyVisits = new Uint8Array(DAY_SLOTS);
+const weeklyVisits = new Uint8Array(WEEK_SLOTS);
+/** Visits during which a slot learns with rate 1/visits, unclipped (the profile starts from nothing). */
+const PROFILE_WARM_VISITS = 2;
 
 /** z (in sigmas) → 0–100. */
 export function scoreFromSigmas(z: number): number {
@@ -107,11 +121,14 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     const incidents: AnomalyIncident[] = [];
     dailyProfile.fill(0);
     weeklyProfile.fill(0);
+    dailyVisits.fill(0);
+    weeklyVisits.fill(0);
 
     // Forecaster states: A = local level, B = level + daily profile, C = level + weekly profile.
     let levelA = 0;
-    let levelB = 0;
-    let levelC = 0;
+    // B and C forecast 'the typical value at this time of day / week' plus a recent offset from it.
+    let offsetB = 0;
+    let offsetC = 0;
     let madA = 0;
     let madB = 0;
     let madC = 0;
@@ -121,6 +138,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let madShort = 0;
     let madLong = 0;
     // Level-shift run: consecutive same-side surprises.
+    const tailPoint = new TailCalibrator();
+    const tailShort = new TailCalibrator();
+    const tailLong = new TailCalibrator();
+    const tailVolatility = new TailCalibrator();
+    let recentAbs = 0;
     let runLength = 0;
     let runSign = 0;
     let shiftedDuringIncident = false;
@@ -172,7 +194,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         }
         if (count === 0) {
             firstTime = t;
-            levelA = levelB = levelC = x;
+            levelA = x;
             prevTime = t;
             prevValue = x;
             count = 1;
@@ -186,8 +208,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const slotD = slotOf(t, DAY);
         const slotW = slotOf(t, WEEK);
         const forecastA = levelA;
-        const forecastB = levelB + dailyProfile[slotD];
-        const forecastC = levelC + weeklyProfile[slotW];
+        // A slot never seen has no typical value yet: fall back on the local level.
+        const seenD = dailyVisits[slotD] > 0;
+        const seenW = weeklyVisits[slotW] > 0;
+        const forecastB = seenD ? dailyProfile[slotD] + offsetB : forecastA;
+        const forecastC = seenW ? weeklyProfile[slotW] + offsetC : forecastA;
         const errA = x - forecastA;
         const errB = x - forecastB;
         const errC = x - forecastC;
@@ -197,15 +222,18 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         let forecast = forecastA;
         let err = errA;
         let mad = madA;
+        let trusted = 0;
         if (age >= 2 * DAY && madB < SEASONAL_ADVANTAGE * madA) {
             forecast = forecastB;
             err = errB;
             mad = madB;
+            trusted = 1;
         }
         if (age >= 2 * WEEK && madC < SEASONAL_ADVANTAGE * mad) {
             forecast = forecastC;
             err = errC;
             mad = madC;
+            trusted = 2;
         }
 
         const floor = Math.max(1e-3 * Math.abs(forecast), quantum < Infinity ? 0.5 * quantum : 0, 1e-12);
@@ -220,16 +248,32 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const sigmaLong = Math.max(madLong * MAD_TO_SIGMA, floor * 0.25);
         const zShort = shortMean / sigmaShort;
         const zLong = longMean / sigmaLong;
-        let z = Math.abs(zPoint);
+        const absPoint = Math.abs(zPoint);
+        const absShort = Math.abs(zShort);
+        const absLong = Math.abs(zLong);
+        const calPoint = tailPoint.calibrate(absPoint);
+        const calShort = tailShort.calibrate(absShort);
+        const calLong = tailLong.calibrate(absLong);
+        let z = calPoint;
         let component = 0;
         let sign = zPoint;
-        if (Math.abs(zShort) > z) {
-            z = Math.abs(zShort);
+        // Volatility: the recent size of the residuals against their usual size, judged only by this
+        // series' own history of that ratio (noise that suddenly doubles is a change even at mean zero).
+        recentAbs += VOLATILITY_RATE * (Math.min(Math.abs(err), VOLATILITY_CLIP * sigma) - recentAbs);
+        const volatility = recentAbs / sigma;
+        const calVolatility = tailVolatility.calibrateRelative(volatility);
+        if (calVolatility > z) {
+            z = calVolatility;
             component = 1;
             sign = zShort;
         }
-        if (Math.abs(zLong) > z) {
-            z = Math.abs(zLong);
+        if (calShort > z) {
+            z = calShort;
+            component = 1;
+            sign = zShort;
+        }
+        if (calLong > z) {
+            z = calLong;
             component = 2;
             sign = zLong;
         }
@@ -257,9 +301,16 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
                     incPeakComponent = component;
                     incPeakSign = sign;
                 }
-            } else if (open && i - incEnd > MERGE_POINTS) {
+            } else if (open && i - incEnd > MERGE_POINTS && t - times[incEnd] > MERGE_MS) {
                 closeIncident();
             }
+        }
+
+        if (warm) {
+            tailPoint.add(absPoint);
+            tailShort.add(absShort);
+            tailLong.add(absLong);
+            tailVolatility.add(volatility);
         }
 
         // Updates: robust (clipped) so one outlier moves nothing far.
@@ -279,19 +330,31 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         madLong += learn * 0.5 * (cLong - madLong);
 
         levelA += LOCAL_LEVEL_RATE * cA;
-        levelB += SEASONAL_LEVEL_RATE * cB;
-        levelC += SEASONAL_LEVEL_RATE * cC;
+        if (seenD) {
+            offsetB += SEASONAL_OFFSET_RATE * cB;
+        }
+        if (seenW) {
+            offsetC += SEASONAL_OFFSET_RATE * cC;
+        }
         // The profiles learn the part of the value the level does not explain; a sample stands for
         // the time until the next one (capped), so hourly data fills twelve 5-minute slots.
         const cover = t > prevTime ? Math.min(t - prevTime, MAX_COVER_MS) : SLOT_MS;
         const slots = Math.max(1, Math.round(cover / SLOT_MS));
-        const targetB = x - levelB;
-        const targetC = x - levelC;
+        const targetB = x;
+        const targetC = x;
         for (let k = 0, sd = slotD, sw = slotW; k < slots; k++) {
             const dB = targetB - dailyProfile[sd];
             const dC = targetC - weeklyProfile[sw];
-            dailyProfile[sd] += DAILY_PROFILE_RATE * Math.max(-clipB, Math.min(clipB, dB));
-            weeklyProfile[sw] += WEEKLY_PROFILE_RATE * Math.max(-clipC, Math.min(clipC, dC));
+            const vD = dailyVisits[sd];
+            const vW = weeklyVisits[sw];
+            dailyProfile[sd] += vD < PROFILE_WARM_VISITS ? dB / (vD + 1) : DAILY_PROFILE_RATE * Math.max(-clipB, Math.min(clipB, dB));
+            weeklyProfile[sw] += vW < PROFILE_WARM_VISITS ? dC / (vW + 1) : WEEKLY_PROFILE_RATE * Math.max(-clipC, Math.min(clipC, dC));
+            if (vD < 255) {
+                dailyVisits[sd] = vD + 1;
+            }
+            if (vW < 255) {
+                weeklyVisits[sw] = vW + 1;
+            }
             sd = sd + 1 === DAY_SLOTS ? 0 : sd + 1;
             sw = sw + 1 === WEEK_SLOTS ? 0 : sw + 1;
         }
@@ -301,9 +364,13 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             runSign = Math.sign(zPoint);
             runLength++;
             if (runLength >= SHIFT_POINTS) {
-                levelA += shortMean;
-                levelB += shortMean;
-                levelC += shortMean;
+                if (trusted === 0) {
+                    levelA += shortMean;
+                } else if (trusted === 1) {
+                    offsetB += shortMean;
+                } else {
+                    offsetC += shortMean;
+                }
                 shortMean = 0;
                 longMean = 0;
                 runLength = 0;
