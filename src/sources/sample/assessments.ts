@@ -1,0 +1,603 @@
+import type { FindingSeverity, SqlDatabase, SqlFinding, SqlInstance, WindowsFinding } from '../../core/model';
+import { TIME } from '../../core/timespan';
+import type { Fleet, FleetMachine } from './fleet';
+import { HOSTILE_LINK, HOSTILE_STRINGS } from './hostile';
+import { guidFor, hashKey, Random } from './random';
+import type { BackupState, SqlEstateData } from './sql';
+
+/** Both assessments run weekly; history goes back a little over the 30 days the sample keeps. */
+const RUN_INTERVAL = 7 * TIME.DAY;
+const HISTORY = 36 * TIME.DAY;
+
+interface DatabaseFacts {
+    db: SqlDatabase;
+    backup: BackupState;
+    maxCompatibility: number;
+}
+
+interface SqlCheck {
+    checkId: string;
+    title: string;
+    description: string;
+    severity: FindingSeverity;
+    tags: string[];
+    targetType: 'Server' | 'Database';
+    /** Whether the check fails on this target; database checks that follow from a fact fail for as long as the fact holds. */
+    fails: (random: Random, instance: SqlInstance, db?: DatabaseFacts) => boolean;
+    message: (target: string, instance: SqlInstance, db?: DatabaseFacts) => string;
+    /** Follows from a stored fact, so it fails in every run rather than appearing and disappearing. */
+    factual?: boolean;
+}
+
+const link = (checkId: string) =>
+    `https://learn.microsoft.com/sql/sample-estate/assessment/${checkId.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
+
+/** Our own wording of common SQL Server configuration advice; not Microsoft's rule texts. */
+const SQL_CHECKS: readonly SqlCheck[] = [
+    {
+        checkId: 'FullBackupNeverTaken',
+        title: 'Database has never been backed up',
+        description: 'Without a full backup the database cannot be restored after a disk failure, corruption or a mistaken delete.',
+        severity: 'High',
+        tags: ['DefaultRuleset', 'Backup', 'DataIntegrity'],
+        targetType: 'Database',
+        factual: true,
+        fails: (_r, _i, db) => db?.backup === 'never',
+        message: (t) => `No full backup of ${t} is recorded in msdb. Schedule a full backup and verify that it restores.`,
+    },
+    {
+        checkId: 'FullBackupTooOld',
+        title: 'Last full backup is older than a week',
+        description:
+            'A stale full backup means a long restore chain or lost data; most recovery objectives expect a full backup at least weekly.',
+        severity: 'High',
+        tags: ['DefaultRuleset', 'Backup'],
+        targetType: 'Database',
+        factual: true,
+        fails: (_r, _i, db) => db?.backup === 'stale',
+        message: (t, _i, db) =>
+            `The last full backup of ${t} finished ${db?.db.lastFullBackup ?? 'long ago'}. Check the backup job and its history.`,
+    },
+    {
+        checkId: 'LogBackupMissing',
+        title: 'Full recovery model without log backups',
+        description:
+            'In the full recovery model the transaction log grows until it is backed up, and point-in-time restore needs the log backups.',
+        severity: 'Medium',
+        tags: ['DefaultRuleset', 'Backup', 'Storage'],
+        targetType: 'Database',
+        factual: true,
+        fails: (_r, _i, db) => db?.backup === 'no-log-backup',
+        message: (t) =>
+            `${t} uses the full recovery model but has no transaction log backup. Add log backups or switch to the simple recovery model.`,
+    },
+    {
+        checkId: 'AutoShrinkOn',
+        title: 'Auto shrink is enabled',
+        description:
+            'Shrinking and regrowing files fragments indexes and costs I/O at unpredictable times; size files for their workload instead.',
+        severity: 'Medium',
+        tags: ['DefaultRuleset', 'DBConfiguration', 'Performance'],
+        targetType: 'Database',
+        factual: true,
+        fails: (_r, _i, db) => db?.db.isAutoShrinkOn === true,
+        message: (t) => `AUTO_SHRINK is ON for ${t}.`,
+    },
+    {
+        checkId: 'AutoCloseOn',
+        title: 'Auto close is enabled',
+        description:
+            'Closing a database when the last user leaves makes the next connection pay for reopening it and flushes its plans from cache.',
+        severity: 'Low',
+        tags: ['DefaultRuleset', 'DBConfiguration', 'Performance'],
+        targetType: 'Database',
+        factual: true,
+        fails: (_r, _i, db) => db?.db.isAutoCloseOn === true,
+        message: (t) => `AUTO_CLOSE is ON for ${t}.`,
+    },
+    {
+        checkId: 'CompatibilityLevelBehind',
+        title: 'Database compatibility level is below the server version',
+        description: 'An old compatibility level keeps older query optimizer behaviour and hides features the server already has.',
+        severity: 'Low',
+        tags: ['DefaultRuleset', 'DBConfiguration', 'QueryOptimizer'],
+        targetType: 'Database',
+        factual: true,
+        fails: (_r, _i, db) => db !== undefined && (db.db.compatibilityLevel ?? db.maxCompatibility) < db.maxCompatibility,
+        message: (t, _i, db) =>
+            `${t} runs at compatibility level ${db?.db.compatibilityLevel}; the server supports ${db?.maxCompatibility}. Test the workload at the higher level before raising it.`,
+    },
+    {
+        checkId: 'PercentFileGrowth',
+        title: 'Data or log file grows by a percentage',
+        description: 'Percentage growth makes each growth larger than the last; large files then stall writes while they grow.',
+        severity: 'Medium',
+        tags: ['DefaultRuleset', 'DBFileConfiguration', 'Storage'],
+        targetType: 'Database',
+        fails: (r) => r.chance(0.3),
+        message: (t) => `A file of ${t} grows by 10 percent. Use a fixed growth in megabytes sized for the workload.`,
+    },
+    {
+        checkId: 'IntegrityCheckOverdue',
+        title: 'No recent consistency check',
+        description: 'Corruption found early can be repaired from backups; found late it may already be in every backup you keep.',
+        severity: 'High',
+        tags: ['DefaultRuleset', 'DBCC', 'DataIntegrity'],
+        targetType: 'Database',
+        fails: (r) => r.chance(0.2),
+        message: (t) => `The last clean DBCC CHECKDB of ${t} is more than 14 days old.`,
+    },
+    {
+        checkId: 'QueryStoreDisabled',
+        title: 'Query Store is off',
+        description: 'Query Store keeps plan and runtime history, which makes plan regressions quick to find and fix.',
+        severity: 'Information',
+        tags: ['DefaultRuleset', 'QueryStore', 'Performance'],
+        targetType: 'Database',
+        fails: (r, i) => !i.version.endsWith('2014') && r.chance(0.35),
+        message: (t) => `Query Store is not enabled on ${t}.`,
+    },
+    {
+        checkId: 'StatisticsStale',
+        title: 'Statistics are out of date',
+        description: 'Statistics that no longer describe the data lead the optimizer to poor plans.',
+        severity: 'Low',
+        tags: ['DefaultRuleset', 'Statistics', 'Performance'],
+        targetType: 'Database',
+        fails: (r) => r.chance(0.25),
+        message: (t) => `Several statistics on large tables in ${t} were last updated more than 30 days ago.`,
+    },
+    {
+        checkId: 'MaxDopNotSet',
+        title: 'Max degree of parallelism left at 0',
+        description: 'Unlimited parallelism lets one query take every scheduler; cap it to the cores of one NUMA node.',
+        severity: 'Medium',
+        tags: ['DefaultRuleset', 'MaxDOP', 'Performance', 'CPU'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.5),
+        message: (t, i) => `max degree of parallelism is 0 on ${t} (${i.vCores ?? 'several'} cores in use).`,
+    },
+    {
+        checkId: 'MaxServerMemoryDefault',
+        title: 'Max server memory is unlimited',
+        description: 'Without a cap SQL Server can starve the operating system and other services of memory.',
+        severity: 'High',
+        tags: ['DefaultRuleset', 'Memory', 'Configuration'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.35),
+        message: (t) => `max server memory (MB) on ${t} is 2147483647. Leave room for the operating system.`,
+    },
+    {
+        checkId: 'CostThresholdDefault',
+        title: 'Cost threshold for parallelism is 5',
+        description: 'The old default makes small queries go parallel, which often costs more than it saves.',
+        severity: 'Low',
+        tags: ['DefaultRuleset', 'Configuration', 'Performance'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.5),
+        message: (t) => `cost threshold for parallelism is 5 on ${t}; a value between 30 and 50 is a better starting point.`,
+    },
+    {
+        checkId: 'TempDbFileCount',
+        title: 'TempDB has a single data file',
+        description: 'One tempdb data file becomes an allocation bottleneck under concurrency; use several equally sized files.',
+        severity: 'Medium',
+        tags: ['DefaultRuleset', 'DBFileConfiguration', 'Storage', 'IO'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.4),
+        message: (t) => `tempdb on ${t} has 1 data file.`,
+    },
+    {
+        checkId: 'SaLoginEnabled',
+        title: 'The sa login is enabled',
+        description: 'A well-known administrator name is the first target of password guessing; disable or rename it.',
+        severity: 'High',
+        tags: ['DefaultRuleset', 'Security'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.2),
+        message: (t) => `The sa login is enabled on ${t}.`,
+    },
+    {
+        checkId: 'XpCmdShellEnabled',
+        title: 'xp_cmdshell is enabled',
+        description: 'Running operating system commands from T-SQL widens what a compromised login can do.',
+        severity: 'High',
+        tags: ['DefaultRuleset', 'Security'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.1),
+        message: (t) => `xp_cmdshell is enabled on ${t}.`,
+    },
+    {
+        checkId: 'BackupTraceFlagMissing',
+        title: 'Successful backups fill the error log',
+        description: 'Every successful backup writes a line to the error log; on busy servers that hides the lines that matter.',
+        severity: 'Low',
+        tags: ['DefaultRuleset', 'TraceFlag', 'Backup'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.45),
+        message: (t) => `Trace flag 3226 is not enabled on ${t}.`,
+    },
+    {
+        checkId: 'PowerPlanNotHighPerformance',
+        title: 'Windows power plan is Balanced',
+        description: 'The Balanced plan lowers CPU clock speed under light load, which lengthens short queries.',
+        severity: 'Medium',
+        tags: ['DefaultRuleset', 'Performance', 'CPU'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.25),
+        message: (t) => `The host of ${t} uses the Balanced power plan.`,
+    },
+    {
+        checkId: 'VersionOutOfSupport',
+        title: 'SQL Server version is out of mainstream support',
+        description: 'Versions past their support dates get no fixes; plan an upgrade or enrol in extended security updates.',
+        severity: 'High',
+        tags: ['DefaultRuleset', 'UpdateIssues'],
+        targetType: 'Server',
+        factual: true,
+        fails: (_r, i) => i.version.endsWith('2014') || i.version.endsWith('2016'),
+        message: (t, i) => `${t} runs ${i.version} (${i.currentVersion ?? 'unknown build'}).`,
+    },
+    {
+        checkId: 'CumulativeUpdateBehind',
+        title: 'Latest cumulative update not installed',
+        description: 'Cumulative updates carry fixes for known defects; staying current shortens every support case.',
+        severity: 'Medium',
+        tags: ['DefaultRuleset', 'UpdateIssues'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.5),
+        message: (t, i) => `${t} is at ${i.patchLevel ?? 'an older patch level'}; newer cumulative updates are available.`,
+    },
+    {
+        checkId: 'AgentJobsFailing',
+        title: 'SQL Agent jobs failed recently',
+        description: 'Failed maintenance jobs often mean backups, index maintenance or consistency checks are silently not happening.',
+        severity: 'Low',
+        tags: ['DefaultRuleset', 'Agent'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.2),
+        message: (t) => `2 SQL Agent jobs on ${t} failed in the last 7 days.`,
+    },
+    {
+        checkId: 'DeprecatedFeaturesUsed',
+        title: 'Deprecated features are in use',
+        description: 'Features marked deprecated will be removed in a later version; find their callers before upgrading.',
+        severity: 'Information',
+        tags: ['DefaultRuleset', 'Deprecated'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.3),
+        message: (t) => `Deprecated feature counters on ${t} are above zero.`,
+    },
+    {
+        checkId: 'InstantFileInitOff',
+        title: 'Instant file initialization is off',
+        description: 'Without it, every data file growth and restore writes zeros over the new space first.',
+        severity: 'Information',
+        tags: ['DefaultRuleset', 'Performance', 'Storage', 'IO'],
+        targetType: 'Server',
+        fails: (r) => r.chance(0.4),
+        message: (t) => `The service account of ${t} lacks the Perform volume maintenance tasks privilege.`,
+    },
+];
+
+/** Run times of a weekly assessment on one target, newest first, limited to when the machine reported. */
+function runTimes(fleet: Fleet, fm: FleetMachine, random: Random): number[] {
+    const newest = Math.min(fleet.anchor, fm.reportingUntil) - Math.round(random.range(0.3, 6.8) * TIME.DAY);
+    const times: number[] = [];
+    for (let t = newest; t >= fleet.anchor - HISTORY; t -= RUN_INTERVAL) {
+        times.push(Math.floor(t / 1000) * 1000);
+    }
+    return times;
+}
+
+/** Which runs (indices into newest-first run times) a non-factual finding appears in: most persist, some are new, some resolved. */
+function lifetime(random: Random, runs: number): [number, number] {
+    const roll = random.next();
+    if (roll < 0.15 && runs > 1) {
+        return [0, random.int(0, Math.min(1, runs - 1))]; // new: only the latest run or two
+    }
+    if (roll < 0.3 && runs > 1) {
+        return [random.int(1, runs - 1), runs - 1]; // resolved: gone from the newest runs
+    }
+    return [0, runs - 1];
+}
+
+/** All SQL best-practices findings of the estate, newest run first. */
+export function buildSqlFindings(fleet: Fleet, sql: SqlEstateData): SqlFinding[] {
+    const rows: SqlFinding[] = [];
+    const dbsByInstance = new Map<string, SqlDatabase[]>();
+    for (const db of sql.databases) {
+        const list = dbsByInstance.get(db.instanceId) ?? [];
+        list.push(db);
+        dbsByInstance.set(db.instanceId, list);
+    }
+    let hostileLinkPlanted = false;
+    for (const instance of sql.instances) {
+        const fm = sql.hosts.get(instance.id);
+        if (!fm) {
+            continue;
+        }
+        const random = new Random(hashKey(fm.key, 'sql-bpa', instance.instanceName));
+        const times = runTimes(fleet, fm, random);
+        if (times.length === 0) {
+            continue;
+        }
+        const ids = times.map((t) => guidFor(fleet.seed, 'sql-run', instance.id, t));
+        const targets: { target: string; db?: DatabaseFacts }[] = [{ target: instance.name }];
+        for (const db of dbsByInstance.get(instance.id) ?? []) {
+            targets.push({
+                target: db.name,
+                db: { db, backup: sql.backupStates.get(db.id) ?? 'ok', maxCompatibility: sql.maxCompatibility.get(instance.id) ?? 160 },
+            });
+        }
+        for (const check of SQL_CHECKS) {
+            for (const { target, db } of targets) {
+                if ((check.targetType === 'Database') !== (db !== undefined)) {
+                    continue;
+                }
+                if (!check.fails(random, instance, db)) {
+                    continue;
+                }
+                const [first, last] = check.factual ? [0, times.length - 1] : lifetime(random, times.length);
+                let message = check.message(target, instance, db);
+                let helpLink = link(check.checkId);
+                if (fleet.hostile && !hostileLinkPlanted) {
+                    hostileLinkPlanted = true;
+                    helpLink = HOSTILE_LINK;
+                    message = HOSTILE_STRINGS[5];
+                }
+                for (let run = first; run <= last; run++) {
+                    rows.push({
+                        timeGenerated: new Date(times[run]).toISOString(),
+                        assessmentId: ids[run],
+                        computer: fm.machine.name,
+                        instanceName: instance.instanceName,
+                        checkId: check.checkId,
+                        title: check.title,
+                        description: check.description,
+                        helpLink,
+                        targetType: check.targetType,
+                        targetName: target,
+                        severity: check.severity,
+                        message,
+                        tags: check.tags,
+                    });
+                }
+            }
+        }
+    }
+    return rows;
+}
+
+interface WindowsCheck {
+    recommendation: string;
+    description: string;
+    focusArea: string;
+    actionArea: string;
+    affectedObjectType: string;
+    weight: number;
+    odds: number;
+    /** Which object it names: the server itself, or something on it. */
+    objectName: (fm: FleetMachine, random: Random) => string;
+    appliesTo?: (fm: FleetMachine) => boolean;
+}
+
+const server = (fm: FleetMachine) => fm.machine.name;
+const SECURITY = 'Security and Compliance';
+const AVAILABILITY = 'Availability and Business Continuity';
+const PERFORMANCE = 'Performance and Scalability';
+const UPGRADE = 'Upgrade, Migration and Deployment';
+const OPERATIONS = 'Operations and Monitoring';
+const CHANGE = 'Change and Configuration Management';
+
+/** Our own wording of common Windows Server hygiene advice. */
+const WINDOWS_CHECKS: readonly WindowsCheck[] = [
+    {
+        recommendation: 'Turn off SMB version 1',
+        description: 'SMBv1 lacks the protections of later versions and is a common path for worms; nothing current needs it.',
+        focusArea: SECURITY,
+        actionArea: 'Network Security',
+        affectedObjectType: 'Server',
+        weight: 38.2,
+        odds: 0.25,
+        objectName: server,
+    },
+    {
+        recommendation: 'Require NTLMv2 and refuse LM and NTLM',
+        description: 'Older challenge-response protocols can be cracked offline from captured traffic.',
+        focusArea: SECURITY,
+        actionArea: 'Authentication',
+        affectedObjectType: 'Server',
+        weight: 31.5,
+        odds: 0.2,
+        objectName: server,
+    },
+    {
+        recommendation: 'Enable Windows Defender Credential Guard',
+        description: 'Isolating credential secrets makes pass-the-hash attacks from a compromised server much harder.',
+        focusArea: SECURITY,
+        actionArea: 'Credential Protection',
+        affectedObjectType: 'Server',
+        weight: 22.4,
+        odds: 0.35,
+        objectName: server,
+        appliesTo: (fm) => !fm.os.product.includes('2012'),
+    },
+    {
+        recommendation: 'Restrict local administrator group membership',
+        description: 'Every extra local administrator is another account whose compromise gives control of the server.',
+        focusArea: SECURITY,
+        actionArea: 'Access Control',
+        affectedObjectType: 'Group',
+        weight: 19.7,
+        odds: 0.3,
+        objectName: () => 'BUILTIN\\Administrators',
+    },
+    {
+        recommendation: 'Plan the move off an operating system past end of support',
+        description: 'Servers past end of support only get fixes through paid extended updates, and those end too.',
+        focusArea: UPGRADE,
+        actionArea: 'Operating System',
+        affectedObjectType: 'Server',
+        weight: 44.9,
+        odds: 1,
+        objectName: server,
+        appliesTo: (fm) => fm.os.product.includes('2012'),
+    },
+    {
+        recommendation: 'Keep at least 15% free space on the system volume',
+        description: 'Updates, page file growth and crash dumps fail on a nearly full system volume.',
+        focusArea: AVAILABILITY,
+        actionArea: 'Storage',
+        affectedObjectType: 'Disk',
+        weight: 27.3,
+        odds: 0.2,
+        objectName: () => 'C:',
+    },
+    {
+        recommendation: 'Size the page file to hold a kernel memory dump',
+        description: 'Without room for a dump, the cause of a crash cannot be diagnosed afterwards.',
+        focusArea: AVAILABILITY,
+        actionArea: 'Crash Recovery',
+        affectedObjectType: 'Server',
+        weight: 12.1,
+        odds: 0.25,
+        objectName: server,
+    },
+    {
+        recommendation: 'Make the Security event log large enough for 30 days',
+        description: 'A small log overwrites the evidence an investigation needs before anyone looks.',
+        focusArea: OPERATIONS,
+        actionArea: 'Event Logs',
+        affectedObjectType: 'Event Log',
+        weight: 16.8,
+        odds: 0.4,
+        objectName: () => 'Security',
+    },
+    {
+        recommendation: 'Investigate repeated unexpected shutdowns',
+        description: 'Unplanned restarts point at failing hardware, drivers or power, and interrupt the workloads on the server.',
+        focusArea: AVAILABILITY,
+        actionArea: 'Stability',
+        affectedObjectType: 'Server',
+        weight: 25.6,
+        odds: 0.1,
+        objectName: server,
+    },
+    {
+        recommendation: 'Use a consistent time source',
+        description: 'Clock skew breaks Kerberos authentication and makes logs from different servers impossible to line up.',
+        focusArea: OPERATIONS,
+        actionArea: 'Time Synchronization',
+        affectedObjectType: 'Service',
+        weight: 14.3,
+        odds: 0.15,
+        objectName: () => 'W32Time',
+    },
+    {
+        recommendation: 'Disable services that the server role does not need',
+        description: 'Every running service is code that can fail or be attacked; the print spooler is a frequent example.',
+        focusArea: SECURITY,
+        actionArea: 'Attack Surface',
+        affectedObjectType: 'Service',
+        weight: 21.9,
+        odds: 0.35,
+        objectName: () => 'Spooler',
+        appliesTo: (fm) => fm.role !== 'fs',
+    },
+    {
+        recommendation: 'Use the High performance power plan',
+        description: 'Balanced power management slows short bursts of work on servers with variable load.',
+        focusArea: PERFORMANCE,
+        actionArea: 'Power Management',
+        affectedObjectType: 'Server',
+        weight: 9.4,
+        odds: 0.3,
+        objectName: server,
+    },
+    {
+        recommendation: 'Align the network adapter receive buffers with the load',
+        description: 'Small receive buffers drop packets under bursts, which shows up as retransmits and slow responses.',
+        focusArea: PERFORMANCE,
+        actionArea: 'Networking',
+        affectedObjectType: 'Network Adapter',
+        weight: 7.8,
+        odds: 0.2,
+        objectName: () => 'Ethernet0',
+    },
+    {
+        recommendation: 'Record configuration changes through change management',
+        description: 'Settings changed by hand drift from the documented baseline and surprise the next person.',
+        focusArea: CHANGE,
+        actionArea: 'Baseline',
+        affectedObjectType: 'Server',
+        weight: 11.2,
+        odds: 0.25,
+        objectName: server,
+    },
+    {
+        recommendation: 'Remove software that is no longer supported by its publisher',
+        description: 'Unsupported applications get no security fixes and block operating system upgrades.',
+        focusArea: UPGRADE,
+        actionArea: 'Applications',
+        affectedObjectType: 'Application',
+        weight: 17.5,
+        odds: 0.3,
+        objectName: (_fm, r) => r.pick(['Java 8 Update 202', 'Fabrikam Legacy Agent 2.1', 'Microsoft Silverlight']),
+    },
+    {
+        recommendation: 'Configure the domain controller to use a reliable external time source',
+        description: 'The PDC emulator sets the time for the whole domain; it should follow an authoritative source.',
+        focusArea: OPERATIONS,
+        actionArea: 'Active Directory',
+        affectedObjectType: 'Domain',
+        weight: 29.1,
+        odds: 0.5,
+        objectName: (fm) => fm.machine.domain ?? 'corp.contoso.com',
+        appliesTo: (fm) => fm.role === 'dc',
+    },
+];
+
+/** All Windows assessment findings (failed recommendations), newest run first per machine. */
+export function buildWindowsFindings(fleet: Fleet): WindowsFinding[] {
+    const rows: WindowsFinding[] = [];
+    let planted = 0;
+    for (const fm of fleet.machines) {
+        if (fm.machine.osType !== 'windows') {
+            continue;
+        }
+        const random = new Random(hashKey(fm.key, 'win-assessment'));
+        const times = runTimes(fleet, fm, random);
+        if (times.length === 0) {
+            continue;
+        }
+        const ids = times.map((t) => guidFor(fleet.seed, 'win-run', fm.index, t));
+        for (const check of WINDOWS_CHECKS) {
+            if ((check.appliesTo && !check.appliesTo(fm)) || !random.chance(check.odds)) {
+                continue;
+            }
+            const [first, last] = lifetime(random, times.length);
+            let objectName = check.objectName(fm, random);
+            if (fleet.hostile && planted < HOSTILE_STRINGS.length) {
+                objectName = HOSTILE_STRINGS[planted++];
+            }
+            const recommendationId = guidFor('win-check', check.recommendation);
+            for (let run = first; run <= last; run++) {
+                rows.push({
+                    timeGenerated: new Date(times[run]).toISOString(),
+                    assessmentId: ids[run],
+                    computer: fm.machine.name,
+                    recommendationId,
+                    recommendation: check.recommendation,
+                    description: check.description,
+                    focusArea: check.focusArea,
+                    actionArea: check.actionArea,
+                    affectedObjectType: check.affectedObjectType,
+                    affectedObjectName: objectName,
+                    weight: check.weight,
+                });
+            }
+        }
+    }
+    return rows;
+}

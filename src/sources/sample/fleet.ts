@@ -1,0 +1,563 @@
+import type { Machine, MachineStatus, OsType, Subscription, Workspace } from '../../core/model';
+import { TIME } from '../../core/timespan';
+import { HOSTILE_STRINGS } from './hostile';
+import { hashKey, Random } from './random';
+
+/** A place machines live: an on-premises data centre registered to an Azure region, or Azure itself. */
+export interface Site {
+    code: string;
+    location: string;
+    /** Offset of local time from UTC, so business hours and patch nights fall where people would expect. */
+    utcOffsetHours: number;
+    subnet: string;
+}
+
+export const SITES = {
+    ams: { code: 'ams', location: 'westeurope', utcOffsetHours: 1, subnet: '10.10' },
+    fra: { code: 'fra', location: 'germanywestcentral', utcOffsetHours: 1, subnet: '10.20' },
+    dub: { code: 'dub', location: 'northeurope', utcOffsetHours: 0, subnet: '10.30' },
+    chi: { code: 'chi', location: 'centralus', utcOffsetHours: -6, subnet: '10.40' },
+    weu: { code: 'weu', location: 'westeurope', utcOffsetHours: 1, subnet: '10.100' },
+} as const satisfies Record<string, Site>;
+
+const ON_PREMISES: readonly (readonly [Site, number])[] = [
+    [SITES.ams, 4],
+    [SITES.fra, 3],
+    [SITES.dub, 2],
+    [SITES.chi, 2],
+];
+
+/** What a machine is for; it decides its name, software, load shape and whether SQL Server runs on it. */
+export type Role = 'sql' | 'app' | 'web' | 'dc' | 'fs' | 'rds' | 'build' | 'k8s' | 'pg' | 'mon' | 'proxy';
+
+interface RoleSpec {
+    role: Role;
+    os: OsType;
+    weight: number;
+    /** Load follows office hours (as opposed to round-the-clock services). */
+    business: boolean;
+    /** Shared infrastructure lives in its own subscription. */
+    shared: boolean;
+}
+
+const ROLES: readonly RoleSpec[] = [
+    { role: 'sql', os: 'windows', weight: 15, business: true, shared: false },
+    { role: 'app', os: 'windows', weight: 10, business: true, shared: false },
+    { role: 'web', os: 'windows', weight: 7, business: true, shared: false },
+    { role: 'dc', os: 'windows', weight: 4, business: true, shared: true },
+    { role: 'fs', os: 'windows', weight: 4, business: true, shared: true },
+    { role: 'rds', os: 'windows', weight: 3, business: true, shared: false },
+    { role: 'build', os: 'windows', weight: 2, business: true, shared: false },
+    { role: 'web', os: 'linux', weight: 9, business: false, shared: false },
+    { role: 'app', os: 'linux', weight: 6, business: true, shared: false },
+    { role: 'k8s', os: 'linux', weight: 5, business: false, shared: false },
+    { role: 'pg', os: 'linux', weight: 4, business: true, shared: false },
+    { role: 'mon', os: 'linux', weight: 2, business: false, shared: true },
+    { role: 'proxy', os: 'linux', weight: 2, business: false, shared: true },
+];
+
+/** An operating system image: what Arc reports as `osSku` / `osVersion`, and what the patch catalogue keys on. */
+export interface OsImage {
+    family: 'windows' | 'ubuntu' | 'rhel' | 'sles';
+    /** Short product name used in update titles, e.g. `Windows Server 2022`, `Ubuntu 22.04`. */
+    product: string;
+    osName: string;
+    osVersion: string;
+    /** Oldest images get patched least; 2012 R2 is on Extended Security Updates. */
+    age: number;
+}
+
+const WINDOWS_IMAGES: readonly (readonly [OsImage, number])[] = [
+    [
+        {
+            family: 'windows',
+            product: 'Windows Server 2012 R2',
+            osName: 'Windows Server 2012 R2 Standard',
+            osVersion: '6.3.9600.22074',
+            age: 4,
+        },
+        7,
+    ],
+    [
+        {
+            family: 'windows',
+            product: 'Windows Server 2016',
+            osName: 'Windows Server 2016 Datacenter',
+            osVersion: '10.0.14393.7428',
+            age: 3,
+        },
+        18,
+    ],
+    [
+        { family: 'windows', product: 'Windows Server 2019', osName: 'Windows Server 2019 Standard', osVersion: '10.0.17763.6414', age: 2 },
+        28,
+    ],
+    [
+        {
+            family: 'windows',
+            product: 'Windows Server 2022',
+            osName: 'Windows Server 2022 Datacenter',
+            osVersion: '10.0.20348.2762',
+            age: 1,
+        },
+        32,
+    ],
+    [
+        {
+            family: 'windows',
+            product: 'Windows Server 2025',
+            osName: 'Windows Server 2025 Datacenter',
+            osVersion: '10.0.26100.2161',
+            age: 0,
+        },
+        12,
+    ],
+];
+
+const LINUX_IMAGES: readonly (readonly [OsImage, number])[] = [
+    [{ family: 'ubuntu', product: 'Ubuntu 20.04', osName: 'Ubuntu 20.04.6 LTS', osVersion: '5.4.0-200-generic', age: 3 }, 8],
+    [{ family: 'ubuntu', product: 'Ubuntu 22.04', osName: 'Ubuntu 22.04.5 LTS', osVersion: '5.15.0-125-generic', age: 1 }, 26],
+    [{ family: 'ubuntu', product: 'Ubuntu 24.04', osName: 'Ubuntu 24.04.1 LTS', osVersion: '6.8.0-49-generic', age: 0 }, 16],
+    [
+        {
+            family: 'rhel',
+            product: 'RHEL 8',
+            osName: 'Red Hat Enterprise Linux 8.10 (Ootpa)',
+            osVersion: '4.18.0-553.27.1.el8_10.x86_64',
+            age: 2,
+        },
+        12,
+    ],
+    [
+        {
+            family: 'rhel',
+            product: 'RHEL 9',
+            osName: 'Red Hat Enterprise Linux 9.4 (Plow)',
+            osVersion: '5.14.0-427.42.1.el9_4.x86_64',
+            age: 0,
+        },
+        16,
+    ],
+    [
+        {
+            family: 'sles',
+            product: 'SLES 15 SP5',
+            osName: 'SUSE Linux Enterprise Server 15 SP5',
+            osVersion: '5.14.21-150500.55.83-default',
+            age: 1,
+        },
+        8,
+    ],
+    [
+        {
+            family: 'sles',
+            product: 'SLES 15 SP6',
+            osName: 'SUSE Linux Enterprise Server 15 SP6',
+            osVersion: '6.4.0-150600.23.25-default',
+            age: 0,
+        },
+        5,
+    ],
+];
+
+const AGENT_VERSIONS = ['1.46.02880.1382', '1.50.02982.1203', '1.54.03123.1148', '1.56.03167.687', '1.58.03228.700', '1.60.03293.1016'];
+
+const TEAMS: Record<Role, string> = {
+    sql: 'data-platform',
+    app: 'line-of-business',
+    web: 'digital-channels',
+    dc: 'identity',
+    fs: 'workplace',
+    rds: 'workplace',
+    build: 'engineering-productivity',
+    k8s: 'platform',
+    pg: 'data-platform',
+    mon: 'observability',
+    proxy: 'network',
+};
+
+/** How well a machine is kept up to date; decides how many patches it misses. */
+export type PatchProfile = 'fully-patched' | 'current' | 'lagging' | 'neglected';
+/** Whether Update Manager has a fresh assessment, an old one, or none (periodic assessment off, machine gone). */
+export type AssessmentState = 'recent' | 'stale' | 'missing';
+export type Environment = 'Production' | 'Development' | 'Test';
+
+/** A machine plus the hidden facts the generators need to stay consistent with each other. */
+export interface FleetMachine {
+    index: number;
+    machine: Machine;
+    role: Role;
+    site: Site;
+    os: OsImage;
+    environment: Environment;
+    /** Office-hours load shape (true) or round the clock (false). */
+    business: boolean;
+    /** Stream key for everything generated lazily about this machine. */
+    key: number;
+    /** Epoch ms after which the machine sends nothing to Log Analytics (disconnected, expired, stopped). */
+    reportingUntil: number;
+    patchProfile: PatchProfile;
+    assessmentState: AssessmentState;
+    rebootPending: boolean;
+    /** SQL Server named instances beside the default one ([] for a default instance only); undefined when none. */
+    sqlInstances?: string[];
+}
+
+export interface ResourceGroupInfo {
+    name: string;
+    subscriptionId: string;
+    location: string;
+}
+
+/** Everything the sample estate is built on. `anchor` is "now" truncated to the hour; all history is relative to it. */
+export interface Fleet {
+    seed: number;
+    anchor: number;
+    hostile: boolean;
+    tenantId: string;
+    subscriptions: Subscription[];
+    resourceGroups: ResourceGroupInfo[];
+    workspaces: Workspace[];
+    machines: FleetMachine[];
+}
+
+interface SubscriptionPlan {
+    production: Subscription;
+    nonProduction: Subscription;
+    shared: Subscription;
+}
+
+/**
+ * Builds the fleet eagerly: a few plain objects per machine, so 10,000 machines take a few tens of milliseconds.
+ * Everything expensive (software, findings, metrics) is derived later from `FleetMachine.key`.
+ */
+export function buildFleet(seed: number, count: number, anchor: number, hostile: boolean): Fleet {
+    const random = new Random(hashKey(seed, 'fleet'));
+    const tenantId = random.guid();
+    const subs: SubscriptionPlan = {
+        production: { subscriptionId: random.guid(), displayName: 'Contoso Production', tenantId, state: 'Enabled' },
+        nonProduction: { subscriptionId: random.guid(), displayName: 'Contoso Non-Production', tenantId, state: 'Enabled' },
+        shared: { subscriptionId: random.guid(), displayName: 'Contoso Shared Services', tenantId, state: 'Enabled' },
+    };
+    if (hostile) {
+        subs.shared.displayName = HOSTILE_STRINGS[1];
+    }
+    const rg = (name: string, sub: Subscription, location: string): ResourceGroupInfo => ({
+        name,
+        subscriptionId: sub.subscriptionId,
+        location,
+    });
+    const groups = {
+        emea: rg('rg-arc-servers-emea', subs.production, 'westeurope'),
+        us: rg('rg-arc-servers-us', subs.production, 'centralus'),
+        sql: rg('rg-sql-prod', subs.production, 'westeurope'),
+        vms: rg('rg-azure-vms-prod', subs.production, 'westeurope'),
+        dev: rg('rg-arc-dev', subs.nonProduction, 'northeurope'),
+        test: rg('rg-arc-test', subs.nonProduction, 'northeurope'),
+        shared: rg('rg-shared-infra', subs.shared, 'westeurope'),
+        monitoring: rg('rg-monitoring', subs.shared, 'westeurope'),
+    };
+    const workspace = (name: string, location: string): Workspace => ({
+        customerId: random.guid(),
+        name,
+        resourceId: `/subscriptions/${subs.shared.subscriptionId}/resourceGroups/${groups.monitoring.name}/providers/Microsoft.OperationalInsights/workspaces/${name}`,
+        subscriptionId: subs.shared.subscriptionId,
+        resourceGroup: groups.monitoring.name,
+        location,
+    });
+    const production = workspace('law-ctso-prod-weu', 'westeurope');
+    const nonProduction = workspace('law-ctso-nonprod-neu', 'northeurope');
+
+    const counters = new Map<string, number>();
+    const machines: FleetMachine[] = [];
+    for (let index = 0; index < count; index++) {
+        // The first machine is fixed so documentation and tests can name it: ctso-sql-ams-01, an Arc SQL server in production.
+        const first = index === 0;
+        const spec = first ? ROLES[0] : random.weighted(ROLES.map((r) => [r, r.weight] as const));
+        const azureVm = !first && !spec.shared && spec.role !== 'sql' && random.chance(0.12);
+        const site: Site = first ? SITES.ams : azureVm ? SITES.weu : random.weighted(ON_PREMISES);
+        const environment: Environment =
+            spec.shared || first
+                ? 'Production'
+                : random.weighted<Environment>([
+                      ['Production', 70],
+                      ['Development', 15],
+                      ['Test', 15],
+                  ]);
+        const os = first ? WINDOWS_IMAGES[2][0] : pickImage(random, spec);
+        const prefix = spec.os === 'windows' ? `ctso-${spec.role}-${site.code}` : `${spec.role}-lnx-${site.code}`;
+        const number = (counters.get(prefix) ?? 0) + 1;
+        counters.set(prefix, number);
+        const name = `${prefix}-${String(number).padStart(2, '0')}`;
+
+        const group = spec.shared
+            ? groups.shared
+            : environment === 'Development'
+              ? groups.dev
+              : environment === 'Test'
+                ? groups.test
+                : azureVm
+                  ? groups.vms
+                  : spec.role === 'sql'
+                    ? groups.sql
+                    : site === SITES.chi
+                      ? groups.us
+                      : groups.emea;
+        const subscriptionId = group.subscriptionId;
+        const hardware = pickHardware(random, spec.role, azureVm);
+        const memoryGb = pickMemory(random, spec.role, hardware.logicalCores);
+        const domain = spec.os === 'windows' ? 'corp.contoso.com' : 'lnx.contoso.com';
+        const kind = azureVm ? 'azure-vm' : 'arc';
+        const provider = azureVm ? 'Microsoft.Compute/virtualMachines' : 'Microsoft.HybridCompute/machines';
+        const sqlInstances =
+            spec.role === 'sql' && !azureVm
+                ? first
+                    ? ['REPORTING']
+                    : random.chance(0.3)
+                      ? [random.pick(['REPORTING', 'ETL', 'SHAREPOINT', 'APP2'])]
+                      : []
+                : undefined;
+        const tags: Record<string, string> = {
+            environment,
+            owner: TEAMS[spec.role],
+            costCenter: `CC-${1000 + (hashKey(seed, TEAMS[spec.role]) % 900)}`,
+            site: site.code,
+        };
+        if (spec.os === 'windows' || random.chance(0.5)) {
+            tags.patchWindow = environment === 'Production' ? 'Sat 01:00-05:00' : 'Wed 22:00-02:00';
+        }
+        if (spec.role === 'sql') {
+            tags.ArcSQLServerExtensionDeployment = random.chance(0.8) ? 'Enabled' : 'Disabled';
+        }
+        const machine: Machine = {
+            id: `/subscriptions/${subscriptionId}/resourceGroups/${group.name}/providers/${provider}/${name}`,
+            name,
+            kind,
+            subscriptionId,
+            resourceGroup: group.name,
+            location: site.location,
+            osType: spec.os,
+            osName: os.osName,
+            osVersion: os.osVersion,
+            status: azureVm ? 'Running' : 'Connected',
+            lastStatusChange: new Date(anchor - random.int(2, 120) * TIME.DAY - random.int(0, 86_399) * 1000).toISOString(),
+            agentVersion: azureVm ? undefined : random.pick(AGENT_VERSIONS.slice(2)),
+            fqdn: `${name}.${domain}`,
+            domain,
+            manufacturer: hardware.manufacturer,
+            model: hardware.model,
+            processorNames: hardware.processor,
+            coreCount: hardware.cores,
+            logicalCoreCount: hardware.logicalCores,
+            memoryGb,
+            ipAddresses: [`${site.subnet}.${Math.floor(index / 250) + 1}.${(index % 250) + 4}`],
+            sqlDiscovered: sqlInstances !== undefined,
+            tags,
+            workspaceId: group.subscriptionId === subs.nonProduction.subscriptionId ? nonProduction.customerId : production.customerId,
+        };
+        machines.push({
+            index,
+            machine,
+            role: spec.role,
+            site,
+            os,
+            environment,
+            business: spec.business,
+            key: hashKey(seed, 'machine', index),
+            reportingUntil: anchor,
+            patchProfile: 'current',
+            assessmentState: 'recent',
+            rebootPending: false,
+            sqlInstances,
+        });
+    }
+
+    assignStatuses(random, machines, anchor);
+    assignPatchState(random, machines);
+    if (hostile) {
+        plantHostileMachines(machines);
+    }
+    return {
+        seed,
+        anchor,
+        hostile,
+        tenantId,
+        subscriptions: [subs.production, subs.nonProduction, subs.shared],
+        resourceGroups: Object.values(groups),
+        workspaces: [production, nonProduction],
+        machines,
+    };
+}
+
+function pickImage(random: Random, spec: RoleSpec): OsImage {
+    if (spec.os === 'windows') {
+        return random.weighted(WINDOWS_IMAGES);
+    }
+    if (spec.role === 'k8s') {
+        return random.pick([LINUX_IMAGES[1][0], LINUX_IMAGES[2][0]]);
+    }
+    return random.weighted(LINUX_IMAGES);
+}
+
+interface Hardware {
+    manufacturer: string;
+    model: string;
+    processor: string;
+    cores: number;
+    logicalCores: number;
+}
+
+function pickHardware(random: Random, role: Role, azureVm: boolean): Hardware {
+    if (azureVm) {
+        const cores = random.pick([2, 4, 8, 16]);
+        return {
+            manufacturer: 'Microsoft Corporation',
+            model: 'Virtual Machine',
+            processor: 'Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz',
+            cores,
+            logicalCores: cores,
+        };
+    }
+    const physical = role === 'sql' || role === 'k8s' || role === 'fs' ? random.chance(0.35) : random.chance(0.1);
+    if (physical) {
+        const [manufacturer, model, processor, cores] = random.pick([
+            ['Dell Inc.', 'PowerEdge R750', 'Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz', 32],
+            ['Dell Inc.', 'PowerEdge R650', 'Intel(R) Xeon(R) Silver 4314 CPU @ 2.40GHz', 16],
+            ['HPE', 'ProLiant DL380 Gen10 Plus', 'Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz', 24],
+            ['Lenovo', 'ThinkSystem SR665', 'AMD EPYC 7443 24-Core Processor', 48],
+        ] as const);
+        return { manufacturer, model, processor, cores, logicalCores: cores * 2 };
+    }
+    const cores = random.pick(role === 'sql' ? [4, 8, 8, 16] : [2, 2, 4, 4, 8]);
+    const [manufacturer, model] = random.pick([
+        ['VMware, Inc.', 'VMware20,1'],
+        ['VMware, Inc.', 'VMware7,1'],
+        ['VMware, Inc.', 'VMware20,1'],
+        ['Microsoft Corporation', 'Virtual Machine'],
+    ] as const);
+    const processor = random.pick([
+        'Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz',
+        'Intel(R) Xeon(R) Gold 6248R CPU @ 3.00GHz',
+        'AMD EPYC 7543 32-Core Processor',
+    ]);
+    return { manufacturer, model, processor, cores, logicalCores: cores };
+}
+
+function pickMemory(random: Random, role: Role, logicalCores: number): number {
+    const perCore = role === 'sql' || role === 'pg' ? random.pick([8, 8, 16]) : random.pick([2, 4, 4, 8]);
+    return Math.min(1024, Math.max(4, logicalCores * perCore));
+}
+
+/** A deterministic random subset of `count` machines out of `candidates`. */
+function choose(random: Random, candidates: FleetMachine[], count: number): FleetMachine[] {
+    return random.sample(candidates, count);
+}
+
+function assignStatuses(random: Random, machines: FleetMachine[], anchor: number): void {
+    const n = machines.length;
+    const arc = machines.filter((m) => m.index !== 0 && m.machine.kind === 'arc');
+    const picked = choose(
+        random,
+        arc,
+        Math.max(2, Math.round(n * 0.05)) + Math.max(1, Math.round(n * 0.025)) + (n >= 40 ? Math.max(1, Math.round(n * 0.01)) : 0),
+    );
+    const disconnected = Math.max(2, Math.round(n * 0.05));
+    const expired = Math.max(1, Math.round(n * 0.025));
+    picked.forEach((m, i) => {
+        const status: MachineStatus = i < disconnected ? 'Disconnected' : i < disconnected + expired ? 'Expired' : 'Error';
+        const daysAgo =
+            status === 'Disconnected' ? random.range(1, 25) : status === 'Expired' ? random.range(46, 150) : random.range(0.3, 3);
+        const changed = anchor - Math.round(daysAgo * TIME.DAY);
+        m.machine.status = status;
+        m.machine.lastStatusChange = new Date(changed).toISOString();
+        // Older agents are the ones that fall off; an expired machine never got the recent versions.
+        m.machine.agentVersion = random.pick(AGENT_VERSIONS.slice(0, 3));
+        if (status !== 'Error') {
+            m.reportingUntil = changed;
+        }
+    });
+    const vms = machines.filter((m) => m.machine.kind === 'azure-vm');
+    choose(random, vms, vms.length ? Math.max(1, Math.round(vms.length * 0.12)) : 0).forEach((m, i) => {
+        const changed = anchor - Math.round(random.range(1, 12) * TIME.DAY);
+        m.machine.status = i % 2 === 0 ? 'Deallocated' : 'Stopped';
+        m.machine.lastStatusChange = new Date(changed).toISOString();
+        m.reportingUntil = changed;
+    });
+}
+
+const isOnline = (m: FleetMachine) => m.machine.status === 'Connected' || m.machine.status === 'Running';
+
+function assignPatchState(random: Random, machines: FleetMachine[]): void {
+    const n = machines.length;
+    for (const m of machines) {
+        const age = m.os.age;
+        m.patchProfile = random.weighted<PatchProfile>([
+            ['current', 45 - age * 8],
+            ['lagging', 35],
+            ['neglected', 10 + age * 8],
+        ]);
+        if (!isOnline(m)) {
+            // Offline machines keep the assessment they had when they dropped off; an expired one has none left.
+            m.assessmentState = m.machine.status === 'Expired' ? 'missing' : m.machine.status === 'Error' ? 'recent' : 'stale';
+        }
+    }
+    const online = machines.filter((m) => isOnline(m) && m.index !== 0);
+    const [fully, stale, missing] = splitChoice(random, online, [
+        Math.max(3, Math.round(n * 0.07)),
+        Math.max(2, Math.round(n * 0.05)),
+        Math.max(1, Math.round(n * 0.03)),
+    ]);
+    for (const m of fully) {
+        m.patchProfile = 'fully-patched';
+    }
+    for (const m of stale) {
+        m.assessmentState = 'stale';
+    }
+    for (const m of missing) {
+        m.assessmentState = 'missing';
+    }
+    for (const m of machines) {
+        if (m.assessmentState !== 'missing') {
+            m.rebootPending = random.chance(m.patchProfile === 'fully-patched' ? 0.2 : m.os.family === 'windows' ? 0.2 : 0.1);
+        }
+    }
+    machines[0].rebootPending = true;
+}
+
+/** Disjoint random groups of the given sizes (smaller when there are not enough candidates). */
+function splitChoice(random: Random, candidates: FleetMachine[], sizes: number[]): FleetMachine[][] {
+    const shuffled = random.sample(candidates, candidates.length);
+    const groups: FleetMachine[][] = [];
+    let offset = 0;
+    for (const size of sizes) {
+        groups.push(shuffled.slice(offset, offset + size));
+        offset += size;
+    }
+    return groups;
+}
+
+/** Renames three machines and fills two machines' tags with attacker-controlled text. */
+function plantHostileMachines(machines: FleetMachine[]): void {
+    const names = [HOSTILE_STRINGS[0], HOSTILE_STRINGS[3], HOSTILE_STRINGS[4]];
+    names.forEach((name, i) => {
+        const m = machines[i + 1];
+        if (!m) {
+            return;
+        }
+        m.machine.id = m.machine.id.slice(0, m.machine.id.lastIndexOf('/') + 1) + name;
+        m.machine.name = name;
+        m.machine.fqdn = `${name}.${m.machine.domain ?? 'contoso.com'}`;
+    });
+    const tagged = machines[1] ?? machines[0];
+    HOSTILE_STRINGS.forEach((value, i) => {
+        tagged.machine.tags[`note${i}`] = value;
+    });
+    const other = machines[2] ?? machines[0];
+    other.machine.tags[HOSTILE_STRINGS[0]] = HOSTILE_STRINGS[2];
+    other.machine.osName = `${other.machine.osName} ${HOSTILE_STRINGS[6]}`;
+}
+
+/** Whether the machine is up and sending data now. */
+export function isReporting(m: FleetMachine): boolean {
+    return isOnline(m) || m.machine.status === 'Error';
+}

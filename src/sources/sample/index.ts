@@ -1,0 +1,419 @@
+import type {
+    Machine,
+    MetricKind,
+    MetricSeries,
+    MissingPatch,
+    PatchAssessment,
+    Scopes,
+    SoftwareChange,
+    SoftwareItem,
+    SqlDatabase,
+    SqlFinding,
+    WindowsFinding,
+    Workspace,
+} from '../../core/model';
+import { METRIC_KINDS } from '../../core/model';
+import type {
+    InfraSource,
+    MetricQuery,
+    QueryOptions,
+    QueryResult,
+    SoftwareQuery,
+    SqlEstate,
+    SqlFindingQuery,
+    SubscriptionQuery,
+    WorkspaceQuery,
+} from '../../core/source';
+import { UserError } from '../../core/source';
+import { TIME } from '../../core/timespan';
+import { buildSqlFindings, buildWindowsFindings } from './assessments';
+import { buildFleet, type Fleet, type FleetMachine } from './fleet';
+import { MetricModel, SeriesArena, type InjectedAnomaly } from './metrics';
+import { machinePatches, type MachinePatches } from './patches';
+import { buildSqlEstate, type BackupState, type SqlEstateData } from './sql';
+import { machineSoftware, type MachineSoftware } from './software';
+
+export { HOSTILE_LINK, HOSTILE_STRINGS } from './hostile';
+export type { InjectedAnomaly } from './metrics';
+export { METRIC_HISTORY_MS } from './metrics';
+export { STALE_BACKUP_DAYS } from './sql';
+
+/** How to build the sample estate. */
+export interface SampleOptions {
+    /** Seed of every random choice (default 42): same seed + same clock gives byte-identical answers. */
+    seed?: number;
+    /** Number of machines (default 60); scales to 10,000+ for benchmarks. */
+    machines?: number;
+    /** The clock; tests fix it. History is generated relative to its value at construction, truncated to the hour. */
+    now?: () => Date;
+    /** Test-only: plant attacker-controlled strings in names, tags, software, databases and findings. */
+    hostile?: boolean;
+    /** The workspace to use when a caller names none; defaults to the production workspace so tools answer without one. */
+    defaultWorkspaceId?: string;
+}
+
+/** What the tests know about a database's backups, to check what the tools say about them. */
+export interface BackupTruth {
+    database: SqlDatabase;
+    state: BackupState;
+}
+
+/**
+ * The embedded sample estate as an {@link InfraSource}, plus the ground truth tests measure the tools against
+ * (planted anomalies, fully patched machines, databases without usable backups).
+ */
+export interface SampleSource extends InfraSource {
+    readonly kind: 'sample';
+    readonly seed: number;
+    readonly machineCount: number;
+    /** Every anomaly planted in the metric series. */
+    groundTruth(): InjectedAnomaly[];
+    /** Names of machines assessed within 7 days and missing no patch at all. */
+    fullyPatchedMachines(): string[];
+    /** Databases whose last full backup is missing (`never`) or older than `STALE_BACKUP_DAYS` (7) days (`stale`). */
+    databasesWithoutRecentBackup(): BackupTruth[];
+    /** Names of machines whose Update Manager assessment is older than 7 days or absent. */
+    machinesNotAssessed(): string[];
+}
+
+const DEFAULT_MACHINES = 60;
+const DEFAULT_SEED = 42;
+
+/**
+ * Creates the sample estate: a fictional hybrid fleet generated in memory from a seed, with no network.
+ * The machines, scopes and SQL inventory are built here (milliseconds even at 10,000 machines); patches,
+ * findings and software are built on first use and cached; metric series are computed per request.
+ */
+export function createSampleSource(options: SampleOptions = {}): SampleSource {
+    return new SampleEstate(options);
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+class SampleEstate implements SampleSource {
+    readonly kind = 'sample' as const;
+    readonly description: string;
+    readonly defaultWorkspaceId?: string;
+    readonly seed: number;
+    readonly machineCount: number;
+    private readonly clock: () => Date;
+    private readonly fleet: Fleet;
+    private readonly sql: SqlEstateData;
+    private readonly metrics: MetricModel;
+    private readonly machinesSorted: FleetMachine[];
+    private patches?: MachinePatches[];
+    private sqlFindings?: TimedRows<SqlFinding>;
+    private windowsFindings?: TimedRows<WindowsFinding>;
+    /** Machine index by lower-case name, to tie generated rows back to machines without string compares per query. */
+    private readonly indexByName: Map<string, number>;
+    private readonly software = new Map<number, MachineSoftware>();
+
+    constructor(options: SampleOptions) {
+        this.seed = options.seed ?? DEFAULT_SEED;
+        this.machineCount = Math.max(1, Math.floor(options.machines ?? DEFAULT_MACHINES));
+        this.clock = options.now ?? (() => new Date());
+        const anchor = Math.floor(this.clock().getTime() / TIME.HOUR) * TIME.HOUR;
+        this.fleet = buildFleet(this.seed, this.machineCount, anchor, options.hostile === true);
+        this.sql = buildSqlEstate(this.fleet);
+        this.metrics = new MetricModel(this.fleet);
+        this.machinesSorted = [...this.fleet.machines].sort(
+            (a, b) => compareText(a.machine.name.toLowerCase(), b.machine.name.toLowerCase()) || a.index - b.index,
+        );
+        this.indexByName = new Map(this.fleet.machines.map((fm) => [fm.machine.name.toLowerCase(), fm.index]));
+        this.defaultWorkspaceId = options.defaultWorkspaceId ?? this.fleet.workspaces[0].customerId;
+        const count = this.machineCount.toLocaleString('en');
+        this.description = `Sample estate (${count} machines, seed ${this.seed}${options.hostile ? ', hostile values planted' : ''}) — fictional data`;
+    }
+
+    now(): Date {
+        return this.clock();
+    }
+
+    async listScopes(_options?: QueryOptions): Promise<Scopes> {
+        return { subscriptions: this.fleet.subscriptions.map((s) => ({ ...s })), workspaces: this.fleet.workspaces.map((w) => ({ ...w })) };
+    }
+
+    async getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>> {
+        const inScope = this.subscriptionFilter(query);
+        return ok(this.machinesSorted.filter((m) => inScope(m.machine.subscriptionId)).map((m) => m.machine));
+    }
+
+    async getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>> {
+        const inScope = this.subscriptionFilter(query);
+        const instances = this.sql.instances
+            .filter((i) => inScope(i.subscriptionId))
+            .sort((a, b) => compareText(a.name.toLowerCase(), b.name.toLowerCase()));
+        const order = new Map(instances.map((i, n) => [i.id, n]));
+        const databases = this.sql.databases
+            .filter((d) => order.has(d.instanceId))
+            .sort(
+                (a, b) =>
+                    (order.get(a.instanceId) ?? 0) - (order.get(b.instanceId) ?? 0) ||
+                    compareText(a.name.toLowerCase(), b.name.toLowerCase()),
+            );
+        return ok([{ instances, databases }]);
+    }
+
+    async getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>> {
+        const inScope = this.subscriptionFilter(query);
+        return ok(
+            this.allPatches()
+                .filter((p) => inScope(p.assessment.subscriptionId))
+                .map((p) => p.assessment),
+        );
+    }
+
+    async getMissingPatches(query: SubscriptionQuery): Promise<QueryResult<MissingPatch>> {
+        const inScope = this.subscriptionFilter(query);
+        const rows: MissingPatch[] = [];
+        for (const p of this.allPatches()) {
+            if (inScope(p.assessment.subscriptionId)) {
+                rows.push(...p.missing);
+            }
+        }
+        return ok(rows);
+    }
+
+    async getSqlFindings(query: SqlFindingQuery): Promise<QueryResult<SqlFinding>> {
+        const selected = this.selectionFlags(query);
+        this.sqlFindings ??= this.index(
+            sortFindings(
+                buildSqlFindings(this.fleet, this.sql),
+                (f) => f.instanceName,
+                (f) => f.checkId + '\u0000' + f.targetName,
+            ),
+            (f) => f.instanceName,
+        );
+        const { rows, times, machines, groups } = this.sqlFindings;
+        const from = query.from.getTime();
+        const to = query.to.getTime();
+        // Rows are newest first, so the first run met per instance is its latest in the range.
+        const latestRun = new Map<number, string>();
+        const out: SqlFinding[] = [];
+        for (let i = 0; i < rows.length; i++) {
+            if (!selected[machines[i]] || times[i] < from || times[i] > to) {
+                continue;
+            }
+            if (query.latestRunOnly) {
+                const latest = latestRun.get(groups[i]);
+                if (latest === undefined) {
+                    latestRun.set(groups[i], rows[i].assessmentId);
+                } else if (latest !== rows[i].assessmentId) {
+                    continue;
+                }
+            }
+            out.push(rows[i]);
+        }
+        return ok(out);
+    }
+
+    async getWindowsFindings(query: WorkspaceQuery): Promise<QueryResult<WindowsFinding>> {
+        const selected = this.selectionFlags(query);
+        this.windowsFindings ??= this.index(
+            sortFindings(
+                buildWindowsFindings(this.fleet),
+                () => '',
+                (f) => f.recommendation + '\u0000' + f.affectedObjectName,
+            ),
+            () => '',
+        );
+        const { rows, times, machines } = this.windowsFindings;
+        const from = query.from.getTime();
+        const to = query.to.getTime();
+        const out: WindowsFinding[] = [];
+        for (let i = 0; i < rows.length; i++) {
+            if (selected[machines[i]] && times[i] >= from && times[i] <= to) {
+                out.push(rows[i]);
+            }
+        }
+        return ok(out);
+    }
+
+    /** Parses times and ties rows to machines once, so each query is a scan over numbers. */
+    private index<T extends { timeGenerated: string; computer: string }>(rows: T[], group: (row: T) => string): TimedRows<T> {
+        const times = new Float64Array(rows.length);
+        const machines = new Int32Array(rows.length);
+        const groups = new Int32Array(rows.length);
+        const groupIds = new Map<string, number>();
+        rows.forEach((row, i) => {
+            times[i] = Date.parse(row.timeGenerated);
+            machines[i] = this.indexByName.get(row.computer.toLowerCase()) ?? -1;
+            const key = `${machines[i]}\u0000${group(row)}`;
+            let id = groupIds.get(key);
+            if (id === undefined) {
+                id = groupIds.size;
+                groupIds.set(key, id);
+            }
+            groups[i] = id;
+        });
+        return { rows, times, machines, groups };
+    }
+
+    async getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>> {
+        const from = query.from.getTime();
+        const to = query.to.getTime();
+        const rows: SoftwareItem[] = [];
+        for (const fm of this.selectMachines(query)) {
+            const lastReport = Math.min(this.fleet.anchor, fm.reportingUntil);
+            // Inventory is a snapshot taken while the machine reports; it is in range when reporting overlaps it.
+            if (lastReport < from || this.metrics.dataStart > to) {
+                continue;
+            }
+            const software = this.softwareOf(fm);
+            // Asked about the past: the snapshot then is the one shown, seen at the end of the range.
+            const seenThen = software.lastSeen > to ? new Date(Math.floor(to / TIME.HOUR) * TIME.HOUR).toISOString() : undefined;
+            for (const item of software.items) {
+                if (query.includeUpdates || item.type !== 'Update') {
+                    rows.push(seenThen ? { ...item, lastSeen: seenThen } : item);
+                }
+            }
+        }
+        return ok(rows);
+    }
+
+    async getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>> {
+        const from = query.from.getTime();
+        const to = query.to.getTime();
+        const rows: SoftwareChange[] = [];
+        for (const fm of this.selectMachines(query)) {
+            const { changes, changeTimes } = this.softwareOf(fm);
+            for (let i = 0; i < changes.length; i++) {
+                if (changeTimes[i] >= from && changeTimes[i] <= to) {
+                    rows.push(changes[i]);
+                }
+            }
+        }
+        rows.sort(
+            (a, b) =>
+                compareText(b.timeGenerated, a.timeGenerated) ||
+                compareText(a.computer.toLowerCase(), b.computer.toLowerCase()) ||
+                compareText(a.name, b.name),
+        );
+        return ok(rows);
+    }
+
+    async getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>> {
+        if (!(query.stepMs > 0)) {
+            throw new UserError(`The metric step must be a positive number of milliseconds, not ${query.stepMs}.`);
+        }
+        const from = query.from.getTime();
+        const to = query.to.getTime();
+        const metrics = METRIC_KINDS.filter((k: MetricKind) => query.metrics.includes(k));
+        const rows: MetricSeries[] = [];
+        if (to <= from) {
+            return ok(rows);
+        }
+        const arena = new SeriesArena();
+        for (const fm of this.selectMachines(query)) {
+            for (const metric of metrics) {
+                const series = this.metrics.series(fm, metric, from, to, query.stepMs, arena);
+                if (series) {
+                    rows.push(series);
+                }
+            }
+        }
+        return ok(rows);
+    }
+
+    groundTruth(): InjectedAnomaly[] {
+        return this.metrics.groundTruth();
+    }
+
+    fullyPatchedMachines(): string[] {
+        const recent = this.fleet.anchor - 7 * TIME.DAY;
+        return this.allPatches()
+            .filter((p) => p.assessment.assessedAt !== undefined && Date.parse(p.assessment.assessedAt) >= recent && p.missing.length === 0)
+            .map((p) => p.assessment.machineName);
+    }
+
+    machinesNotAssessed(): string[] {
+        const recent = this.fleet.anchor - 7 * TIME.DAY;
+        return this.allPatches()
+            .filter((p) => p.assessment.assessedAt === undefined || Date.parse(p.assessment.assessedAt) < recent)
+            .map((p) => p.assessment.machineName);
+    }
+
+    databasesWithoutRecentBackup(): BackupTruth[] {
+        return this.sql.databases
+            .map((database) => ({ database, state: this.sql.backupStates.get(database.id) ?? 'ok' }))
+            .filter((b) => b.state === 'never' || b.state === 'stale');
+    }
+
+    /** Patches of every machine in name order, built once. */
+    private allPatches(): MachinePatches[] {
+        this.patches ??= this.machinesSorted.map((fm) => machinePatches(this.fleet, fm));
+        return this.patches;
+    }
+
+    private softwareOf(fm: FleetMachine): MachineSoftware {
+        let software = this.software.get(fm.index);
+        if (!software) {
+            software = machineSoftware(this.fleet, fm);
+            this.software.set(fm.index, software);
+        }
+        return software;
+    }
+
+    /** Resource Graph answers only for the subscriptions asked for; an unknown id simply matches nothing. */
+    private subscriptionFilter(query: SubscriptionQuery): (subscriptionId: string) => boolean {
+        const wanted = new Set(query.subscriptionIds.map((id) => id.trim().toLowerCase()));
+        return (id) => wanted.has(id.toLowerCase());
+    }
+
+    private workspace(id: string): Workspace {
+        const wanted = id.trim().toLowerCase();
+        const match = this.fleet.workspaces.find((w) => w.customerId.toLowerCase() === wanted || w.name.toLowerCase() === wanted);
+        if (!match) {
+            const known = this.fleet.workspaces.map((w) => `${w.customerId} (${w.name})`).join(', ');
+            throw new UserError(
+                `Workspace ${JSON.stringify(id.slice(0, 80))} is not a known Log Analytics workspace of the sample estate. Known workspaces: ${known}.`,
+            );
+        }
+        return match;
+    }
+
+    /** Machines reporting to the query's workspace (and among `computers` when given), in name order. */
+    private selectMachines(query: WorkspaceQuery): FleetMachine[] {
+        const workspace = this.workspace(query.workspaceId);
+        const names = query.computers ? new Set(query.computers.map((c) => c.toLowerCase())) : undefined;
+        return this.machinesSorted.filter(
+            (fm) => fm.machine.workspaceId === workspace.customerId && (!names || names.has(fm.machine.name.toLowerCase())),
+        );
+    }
+
+    /** Flags by machine index for the machines a workspace query selects. */
+    private selectionFlags(query: WorkspaceQuery): Uint8Array {
+        const flags = new Uint8Array(this.fleet.machines.length + 1);
+        for (const fm of this.selectMachines(query)) {
+            flags[fm.index] = 1;
+        }
+        return flags;
+    }
+}
+
+function ok<T>(rows: T[]): QueryResult<T> {
+    return { rows, warnings: [] };
+}
+
+/** Generated rows with their times parsed and their machine (and instance, for SQL) numbered. */
+interface TimedRows<T> {
+    rows: T[];
+    times: Float64Array;
+    machines: Int32Array;
+    groups: Int32Array;
+}
+
+/** Newest run first, then computer, instance and a stable key, so every answer lists findings in the same order. */
+function sortFindings<T extends { timeGenerated: string; computer: string }>(
+    rows: T[],
+    instance: (row: T) => string,
+    key: (row: T) => string,
+): T[] {
+    return rows.sort(
+        (a, b) =>
+            compareText(b.timeGenerated, a.timeGenerated) ||
+            compareText(a.computer.toLowerCase(), b.computer.toLowerCase()) ||
+            compareText(instance(a), instance(b)) ||
+            compareText(key(a), key(b)),
+    );
+}

@@ -1,0 +1,403 @@
+import type { MetricKind, MetricSeries } from '../../core/model';
+import { TIME } from '../../core/timespan';
+import type { Fleet, FleetMachine } from './fleet';
+import { isReporting } from './fleet';
+import { boundedNoise, hashKey, Random } from './random';
+
+/** An anomaly planted in a metric series, with the interval it covers: the ground truth detection is measured against. */
+export interface InjectedAnomaly {
+    computer: string;
+    metric: MetricKind;
+    /** ISO time of the first affected sample. */
+    start: string;
+    /** ISO time the anomaly ends; for a level shift that persists, the end of the data. */
+    end: string;
+    kind: 'spike' | 'dip' | 'level-shift' | 'trend';
+}
+
+/** How much history the sample keeps: the 30 days the tools look back at most. */
+export const METRIC_HISTORY_MS = 30 * TIME.DAY;
+const FIVE_MINUTES = 5 * TIME.MINUTE;
+const DAY = TIME.DAY;
+const SLOTS_PER_DAY = TIME.DAY / FIVE_MINUTES;
+
+/**
+ * Daily shapes in local time at 5-minute slots, shared by all machines. Each is smooth (raised cosines), so
+ * nothing in normal data jumps; the only jumps are the planted anomalies.
+ */
+const OFFICE_HOURS = new Float64Array(SLOTS_PER_DAY);
+const ROUND_THE_CLOCK = new Float64Array(SLOTS_PER_DAY);
+const NIGHTLY_BATCH = new Float64Array(SLOTS_PER_DAY);
+for (let s = 0; s < SLOTS_PER_DAY; s++) {
+    const h = (s + 0.5) / 12;
+    OFFICE_HOURS[s] = h > 7 && h < 19 ? 0.5 * (1 - Math.cos((2 * Math.PI * (h - 7)) / 12)) : 0;
+    ROUND_THE_CLOCK[s] = 0.5 * (1 - Math.cos((2 * Math.PI * (h - 4)) / 24));
+    NIGHTLY_BATCH[s] = h > 1 && h < 4 ? 0.5 * (1 - Math.cos((2 * Math.PI * (h - 1)) / 3)) : 0;
+}
+
+type AnomalyKind = InjectedAnomaly['kind'];
+
+interface Anomaly {
+    metric: MetricKind;
+    kind: AnomalyKind;
+    start: number;
+    end: number;
+    /** Added points (cpu spike, level shift), lost points (disk level shift), factor (transfers), or points per ms (trend). */
+    size: number;
+}
+
+/** The parameters of one machine's three series. */
+interface MetricProfile {
+    shape: Float64Array;
+    utcOffsetMs: number;
+    cpuBase: number;
+    cpuDaily: number;
+    cpuNightly: number;
+    cpuWeekend: number;
+    cpuSigma: number;
+    cpuTrendPerDay: number;
+    diskStart: number;
+    diskDriftPerDay: number;
+    diskDaily: number;
+    diskSigma: number;
+    ioBase: number;
+    ioDaily: number;
+    ioNightly: number;
+    ioWeekend: number;
+    ioSigma: number;
+    gaps: [number, number][];
+    anomalies: Anomaly[];
+    /** End of data: the anchor, or when the machine stopped reporting. */
+    dataEnd: number;
+}
+
+/** The planted anomalies and per-machine metric profiles, worked out once on first use. */
+export class MetricModel {
+    private readonly profiles = new Map<number, MetricProfile>();
+    private readonly anomalous = new Set<number>();
+    /** Scratch sample counts per bin, reused across series to spare the garbage collector. */
+    private counts = new Uint16Array(0);
+    readonly dataStart: number;
+
+    constructor(private readonly fleet: Fleet) {
+        this.dataStart = fleet.anchor - METRIC_HISTORY_MS;
+        // About one machine in five gets one anomaly in 30 days; only machines that report until now, so it is visible.
+        const candidates = fleet.machines.filter((m) => isReporting(m) && m.reportingUntil >= fleet.anchor);
+        const random = new Random(hashKey(fleet.seed, 'anomalies'));
+        for (const m of random.sample(candidates, Math.round(fleet.machines.length / 5))) {
+            this.anomalous.add(m.index);
+        }
+    }
+
+    profile(fm: FleetMachine): MetricProfile {
+        let p = this.profiles.get(fm.index);
+        if (!p) {
+            p = this.buildProfile(fm);
+            this.profiles.set(fm.index, p);
+        }
+        return p;
+    }
+
+    /** Every planted anomaly, ordered by start time then computer. */
+    groundTruth(): InjectedAnomaly[] {
+        const truth: InjectedAnomaly[] = [];
+        for (const fm of this.fleet.machines) {
+            if (!this.anomalous.has(fm.index)) {
+                continue;
+            }
+            for (const a of this.profile(fm).anomalies) {
+                truth.push({
+                    computer: fm.machine.name,
+                    metric: a.metric,
+                    start: new Date(a.start).toISOString(),
+                    end: new Date(a.end).toISOString(),
+                    kind: a.kind,
+                });
+            }
+        }
+        return truth.sort((a, b) =>
+            a.start < b.start ? -1 : a.start > b.start ? 1 : a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0,
+        );
+    }
+
+    private buildProfile(fm: FleetMachine): MetricProfile {
+        const random = new Random(hashKey(fm.key, 'metrics'));
+        const busy = fm.role === 'sql' || fm.role === 'k8s' || fm.role === 'build';
+        const p: MetricProfile = {
+            shape: fm.business ? OFFICE_HOURS : ROUND_THE_CLOCK,
+            utcOffsetMs: fm.site.utcOffsetHours * TIME.HOUR,
+            cpuBase: random.range(4, busy ? 30 : 22),
+            cpuDaily: random.range(5, busy ? 30 : 22),
+            cpuNightly: fm.role === 'sql' || fm.role === 'fs' || fm.role === 'pg' ? random.range(5, 20) : random.range(0, 3),
+            cpuWeekend: fm.business ? random.range(0.15, 0.5) : random.range(0.7, 0.95),
+            cpuSigma: random.range(0.8, 2.2),
+            cpuTrendPerDay: random.range(-0.004, 0.01),
+            diskStart: random.range(30, 85),
+            diskDriftPerDay: random.range(0.01, 0.15),
+            diskDaily: random.range(0.1, 0.8),
+            diskSigma: random.range(0.04, 0.15),
+            ioBase: Math.exp(random.range(Math.log(15), Math.log(fm.role === 'sql' || fm.role === 'pg' || fm.role === 'fs' ? 600 : 150))),
+            ioDaily: random.range(0.3, 1.5),
+            ioNightly: fm.role === 'sql' || fm.role === 'fs' || fm.role === 'pg' ? random.range(1, 3) : random.range(0, 0.4),
+            ioWeekend: fm.business ? random.range(0.2, 0.6) : random.range(0.7, 1),
+            ioSigma: random.range(0.04, 0.1),
+            gaps: [],
+            anomalies: [],
+            dataEnd: Math.min(this.fleet.anchor, fm.reportingUntil),
+        };
+        if (this.anomalous.has(fm.index)) {
+            p.anomalies.push(this.plantAnomaly(p, random));
+        }
+        // Agents restart and networks drop: half the machines have a gap or two of a few hours.
+        if (random.chance(0.5)) {
+            const count = random.int(1, 2);
+            for (let i = 0; i < count && p.dataEnd - this.dataStart > 2 * TIME.DAY; i++) {
+                const length = random.int(1, 6) * TIME.HOUR;
+                const start = Math.floor(random.range(this.dataStart, p.dataEnd - length) / TIME.HOUR) * TIME.HOUR;
+                const clear = p.anomalies.every(
+                    (a) =>
+                        start + length < a.start - 12 * TIME.HOUR ||
+                        start > (a.kind === 'spike' || a.kind === 'dip' ? a.end : a.start + TIME.DAY) + 12 * TIME.HOUR,
+                );
+                if (clear) {
+                    p.gaps.push([start, start + length]);
+                }
+            }
+        }
+        return p;
+    }
+
+    /** One clearly visible anomaly, placed after enough history for a detector to learn what normal looks like. */
+    private plantAnomaly(p: MetricProfile, random: Random): Anomaly {
+        const anchor = this.fleet.anchor;
+        const earliest = anchor - 18 * TIME.DAY;
+        const hourIn = (from: number, to: number) => Math.floor(random.range(from, to) / TIME.HOUR) * TIME.HOUR;
+        const kinds: (readonly [readonly [MetricKind, AnomalyKind], number])[] = [
+            [['cpu', 'spike'], 3],
+            [['cpu', 'level-shift'], 2],
+            [['diskFree', 'trend'], 3],
+            [['diskFree', 'level-shift'], 1.5],
+            [['diskTransfers', 'spike'], 2],
+        ];
+        if (p.cpuBase >= 15) {
+            kinds.push([['cpu', 'dip'], 1.5]);
+        }
+        if (p.ioBase >= 40) {
+            kinds.push([['diskTransfers', 'dip'], 1]);
+        }
+        const [metric, kind] = random.weighted(kinds);
+        if (kind === 'spike' || kind === 'dip') {
+            const length = random.int(kind === 'dip' ? 2 : 1, 6) * TIME.HOUR;
+            const start = hourIn(earliest, anchor - length - 6 * TIME.HOUR);
+            let size: number;
+            if (metric === 'cpu') {
+                // Well above the busiest normal hour, so the spike stands out at any time of day.
+                const peak = p.cpuBase * 1.3 + p.cpuDaily + p.cpuNightly;
+                size = kind === 'spike' ? Math.max(30, Math.min(55, 97 - peak)) : 0.06;
+            } else {
+                size = kind === 'spike' ? random.range(4, 6) : 0.05;
+            }
+            return { metric, kind, start, end: start + length, size };
+        }
+        if (kind === 'level-shift') {
+            const start = hourIn(earliest, anchor - 12 * TIME.HOUR);
+            if (metric === 'cpu') {
+                return { metric, kind, start, end: anchor, size: random.range(22, 32) };
+            }
+            // A large copy or a new log that never gets cleaned up: free space drops and stays down.
+            p.diskStart = Math.max(p.diskStart, 40);
+            return { metric, kind, start, end: anchor, size: random.range(12, 20) };
+        }
+        // A slow leak: the disk fills at a steady rate for days, far faster than its normal drift.
+        const days = random.range(2, 6);
+        const start = hourIn(earliest, anchor - 2 * TIME.DAY);
+        const end = Math.min(anchor, start + Math.round(days * TIME.DAY));
+        p.diskStart = Math.max(p.diskStart, 50);
+        const levelAtStart = p.diskStart - (p.diskDriftPerDay * (start - this.dataStart)) / TIME.DAY;
+        const ratePerDay = Math.min(random.range(2.5, 5), (levelAtStart - 8) / ((end - start) / TIME.DAY));
+        return { metric: 'diskFree', kind: 'trend', start, end, size: ratePerDay / TIME.DAY };
+    }
+
+    /**
+     * The series of one machine on the grid `[start, start + n*stepMs)`: samples every 5 minutes when the step is
+     * under an hour, hourly otherwise, averaged into bins; NaN where no sample falls. Undefined when the range holds no data.
+     */
+    series(
+        fm: FleetMachine,
+        metric: MetricKind,
+        from: number,
+        to: number,
+        stepMs: number,
+        arena = new SeriesArena(),
+    ): MetricSeries | undefined {
+        const p = this.profile(fm);
+        const start = Math.floor(from / stepMs) * stepMs;
+        const bins = Math.max(0, Math.ceil((to - start) / stepMs));
+        const sampleMs = stepMs < TIME.HOUR ? FIVE_MINUTES : TIME.HOUR;
+        const first = Math.max(Math.ceil(start / sampleMs) * sampleMs, Math.ceil(this.dataStart / sampleMs) * sampleMs);
+        const last = Math.min(start + bins * stepMs, p.dataEnd) - sampleMs;
+        if (bins === 0 || first > last) {
+            return undefined;
+        }
+        const values = arena.take(bins);
+        if (this.counts.length < bins) {
+            this.counts = new Uint16Array(bins);
+        }
+        const counts = this.counts;
+        counts.fill(0, 0, bins);
+        const samples = this.fill(p, metric, hashKey(fm.key, metric), first, last, sampleMs, start, stepMs, values, counts);
+        if (samples === 0) {
+            arena.giveBack(values);
+            return undefined;
+        }
+        for (let i = 0; i < bins; i++) {
+            values[i] = counts[i] ? values[i] / counts[i] : NaN;
+        }
+        const windows = fm.machine.osType === 'windows';
+        const counter =
+            metric === 'cpu'
+                ? '% Processor Time'
+                : metric === 'diskFree'
+                  ? `${windows ? 'C:' : '/'} % Free Space`
+                  : `${windows ? 'C:' : '/'} Disk Transfers/sec`;
+        return { computer: fm.machine.name, metric, counter, unit: metric === 'diskTransfers' ? '/s' : '%', start, stepMs, values };
+    }
+
+    /**
+     * Adds every sample in `[first, last]` to its bin and returns how many there were. This is the estate's only
+     * bulk computation (20 million samples for 30 days of 10,000 machines), so the seasonal part is tabulated once
+     * per series for one week and the noise comes from a shared table: per sample, two loads and a few additions.
+     */
+    private fill(
+        p: MetricProfile,
+        metric: MetricKind,
+        noiseKey: number,
+        first: number,
+        last: number,
+        sampleMs: number,
+        start: number,
+        stepMs: number,
+        sums: Float64Array,
+        counts: Uint16Array,
+    ): number {
+        const anomaly = p.anomalies.find((a) => a.metric === metric);
+        const aStart = anomaly ? anomaly.start : Infinity;
+        const aEnd = anomaly ? anomaly.end : -Infinity;
+        const aSize = anomaly ? anomaly.size : 0;
+        const aKind = anomaly ? anomaly.kind : 'spike';
+        const week = weekTable(p, metric, sampleMs);
+        const weekLength = week.length;
+        const gaps = p.gaps;
+        const dataStart = this.dataStart;
+        const isCpu = metric === 'cpu';
+        const isDisk = metric === 'diskFree';
+        const level = isCpu ? p.cpuBase : isDisk ? p.diskStart : p.ioBase;
+        const slope = isCpu ? (p.cpuBase * p.cpuTrendPerDay) / DAY : isDisk ? -p.diskDriftPerDay / DAY : 0;
+        const sigma = isCpu ? p.cpuSigma : isDisk ? p.diskSigma : p.ioSigma;
+        const noiseStep = (sampleMs / FIVE_MINUTES) | 0;
+        // Positions are kept small integers (| 0) so the optimiser uses its fast typed-array access.
+        let slot = (Math.floor(positiveModulo(first + p.utcOffsetMs - LOCAL_SUNDAY, WEEK) / sampleMs) | 0) % weekLength;
+        let noiseIndex = (((first - dataStart) / FIVE_MINUTES) | 0) + (noiseKey & NOISE_MASK);
+        let gapIndex = 0;
+        let samples = 0;
+        for (let t = first; t <= last; t += sampleMs, slot = slot + 1 === weekLength ? 0 : slot + 1, noiseIndex += noiseStep) {
+            while (gapIndex < gaps.length && gaps[gapIndex][1] <= t) {
+                gapIndex++;
+            }
+            if (gapIndex < gaps.length && gaps[gapIndex][0] <= t) {
+                continue;
+            }
+            const noise = NOISE[noiseIndex & NOISE_MASK];
+            let value: number;
+            if (isCpu) {
+                value = level + slope * (t - dataStart) + week[slot] + sigma * noise;
+                if (t >= aStart && t < aEnd) {
+                    value = aKind === 'dip' ? value * aSize : value + aSize;
+                }
+                value = value < 0 ? 0 : value > 100 ? 100 : value;
+            } else if (isDisk) {
+                value = level + slope * (t - dataStart) + week[slot] + sigma * noise;
+                if (t >= aStart) {
+                    value -= aKind === 'trend' ? aSize * ((t < aEnd ? t : aEnd) - aStart) : aSize;
+                }
+                value = value < 0 ? 0 : value > 100 ? 100 : value;
+            } else {
+                value = level * week[slot] * (1 + sigma * noise);
+                if (t >= aStart && t < aEnd) {
+                    value *= aSize;
+                }
+                value = value < 0 ? 0 : value;
+            }
+            const bin = ((t - start) / stepMs) | 0;
+            sums[bin] += value;
+            counts[bin]++;
+            samples++;
+        }
+        return samples;
+    }
+}
+
+const WEEK = 7 * DAY;
+/** 1970-01-04 00:00 was a Sunday; weeks in the tables start there. */
+const LOCAL_SUNDAY = 3 * DAY;
+const NOISE_MASK = 0xffff;
+/**
+ * Bounded noise (±3 sigma at most) shared by all series, each starting at its own offset. 65,536 values are
+ * more than seven times the longest series, so no series repeats itself.
+ */
+const NOISE = new Float64Array(NOISE_MASK + 1).map((_, i) => boundedNoise(0x5eed, i));
+
+function positiveModulo(value: number, modulus: number): number {
+    return ((value % modulus) + modulus) % modulus;
+}
+
+/**
+ * One week of the seasonal part of a series at the sampling interval, starting Sunday 00:00 local time and read at
+ * the middle of each sample: additive for cpu and disk free space, a factor for disk transfers.
+ */
+function weekTable(p: MetricProfile, metric: MetricKind, sampleMs: number): Float64Array {
+    const length = WEEK / sampleMs;
+    const table = new Float64Array(length);
+    const slotsPerSample = sampleMs / FIVE_MINUTES;
+    for (let k = 0; k < length; k++) {
+        const middle = k * slotsPerSample + Math.floor(slotsPerSample / 2);
+        const day = Math.floor(middle / SLOTS_PER_DAY);
+        const slot = middle - day * SLOTS_PER_DAY;
+        const weekend = day === 0 || day === 6;
+        if (metric === 'cpu') {
+            table[k] = p.cpuDaily * p.shape[slot] * (weekend ? p.cpuWeekend : 1) + p.cpuNightly * NIGHTLY_BATCH[slot];
+        } else if (metric === 'diskFree') {
+            table[k] = -p.diskDaily * ROUND_THE_CLOCK[slot];
+        } else {
+            table[k] = 1 + p.ioDaily * p.shape[slot] * (weekend ? p.ioWeekend : 1) + p.ioNightly * NIGHTLY_BATCH[slot];
+        }
+    }
+    return table;
+}
+
+/**
+ * Hands out series storage as views of large shared buffers. A typed array of a few kilobytes gets its own
+ * off-heap backing store, and allocating tens of thousands of them per query costs more than computing the values.
+ */
+export class SeriesArena {
+    private buffer = new Float64Array(0);
+    private used = 0;
+
+    take(length: number): Float64Array {
+        if (this.used + length > this.buffer.length) {
+            this.buffer = new Float64Array(Math.max(length, 1 << 17));
+            this.used = 0;
+        }
+        const view = this.buffer.subarray(this.used, this.used + length);
+        this.used += length;
+        return view;
+    }
+
+    /** Returns the most recently taken view, unused; it must be zeroed again before reuse. */
+    giveBack(view: Float64Array): void {
+        if (view.buffer === this.buffer.buffer && view.byteOffset / 8 + view.length === this.used) {
+            view.fill(0);
+            this.used -= view.length;
+        }
+    }
+}

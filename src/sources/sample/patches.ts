@@ -1,0 +1,386 @@
+import type { MissingPatch, PatchAssessment, PatchClassification, PatchSeverity, RebootBehaviour } from '../../core/model';
+import { TIME } from '../../core/timespan';
+import type { Fleet, FleetMachine } from './fleet';
+import { HOSTILE_STRINGS } from './hostile';
+import { hashKey, Random } from './random';
+
+/** The second Tuesday of a month at 18:00 UTC: when the fictional vendor publishes its monthly updates. */
+export function patchTuesday(year: number, month: number): number {
+    const first = new Date(Date.UTC(year, month, 1));
+    const firstTuesday = 1 + ((2 - first.getUTCDay() + 7) % 7);
+    return Date.UTC(year, month, firstTuesday + 7, 18);
+}
+
+/** The most recent patch Tuesday at or before `time`. */
+export function latestPatchTuesday(time: number): number {
+    const d = new Date(time);
+    const thisMonth = patchTuesday(d.getUTCFullYear(), d.getUTCMonth());
+    return thisMonth <= time ? thisMonth : patchTuesday(d.getUTCFullYear(), d.getUTCMonth() - 1);
+}
+
+interface WindowsUpdateKind {
+    slot: number;
+    classification: PatchClassification;
+    severity: (random: Random) => PatchSeverity;
+    reboot: RebootBehaviour;
+    title: (product: string, month: string, kb: string) => string;
+    /** Chance the machine misses it, by patch profile. */
+    odds: { current: number; lagging: number; neglected: number };
+    sqlOnly?: boolean;
+    /** Published daily rather than monthly. */
+    daily?: boolean;
+}
+
+const important = () => 'Important' as const;
+const unspecified = () => 'Unspecified' as const;
+
+const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
+    {
+        slot: 1,
+        classification: 'Security',
+        severity: (r) => (r.chance(0.5) ? 'Critical' : 'Important'),
+        reboot: 'CanRequestReboot',
+        title: (p, m, kb) =>
+            p.includes('2012')
+                ? `${m} Security Monthly Quality Rollup for ${p} (KB${kb})`
+                : `${m} Cumulative Update for ${p} for x64-based Systems (KB${kb})`,
+        odds: { current: 0.3, lagging: 1, neglected: 1 },
+    },
+    {
+        slot: 2,
+        classification: 'Security',
+        severity: important,
+        reboot: 'CanRequestReboot',
+        title: (p, m, kb) => `${m} Cumulative Update for .NET Framework 3.5, 4.8 and 4.8.1 for ${p} (KB${kb})`,
+        odds: { current: 0.1, lagging: 0.7, neglected: 0.9 },
+    },
+    {
+        slot: 3,
+        classification: 'Critical',
+        severity: unspecified,
+        reboot: 'NeverReboots',
+        title: (p, m, kb) => `${m} Servicing Stack Update for ${p} (KB${kb})`,
+        odds: { current: 0, lagging: 0.4, neglected: 0.8 },
+    },
+    {
+        slot: 4,
+        classification: 'Definition',
+        severity: unspecified,
+        reboot: 'NeverReboots',
+        title: (_p, _m, kb) => `Security Intelligence Update for Microsoft Defender Antivirus - KB${kb} (Version 1.421.${kb.slice(-3)}.0)`,
+        odds: { current: 0.5, lagging: 0.8, neglected: 0.9 },
+        daily: true,
+    },
+    {
+        slot: 5,
+        classification: 'UpdateRollup',
+        severity: unspecified,
+        reboot: 'CanRequestReboot',
+        title: (p, m, kb) => `Windows Malicious Software Removal Tool x64 - v5.1${m.slice(2, 4)} for ${p} (KB${kb}) ${m}`,
+        odds: { current: 0.2, lagging: 0.5, neglected: 0.8 },
+    },
+    {
+        slot: 6,
+        classification: 'Updates',
+        severity: unspecified,
+        reboot: 'NeverReboots',
+        title: (_p, _m, kb) => `Update for Microsoft Defender Antivirus antimalware platform - KB${kb} (Version 4.18.24${kb.slice(-3)}.5)`,
+        odds: { current: 0.2, lagging: 0.5, neglected: 0.7 },
+    },
+    {
+        slot: 7,
+        classification: 'Tools',
+        severity: unspecified,
+        reboot: 'NeverReboots',
+        title: (p, m, kb) => `${m} Remote Server Administration Tools refresh for ${p} (KB${kb})`,
+        odds: { current: 0, lagging: 0.15, neglected: 0.4 },
+    },
+    {
+        slot: 8,
+        classification: 'FeaturePack',
+        severity: unspecified,
+        reboot: 'CanRequestReboot',
+        title: (p, _m, kb) => `Storage Replica feature pack for ${p} (KB${kb})`,
+        odds: { current: 0, lagging: 0.12, neglected: 0.4 },
+    },
+    {
+        slot: 9,
+        classification: 'ServicePack',
+        severity: unspecified,
+        reboot: 'AlwaysRequiresReboot',
+        title: (_p, _m, kb) => `Service Pack 2 for Windows Server Update Services 4.0 (KB${kb})`,
+        odds: { current: 0, lagging: 0.08, neglected: 0.35 },
+    },
+    {
+        slot: 10,
+        classification: 'Critical',
+        severity: unspecified,
+        reboot: 'CanRequestReboot',
+        title: (p, m, kb) => `${m} Update for ${p} to correct Kerberos ticket renewal (KB${kb})`,
+        odds: { current: 0, lagging: 0.3, neglected: 0.5 },
+    },
+    {
+        slot: 11,
+        classification: 'Security',
+        severity: important,
+        reboot: 'CanRequestReboot',
+        title: (_p, m, kb) => `${m} Security Update for SQL Server (GDR) (KB${kb})`,
+        odds: { current: 0.2, lagging: 0.6, neglected: 0.9 },
+        sqlOnly: true,
+    },
+];
+
+interface LinuxPackage {
+    name: string;
+    version: string;
+    security: boolean;
+    kernel?: boolean;
+}
+
+/** Packages with an update waiting, per distribution; versions are plausible, not real advisories. */
+const LINUX_UPDATES: Record<'ubuntu' | 'rhel' | 'sles', readonly LinuxPackage[]> = {
+    ubuntu: [
+        { name: 'openssl', version: '3.0.2-0ubuntu1.19', security: true },
+        { name: 'libssl3', version: '3.0.2-0ubuntu1.19', security: true },
+        { name: 'openssh-server', version: '1:8.9p1-3ubuntu0.11', security: true },
+        { name: 'openssh-client', version: '1:8.9p1-3ubuntu0.11', security: true },
+        { name: 'linux-image-generic', version: '5.15.0.127.125', security: true, kernel: true },
+        { name: 'linux-headers-generic', version: '5.15.0.127.125', security: true, kernel: true },
+        { name: 'curl', version: '7.81.0-1ubuntu1.19', security: true },
+        { name: 'libcurl4', version: '7.81.0-1ubuntu1.19', security: true },
+        { name: 'sudo', version: '1.9.9-1ubuntu2.5', security: true },
+        { name: 'python3-urllib3', version: '1.26.5-1~exp1ubuntu0.2', security: true },
+        { name: 'libxml2', version: '2.9.13+dfsg-1ubuntu0.5', security: true },
+        { name: 'vim', version: '2:8.2.3995-1ubuntu2.21', security: true },
+        { name: 'tzdata', version: '2024b-0ubuntu0.22.04.1', security: false },
+        { name: 'ubuntu-advantage-tools', version: '34~22.04', security: false },
+        { name: 'snapd', version: '2.66.1+22.04', security: false },
+        { name: 'systemd', version: '249.11-0ubuntu3.13', security: false },
+        { name: 'cloud-init', version: '24.3.1-0ubuntu0~22.04.1', security: false },
+        { name: 'apt', version: '2.4.13', security: false },
+        { name: 'git', version: '1:2.34.1-1ubuntu1.12', security: true },
+        { name: 'docker-ce', version: '5:27.3.1-1~ubuntu.22.04~jammy', security: false },
+    ],
+    rhel: [
+        { name: 'kernel', version: '5.14.0-503.15.1.el9_5', security: true, kernel: true },
+        { name: 'kernel-core', version: '5.14.0-503.15.1.el9_5', security: true, kernel: true },
+        { name: 'openssl-libs', version: '1:3.2.2-6.el9_5', security: true },
+        { name: 'openssh', version: '8.7p1-43.el9', security: true },
+        { name: 'glibc', version: '2.34-125.el9_5.1', security: true },
+        { name: 'python3', version: '3.9.21-1.el9_5', security: true },
+        { name: 'curl', version: '7.76.1-31.el9', security: true },
+        { name: 'expat', version: '2.5.0-3.el9_5.1', security: true },
+        { name: 'krb5-libs', version: '1.21.1-4.el9_5', security: true },
+        { name: 'sudo', version: '1.9.5p2-10.el9_3', security: true },
+        { name: 'tzdata', version: '2024b-2.el9', security: false },
+        { name: 'NetworkManager', version: '1:1.48.10-2.el9_5', security: false },
+        { name: 'selinux-policy', version: '38.1.45-3.el9_5', security: false },
+        { name: 'dnf', version: '4.14.0-17.el9', security: false },
+        { name: 'microcode_ctl', version: '4:20240910-1.el9_5', security: false },
+        { name: 'insights-client', version: '0:3.2.8-1.el9', security: false },
+    ],
+    sles: [
+        { name: 'kernel-default', version: '5.14.21-150500.55.88.1', security: true, kernel: true },
+        { name: 'libopenssl3', version: '3.0.8-150500.5.45.1', security: true },
+        { name: 'openssh', version: '8.4p1-150300.3.40.1', security: true },
+        { name: 'glibc', version: '2.31-150300.89.1', security: true },
+        { name: 'curl', version: '8.0.1-150400.5.56.1', security: true },
+        { name: 'sudo', version: '1.9.12p1-150500.7.13.1', security: true },
+        { name: 'python3-requests', version: '2.25.1-150300.3.9.1', security: true },
+        { name: 'timezone', version: '2024b-150000.75.31.1', security: false },
+        { name: 'zypper', version: '1.14.77-150500.6.19.1', security: false },
+        { name: 'systemd', version: '254.20-150600.4.15.1', security: false },
+        { name: 'suseconnect-ng', version: '1.12.0-150500.3.23.1', security: false },
+    ],
+};
+
+/** Missing-patch count range per profile on Linux, where many small package updates pile up. */
+const LINUX_COUNTS = { 'fully-patched': [0, 0], current: [1, 3], lagging: [3, 9], neglected: [8, 16] } as const;
+
+/** One machine's latest assessment and the patches it reports missing. */
+export interface MachinePatches {
+    assessment: PatchAssessment;
+    missing: MissingPatch[];
+}
+
+const WINDOWS_ORDER: readonly PatchClassification[] = [
+    'Critical',
+    'Security',
+    'UpdateRollup',
+    'FeaturePack',
+    'ServicePack',
+    'Definition',
+    'Tools',
+    'Updates',
+];
+
+/**
+ * Builds the assessment and missing patches of one machine. Counts in the assessment are computed from the
+ * patch list, so the summary and the detail never disagree (as they do not in Azure).
+ */
+export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
+    const random = new Random(hashKey(fm.key, 'patches'));
+    const m = fm.machine;
+    const missing: MissingPatch[] = [];
+    let assessedAt: number | undefined;
+    if (fm.assessmentState === 'recent') {
+        assessedAt = fleet.anchor - Math.round(random.range(0.2, 22) * TIME.HOUR);
+    } else if (fm.assessmentState === 'stale') {
+        const reportingEnd = Math.min(fleet.anchor, fm.reportingUntil);
+        const ageDays = fm.reportingUntil < fleet.anchor ? random.range(0.1, 1) : random.range(8, 40);
+        assessedAt = reportingEnd - Math.round(ageDays * TIME.DAY);
+    }
+    if (assessedAt !== undefined) {
+        if (m.osType === 'windows') {
+            addWindowsPatches(fm, random, assessedAt, missing);
+        } else {
+            addLinuxPatches(fm, random, missing);
+        }
+        if (fleet.hostile && fm.index === firstAssessedIndex(fleet)) {
+            for (const text of HOSTILE_STRINGS) {
+                missing.push({
+                    machineId: m.id,
+                    machineName: m.name,
+                    osType: m.osType,
+                    patchName: text,
+                    ...(m.osType === 'windows' ? { kbId: '5099999' } : { version: text }),
+                    classification: m.osType === 'windows' ? 'Updates' : 'Other',
+                    severity: 'Unspecified',
+                    rebootBehaviour: 'Unknown',
+                });
+            }
+        }
+    }
+    const counts: Partial<Record<PatchClassification, number>> = {};
+    if (assessedAt !== undefined) {
+        const keys: readonly PatchClassification[] = m.osType === 'windows' ? WINDOWS_ORDER : ['Security', 'Other'];
+        for (const key of keys) {
+            counts[key] = 0;
+        }
+        for (const p of missing) {
+            counts[p.classification] = (counts[p.classification] ?? 0) + 1;
+        }
+    }
+    const periodicOff = fm.assessmentState !== 'recent' && (fm.machine.status === 'Connected' || fm.machine.status === 'Running');
+    const assessment: PatchAssessment = {
+        machineId: m.id,
+        machineName: m.name,
+        osType: m.osType,
+        subscriptionId: m.subscriptionId,
+        resourceGroup: m.resourceGroup,
+        assessedAt: assessedAt === undefined ? undefined : new Date(assessedAt).toISOString(),
+        status:
+            assessedAt === undefined
+                ? 'Unknown'
+                : fm.machine.status === 'Error'
+                  ? 'Failed'
+                  : random.chance(0.08)
+                    ? 'CompletedWithWarnings'
+                    : 'Succeeded',
+        rebootPending: fm.rebootPending,
+        countsByClassification: counts,
+        assessmentMode: periodicOff ? 'ImageDefault' : 'AutomaticByPlatform',
+    };
+    if (assessment.assessedAt === undefined) {
+        delete assessment.assessedAt;
+    }
+    return { assessment, missing };
+}
+
+function firstAssessedIndex(fleet: Fleet): number {
+    return fleet.machines.find((m) => m.index > 0 && m.assessmentState !== 'missing')?.index ?? 0;
+}
+
+function monthLabel(time: number): string {
+    const d = new Date(time);
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Invented KB numbers: stable per product, month and kind, so the same update has the same KB on every machine. */
+function kbNumber(product: string, monthIndex: number, slot: number): string {
+    return String(5_000_000 + monthIndex * 1_371 + slot * 97 + (hashKey(product) % 89));
+}
+
+function addWindowsPatches(fm: FleetMachine, random: Random, assessedAt: number, out: MissingPatch[]): void {
+    if (fm.patchProfile === 'fully-patched') {
+        return;
+    }
+    const released = latestPatchTuesday(assessedAt);
+    const month = monthLabel(released);
+    const d = new Date(released);
+    const monthIndex = (d.getUTCFullYear() - 2020) * 12 + d.getUTCMonth();
+    const profile = fm.patchProfile;
+    const add = (kind: WindowsUpdateKind) => {
+        const daysBack = kind.daily ? Math.floor(random.range(0, 2)) : 0;
+        const kb = kind.daily
+            ? String(2_310_000 + ((Math.floor(assessedAt / TIME.DAY) - daysBack) % 1000))
+            : kbNumber(fm.os.product, monthIndex, kind.slot);
+        const publishedAt = kind.daily ? Math.floor(assessedAt / TIME.HOUR) * TIME.HOUR - daysBack * TIME.DAY - 3 * TIME.HOUR : released;
+        out.push({
+            machineId: fm.machine.id,
+            machineName: fm.machine.name,
+            osType: 'windows',
+            patchName: kind.title(fm.os.product, month, kb),
+            kbId: kb,
+            classification: kind.classification,
+            severity: kind.severity(random),
+            publishedAt: new Date(publishedAt).toISOString(),
+            rebootBehaviour: kind.reboot,
+        });
+    };
+    const before = out.length;
+    for (const kind of WINDOWS_KINDS) {
+        if ((!kind.sqlOnly || fm.machine.sqlDiscovered) && random.chance(kind.odds[profile])) {
+            add(kind);
+        }
+    }
+    // Only fully patched machines miss nothing: everyone else is at least a definition update behind.
+    if (out.length === before) {
+        add(WINDOWS_KINDS.find((k) => k.classification === 'Definition') ?? WINDOWS_KINDS[0]);
+    }
+    // A neglected machine also misses last month's .NET update, which the current one does not supersede.
+    if (profile === 'neglected' && random.chance(0.5)) {
+        const previous = latestPatchTuesday(released - TIME.DAY);
+        const pd = new Date(previous);
+        const kb = kbNumber(fm.os.product, (pd.getUTCFullYear() - 2020) * 12 + pd.getUTCMonth(), 12);
+        out.push({
+            machineId: fm.machine.id,
+            machineName: fm.machine.name,
+            osType: 'windows',
+            patchName: `${monthLabel(previous)} Security Update for Microsoft Visual C++ 2015-2022 Redistributable (KB${kb})`,
+            kbId: kb,
+            classification: 'Security',
+            severity: 'Moderate',
+            publishedAt: new Date(previous).toISOString(),
+            rebootBehaviour: 'NeverReboots',
+        });
+    }
+}
+
+function addLinuxPatches(fm: FleetMachine, random: Random, out: MissingPatch[]): void {
+    const family = fm.os.family === 'windows' ? 'ubuntu' : fm.os.family;
+    const [min, max] = LINUX_COUNTS[fm.patchProfile];
+    const count = random.int(min, max);
+    const chosen = random.sample(LINUX_UPDATES[family], count).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const p of chosen) {
+        const severity: PatchSeverity =
+            !p.security || family === 'ubuntu'
+                ? 'Unspecified'
+                : random.weighted<PatchSeverity>([
+                      ['Critical', 1],
+                      ['Important', 4],
+                      ['Moderate', 4],
+                      ['Low', 1],
+                  ]);
+        out.push({
+            machineId: fm.machine.id,
+            machineName: fm.machine.name,
+            osType: 'linux',
+            patchName: p.name,
+            version: p.version,
+            classification: p.security ? 'Security' : 'Other',
+            severity,
+            rebootBehaviour: p.kernel ? 'CanRequestReboot' : 'NeverReboots',
+        });
+    }
+}
