@@ -134,6 +134,11 @@ export function summariseFleet(machines: readonly MachinePatchSummary[], patches
     };
 }
 
+/** Ordinal text order: deterministic in every locale, and far cheaper than `localeCompare` on 100,000 rows. */
+export function byText(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Counts items by a key (severity, classification, …). */
 export function countIn<T, K extends string>(items: readonly T[], key: (item: T) => K): Partial<Record<K, number>> {
     const counts: Partial<Record<K, number>> = {};
@@ -155,8 +160,8 @@ export function comparePatches(a: MissingPatch, b: MissingPatch): number {
     return (
         Number(isCriticalOrSecurity(b)) - Number(isCriticalOrSecurity(a)) ||
         patchSeverityRank(a.severity) - patchSeverityRank(b.severity) ||
-        (a.publishedAt ?? '9999').localeCompare(b.publishedAt ?? '9999') ||
-        a.machineName.localeCompare(b.machineName) ||
-        a.patchName.localeCompare(b.patchName)
+        byText(a.publishedAt ?? '9999', b.publishedAt ?? '9999') ||
+        byText(a.machineName, b.machineName) ||
+        byText(a.patchName, b.patchName)
     );
 }

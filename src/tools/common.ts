@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Machine, Scopes, Workspace } from '../core/model';
 import { SourceError, UserError } from '../core/source';
+import { byText } from '../core/summaries';
 import { parseTimespan, truncate } from '../core/timespan';
 import type { ToolContext } from './types';
 
@@ -206,7 +207,7 @@ export function nearestNames(text: string, names: readonly string[], count = 5):
     const wanted = text.toLowerCase().replace(/\*/g, '').slice(0, 100);
     return [...new Set(names)]
         .map((name) => ({ name, distance: editDistance(wanted, name.toLowerCase().slice(0, 100)) }))
-        .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+        .sort((a, b) => a.distance - b.distance || byText(a.name, b.name))
         .slice(0, count)
         .map((entry) => entry.name);
 }
@@ -221,6 +222,61 @@ function editDistance(a: string, b: string): number {
         previous = current;
     }
     return previous[b.length];
+}
+
+/**
+ * The `max` most important items in order, and how many there were. Selects with a bounded heap
+ * (O(n log max)) so a 500,000-row inventory costs little when a model asks for the top 100.
+ */
+export function top<T>(
+    items: readonly T[],
+    max: number | undefined,
+    compare: (a: T, b: T) => number,
+): { items: T[]; truncation: { shown: number; total: number } } {
+    const k = Math.min(max ?? DEFAULT_MAX_RESULTS, items.length);
+    if (k * 4 >= items.length) {
+        return limit([...items].sort(compare), k);
+    }
+    // Max-heap of the k best seen so far: its root is the worst of them.
+    const heap: T[] = [];
+    const siftUp = (i: number) => {
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (compare(heap[i], heap[parent]) <= 0) {
+                break;
+            }
+            [heap[i], heap[parent]] = [heap[parent], heap[i]];
+            i = parent;
+        }
+    };
+    const siftDown = (i: number) => {
+        for (;;) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let largest = i;
+            if (left < heap.length && compare(heap[left], heap[largest]) > 0) {
+                largest = left;
+            }
+            if (right < heap.length && compare(heap[right], heap[largest]) > 0) {
+                largest = right;
+            }
+            if (largest === i) {
+                return;
+            }
+            [heap[i], heap[largest]] = [heap[largest], heap[i]];
+            i = largest;
+        }
+    };
+    for (const item of items) {
+        if (heap.length < k) {
+            heap.push(item);
+            siftUp(heap.length - 1);
+        } else if (k > 0 && compare(item, heap[0]) < 0) {
+            heap[0] = item;
+            siftDown(0);
+        }
+    }
+    return { items: heap.sort(compare), truncation: { shown: heap.length, total: items.length } };
 }
 
 /** Keeps the first `max` items and says how many there were. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../core/model';
-import { comparePatches, summariseFleet, summarisePatchesPerMachine, type MachinePatchSummary } from '../core/summaries';
-import { assertKnownMachine, envelope, envelopeOf, inputs, limit, nameMatcher, pickServerName, resolveSubscriptions } from './common';
+import { byText, comparePatches, summariseFleet, summarisePatchesPerMachine, type MachinePatchSummary } from '../core/summaries';
+import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -109,26 +109,25 @@ export const getPatchingLevel = defineTool({
             (id) => status.get(id.toLowerCase()),
         ).filter((m) => input.reboot_pending === undefined || m.rebootPending === input.reboot_pending);
         const assessedIds = new Set(perMachine.filter((m) => m.state !== 'not-assessed').map((m) => m.machineId.toLowerCase()));
-        const selected = patches.rows
-            .filter(
-                (p) =>
-                    assessedIds.has(p.machineId.toLowerCase()) &&
-                    (!input.classification?.length || input.classification.includes(p.classification)) &&
-                    (!input.severity?.length || input.severity.includes(p.severity)),
-            )
-            .sort(comparePatches);
+        const selected = patches.rows.filter(
+            (p) =>
+                assessedIds.has(p.machineId.toLowerCase()) &&
+                (!input.classification?.length || input.classification.includes(p.classification)) &&
+                (!input.severity?.length || input.severity.includes(p.severity)),
+        );
         const fleet = summariseFleet(
             perMachine,
             patches.rows.filter((p) => assessedIds.has(p.machineId.toLowerCase())),
         );
-        const sortedMachines = [...perMachine].sort(
+        const { items, truncation } = top(selected, input.max_results, comparePatches);
+        const machineList = top(
+            perMachine,
+            input.max_results,
             (a, b) =>
                 STATE_RANK[a.state] - STATE_RANK[b.state] ||
                 b.critical + b.security - (a.critical + a.security) ||
-                a.machineName.localeCompare(b.machineName),
-        );
-        const { items, truncation } = limit(selected, input.max_results);
-        const machineList = limit(sortedMachines, input.max_results).items;
+                byText(a.machineName, b.machineName),
+        ).items;
         const warnings = [...assessments.warnings, ...patches.warnings, ...machines.warnings];
         const summary = {
             ...fleet,

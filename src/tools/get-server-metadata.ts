@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Machine } from '../core/model';
-import { countIn } from '../core/summaries';
-import { assertKnownMachine, envelope, envelopeOf, inputs, limit, nameMatcher, pickServerName, resolveSubscriptions } from './common';
+import { byText, countIn } from '../core/summaries';
+import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -96,17 +96,15 @@ export const getServerMetadata = defineTool({
         }
         const matchesName = serverName ? nameMatcher(serverName) : () => true;
         const osName = input.os_name?.toLowerCase();
-        const machines = result.rows
-            .filter(
-                (m) =>
-                    matchesName(m.name) &&
-                    (!input.os || m.osType === input.os) &&
-                    (!osName || m.osName.toLowerCase().includes(osName)) &&
-                    (!input.status?.length || input.status.includes(m.status)) &&
-                    (!input.kind || m.kind === input.kind),
-            )
-            .sort(compareMachines);
-        const { items, truncation } = limit(machines, input.max_results);
+        const machines = result.rows.filter(
+            (m) =>
+                matchesName(m.name) &&
+                (!input.os || m.osType === input.os) &&
+                (!osName || m.osName.toLowerCase().includes(osName)) &&
+                (!input.status?.length || input.status.includes(m.status)) &&
+                (!input.kind || m.kind === input.kind),
+        );
+        const { items, truncation } = top(machines, input.max_results, compareMachines);
         const summary = {
             machines: machines.length,
             byStatus: countIn(machines, (m) => m.status) as Record<string, number>,
@@ -146,5 +144,5 @@ export const getServerMetadata = defineTool({
 });
 
 function compareMachines(a: Machine, b: Machine): number {
-    return (STATUS_RANK[a.status] ?? 3) - (STATUS_RANK[b.status] ?? 3) || a.name.localeCompare(b.name);
+    return (STATUS_RANK[a.status] ?? 3) - (STATUS_RANK[b.status] ?? 3) || byText(a.name, b.name);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
-import { countIn } from '../core/summaries';
-import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { byText, countIn } from '../core/summaries';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -68,22 +68,22 @@ export const getSqlBpAssessment = defineTool({
         });
         const instanceName = input.instance_name?.trim().toLowerCase();
         const rank = (s: string) => FINDING_SEVERITIES.indexOf(s as (typeof FINDING_SEVERITIES)[number]);
-        const findings = result.rows
-            .filter(
-                (f) =>
-                    scope.matchesComputer(f.computer) &&
-                    (!input.severity?.length || input.severity.includes(f.severity)) &&
-                    (!instanceName || f.instanceName.toLowerCase() === instanceName),
-            )
-            .sort(
-                (a, b) =>
-                    rank(a.severity) - rank(b.severity) ||
-                    a.title.localeCompare(b.title) ||
-                    a.computer.localeCompare(b.computer) ||
-                    a.targetName.localeCompare(b.targetName) ||
-                    b.timeGenerated.localeCompare(a.timeGenerated),
-            );
-        const { items, truncation } = limit(findings, input.max_results);
+        const findings = result.rows.filter(
+            (f) =>
+                scope.matchesComputer(f.computer) &&
+                (!input.severity?.length || input.severity.includes(f.severity)) &&
+                (!instanceName || f.instanceName.toLowerCase() === instanceName),
+        );
+        const { items, truncation } = top(
+            findings,
+            input.max_results,
+            (a, b) =>
+                rank(a.severity) - rank(b.severity) ||
+                byText(a.title, b.title) ||
+                byText(a.computer, b.computer) ||
+                byText(a.targetName, b.targetName) ||
+                byText(b.timeGenerated, a.timeGenerated),
+        );
         const bySeverity = countIn(findings, (f) => f.severity) as Record<string, number>;
         const summary = {
             findings: findings.length,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { SqlDatabase } from '../core/model';
-import { countIn } from '../core/summaries';
+import { byText, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
-import { assertKnownMachine, envelope, envelopeOf, inputs, limit, nameMatcher, pickServerName, resolveSubscriptions } from './common';
+import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -117,7 +117,12 @@ export const getSqlMetadata = defineTool({
         const byInstance = new Map<string, SqlDatabase[]>();
         for (const db of databases) {
             const key = db.instanceId.toLowerCase();
-            byInstance.set(key, [...(byInstance.get(key) ?? []), db]);
+            const list = byInstance.get(key);
+            if (list) {
+                list.push(db);
+            } else {
+                byInstance.set(key, [db]);
+            }
         }
         const matchesName = serverName ? nameMatcher(serverName) : () => true;
         const instanceText = input.instance_name?.toLowerCase();
@@ -144,16 +149,12 @@ export const getSqlMetadata = defineTool({
                         isAutoCloseOn: db.isAutoCloseOn,
                     }))
                     .filter((db) => !input.backup_state?.length || input.backup_state.includes(db.backupState))
-                    .sort(
-                        (a, b) =>
-                            BACKUP_STATES.indexOf(a.backupState) - BACKUP_STATES.indexOf(b.backupState) || a.name.localeCompare(b.name),
-                    );
+                    .sort((a, b) => BACKUP_STATES.indexOf(a.backupState) - BACKUP_STATES.indexOf(b.backupState) || byText(a.name, b.name));
                 return { ...i, totalSizeMb: dbs.reduce((sum, db) => sum + db.sizeMb, 0), databases: dbs };
             })
-            .filter((i) => !input.backup_state?.length || i.databases.length > 0)
-            .sort((a, b) => problems(b) - problems(a) || a.name.localeCompare(b.name));
+            .filter((i) => !input.backup_state?.length || i.databases.length > 0);
         const allDbs = rows.flatMap((i) => i.databases);
-        const { items, truncation } = limit(rows, input.max_results);
+        const { items, truncation } = top(rows, input.max_results, (a, b) => problems(b) - problems(a) || byText(a.name, b.name));
         const summary = {
             instances: rows.length,
             databases: allDbs.length,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { countIn } from '../core/summaries';
-import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { byText, countIn } from '../core/summaries';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -56,18 +56,17 @@ export const getSwChangesList = defineTool({
             signal: context.signal,
         });
         const name = input.software_name?.trim().toLowerCase();
-        const rows = result.rows
-            .filter(
-                (c) =>
-                    scope.matchesComputer(c.computer) &&
-                    (!input.change_category?.length || input.change_category.includes(c.changeCategory)) &&
-                    (!name || c.name.toLowerCase().includes(name)),
-            )
-            .sort(
-                (a, b) =>
-                    b.timeGenerated.localeCompare(a.timeGenerated) || a.computer.localeCompare(b.computer) || a.name.localeCompare(b.name),
-            );
-        const { items, truncation } = limit(rows, input.max_results);
+        const rows = result.rows.filter(
+            (c) =>
+                scope.matchesComputer(c.computer) &&
+                (!input.change_category?.length || input.change_category.includes(c.changeCategory)) &&
+                (!name || c.name.toLowerCase().includes(name)),
+        );
+        const { items, truncation } = top(
+            rows,
+            input.max_results,
+            (a, b) => byText(b.timeGenerated, a.timeGenerated) || byText(a.computer, b.computer) || byText(a.name, b.name),
+        );
         const byCategory = countIn(rows, (c) => c.changeCategory) as Record<string, number>;
         const perMachine = countIn(rows, (c) => c.computer);
         const summary = {
@@ -76,7 +75,7 @@ export const getSwChangesList = defineTool({
             byCategory,
             busiestMachines: Object.entries(perMachine)
                 .map(([computer, changes]) => ({ computer, changes: changes ?? 0 }))
-                .sort((a, b) => b.changes - a.changes || a.computer.localeCompare(b.computer))
+                .sort((a, b) => b.changes - a.changes || byText(a.computer, b.computer))
                 .slice(0, 5),
         };
         const sentence = `${rows.length} software changes (${describeCounts(byCategory, CATEGORIES)}) on ${summary.machines} machines in the last ${scope.range.timespan}.`;

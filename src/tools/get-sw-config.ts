@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { countIn } from '../core/summaries';
-import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { byText, countIn } from '../core/summaries';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -56,16 +56,14 @@ export const getSwConfig = defineTool({
         });
         const name = input.software_name?.trim().toLowerCase();
         const publisher = input.publisher?.trim().toLowerCase();
-        const rows = result.rows
-            .filter(
-                (s) =>
-                    scope.matchesComputer(s.computer) &&
-                    (includeUpdates || s.type !== 'Update') &&
-                    (!name || s.name.toLowerCase().includes(name)) &&
-                    (!publisher || s.publisher.toLowerCase().includes(publisher)),
-            )
-            .sort((a, b) => a.computer.localeCompare(b.computer) || a.name.localeCompare(b.name));
-        const { items, truncation } = limit(rows, input.max_results);
+        const rows = result.rows.filter(
+            (s) =>
+                scope.matchesComputer(s.computer) &&
+                (includeUpdates || s.type !== 'Update') &&
+                (!name || s.name.toLowerCase().includes(name)) &&
+                (!publisher || s.publisher.toLowerCase().includes(publisher)),
+        );
+        const { items, truncation } = top(rows, input.max_results, (a, b) => byText(a.computer, b.computer) || byText(a.name, b.name));
         const byType = countIn(rows, (s) => s.type) as Record<string, number>;
         const summary = {
             items: rows.length,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { countIn } from '../core/summaries';
-import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { byText, countIn } from '../core/summaries';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -61,23 +61,23 @@ export const getWinBpAssessment = defineTool({
             signal: context.signal,
         });
         const focus = input.focus_area?.trim().toLowerCase();
-        const findings = result.rows
-            .filter(
-                (f) =>
-                    scope.matchesComputer(f.computer) &&
-                    (input.min_weight === undefined || f.weight >= input.min_weight) &&
-                    (!focus || f.focusArea.toLowerCase().includes(focus)),
-            )
-            .sort(
-                (a, b) => b.weight - a.weight || a.recommendation.localeCompare(b.recommendation) || a.computer.localeCompare(b.computer),
-            );
-        const { items, truncation } = limit(findings, input.max_results);
+        const findings = result.rows.filter(
+            (f) =>
+                scope.matchesComputer(f.computer) &&
+                (input.min_weight === undefined || f.weight >= input.min_weight) &&
+                (!focus || f.focusArea.toLowerCase().includes(focus)),
+        );
+        const { items, truncation } = top(
+            findings,
+            input.max_results,
+            (a, b) => b.weight - a.weight || byText(a.recommendation, b.recommendation) || byText(a.computer, b.computer),
+        );
         const byFocusArea = countIn(findings, (f) => f.focusArea) as Record<string, number>;
         const summary = {
             findings: findings.length,
             machines: new Set(findings.map((f) => f.computer.toLowerCase())).size,
             byFocusArea,
-            highestWeight: findings.length ? findings[0].weight : null,
+            highestWeight: items.length ? items[0].weight : null,
         };
         const sentence = `${findings.length} failed Windows Server recommendations on ${summary.machines} machines in the last ${scope.range.timespan} (${describeCounts(byFocusArea)}).`;
         return {

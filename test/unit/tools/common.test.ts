@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { nameMatcher, nearestNames, top } from '../../../src/tools/common';
+import { cell, renderText } from '../../../src/tools/text';
+import { sampleSource } from '../../helpers/fixtures';
+
+describe('tool helpers', () => {
+    it('top() returns exactly what a full sort would, for any input and limit', () => {
+        fc.assert(
+            fc.property(
+                fc.array(fc.integer({ min: -50, max: 50 }), { maxLength: 400 }),
+                fc.integer({ min: 1, max: 450 }),
+                (values, max) => {
+                    const compare = (a: number, b: number) => a - b;
+                    const result = top(values, max, compare);
+                    assert.deepEqual(result.items, [...values].sort(compare).slice(0, max));
+                    assert.deepEqual(result.truncation, { shown: Math.min(max, values.length), total: values.length });
+                },
+            ),
+        );
+    });
+
+    it('matches machine names case-insensitively, with wildcards and without domains', () => {
+        assert.ok(nameMatcher('WEB-LNX-FRA-07')('web-lnx-fra-07.contoso.com'));
+        assert.ok(nameMatcher('web-*')('web-lnx-fra-07'));
+        assert.ok(!nameMatcher('web-*')('ctso-web-01'));
+        assert.ok(nameMatcher('*sql*')('ctso-sql-ams-01'));
+        assert.ok(!nameMatcher('ctso-sql-ams-0')('ctso-sql-ams-01'));
+        assert.ok(nameMatcher('a.b(c)')('a.b(c)'), 'regex characters are literal');
+    });
+
+    it('suggests the nearest names for a typo', () => {
+        assert.deepEqual(nearestNames('ctso-sql-ams-1', ['web-lnx-fra-07', 'ctso-sql-ams-01', 'ctso-sql-ams-02', 'ctso-dc-ams-01'], 2), [
+            'ctso-sql-ams-01',
+            'ctso-sql-ams-02',
+        ]);
+    });
+
+    it('keeps table cells on one line and short', () => {
+        assert.equal(cell('a|b\nc'), 'a\\|b\\nc');
+        assert.equal(cell(undefined), '-');
+        assert.equal(cell('x'.repeat(500)).length, 80);
+    });
+
+    it('keeps the text within its budget and says what was left out', () => {
+        const source = sampleSource();
+        const rows = Array.from({ length: 2000 }, (_, i) => [`machine-${i}`, 'x'.repeat(60)]);
+        const text = renderText(
+            { source },
+            { summary: 'Many rows.', table: { columns: ['Name', 'Detail'], rows }, truncation: { shown: 2000, total: 5000 } },
+        );
+        assert.ok(text.length <= 8000, `${text.length}`);
+        assert.match(text, /^SAMPLE DATA/);
+        assert.match(text, /Table shows the top \d+ of 5000 \(structuredContent has 2000; raise max_results for more\)\./);
+    });
+});
