@@ -58,6 +58,10 @@ const userDataDir = path.join(temp, 'user-data');
 const extensionsDir = path.join(temp, 'extensions');
 const workspace = path.join(temp, 'workspace');
 const reportFile = path.join(temp, 'mocha-report.txt');
+// The suites steer the runner through this file (how to answer VS Code's modal dialogs) and read back, from
+// `dialogs.jsonl`, which dialogs were shown and how they were answered.
+const controlFile = path.join(temp, 'control.json');
+const dialogsFile = path.join(temp, 'dialogs.jsonl');
 for (const dir of [path.join(userDataDir, 'User'), extensionsDir, workspace]) {
     fs.mkdirSync(dir, { recursive: true });
 }
@@ -123,6 +127,8 @@ const codeServer = spawn(
             INFRA_INSIGHTS_IT_REPORT: reportFile,
             INFRA_INSIGHTS_IT_GREP: process.env.INFRA_INSIGHTS_IT_GREP || '',
             INFRA_INSIGHTS_IT_REPO: root,
+            INFRA_INSIGHTS_IT_CONTROL: controlFile,
+            INFRA_INSIGHTS_IT_DIALOGS: dialogsFile,
         },
     },
 );
@@ -234,7 +240,43 @@ async function runWorkbench() {
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     say(`code-server on port ${port}; opening the workbench`);
     await page.goto(url);
+    void answerDialogs(page);
     return exited;
+}
+
+/**
+ * Plays the person in front of the workbench: VS Code asks "The extension … wants to sign in using …" in a modal
+ * dialog before handing an extension its first session. The suites say in the control file whether to click
+ * "Allow" (the default) or to cancel, and find each dialog and its answer in dialogs.jsonl.
+ */
+async function answerDialogs(page) {
+    while (!finished) {
+        try {
+            const dialog = page.locator('.monaco-dialog-box').first();
+            if ((await dialog.count()) > 0 && (await dialog.isVisible())) {
+                const text = (await dialog.innerText()).replace(/\s+/g, ' ').trim();
+                let answer = 'Allow';
+                try {
+                    answer = JSON.parse(fs.readFileSync(controlFile, 'utf8')).dialogAnswer || 'Allow';
+                } catch {
+                    // no control file: allow
+                }
+                if (answer === 'Cancel') {
+                    await page.keyboard.press('Escape');
+                } else {
+                    await dialog.locator('.monaco-button', { hasText: answer }).first().click({ timeout: 2000 });
+                }
+                fs.appendFileSync(dialogsFile, `${JSON.stringify({ text, answer })}\n`);
+                say(`answered a dialog with ${answer}: ${text.slice(0, 160)}`);
+                await dialog.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+            }
+        } catch (error) {
+            if (!finished && verbose) {
+                say(`dialog watcher: ${error instanceof Error ? error.message : String(error)}`);
+            }
+        }
+        await new Promise((r) => setTimeout(r, 200));
+    }
 }
 
 function timeout() {
