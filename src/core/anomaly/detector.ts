@@ -144,8 +144,13 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     const tailVolatility = new TailCalibrator();
     let recentAbs = 0;
     let runLength = 0;
+    let runTargetSum = 0;
     let runSign = 0;
     let shiftedDuringIncident = false;
+    /** Level adoptions in the same direction during the open incident: two or more is a drift, not a step. */
+    let shiftsDuringIncident = 0;
+    let lastShiftSign = 0;
+    let lastTrusted = 0;
 
     let count = 0;
     let firstTime = NaN;
@@ -159,15 +164,16 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let incEnd = 0;
     let incPeak = 0;
     let incPeakScore = 0;
-    let incPeakComponent = 0; // 0 point, 1 short, 2 long
+    /** Which view raised the incident: 0 the point, 1 a short average or the volatility, 2 the long average (a drift). */
+    let incOnsetComponent = 0;
     let incPeakSign = 0;
 
     const closeIncident = (): void => {
         let direction: IncidentDirection;
-        if (shiftedDuringIncident) {
-            direction = 'level-shift';
-        } else if (incPeakComponent === 2) {
+        if (shiftsDuringIncident >= 2 || incOnsetComponent === 2) {
             direction = 'trend';
+        } else if (shiftedDuringIncident) {
+            direction = 'level-shift';
         } else {
             direction = incPeakSign >= 0 ? 'spike' : 'dip';
         }
@@ -199,10 +205,6 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             prevValue = x;
             count = 1;
             continue;
-        }
-        const dx = Math.abs(x - prevValue);
-        if (dx > 0 && dx < quantum) {
-            quantum = dx;
         }
 
         const slotD = slotOf(t, DAY);
@@ -236,6 +238,13 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             trusted = 2;
         }
 
+        if (trusted !== lastTrusted) {
+            // The averaged residuals belonged to the other forecaster: start them afresh.
+            shortMean = 0;
+            longMean = 0;
+            recentAbs = mad;
+            lastTrusted = trusted;
+        }
         const floor = Math.max(1e-3 * Math.abs(forecast), quantum < Infinity ? 0.5 * quantum : 0, 1e-12);
         const sigma = Math.max(mad * MAD_TO_SIGMA, floor);
         const warm = count >= WARM_UP_POINTS;
@@ -290,15 +299,15 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
                     if (s > incPeakScore) {
                         incPeak = i;
                         incPeakScore = s;
-                        incPeakComponent = component;
                         incPeakSign = sign;
                     }
                 } else {
                     open = true;
                     shiftedDuringIncident = false;
+                    shiftsDuringIncident = 0;
                     incStart = incEnd = incPeak = i;
                     incPeakScore = s;
-                    incPeakComponent = component;
+                    incOnsetComponent = component;
                     incPeakSign = sign;
                 }
             } else if (open && i - incEnd > MERGE_POINTS && t - times[incEnd] > MERGE_MS) {
@@ -361,27 +370,41 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
 
         // A lasting move to one side is a new normal: adopt it rather than alarm forever.
         if (warm && Math.abs(zPoint) > SHIFT_SIGMAS && (runLength === 0 || Math.sign(zPoint) === runSign)) {
+            if (runLength === 0) {
+                runTargetSum = 0;
+            }
             runSign = Math.sign(zPoint);
             runLength++;
+            // What the trusted forecaster's own state would have to be to explain x (x minus its seasonal part).
+            runTargetSum += trusted === 0 ? x : trusted === 1 ? x - dailyProfile[slotD] : x - weeklyProfile[slotW];
             if (runLength >= SHIFT_POINTS) {
+                // Adopt the run's average as the new normal (an average of SHIFT_POINTS points, so noise barely moves it).
+                const adopted = runTargetSum / runLength;
                 if (trusted === 0) {
-                    levelA += shortMean;
+                    levelA = adopted;
                 } else if (trusted === 1) {
-                    offsetB += shortMean;
+                    offsetB = adopted;
                 } else {
-                    offsetC += shortMean;
+                    offsetC = adopted;
                 }
                 shortMean = 0;
                 longMean = 0;
                 runLength = 0;
-                if (open) {
+                if (open || t - times[incEnd] <= MERGE_MS) {
                     shiftedDuringIncident = true;
+                    shiftsDuringIncident = runSign === lastShiftSign ? shiftsDuringIncident + 1 : 1;
+                    lastShiftSign = runSign;
                 }
             }
         } else {
             runLength = 0;
         }
 
+        // The resolution is learned after scoring, so a first change of a constant series still counts.
+        const dx = Math.abs(x - prevValue);
+        if (dx > 0 && dx < quantum) {
+            quantum = dx;
+        }
         if (t > prevTime) {
             prevTime = t;
         }

@@ -1,0 +1,267 @@
+import * as assert from 'node:assert/strict';
+import {
+    DEFAULT_SENSITIVITY,
+    METHOD_EXPLANATION,
+    SCORE_EXPLANATION,
+    detectAnomalies,
+    scoreFromSigmas,
+    scoreThreshold,
+    sigmasFromScore,
+    type AnomalyIncident,
+} from '../../../../src/core/anomaly';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const START = Date.UTC(2026, 0, 5); // a Monday, fixed clock
+
+/** mulberry32: a fixed-seed generator so every run sees the same noise. */
+function random(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+/** Roughly Gaussian noise with standard deviation `sd`. */
+function noise(rand: () => number, sd: number): number {
+    return sd * (rand() + rand() + rand() + rand() - 2) * Math.sqrt(3);
+}
+
+function grid(length: number, stepMs: number): Float64Array {
+    return Float64Array.from({ length }, (_, i) => START + i * stepMs);
+}
+
+function series(length: number, stepMs: number, value: (i: number, t: number, rand: () => number) => number, seed = 1) {
+    const rand = random(seed);
+    const times = grid(length, stepMs);
+    const values = Float64Array.from(times, (t, i) => value(i, t, rand));
+    return { times, values };
+}
+
+function describeIncidents(incidents: AnomalyIncident[]): string {
+    return JSON.stringify(incidents.map((x) => ({ at: x.startIndex, end: x.endIndex, dir: x.direction, score: Math.round(x.score) })));
+}
+
+/** Incidents after the warm-up (the first day) that touch [from, to]. */
+function incidentsIn(incidents: AnomalyIncident[], from: number, to: number): AnomalyIncident[] {
+    return incidents.filter((x) => x.endIndex >= from && x.startIndex <= to);
+}
+
+describe('detectAnomalies', () => {
+    describe('output shape', () => {
+        it('returns one expected/lower/upper/score per input point and lower ≤ expected ≤ upper', () => {
+            const { times, values } = series(500, 5 * MINUTE, (_i, _t, r) => 50 + noise(r, 2));
+            const result = detectAnomalies(times, values);
+            for (const name of ['expected', 'lower', 'upper', 'score'] as const) {
+                assert.ok(result[name] instanceof Float64Array, name);
+                assert.equal(result[name].length, 500, name);
+            }
+            assert.ok(Number.isNaN(result.score[0]), 'no score before any history');
+            for (let i = 50; i < 500; i++) {
+                assert.ok(result.lower[i] <= result.expected[i] && result.expected[i] <= result.upper[i], `band at ${i}`);
+                assert.ok(result.score[i] >= 0 && result.score[i] <= 100, `score at ${i}`);
+            }
+        });
+
+        it('ships medium as the default and explains the method and the score in words', () => {
+            assert.equal(DEFAULT_SENSITIVITY, 'medium');
+            assert.ok(scoreThreshold('high') < scoreThreshold('medium') && scoreThreshold('medium') < scoreThreshold('low'));
+            assert.match(METHOD_EXPLANATION, /daily/);
+            assert.match(SCORE_EXPLANATION, /0–100|0 is/);
+        });
+
+        it('maps sigmas to the documented 0–100 scale (50 at 5 sigma) and back', () => {
+            assert.equal(scoreFromSigmas(0), 0);
+            assert.equal(scoreFromSigmas(5), 50);
+            assert.ok(scoreFromSigmas(1000) <= 100);
+            assert.ok(Math.abs(sigmasFromScore(scoreFromSigmas(7.3)) - 7.3) < 1e-9);
+        });
+
+        it('wider bands at low sensitivity than at high', () => {
+            const { times, values } = series(500, 5 * MINUTE, (_i, _t, r) => 50 + noise(r, 2));
+            const low = detectAnomalies(times, values, { sensitivity: 'low' });
+            const high = detectAnomalies(times, values, { sensitivity: 'high' });
+            assert.ok(low.upper[400] - low.lower[400] > high.upper[400] - high.lower[400]);
+        });
+    });
+
+    describe('known answers', () => {
+        it('finds a spike once, as a spike, with actual vs expected at the peak', () => {
+            const { times, values } = series(2000, 5 * MINUTE, (i, _t, r) => 40 + noise(r, 1.5) + (i === 1500 ? 30 : 0));
+            const { incidents } = detectAnomalies(times, values);
+            const hits = incidentsIn(incidents, 1500, 1500);
+            assert.equal(hits.length, 1, describeIncidents(incidents));
+            assert.equal(hits[0].peakIndex, 1500);
+            assert.equal(hits[0].direction, 'spike');
+            assert.equal(hits[0].actual, values[1500]);
+            assert.ok(Math.abs(hits[0].expected - 40) < 2, `expected ≈ 40, got ${hits[0].expected}`);
+            assert.equal(hits[0].start, times[hits[0].startIndex]);
+            assert.ok(hits[0].score > scoreThreshold('medium') && hits[0].score <= 100);
+            assert.equal(incidentsIn(incidents, 300, 1400).length, 0, describeIncidents(incidents));
+        });
+
+        it('finds a dip as a dip', () => {
+            const { times, values } = series(2000, 5 * MINUTE, (i, _t, r) => 70 + noise(r, 1) + (i >= 1200 && i < 1203 ? -25 : 0));
+            const { incidents } = detectAnomalies(times, values);
+            const hits = incidentsIn(incidents, 1200, 1202);
+            assert.equal(hits.length, 1, describeIncidents(incidents));
+            assert.equal(hits[0].direction, 'dip');
+            assert.equal(hits[0].startIndex, 1200, 'reported at its first point');
+        });
+
+        it('reports a lasting level shift once, then adopts the new level', () => {
+            const { times, values } = series(4000, 5 * MINUTE, (i, _t, r) => (i < 2000 ? 30 : 55) + noise(r, 1.5));
+            const result = detectAnomalies(times, values);
+            const hits = incidentsIn(result.incidents, 2000, 3999);
+            assert.equal(hits.length, 1, describeIncidents(result.incidents));
+            assert.ok(hits[0].startIndex >= 2000 && hits[0].startIndex <= 2003, `detected at ${hits[0].startIndex}`);
+            assert.equal(hits[0].direction, 'level-shift');
+            assert.ok(hits[0].endIndex < 2300, `adapted by ${hits[0].endIndex}`);
+            assert.ok(Math.abs(result.expected[3500] - 55) < 2, `expected ${result.expected[3500]}`);
+        });
+
+        it('reports a disk filling up as a trend', () => {
+            // Free space flat at 60 % for a week, then falling 1 % an hour (hourly samples).
+            const { times, values } = series(24 * 14, HOUR, (i, _t, r) => 60 + noise(r, 0.3) - (i > 24 * 7 ? (i - 24 * 7) * 1 : 0));
+            const { incidents } = detectAnomalies(times, values);
+            const hits = incidentsIn(incidents, 24 * 7, 24 * 14);
+            assert.ok(hits.length >= 1, describeIncidents(incidents));
+            assert.ok(hits[0].startIndex < 24 * 7 + 24, `detected within a day, at ${hits[0].startIndex}`);
+            assert.ok(hits.every((x) => x.direction === 'trend' || x.direction === 'dip' || x.direction === 'level-shift'));
+            assert.ok(
+                hits.some((x) => x.direction === 'trend'),
+                describeIncidents(hits),
+            );
+            assert.equal(incidentsIn(incidents, 24, 24 * 7 - 1).length, 0, describeIncidents(incidents));
+        });
+
+        it('learns a daily rhythm without false alarms and still sees an off-rhythm value', () => {
+            const daily = (t: number) => 50 + 30 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY);
+            const { times, values } = series(288 * 10, 5 * MINUTE, (i, t, r) => daily(t) + noise(r, 1) + (i === 288 * 9 ? -20 : 0));
+            const { incidents } = detectAnomalies(times, values);
+            assert.equal(incidentsIn(incidents, 288 * 2, 288 * 9 - 1).length, 0, describeIncidents(incidents));
+            assert.equal(incidentsIn(incidents, 288 * 9, 288 * 9).length, 1, describeIncidents(incidents));
+        });
+
+        it('learns a square daily pattern (business hours) without false alarms', () => {
+            const hourOf = (t: number) => ((t - START) % DAY) / HOUR;
+            const { times, values } = series(
+                288 * 10,
+                5 * MINUTE,
+                (_i, t, r) => (hourOf(t) >= 9 && hourOf(t) < 18 ? 80 : 20) + noise(r, 1),
+            );
+            const { incidents } = detectAnomalies(times, values);
+            assert.equal(incidentsIn(incidents, 288 * 3, 288 * 10).length, 0, describeIncidents(incidents));
+        });
+
+        it('learns a weekly rhythm (quiet weekends) without false alarms', () => {
+            const weekend = (t: number) => Math.floor((t - START) / DAY) % 7 >= 5;
+            const { times, values } = series(24 * 7 * 6, HOUR, (_i, t, r) => (weekend(t) ? 10 : 60) + noise(r, 2), 3);
+            const { incidents } = detectAnomalies(times, values);
+            assert.equal(incidentsIn(incidents, 24 * 7 * 3, 24 * 7 * 6).length, 0, describeIncidents(incidents));
+        });
+
+        it('raises nothing on pure noise or a constant series', () => {
+            const noisy = series(3000, 5 * MINUTE, (_i, _t, r) => 20 + noise(r, 3), 7);
+            assert.equal(incidentsIn(detectAnomalies(noisy.times, noisy.values).incidents, 300, 3000).length, 0);
+            const flat = series(3000, 5 * MINUTE, () => 42);
+            const result = detectAnomalies(flat.times, flat.values);
+            assert.equal(result.incidents.length, 0);
+            assert.equal(result.expected[2000], 42);
+        });
+
+        it('reports the first change of a constant series', () => {
+            const { times, values } = series(1000, 5 * MINUTE, (i) => (i === 800 ? 50 : 42));
+            const { incidents } = detectAnomalies(times, values);
+            assert.equal(incidents.length, 1, describeIncidents(incidents));
+            assert.equal(incidents[0].startIndex, 800);
+        });
+    });
+
+    describe('awkward input', () => {
+        it('treats NaN and ±Infinity as gaps: NaN out, no incident, later points still scored', () => {
+            const { times, values } = series(1500, 5 * MINUTE, (i, _t, r) => 40 + noise(r, 1));
+            values[700] = NaN;
+            values[701] = Infinity;
+            values[702] = -Infinity;
+            for (let i = 900; i < 960; i++) {
+                values[i] = NaN;
+            }
+            const result = detectAnomalies(times, values);
+            for (const i of [700, 701, 702, 930]) {
+                assert.ok(Number.isNaN(result.score[i]) && Number.isNaN(result.expected[i]), `gap at ${i}`);
+            }
+            assert.ok(Number.isFinite(result.score[1000]));
+            assert.equal(incidentsIn(result.incidents, 300, 1500).length, 0, describeIncidents(result.incidents));
+        });
+
+        it('handles irregular timestamps and duplicates', () => {
+            const rand = random(11);
+            const times: number[] = [];
+            const values: number[] = [];
+            let t = START;
+            for (let i = 0; i < 2000; i++) {
+                t += i % 50 === 0 ? 0 : (3 + 4 * rand()) * MINUTE; // every 50th point repeats a timestamp
+                times.push(t);
+                values.push(25 + noise(rand, 1) + (i === 1700 ? 20 : 0));
+            }
+            const { incidents, score } = detectAnomalies(times, values);
+            assert.equal(score.length, 2000);
+            assert.equal(incidentsIn(incidents, 1700, 1700).length, 1, describeIncidents(incidents));
+            assert.equal(incidentsIn(incidents, 300, 1699).length, 0, describeIncidents(incidents));
+        });
+
+        it('tolerates very short and empty series', () => {
+            assert.equal(detectAnomalies([], []).score.length, 0);
+            const one = detectAnomalies([START], [5]);
+            assert.equal(one.score.length, 1);
+            assert.ok(Number.isNaN(one.expected[0]));
+            const few = detectAnomalies([START, START + HOUR, START + 2 * HOUR], [1, 100, 1]);
+            assert.equal(few.incidents.length, 0);
+        });
+
+        it('uses the shorter length when times and values differ', () => {
+            const result = detectAnomalies(grid(10, HOUR), new Float64Array(5).fill(1));
+            assert.equal(result.score.length, 5);
+        });
+    });
+
+    describe('causality', () => {
+        it('scores a prefix exactly as the same points of the whole series', () => {
+            const daily = (t: number) => 50 + 20 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY);
+            const { times, values } = series(
+                288 * 5,
+                5 * MINUTE,
+                (i, t, r) => daily(t) + noise(r, 2) + (i === 1000 ? 40 : 0) + (i > 1200 ? 15 : 0),
+            );
+            values[400] = NaN;
+            const whole = detectAnomalies(times, values);
+            for (const cut of [1, 2, 13, 401, 999, 1001, 1250]) {
+                const prefix = detectAnomalies(times.subarray(0, cut), values.subarray(0, cut));
+                for (const name of ['expected', 'lower', 'upper', 'score'] as const) {
+                    assert.deepEqual(prefix[name], whole[name].subarray(0, cut), `${name} for prefix ${cut}`);
+                }
+                // Incidents that started in the prefix start at the same point.
+                const starts = whole.incidents.filter((x) => x.startIndex < cut).map((x) => x.startIndex);
+                assert.deepEqual(
+                    prefix.incidents.map((x) => x.startIndex),
+                    starts,
+                    `incident starts for prefix ${cut}`,
+                );
+            }
+        });
+
+        it('is independent of previous calls (no state leaks between series)', () => {
+            const a = series(1000, 5 * MINUTE, (_i, _t, r) => 10 + noise(r, 1), 5);
+            const b = series(1000, 5 * MINUTE, (i, _t, r) => 90 + noise(r, 4) + (i % 288 < 100 ? 30 : 0), 6);
+            const first = detectAnomalies(a.times, a.values);
+            detectAnomalies(b.times, b.values);
+            assert.deepEqual(detectAnomalies(a.times, a.values).score, first.score);
+        });
+    });
+});
