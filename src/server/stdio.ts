@@ -34,6 +34,19 @@ export async function serveStdio(env: NodeJS.ProcessEnv = process.env): Promise<
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));
     await server.connect(transport);
+    // The SDK drops a line it cannot parse; JSON-RPC asks for an error reply (id null) so the client learns why.
+    server.server.onerror = (error: Error) => {
+        const invalid =
+            error instanceof SyntaxError
+                ? { code: -32700, message: 'Parse error: the line is not valid JSON.' }
+                : error.name === 'ZodError'
+                  ? { code: -32600, message: 'Invalid Request: the line is not a JSON-RPC message.' }
+                  : undefined;
+        log.warn(`stdio: ${invalid ? invalid.message : error.message}`);
+        if (invalid) {
+            process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: null, error: invalid })}\n`);
+        }
+    };
 }
 
 if (require.main === module) {

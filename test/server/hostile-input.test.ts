@@ -1,0 +1,201 @@
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as net from 'node:net';
+import fc from 'fast-check';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { z } from 'zod';
+import { createServer } from '../../src/server/createServer';
+import { PATHS, startHttpServer, type RunningHttpServer } from '../../src/server/http';
+import { createLogger } from '../../src/server/log';
+import { allTools } from '../../src/tools';
+import { call, connectInMemory, sampleSource, SERVER_JS, serverEnv, textOf } from '../helpers/fixtures';
+
+/** What an attacker or a confused model might send as a value. */
+const anyValue = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme', maxLength: 50 }),
+    fc.constantFrom("x' or 1==1 //", '<script>alert(1)</script>', '\u202E', '../../etc/passwd', '', ' ', '%00', 'P1Y', '-1d', 'NaN'),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 5 }),
+    fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
+);
+
+const BAD_LINES: [string, Buffer][] = [
+    ['malformed JSON', Buffer.from('{"jsonrpc": "2.0", "id": 1, "method": \n')],
+    ['not JSON-RPC', Buffer.from('{"hello": "world"}\n')],
+    ['deeply nested JSON', Buffer.from(`${'['.repeat(50_000)}${']'.repeat(50_000)}\n`)],
+    [
+        'invalid UTF-8',
+        Buffer.concat([
+            Buffer.from('{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"Get'),
+            Buffer.from([0xff, 0xfe, 0xc3]),
+            Buffer.from('Anomalies","arguments":{}}}\n'),
+        ]),
+    ],
+    ['an unknown method', Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/destroy' })}\n`)],
+    [
+        'wrong parameter types',
+        Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 42, arguments: 'x' } })}\n`),
+    ],
+    [
+        'a 10 MB string argument',
+        Buffer.from(
+            `${JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 'GetSwConfig', arguments: { software_name: 'x'.repeat(10_000_000) } } })}\n`,
+        ),
+    ],
+    [
+        'a 100,000-element array',
+        Buffer.from(
+            `${JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'GetPatchingLevel', arguments: { subscription_ids: Array(100_000).fill('0') } } })}\n`,
+        ),
+    ],
+];
+
+describe('hostile input', () => {
+    describe('every tool, through a real MCP client, with arbitrary arguments (fast-check)', () => {
+        let client: Client;
+        before(async () => {
+            client = await connectInMemory();
+        });
+        after(async () => client.close());
+
+        for (const tool of allTools) {
+            it(`${tool.name}: answers or explains, never crashes, and keeps serving`, async () => {
+                const names = Object.keys((tool.input as z.ZodObject<z.ZodRawShape>).shape);
+                await fc.assert(
+                    fc.asyncProperty(
+                        fc.dictionary(fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 12 })), anyValue, { maxKeys: 4 }),
+                        async (args) => {
+                            const result = await call(client, tool.name, args);
+                            if (result.isError) {
+                                const text = textOf(result);
+                                assert.ok(text.length > 10 && text.length < 2000, `a short explanation, got ${text.length} characters`);
+                                assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+                            } else {
+                                assert.equal((result.structuredContent as { source: string }).source, 'sample');
+                            }
+                        },
+                    ),
+                    { numRuns: tool.name === 'GetAnomalies' ? 15 : 40, seed: 20261126 },
+                );
+                const after = await call(client, 'ListScopes');
+                assert.notEqual(after.isError, true);
+            });
+        }
+    });
+
+    describe('over stdio (dist/server.js)', () => {
+        let child: ChildProcessWithoutNullStreams;
+        let output = '';
+        const responses = () =>
+            output
+                .split('\n')
+                .filter(Boolean)
+                .map((line) => JSON.parse(line) as { id?: number | null; error?: { code: number }; result?: { isError?: boolean } });
+        before(async () => {
+            child = spawn(process.execPath, [SERVER_JS], { env: serverEnv() });
+            child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+            child.stdin.write(
+                `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`,
+            );
+            child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+        });
+        after(() => {
+            child.kill();
+        });
+
+        for (const [what, bytes] of BAD_LINES) {
+            it(`answers ${what} with an error and then serves the next request`, async () => {
+                const before = responses().length;
+                child.stdin.write(bytes);
+                const pingId = 1000 + BAD_LINES.findIndex(([w]) => w === what);
+                child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: pingId, method: 'ping' })}\n`);
+                for (let i = 0; i < 200 && !responses().some((r) => r.id === pingId); i++) {
+                    await new Promise((resolve) => setTimeout(resolve, 50));
+                }
+                const fresh = responses().slice(before);
+                assert.ok(
+                    fresh.some((r) => r.id !== pingId && (r.error || r.result?.isError)),
+                    `an error answer for ${what}: ${JSON.stringify(fresh).slice(0, 300)}`,
+                );
+                assert.ok(
+                    fresh.some((r) => r.id === pingId && r.result),
+                    'the server still answers',
+                );
+            });
+        }
+    });
+
+    describe('over HTTP', () => {
+        let running: RunningHttpServer;
+        const logged: string[] = [];
+        const key = 'k3y-not-to-be-logged-8842';
+        before(async () => {
+            const source = sampleSource();
+            const log = createLogger({
+                level: 'debug',
+                stream: { write: (line: string) => logged.push(line) } as unknown as NodeJS.WritableStream,
+            });
+            running = await startHttpServer(() => createServer(source, log), { host: '127.0.0.1', port: 0, key, log, bodyTimeoutMs: 500 });
+        });
+        after(async () => running.close());
+
+        const post = (body: Buffer | string, path: string = PATHS.streamable) =>
+            fetch(`${running.url}${path}`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-functions-key': key },
+                body,
+            });
+
+        for (const [what, bytes] of BAD_LINES) {
+            it(`answers ${what} with a JSON-RPC or tool error, without a stack trace`, async () => {
+                const response = await post(bytes);
+                const text = await response.text();
+                assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/);
+                if (response.status === 200) {
+                    const message = JSON.parse(text) as { error?: unknown; result?: { isError?: boolean } };
+                    assert.ok(message.error || message.result?.isError, text.slice(0, 200));
+                } else {
+                    assert.ok(response.status >= 400 && response.status < 500, `${response.status}`);
+                    assert.ok((JSON.parse(text) as { error?: unknown }).error, text.slice(0, 200));
+                }
+                const ping = await post(JSON.stringify({ jsonrpc: '2.0', id: 99, method: 'ping' }));
+                assert.equal(ping.status, 200);
+            });
+        }
+
+        it('times out a body that trickles in (slow loris)', async () => {
+            const started = Date.now();
+            const closedAfter = await new Promise<number>((resolve, reject) => {
+                const socket = net.connect(running.port, '127.0.0.1', () => {
+                    socket.write(
+                        `POST ${PATHS.streamable} HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nx-functions-key: ${key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc"`,
+                    );
+                    const trickle = setInterval(() => socket.write(' '), 100);
+                    socket.on('close', () => {
+                        clearInterval(trickle);
+                        resolve(Date.now() - started);
+                    });
+                });
+                socket.on('error', reject);
+                socket.resume();
+            });
+            assert.ok(closedAfter < 10_000, `closed after ${closedAfter} ms`);
+        });
+
+        it('never writes the access key to its log, even when it arrives in the query string', async () => {
+            await fetch(`${running.url}${PATHS.sse}?code=${key}-wrong`).then((r) => r.body?.cancel());
+            const response = await fetch(`${running.url}${PATHS.streamable}?code=${key}`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+                body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'NoSuchTool', arguments: {} } }),
+            });
+            await response.text();
+            assert.ok(logged.length > 0, 'something was logged');
+            assert.ok(!logged.join('').includes(key), 'the key is not in the log');
+        });
+    });
+});
