@@ -185,7 +185,7 @@ describe('detectAnomalies', () => {
 
     describe('awkward input', () => {
         it('treats NaN and ±Infinity as gaps: NaN out, no incident, later points still scored', () => {
-            const { times, values } = series(1500, 5 * MINUTE, (i, _t, r) => 40 + noise(r, 1));
+            const { times, values } = series(1500, 5 * MINUTE, (_i, _t, r) => 40 + noise(r, 1));
             values[700] = NaN;
             values[701] = Infinity;
             values[702] = -Infinity;
