@@ -5,7 +5,7 @@
  */
 
 /** A string long enough to break layouts, logs and naive size limits. */
-const LONG = `long-${'0123456789abcdef'.repeat(312)}`.slice(0, 5000);
+const LONG = `long-${'0123456789abcdef'.repeat(313)}`.slice(0, 5000);
 
 /** Every planted string, exactly as planted. */
 export const HOSTILE_STRINGS: readonly string[] = Object.freeze([

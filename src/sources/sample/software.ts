@@ -276,7 +276,11 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
         const eligible = LINUX_COMMON.filter((p) => !p.roles || p.roles.includes(fm.role));
         const chosen = random.sample(eligible, Math.min(eligible.length, random.int(40, 80)));
         for (const p of chosen) {
-            const versions = p.versions.map((v) => linuxVersion(family, v));
+            // Mapping to another distribution's scheme can merge two versions; keep them distinct so updates change something.
+            const versions = p.versions.map(
+                (v, i) =>
+                    linuxVersion(family, v) + (i > 0 && linuxVersion(family, p.versions[i - 1]) === linuxVersion(family, v) ? `.${i}` : ''),
+            );
             installed.push({
                 name: p.name,
                 publisher: LINUX_PUBLISHERS[family],
