@@ -39,7 +39,7 @@ const nodeEntry = (name, entry, extra = {}) => ({
     ...extra,
 });
 
-const builds = [nodeEntry('server', 'src/server/stdio.ts'), nodeEntry('cli', 'src/cli.ts', { banner: { js: '#!/usr/bin/env node' } })];
+const builds = [nodeEntry('server', 'src/server/main.ts'), nodeEntry('cli', 'src/cli.ts', { banner: { js: '#!/usr/bin/env node' } })];
 if (fs.existsSync('src/sources/azure/index.ts')) {
     builds.push(nodeEntry('azure', 'src/sources/azure/index.ts'));
 }

@@ -75,7 +75,8 @@ export async function startHttpServer(makeServer: () => McpServer, options: Http
             return;
         }
         if (url.pathname === PATHS.health) {
-            res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+            // Counts only, for load tests' leak checks; nothing about the estate or the caller.
+            res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'ok', sseSessions: sseSessions.size }));
             return;
         }
         if (keyDigest && !keyPresented(req, url, keyDigest)) {

@@ -1,5 +1,5 @@
 /**
- * `dist/server.js`: the stdio MCP server that VS Code (and any MCP client) launches.
+ * The stdio MCP server that VS Code (and any MCP client) launches as `dist/server.js` (entry: `main.ts`).
  * Configuration comes from the environment (see `sourceConfigFromEnv`); logs go to stderr only.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -47,11 +47,4 @@ export async function serveStdio(env: NodeJS.ProcessEnv = process.env): Promise<
             process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: null, error: invalid })}\n`);
         }
     };
-}
-
-if (require.main === module) {
-    serveStdio().catch((error: unknown) => {
-        process.stderr.write(`Infra Insights MCP server could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exit(1);
-    });
 }

@@ -96,14 +96,45 @@ export async function selectSource(config: SourceConfig): Promise<{ source: Infr
         throw new UserError(`Sample size ${config.sampleSize} is out of range; use 1 to ${MAX_SAMPLE_SIZE}.`);
     }
     const fixedNow = config.now;
-    const source = createSampleSource({
-        seed: config.seed,
-        machines: config.sampleSize,
-        hostile: config.hostile,
-        defaultWorkspaceId: config.workspaceId,
-        now: fixedNow ? () => new Date(fixedNow) : undefined,
-    });
-    const note =
-        config.source === 'auto' ? `Using the sample estate: no Azure credential is configured. ${source.description}` : source.description;
+    const source = deferred('sample', () =>
+        createSampleSource({
+            seed: config.seed,
+            machines: config.sampleSize,
+            hostile: config.hostile,
+            defaultWorkspaceId: config.workspaceId,
+            now: fixedNow ? () => new Date(fixedNow) : undefined,
+        }),
+    );
+    const what = `the sample estate (${config.sampleSize ?? 60} machines, seed ${config.seed ?? 42}; fictional data)`;
+    const note = config.source === 'auto' ? `Using ${what}: no Azure credential is configured.` : `Using ${what}.`;
     return { source, note };
+}
+
+/**
+ * A source built on first use: a server answers `initialize` and `tools/list` before any data is needed,
+ * so its cold start does not pay for generating (or signing in to) the estate.
+ */
+export function deferred(kind: InfraSource['kind'], create: () => InfraSource): InfraSource {
+    let real: InfraSource | undefined;
+    const get = () => (real ??= create());
+    return {
+        kind,
+        get description() {
+            return get().description;
+        },
+        get defaultWorkspaceId() {
+            return get().defaultWorkspaceId;
+        },
+        now: () => get().now(),
+        listScopes: (options) => get().listScopes(options),
+        getMachines: (query) => get().getMachines(query),
+        getSql: (query) => get().getSql(query),
+        getPatchAssessments: (query) => get().getPatchAssessments(query),
+        getMissingPatches: (query) => get().getMissingPatches(query),
+        getSqlFindings: (query) => get().getSqlFindings(query),
+        getWindowsFindings: (query) => get().getWindowsFindings(query),
+        getSoftware: (query) => get().getSoftware(query),
+        getSoftwareChanges: (query) => get().getSoftwareChanges(query),
+        getMetricSeries: (query) => get().getMetricSeries(query),
+    };
 }

@@ -147,7 +147,7 @@ describe('hostile input', () => {
             fetch(`${running.url}${path}`, {
                 method: 'POST',
                 headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-functions-key': key },
-                body,
+                body: typeof body === 'string' ? body : new Uint8Array(body),
             });
 
         for (const [what, bytes] of BAD_LINES) {
