@@ -77,6 +77,8 @@ export class MetricModel {
     private readonly anomalous = new Set<number>();
     /** Scratch sample counts per bin, reused across series to spare the garbage collector. */
     private counts = new Uint16Array(0);
+    private readonly cache = new Map<string, Float32Array>();
+    private cachedSamples = 0;
     readonly dataStart: number;
 
     constructor(private readonly fleet: Fleet) {
@@ -129,7 +131,7 @@ export class MetricModel {
             cpuBase: random.range(4, busy ? 30 : 22),
             cpuDaily: random.range(5, busy ? 30 : 22),
             cpuNightly: fm.role === 'sql' || fm.role === 'fs' || fm.role === 'pg' ? random.range(5, 20) : random.range(0, 3),
-            cpuWeekend: fm.business ? random.range(0.15, 0.5) : random.range(0.7, 0.95),
+            cpuWeekend: fm.business ? random.range(0.3, 0.6) : random.range(0.75, 0.95),
             cpuSigma: random.range(0.8, 2.2),
             cpuTrendPerDay: random.range(-0.004, 0.01),
             diskStart: random.range(30, 85),
@@ -139,7 +141,7 @@ export class MetricModel {
             ioBase: Math.exp(random.range(Math.log(15), Math.log(fm.role === 'sql' || fm.role === 'pg' || fm.role === 'fs' ? 600 : 150))),
             ioDaily: random.range(0.3, 1.5),
             ioNightly: fm.role === 'sql' || fm.role === 'fs' || fm.role === 'pg' ? random.range(1, 3) : random.range(0, 0.4),
-            ioWeekend: fm.business ? random.range(0.2, 0.6) : random.range(0.7, 1),
+            ioWeekend: fm.business ? random.range(0.35, 0.7) : random.range(0.75, 1),
             ioSigma: random.range(0.04, 0.1),
             gaps: [],
             anomalies: [],
@@ -219,8 +221,8 @@ export class MetricModel {
     }
 
     /**
-     * The series of one machine on the grid `[start, start + n*stepMs)`: samples every 5 minutes when the step is
-     * under an hour, hourly otherwise, averaged into bins; NaN where no sample falls. Undefined when the range holds no data.
+     * The series of one machine on the grid `[start, start + n*stepMs)`, averaged from samples every 5 minutes when
+     * the step is under an hour and hourly otherwise; NaN where no sample falls. Undefined when the range holds no data.
      */
     series(
         fm: FleetMachine,
@@ -230,13 +232,14 @@ export class MetricModel {
         stepMs: number,
         arena = new SeriesArena(),
     ): MetricSeries | undefined {
-        const p = this.profile(fm);
         const start = Math.floor(from / stepMs) * stepMs;
         const bins = Math.max(0, Math.ceil((to - start) / stepMs));
         const sampleMs = stepMs < TIME.HOUR ? FIVE_MINUTES : TIME.HOUR;
-        const first = Math.max(Math.ceil(start / sampleMs) * sampleMs, Math.ceil(this.dataStart / sampleMs) * sampleMs);
-        const last = Math.min(start + bins * stepMs, p.dataEnd) - sampleMs;
-        if (bins === 0 || first > last) {
+        const native = this.native(fm, metric, sampleMs);
+        const dataStart = this.dataStart;
+        const first = Math.max(0, Math.ceil((start - dataStart) / sampleMs));
+        const end = Math.min(native.length, Math.ceil((start + bins * stepMs - dataStart) / sampleMs));
+        if (bins === 0 || first >= end) {
             return undefined;
         }
         const values = arena.take(bins);
@@ -245,7 +248,16 @@ export class MetricModel {
         }
         const counts = this.counts;
         counts.fill(0, 0, bins);
-        const samples = this.fill(p, metric, hashKey(fm.key, metric), first, last, sampleMs, start, stepMs, values, counts);
+        let samples = 0;
+        for (let j = first; j < end; j++) {
+            const value = native[j];
+            if (value === value) {
+                const bin = ((dataStart + j * sampleMs - start) / stepMs) | 0;
+                values[bin] += value;
+                counts[bin]++;
+                samples++;
+            }
+        }
         if (samples === 0) {
             arena.giveBack(values);
             return undefined;
@@ -264,22 +276,39 @@ export class MetricModel {
     }
 
     /**
-     * Adds every sample in `[first, last]` to its bin and returns how many there were. This is the estate's only
-     * bulk computation (20 million samples for 30 days of 10,000 machines), so the seasonal part is tabulated once
-     * per series for one week and the noise comes from a shared table: per sample, two loads and a few additions.
+     * All samples of one machine's metric from the start of the data to when it stopped reporting, NaN in gaps.
+     * Kept (as 32-bit floats, within a budget) so repeated anomaly scans of a large estate do not recompute them;
+     * answers are always binned from this array, so whether it was cached never changes a result.
      */
-    private fill(
-        p: MetricProfile,
-        metric: MetricKind,
-        noiseKey: number,
-        first: number,
-        last: number,
-        sampleMs: number,
-        start: number,
-        stepMs: number,
-        sums: Float64Array,
-        counts: Uint16Array,
-    ): number {
+    private native(fm: FleetMachine, metric: MetricKind, sampleMs: number): Float32Array {
+        const key = `${fm.index}/${metric}/${sampleMs}`;
+        const cached = this.cache.get(key);
+        if (cached) {
+            return cached;
+        }
+        const p = this.profile(fm);
+        const length = Math.max(0, Math.floor((p.dataEnd - this.dataStart) / sampleMs));
+        const out = new Float32Array(length);
+        this.fill(p, metric, hashKey(fm.key, metric), sampleMs, out);
+        this.cache.set(key, out);
+        this.cachedSamples += length;
+        // Oldest first out: a 10,000-machine estate's hourly series (22 million samples) fit; 5-minute ones rotate.
+        for (const [oldKey, old] of this.cache) {
+            if (this.cachedSamples <= NATIVE_CACHE_SAMPLES) {
+                break;
+            }
+            this.cache.delete(oldKey);
+            this.cachedSamples -= old.length;
+        }
+        return out;
+    }
+
+    /**
+     * Computes every sample of a series into `out`. This is the estate's only bulk computation (20 million samples
+     * for 30 days of 10,000 machines), so the seasonal part is tabulated once per series for one week and the noise
+     * comes from a shared table: per sample, two loads and a few additions.
+     */
+    private fill(p: MetricProfile, metric: MetricKind, noiseKey: number, sampleMs: number, out: Float32Array): void {
         const anomaly = p.anomalies.find((a) => a.metric === metric);
         const aStart = anomaly ? anomaly.start : Infinity;
         const aEnd = anomaly ? anomaly.end : -Infinity;
@@ -296,15 +325,17 @@ export class MetricModel {
         const sigma = isCpu ? p.cpuSigma : isDisk ? p.diskSigma : p.ioSigma;
         const noiseStep = (sampleMs / FIVE_MINUTES) | 0;
         // Positions are kept small integers (| 0) so the optimiser uses its fast typed-array access.
-        let slot = (Math.floor(positiveModulo(first + p.utcOffsetMs - LOCAL_SUNDAY, WEEK) / sampleMs) | 0) % weekLength;
-        let noiseIndex = (((first - dataStart) / FIVE_MINUTES) | 0) + (noiseKey & NOISE_MASK);
+        let slot = (Math.floor(positiveModulo(dataStart + p.utcOffsetMs - LOCAL_SUNDAY, WEEK) / sampleMs) | 0) % weekLength;
+        let noiseIndex = noiseKey & NOISE_MASK;
         let gapIndex = 0;
-        let samples = 0;
-        for (let t = first; t <= last; t += sampleMs, slot = slot + 1 === weekLength ? 0 : slot + 1, noiseIndex += noiseStep) {
+        const length = out.length;
+        for (let j = 0; j < length; j++, slot = slot + 1 === weekLength ? 0 : slot + 1, noiseIndex += noiseStep) {
+            const t = dataStart + j * sampleMs;
             while (gapIndex < gaps.length && gaps[gapIndex][1] <= t) {
                 gapIndex++;
             }
             if (gapIndex < gaps.length && gaps[gapIndex][0] <= t) {
+                out[j] = NaN;
                 continue;
             }
             const noise = NOISE[noiseIndex & NOISE_MASK];
@@ -328,14 +359,13 @@ export class MetricModel {
                 }
                 value = value < 0 ? 0 : value;
             }
-            const bin = ((t - start) / stepMs) | 0;
-            sums[bin] += value;
-            counts[bin]++;
-            samples++;
+            out[j] = value;
         }
-        return samples;
     }
 }
+
+/** Most samples kept in the native-series cache: 32 million 4-byte floats, 128 MB. */
+const NATIVE_CACHE_SAMPLES = 32_000_000;
 
 const WEEK = 7 * DAY;
 /** 1970-01-04 00:00 was a Sunday; weeks in the tables start there. */
