@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Runs the mocha suites in test/integration inside a real VS Code: code-server 4.103.2 (VS Code 1.103.2) serves the
-// workbench, Debian's headless Chromium opens it through playwright-core, and the workbench loads this repository and
-// the test-auth fixture as development extensions with our compiled test index as `extensionTestsPath`.
+// workbench, Debian's headless Chromium opens it through playwright-core, the workbench loads this repository as the
+// development extension, and the test-auth fixture (installed beside it) runs our compiled test index in the
+// extension host.
+// Why not `extensionTestsPath`: in that mode VS Code's DialogService refuses every modal dialog ("refused to show
+// dialog in tests"), and the sign-in consent dialog ("The extension … wants to sign in using …") is exactly what the
+// sign-in suites must see and answer. So the workbench runs as a normal development window, the fixture starts the
+// suites, and the result comes back through a file; the runner answers dialogs as a person would.
 // Why not @vscode/test-electron: it downloads VS Code from Microsoft's servers, which these machines cannot reach
 // (see ../shared/reference/real-vscode-testing.md). Tools come from `bash scripts/install-test-tools.sh`.
 //
@@ -62,6 +67,7 @@ const reportFile = path.join(temp, 'mocha-report.txt');
 // `dialogs.jsonl`, which dialogs were shown and how they were answered.
 const controlFile = path.join(temp, 'control.json');
 const dialogsFile = path.join(temp, 'dialogs.jsonl');
+const resultFile = path.join(temp, 'result.json');
 for (const dir of [path.join(userDataDir, 'User'), extensionsDir, workspace]) {
     fs.mkdirSync(dir, { recursive: true });
 }
@@ -129,6 +135,9 @@ const codeServer = spawn(
             INFRA_INSIGHTS_IT_REPO: root,
             INFRA_INSIGHTS_IT_CONTROL: controlFile,
             INFRA_INSIGHTS_IT_DIALOGS: dialogsFile,
+            // The fixture extension runs this index's run() and writes {"exitCode"} to the result file.
+            INFRA_INSIGHTS_IT_INDEX: path.join(outDir, 'index.js'),
+            INFRA_INSIGHTS_IT_RESULT: resultFile,
         },
     },
 );
@@ -214,7 +223,17 @@ async function runWorkbench() {
     });
     const page = await browser.newPage();
     const exited = new Promise((resolve) => {
+        // The workbench calls codeAutomationExit if the window shuts down on its own; normally the result file comes first.
         void page.exposeFunction('codeAutomationExit', (code) => resolve(typeof code === 'number' ? code : 1));
+        const poll = setInterval(() => {
+            try {
+                const { exitCode } = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+                clearInterval(poll);
+                resolve(exitCode === 0 ? 0 : 1);
+            } catch {
+                // not written yet
+            }
+        }, 200);
     });
     await page.exposeFunction('codeAutomationLog', (type, args) => {
         if (verbose) {
@@ -233,8 +252,6 @@ async function runWorkbench() {
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
         ['extensionDevelopmentPath', remote(root)],
-        ['extensionTestsPath', remote(path.join(outDir, 'index.js'))],
-        ['enableProposedApi', ''],
         ['skipWelcome', 'true'],
     ];
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;

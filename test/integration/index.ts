@@ -1,6 +1,8 @@
 /**
- * The extension-host side of `npm run test:integration`: VS Code loads this file as `extensionTestsPath` and calls
- * `run()`; the workbench reports the returned promise's outcome to the runner as the exit code.
+ * The extension-host side of `npm run test:integration`: the test-auth fixture extension calls `run()` (the same
+ * contract as VS Code's `extensionTestsPath`, which the runner avoids because it disables modal dialogs) and reports
+ * the outcome to the runner. Also usable as `extensionTestsPath` with @vscode/test-electron on a desktop, except for
+ * the sign-in suite, which needs the consent dialog.
  * Mocha 11, not 12: mocha 12 is ESM-only and `new Mocha()` fails inside the extension host.
  */
 import * as fs from 'node:fs';
@@ -25,10 +27,18 @@ export async function run(): Promise<void> {
     if (process.env.INFRA_INSIGHTS_IT_GREP) {
         mocha.grep(process.env.INFRA_INSIGHTS_IT_GREP);
     }
-    for (const file of fs
+    // One VS Code runs every suite, so the order is part of the story: activation, the MCP server on sample data,
+    // sign-in, then Azure through the token bridge. Suites not named here run last.
+    const order = ['activation', 'mcpServer', 'signIn', 'azureBridge'];
+    const rank = (file: string) => {
+        const i = order.indexOf(file.replace(/\.test\.js$/, ''));
+        return i < 0 ? order.length : i;
+    };
+    const files = fs
         .readdirSync(__dirname)
         .filter((f) => f.endsWith('.test.js'))
-        .sort()) {
+        .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    for (const file of files) {
         mocha.addFile(path.join(__dirname, file));
     }
     try {
