@@ -323,6 +323,7 @@ export function buildSqlFindings(fleet: Fleet, sql: SqlEstateData): SqlFinding[]
             continue;
         }
         const ids = times.map((t) => guidFor(fleet.seed, 'sql-run', instance.id, t));
+        const stamps = times.map((t) => new Date(t).toISOString());
         const targets: { target: string; db?: DatabaseFacts }[] = [{ target: instance.name }];
         for (const db of dbsByInstance.get(instance.id) ?? []) {
             targets.push({
@@ -348,7 +349,7 @@ export function buildSqlFindings(fleet: Fleet, sql: SqlEstateData): SqlFinding[]
                 }
                 for (let run = first; run <= last; run++) {
                     rows.push({
-                        timeGenerated: new Date(times[run]).toISOString(),
+                        timeGenerated: stamps[run],
                         assessmentId: ids[run],
                         computer: fm.machine.name,
                         instanceName: instance.instanceName,
@@ -558,6 +559,9 @@ const WINDOWS_CHECKS: readonly WindowsCheck[] = [
     },
 ];
 
+/** Stable ids of the recommendations, as the assessment gives each rule one. */
+const RECOMMENDATION_IDS = new Map(WINDOWS_CHECKS.map((check) => [check, guidFor('win-check', check.recommendation)]));
+
 /** All Windows assessment findings (failed recommendations), newest run first per machine. */
 export function buildWindowsFindings(fleet: Fleet): WindowsFinding[] {
     const rows: WindowsFinding[] = [];
@@ -572,6 +576,7 @@ export function buildWindowsFindings(fleet: Fleet): WindowsFinding[] {
             continue;
         }
         const ids = times.map((t) => guidFor(fleet.seed, 'win-run', fm.index, t));
+        const stamps = times.map((t) => new Date(t).toISOString());
         for (const check of WINDOWS_CHECKS) {
             if ((check.appliesTo && !check.appliesTo(fm)) || !random.chance(check.odds)) {
                 continue;
@@ -581,10 +586,10 @@ export function buildWindowsFindings(fleet: Fleet): WindowsFinding[] {
             if (fleet.hostile && planted < HOSTILE_STRINGS.length) {
                 objectName = HOSTILE_STRINGS[planted++];
             }
-            const recommendationId = guidFor('win-check', check.recommendation);
+            const recommendationId = RECOMMENDATION_IDS.get(check) ?? '';
             for (let run = first; run <= last; run++) {
                 rows.push({
-                    timeGenerated: new Date(times[run]).toISOString(),
+                    timeGenerated: stamps[run],
                     assessmentId: ids[run],
                     computer: fm.machine.name,
                     recommendationId,

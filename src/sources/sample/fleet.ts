@@ -12,6 +12,7 @@ export interface Site {
     subnet: string;
 }
 
+/** Sites by the code that appears in host names; `weu` hosts the Azure VMs. */
 export const SITES = {
     ams: { code: 'ams', location: 'westeurope', utcOffsetHours: 1, subnet: '10.10' },
     fra: { code: 'fra', location: 'germanywestcentral', utcOffsetHours: 1, subnet: '10.20' },
@@ -180,6 +181,7 @@ const TEAMS: Record<Role, string> = {
 export type PatchProfile = 'fully-patched' | 'current' | 'lagging' | 'neglected';
 /** Whether Update Manager has a fresh assessment, an old one, or none (periodic assessment off, machine gone). */
 export type AssessmentState = 'recent' | 'stale' | 'missing';
+/** Decides subscription, resource group, workspace and SQL edition. */
 export type Environment = 'Production' | 'Development' | 'Test';
 
 /** A machine plus the hidden facts the generators need to stay consistent with each other. */
@@ -203,6 +205,7 @@ export interface FleetMachine {
     sqlInstances?: string[];
 }
 
+/** A resource group and where it lives; listed so scope counts can be checked. */
 export interface ResourceGroupInfo {
     name: string;
     subscriptionId: string;

@@ -61,6 +61,9 @@ export interface BackupTruth {
 /**
  * The embedded sample estate as an {@link InfraSource}, plus the ground truth tests measure the tools against
  * (planted anomalies, fully patched machines, databases without usable backups).
+ *
+ * Rows are generated once and shared between answers (only the arrays are new), so callers treat them as read-only,
+ * as they would treat records parsed from Azure.
  */
 export interface SampleSource extends InfraSource {
     readonly kind: 'sample';
@@ -99,6 +102,8 @@ class SampleEstate implements SampleSource {
     private readonly clock: () => Date;
     private readonly fleet: Fleet;
     private readonly sql: SqlEstateData;
+    /** Instances by name, databases by instance then name: the order every SQL answer uses. */
+    private readonly sqlSorted: SqlEstate;
     private readonly metrics: MetricModel;
     private readonly machinesSorted: FleetMachine[];
     private patches?: MachinePatches[];
@@ -107,6 +112,7 @@ class SampleEstate implements SampleSource {
     /** Machine index by lower-case name, to tie generated rows back to machines without string compares per query. */
     private readonly indexByName: Map<string, number>;
     private readonly software = new Map<number, MachineSoftware>();
+    private readonly changesByWorkspace = new Map<string, TimedRows<SoftwareChange>>();
 
     constructor(options: SampleOptions) {
         this.seed = options.seed ?? DEFAULT_SEED;
@@ -116,6 +122,13 @@ class SampleEstate implements SampleSource {
         this.fleet = buildFleet(this.seed, this.machineCount, anchor, options.hostile === true);
         this.sql = buildSqlEstate(this.fleet);
         this.metrics = new MetricModel(this.fleet);
+        const instances = [...this.sql.instances].sort((a, b) => compareText(a.name.toLowerCase(), b.name.toLowerCase()));
+        const order = new Map(instances.map((i, n) => [i.id, n]));
+        const databases = [...this.sql.databases].sort(
+            (a, b) =>
+                (order.get(a.instanceId) ?? 0) - (order.get(b.instanceId) ?? 0) || compareText(a.name.toLowerCase(), b.name.toLowerCase()),
+        );
+        this.sqlSorted = { instances, databases };
         this.machinesSorted = [...this.fleet.machines].sort(
             (a, b) => compareText(a.machine.name.toLowerCase(), b.machine.name.toLowerCase()) || a.index - b.index,
         );
@@ -140,18 +153,12 @@ class SampleEstate implements SampleSource {
 
     async getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>> {
         const inScope = this.subscriptionFilter(query);
-        const instances = this.sql.instances
-            .filter((i) => inScope(i.subscriptionId))
-            .sort((a, b) => compareText(a.name.toLowerCase(), b.name.toLowerCase()));
-        const order = new Map(instances.map((i, n) => [i.id, n]));
-        const databases = this.sql.databases
-            .filter((d) => order.has(d.instanceId))
-            .sort(
-                (a, b) =>
-                    (order.get(a.instanceId) ?? 0) - (order.get(b.instanceId) ?? 0) ||
-                    compareText(a.name.toLowerCase(), b.name.toLowerCase()),
-            );
-        return ok([{ instances, databases }]);
+        return ok([
+            {
+                instances: this.sqlSorted.instances.filter((i) => inScope(i.subscriptionId)),
+                databases: this.sqlSorted.databases.filter((d) => inScope(d.subscriptionId)),
+            },
+        ]);
     }
 
     async getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>> {
@@ -274,22 +281,37 @@ class SampleEstate implements SampleSource {
     async getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>> {
         const from = query.from.getTime();
         const to = query.to.getTime();
-        const rows: SoftwareChange[] = [];
-        for (const fm of this.selectMachines(query)) {
-            const { changes, changeTimes } = this.softwareOf(fm);
-            for (let i = 0; i < changes.length; i++) {
-                if (changeTimes[i] >= from && changeTimes[i] <= to) {
-                    rows.push(changes[i]);
+        if (query.computers) {
+            // A few machines: collect and sort their changes directly.
+            const rows: SoftwareChange[] = [];
+            for (const fm of this.selectMachines(query)) {
+                const { changes, changeTimes } = this.softwareOf(fm);
+                for (let i = 0; i < changes.length; i++) {
+                    if (changeTimes[i] >= from && changeTimes[i] <= to) {
+                        rows.push(changes[i]);
+                    }
                 }
             }
+            return ok(rows.sort(compareChanges));
         }
-        rows.sort(
-            (a, b) =>
-                compareText(b.timeGenerated, a.timeGenerated) ||
-                compareText(a.computer.toLowerCase(), b.computer.toLowerCase()) ||
-                compareText(a.name, b.name),
-        );
-        return ok(rows);
+        // A whole workspace: sort its changes once, then every query is a scan.
+        const workspaceId = this.workspace(query.workspaceId).customerId;
+        let indexed = this.changesByWorkspace.get(workspaceId);
+        if (!indexed) {
+            const rows: SoftwareChange[] = [];
+            for (const fm of this.selectMachines(query)) {
+                rows.push(...this.softwareOf(fm).changes);
+            }
+            indexed = this.index(rows.sort(compareChanges), () => '');
+            this.changesByWorkspace.set(workspaceId, indexed);
+        }
+        const out: SoftwareChange[] = [];
+        for (let i = 0; i < indexed.rows.length; i++) {
+            if (indexed.times[i] >= from && indexed.times[i] <= to) {
+                out.push(indexed.rows[i]);
+            }
+        }
+        return ok(out);
     }
 
     async getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>> {
@@ -401,6 +423,16 @@ interface TimedRows<T> {
     times: Float64Array;
     machines: Int32Array;
     groups: Int32Array;
+}
+
+/** Newest first, then by computer and software name; both ways of answering change queries sort with this. */
+function compareChanges(a: SoftwareChange, b: SoftwareChange): number {
+    return (
+        compareText(b.timeGenerated, a.timeGenerated) ||
+        compareText(a.computer.toLowerCase(), b.computer.toLowerCase()) ||
+        compareText(a.name, b.name) ||
+        compareText(a.changeCategory, b.changeCategory)
+    );
 }
 
 /** Newest run first, then computer, instance and a stable key, so every answer lists findings in the same order. */

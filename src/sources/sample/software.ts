@@ -218,6 +218,36 @@ function linuxVersion(family: 'ubuntu' | 'rhel' | 'sles', version: string): stri
     return family === 'rhel' ? `${upstream}-${release + 1}.el9` : `${upstream}-150500.${release + 3}.1`;
 }
 
+const windowsAppsByRole = new Map<Role, { always: CatalogEntry[]; optional: CatalogEntry[] }>();
+
+/** The Windows catalogue a role draws from, worked out once per role. */
+function windowsAppsFor(role: Role): { always: CatalogEntry[]; optional: CatalogEntry[] } {
+    let apps = windowsAppsByRole.get(role);
+    if (!apps) {
+        const eligible = WINDOWS_APPS.filter((a) => !a.roles || a.roles.includes(role));
+        apps = { always: eligible.filter((a) => a.always), optional: eligible.filter((a) => !a.always) };
+        windowsAppsByRole.set(role, apps);
+    }
+    return apps;
+}
+
+const linuxPackagesByRole = new Map<string, LinuxEntry[]>();
+
+/** The Linux catalogue of a role with versions in the distribution's scheme, worked out once per distribution and role. */
+function linuxPackagesFor(family: 'ubuntu' | 'rhel' | 'sles', role: Role): LinuxEntry[] {
+    const key = `${family}/${role}`;
+    let packages = linuxPackagesByRole.get(key);
+    if (!packages) {
+        packages = LINUX_COMMON.filter((p) => !p.roles || p.roles.includes(role)).map((p) => {
+            const mapped = p.versions.map((v) => linuxVersion(family, v));
+            // Mapping to another distribution's scheme can merge two versions; keep them distinct so updates change something.
+            return { name: p.name, versions: mapped.map((v, i) => (i > 0 && mapped[i - 1] === v ? `${v}.${i}` : v)) };
+        });
+        linuxPackagesByRole.set(key, packages);
+    }
+    return packages;
+}
+
 /** One machine's inventory and 30 days of changes; built together so changes end at the installed versions. */
 export interface MachineSoftware {
     items: SoftwareItem[];
@@ -244,12 +274,8 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
     const computer = fm.machine.name;
     const installed: { name: string; publisher: string; type: SoftwareType; versions: readonly string[]; at: number }[] = [];
     if (fm.machine.osType === 'windows') {
-        const eligible = WINDOWS_APPS.filter((a) => !a.roles || a.roles.includes(fm.role));
-        const always = eligible.filter((a) => a.always);
-        const optional = random.sample(
-            eligible.filter((a) => !a.always),
-            random.int(30, 60) - always.length,
-        );
+        const { always, optional: choices } = windowsAppsFor(fm.role);
+        const optional = random.sample(choices, random.int(30, 60) - always.length);
         for (const app of [...always, ...optional]) {
             if (app.name.startsWith('VMware') && fm.machine.manufacturer !== 'VMware, Inc.') {
                 continue;
@@ -273,20 +299,15 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
         }
     } else {
         const family = fm.os.family === 'windows' ? 'ubuntu' : fm.os.family;
-        const eligible = LINUX_COMMON.filter((p) => !p.roles || p.roles.includes(fm.role));
+        const eligible = linuxPackagesFor(family, fm.role);
         const chosen = random.sample(eligible, Math.min(eligible.length, random.int(40, 80)));
         for (const p of chosen) {
-            // Mapping to another distribution's scheme can merge two versions; keep them distinct so updates change something.
-            const versions = p.versions.map(
-                (v, i) =>
-                    linuxVersion(family, v) + (i > 0 && linuxVersion(family, p.versions[i - 1]) === linuxVersion(family, v) ? `.${i}` : ''),
-            );
             installed.push({
                 name: p.name,
                 publisher: LINUX_PUBLISHERS[family],
                 type: 'Package',
-                versions,
-                at: random.int(0, versions.length - 1),
+                versions: p.versions,
+                at: random.int(0, p.versions.length - 1),
             });
         }
     }

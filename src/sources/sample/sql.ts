@@ -46,6 +46,7 @@ const DATABASE_NAMES = [
 /** Backup situation of a database, kept beside it so tests can check what the tools report. */
 export type BackupState = 'ok' | 'stale' | 'never' | 'no-log-backup';
 
+/** The SQL inventory plus the hidden facts the assessment generator keeps consistent with it. */
 export interface SqlEstateData {
     instances: SqlInstance[];
     databases: SqlDatabase[];

@@ -488,6 +488,13 @@ describe('sample estate', () => {
                 ['ctso-sql-ams-01 cpu', 'ctso-sql-ams-01 diskFree', 'ctso-sql-ams-01 diskTransfers'],
             );
             assert.deepEqual((await source.getSoftware({ ...base, computers: ['ctso-sql-ams'], includeUpdates: false })).rows, []);
+            const changes = (await source.getSoftwareChanges(base)).rows;
+            const workspaceChanges = (await source.getSoftwareChanges({ workspaceId, from: daysAgo(30), to: NOW })).rows;
+            assert.ok(changes.length > 0);
+            assert.deepEqual(
+                changes,
+                workspaceChanges.filter((c) => c.computer === 'ctso-sql-ams-01'),
+            );
         });
 
         it('returns only the newest run per instance with latestRunOnly', async () => {
