@@ -12,7 +12,7 @@
  * Everything is updated in place in typed arrays allocated once per call (the seasonal profiles are
  * module-level scratch reused across calls), so the cost is linear in the series length.
  */
-import { TailCalibrator } from './tail';
+import { TAIL_STATE_SIZE, tailAdd, tailCalibrate, tailReset } from './tail';
 import {
     DEFAULT_SENSITIVITY,
     type AnomalyIncident,
@@ -27,9 +27,14 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
 /** Seasonal profiles are kept on a 5-minute grid whatever the sampling step; coarser samples fill several slots. */
-const SLOT_MS = 5 * MINUTE;
-const DAY_SLOTS = DAY / SLOT_MS;
-const WEEK_SLOTS = WEEK / SLOT_MS;
+/**
+ * Seasonal profiles have one slot per sampling step, so each sample updates one slot: the step is read from the
+ * first two distinct timestamps and rounded down to one of these divisors of a day (a causal choice: it never
+ * changes afterwards). Finer data shares a 1-minute slot; coarser samples fill the slots until the next sample.
+ */
+const SLOT_WIDTHS_MS = [1, 2, 5, 10, 15, 20, 30, 60].map((m) => m * MINUTE);
+const MAX_DAY_SLOTS = DAY / MINUTE;
+const MAX_WEEK_SLOTS = WEEK / MINUTE;
 /** A sample stands for at most this much time ahead of it (a longer gap is missing data, not a long sample). */
 const MAX_COVER_MS = HOUR;
 
@@ -52,9 +57,6 @@ const SEASONAL_ADVANTAGE = 0.85;
 
 const SHORT_RATE = 0.2;
 const LONG_RATE = 0.03;
-const VOLATILITY_RATE = 0.1;
-/** A single huge outlier counts as this many sigmas in the volatility average, so one spike is not a volatility change. */
-const VOLATILITY_CLIP = 6;
 
 /** After this many consecutive points beyond SHIFT_SIGMAS on the same side, the new level is adopted. */
 const SHIFT_POINTS = 6;
@@ -73,11 +75,13 @@ const MERGE_POINTS = 12;
 const MERGE_MS = 6 * HOUR;
 
 /** Module-level scratch for the seasonal profiles: allocated once, re-zeroed per call (the engine is synchronous). */
-const dailyProfile = new Float64Array(DAY_SLOTS);
-const weeklyProfile = new Float64Array(WEEK_SLOTS);
+const dailyProfile = new Float64Array(MAX_DAY_SLOTS);
+const weeklyProfile = new Float64Array(MAX_WEEK_SLOTS);
 /** How often each slot has been learned; the first visits set a slot outright instead of nudging it. */
-const dailyVisits = new Uint8Array(DAY_SLOTS);
-const weeklyVisits = new Uint8Array(WEEK_SLOTS);
+const dailyVisits = new Uint8Array(MAX_DAY_SLOTS);
+/** Tail calibrators of the point, short and long views. */
+const tails = new Float64Array(3 * TAIL_STATE_SIZE);
+const weeklyVisits = new Uint8Array(MAX_WEEK_SLOTS);
 /** Visits during which a slot learns with rate 1/visits, unclipped (the profile starts from nothing). */
 const PROFILE_WARM_VISITS = 2;
 
@@ -98,9 +102,20 @@ export function scoreThreshold(sensitivity: Sensitivity): number {
     return THRESHOLDS[sensitivity];
 }
 
-function slotOf(t: number, period: number): number {
-    const phase = t % period;
-    return Math.floor((phase < 0 ? phase + period : phase) / SLOT_MS);
+/** Slot of t in a period; floor division instead of `%`, which V8 runs as a slow fmod call on doubles. */
+function slotOf(t: number, period: number, slotMs: number): number {
+    return Math.floor((t - Math.floor(t / period) * period) / slotMs);
+}
+
+/** The largest slot width not above the first observed step. */
+function slotWidthFor(stepMs: number): number {
+    let width = SLOT_WIDTHS_MS[0];
+    for (const w of SLOT_WIDTHS_MS) {
+        if (w <= stepMs) {
+            width = w;
+        }
+    }
+    return width;
 }
 
 /**
@@ -119,10 +134,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     const upper = new Float64Array(n).fill(NaN);
     const score = new Float64Array(n).fill(NaN);
     const incidents: AnomalyIncident[] = [];
-    dailyProfile.fill(0);
-    weeklyProfile.fill(0);
-    dailyVisits.fill(0);
-    weeklyVisits.fill(0);
+    let slotMs = 0; // unknown until two distinct timestamps have been seen
+    let prevSlotD = 0;
+    let prevSlotW = 0;
+    let daySlots = 1;
+    let weekSlots = 1;
 
     // Forecaster states: A = local level, B = level + daily profile, C = level + weekly profile.
     let levelA = 0;
@@ -138,11 +154,9 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let madShort = 0;
     let madLong = 0;
     // Level-shift run: consecutive same-side surprises.
-    const tailPoint = new TailCalibrator();
-    const tailShort = new TailCalibrator();
-    const tailLong = new TailCalibrator();
-    const tailVolatility = new TailCalibrator();
-    let recentAbs = 0;
+    for (let k = 0; k < 3; k++) {
+        tailReset(tails, k * TAIL_STATE_SIZE);
+    }
     let runLength = 0;
     let runTargetSum = 0;
     let runSign = 0;
@@ -164,7 +178,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let incEnd = 0;
     let incPeak = 0;
     let incPeakScore = 0;
-    /** Which view raised the incident: 0 the point, 1 a short average or the volatility, 2 the long average (a drift). */
+    /** Which view raised the incident: 0 the point, 1 the short average, 2 the long average (a drift). */
     let incOnsetComponent = 0;
     let incPeakSign = 0;
 
@@ -207,12 +221,34 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             continue;
         }
 
-        const slotD = slotOf(t, DAY);
-        const slotW = slotOf(t, WEEK);
+        if (slotMs === 0 && t > prevTime) {
+            slotMs = slotWidthFor(t - prevTime);
+            daySlots = DAY / slotMs;
+            weekSlots = WEEK / slotMs;
+            dailyProfile.fill(0, 0, daySlots);
+            weeklyProfile.fill(0, 0, weekSlots);
+            dailyVisits.fill(0, 0, daySlots);
+            weeklyVisits.fill(0, 0, weekSlots);
+        }
+        const seasonal = slotMs > 0;
+        let slotD = 0;
+        let slotW = 0;
+        if (seasonal) {
+            if (t - prevTime === slotMs) {
+                // On a regular grid the next slot is the previous one plus one: no division needed.
+                slotD = prevSlotD + 1 === daySlots ? 0 : prevSlotD + 1;
+                slotW = prevSlotW + 1 === weekSlots ? 0 : prevSlotW + 1;
+            } else {
+                slotD = slotOf(t, DAY, slotMs);
+                slotW = slotOf(t, WEEK, slotMs);
+            }
+            prevSlotD = slotD;
+            prevSlotW = slotW;
+        }
         const forecastA = levelA;
         // A slot never seen has no typical value yet: fall back on the local level.
-        const seenD = dailyVisits[slotD] > 0;
-        const seenW = weeklyVisits[slotW] > 0;
+        const seenD = seasonal && dailyVisits[slotD] > 0;
+        const seenW = seasonal && weeklyVisits[slotW] > 0;
         const forecastB = seenD ? dailyProfile[slotD] + offsetB : forecastA;
         const forecastC = seenW ? weeklyProfile[slotW] + offsetC : forecastA;
         const errA = x - forecastA;
@@ -242,7 +278,6 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             // The averaged residuals belonged to the other forecaster: start them afresh.
             shortMean = 0;
             longMean = 0;
-            recentAbs = mad;
             lastTrusted = trusted;
         }
         const floor = Math.max(1e-3 * Math.abs(forecast), quantum < Infinity ? 0.5 * quantum : 0, 1e-12);
@@ -260,22 +295,12 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const absPoint = Math.abs(zPoint);
         const absShort = Math.abs(zShort);
         const absLong = Math.abs(zLong);
-        const calPoint = tailPoint.calibrate(absPoint);
-        const calShort = tailShort.calibrate(absShort);
-        const calLong = tailLong.calibrate(absLong);
+        const calPoint = tailCalibrate(tails, 0, absPoint);
+        const calShort = tailCalibrate(tails, TAIL_STATE_SIZE, absShort);
+        const calLong = tailCalibrate(tails, 2 * TAIL_STATE_SIZE, absLong);
         let z = calPoint;
         let component = 0;
         let sign = zPoint;
-        // Volatility: the recent size of the residuals against their usual size, judged only by this
-        // series' own history of that ratio (noise that suddenly doubles is a change even at mean zero).
-        recentAbs += VOLATILITY_RATE * (Math.min(Math.abs(err), VOLATILITY_CLIP * sigma) - recentAbs);
-        const volatility = recentAbs / sigma;
-        const calVolatility = tailVolatility.calibrateRelative(volatility);
-        if (calVolatility > z) {
-            z = calVolatility;
-            component = 1;
-            sign = zShort;
-        }
         if (calShort > z) {
             z = calShort;
             component = 1;
@@ -316,10 +341,9 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         }
 
         if (warm) {
-            tailPoint.add(absPoint);
-            tailShort.add(absShort);
-            tailLong.add(absLong);
-            tailVolatility.add(volatility);
+            tailAdd(tails, 0, absPoint);
+            tailAdd(tails, TAIL_STATE_SIZE, absShort);
+            tailAdd(tails, 2 * TAIL_STATE_SIZE, absLong);
         }
 
         // Updates: robust (clipped) so one outlier moves nothing far.
@@ -346,9 +370,9 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             offsetC += SEASONAL_OFFSET_RATE * cC;
         }
         // The profiles learn the part of the value the level does not explain; a sample stands for
-        // the time until the next one (capped), so hourly data fills twelve 5-minute slots.
-        const cover = t > prevTime ? Math.min(t - prevTime, MAX_COVER_MS) : SLOT_MS;
-        const slots = Math.max(1, Math.round(cover / SLOT_MS));
+        // the time until the next one (capped), so a sample after a short gap fills the slots it stood for.
+        const cover = t > prevTime ? Math.min(t - prevTime, MAX_COVER_MS) : slotMs;
+        const slots = !seasonal ? 0 : cover === slotMs ? 1 : Math.max(1, Math.round(cover / slotMs));
         const targetB = x;
         const targetC = x;
         for (let k = 0, sd = slotD, sw = slotW; k < slots; k++) {
@@ -364,8 +388,8 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             if (vW < 255) {
                 weeklyVisits[sw] = vW + 1;
             }
-            sd = sd + 1 === DAY_SLOTS ? 0 : sd + 1;
-            sw = sw + 1 === WEEK_SLOTS ? 0 : sw + 1;
+            sd = sd + 1 === daySlots ? 0 : sd + 1;
+            sw = sw + 1 === weekSlots ? 0 : sw + 1;
         }
 
         // A lasting move to one side is a new normal: adopt it rather than alarm forever.

@@ -6,67 +6,92 @@
  * that idles at 0 with regular bursts, CPU with routine short peaks). Dividing z by how far this
  * series' own 99th percentile sits above the Gaussian one (2.576) makes "5 sigma" mean equally rare
  * on every series, so one threshold serves them all.
+ *
+ * The state of each calibrator is a slice of one Float64Array (plain functions, no objects), which keeps
+ * the hot loop monomorphic and allocation-free.
  */
 
-const BINS_PER_E = 8;
-const BINS = 80; // covers |z| up to e^10 ≈ 22,000
+/** Four bins per doubling, read straight from the float's exponent and top two mantissa bits (no Math.log). */
+const BINS_PER_OCTAVE = 4;
+const BINS = 64; // covers |z| from 1 up to 2^16
 const HALVING_POINTS = 2048;
 const QUANTILE = 0.99;
-/** |z| at the 99th percentile of a Gaussian (two-sided 98%... one-sided 99% of |z| is 2.576). */
+/** |z| below which 99 % of Gaussian noise falls. */
 export const GAUSSIAN_Q99 = 2.576;
 
-export class TailCalibrator {
-    private readonly counts = new Float64Array(BINS);
-    private total = 0;
-    /** Current quantile bin and the count at or below it. */
-    private bin = 0;
-    private atOrBelow = 0;
-    private sinceHalving = 0;
+const TOTAL = 0;
+const BIN = 1;
+const AT_OR_BELOW = 2;
+const SINCE_HALVING = 3;
+const EDGE = 4;
+const COUNTS = 5;
+/** Float64 slots per calibrator. */
+export const TAIL_STATE_SIZE = COUNTS + BINS;
 
-    /** The calibrated z: |z| shrunk by how heavy this series' tail has been so far. */
-    calibrate(absZ: number): number {
-        if (this.total < 1) {
-            return absZ;
-        }
-        const q = Math.exp((this.bin + 1) / BINS_PER_E);
-        return q > GAUSSIAN_Q99 ? (absZ * GAUSSIAN_Q99) / q : absZ;
-    }
+const scratch = new Float64Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+/** Index of the high 32-bit word of a double on this machine's byte order. */
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const EXPONENT_BIAS_BINS = 1023 * BINS_PER_OCTAVE;
 
-    /**
-     * For a statistic with no natural Gaussian scale (a ratio): rescale it so that this series' own
-     * 99th percentile maps to 2.576, whichever way that goes. Before 256 observations it returns 0: no opinion.
-     */
-    calibrateRelative(value: number): number {
-        if (this.total < 256) {
-            return 0;
-        }
-        return (value * GAUSSIAN_Q99) / Math.exp((this.bin + 1) / BINS_PER_E);
+function binOf(absZ: number): number {
+    if (!(absZ > 1)) {
+        return 0;
     }
+    scratch[0] = absZ;
+    const b = (scratchBits[HIGH] >>> 18) - EXPONENT_BIAS_BINS;
+    return b < BINS ? b : BINS - 1;
+}
 
-    /** Learn one |z| (after it was scored, so the score at t never depends on t itself). */
-    add(absZ: number): void {
-        const b = absZ <= 1 ? 0 : Math.min(BINS - 1, Math.floor(Math.log(absZ) * BINS_PER_E));
-        this.counts[b]++;
-        this.total++;
-        if (b <= this.bin) {
-            this.atOrBelow++;
-        }
-        const target = QUANTILE * this.total;
-        while (this.bin > 0 && this.atOrBelow - this.counts[this.bin] >= target) {
-            this.atOrBelow -= this.counts[this.bin];
-            this.bin--;
-        }
-        while (this.atOrBelow < target && this.bin < BINS - 1) {
-            this.bin++;
-            this.atOrBelow += this.counts[this.bin];
-        }
-        if (++this.sinceHalving === HALVING_POINTS) {
-            this.sinceHalving = 0;
-            for (let i = 0; i < BINS; i++) {
-                this.counts[i] *= 0.5;
-            }
-            this.total *= 0.5;
-            this.atOrBelow *= 0.5;
-        }
+/** Upper edge of a bin, as |z|. */
+function edgeOf(bin: number): number {
+    return Math.pow(2, (bin + 1) / BINS_PER_OCTAVE);
+}
+
+/** Start a calibrator afresh at `base` in `state`. */
+export function tailReset(state: Float64Array, base: number): void {
+    state.fill(0, base, base + TAIL_STATE_SIZE);
+    state[base + EDGE] = edgeOf(0);
+}
+
+/** The calibrated z: |z| shrunk by how heavy this series' tail has been so far (never enlarged). */
+export function tailCalibrate(state: Float64Array, base: number, absZ: number): number {
+    const q = state[base + EDGE];
+    return state[base + TOTAL] >= 1 && q > GAUSSIAN_Q99 ? (absZ * GAUSSIAN_Q99) / q : absZ;
+}
+
+/** Learn one |z| (after it was scored, so the score at t never depends on t itself). */
+export function tailAdd(state: Float64Array, base: number, absZ: number): void {
+    const b = binOf(absZ);
+    const counts = base + COUNTS;
+    state[counts + b] += 1;
+    const total = (state[base + TOTAL] += 1);
+    let bin = state[base + BIN];
+    const before = bin;
+    let atOrBelow = state[base + AT_OR_BELOW];
+    if (b <= bin) {
+        atOrBelow += 1;
     }
+    const target = QUANTILE * total;
+    while (bin > 0 && atOrBelow - state[counts + bin] >= target) {
+        atOrBelow -= state[counts + bin];
+        bin--;
+    }
+    while (atOrBelow < target && bin < BINS - 1) {
+        bin++;
+        atOrBelow += state[counts + bin];
+    }
+    if (bin !== before) {
+        state[base + EDGE] = edgeOf(bin);
+    }
+    state[base + BIN] = bin;
+    if (++state[base + SINCE_HALVING] === HALVING_POINTS) {
+        state[base + SINCE_HALVING] = 0;
+        for (let i = counts; i < counts + BINS; i++) {
+            state[i] *= 0.5;
+        }
+        state[base + TOTAL] = total * 0.5;
+        atOrBelow *= 0.5;
+    }
+    state[base + AT_OR_BELOW] = atOrBelow;
 }
