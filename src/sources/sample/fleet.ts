@@ -1,7 +1,7 @@
 import type { Machine, MachineStatus, OsType, Subscription, Workspace } from '../../core/model';
 import { TIME } from '../../core/timespan';
 import { HOSTILE_STRINGS } from './hostile';
-import { hashKey, Random } from './random';
+import { hashKey, isoTime, Random } from './random';
 
 /** A place machines live: an on-premises data centre registered to an Azure region, or Azure itself. */
 export interface Site {
@@ -343,7 +343,7 @@ export function buildFleet(seed: number, count: number, anchor: number, hostile:
             osName: os.osName,
             osVersion: os.osVersion,
             status: azureVm ? 'Running' : 'Connected',
-            lastStatusChange: new Date(anchor - random.int(2, 120) * TIME.DAY - random.int(0, 86_399) * 1000).toISOString(),
+            lastStatusChange: isoTime(anchor - random.int(2, 120) * TIME.DAY - random.int(0, 86_399) * 1000),
             agentVersion: azureVm ? undefined : random.pick(AGENT_VERSIONS.slice(2)),
             fqdn: `${name}.${domain}`,
             domain,
@@ -375,6 +375,12 @@ export function buildFleet(seed: number, count: number, anchor: number, hostile:
         });
     }
 
+    for (const m of machines) {
+        if (m.machine.agentVersion === undefined) {
+            // Azure VMs have no Arc agent; leave the key out rather than carry an undefined through JSON and CSV.
+            delete m.machine.agentVersion;
+        }
+    }
     assignStatuses(random, machines, anchor);
     assignPatchState(random, machines);
     if (hostile) {
@@ -472,7 +478,7 @@ function assignStatuses(random: Random, machines: FleetMachine[], anchor: number
             status === 'Disconnected' ? random.range(1, 25) : status === 'Expired' ? random.range(46, 150) : random.range(0.3, 3);
         const changed = anchor - Math.round(daysAgo * TIME.DAY);
         m.machine.status = status;
-        m.machine.lastStatusChange = new Date(changed).toISOString();
+        m.machine.lastStatusChange = isoTime(changed);
         // Older agents are the ones that fall off; an expired machine never got the recent versions.
         m.machine.agentVersion = random.pick(AGENT_VERSIONS.slice(0, 3));
         if (status !== 'Error') {
@@ -483,7 +489,7 @@ function assignStatuses(random: Random, machines: FleetMachine[], anchor: number
     choose(random, vms, vms.length ? Math.max(1, Math.round(vms.length * 0.12)) : 0).forEach((m, i) => {
         const changed = anchor - Math.round(random.range(1, 12) * TIME.DAY);
         m.machine.status = i % 2 === 0 ? 'Deallocated' : 'Stopped';
-        m.machine.lastStatusChange = new Date(changed).toISOString();
+        m.machine.lastStatusChange = isoTime(changed);
         m.reportingUntil = changed;
     });
 }

@@ -2,7 +2,7 @@ import type { MissingPatch, PatchAssessment, PatchClassification, PatchSeverity,
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
-import { hashKey, Random } from './random';
+import { hashKey, isoTime, Random } from './random';
 
 /** The second Tuesday of a month at 18:00 UTC: when the fictional vendor publishes its monthly updates. */
 export function patchTuesday(year: number, month: number): number {
@@ -76,7 +76,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
         classification: 'UpdateRollup',
         severity: unspecified,
         reboot: 'CanRequestReboot',
-        title: (p, m, kb) => `Windows Malicious Software Removal Tool x64 - v5.1${m.slice(2, 4)} for ${p} (KB${kb}) ${m}`,
+        title: (p, m, kb) => `${m} Windows Malicious Software Removal Tool x64 - v5.1${m.slice(2, 4)} for ${p} (KB${kb})`,
         odds: { current: 0.2, lagging: 0.5, neglected: 0.8 },
     },
     {
@@ -268,7 +268,7 @@ export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
         osType: m.osType,
         subscriptionId: m.subscriptionId,
         resourceGroup: m.resourceGroup,
-        assessedAt: assessedAt === undefined ? undefined : new Date(assessedAt).toISOString(),
+        assessedAt: assessedAt === undefined ? undefined : isoTime(assessedAt),
         status:
             assessedAt === undefined
                 ? 'Unknown'
@@ -324,7 +324,7 @@ function addWindowsPatches(fm: FleetMachine, random: Random, assessedAt: number,
             kbId: kb,
             classification: kind.classification,
             severity: kind.severity(random),
-            publishedAt: new Date(publishedAt).toISOString(),
+            publishedAt: isoTime(publishedAt),
             rebootBehaviour: kind.reboot,
         });
     };
@@ -351,7 +351,7 @@ function addWindowsPatches(fm: FleetMachine, random: Random, assessedAt: number,
             kbId: kb,
             classification: 'Security',
             severity: 'Moderate',
-            publishedAt: new Date(previous).toISOString(),
+            publishedAt: isoTime(previous),
             rebootBehaviour: 'NeverReboots',
         });
     }

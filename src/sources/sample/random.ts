@@ -123,3 +123,8 @@ export class Random {
 export function guidFor(...parts: (number | string)[]): string {
     return new Random(hashKey(...parts)).guid();
 }
+
+/** An ISO time to the whole second, as Azure prints most timestamps (and so JSON stays short). */
+export function isoTime(ms: number): string {
+    return new Date(Math.floor(ms / 1000) * 1000).toISOString();
+}

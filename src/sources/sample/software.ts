@@ -3,7 +3,7 @@ import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine, Role } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
 import { latestPatchTuesday } from './patches';
-import { hashKey, Random } from './random';
+import { hashKey, isoTime, Random } from './random';
 
 interface CatalogEntry {
     name: string;
@@ -270,7 +270,7 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
     const random = new Random(hashKey(fm.key, 'software'));
     const lastReport = Math.min(fleet.anchor, fm.reportingUntil);
     const lastSeenMs = lastReport - Math.round(random.range(1, 55) * TIME.MINUTE);
-    const lastSeen = new Date(lastSeenMs).toISOString();
+    const lastSeen = isoTime(lastSeenMs);
     const computer = fm.machine.name;
     const installed: { name: string; publisher: string; type: SoftwareType; versions: readonly string[]; at: number }[] = [];
     if (fm.machine.osType === 'windows') {
@@ -331,7 +331,7 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
         if (item.at > 0 && item.type !== 'Update' && nights.length && random.chance(0.6)) {
             const night = random.pick(nights);
             changes.push({
-                timeGenerated: new Date(night + Math.round(random.range(0, 3) * TIME.HOUR)).toISOString(),
+                timeGenerated: isoTime(night + Math.round(random.range(0, 3) * TIME.HOUR)),
                 computer,
                 name: item.name,
                 type: item.type,
@@ -344,7 +344,7 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
         if (item.type === 'Update' && nights.length && random.chance(0.3)) {
             const night = nights[nights.length - 1];
             changes.push({
-                timeGenerated: new Date(night + Math.round(random.range(0, 2) * TIME.HOUR)).toISOString(),
+                timeGenerated: isoTime(night + Math.round(random.range(0, 2) * TIME.HOUR)),
                 computer,
                 name: item.name,
                 type: 'Update',
@@ -365,7 +365,7 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
         if (random.chance(0.5) && fm.machine.osType === 'windows') {
             const gone = random.pick(RETIRED_APPS);
             changes.push({
-                timeGenerated: new Date(at).toISOString(),
+                timeGenerated: isoTime(at),
                 computer,
                 name: gone.name,
                 type: 'Application',
@@ -376,7 +376,7 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
         } else if (installed.length) {
             const added = random.pick(installed);
             changes.push({
-                timeGenerated: new Date(at).toISOString(),
+                timeGenerated: isoTime(at),
                 computer,
                 name: added.name,
                 type: added.type,
@@ -389,7 +389,7 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
     if (fleet.hostile && fm.index <= 4) {
         for (const text of HOSTILE_STRINGS) {
             changes.push({
-                timeGenerated: new Date(lastReport - 2 * TIME.HOUR).toISOString(),
+                timeGenerated: isoTime(lastReport - 2 * TIME.HOUR),
                 computer,
                 name: text,
                 type: 'Application',

@@ -2,7 +2,7 @@ import type { SqlDatabase, SqlInstance } from '../../core/model';
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
-import { hashKey, Random } from './random';
+import { hashKey, isoTime, Random } from './random';
 
 interface VersionSpec {
     version: string;
@@ -165,7 +165,7 @@ function makeDatabase(fleet: Fleet, fm: FleetMachine, instance: SqlInstance, spe
         state,
         recoveryModel,
         compatibilityLevel,
-        createdAt: new Date(created).toISOString(),
+        createdAt: isoTime(created),
         isReadOnly: name.startsWith('Archive') || random.chance(0.03),
         isEncrypted: fm.environment === 'Production' && random.chance(0.4),
         isAutoShrinkOn: random.chance(0.12),
@@ -188,12 +188,12 @@ function dealBackupStates(fleet: Fleet, databases: SqlDatabase[], hosts: Map<str
         // A machine that stopped reporting shows the backups Azure last heard about.
         const knownAt = Math.min(fleet.anchor, host?.reportingUntil ?? fleet.anchor);
         if (state === 'ok' || state === 'no-log-backup') {
-            db.lastFullBackup = new Date(knownAt - Math.round(random.range(2, 26) * TIME.HOUR)).toISOString();
+            db.lastFullBackup = isoTime(knownAt - Math.round(random.range(2, 26) * TIME.HOUR));
         } else if (state === 'stale') {
-            db.lastFullBackup = new Date(knownAt - Math.round(random.range(STALE_BACKUP_DAYS + 2, 60) * TIME.DAY)).toISOString();
+            db.lastFullBackup = isoTime(knownAt - Math.round(random.range(STALE_BACKUP_DAYS + 2, 60) * TIME.DAY));
         }
         if (state === 'ok' && db.recoveryModel !== 'Simple') {
-            db.lastLogBackup = new Date(knownAt - Math.round(random.range(5, 60) * TIME.MINUTE)).toISOString();
+            db.lastLogBackup = isoTime(knownAt - Math.round(random.range(5, 60) * TIME.MINUTE));
         }
     });
     return states;
