@@ -100,7 +100,88 @@ class SampleEstate implements SampleSource {
     readonly seed: number;
     readonly machineCount: number;
     private readonly clock: () => Date;
-    private readonly fleet: Fleet;
+    private readonly hostile: boolean;
+    private estate: EstateAtHour;
+
+    constructor(options: SampleOptions) {
+        this.seed = options.seed ?? DEFAULT_SEED;
+        this.machineCount = Math.max(1, Math.floor(options.machines ?? DEFAULT_MACHINES));
+        this.clock = options.now ?? (() => new Date());
+        this.hostile = options.hostile === true;
+        this.estate = new EstateAtHour(this.seed, this.machineCount, this.hostile, hourOf(this.clock()));
+        // Scopes come from the seed alone, so the default workspace stays valid when the estate is rebuilt.
+        this.defaultWorkspaceId = options.defaultWorkspaceId ?? this.estate.fleet.workspaces[0].customerId;
+        const count = this.machineCount.toLocaleString('en');
+        this.description = `Sample estate (${count} machines, seed ${this.seed}${this.hostile ? ', hostile values planted' : ''}) — fictional data`;
+    }
+
+    now(): Date {
+        return this.clock();
+    }
+
+    /** The estate for the clock's current hour. */
+    private current(): EstateAtHour {
+        const anchor = hourOf(this.clock());
+        if (anchor !== this.estate.fleet.anchor) {
+            this.estate = new EstateAtHour(this.seed, this.machineCount, this.hostile, anchor);
+        }
+        return this.estate;
+    }
+
+    listScopes(options?: QueryOptions): Promise<Scopes> {
+        return this.current().listScopes(options);
+    }
+    getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>> {
+        return this.current().getMachines(query);
+    }
+    getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>> {
+        return this.current().getSql(query);
+    }
+    getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>> {
+        return this.current().getPatchAssessments(query);
+    }
+    getMissingPatches(query: SubscriptionQuery): Promise<QueryResult<MissingPatch>> {
+        return this.current().getMissingPatches(query);
+    }
+    getSqlFindings(query: SqlFindingQuery): Promise<QueryResult<SqlFinding>> {
+        return this.current().getSqlFindings(query);
+    }
+    getWindowsFindings(query: WorkspaceQuery): Promise<QueryResult<WindowsFinding>> {
+        return this.current().getWindowsFindings(query);
+    }
+    getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>> {
+        return this.current().getSoftware(query);
+    }
+    getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>> {
+        return this.current().getSoftwareChanges(query);
+    }
+    getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>> {
+        return this.current().getMetricSeries(query);
+    }
+    groundTruth(): InjectedAnomaly[] {
+        return this.current().groundTruth();
+    }
+    fullyPatchedMachines(): string[] {
+        return this.current().fullyPatchedMachines();
+    }
+    databasesWithoutRecentBackup(): BackupTruth[] {
+        return this.current().databasesWithoutRecentBackup();
+    }
+    machinesNotAssessed(): string[] {
+        return this.current().machinesNotAssessed();
+    }
+}
+
+function hourOf(date: Date): number {
+    return Math.floor(date.getTime() / TIME.HOUR) * TIME.HOUR;
+}
+
+/**
+ * The estate as of one hour. History is laid out relative to that hour, so when the clock moves on (a long-running
+ * server) the source builds the estate afresh for the new hour rather than letting the data age.
+ */
+class EstateAtHour {
+    readonly fleet: Fleet;
     private readonly sql: SqlEstateData;
     /** Instances by name, databases by instance then name: the order every SQL answer uses. */
     private readonly sqlSorted: SqlEstate;
@@ -114,12 +195,8 @@ class SampleEstate implements SampleSource {
     private readonly software = new Map<number, MachineSoftware>();
     private readonly changesByWorkspace = new Map<string, TimedRows<SoftwareChange>>();
 
-    constructor(options: SampleOptions) {
-        this.seed = options.seed ?? DEFAULT_SEED;
-        this.machineCount = Math.max(1, Math.floor(options.machines ?? DEFAULT_MACHINES));
-        this.clock = options.now ?? (() => new Date());
-        const anchor = Math.floor(this.clock().getTime() / TIME.HOUR) * TIME.HOUR;
-        this.fleet = buildFleet(this.seed, this.machineCount, anchor, options.hostile === true);
+    constructor(seed: number, machineCount: number, hostile: boolean, anchor: number) {
+        this.fleet = buildFleet(seed, machineCount, anchor, hostile);
         this.sql = buildSqlEstate(this.fleet);
         this.metrics = new MetricModel(this.fleet);
         const instances = [...this.sql.instances].sort((a, b) => compareText(a.name.toLowerCase(), b.name.toLowerCase()));
@@ -133,13 +210,6 @@ class SampleEstate implements SampleSource {
             (a, b) => compareText(a.machine.name.toLowerCase(), b.machine.name.toLowerCase()) || a.index - b.index,
         );
         this.indexByName = new Map(this.fleet.machines.map((fm) => [fm.machine.name.toLowerCase(), fm.index]));
-        this.defaultWorkspaceId = options.defaultWorkspaceId ?? this.fleet.workspaces[0].customerId;
-        const count = this.machineCount.toLocaleString('en');
-        this.description = `Sample estate (${count} machines, seed ${this.seed}${options.hostile ? ', hostile values planted' : ''}) — fictional data`;
-    }
-
-    now(): Date {
-        return this.clock();
     }
 
     async listScopes(_options?: QueryOptions): Promise<Scopes> {

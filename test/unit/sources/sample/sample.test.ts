@@ -93,6 +93,21 @@ describe('sample estate', () => {
                 .sort();
             assert.ok(assessed[assessed.length - 1] > NOW.toISOString(), 'the newest assessment follows the clock');
         });
+        it('moves its history along when the clock passes into a new hour, keeping ids and names', async () => {
+            let clock = NOW.getTime();
+            const moving = createSampleSource({ now: () => new Date(clock) });
+            const workspaceId = moving.defaultWorkspaceId ?? '';
+            const query = { workspaceId, metrics: ['cpu'] as MetricKind[], stepMs: TIME.HOUR, computers: ['ctso-sql-ams-01'] };
+            const before = (await moving.getMetricSeries({ ...query, from: daysAgo(1), to: NOW })).rows[0];
+            clock += 5 * TIME.HOUR;
+            const later = new Date(clock);
+            const after = (await moving.getMetricSeries({ ...query, from: new Date(clock - TIME.DAY), to: later })).rows[0];
+            assert.ok(Number.isFinite(after.values[after.values.length - 1]), 'data reaches the new hour');
+            assert.ok(Number.isFinite(before.values[before.values.length - 1]));
+            const ids = (await moving.listScopes()).subscriptions.map((s) => s.subscriptionId);
+            assert.deepEqual(ids, subscriptionIds);
+            assert.equal(moving.defaultWorkspaceId, scopes.workspaces[0].customerId);
+        });
     });
 
     describe('what the default estate contains', () => {
