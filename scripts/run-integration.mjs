@@ -68,6 +68,7 @@ const reportFile = path.join(temp, 'mocha-report.txt');
 const controlFile = path.join(temp, 'control.json');
 const dialogsFile = path.join(temp, 'dialogs.jsonl');
 const resultFile = path.join(temp, 'result.json');
+const notificationsFile = path.join(temp, 'notifications.jsonl');
 for (const dir of [path.join(userDataDir, 'User'), extensionsDir, workspace]) {
     fs.mkdirSync(dir, { recursive: true });
 }
@@ -138,6 +139,7 @@ const codeServer = spawn(
             // The fixture extension runs this index's run() and writes {"exitCode"} to the result file.
             INFRA_INSIGHTS_IT_INDEX: path.join(outDir, 'index.js'),
             INFRA_INSIGHTS_IT_RESULT: resultFile,
+            INFRA_INSIGHTS_IT_NOTIFICATIONS: notificationsFile,
         },
     },
 );
@@ -267,8 +269,17 @@ async function runWorkbench() {
  * "Allow" (the default) or to cancel, and find each dialog and its answer in dialogs.jsonl.
  */
 async function answerDialogs(page) {
+    const seenNotifications = new Set();
     while (!finished) {
         try {
+            // Record the notifications a person would read (toasts), so the suites can check what they were told.
+            for (const message of await page.locator('.notification-toast .notification-list-item-message').allInnerTexts()) {
+                const text = message.replace(/\s+/g, ' ').trim();
+                if (text && !seenNotifications.has(text)) {
+                    seenNotifications.add(text);
+                    fs.appendFileSync(notificationsFile, `${JSON.stringify({ text })}\n`);
+                }
+            }
             const dialog = page.locator('.monaco-dialog-box').first();
             if ((await dialog.count()) > 0 && (await dialog.isVisible())) {
                 const text = (await dialog.innerText()).replace(/\s+/g, ' ').trim();

@@ -140,6 +140,18 @@ export function answeredDialogs(): { text: string; answer: string }[] {
         : [];
 }
 
+/** The notification toasts shown so far (recorded by the runner from the workbench). */
+export function notifications(): string[] {
+    const file = requiredEnv('INFRA_INSIGHTS_IT_NOTIFICATIONS');
+    return fs.existsSync(file)
+        ? fs
+              .readFileSync(file, 'utf8')
+              .split('\n')
+              .filter(Boolean)
+              .map((line) => (JSON.parse(line) as { text: string }).text)
+        : [];
+}
+
 /** What the test-auth fixture handed out. */
 export interface TestAuthState {
     minted: number;

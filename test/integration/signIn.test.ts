@@ -4,8 +4,10 @@ import {
     answerDialogsWith,
     answeredDialogs,
     invoke,
+    notifications,
     productApi,
     setSetting,
+    startServer,
     stopServer,
     TEST_ACCOUNT,
     testAuthState,
@@ -27,9 +29,7 @@ describe('Sign-in with the configured authentication provider', () => {
         answerDialogsWith('Cancel');
         await stopServer();
         await setSetting('dataSource', 'azure');
-        await vscode.commands.executeCommand('workbench.mcp.startServer', 'infra-insights.infra-insights/Infra Insights for Azure', {
-            autoTrustChanges: true,
-        });
+        await startServer();
         const dialog = await waitFor('the sign-in dialog', () => answeredDialogs()[shownBefore]);
         assert.equal(dialog.answer, 'Cancel');
         assert.match(dialog.text, /Infra Insights for Azure/);
@@ -39,6 +39,10 @@ describe('Sign-in with the configured authentication provider', () => {
         assert.equal(structured.source, 'sample');
         assert.match(String(structured.sourceDescription), /fictional data/);
         assert.equal((await testAuthState()).sessions.length, 0, 'no session was created');
+        // …and the person is told why, with the way back to Azure.
+        await waitFor('the fallback notification', () =>
+            notifications().find((n) => n.includes('Azure sign-in was declined, so the tools use the built-in sample data')),
+        );
     });
 
     it("'Sign In' asks for ARM and Log Analytics sessions with the tenant and client id pseudo-scopes", async () => {
