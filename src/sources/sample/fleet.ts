@@ -57,6 +57,8 @@ const ROLES: readonly RoleSpec[] = [
     { role: 'proxy', os: 'linux', weight: 2, business: false, shared: true },
 ];
 
+const WEIGHTED_ROLES = ROLES.map((r) => [r, r.weight] as const);
+
 /** An operating system image: what Arc reports as `osSku` / `osVersion`, and what the patch catalogue keys on. */
 export interface OsImage {
     family: 'windows' | 'ubuntu' | 'rhel' | 'sles';
@@ -276,7 +278,7 @@ export function buildFleet(seed: number, count: number, anchor: number, hostile:
     for (let index = 0; index < count; index++) {
         // The first machine is fixed so documentation and tests can name it: ctso-sql-ams-01, an Arc SQL server in production.
         const first = index === 0;
-        const spec = first ? ROLES[0] : random.weighted(ROLES.map((r) => [r, r.weight] as const));
+        const spec = first ? ROLES[0] : random.weighted(WEIGHTED_ROLES);
         const azureVm = !first && !spec.shared && spec.role !== 'sql' && random.chance(0.12);
         const site: Site = first ? SITES.ams : azureVm ? SITES.weu : random.weighted(ON_PREMISES);
         const environment: Environment =

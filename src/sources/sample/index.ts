@@ -206,8 +206,9 @@ class EstateAtHour {
                 (order.get(a.instanceId) ?? 0) - (order.get(b.instanceId) ?? 0) || compareText(a.name.toLowerCase(), b.name.toLowerCase()),
         );
         this.sqlSorted = { instances, databases };
+        const lowerNames = this.fleet.machines.map((fm) => fm.machine.name.toLowerCase());
         this.machinesSorted = [...this.fleet.machines].sort(
-            (a, b) => compareText(a.machine.name.toLowerCase(), b.machine.name.toLowerCase()) || a.index - b.index,
+            (a, b) => compareText(lowerNames[a.index], lowerNames[b.index]) || a.index - b.index,
         );
         this.indexByName = new Map(this.fleet.machines.map((fm) => [fm.machine.name.toLowerCase(), fm.index]));
     }
