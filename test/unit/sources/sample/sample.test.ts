@@ -117,6 +117,10 @@ describe('sample estate', () => {
             assert.equal(source.now().toISOString(), NOW.toISOString());
         });
 
+        it('uses the configured default workspace when given one', () => {
+            assert.equal(sample({ defaultWorkspaceId: 'law-ctso-nonprod-neu' }).defaultWorkspaceId, 'law-ctso-nonprod-neu');
+        });
+
         it('has 3 subscriptions, 6–8 resource groups, 3–4 regions and 2 workspaces splitting the machines', () => {
             assert.equal(scopes.subscriptions.length, 3);
             assert.equal(scopes.workspaces.length, 2);
