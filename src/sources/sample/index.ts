@@ -36,7 +36,7 @@ import { machineSoftware, type MachineSoftware } from './software';
 export { HOSTILE_LINK, HOSTILE_STRINGS } from './hostile';
 export type { InjectedAnomaly } from './metrics';
 export { METRIC_HISTORY_MS } from './metrics';
-export { STALE_BACKUP_DAYS } from './sql';
+export { STALE_BACKUP_DAYS, type BackupState } from './sql';
 
 /** How to build the sample estate. */
 export interface SampleOptions {
@@ -44,7 +44,7 @@ export interface SampleOptions {
     seed?: number;
     /** Number of machines (default 60); scales to 10,000+ for benchmarks. */
     machines?: number;
-    /** The clock; tests fix it. History is generated relative to its value at construction, truncated to the hour. */
+    /** The clock (default: the system clock); tests fix it. History is laid out back from the current hour and moves with it. */
     now?: () => Date;
     /** Test-only: plant attacker-controlled strings in names, tags, software, databases and findings. */
     hostile?: boolean;
@@ -84,8 +84,9 @@ const DEFAULT_SEED = 42;
 
 /**
  * Creates the sample estate: a fictional hybrid fleet generated in memory from a seed, with no network.
- * The machines, scopes and SQL inventory are built here (milliseconds even at 10,000 machines); patches,
- * findings and software are built on first use and cached; metric series are computed per request.
+ * The machines, scopes and SQL inventory are built here (a few hundred milliseconds at 10,000 machines); patches,
+ * findings and software are built on first use and cached; metric samples are computed per machine on first use and
+ * kept within a memory budget, then averaged into the bins each query asks for.
  */
 export function createSampleSource(options: SampleOptions = {}): SampleSource {
     return new SampleEstate(options);
