@@ -27,6 +27,7 @@ const codeServerEntry = path.join(tools, 'code-server/node_modules/code-server/o
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const outDir = path.join(root, '.test-output/integration');
 const fixtureDir = path.join(root, 'test/integration/fixtures/test-auth');
+const azureFakeEntry = ['index.ts', 'server.ts'].map((f) => path.join(root, 'test/azure/fake', f)).find((f) => fs.existsSync(f)) ?? '';
 const timeoutMs = Number(process.env.INFRA_INSIGHTS_IT_TIMEOUT_MS || 300_000);
 const verbose = process.env.INFRA_INSIGHTS_IT_VERBOSE === '1';
 const started = Date.now();
@@ -140,6 +141,7 @@ const codeServer = spawn(
             INFRA_INSIGHTS_IT_INDEX: path.join(outDir, 'index.js'),
             INFRA_INSIGHTS_IT_RESULT: resultFile,
             INFRA_INSIGHTS_IT_NOTIFICATIONS: notificationsFile,
+            INFRA_INSIGHTS_IT_AZURE_FAKE: azureFakeEntry ? path.join(outDir, 'azureFake.js') : '',
         },
     },
 );
@@ -333,6 +335,19 @@ async function bundleSuites() {
         external: ['vscode', 'mocha'],
         logLevel: 'warning',
     });
+    // The local HTTPS fake of Azure (test/azure/fake), when this tree has it, is bundled for the Azure suite, which
+    // starts it inside the extension host; without it that suite is pending.
+    if (fs.existsSync(azureFakeEntry)) {
+        await esbuild.build({
+            entryPoints: { azureFake: azureFakeEntry },
+            outdir: outDir,
+            bundle: true,
+            platform: 'node',
+            target: 'node20',
+            format: 'cjs',
+            logLevel: 'warning',
+        });
+    }
 }
 
 function freePort() {

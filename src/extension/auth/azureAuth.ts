@@ -111,9 +111,9 @@ export class AzureAuth implements vscode.Disposable {
     }
 
     /**
-     * Stops this extension using Azure: forgets its account preference, closes the token bridges (a running server gets
-     * `signedOut` from then on) and remembers the choice so `auto` uses sample data. The VS Code account itself stays
-     * signed in for other extensions; signing out of it is the Accounts menu's job.
+     * Stops this extension using Azure: forgets its account preference and remembers the choice, so `auto` uses sample
+     * data and a running server's bridge answers `signedOut` (with the sign-in instruction) from then on. The VS Code
+     * account itself stays signed in for other extensions; signing out of it is the Accounts menu's job.
      */
     async signOut(): Promise<void> {
         await this.deps.globalState.update(OPTED_OUT_KEY, true);
@@ -123,7 +123,6 @@ export class AzureAuth implements vscode.Disposable {
         } catch (error) {
             this.deps.log.warn(`Could not clear the account preference: ${error instanceof Error ? error.message : String(error)}`);
         }
-        await this.closeBridges();
         this.deps.log.info('Stopped using Azure: the extension uses sample data until you sign in again.');
         this.changed.fire();
     }
