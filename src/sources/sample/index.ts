@@ -113,7 +113,7 @@ class SampleEstate implements SampleSource {
         // Scopes come from the seed alone, so the default workspace stays valid when the estate is rebuilt.
         this.defaultWorkspaceId = options.defaultWorkspaceId ?? this.estate.fleet.workspaces[0].customerId;
         const count = this.machineCount.toLocaleString('en');
-        this.description = `Sample estate (${count} machines, seed ${this.seed}${this.hostile ? ', hostile values planted' : ''}) — fictional data`;
+        this.description = `Sample estate (${count} machine${this.machineCount === 1 ? '' : 's'}, seed ${this.seed}${this.hostile ? ', hostile values planted' : ''}) — fictional data`;
     }
 
     now(): Date {
