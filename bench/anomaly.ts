@@ -115,7 +115,7 @@ function random(seed: number): () => number {
 }
 
 /** 10,000 hourly series of 30 days: daily rhythm + noise, and a spike in every tenth one. */
-function syntheticThroughput(seriesCount = 10_000, length = 720): { pointsPerSecond: number; seconds: number } {
+function syntheticThroughput(seriesCount = 10_000, length = 720): { pointsPerSecond: number; seconds: number; cpuSeconds: number } {
     const rand = random(42);
     const start = Date.UTC(2026, 0, 5);
     const times = Float64Array.from({ length }, (_, i) => start + i * 3_600_000);
@@ -134,12 +134,19 @@ function syntheticThroughput(seriesCount = 10_000, length = 720): { pointsPerSec
         all.push(values);
     }
     detectAnomalies(times, all[0]); // warm the JIT
-    const started = performance.now();
-    for (const values of all) {
-        detectAnomalies(times, values);
+    // Best of three runs, wall clock and CPU time: on a shared machine other processes inflate single runs.
+    let seconds = Infinity;
+    let cpuSeconds = Infinity;
+    for (let run = 0; run < 3; run++) {
+        const cpu = process.cpuUsage();
+        const started = performance.now();
+        for (const values of all) {
+            detectAnomalies(times, values);
+        }
+        seconds = Math.min(seconds, (performance.now() - started) / 1000);
+        cpuSeconds = Math.min(cpuSeconds, process.cpuUsage(cpu).user / 1e6);
     }
-    const seconds = (performance.now() - started) / 1000;
-    return { pointsPerSecond: (seriesCount * length) / seconds, seconds };
+    return { pointsPerSecond: (seriesCount * length) / seconds, seconds, cpuSeconds };
 }
 
 const REFERENCES: [string, number][] = [
@@ -161,7 +168,18 @@ async function main(): Promise<void> {
     const scored: Record<string, { timestamp: string; score: number }[]> = {};
     let points = 0;
     let incidents = 0;
-    const started = performance.now();
+    // Throughput on NAB: detection only (timed apart from writing the outputs), after one untimed pass to warm the JIT.
+    for (const file of files) {
+        detectAnomalies(file.times, file.values, { sensitivity: args.sensitivity });
+    }
+    let nabSeconds = Infinity;
+    for (let run = 0; run < 3; run++) {
+        const started = performance.now();
+        for (const file of files) {
+            detectAnomalies(file.times, file.values, { sensitivity: args.sensitivity });
+        }
+        nabSeconds = Math.min(nabSeconds, (performance.now() - started) / 1000);
+    }
     for (const file of files) {
         const result = detectAnomalies(file.times, file.values, { sensitivity: args.sensitivity });
         detections[file.key] = result.incidents.map((incident) => file.stamps[incident.startIndex]);
@@ -174,7 +192,6 @@ async function main(): Promise<void> {
             }
         }
     }
-    const nabSeconds = (performance.now() - started) / 1000;
 
     fs.writeFileSync(args.out, JSON.stringify(detections, null, 1));
     const scoredFile = args.out.replace(/(\.json)?$/, '.scores.json');
@@ -206,8 +223,9 @@ async function main(): Promise<void> {
             `low-FP ${best.nab.reward_low_FP_rate.toFixed(2)} (threshold ${best.thresholds.reward_low_FP_rate})`,
     );
     console.log(
-        `Throughput: synthetic 10,000 × 720 hourly in ${synthetic.seconds.toFixed(3)} s = ${(synthetic.pointsPerSecond / 1e6).toFixed(1)} M points/s; ` +
-            `NAB ${(points / nabSeconds / 1e6).toFixed(1)} M points/s (one core)`,
+        `Throughput (best of 3): synthetic 10,000 × 720 hourly in ${synthetic.seconds.toFixed(3)} s wall (${synthetic.cpuSeconds.toFixed(3)} s CPU) = ` +
+            `${(synthetic.pointsPerSecond / 1e6).toFixed(1)} M points/s; ` +
+            `NAB ${(points / nabSeconds / 1e6).toFixed(1)} M points/s (best of 3, one core; timings on a shared machine vary ±50 %)`,
     );
     console.log(sample.summary);
     console.log(`Detections: ${args.out}; per-point scores: ${scoredFile}`);
