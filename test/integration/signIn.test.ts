@@ -82,6 +82,7 @@ describe('Sign-in with the configured authentication provider', () => {
         await vscode.commands.executeCommand('infraInsights.signIn');
         assert.equal(api.account()?.label, TEST_ACCOUNT);
         assert.equal(answeredDialogs().length, shownBefore);
+        await waitFor('the status bar to show the account again', () => api.statusText() === `$(azure) Infra Insights: ${TEST_ACCOUNT}`);
         await vscode.commands.executeCommand('infraInsights.signOut');
         await setSetting('dataSource', 'sample');
     });

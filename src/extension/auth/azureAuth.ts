@@ -32,6 +32,7 @@ export class AzureAuth implements vscode.Disposable {
     readonly onDidChange = this.changed.event;
     private currentAccount: vscode.AuthenticationSessionAccountInformation | undefined;
     private readonly bridges = new Map<string, TokenBridge>();
+    private refreshing: Promise<void> = Promise.resolve();
     private readonly disposables: vscode.Disposable[] = [];
 
     constructor(private readonly deps: AzureAuthDeps) {
@@ -54,8 +55,16 @@ export class AzureAuth implements vscode.Disposable {
         return this.deps.globalState.get<boolean>(OPTED_OUT_KEY, false);
     }
 
-    /** Re-reads the session silently (no prompt, no badge); fires `onDidChange` when the account changed. */
-    async refresh(reason: string): Promise<void> {
+    /**
+     * Re-reads the session silently (no prompt, no badge); fires `onDidChange` when the account changed. Calls are
+     * queued: VS Code sends several session events for one sign-in, and overlapping reads would report it several times.
+     */
+    refresh(reason: string): Promise<void> {
+        this.refreshing = this.refreshing.then(() => this.readSession(reason));
+        return this.refreshing;
+    }
+
+    private async readSession(reason: string): Promise<void> {
         const before = this.account?.id;
         try {
             const session = await this.session('arm', { silent: true });
@@ -88,10 +97,10 @@ export class AzureAuth implements vscode.Disposable {
             if (!arm || !logs) {
                 return { kind: 'declined' };
             }
+            const before = this.account?.id;
             if (this.optedOut) {
                 await this.deps.globalState.update(OPTED_OUT_KEY, false);
             }
-            const before = this.account?.id;
             this.currentAccount = arm.account;
             if (before !== arm.account.id) {
                 this.deps.log.info(`Signed in to Azure as ${arm.account.label} with ${settings.authenticationProviderId}.`);
