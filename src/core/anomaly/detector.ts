@@ -79,6 +79,11 @@ const dailyProfile = new Float64Array(MAX_DAY_SLOTS);
 const weeklyProfile = new Float64Array(MAX_WEEK_SLOTS);
 /** How often each slot has been learned; the first visits set a slot outright instead of nudging it. */
 const dailyVisits = new Uint8Array(MAX_DAY_SLOTS);
+/** Per hour of day, the largest recent point surprise (decaying): recurring daily events stop being news. */
+const recurringMax = new Float64Array(24);
+const RECURRING_MEMORY_DAYS = 3;
+/** Roughly the largest |z| Gaussian noise reaches in three hours of three days. */
+const RECURRING_REFERENCE = 3;
 /** Tail calibrators of the point, short and long views. */
 const tails = new Float64Array(3 * TAIL_STATE_SIZE);
 const weeklyVisits = new Uint8Array(MAX_WEEK_SLOTS);
@@ -137,6 +142,8 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let slotMs = 0; // unknown until two distinct timestamps have been seen
     let prevSlotD = 0;
     let prevSlotW = 0;
+    let hourDecay = 1; // per visit of an hour-of-day bucket, so that its memory is RECURRING_MEMORY_DAYS whatever the step
+    recurringMax.fill(0);
     let daySlots = 1;
     let weekSlots = 1;
 
@@ -225,6 +232,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             slotMs = slotWidthFor(t - prevTime);
             daySlots = DAY / slotMs;
             weekSlots = WEEK / slotMs;
+            hourDecay = Math.exp(-slotMs / (RECURRING_MEMORY_DAYS * HOUR));
             dailyProfile.fill(0, 0, daySlots);
             weeklyProfile.fill(0, 0, weekSlots);
             dailyVisits.fill(0, 0, daySlots);
@@ -295,7 +303,13 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const absPoint = Math.abs(zPoint);
         const absShort = Math.abs(zShort);
         const absLong = Math.abs(zLong);
-        const calPoint = tailCalibrate(tails, 0, absPoint);
+        // A surprise no bigger than those seen at this time of day on recent days (a nightly job) is not news.
+        const hour = seasonal ? Math.floor((slotD * slotMs) / HOUR) : 0;
+        const recurring = seasonal
+            ? Math.max(recurringMax[hour], recurringMax[hour === 0 ? 23 : hour - 1], recurringMax[hour === 23 ? 0 : hour + 1])
+            : 0;
+        const recurringShrink = recurring / RECURRING_REFERENCE;
+        const calPoint = tailCalibrate(tails, 0, recurringShrink > 1 ? absPoint / recurringShrink : absPoint);
         const calShort = tailCalibrate(tails, TAIL_STATE_SIZE, absShort);
         const calLong = tailCalibrate(tails, 2 * TAIL_STATE_SIZE, absLong);
         let z = calPoint;
@@ -342,6 +356,10 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
 
         if (warm) {
             tailAdd(tails, 0, absPoint);
+            if (seasonal) {
+                const decayed = recurringMax[hour] * hourDecay;
+                recurringMax[hour] = absPoint > decayed ? absPoint : decayed;
+            }
             tailAdd(tails, TAIL_STATE_SIZE, absShort);
             tailAdd(tails, 2 * TAIL_STATE_SIZE, absLong);
         }
