@@ -302,72 +302,141 @@ function lifetime(random: Random, runs: number): [number, number] {
     return [0, runs - 1];
 }
 
-/** All SQL best-practices findings of the estate, newest run first. */
-export function buildSqlFindings(fleet: Fleet, sql: SqlEstateData): SqlFinding[] {
-    const rows: SqlFinding[] = [];
-    const dbsByInstance = new Map<string, SqlDatabase[]>();
-    for (const db of sql.databases) {
-        const list = dbsByInstance.get(db.instanceId) ?? [];
-        list.push(db);
-        dbsByInstance.set(db.instanceId, list);
+/**
+ * Builds assessment findings one machine at a time, so a query about a few machines never pays for the whole
+ * estate; every fact a machine's findings depend on is looked up here rather than carried between machines.
+ */
+export class AssessmentBuilder {
+    private readonly instancesByHost = new Map<number, SqlInstance[]>();
+    private readonly dbsByInstance = new Map<string, SqlDatabase[]>();
+
+    constructor(
+        private readonly fleet: Fleet,
+        private readonly sql: SqlEstateData,
+    ) {
+        for (const instance of sql.instances) {
+            const host = sql.hosts.get(instance.id);
+            if (host) {
+                const list = this.instancesByHost.get(host.index) ?? [];
+                list.push(instance);
+                this.instancesByHost.set(host.index, list);
+            }
+        }
+        for (const db of sql.databases) {
+            const list = this.dbsByInstance.get(db.instanceId) ?? [];
+            list.push(db);
+            this.dbsByInstance.set(db.instanceId, list);
+        }
     }
-    let hostileLinkPlanted = false;
-    for (const instance of sql.instances) {
-        const fm = sql.hosts.get(instance.id);
-        if (!fm) {
-            continue;
-        }
-        const random = new Random(hashKey(fm.key, 'sql-bpa', instance.instanceName));
-        const times = runTimes(fleet, fm, random);
-        if (times.length === 0) {
-            continue;
-        }
-        const ids = times.map((t) => guidFor(fleet.seed, 'sql-run', instance.id, t));
-        const stamps = times.map((t) => new Date(t).toISOString());
-        const targets: { target: string; db?: DatabaseFacts }[] = [{ target: instance.name }];
-        for (const db of dbsByInstance.get(instance.id) ?? []) {
-            targets.push({
-                target: db.name,
-                db: { db, backup: sql.backupStates.get(db.id) ?? 'ok', maxCompatibility: sql.maxCompatibility.get(instance.id) ?? 160 },
-            });
-        }
-        for (const check of SQL_CHECKS) {
-            for (const { target, db } of targets) {
-                if ((check.targetType === 'Database') !== (db !== undefined)) {
-                    continue;
-                }
-                if (!check.fails(random, instance, db)) {
-                    continue;
-                }
-                const [first, last] = check.factual ? [0, times.length - 1] : lifetime(random, times.length);
-                let message = check.message(target, instance, db);
-                let helpLink = link(check.checkId);
-                if (fleet.hostile && !hostileLinkPlanted) {
-                    hostileLinkPlanted = true;
-                    helpLink = HOSTILE_LINK;
-                    message = HOSTILE_STRINGS[5];
-                }
-                for (let run = first; run <= last; run++) {
-                    rows.push({
-                        timeGenerated: stamps[run],
-                        assessmentId: ids[run],
-                        computer: fm.machine.name,
-                        instanceName: instance.instanceName,
-                        checkId: check.checkId,
-                        title: check.title,
-                        description: check.description,
-                        helpLink,
-                        targetType: check.targetType,
-                        targetName: target,
-                        severity: check.severity,
-                        message,
-                        tags: check.tags,
-                    });
+
+    /** SQL best-practices findings of the instances on one machine, every run. */
+    sqlFindings(fm: FleetMachine): SqlFinding[] {
+        const { fleet, sql } = this;
+        const rows: SqlFinding[] = [];
+        for (const instance of this.instancesByHost.get(fm.index) ?? []) {
+            const random = new Random(hashKey(fm.key, 'sql-bpa', instance.instanceName));
+            const times = runTimes(fleet, fm, random);
+            if (times.length === 0) {
+                continue;
+            }
+            const ids = times.map((t) => guidFor(fleet.seed, 'sql-run', instance.id, t));
+            const stamps = times.map((t) => new Date(t).toISOString());
+            const targets: { target: string; db?: DatabaseFacts }[] = [{ target: instance.name }];
+            for (const db of this.dbsByInstance.get(instance.id) ?? []) {
+                targets.push({
+                    target: db.name,
+                    db: { db, backup: sql.backupStates.get(db.id) ?? 'ok', maxCompatibility: sql.maxCompatibility.get(instance.id) ?? 160 },
+                });
+            }
+            // The hostile variant gives the first machine's first finding a script link and a 5,000-character message.
+            let plantHostile = fleet.hostile && fm.index === 0 && instance.instanceName === 'MSSQLSERVER';
+            for (const check of SQL_CHECKS) {
+                for (const { target, db } of targets) {
+                    if ((check.targetType === 'Database') !== (db !== undefined)) {
+                        continue;
+                    }
+                    if (!check.fails(random, instance, db)) {
+                        continue;
+                    }
+                    const [first, last] = check.factual ? [0, times.length - 1] : lifetime(random, times.length);
+                    let message = check.message(target, instance, db);
+                    let helpLink = link(check.checkId);
+                    if (plantHostile) {
+                        plantHostile = false;
+                        helpLink = HOSTILE_LINK;
+                        message = HOSTILE_STRINGS[5];
+                    }
+                    for (let run = first; run <= last; run++) {
+                        rows.push({
+                            timeGenerated: stamps[run],
+                            assessmentId: ids[run],
+                            computer: fm.machine.name,
+                            instanceName: instance.instanceName,
+                            checkId: check.checkId,
+                            title: check.title,
+                            description: check.description,
+                            helpLink,
+                            targetType: check.targetType,
+                            targetName: target,
+                            severity: check.severity,
+                            message,
+                            tags: check.tags,
+                        });
+                    }
                 }
             }
         }
+        return rows;
     }
-    return rows;
+
+    /** Windows assessment findings (failed recommendations) of one machine, every run. */
+    windowsFindings(fm: FleetMachine): WindowsFinding[] {
+        const fleet = this.fleet;
+        const rows: WindowsFinding[] = [];
+        if (fm.machine.osType !== 'windows') {
+            return rows;
+        }
+        const random = new Random(hashKey(fm.key, 'win-assessment'));
+        const times = runTimes(fleet, fm, random);
+        if (times.length === 0) {
+            return rows;
+        }
+        const ids = times.map((t) => guidFor(fleet.seed, 'win-run', fm.index, t));
+        const stamps = times.map((t) => new Date(t).toISOString());
+        const add = (check: WindowsCheck, objectName: string, first: number, last: number) => {
+            const recommendationId = RECOMMENDATION_IDS.get(check) ?? '';
+            for (let run = first; run <= last; run++) {
+                rows.push({
+                    timeGenerated: stamps[run],
+                    assessmentId: ids[run],
+                    computer: fm.machine.name,
+                    recommendationId,
+                    recommendation: check.recommendation,
+                    description: check.description,
+                    focusArea: check.focusArea,
+                    actionArea: check.actionArea,
+                    affectedObjectType: check.affectedObjectType,
+                    affectedObjectName: objectName,
+                    weight: check.weight,
+                });
+            }
+        };
+        for (const check of WINDOWS_CHECKS) {
+            if ((check.appliesTo && !check.appliesTo(fm)) || !random.chance(check.odds)) {
+                continue;
+            }
+            const [first, last] = lifetime(random, times.length);
+            add(check, check.objectName(fm, random), first, last);
+        }
+        if (fleet.hostile && fm.index <= 4) {
+            // Unsupported software named by an attacker: the object names carry every planted string.
+            const check = WINDOWS_CHECKS.find((c) => c.affectedObjectType === 'Application') ?? WINDOWS_CHECKS[0];
+            for (const text of HOSTILE_STRINGS) {
+                add(check, text, 0, 0);
+            }
+        }
+        return rows;
+    }
 }
 
 interface WindowsCheck {
@@ -561,48 +630,3 @@ const WINDOWS_CHECKS: readonly WindowsCheck[] = [
 
 /** Stable ids of the recommendations, as the assessment gives each rule one. */
 const RECOMMENDATION_IDS = new Map(WINDOWS_CHECKS.map((check) => [check, guidFor('win-check', check.recommendation)]));
-
-/** All Windows assessment findings (failed recommendations), newest run first per machine. */
-export function buildWindowsFindings(fleet: Fleet): WindowsFinding[] {
-    const rows: WindowsFinding[] = [];
-    let planted = 0;
-    for (const fm of fleet.machines) {
-        if (fm.machine.osType !== 'windows') {
-            continue;
-        }
-        const random = new Random(hashKey(fm.key, 'win-assessment'));
-        const times = runTimes(fleet, fm, random);
-        if (times.length === 0) {
-            continue;
-        }
-        const ids = times.map((t) => guidFor(fleet.seed, 'win-run', fm.index, t));
-        const stamps = times.map((t) => new Date(t).toISOString());
-        for (const check of WINDOWS_CHECKS) {
-            if ((check.appliesTo && !check.appliesTo(fm)) || !random.chance(check.odds)) {
-                continue;
-            }
-            const [first, last] = lifetime(random, times.length);
-            let objectName = check.objectName(fm, random);
-            if (fleet.hostile && planted < HOSTILE_STRINGS.length) {
-                objectName = HOSTILE_STRINGS[planted++];
-            }
-            const recommendationId = RECOMMENDATION_IDS.get(check) ?? '';
-            for (let run = first; run <= last; run++) {
-                rows.push({
-                    timeGenerated: stamps[run],
-                    assessmentId: ids[run],
-                    computer: fm.machine.name,
-                    recommendationId,
-                    recommendation: check.recommendation,
-                    description: check.description,
-                    focusArea: check.focusArea,
-                    actionArea: check.actionArea,
-                    affectedObjectType: check.affectedObjectType,
-                    affectedObjectName: objectName,
-                    weight: check.weight,
-                });
-            }
-        }
-    }
-    return rows;
-}

@@ -26,7 +26,7 @@ import type {
 } from '../../core/source';
 import { UserError } from '../../core/source';
 import { TIME } from '../../core/timespan';
-import { buildSqlFindings, buildWindowsFindings } from './assessments';
+import { AssessmentBuilder } from './assessments';
 import { buildFleet, type Fleet, type FleetMachine } from './fleet';
 import { MetricModel, SeriesArena, type InjectedAnomaly } from './metrics';
 import { machinePatches, type MachinePatches } from './patches';
@@ -189,8 +189,9 @@ class EstateAtHour {
     private readonly metrics: MetricModel;
     private readonly machinesSorted: FleetMachine[];
     private patches?: MachinePatches[];
-    private sqlFindings?: TimedRows<SqlFinding>;
-    private windowsFindings?: TimedRows<WindowsFinding>;
+    private readonly assessments: AssessmentBuilder;
+    private readonly sqlFindings: FindingsCache<SqlFinding> = { perMachine: new Map(), perWorkspace: new Map() };
+    private readonly windowsFindings: FindingsCache<WindowsFinding> = { perMachine: new Map(), perWorkspace: new Map() };
     /** Machine index by lower-case name, to tie generated rows back to machines without string compares per query. */
     private readonly indexByName: Map<string, number>;
     private readonly software = new Map<number, MachineSoftware>();
@@ -200,6 +201,7 @@ class EstateAtHour {
         this.fleet = buildFleet(seed, machineCount, anchor, hostile);
         this.sql = buildSqlEstate(this.fleet);
         this.metrics = new MetricModel(this.fleet);
+        this.assessments = new AssessmentBuilder(this.fleet, this.sql);
         const instances = [...this.sql.instances].sort((a, b) => compareText(a.name.toLowerCase(), b.name.toLowerCase()));
         const order = new Map(instances.map((i, n) => [i.id, n]));
         const databases = [...this.sql.databases].sort(
@@ -254,23 +256,19 @@ class EstateAtHour {
     }
 
     async getSqlFindings(query: SqlFindingQuery): Promise<QueryResult<SqlFinding>> {
-        const selected = this.selectionFlags(query);
-        this.sqlFindings ??= this.index(
-            sortFindings(
-                buildSqlFindings(this.fleet, this.sql),
-                (f) => f.instanceName,
-                (f) => f.checkId + '\u0000' + f.targetName,
-            ),
-            (f) => f.instanceName,
+        const { rows, times, groups } = this.findingsIndex(
+            query,
+            this.sqlFindings,
+            (fm) => this.assessments.sqlFindings(fm),
+            compareSqlFindings,
         );
-        const { rows, times, machines, groups } = this.sqlFindings;
         const from = query.from.getTime();
         const to = query.to.getTime();
         // Rows are newest first, so the first run met per instance is its latest in the range.
         const latestRun = new Map<number, string>();
         const out: SqlFinding[] = [];
         for (let i = 0; i < rows.length; i++) {
-            if (!selected[machines[i]] || times[i] < from || times[i] > to) {
+            if (times[i] < from || times[i] > to) {
                 continue;
             }
             if (query.latestRunOnly) {
@@ -287,25 +285,53 @@ class EstateAtHour {
     }
 
     async getWindowsFindings(query: WorkspaceQuery): Promise<QueryResult<WindowsFinding>> {
-        const selected = this.selectionFlags(query);
-        this.windowsFindings ??= this.index(
-            sortFindings(
-                buildWindowsFindings(this.fleet),
-                () => '',
-                (f) => f.recommendation + '\u0000' + f.affectedObjectName,
-            ),
-            () => '',
+        const { rows, times } = this.findingsIndex(
+            query,
+            this.windowsFindings,
+            (fm) => this.assessments.windowsFindings(fm),
+            compareWindowsFindings,
         );
-        const { rows, times, machines } = this.windowsFindings;
         const from = query.from.getTime();
         const to = query.to.getTime();
         const out: WindowsFinding[] = [];
         for (let i = 0; i < rows.length; i++) {
-            if (selected[machines[i]] && times[i] >= from && times[i] <= to) {
+            if (times[i] >= from && times[i] <= to) {
                 out.push(rows[i]);
             }
         }
         return ok(out);
+    }
+
+    /**
+     * The findings of the machines a query selects, sorted and indexed. A few named machines are generated and
+     * sorted on the spot; a whole workspace is generated once and kept. Both orders come from the same comparator.
+     */
+    private findingsIndex<T extends { timeGenerated: string; computer: string; instanceName?: string }>(
+        query: WorkspaceQuery,
+        cache: FindingsCache<T>,
+        build: (fm: FleetMachine) => T[],
+        order: (a: T, b: T) => number,
+    ): TimedRows<T> {
+        const machines = this.selectMachines(query);
+        const rowsOf = (fm: FleetMachine) => {
+            let rows = cache.perMachine.get(fm.index);
+            if (!rows) {
+                rows = build(fm);
+                cache.perMachine.set(fm.index, rows);
+            }
+            return rows;
+        };
+        const group = (row: T) => row.instanceName ?? '';
+        if (query.computers) {
+            return this.index(machines.flatMap(rowsOf).sort(order), group);
+        }
+        const workspaceId = this.workspace(query.workspaceId).customerId;
+        let indexed = cache.perWorkspace.get(workspaceId);
+        if (!indexed) {
+            indexed = this.index(machines.flatMap(rowsOf).sort(order), group);
+            cache.perWorkspace.set(workspaceId, indexed);
+        }
+        return indexed;
     }
 
     /** Parses times and ties rows to machines once, so each query is a scan over numbers. */
@@ -474,15 +500,6 @@ class EstateAtHour {
             (fm) => fm.machine.workspaceId === workspace.customerId && (!names || names.has(fm.machine.name.toLowerCase())),
         );
     }
-
-    /** Flags by machine index for the machines a workspace query selects. */
-    private selectionFlags(query: WorkspaceQuery): Uint8Array {
-        const flags = new Uint8Array(this.fleet.machines.length + 1);
-        for (const fm of this.selectMachines(query)) {
-            flags[fm.index] = 1;
-        }
-        return flags;
-    }
 }
 
 function ok<T>(rows: T[]): QueryResult<T> {
@@ -507,17 +524,29 @@ function compareChanges(a: SoftwareChange, b: SoftwareChange): number {
     );
 }
 
-/** Newest run first, then computer, instance and a stable key, so every answer lists findings in the same order. */
-function sortFindings<T extends { timeGenerated: string; computer: string }>(
-    rows: T[],
-    instance: (row: T) => string,
-    key: (row: T) => string,
-): T[] {
-    return rows.sort(
-        (a, b) =>
-            compareText(b.timeGenerated, a.timeGenerated) ||
-            compareText(a.computer.toLowerCase(), b.computer.toLowerCase()) ||
-            compareText(instance(a), instance(b)) ||
-            compareText(key(a), key(b)),
+/** Findings generated per machine, and sorted per workspace once asked for. */
+interface FindingsCache<T> {
+    perMachine: Map<number, T[]>;
+    perWorkspace: Map<string, TimedRows<T>>;
+}
+
+/** Newest run first, then computer, instance, check and target, so every answer lists findings in the same order. */
+function compareSqlFindings(a: SqlFinding, b: SqlFinding): number {
+    return (
+        compareText(b.timeGenerated, a.timeGenerated) ||
+        compareText(a.computer.toLowerCase(), b.computer.toLowerCase()) ||
+        compareText(a.instanceName, b.instanceName) ||
+        compareText(a.checkId, b.checkId) ||
+        compareText(a.targetName, b.targetName)
+    );
+}
+
+/** Newest run first, then computer, recommendation and affected object. */
+function compareWindowsFindings(a: WindowsFinding, b: WindowsFinding): number {
+    return (
+        compareText(b.timeGenerated, a.timeGenerated) ||
+        compareText(a.computer.toLowerCase(), b.computer.toLowerCase()) ||
+        compareText(a.recommendation, b.recommendation) ||
+        compareText(a.affectedObjectName, b.affectedObjectName)
     );
 }

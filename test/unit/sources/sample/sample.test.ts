@@ -507,6 +507,22 @@ describe('sample estate', () => {
                 ['ctso-sql-ams-01 cpu', 'ctso-sql-ams-01 diskFree', 'ctso-sql-ams-01 diskTransfers'],
             );
             assert.deepEqual((await source.getSoftware({ ...base, computers: ['ctso-sql-ams'], includeUpdates: false })).rows, []);
+            for (const latestRunOnly of [false, true]) {
+                const mine = (await source.getSqlFindings({ ...base, latestRunOnly })).rows;
+                const everyones = (await source.getSqlFindings({ workspaceId, from: daysAgo(30), to: NOW, latestRunOnly })).rows;
+                assert.deepEqual(
+                    mine,
+                    everyones.filter((f) => f.computer === 'ctso-sql-ams-01'),
+                );
+            }
+            const windowsFindings = (await source.getWindowsFindings(base)).rows;
+            assert.ok(windowsFindings.length > 0);
+            assert.deepEqual(
+                windowsFindings,
+                (await source.getWindowsFindings({ workspaceId, from: daysAgo(30), to: NOW })).rows.filter(
+                    (f) => f.computer === 'ctso-sql-ams-01',
+                ),
+            );
             const changes = (await source.getSoftwareChanges(base)).rows;
             const workspaceChanges = (await source.getSoftwareChanges({ workspaceId, from: daysAgo(30), to: NOW })).rows;
             assert.ok(changes.length > 0);
