@@ -142,6 +142,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let slotMs = 0; // unknown until two distinct timestamps have been seen
     let prevSlotD = 0;
     let prevSlotW = 0;
+    let slotsValid = false;
     let hourDecay = 1; // per visit of an hour-of-day bucket, so that its memory is RECURRING_MEMORY_DAYS whatever the step
     recurringMax.fill(0);
     let daySlots = 1;
@@ -242,7 +243,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         let slotD = 0;
         let slotW = 0;
         if (seasonal) {
-            if (t - prevTime === slotMs) {
+            if (t - prevTime === slotMs && slotsValid) {
                 // On a regular grid the next slot is the previous one plus one: no division needed.
                 slotD = prevSlotD + 1 === daySlots ? 0 : prevSlotD + 1;
                 slotW = prevSlotW + 1 === weekSlots ? 0 : prevSlotW + 1;
@@ -252,6 +253,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             }
             prevSlotD = slotD;
             prevSlotW = slotW;
+            slotsValid = true;
         }
         const forecastA = levelA;
         // A slot never seen has no typical value yet: fall back on the local level.
@@ -303,7 +305,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const absPoint = Math.abs(zPoint);
         const absShort = Math.abs(zShort);
         const absLong = Math.abs(zLong);
-        // A surprise no bigger than those seen at this time of day on recent days (a nightly job) is not news.
+        // A surprise no bigger than those seen around this hour on recent days (a nightly job) is not news.
         const hour = seasonal ? Math.floor((slotD * slotMs) / HOUR) : 0;
         const recurring = seasonal
             ? Math.max(recurringMax[hour], recurringMax[hour === 0 ? 23 : hour - 1], recurringMax[hour === 23 ? 0 : hour + 1])
