@@ -10,6 +10,9 @@
 // Why not @vscode/test-electron: it downloads VS Code from Microsoft's servers, which these machines cannot reach
 // (see ../shared/reference/real-vscode-testing.md). Tools come from `bash scripts/install-test-tools.sh`.
 //
+// `--desktop` runs the same suites in desktop VS Code through @vscode/test-electron instead (it downloads VS Code, so
+// it needs internet; the sign-in suite is skipped there because extensionTestsPath mode refuses modal dialogs).
+//
 // Environment: INFRA_INSIGHTS_IT_TIMEOUT_MS (whole run, default 300000), INFRA_INSIGHTS_IT_GREP (mocha --grep),
 // INFRA_INSIGHTS_IT_KEEP=1 keeps the temporary folder for a look afterwards, INFRA_INSIGHTS_IT_VERBOSE=1 echoes the
 // workbench's own log lines.
@@ -38,11 +41,14 @@ const fail = (line) => {
     process.exit(1);
 };
 
-for (const [what, file] of [
-    ['Node 22', path.join(node22, 'bin/node')],
-    ['code-server', codeServerEntry],
-    ['Chromium', chromium],
-]) {
+const desktop = process.argv.includes('--desktop');
+for (const [what, file] of desktop
+    ? []
+    : [
+          ['Node 22', path.join(node22, 'bin/node')],
+          ['code-server', codeServerEntry],
+          ['Chromium', chromium],
+      ]) {
     if (!fs.existsSync(file)) {
         fail(`${what} is missing (${file}). Run: bash scripts/install-test-tools.sh`);
     }
@@ -99,6 +105,10 @@ fs.writeFileSync(reportFile, '');
 // `extensionDevelopmentPath` of its payload (it reads the payload into a Map), so a second pair would replace ours.
 // code-server registers the folders it finds in a fresh extensions dir when it starts.
 fs.cpSync(fixtureDir, path.join(extensionsDir, 'infra-insights-tests.test-auth-0.0.1'), { recursive: true });
+
+if (desktop) {
+    process.exit(await runDesktop());
+}
 
 // 3. code-server, in its own process group so the whole tree (file watcher included) goes when we stop it.
 const port = await freePort();
@@ -378,4 +388,28 @@ async function waitForHealth(p, limitMs) {
         await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`code-server did not answer /healthz within ${limitMs / 1000} s`);
+}
+
+/** The desktop route: VS Code (Electron) downloaded by @vscode/test-electron, our index as `extensionTestsPath`. */
+async function runDesktop() {
+    const { runTests } = await import('@vscode/test-electron');
+    try {
+        await runTests({
+            extensionDevelopmentPath: [root, fixtureDir],
+            extensionTestsPath: path.join(outDir, 'index.js'),
+            launchArgs: [workspace, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-workspace-trust'],
+            extensionTestsEnv: {
+                INFRA_INSIGHTS_IT_REPORT: reportFile,
+                INFRA_INSIGHTS_IT_AZURE_FAKE: azureFakeEntry ? path.join(outDir, 'azureFake.js') : '',
+            },
+        });
+        return 0;
+    } catch (error) {
+        say(`desktop run failed: ${error instanceof Error ? error.message : String(error)}`);
+        return 1;
+    } finally {
+        if (process.env.INFRA_INSIGHTS_IT_KEEP !== '1') {
+            fs.rmSync(temp, { recursive: true, force: true });
+        }
+    }
 }

@@ -123,6 +123,12 @@ export async function invoke(tool: string, input: object = {}): Promise<ToolAnsw
     return { structured: json ? (JSON.parse(json) as ToolAnswer['structured']) : {}, parts };
 }
 
+/**
+ * True when the runner answers dialogs (code-server route). Under `extensionTestsPath` (the desktop route) VS Code
+ * refuses every modal dialog, so the suites that need the sign-in consent are skipped there.
+ */
+export const dialogsAnswered = Boolean(process.env.INFRA_INSIGHTS_IT_DIALOGS);
+
 /** How the runner answers VS Code's next modal dialogs ("Allow" or "Cancel"). */
 export function answerDialogsWith(answer: 'Allow' | 'Cancel'): void {
     fs.writeFileSync(requiredEnv('INFRA_INSIGHTS_IT_CONTROL'), JSON.stringify({ dialogAnswer: answer }));
