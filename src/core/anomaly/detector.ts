@@ -42,6 +42,11 @@ const MAX_COVER_MS = HOUR;
 const MAD_TO_SIGMA = 1.2533;
 /** Valid points before any score: enough for the noise scale to mean something. */
 const WARM_UP_POINTS = 12;
+/**
+ * No incident is raised in the learning period — the first day or the first 288 points, whichever is sooner —
+ * while a daily rhythm still looks like a trend. Scores are given from WARM_UP_POINTS on.
+ */
+const LEARNING_POINTS = 288;
 /** Points further than this many sigmas from the forecast move the model only as far as this. */
 const CLIP_SIGMAS = 3;
 
@@ -55,7 +60,7 @@ const SCALE_RATE = 0.01;
 /** A seasonal forecaster must beat the simpler one by this factor to be trusted (Occam's razor). */
 const SEASONAL_ADVANTAGE = 0.85;
 
-const SHORT_RATE = 0.2;
+const SHORT_RATE = 0.1;
 const LONG_RATE = 0.03;
 
 /** After this many consecutive points beyond SHIFT_SIGMAS on the same side, the new level is adopted. */
@@ -66,7 +71,7 @@ const SHIFT_SIGMAS = 3;
 const HALF_SCORE_SIGMAS = 5;
 
 /** Score a point must reach to be anomalous, per sensitivity. */
-const THRESHOLDS: Record<Sensitivity, number> = { low: 70, medium: 55, high: 40 };
+const THRESHOLDS: Record<Sensitivity, number> = { low: 60, medium: 45, high: 30 };
 /**
  * Anomalous points within this many points, or this much time, of the last anomalous point extend the open
  * incident instead of opening a new one: an event is reported once, not once per noisy excursion.
@@ -293,6 +298,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const floor = Math.max(1e-3 * Math.abs(forecast), quantum < Infinity ? 0.5 * quantum : 0, 1e-12);
         const sigma = Math.max(mad * MAD_TO_SIGMA, floor);
         const warm = count >= WARM_UP_POINTS;
+        const learned = count >= LEARNING_POINTS || t - firstTime >= DAY;
 
         // Multi-scale robust z of the trusted residual.
         const zPoint = err / sigma;
@@ -334,7 +340,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             expected[i] = forecast;
             lower[i] = forecast - bandSigmas * sigma;
             upper[i] = forecast + bandSigmas * sigma;
-            if (s >= threshold) {
+            if (s >= threshold && learned) {
                 if (open) {
                     incEnd = i;
                     if (s > incPeakScore) {

@@ -9,7 +9,9 @@ export const METHOD_EXPLANATION =
     'The gap between the measurement and the forecast is measured in units of the series’ own typical noise, for the ' +
     'point itself, for the last few points and for the last few dozen points (so a sudden spike, a small shift that ' +
     'persists and a slow drift are all noticed). Neighbouring anomalous points form one incident, reported once at its ' +
-    'first point. When a change lasts, the new level is adopted as normal instead of alarming forever.';
+    'first point. When a change lasts, the new level is adopted as normal instead of alarming forever. A surprise no ' +
+    'bigger than those seen around the same hour on recent days (a nightly job) is discounted, and nothing is reported ' +
+    'during the first day, while the series’ rhythm is still being learned.';
 
 /** What the 0–100 score means. */
 export const SCORE_EXPLANATION =

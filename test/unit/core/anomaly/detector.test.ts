@@ -166,6 +166,40 @@ describe('detectAnomalies', () => {
             assert.equal(incidentsIn(incidents, 24 * 7 * 3, 24 * 7 * 6).length, 0, describeIncidents(incidents));
         });
 
+        it('does not report a nightly job every night, but does report the same spike at an unusual hour', () => {
+            // A 5-minute series with a 10-minute burst at about 03:00 (± 30 min) every night, and one burst at 15:00 on day 9.
+            const rand = random(21);
+            const jitter = Array.from({ length: 12 }, () => Math.floor(rand() * 12) - 6);
+            const { times, values } = series(288 * 10, 5 * MINUTE, (i, _t, r) => {
+                const day = Math.floor(i / 288);
+                const slot = i % 288;
+                const nightly = slot >= 36 + jitter[day] && slot < 38 + jitter[day];
+                const odd = day === 9 && slot >= 180 && slot < 182;
+                return 5 + noise(r, 0.5) + (nightly || odd ? 60 : 0);
+            });
+            const { incidents } = detectAnomalies(times, values);
+            assert.equal(incidentsIn(incidents, 288 * 3, 288 * 9 - 1).length, 0, describeIncidents(incidents));
+            assert.equal(incidentsIn(incidents, 288 * 9 + 180, 288 * 9 + 181).length, 1, describeIncidents(incidents));
+        });
+
+        it('raises no incident during the first day, while the rhythm is being learned', () => {
+            const daily = (t: number) => 50 + 30 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY);
+            const { times, values } = series(48, HOUR, (_i, t, r) => daily(t) + noise(r, 1));
+            const { incidents, score } = detectAnomalies(times, values);
+            assert.equal(incidentsIn(incidents, 0, 23).length, 0, describeIncidents(incidents));
+            assert.ok(Number.isFinite(score[20]), 'scores are given during the learning period');
+        });
+
+        it('keeps the daily profile aligned across gaps (hourly data with missing hours)', () => {
+            const daily = (t: number) => 40 + 25 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY);
+            const { times, values } = series(24 * 21, HOUR, (_i, t, r) => daily(t) + noise(r, 1), 9);
+            for (const gap of [250, 251, 330, 400, 401, 402, 433]) {
+                values[gap] = NaN;
+            }
+            const { incidents } = detectAnomalies(times, values);
+            assert.equal(incidentsIn(incidents, 24 * 3, 24 * 21).length, 0, describeIncidents(incidents));
+        });
+
         it('raises nothing on pure noise or a constant series', () => {
             const noisy = series(3000, 5 * MINUTE, (_i, _t, r) => 20 + noise(r, 3), 7);
             assert.equal(incidentsIn(detectAnomalies(noisy.times, noisy.values).incidents, 300, 3000).length, 0);
