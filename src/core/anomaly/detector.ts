@@ -84,10 +84,10 @@ const dailyProfile = new Float64Array(MAX_DAY_SLOTS);
 const weeklyProfile = new Float64Array(MAX_WEEK_SLOTS);
 /** How often each slot has been learned; the first visits set a slot outright instead of nudging it. */
 const dailyVisits = new Uint8Array(MAX_DAY_SLOTS);
-/** Per hour of day, the largest recent point surprise (decaying): recurring daily events stop being news. */
+/** Per hour of day, the largest point surprise of about the last week (decaying): recurring daily events stop being news. */
 const recurringMax = new Float64Array(24);
-const RECURRING_MEMORY_DAYS = 3;
-/** Roughly the largest |z| Gaussian noise reaches in three hours of three days. */
+const RECURRING_MEMORY_DAYS = 7;
+/** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
 const RECURRING_REFERENCE = 3;
 /** Tail calibrators of the point, short and long views. */
 const tails = new Float64Array(3 * TAIL_STATE_SIZE);
