@@ -63,7 +63,7 @@ function start(context: vscode.ExtensionContext, log: Logger, started: number): 
         isSignedIn: () => auth.account !== undefined,
         prepareLaunch: (current, token) => prepareLaunch(current, auth, log, token),
     });
-    context.subscriptions.push(auth, provider);
+    context.subscriptions.push(auth, runner, provider);
     guarded(log, 'MCP server provider', () =>
         context.subscriptions.push(vscode.lm.registerMcpServerDefinitionProvider(PROVIDER_ID, provider)),
     );

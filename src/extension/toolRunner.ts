@@ -24,14 +24,27 @@ export interface ToolRunnerDeps {
     log: Logger;
 }
 
-export class ToolRunner {
+export class ToolRunner implements vscode.Disposable {
     private cached: { key: string; active: Promise<ActiveSource> } | undefined;
+    private readonly changed = new vscode.EventEmitter<void>();
+    /** Fires when the data source may have changed (settings or sign-in): views and tables refresh on it. */
+    readonly onDidChangeSource = this.changed.event;
 
     constructor(private readonly deps: ToolRunnerDeps) {}
 
-    /** Forgets the source so the next run builds it again (settings or sign-in changed). */
+    /** Forgets the source so the next run builds it again (settings or sign-in changed), and tells the views. */
     reset(): void {
         this.cached = undefined;
+        this.changed.fire();
+    }
+
+    /** The source itself, for views and tables that run tools on their own. */
+    async getSource(): Promise<InfraSource> {
+        return (await this.activeSource()).source;
+    }
+
+    dispose(): void {
+        this.changed.dispose();
     }
 
     /** The source the UI uses: Azure when chosen (or `auto` with an account in use), the sample estate otherwise. */
