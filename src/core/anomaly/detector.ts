@@ -2,15 +2,18 @@
  * The anomaly engine: one causal pass over a metric series.
  *
  * Three forecasters run side by side on every point, each with a robust (clipped) update so that an
- * outlier cannot drag it: a local level (no seasonality), a level plus a daily profile, and a level
- * plus a weekly profile. The one with the smallest recent error is trusted — so seasonality is
- * detected from the data, not assumed. The trusted forecaster's residual is turned into robust
- * z-scores at three time scales (the point itself, a short average, a long average), each divided by
- * its own running mean absolute deviation; the largest becomes the 0–100 score. Consecutive
- * anomalous points form one incident, reported at its first point.
+ * outlier cannot drag it: a local level (no seasonality), the typical value at this time of day plus a
+ * recent offset, and the same for the time of week. The one with the smallest recent error is trusted
+ * (a seasonal one only after two full periods and only if clearly better) — so seasonality is detected
+ * from the data, not assumed. The trusted forecaster's residual is turned into robust z-scores at three
+ * time scales (the point itself, a short average, a long average), each divided by its own running mean
+ * absolute deviation and shrunk by how heavy this series' tail has been (tail.ts); a point surprise is
+ * also discounted by the largest one seen around the same hour in the last week (nightly jobs). The
+ * largest becomes the 0–100 score. Consecutive anomalous points form one incident, reported at its first
+ * point; a lasting shift is adopted as the new normal.
  *
- * Everything is updated in place in typed arrays allocated once per call (the seasonal profiles are
- * module-level scratch reused across calls), so the cost is linear in the series length.
+ * State lives in locals and module-level typed arrays reused across calls (the engine is synchronous), so
+ * the cost is linear in the series length and nothing is allocated per point.
  */
 import { TAIL_STATE_SIZE, tailAdd, tailCalibrate, tailReset } from './tail';
 import {
@@ -26,7 +29,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
-/** Seasonal profiles are kept on a 5-minute grid whatever the sampling step; coarser samples fill several slots. */
 /**
  * Seasonal profiles have one slot per sampling step, so each sample updates one slot: the step is read from the
  * first two distinct timestamps and rounded down to one of these divisors of a day (a causal choice: it never
@@ -84,6 +86,9 @@ const dailyProfile = new Float64Array(MAX_DAY_SLOTS);
 const weeklyProfile = new Float64Array(MAX_WEEK_SLOTS);
 /** How often each slot has been learned; the first visits set a slot outright instead of nudging it. */
 const dailyVisits = new Uint8Array(MAX_DAY_SLOTS);
+const weeklyVisits = new Uint8Array(MAX_WEEK_SLOTS);
+/** Visits during which a slot learns with rate 1/visits, unclipped (the profile starts from nothing). */
+const PROFILE_WARM_VISITS = 2;
 /** Per hour of day, the largest point surprise of about the last week (decaying): recurring daily events stop being news. */
 const recurringMax = new Float64Array(24);
 const RECURRING_MEMORY_DAYS = 7;
@@ -91,9 +96,6 @@ const RECURRING_MEMORY_DAYS = 7;
 const RECURRING_REFERENCE = 3;
 /** Tail calibrators of the point, short and long views. */
 const tails = new Float64Array(3 * TAIL_STATE_SIZE);
-const weeklyVisits = new Uint8Array(MAX_WEEK_SLOTS);
-/** Visits during which a slot learns with rate 1/visits, unclipped (the profile starts from nothing). */
-const PROFILE_WARM_VISITS = 2;
 
 /** z (in sigmas) → 0–100. */
 export function scoreFromSigmas(z: number): number {
@@ -153,7 +155,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let daySlots = 1;
     let weekSlots = 1;
 
-    // Forecaster states: A = local level, B = level + daily profile, C = level + weekly profile.
+    // Forecaster states: A = local level, B = daily profile + offset, C = weekly profile + offset.
     let levelA = 0;
     // B and C forecast 'the typical value at this time of day / week' plus a recent offset from it.
     let offsetB = 0;
@@ -166,10 +168,10 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let longMean = 0;
     let madShort = 0;
     let madLong = 0;
-    // Level-shift run: consecutive same-side surprises.
     for (let k = 0; k < 3; k++) {
         tailReset(tails, k * TAIL_STATE_SIZE);
     }
+    // Level-shift run: consecutive same-side surprises.
     let runLength = 0;
     let runTargetSum = 0;
     let runSign = 0;
