@@ -1,0 +1,253 @@
+/**
+ * "Infra Insights: Run Tool…": pick a tool, set its parameters through quick picks filled from real data
+ * (subscriptions and workspaces from ListScopes, machines from GetServerMetadata, enums from the tool's zod schema),
+ * and see the answer in a table. `{tool, args}` as the command argument skips every prompt, so tests and keybindings
+ * can run it without UI. Parameters are offered from the schema, so a new tool parameter appears here by itself.
+ */
+import * as vscode from 'vscode';
+import type { z } from 'zod';
+import type { InfraSource } from '../core/source';
+import { allTools, findTool, runTool, type ToolDefinition } from '../tools';
+import { TablePanel, type OpenedTable, type TablePanelDeps } from './webviews/tablePanel';
+
+/** The command argument that answers every prompt in advance. */
+export interface RunToolArgs {
+    tool: string;
+    args?: Record<string, unknown>;
+    /** Which list of the answer to show (`machines` for GetPatchingLevel). */
+    view?: string;
+}
+
+/** A parameter as the picker offers it, read from the zod schema. */
+export interface ParameterSpec {
+    name: string;
+    description: string;
+    kind: 'enum' | 'enumList' | 'boolean' | 'number' | 'string' | 'stringList';
+    options: string[];
+}
+
+/** Parameters a person sets here; `ServerName` duplicates `server_name`, and the table sets `max_results` itself. */
+const HIDDEN = new Set(['ServerName', 'max_results']);
+const TIMESPANS = ['1h', '12h', '24h', '3d', '7d', '14d', '30d'];
+
+interface ZodDefLike {
+    typeName?: string;
+    innerType?: z.ZodTypeAny;
+    type?: z.ZodTypeAny;
+    values?: readonly string[];
+    schema?: z.ZodTypeAny;
+}
+
+function unwrap(schema: z.ZodTypeAny): z.ZodTypeAny {
+    let current = schema;
+    for (;;) {
+        const def = current._def as ZodDefLike;
+        if ((def.typeName === 'ZodOptional' || def.typeName === 'ZodDefault' || def.typeName === 'ZodNullable') && def.innerType) {
+            current = def.innerType;
+        } else if (def.typeName === 'ZodEffects' && def.schema) {
+            current = def.schema;
+        } else {
+            return current;
+        }
+    }
+}
+
+/** The parameters of a tool's input schema, as the picker offers them. */
+export function parametersOf(tool: ToolDefinition): ParameterSpec[] {
+    const shape = (unwrap(tool.input) as unknown as { shape?: Record<string, z.ZodTypeAny> }).shape ?? {};
+    return Object.entries(shape)
+        .filter(([name]) => !HIDDEN.has(name))
+        .map(([name, schema]) => {
+            const inner = unwrap(schema);
+            const def = inner._def as ZodDefLike;
+            const description = schema.description ?? inner.description ?? '';
+            if (def.typeName === 'ZodEnum') {
+                return { name, description, kind: 'enum' as const, options: [...(def.values ?? [])] };
+            }
+            if (def.typeName === 'ZodArray' && def.type) {
+                const element = unwrap(def.type)._def as ZodDefLike;
+                return element.typeName === 'ZodEnum'
+                    ? { name, description, kind: 'enumList' as const, options: [...(element.values ?? [])] }
+                    : { name, description, kind: 'stringList' as const, options: [] };
+            }
+            if (def.typeName === 'ZodBoolean') {
+                return { name, description, kind: 'boolean' as const, options: ['true', 'false'] };
+            }
+            if (def.typeName === 'ZodNumber') {
+                return { name, description, kind: 'number' as const, options: [] };
+            }
+            return { name, description, kind: 'string' as const, options: [] };
+        });
+}
+
+/** What the Run Tool command needs. */
+export interface RunToolDeps extends TablePanelDeps {
+    getSource(): Promise<InfraSource>;
+}
+
+/** Runs the command: every prompt answered by `preset` when given. */
+export async function runToolCommand(deps: RunToolDeps, preset?: RunToolArgs): Promise<OpenedTable | undefined> {
+    if (preset && typeof preset === 'object' && typeof preset.tool === 'string') {
+        const tool = findTool(preset.tool);
+        if (!tool) {
+            void vscode.window.showErrorMessage(`Infra Insights: no tool named ${JSON.stringify(preset.tool.slice(0, 80))}.`);
+            return undefined;
+        }
+        if (preset.args) {
+            return TablePanel.show(deps, { tool: tool.name, args: preset.args, view: preset.view });
+        }
+        return pickAndRun(deps, tool);
+    }
+    const picked = await vscode.window.showQuickPick(
+        allTools.map((t) => ({ label: t.name, description: t.title, detail: t.description.split('. ')[0], tool: t })),
+        { title: 'Infra Insights: Run Tool', placeHolder: 'Which tool?', matchOnDescription: true, matchOnDetail: true },
+    );
+    return picked ? pickAndRun(deps, picked.tool) : undefined;
+}
+
+/** The parameter loop: "Run" or set one parameter, until Run (or Escape). */
+async function pickAndRun(deps: RunToolDeps, tool: ToolDefinition): Promise<OpenedTable | undefined> {
+    const parameters = parametersOf(tool);
+    const args: Record<string, unknown> = {};
+    for (;;) {
+        const items: (vscode.QuickPickItem & { parameter?: ParameterSpec })[] = [
+            { label: '$(play) Run', description: describeArgs(args) || 'with defaults', alwaysShow: true },
+            ...parameters.map((p) => ({
+                label: p.name,
+                description: args[p.name] === undefined ? 'default' : JSON.stringify(args[p.name]),
+                detail: p.description,
+                parameter: p,
+            })),
+        ];
+        const choice = await vscode.window.showQuickPick(items, {
+            title: `Run ${tool.name}`,
+            placeHolder: 'Run, or pick a parameter to set',
+            matchOnDetail: true,
+        });
+        if (!choice) {
+            return undefined;
+        }
+        if (!choice.parameter) {
+            return TablePanel.show(deps, { tool: tool.name, args });
+        }
+        const value = await askValue(deps, tool, choice.parameter, args[choice.parameter.name]);
+        if (value === CLEAR) {
+            delete args[choice.parameter.name];
+        } else if (value !== undefined) {
+            args[choice.parameter.name] = value;
+        }
+    }
+}
+
+const CLEAR = Symbol('clear');
+
+function describeArgs(args: Record<string, unknown>): string {
+    return Object.entries(args)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(', ');
+}
+
+/** Options from real data where the parameter names a scope or a machine. */
+async function optionsFor(deps: RunToolDeps, parameter: ParameterSpec): Promise<vscode.QuickPickItem[] | undefined> {
+    const source = await deps.getSource();
+    const structured = async (tool: string, args: Record<string, unknown>) => {
+        const run = await runTool(tool, { source }, args);
+        if (!run.ok) {
+            throw new Error(run.message);
+        }
+        return run.structured as Record<string, Record<string, unknown>[]>;
+    };
+    switch (parameter.name) {
+        case 'subscription_ids':
+            return (await structured('ListScopes', {})).subscriptions.map((s) => ({
+                label: String(s.displayName),
+                description: String(s.subscriptionId),
+            }));
+        case 'workspace_id':
+            return (await structured('ListScopes', {})).workspaces.map((w) => ({
+                label: String(w.name),
+                description: String(w.customerId),
+            }));
+        case 'server_name':
+            return (await structured('GetServerMetadata', { max_results: 50_000 })).items
+                .map((m) => ({ label: String(m.name), description: `${String(m.status)} · ${String(m.osName)}` }))
+                .sort((a, b) => a.label.localeCompare(b.label));
+        case 'timespan':
+            return TIMESPANS.map((t) => ({ label: t }));
+        default:
+            return undefined;
+    }
+}
+
+async function askValue(deps: RunToolDeps, tool: ToolDefinition, parameter: ParameterSpec, current: unknown): Promise<unknown> {
+    const title = `${tool.name}: ${parameter.name}`;
+    const clear = { label: '$(clear-all) Default', description: 'leave unset' };
+    if (parameter.kind === 'enum' || parameter.kind === 'boolean') {
+        const pick = await vscode.window.showQuickPick([clear, ...parameter.options.map((o) => ({ label: o }))], {
+            title,
+            placeHolder: parameter.description,
+        });
+        return !pick ? undefined : pick === clear ? CLEAR : parameter.kind === 'boolean' ? pick.label === 'true' : pick.label;
+    }
+    if (parameter.kind === 'enumList') {
+        const selected = new Set(Array.isArray(current) ? (current as string[]) : []);
+        const picks = await vscode.window.showQuickPick(
+            parameter.options.map((o) => ({ label: o, picked: selected.has(o) })),
+            { title, placeHolder: `${parameter.description} (none = all)`, canPickMany: true },
+        );
+        return !picks ? undefined : picks.length ? picks.map((p) => p.label) : CLEAR;
+    }
+    let options: vscode.QuickPickItem[] | undefined;
+    try {
+        options = await optionsFor(deps, parameter);
+    } catch (error) {
+        deps.log.warn(`Could not list values for ${parameter.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (options && parameter.kind === 'stringList') {
+        const selected = new Set(Array.isArray(current) ? (current as string[]) : []);
+        const picks = await vscode.window.showQuickPick(
+            options.map((o) => ({ ...o, picked: selected.has(o.description ?? o.label) })),
+            { title, placeHolder: `${parameter.description} (none = all)`, canPickMany: true, matchOnDescription: true },
+        );
+        return !picks ? undefined : picks.length ? picks.map((p) => p.description ?? p.label) : CLEAR;
+    }
+    if (options) {
+        const typed: vscode.QuickPickItem = { label: '$(edit) Type a value…' };
+        const pick = await vscode.window.showQuickPick<vscode.QuickPickItem>([clear, typed, ...options], {
+            title,
+            placeHolder: parameter.description,
+            matchOnDescription: true,
+        });
+        if (!pick) {
+            return undefined;
+        }
+        if (pick === clear) {
+            return CLEAR;
+        }
+        if (pick !== typed) {
+            // Workspaces and subscriptions are addressed by id (the description); machines and timespans by label.
+            return parameter.name === 'workspace_id' ? pick.description : pick.label;
+        }
+    }
+    const text = await vscode.window.showInputBox({
+        title,
+        prompt: parameter.description,
+        value: current === undefined ? '' : String(current),
+        validateInput: (v) => (parameter.kind === 'number' && v.trim() && !Number.isFinite(Number(v)) ? 'A number, please.' : undefined),
+    });
+    if (text === undefined) {
+        return undefined;
+    }
+    if (!text.trim()) {
+        return CLEAR;
+    }
+    if (parameter.kind === 'number') {
+        return Number(text);
+    }
+    return parameter.kind === 'stringList'
+        ? text
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+        : text.trim();
+}

@@ -1,0 +1,617 @@
+/**
+ * The sidebar trees as plain data built from tool answers: no `vscode` import, so unit tests check exactly what a
+ * person sees (labels, counts, order, which items open which table) from the sample estate in plain Node. The tree
+ * providers turn these nodes into `TreeItem`s.
+ */
+import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
+import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
+
+/** Codicon id plus an optional theme colour id (`list.errorForeground`, …). */
+export interface NodeIcon {
+    id: string;
+    color?: string;
+}
+
+/** One tree node; children are built with the node (the answers are already in memory). */
+export interface TreeNodeModel {
+    /** Unique within its view (the path of keys from the root). */
+    id: string;
+    label: string;
+    description?: string;
+    tooltip?: string;
+    icon?: NodeIcon;
+    children?: TreeNodeModel[];
+    /** Clicking the node (or "Open Table") opens this table. */
+    table?: TableRequest;
+    /** What "Copy" puts on the clipboard (default: the label). */
+    copyText?: string;
+    /** ARM resource id: "Open in Azure Portal" (only offered for Azure data). */
+    resourceId?: string;
+    /** Machine name: "Check Anomalies on This Machine". */
+    machine?: string;
+    /** Remediation help page. */
+    helpLink?: string;
+    /** The node reports a failure; "Retry" refreshes the view. */
+    error?: boolean;
+    /** The node stands for something still being computed. */
+    loading?: boolean;
+    expanded?: boolean;
+    /** Clicking runs this command (with no argument), e.g. sign-in. */
+    command?: { id: string; title: string };
+}
+
+type Row = Record<string, unknown>;
+type Answer = Record<string, unknown> & { summary?: Record<string, unknown>; items?: Row[]; machines?: Row[]; sourceDescription?: string };
+
+const SEVERITY_ICON: Record<string, NodeIcon> = {
+    Critical: { id: 'error', color: 'list.errorForeground' },
+    High: { id: 'error', color: 'list.errorForeground' },
+    Important: { id: 'warning', color: 'list.warningForeground' },
+    Security: { id: 'shield', color: 'list.warningForeground' },
+    Medium: { id: 'warning', color: 'list.warningForeground' },
+    Moderate: { id: 'info', color: 'charts.blue' },
+    Low: { id: 'info', color: 'charts.blue' },
+    Information: { id: 'info', color: 'descriptionForeground' },
+    Unspecified: { id: 'circle-outline', color: 'descriptionForeground' },
+};
+const iconFor = (severity: string): NodeIcon => SEVERITY_ICON[severity] ?? { id: 'circle-outline' };
+
+const fmt = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en') : '–');
+const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString('en')} ${n === 1 ? word : many}`;
+const day = (iso: unknown) => (typeof iso === 'string' ? iso.slice(0, 10) : 'unknown date');
+const time = (iso: unknown) => (typeof iso === 'string' ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
+
+/** Groups rows by a key, keeping first-seen order (the tools' order is "most important first"). */
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const row of rows) {
+        const k = key(row);
+        const list = groups.get(k);
+        if (list) {
+            list.push(row);
+        } else {
+            groups.set(k, [row]);
+        }
+    }
+    return groups;
+}
+
+/** What the Overview shows; each part is an answer, an error message, or still loading (undefined). */
+export interface OverviewInputs {
+    sourceKind: 'sample' | 'azure';
+    sourceDescription: string;
+    account?: string;
+    scopes?: Answer | Error;
+    servers?: Answer | Error;
+    patches?: Answer | Error;
+    sqlHigh?: Answer | Error;
+    windowsHigh?: Answer | Error;
+    anomalies24h?: Answer | Error;
+}
+
+/** The minimum weight the Overview (and the Windows table's severity column) counts as a high-severity Windows finding. */
+export const WINDOWS_HIGH_WEIGHT = 30;
+
+/** The Overview: where the data comes from, the scope, and the headline figures, each opening its table. */
+export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
+    const nodes: TreeNodeModel[] = [];
+    nodes.push({
+        id: 'source',
+        label: inputs.sourceKind === 'sample' ? 'Sample data' : 'Azure',
+        description: inputs.account ?? (inputs.sourceKind === 'sample' ? 'fictional estate' : undefined),
+        tooltip: inputs.sourceDescription,
+        icon: { id: inputs.sourceKind === 'sample' ? 'beaker' : 'azure' },
+        copyText: inputs.sourceDescription,
+    });
+    if (inputs.sourceKind === 'sample') {
+        nodes.push({
+            id: 'signIn',
+            label: 'Sign in to Azure to see your estate',
+            icon: { id: 'sign-in' },
+            command: { id: 'infraInsights.signIn', title: 'Sign In' },
+        });
+    }
+    const figure = (
+        id: string,
+        answer: Answer | Error | undefined,
+        make: (a: Answer) => Omit<TreeNodeModel, 'id'>,
+        label: string,
+    ): TreeNodeModel => {
+        if (answer instanceof Error) {
+            return {
+                id,
+                label,
+                description: 'failed',
+                tooltip: answer.message,
+                icon: { id: 'error', color: 'list.errorForeground' },
+                error: true,
+            };
+        }
+        if (!answer) {
+            return { id, label, description: 'computing…', icon: { id: 'loading~spin' }, loading: true };
+        }
+        return { id, ...make(answer) };
+    };
+    nodes.push(
+        figure(
+            'scope',
+            inputs.scopes,
+            (a) => {
+                const subscriptions = (a.subscriptions as Row[] | undefined) ?? [];
+                const workspaces = (a.workspaces as Row[] | undefined) ?? [];
+                const defaultId = a.summary?.defaultWorkspaceId;
+                const workspace = workspaces.find((w) => w.customerId === defaultId);
+                return {
+                    label: 'Scope',
+                    description: `${plural(subscriptions.length, 'subscription')}, workspace ${workspace ? String(workspace.name) : (defaultId ?? 'none')}`,
+                    icon: { id: 'filter' },
+                    table: { tool: 'ListScopes', args: {} },
+                    children: [
+                        ...subscriptions.map((s) => ({
+                            id: `scope/sub/${String(s.subscriptionId)}`,
+                            label: String(s.displayName),
+                            description: String(s.subscriptionId),
+                            icon: { id: 'key' },
+                            copyText: String(s.subscriptionId),
+                            resourceId: `/subscriptions/${String(s.subscriptionId)}`,
+                            tooltip: `Subscription ${String(s.subscriptionId)} (${String(s.state)}), tenant ${String(s.tenantId)}`,
+                        })),
+                        ...workspaces.map((w) => ({
+                            id: `scope/ws/${String(w.customerId)}`,
+                            label: String(w.name),
+                            description: w.customerId === defaultId ? 'default workspace' : 'workspace',
+                            icon: { id: 'database' },
+                            copyText: String(w.customerId),
+                            resourceId: String(w.resourceId),
+                            tooltip: `Log Analytics workspace ${String(w.customerId)} in ${String(w.location)}`,
+                        })),
+                    ],
+                };
+            },
+            'Scope',
+        ),
+    );
+    nodes.push(
+        figure(
+            'machines',
+            inputs.servers,
+            (a) => {
+                const s = a.summary ?? {};
+                const byStatus = (s.byStatus ?? {}) as Record<string, number>;
+                const connected = (byStatus.Connected ?? 0) + (byStatus.Running ?? 0);
+                const disconnected = (byStatus.Disconnected ?? 0) + (byStatus.Expired ?? 0) + (byStatus.Error ?? 0);
+                return {
+                    label: `Machines: ${fmt(s.machines)}`,
+                    description: `${fmt(connected)} connected, ${fmt(disconnected)} disconnected`,
+                    tooltip: Object.entries(byStatus)
+                        .map(([k, v]) => `${k}: ${v}`)
+                        .join('\n'),
+                    icon: { id: 'server' },
+                    table: { tool: 'GetServerMetadata', args: {} },
+                    children: [
+                        {
+                            id: 'machines/disconnected',
+                            label: `Disconnected, expired or in error: ${fmt(disconnected)}`,
+                            icon: { id: 'debug-disconnect', color: disconnected ? 'list.warningForeground' : undefined },
+                            table: {
+                                tool: 'GetServerMetadata',
+                                args: { status: ['Disconnected', 'Expired', 'Error'] },
+                                title: 'Disconnected machines',
+                            },
+                        },
+                    ],
+                };
+            },
+            'Machines',
+        ),
+    );
+    const patches = inputs.patches;
+    nodes.push(
+        figure(
+            'compliance',
+            patches,
+            (a) => {
+                const s = a.summary ?? {};
+                const percent = s.compliancePercent;
+                return {
+                    label: `Patch compliance: ${typeof percent === 'number' ? `${percent}%` : 'n/a'}`,
+                    description: `${fmt(s.assessed)} assessed, ${fmt(s.notAssessed)} not assessed`,
+                    tooltip:
+                        'Assessed machines missing no Critical or Security update, of all assessed machines (Azure Update Manager, last 7 days).',
+                    icon: { id: 'shield', color: typeof percent === 'number' && percent < 80 ? 'list.warningForeground' : undefined },
+                    table: { tool: 'GetPatchingLevel', args: {}, view: 'machines' },
+                };
+            },
+            'Patch compliance',
+        ),
+        figure(
+            'reboot',
+            patches,
+            (a) => ({
+                label: `Reboot pending: ${fmt(a.summary?.rebootPending)}`,
+                description: 'machines',
+                icon: { id: 'debug-restart', color: a.summary?.rebootPending ? 'list.warningForeground' : undefined },
+                table: {
+                    tool: 'GetPatchingLevel',
+                    args: { reboot_pending: true },
+                    view: 'machines',
+                    title: 'Machines waiting for a reboot',
+                },
+            }),
+            'Reboot pending',
+        ),
+        figure(
+            'critical',
+            patches,
+            (a) => ({
+                label: `Critical / security patches missing: ${fmt(Number(a.summary?.criticalMissing ?? 0) + Number(a.summary?.securityMissing ?? 0))}`,
+                description: `on ${fmt(a.summary?.machinesMissingCriticalOrSecurity)} machines`,
+                icon: { id: 'shield', color: 'list.errorForeground' },
+                table: {
+                    tool: 'GetPatchingLevel',
+                    args: { classification: ['Critical', 'Security'] },
+                    title: 'Missing Critical and Security patches',
+                },
+            }),
+            'Critical / security patches missing',
+        ),
+        figure(
+            'sqlHigh',
+            inputs.sqlHigh,
+            (a) => ({
+                label: `High-severity SQL findings: ${fmt(a.summary?.findings)}`,
+                description: `on ${fmt(a.summary?.instances)} instances`,
+                icon: iconFor('High'),
+                table: { tool: 'GetSqlBpAssessment', args: {}, initial: { facets: { severity: ['High'] } } },
+            }),
+            'High-severity SQL findings',
+        ),
+        figure(
+            'winHigh',
+            inputs.windowsHigh,
+            (a) => ({
+                label: `High-severity Windows findings: ${fmt(a.summary?.findings)}`,
+                description: `on ${fmt(a.summary?.machines)} machines`,
+                tooltip: `Windows Server assessment recommendations weighing ${WINDOWS_HIGH_WEIGHT} or more.`,
+                icon: iconFor('High'),
+                table: { tool: 'GetWinBpAssessment', args: {}, initial: { facets: { severity: ['High'] } } },
+            }),
+            'High-severity Windows findings',
+        ),
+        figure(
+            'anomalies',
+            inputs.anomalies24h,
+            (a) => ({
+                label: `Anomalies in the last 24 h: ${fmt(a.summary?.incidents)}`,
+                description: `on ${fmt(a.summary?.machinesWithIncidents)} of ${fmt(a.summary?.machines)} machines`,
+                icon: { id: 'pulse', color: a.summary?.incidents ? 'list.warningForeground' : undefined },
+                table: { tool: 'GetAnomalies', args: { timespan: '24h' }, title: 'Anomalies in the last 24 hours' },
+            }),
+            'Anomalies in the last 24 h',
+        ),
+    );
+    return nodes;
+}
+
+/** Patches: by classification → machine → patch; machines without a recent assessment under "Not assessed". */
+export function buildPatchesTree(answer: Answer): TreeNodeModel[] {
+    const items = answer.items ?? [];
+    const machines = answer.machines ?? [];
+    const nodes: TreeNodeModel[] = [];
+    const byClass = groupBy(items, (p) => String(p.classification));
+    const classes = [...byClass.keys()].sort(
+        (a, b) => PATCH_CLASSIFICATIONS.indexOf(a as never) - PATCH_CLASSIFICATIONS.indexOf(b as never),
+    );
+    for (const classification of classes) {
+        const patches = byClass.get(classification) ?? [];
+        const byMachine = groupBy(patches, (p) => String(p.machineName));
+        const severities = groupBy(patches, (p) => String(p.severity));
+        const worst = PATCH_SEVERITIES.find((s) => severities.has(s)) ?? 'Unspecified';
+        nodes.push({
+            id: `class/${classification}`,
+            label: classification,
+            description: `${plural(patches.length, 'patch', 'patches')} on ${plural(byMachine.size, 'machine')}`,
+            tooltip: PATCH_SEVERITIES.filter((s) => severities.has(s))
+                .map((s) => `${s}: ${severities.get(s)?.length}`)
+                .join('\n'),
+            icon: classification === 'Critical' || classification === 'Security' ? iconFor(classification) : iconFor(worst),
+            table: { tool: 'GetPatchingLevel', args: { classification: [classification] }, title: `Missing ${classification} patches` },
+            children: [...byMachine.entries()].map(([machine, list]) => ({
+                id: `class/${classification}/${machine}`,
+                label: machine,
+                description: plural(list.length, 'patch', 'patches'),
+                icon: { id: list[0].osType === 'linux' ? 'terminal-linux' : 'window' },
+                machine,
+                resourceId: String(list[0].machineId),
+                table: {
+                    tool: 'GetPatchingLevel',
+                    args: { server_name: machine },
+                    title: `Missing patches on ${machine}`,
+                },
+                children: list.map((p, i) => ({
+                    id: `class/${classification}/${machine}/${i}`,
+                    label: p.kbId ? `KB${String(p.kbId)}` : `${String(p.patchName)}${p.version ? ` ${String(p.version)}` : ''}`,
+                    description: `${String(p.severity)} · ${p.publishedAt ? `published ${day(p.publishedAt)}` : 'no publish date'} · ${rebootText(String(p.rebootBehaviour))}`,
+                    tooltip: `${String(p.patchName)}\n${p.kbId ? `KB${String(p.kbId)}` : `version ${String(p.version ?? '?')}`}\nClassification ${classification}, severity ${String(p.severity)}\nPublished ${p.publishedAt ? day(p.publishedAt) : 'unknown (Linux)'}\n${rebootText(String(p.rebootBehaviour))}`,
+                    icon: iconFor(String(p.severity)),
+                    copyText: p.kbId ? `KB${String(p.kbId)}` : `${String(p.patchName)} ${String(p.version ?? '')}`.trim(),
+                })),
+            })),
+        });
+    }
+    const notAssessed = machines.filter((m) => m.state === 'not-assessed');
+    const notAssessedTotal = Number(answer.summary?.notAssessed ?? notAssessed.length);
+    if (notAssessedTotal > 0) {
+        nodes.push({
+            id: 'notAssessed',
+            label: 'Not assessed',
+            description: `${plural(notAssessedTotal, 'machine')} — no assessment in the last 7 days`,
+            tooltip:
+                'These machines have no Azure Update Manager assessment in the last 7 days: their patch state is unknown, not "0 missing".',
+            icon: { id: 'question', color: 'list.warningForeground' },
+            table: {
+                tool: 'GetPatchingLevel',
+                args: {},
+                view: 'machines',
+                title: 'Machines not assessed',
+                initial: { facets: { state: ['not-assessed'] } },
+            },
+            children: notAssessed.map((m) => ({
+                id: `notAssessed/${String(m.machineName)}`,
+                label: String(m.machineName),
+                description: `not assessed — ${String(m.notAssessedReason ?? 'no recent assessment')}`,
+                tooltip: `${String(m.machineName)}: ${String(m.notAssessedReason ?? 'no assessment in the last 7 days')}${m.assessedAt ? `\nLast assessed ${time(m.assessedAt)}` : ''}`,
+                icon: { id: 'question' },
+                machine: String(m.machineName),
+                resourceId: String(m.machineId),
+            })),
+        });
+    }
+    if (nodes.length === 0) {
+        nodes.push({
+            id: 'none',
+            label: 'No missing patches',
+            description: 'every assessed machine is up to date',
+            icon: { id: 'pass', color: 'testing.iconPassed' },
+        });
+    }
+    return nodes;
+}
+
+function rebootText(behaviour: string): string {
+    switch (behaviour) {
+        case 'AlwaysRequiresReboot':
+            return 'reboot required';
+        case 'CanRequestReboot':
+            return 'may reboot';
+        case 'NeverReboots':
+            return 'no reboot';
+        default:
+            return 'reboot unknown';
+    }
+}
+
+/** Assessments: SQL and Windows, each by severity → finding → affected targets, remediation in the tooltip. */
+export function buildAssessmentsTree(sql: Answer | Error, windows: Answer | Error): TreeNodeModel[] {
+    const failed = (id: string, label: string, error: Error): TreeNodeModel => ({
+        id,
+        label,
+        description: 'failed',
+        tooltip: error.message,
+        icon: { id: 'error', color: 'list.errorForeground' },
+        error: true,
+    });
+    const nodes: TreeNodeModel[] = [];
+    if (sql instanceof Error) {
+        nodes.push(failed('sql', 'SQL Server', sql));
+    } else {
+        const items = sql.items ?? [];
+        const bySeverity = groupBy(items, (f) => String(f.severity));
+        nodes.push({
+            id: 'sql',
+            label: 'SQL Server',
+            description: `${plural(items.length, 'finding')} on ${plural(Number(sql.summary?.instances ?? 0), 'instance')}`,
+            icon: { id: 'database' },
+            expanded: true,
+            table: { tool: 'GetSqlBpAssessment', args: {} },
+            children: FINDING_SEVERITIES.filter((s) => bySeverity.has(s)).map((severity) => {
+                const findings = bySeverity.get(severity) ?? [];
+                const byCheck = groupBy(findings, (f) => String(f.checkId));
+                return {
+                    id: `sql/${severity}`,
+                    label: severity,
+                    description: `${plural(byCheck.size, 'check')}, ${plural(findings.length, 'target')}`,
+                    icon: iconFor(severity),
+                    table: { tool: 'GetSqlBpAssessment', args: {}, initial: { facets: { severity: [severity] } } },
+                    children: [...byCheck.entries()].map(([checkId, list]) => ({
+                        id: `sql/${severity}/${checkId}`,
+                        label: String(list[0].title),
+                        description: plural(list.length, 'target'),
+                        tooltip: `${String(list[0].title)}\n\n${String(list[0].description)}\n\nRemediation: ${String(list[0].message)}${list[0].helpLink ? `\n\nHelp: ${String(list[0].helpLink)}` : ''}`,
+                        icon: iconFor(severity),
+                        helpLink: String(list[0].helpLink ?? ''),
+                        copyText: `${String(list[0].title)} (${checkId})`,
+                        table: {
+                            tool: 'GetSqlBpAssessment',
+                            args: {},
+                            title: `SQL finding: ${String(list[0].title)}`,
+                            initial: { text: String(list[0].title) },
+                        },
+                        children: list.map((f, i) => ({
+                            id: `sql/${severity}/${checkId}/${i}`,
+                            label: `${String(f.computer)}\\${String(f.instanceName)}`,
+                            description: `${String(f.targetType)} ${String(f.targetName)}`,
+                            tooltip: `${String(f.message)}\n\nAssessed ${time(f.timeGenerated)}`,
+                            icon: { id: f.targetType === 'Database' ? 'database' : 'server' },
+                            machine: String(f.computer),
+                            helpLink: String(f.helpLink ?? ''),
+                            copyText: String(f.message),
+                        })),
+                    })),
+                };
+            }),
+        });
+    }
+    if (windows instanceof Error) {
+        nodes.push(failed('windows', 'Windows Server', windows));
+    } else {
+        const items = windows.items ?? [];
+        const bySeverity = groupBy(items, (f) => windowsSeverity(Number(f.weight)));
+        nodes.push({
+            id: 'windows',
+            label: 'Windows Server',
+            description: `${plural(items.length, 'finding')} on ${plural(Number(windows.summary?.machines ?? 0), 'machine')}`,
+            icon: { id: 'window' },
+            expanded: true,
+            table: { tool: 'GetWinBpAssessment', args: {} },
+            children: ['High', 'Medium', 'Low']
+                .filter((s) => bySeverity.has(s))
+                .map((severity) => {
+                    const findings = bySeverity.get(severity) ?? [];
+                    const byRecommendation = groupBy(findings, (f) => String(f.recommendationId));
+                    return {
+                        id: `windows/${severity}`,
+                        label: severity,
+                        description: `${plural(byRecommendation.size, 'recommendation')}, ${plural(findings.length, 'target')}`,
+                        tooltip: 'Severity from the assessment weight: High ≥ 30, Medium ≥ 15, Low below.',
+                        icon: iconFor(severity),
+                        table: { tool: 'GetWinBpAssessment', args: {}, initial: { facets: { severity: [severity] } } },
+                        children: [...byRecommendation.entries()].map(([recommendationId, list]) => ({
+                            id: `windows/${severity}/${recommendationId}`,
+                            label: String(list[0].recommendation),
+                            description: `${String(list[0].focusArea)} · ${plural(list.length, 'target')}`,
+                            tooltip: `${String(list[0].recommendation)}\n\n${String(list[0].description)}\n\nFocus area: ${String(list[0].focusArea)}; action area: ${String(list[0].actionArea)}; weight ${String(list[0].weight)}`,
+                            icon: iconFor(severity),
+                            copyText: String(list[0].recommendation),
+                            table: {
+                                tool: 'GetWinBpAssessment',
+                                args: {},
+                                title: `Windows finding: ${String(list[0].recommendation)}`,
+                                initial: { text: String(list[0].recommendation) },
+                            },
+                            children: list.map((f, i) => ({
+                                id: `windows/${severity}/${recommendationId}/${i}`,
+                                label: String(f.computer),
+                                description: `${String(f.affectedObjectType)} ${String(f.affectedObjectName)}`.trim(),
+                                tooltip: `${String(f.description)}\n\nAssessed ${time(f.timeGenerated)}`,
+                                icon: { id: 'server' },
+                                machine: String(f.computer),
+                                copyText: String(f.computer),
+                            })),
+                        })),
+                    };
+                }),
+        });
+    }
+    return nodes;
+}
+
+/** Anomalies: by machine → metric → incident (when, actual vs expected, score). */
+export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
+    const items = answer.items ?? [];
+    if (items.length === 0) {
+        return [
+            {
+                id: 'none',
+                label: 'No anomalies',
+                description: String(answer.summary?.machines ?? 0) + ' machines analysed',
+                tooltip: 'No CPU or disk series left its expected band in the analysed window.',
+                icon: { id: 'pass', color: 'testing.iconPassed' },
+            },
+        ];
+    }
+    const byMachine = groupBy(items, (i) => String(i.computer));
+    return [...byMachine.entries()].map(([machine, incidents]) => {
+        const top = Math.max(...incidents.map((i) => Number(i.score)));
+        return {
+            id: `m/${machine}`,
+            label: machine,
+            description: `${plural(incidents.length, 'incident')}, top score ${top}`,
+            icon: { id: 'pulse', color: top >= 90 ? 'list.errorForeground' : 'list.warningForeground' },
+            machine,
+            table: { tool: 'GetAnomalies', args: { server_name: machine }, title: `Anomalies on ${machine}` },
+            children: [...groupBy(incidents, (i) => String(i.counter)).entries()].map(([counter, list]) => ({
+                id: `m/${machine}/${counter}`,
+                label: counter,
+                description: plural(list.length, 'incident'),
+                icon: { id: list[0].metric === 'cpu' ? 'dashboard' : 'database' },
+                machine,
+                children: list.map((i, k) => ({
+                    id: `m/${machine}/${counter}/${k}`,
+                    label: `${time(i.start)} · ${String(i.direction)}`,
+                    description: `${String(i.actual)}${String(i.unit)} vs ${String(i.expected)}${String(i.unit)} expected · score ${String(i.score)}`,
+                    tooltip: `${String(i.direction)} from ${time(i.start)} to ${time(i.end)} (${String(i.durationMinutes)} min)\nPeak ${time(i.peakTime)}: ${String(i.actual)}${String(i.unit)}, expected ${String(i.expected)}${String(i.unit)}\nScore ${String(i.score)} (50 = clear anomaly, 90+ = extreme)`,
+                    icon: {
+                        id: i.direction === 'dip' ? 'arrow-down' : i.direction === 'spike' ? 'arrow-up' : 'graph-line',
+                        color: Number(i.score) >= 90 ? 'list.errorForeground' : 'list.warningForeground',
+                    },
+                    machine,
+                    copyText: `${machine} ${counter} ${String(i.direction)} ${String(i.start)} actual ${String(i.actual)} expected ${String(i.expected)} score ${String(i.score)}`,
+                    table: { tool: 'GetAnomalies', args: { server_name: machine }, title: `Anomalies on ${machine}` },
+                })),
+            })),
+        };
+    });
+}
+
+/** Servers: subscription → resource group → machine, SQL instances under their machines. */
+export function buildServersTree(servers: Answer, sql: Answer | undefined, scopes: Answer | undefined): TreeNodeModel[] {
+    const names = new Map(
+        ((scopes?.subscriptions as Row[] | undefined) ?? []).map((s) => [String(s.subscriptionId), String(s.displayName)]),
+    );
+    const instancesByMachine = groupBy(sql?.items ?? [], (i) => String(i.machineName).toLowerCase());
+    const bySubscription = groupBy(servers.items ?? [], (m) => String(m.subscriptionId));
+    return [...bySubscription.entries()].map(([subscriptionId, machines]) => ({
+        id: `s/${subscriptionId}`,
+        label: names.get(subscriptionId) ?? subscriptionId,
+        description: plural(machines.length, 'machine'),
+        tooltip: `Subscription ${subscriptionId}`,
+        icon: { id: 'key' },
+        resourceId: `/subscriptions/${subscriptionId}`,
+        copyText: subscriptionId,
+        children: [...groupBy(machines, (m) => String(m.resourceGroup)).entries()]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([group, list]) => ({
+                id: `s/${subscriptionId}/${group}`,
+                label: group,
+                description: plural(list.length, 'machine'),
+                icon: { id: 'folder' },
+                resourceId: `/subscriptions/${subscriptionId}/resourceGroups/${group}`,
+                copyText: group,
+                children: [...list]
+                    .sort((a, b) => String(a.name).localeCompare(String(b.name)))
+                    .map((m) => {
+                        const instances = instancesByMachine.get(String(m.name).toLowerCase()) ?? [];
+                        const healthy = m.status === 'Connected' || m.status === 'Running';
+                        return {
+                            id: `s/${subscriptionId}/${group}/${String(m.name)}`,
+                            label: String(m.name),
+                            description: `${String(m.status)} · ${String(m.osName)}`,
+                            tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}`,
+                            icon: {
+                                id: m.osType === 'linux' ? 'terminal-linux' : 'window',
+                                color: healthy ? undefined : 'list.warningForeground',
+                            },
+                            machine: String(m.name),
+                            resourceId: String(m.id),
+                            copyText: String(m.name),
+                            children: instances.length
+                                ? instances.map((i) => ({
+                                      id: `s/${subscriptionId}/${group}/${String(m.name)}/${String(i.name)}`,
+                                      label: String(i.name),
+                                      description: `${String(i.version)} ${String(i.edition)} · ${plural(((i.databases as Row[] | undefined) ?? []).length, 'database')}`,
+                                      icon: { id: 'database' },
+                                      resourceId: String(i.id),
+                                      copyText: String(i.name),
+                                      table: {
+                                          tool: 'GetSqlMetadata',
+                                          args: { server_name: String(m.name) },
+                                          title: `SQL Server on ${String(m.name)}`,
+                                      },
+                                  }))
+                                : undefined,
+                        };
+                    }),
+            })),
+    }));
+}

@@ -1,0 +1,384 @@
+/**
+ * Turns a tool's structured answer into the table the webview shows. Pure (no `vscode`), so the unit tests check the
+ * columns and rows a person sees for every tool. Known tools get chosen columns and facets; any other answer is
+ * flattened generically (scalar fields of `items`), so a new tool gets a usable table before it gets a tuned one.
+ */
+import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
+import type { CellValue, TableColumn, TableData, TableViewState } from '../../shared/messages';
+
+/** What a tree item or a command asks for: a tool, its arguments, and which part of the answer to show. */
+export interface TableRequest {
+    tool: string;
+    args: Record<string, unknown>;
+    /** For tools with more than one list: `machines` (GetPatchingLevel), `databases` (GetSqlMetadata). */
+    view?: string;
+    /** Overrides the default title (e.g. "Machines waiting for a reboot"). */
+    title?: string;
+    initial?: Partial<TableViewState>;
+}
+
+/** The ceiling the tables ask for (the tools' `max_results` limit). */
+export const TABLE_MAX_RESULTS = 50_000;
+
+type Row = Record<string, unknown>;
+interface Envelope {
+    source?: 'sample' | 'azure';
+    sourceDescription?: string;
+    truncation?: { shown: number; total: number };
+    warnings?: string[];
+    items?: Row[];
+    machines?: Row[];
+    subscriptions?: Row[];
+    workspaces?: Row[];
+}
+
+const col = (key: string, title: string, type: TableColumn['type'] = 'text', extra: Partial<TableColumn> = {}): TableColumn => ({
+    key,
+    title,
+    type,
+    ...extra,
+});
+const machineFacet = (key: string, title = 'Machine') => col(key, title, 'text', { facet: true, width: 1.4 });
+const WINDOWS_SEVERITIES = ['High', 'Medium', 'Low'];
+
+/** Buckets of the Windows assessment's 0–100 weight into a severity a person can filter on. */
+export function windowsSeverity(weight: number): string {
+    return weight >= 30 ? 'High' : weight >= 15 ? 'Medium' : 'Low';
+}
+
+/** Columns per tool (and view), with how each row's cells are read. */
+const SPECS: Record<
+    string,
+    { title: string; list: keyof Envelope; columns: TableColumn[]; cells(row: Row): CellValue[]; chart?: boolean }
+> = {
+    GetServerMetadata: {
+        title: 'Servers',
+        list: 'items',
+        columns: [
+            col('name', 'Name', 'text', { width: 1.4 }),
+            col('kind', 'Kind', 'text', { facet: true }),
+            col('osName', 'OS', 'text', { facet: true, width: 1.6 }),
+            col('status', 'Status', 'text', { facet: true }),
+            col('lastStatusChange', 'Since', 'date'),
+            col('coreCount', 'Cores', 'number', { width: 0.6 }),
+            col('memoryGb', 'Memory GB', 'number', { width: 0.7 }),
+            col('ip', 'IP'),
+            col('sql', 'SQL', 'text', { facet: true, width: 0.5 }),
+            col('resourceGroup', 'Resource group', 'text', { facet: true }),
+            col('location', 'Location', 'text', { facet: true }),
+            col('portal', 'Azure portal', 'text', { link: true }),
+        ],
+        cells: (m) =>
+            [
+                m.name,
+                m.kind,
+                m.osName,
+                m.status,
+                m.lastStatusChange,
+                m.coreCount,
+                m.memoryGb,
+                (m.ipAddresses as string[] | undefined)?.[0],
+                m.sqlDiscovered ? 'yes' : 'no',
+                m.resourceGroup,
+                m.location,
+                m.id,
+            ].map(toCell),
+    },
+    GetPatchingLevel: {
+        title: 'Missing patches',
+        list: 'items',
+        columns: [
+            machineFacet('machineName'),
+            col('patchName', 'Patch', 'text', { width: 2.4 }),
+            col('kb', 'KB / version'),
+            col('classification', 'Classification', 'severity', { facet: true, ranks: [...PATCH_CLASSIFICATIONS] }),
+            col('severity', 'Severity', 'severity', { facet: true, ranks: [...PATCH_SEVERITIES] }),
+            col('publishedAt', 'Published', 'date'),
+            col('rebootBehaviour', 'Reboot', 'text', { facet: true }),
+            col('osType', 'OS', 'text', { facet: true, width: 0.6 }),
+        ],
+        cells: (p) =>
+            [
+                p.machineName,
+                p.patchName,
+                p.kbId ? `KB${String(p.kbId)}` : p.version,
+                p.classification,
+                p.severity,
+                p.publishedAt,
+                p.rebootBehaviour,
+                p.osType,
+            ].map(toCell),
+    },
+    'GetPatchingLevel/machines': {
+        title: 'Patch state per machine',
+        list: 'machines',
+        columns: [
+            machineFacet('machineName'),
+            col('state', 'State', 'severity', {
+                facet: true,
+                ranks: ['missing-critical-or-security', 'not-assessed', 'missing-other', 'compliant'],
+            }),
+            col('rebootPending', 'Reboot pending', 'text', { facet: true }),
+            col('missing', 'Missing', 'number', { width: 0.6 }),
+            col('critical', 'Critical', 'number', { width: 0.6 }),
+            col('security', 'Security', 'number', { width: 0.6 }),
+            col('assessedAt', 'Assessed', 'date'),
+            col('notAssessedReason', 'Why not assessed', 'text', { width: 2 }),
+            col('resourceGroup', 'Resource group', 'text', { facet: true }),
+        ],
+        cells: (m) =>
+            [
+                m.machineName,
+                m.state,
+                m.rebootPending,
+                m.missing,
+                m.critical,
+                m.security,
+                m.assessedAt,
+                m.notAssessedReason,
+                m.resourceGroup,
+            ].map(toCell),
+    },
+    GetSqlBpAssessment: {
+        title: 'SQL Server best-practice findings',
+        list: 'items',
+        columns: [
+            col('severity', 'Severity', 'severity', { facet: true, ranks: [...FINDING_SEVERITIES], width: 0.7 }),
+            col('title', 'Check', 'text', { width: 2.2 }),
+            machineFacet('computer'),
+            col('instanceName', 'Instance', 'text', { facet: true }),
+            col('target', 'Target'),
+            col('message', 'Message', 'text', { width: 3 }),
+            col('timeGenerated', 'Run', 'date'),
+            col('helpLink', 'Help', 'text', { link: true }),
+        ],
+        cells: (f) =>
+            [
+                f.severity,
+                f.title,
+                f.computer,
+                f.instanceName,
+                `${String(f.targetType)} ${String(f.targetName)}`,
+                f.message,
+                f.timeGenerated,
+                f.helpLink,
+            ].map(toCell),
+    },
+    GetWinBpAssessment: {
+        title: 'Windows Server best-practice findings',
+        list: 'items',
+        columns: [
+            col('severity', 'Severity', 'severity', { facet: true, ranks: WINDOWS_SEVERITIES, width: 0.7 }),
+            col('weight', 'Weight', 'number', { width: 0.6 }),
+            col('recommendation', 'Recommendation', 'text', { width: 2.4 }),
+            machineFacet('computer'),
+            col('focusArea', 'Focus area', 'text', { facet: true, width: 1.4 }),
+            col('affected', 'Affected object'),
+            col('description', 'Description', 'text', { width: 3 }),
+            col('timeGenerated', 'Run', 'date'),
+        ],
+        cells: (f) =>
+            [
+                windowsSeverity(Number(f.weight)),
+                f.weight,
+                f.recommendation,
+                f.computer,
+                f.focusArea,
+                `${String(f.affectedObjectType)} ${String(f.affectedObjectName)}`.trim(),
+                f.description,
+                f.timeGenerated,
+            ].map(toCell),
+    },
+    GetAnomalies: {
+        title: 'Anomalies',
+        list: 'items',
+        chart: true,
+        columns: [
+            col('score', 'Score', 'number', { width: 0.6 }),
+            machineFacet('computer'),
+            col('metric', 'Metric', 'text', { facet: true, width: 0.8 }),
+            col('counter', 'Counter', 'text', { width: 1.2 }),
+            col('direction', 'Kind', 'text', { facet: true, width: 0.8 }),
+            col('start', 'Start', 'date'),
+            col('end', 'End', 'date'),
+            col('durationMinutes', 'Minutes', 'number', { width: 0.6 }),
+            col('actual', 'Actual', 'number', { width: 0.6 }),
+            col('expected', 'Expected', 'number', { width: 0.6 }),
+            col('unit', 'Unit', 'text', { width: 0.4 }),
+        ],
+        cells: (i) =>
+            [i.score, i.computer, i.metric, i.counter, i.direction, i.start, i.end, i.durationMinutes, i.actual, i.expected, i.unit].map(
+                toCell,
+            ),
+    },
+    GetSwConfig: {
+        title: 'Installed software',
+        list: 'items',
+        columns: [
+            machineFacet('computer'),
+            col('name', 'Name', 'text', { width: 2 }),
+            col('version', 'Version'),
+            col('publisher', 'Publisher', 'text', { facet: true, width: 1.4 }),
+            col('type', 'Type', 'text', { facet: true, width: 0.7 }),
+            col('lastSeen', 'Last seen', 'date'),
+        ],
+        cells: (s) => [s.computer, s.name, s.version, s.publisher, s.type, s.lastSeen].map(toCell),
+    },
+    GetSwChangesList: {
+        title: 'Software changes',
+        list: 'items',
+        columns: [
+            col('timeGenerated', 'When', 'date'),
+            machineFacet('computer'),
+            col('changeCategory', 'Change', 'text', { facet: true, width: 0.7 }),
+            col('name', 'Name', 'text', { width: 2 }),
+            col('previousVersion', 'Previous version'),
+            col('currentVersion', 'Current version'),
+            col('publisher', 'Publisher', 'text', { facet: true }),
+            col('type', 'Type', 'text', { facet: true, width: 0.7 }),
+        ],
+        cells: (c) =>
+            [c.timeGenerated, c.computer, c.changeCategory, c.name, c.previousVersion, c.currentVersion, c.publisher, c.type].map(toCell),
+    },
+};
+
+/** A table of any tool's answer, in the tool's own order (most important first). */
+export function tableFromResult(request: TableRequest, structured: Record<string, unknown>): TableData {
+    const answer = structured as Envelope;
+    const key = request.view ? `${request.tool}/${request.view}` : request.tool;
+    const base = {
+        tool: request.tool,
+        view: request.view ?? 'items',
+        sourceKind: answer.source ?? 'sample',
+        warnings: answer.warnings ?? [],
+        initial: request.initial,
+    };
+    const spec = SPECS[key];
+    let table: Omit<TableData, 'subtitle' | 'truncation' | keyof typeof base>;
+    let truncation = answer.truncation ?? { shown: 0, total: 0 };
+    if (spec) {
+        const list = (answer[spec.list] as Row[] | undefined) ?? [];
+        table = { title: request.title ?? spec.title, columns: spec.columns, rows: list.map(spec.cells), chart: spec.chart };
+        if (spec.list !== 'items') {
+            truncation = { shown: list.length, total: list.length };
+        }
+    } else if (request.tool === 'GetSqlMetadata') {
+        table = sqlDatabases(answer.items ?? [], request.title);
+    } else if (request.tool === 'ListScopes') {
+        table = scopesTable(answer, request.title);
+    } else {
+        table = genericTable(answer.items ?? [], request.title ?? request.tool);
+    }
+    if (base.sourceKind !== 'azure') {
+        // Portal links for sample resources would lead nowhere.
+        const portal = table.columns.findIndex((c) => c.key === 'portal');
+        if (portal >= 0) {
+            table = {
+                ...table,
+                columns: table.columns.filter((_, i) => i !== portal),
+                rows: table.rows.map((r) => r.filter((_, i) => i !== portal)),
+            };
+        }
+    } else {
+        const portal = table.columns.findIndex((c) => c.key === 'portal');
+        if (portal >= 0) {
+            table = { ...table, rows: table.rows.map((r) => r.map((v, i) => (i === portal && typeof v === 'string' ? portalUrl(v) : v))) };
+        }
+    }
+    const counts =
+        truncation.total > truncation.shown
+            ? `${truncation.shown.toLocaleString('en')} of ${truncation.total.toLocaleString('en')} rows`
+            : `${table.rows.length.toLocaleString('en')} rows`;
+    return { ...base, ...table, subtitle: `${answer.sourceDescription ?? ''} · ${counts}`, truncation };
+}
+
+/** The Azure portal page of a resource. */
+export function portalUrl(resourceId: string): string {
+    return `https://portal.azure.com/#@/resource${resourceId.startsWith('/') ? '' : '/'}${resourceId}`;
+}
+
+function sqlDatabases(
+    instances: Row[],
+    title?: string,
+): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
+    const columns = [
+        col('instance', 'Instance', 'text', { facet: true, width: 1.4 }),
+        machineFacet('machineName'),
+        col('version', 'Version', 'text', { facet: true }),
+        col('edition', 'Edition', 'text', { facet: true }),
+        col('licenseType', 'License', 'text', { facet: true }),
+        col('vCores', 'vCores', 'number', { width: 0.5 }),
+        col('database', 'Database', 'text', { width: 1.2 }),
+        col('sizeMb', 'Size MB', 'number', { width: 0.7 }),
+        col('freePercent', 'Free %', 'number', { width: 0.6 }),
+        col('lastFullBackup', 'Last full backup', 'date'),
+        col('backupState', 'Backup', 'severity', { facet: true, ranks: ['never', 'stale', 'ok'], width: 0.6 }),
+    ];
+    const rows: CellValue[][] = [];
+    for (const i of instances) {
+        const head = [i.name, i.machineName, i.version, i.edition, i.licenseType, i.vCores].map(toCell);
+        const dbs = (i.databases as Row[] | undefined) ?? [];
+        if (dbs.length === 0) {
+            rows.push([...head, null, null, null, null, null]);
+        }
+        for (const db of dbs) {
+            rows.push([...head, ...[db.name, db.sizeMb, db.freePercent, db.lastFullBackup, db.backupState].map(toCell)]);
+        }
+    }
+    return { title: title ?? 'SQL Server instances and databases', columns, rows };
+}
+
+function scopesTable(
+    answer: Envelope,
+    title?: string,
+): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
+    const columns = [
+        col('kind', 'Kind', 'text', { facet: true, width: 0.7 }),
+        col('id', 'Id', 'text', { width: 1.6 }),
+        col('name', 'Name', 'text', { width: 1.4 }),
+        col('parent', 'Tenant / subscription', 'text', { width: 1.6 }),
+        col('location', 'Location'),
+    ];
+    const rows: CellValue[][] = [
+        ...(answer.subscriptions ?? []).map((s) => ['subscription', s.subscriptionId, s.displayName, s.tenantId, null].map(toCell)),
+        ...(answer.workspaces ?? []).map((w) => ['workspace', w.customerId, w.name, w.subscriptionId, w.location].map(toCell)),
+    ];
+    return { title: title ?? 'Subscriptions and workspaces', columns, rows };
+}
+
+/** Scalar fields of the items become columns (arrays joined, objects left out), in first-seen order. */
+function genericTable(
+    items: Row[],
+    title: string,
+): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
+    const keys: string[] = [];
+    const types = new Map<string, TableColumn['type']>();
+    for (const item of items.slice(0, 200)) {
+        for (const [key, value] of Object.entries(item)) {
+            if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+                continue;
+            }
+            if (!keys.includes(key)) {
+                keys.push(key);
+            }
+            if (typeof value === 'number') {
+                types.set(key, 'number');
+            } else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !types.has(key)) {
+                types.set(key, 'date');
+            }
+        }
+    }
+    const columns = keys.map((key) => col(key, key, types.get(key) ?? 'text'));
+    const rows = items.map((item) => keys.map((key) => toCell(Array.isArray(item[key]) ? (item[key] as unknown[]).join(', ') : item[key])));
+    return { title, columns, rows };
+}
+
+function toCell(value: unknown): CellValue {
+    if (value === undefined || value === null) {
+        return null;
+    }
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        return value;
+    }
+    return JSON.stringify(value);
+}
