@@ -12,6 +12,7 @@ import { InfraInsightsMcpProvider, PROVIDER_ID, type ServerLaunch } from './mcpP
 import { readSettings, SETTINGS_SECTION, type ExtensionSettings } from './settings';
 import { StatusBar } from './statusBar';
 import { ToolRunner } from './toolRunner';
+import { registerViews } from './views';
 
 /**
  * What `activate` returns (`extension.exports`): a small surface for the integration tests and for other extensions
@@ -70,6 +71,16 @@ function start(context: vscode.ExtensionContext, log: Logger, started: number): 
 
     const commandDeps = { auth, runner, log, settings };
     guarded(log, 'commands', () => registerCommands(context, commandDeps));
+
+    // The sidebar trees and table webviews run the same tools in-process, on the same source as the pickers.
+    guarded(log, 'views', () =>
+        registerViews(context, {
+            getSource: () => runner.getSource(),
+            onDidChangeSource: runner.onDidChangeSource,
+            log,
+            account: () => auth.account?.label,
+        }),
+    );
 
     let status: StatusBar | undefined;
     guarded(log, 'status bar', () => {
