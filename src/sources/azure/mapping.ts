@@ -1,0 +1,585 @@
+/**
+ * Converts Resource Graph rows (objects) and Log Analytics tables (column descriptors + row arrays) into the record
+ * types of `src/core/model.ts`. Pure functions, so the benchmark can time them and tests can feed them odd shapes.
+ * Azure leaves keys out when an agent is old or a value unknown; every field is read defensively.
+ */
+import type {
+    ChangeCategory,
+    Machine,
+    MachineStatus,
+    MetricKind,
+    MetricSeries,
+    MissingPatch,
+    OsType,
+    PatchAssessment,
+    PatchClassification,
+    PatchSeverity,
+    RebootBehaviour,
+    SoftwareChange,
+    SoftwareItem,
+    SoftwareType,
+    SqlDatabase,
+    SqlFinding,
+    SqlInstance,
+    Subscription,
+    WindowsFinding,
+    Workspace,
+} from '../../core/model';
+import { METRIC_KINDS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../../core/model';
+import { SourceError } from '../../core/source';
+
+export type GraphRow = Record<string, unknown>;
+
+function text(value: unknown): string {
+    if (value === null || value === undefined) {
+        return '';
+    }
+    return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+}
+
+function optionalText(value: unknown): string | undefined {
+    const t = text(value);
+    return t === '' ? undefined : t;
+}
+
+function optionalNumber(value: unknown): number | undefined {
+    if (value === null || value === undefined || value === '') {
+        return undefined;
+    }
+    const n = typeof value === 'number' ? value : Number(value);
+    return Number.isFinite(n) ? n : undefined;
+}
+
+function optionalBool(value: unknown): boolean | undefined {
+    if (typeof value === 'boolean') {
+        return value;
+    }
+    if (typeof value === 'string') {
+        const lower = value.toLowerCase();
+        return lower === 'true' ? true : lower === 'false' ? false : undefined;
+    }
+    return undefined;
+}
+
+/** An ISO string for a date-like value, or undefined (Azure sends `""` or `null` for "never"). */
+function optionalIso(value: unknown): string | undefined {
+    if (value instanceof Date) {
+        return Number.isFinite(value.getTime()) ? value.toISOString() : undefined;
+    }
+    const t = text(value);
+    if (!t) {
+        return undefined;
+    }
+    const ms = Date.parse(t);
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+function iso(value: unknown): string {
+    return optionalIso(value) ?? '';
+}
+
+function osTypeOf(value: unknown): OsType {
+    return text(value).toLowerCase().includes('windows') ? 'windows' : 'linux';
+}
+
+function lastSegment(id: string): string {
+    const parts = id.split('/').filter(Boolean);
+    return parts[parts.length - 1] ?? id;
+}
+
+function tagsOf(value: unknown): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+            out[k] = text(v);
+        }
+    }
+    return out;
+}
+
+/** Fails with a clear message when a Resource Graph row lacks its id (the query always projects it). */
+function requireId(row: GraphRow, what: string): string {
+    const id = row.id;
+    if (typeof id !== 'string' || !id) {
+        throw new SourceError(`Resource Graph answered with a ${what} row without an id; the answer cannot be used.`, 'badResponse');
+    }
+    return id;
+}
+
+const ARC_STATUSES: Record<string, MachineStatus> = {
+    connected: 'Connected',
+    disconnected: 'Disconnected',
+    expired: 'Expired',
+    error: 'Error',
+};
+const POWER_STATES: Record<string, MachineStatus> = {
+    running: 'Running',
+    stopped: 'Stopped',
+    deallocated: 'Deallocated',
+    starting: 'Running',
+    stopping: 'Stopped',
+    deallocating: 'Deallocated',
+};
+
+function ipAddressesOf(value: unknown): string[] {
+    const out: string[] = [];
+    if (!Array.isArray(value)) {
+        return out;
+    }
+    for (const nic of value) {
+        const addresses = (nic as { ipAddresses?: unknown } | null)?.ipAddresses;
+        if (Array.isArray(addresses)) {
+            for (const a of addresses) {
+                const address = optionalText((a as { address?: unknown } | null)?.address);
+                if (address) {
+                    out.push(address);
+                }
+            }
+        }
+    }
+    return out;
+}
+
+/** One row of `machinesQuery`. */
+export function toMachine(row: GraphRow): Machine {
+    const id = requireId(row, 'machine');
+    const isArc = text(row.type).toLowerCase() === 'microsoft.hybridcompute/machines';
+    const power = text(row.powerState).toLowerCase().replace(/^powerstate\//, '');
+    const status = (isArc ? ARC_STATUSES[text(row.agentStatus).toLowerCase()] : POWER_STATES[power]) ?? 'Unknown';
+    const osType = osTypeOf(row.osType);
+    const imageName = `${text(row.imageOffer)} ${text(row.imageSku)}`.trim();
+    const memoryBytes = optionalNumber(row.memoryBytes);
+    const memoryGb = optionalNumber(row.memoryGb) ?? (memoryBytes !== undefined ? Math.round((memoryBytes / 2 ** 30) * 10) / 10 : undefined);
+    const machine: Machine = {
+        id,
+        name: text(row.name) || lastSegment(id),
+        kind: isArc ? 'arc' : 'azure-vm',
+        subscriptionId: text(row.subscriptionId),
+        resourceGroup: text(row.resourceGroup),
+        location: text(row.location),
+        osType,
+        osName: text(row.osSku) || text(row.instanceOsName) || imageName || (osType === 'windows' ? 'Windows' : 'Linux'),
+        osVersion: text(row.osVersion),
+        status,
+        ipAddresses: ipAddressesOf(row.networkInterfaces),
+        sqlDiscovered: text(row.sqlDiscovered).toLowerCase() === 'true',
+        tags: tagsOf(row.tags),
+    };
+    const optional: Partial<Machine> = {
+        lastStatusChange: optionalIso(row.lastStatusChange),
+        agentVersion: optionalText(row.agentVersion),
+        fqdn: optionalText(row.fqdn),
+        domain: optionalText(row.domain),
+        manufacturer: optionalText(row.manufacturer),
+        model: optionalText(row.model),
+        processorNames: optionalText(row.processorNames),
+        coreCount: optionalNumber(row.coreCount),
+        logicalCoreCount: optionalNumber(row.logicalCoreCount),
+        memoryGb,
+    };
+    for (const [k, v] of Object.entries(optional)) {
+        if (v !== undefined) {
+            (machine as unknown as Record<string, unknown>)[k] = v;
+        }
+    }
+    return machine;
+}
+
+/** `HOST` for a default instance, `HOST\NAME` for a named one (the way SQL Server people write it). */
+function instanceDisplayName(machineName: string, instanceName: string, resourceName: string): string {
+    if (!machineName) {
+        return resourceName;
+    }
+    return !instanceName || instanceName.toUpperCase() === 'MSSQLSERVER' ? machineName : `${machineName}\\${instanceName}`;
+}
+
+function machineNameOf(machineId: string, resourceName: string): string {
+    if (machineId) {
+        return lastSegment(machineId);
+    }
+    // Arc names a named instance's resource `HOST_INSTANCE`.
+    return resourceName.split('_')[0] ?? resourceName;
+}
+
+/** One row of `sqlInstancesQuery`. */
+export function toSqlInstance(row: GraphRow): SqlInstance {
+    const id = requireId(row, 'SQL instance');
+    const resourceName = text(row.name);
+    const instanceName = text(row.instanceName) || 'MSSQLSERVER';
+    const machineId = optionalText(row.machineId);
+    const machineName = machineNameOf(machineId ?? '', resourceName);
+    const instance: SqlInstance = {
+        id,
+        name: instanceDisplayName(machineName, instanceName, resourceName),
+        instanceName,
+        machineName,
+        subscriptionId: text(row.subscriptionId),
+        resourceGroup: text(row.resourceGroup),
+        location: text(row.location),
+        version: text(row.version) || 'Unknown',
+        edition: text(row.edition) || 'Unknown',
+        licenseType: text(row.licenseType) || 'Undefined',
+        status: text(row.status) || 'Unknown',
+    };
+    if (machineId) {
+        instance.machineId = machineId;
+    }
+    const currentVersion = optionalText(row.currentVersion);
+    if (currentVersion) {
+        instance.currentVersion = currentVersion;
+    }
+    const patchLevel = optionalText(row.patchLevel);
+    if (patchLevel) {
+        instance.patchLevel = patchLevel;
+    }
+    const vCores = optionalNumber(row.vCores);
+    if (vCores !== undefined) {
+        instance.vCores = vCores;
+    }
+    const collation = optionalText(row.collation);
+    if (collation) {
+        instance.collation = collation;
+    }
+    return instance;
+}
+
+/** One row of `sqlDatabasesQuery`. */
+export function toSqlDatabase(row: GraphRow): SqlDatabase {
+    const id = requireId(row, 'SQL database');
+    const instanceId = text(row.instanceId) || text(row.instanceKey) || id.split('/databases/')[0];
+    const machineName = machineNameOf(text(row.machineId), text(row.instanceResourceName));
+    const instanceName = text(row.instanceName) || 'MSSQLSERVER';
+    const database: SqlDatabase = {
+        id,
+        name: text(row.name) || lastSegment(id),
+        instanceId,
+        instanceName: instanceDisplayName(machineName, instanceName, text(row.instanceResourceName)),
+        machineName,
+        subscriptionId: text(row.subscriptionId),
+        sizeMb: optionalNumber(row.sizeMb) ?? 0,
+        spaceAvailableMb: optionalNumber(row.spaceAvailableMb) ?? 0,
+        state: text(row.state) || 'Unknown',
+        recoveryModel: text(row.recoveryModel) || 'Unknown',
+    };
+    const optional: Partial<SqlDatabase> = {
+        compatibilityLevel: optionalNumber(row.compatibilityLevel),
+        createdAt: optionalIso(row.createdAt),
+        lastFullBackup: optionalIso(row.lastFullBackup),
+        lastLogBackup: optionalIso(row.lastLogBackup),
+        isReadOnly: optionalBool(row.isReadOnly),
+        isEncrypted: optionalBool(row.isEncrypted),
+        isAutoShrinkOn: optionalBool(row.isAutoShrinkOn),
+        isAutoCloseOn: optionalBool(row.isAutoCloseOn),
+    };
+    for (const [k, v] of Object.entries(optional)) {
+        if (v !== undefined) {
+            (database as unknown as Record<string, unknown>)[k] = v;
+        }
+    }
+    return database;
+}
+
+const CLASSIFICATION_BY_KEY: Record<string, PatchClassification> = {
+    critical: 'Critical',
+    security: 'Security',
+    updaterollup: 'UpdateRollup',
+    featurepack: 'FeaturePack',
+    servicepack: 'ServicePack',
+    definition: 'Definition',
+    tools: 'Tools',
+    updates: 'Updates',
+    other: 'Other',
+    others: 'Other',
+};
+
+/** Windows and Linux summaries spell the keys differently (and some Azure VMs in PascalCase); all fold to one set. */
+function countsOf(value: unknown): Partial<Record<PatchClassification, number>> {
+    const out: Partial<Record<PatchClassification, number>> = {};
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+            const classification = CLASSIFICATION_BY_KEY[k.toLowerCase()];
+            const n = optionalNumber(v);
+            if (classification && n !== undefined) {
+                out[classification] = (out[classification] ?? 0) + n;
+            }
+        }
+    }
+    return out;
+}
+
+/** One row of `patchAssessmentsQuery`; a machine without an assessment keeps `assessedAt` undefined. */
+export function toPatchAssessment(row: GraphRow): PatchAssessment {
+    const id = requireId(row, 'machine');
+    const assessedAt = optionalIso(row.assessedAt);
+    const assessment: PatchAssessment = {
+        machineId: id,
+        machineName: text(row.name) || lastSegment(id),
+        osType: osTypeOf(text(row.machineOsType) || text(row.assessmentOsType)),
+        subscriptionId: text(row.subscriptionId),
+        resourceGroup: text(row.resourceGroup),
+        status: assessedAt ? text(row.status) || 'Unknown' : 'Unknown',
+        rebootPending: optionalBool(row.rebootPending) ?? false,
+        countsByClassification: assessedAt ? countsOf(row.counts) : {},
+    };
+    if (assessedAt) {
+        assessment.assessedAt = assessedAt;
+    }
+    const mode = optionalText(row.assessmentMode);
+    if (mode) {
+        assessment.assessmentMode = mode;
+    }
+    return assessment;
+}
+
+const CLASSIFICATION_PRIORITY: PatchClassification[] = [
+    'Critical',
+    'Security',
+    'UpdateRollup',
+    'FeaturePack',
+    'ServicePack',
+    'Definition',
+    'Tools',
+    'Updates',
+    'Other',
+];
+
+/** One row of `missingPatchesQuery`. */
+export function toMissingPatch(row: GraphRow): MissingPatch {
+    const id = requireId(row, 'patch');
+    const machineId = text(row.machineId) || id.split('/patchAssessmentResults')[0];
+    const classes = new Set<PatchClassification>();
+    const raw = Array.isArray(row.classifications) ? row.classifications : [row.classifications];
+    for (const c of raw) {
+        const classification = CLASSIFICATION_BY_KEY[text(c).toLowerCase()];
+        if (classification) {
+            classes.add(classification);
+        }
+    }
+    const kbId = optionalText(row.kbId)?.replace(/^KB/i, '');
+    const publishedAt = optionalIso(row.publishedAt);
+    const severityText = text(row.severity);
+    const severity = (PATCH_SEVERITIES as readonly string[]).includes(severityText) ? (severityText as PatchSeverity) : 'Unspecified';
+    const rebootText = text(row.rebootBehaviour);
+    const patch: MissingPatch = {
+        machineId,
+        machineName: lastSegment(machineId),
+        osType: kbId || publishedAt ? 'windows' : 'linux',
+        patchName: text(row.patchName) || lastSegment(id),
+        classification: CLASSIFICATION_PRIORITY.find((c) => classes.has(c)) ?? (kbId ? 'Updates' : 'Other'),
+        severity,
+        rebootBehaviour: (REBOOT_BEHAVIOURS as readonly string[]).includes(rebootText) ? (rebootText as RebootBehaviour) : 'Unknown',
+    };
+    if (kbId) {
+        patch.kbId = kbId;
+    }
+    const version = optionalText(row.version);
+    if (version) {
+        patch.version = version;
+    }
+    if (publishedAt) {
+        patch.publishedAt = publishedAt;
+    }
+    return patch;
+}
+
+/** One row of `subscriptionsQuery`. */
+export function toSubscription(row: GraphRow): Subscription {
+    const id = requireId(row, 'subscription');
+    return {
+        subscriptionId: text(row.subscriptionId) || lastSegment(id),
+        displayName: text(row.name) || text(row.subscriptionId),
+        tenantId: text(row.tenantId),
+        state: text(row.state) || 'Unknown',
+    };
+}
+
+/** One row of `workspacesQuery`. */
+export function toWorkspace(row: GraphRow): Workspace {
+    const id = requireId(row, 'workspace');
+    return {
+        customerId: text(row.customerId),
+        name: text(row.name) || lastSegment(id),
+        resourceId: id,
+        subscriptionId: text(row.subscriptionId),
+        resourceGroup: text(row.resourceGroup),
+        location: text(row.location),
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log Analytics
+
+/** The shape of a `LogsTable` the mapping needs (kept structural so tests and the bench can build one). */
+export interface TableLike {
+    columnDescriptors: { name?: string; type?: string }[];
+    rows: unknown[][];
+}
+
+/**
+ * Column positions by name, checked against the columns the query must return: a missing one means the answer is
+ * not what was asked for, and guessing would produce wrong records.
+ */
+export function columnIndex(table: TableLike, required: readonly string[], what: string): Record<string, number> {
+    const index: Record<string, number> = {};
+    table.columnDescriptors.forEach((c, i) => {
+        if (c.name) {
+            index[c.name] = i;
+        }
+    });
+    const missing = required.filter((name) => index[name] === undefined);
+    if (missing.length > 0) {
+        throw new SourceError(`Log Analytics answered the ${what} query without the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the answer cannot be used.`, 'badResponse');
+    }
+    return index;
+}
+
+function cell(row: unknown[], index: Record<string, number>, name: string): unknown {
+    const i = index[name];
+    return i === undefined ? undefined : row[i];
+}
+
+const SQL_SEVERITY: Record<string, SqlFinding['severity']> = {
+    '30': 'High',
+    '2': 'High',
+    '20': 'Medium',
+    '1': 'Medium',
+    '10': 'Low',
+    '0': 'Information',
+};
+
+/** Rows of `sqlFindingsQuery`. */
+export function toSqlFindings(table: TableLike, required: readonly string[]): SqlFinding[] {
+    const ix = columnIndex(table, required, 'SQL assessment');
+    return table.rows.map((r) => {
+        const tags = text(cell(r, ix, 'Tags'))
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean);
+        return {
+            timeGenerated: iso(cell(r, ix, 'TimeGenerated')),
+            assessmentId: text(cell(r, ix, 'AssessmentId')),
+            computer: text(cell(r, ix, 'Computer')),
+            instanceName: text(cell(r, ix, 'InstanceName')) || 'MSSQLSERVER',
+            checkId: text(cell(r, ix, 'CheckId')),
+            title: text(cell(r, ix, 'Title')),
+            description: text(cell(r, ix, 'Description')),
+            helpLink: text(cell(r, ix, 'HelpLink')),
+            targetType: text(cell(r, ix, 'TargetType')) === '2' ? 'Database' : 'Server',
+            targetName: text(cell(r, ix, 'TargetName')),
+            severity: SQL_SEVERITY[text(cell(r, ix, 'SeverityCode'))] ?? 'Information',
+            message: text(cell(r, ix, 'Message')),
+            // The first tag names the rule set, not a category (the portal's workbook drops it too).
+            tags: tags.slice(1),
+        };
+    });
+}
+
+/** Rows of `windowsFindingsQuery`. */
+export function toWindowsFindings(table: TableLike, required: readonly string[]): WindowsFinding[] {
+    const ix = columnIndex(table, required, 'Windows Server assessment');
+    return table.rows.map((r) => ({
+        timeGenerated: iso(cell(r, ix, 'TimeGenerated')),
+        assessmentId: text(cell(r, ix, 'AssessmentId')),
+        computer: text(cell(r, ix, 'Computer')),
+        recommendationId: text(cell(r, ix, 'RecommendationId')),
+        recommendation: text(cell(r, ix, 'Recommendation')),
+        description: text(cell(r, ix, 'Description')),
+        focusArea: text(cell(r, ix, 'FocusArea')),
+        actionArea: text(cell(r, ix, 'ActionArea')),
+        affectedObjectType: text(cell(r, ix, 'AffectedObjectType')),
+        affectedObjectName: text(cell(r, ix, 'AffectedObjectName')),
+        weight: optionalNumber(cell(r, ix, 'RecommendationWeight')) ?? 0,
+    }));
+}
+
+function softwareType(value: unknown): SoftwareType {
+    const t = text(value);
+    return t === 'Update' || t === 'Package' ? t : 'Application';
+}
+
+/** Rows of `softwareQuery`. */
+export function toSoftware(table: TableLike, required: readonly string[]): SoftwareItem[] {
+    const ix = columnIndex(table, required, 'software inventory');
+    return table.rows.map((r) => ({
+        computer: text(cell(r, ix, 'Computer')),
+        name: text(cell(r, ix, 'SoftwareName')),
+        type: softwareType(cell(r, ix, 'SoftwareType')),
+        publisher: text(cell(r, ix, 'Publisher')),
+        version: text(cell(r, ix, 'CurrentVersion')),
+        lastSeen: iso(cell(r, ix, 'LastSeen')),
+    }));
+}
+
+/** Rows of `softwareChangesQuery`. */
+export function toSoftwareChanges(table: TableLike, required: readonly string[]): SoftwareChange[] {
+    const ix = columnIndex(table, required, 'software change');
+    return table.rows.map((r) => {
+        const category = text(cell(r, ix, 'ChangeCategory'));
+        const change: SoftwareChange = {
+            timeGenerated: iso(cell(r, ix, 'TimeGenerated')),
+            computer: text(cell(r, ix, 'Computer')),
+            name: text(cell(r, ix, 'SoftwareName')),
+            type: softwareType(cell(r, ix, 'SoftwareType')),
+            publisher: text(cell(r, ix, 'Publisher')),
+            changeCategory: (category === 'Added' || category === 'Removed' ? category : 'Modified') as ChangeCategory,
+        };
+        const previous = optionalText(cell(r, ix, 'Previous'));
+        if (previous) {
+            change.previousVersion = previous;
+        }
+        const current = optionalText(cell(r, ix, 'Current'));
+        if (current) {
+            change.currentVersion = current;
+        }
+        return change;
+    });
+}
+
+/** A dynamic cell: the SDK parses JSON, but leaves the text when parsing fails. */
+function arrayCell(value: unknown): unknown[] | undefined {
+    if (Array.isArray(value)) {
+        return value;
+    }
+    if (typeof value === 'string') {
+        try {
+            const parsed: unknown = JSON.parse(value);
+            return Array.isArray(parsed) ? parsed : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+    return undefined;
+}
+
+/** Rows of `metricSeriesQuery`: nulls (bins without samples) become NaN. */
+export function toMetricSeries(table: TableLike, required: readonly string[], fallbackStart: number, stepMs: number): MetricSeries[] {
+    const ix = columnIndex(table, required, 'metric series');
+    const out: MetricSeries[] = [];
+    for (const r of table.rows) {
+        const metric = text(cell(r, ix, 'Metric')) as MetricKind;
+        if (!(METRIC_KINDS as readonly string[]).includes(metric)) {
+            continue;
+        }
+        const raw = arrayCell(cell(r, ix, 'Value'));
+        if (!raw) {
+            throw new SourceError('Log Analytics answered the metric series query with a series that is not an array; the answer cannot be used.', 'badResponse');
+        }
+        const values = new Float64Array(raw.length);
+        for (let i = 0; i < raw.length; i++) {
+            const v = raw[i];
+            values[i] = typeof v === 'number' ? v : v === null || v === undefined || v === '' ? NaN : Number(v);
+        }
+        const axis = arrayCell(cell(r, ix, 'TimeGenerated'));
+        const first = axis && axis.length > 0 ? Date.parse(text(axis[0]) || String(axis[0])) : NaN;
+        out.push({
+            computer: text(cell(r, ix, 'Computer')),
+            metric,
+            counter: text(cell(r, ix, 'Counter')),
+            unit: metric === 'diskTransfers' ? '/s' : '%',
+            start: Number.isFinite(first) ? first : fallbackStart,
+            stepMs,
+            values,
+        });
+    }
+    return out;
+}

@@ -1,0 +1,387 @@
+/**
+ * Every KQL query the Azure source sends, built by pure functions so tests can enumerate them, run
+ * Kusto's analyzer over them and feed them hostile values. Caller values reach the text only through
+ * `kql.ts`. Column lists are exported so the source can check an answer's shape and the test fake can
+ * answer in the same shape.
+ *
+ * Schemas: Resource Graph `resources`, `resourcecontainers`, `patchassessmentresources`; Log Analytics
+ * `SqlAssessment_CL`, `WindowsServerAssessmentRecommendation`, `ConfigurationData`, `ConfigurationChange`,
+ * `Perf`, `InsightsMetrics` (see shared/reference/azure-reference.md §3 and §5).
+ */
+import type { MetricKind } from '../../core/model';
+import { METRIC_KINDS } from '../../core/model';
+import { datetime, int, oneOf, strList, timespan } from './kql';
+
+/** A query plus the columns its answer must have (in any order; extra columns are ignored). */
+export interface BuiltQuery {
+    text: string;
+    columns: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource Graph
+
+export const MACHINE_TYPES = ['microsoft.hybridcompute/machines', 'microsoft.compute/virtualmachines'] as const;
+
+const machineTypeFilter = `type in~ ('${MACHINE_TYPES[0]}', '${MACHINE_TYPES[1]}')`;
+
+/**
+ * Arc-enabled servers and Azure VMs in one shape. `detectedProperties` values and `mssqlDiscovered` are strings
+ * in Azure (and absent on old agents), so they are converted here with `toint`/`toreal`, which give null, not an
+ * error, for a missing key. Ordered by `id` because Resource Graph pages are only stable in a fixed order.
+ */
+export function machinesQuery(): BuiltQuery {
+    return {
+        text: `resources
+| where ${machineTypeFilter}
+| extend p = properties, d = properties.detectedProperties
+| project id, name, type, subscriptionId, resourceGroup, location, tags,
+    osType = tolower(tostring(coalesce(p.osType, p.osName, p.storageProfile.osDisk.osType))),
+    osSku = tostring(p.osSku),
+    imageOffer = tostring(p.storageProfile.imageReference.offer),
+    imageSku = tostring(p.storageProfile.imageReference.sku),
+    instanceOsName = tostring(p.extended.instanceView.osName),
+    osVersion = tostring(coalesce(p.osVersion, p.extended.instanceView.osVersion)),
+    agentStatus = tostring(p.status),
+    powerState = tostring(p.extended.instanceView.powerState.code),
+    lastStatusChange = tostring(p.lastStatusChange),
+    agentVersion = tostring(p.agentVersion),
+    fqdn = tostring(coalesce(p.machineFqdn, p.dnsFqdn)),
+    domain = tostring(p.domainName),
+    manufacturer = tostring(d.manufacturer),
+    model = tostring(d.model),
+    processorNames = tostring(d.processorNames),
+    coreCount = toint(d.coreCount),
+    logicalCoreCount = toint(d.logicalCoreCount),
+    memoryGb = toreal(d.totalPhysicalMemoryInGigabytes),
+    memoryBytes = toreal(d.totalPhysicalMemoryInBytes),
+    sqlDiscovered = tolower(tostring(coalesce(p.mssqlDiscovered, d.mssqldiscovered))),
+    networkInterfaces = p.networkProfile.networkInterfaces
+| order by id asc`,
+        columns: [
+            'id',
+            'name',
+            'type',
+            'subscriptionId',
+            'resourceGroup',
+            'location',
+            'tags',
+            'osType',
+            'osSku',
+            'osVersion',
+            'agentStatus',
+            'powerState',
+            'sqlDiscovered',
+        ],
+    };
+}
+
+/** Arc-enabled SQL Server instances. `vCore` is a string in Azure. */
+export function sqlInstancesQuery(): BuiltQuery {
+    return {
+        text: `resources
+| where type =~ 'microsoft.azurearcdata/sqlserverinstances'
+| extend p = properties
+| project id, name, subscriptionId, resourceGroup, location,
+    instanceName = tostring(p.instanceName),
+    machineId = tostring(p.containerResourceId),
+    version = tostring(p.version),
+    currentVersion = tostring(p.currentVersion),
+    patchLevel = tostring(p.patchLevel),
+    edition = tostring(p.edition),
+    licenseType = tostring(p.licenseType),
+    vCores = toint(p.vCore),
+    status = tostring(p.status),
+    collation = tostring(p.collation)
+| order by id asc`,
+        columns: ['id', 'name', 'subscriptionId', 'resourceGroup', 'location', 'instanceName', 'machineId', 'version', 'edition', 'status'],
+    };
+}
+
+/**
+ * Databases joined to their instance, so each row carries the instance and machine names. The parent id is the
+ * database id up to `/databases/`, compared in lower case because Resource Graph ids keep the casing they were
+ * created with.
+ */
+export function sqlDatabasesQuery(): BuiltQuery {
+    return {
+        text: `resources
+| where type =~ 'microsoft.azurearcdata/sqlserverinstances/databases'
+| extend p = properties, instanceKey = tolower(tostring(split(id, '/databases/')[0]))
+| project id, name, subscriptionId, instanceKey,
+    sizeMb = toreal(p.sizeMB),
+    spaceAvailableMb = toreal(p.spaceAvailableMB),
+    state = tostring(p.state),
+    recoveryModel = tostring(p.recoveryMode),
+    compatibilityLevel = toint(p.compatibilityLevel),
+    createdAt = tostring(p.databaseCreationDate),
+    lastFullBackup = tostring(p.backupInformation.lastFullBackup),
+    lastLogBackup = tostring(p.backupInformation.lastLogBackup),
+    isReadOnly = tobool(p.isReadOnly),
+    isEncrypted = tobool(p.databaseOptions.isEncrypted),
+    isAutoShrinkOn = tobool(p.databaseOptions.isAutoShrinkOn),
+    isAutoCloseOn = tobool(p.databaseOptions.isAutoCloseOn)
+| join kind=leftouter (
+    resources
+    | where type =~ 'microsoft.azurearcdata/sqlserverinstances'
+    | project instanceKey = tolower(id), instanceId = id, instanceName = tostring(properties.instanceName), instanceResourceName = name,
+        machineId = tostring(properties.containerResourceId)
+  ) on instanceKey
+| project-away instanceKey1
+| order by id asc`,
+        columns: ['id', 'name', 'subscriptionId', 'instanceKey', 'sizeMb', 'spaceAvailableMb', 'state', 'recoveryModel'],
+    };
+}
+
+/**
+ * Every machine with its latest patch assessment summary, or none: a left outer join from the machines, so a machine
+ * that was never assessed (or whose assessment aged out of Resource Graph's 7 days) still comes back, with its
+ * periodic-assessment setting from `osProfile` so the tools can say why. `split` is case-sensitive and the
+ * assessment ids keep `patchAssessmentResults` in camel case; both sides are lower-cased before the join.
+ */
+export function patchAssessmentsQuery(): BuiltQuery {
+    return {
+        text: `resources
+| where ${machineTypeFilter}
+| project id, machineKey = tolower(id), name, type, subscriptionId, resourceGroup,
+    machineOsType = tolower(tostring(coalesce(properties.osType, properties.osName, properties.storageProfile.osDisk.osType))),
+    assessmentMode = tostring(coalesce(properties.osProfile.windowsConfiguration.patchSettings.assessmentMode,
+        properties.osProfile.linuxConfiguration.patchSettings.assessmentMode))
+| join kind=leftouter (
+    patchassessmentresources
+    | where type in~ ('microsoft.compute/virtualmachines/patchassessmentresults', 'microsoft.hybridcompute/machines/patchassessmentresults')
+    | project machineKey = tolower(tostring(split(id, '/patchAssessmentResults')[0])),
+        assessedAt = tostring(properties.lastModifiedDateTime),
+        status = tostring(properties.status),
+        rebootPending = tobool(properties.rebootPending),
+        assessmentOsType = tolower(tostring(properties.osType)),
+        counts = properties.availablePatchCountByClassification
+  ) on machineKey
+| project-away machineKey1
+| order by id asc`,
+        columns: ['id', 'name', 'type', 'subscriptionId', 'resourceGroup', 'machineOsType', 'assessmentMode', 'assessedAt', 'status', 'counts'],
+    };
+}
+
+/**
+ * Missing patches of Azure VMs and Arc machines. The OS is inferred from the patch itself (Windows updates carry a
+ * KB id or a publish date, Linux packages a version), which saves a join against `resources`.
+ */
+export function missingPatchesQuery(): BuiltQuery {
+    return {
+        text: `patchassessmentresources
+| where type in~ ('microsoft.compute/virtualmachines/patchassessmentresults/softwarepatches', 'microsoft.hybridcompute/machines/patchassessmentresults/softwarepatches')
+| extend p = properties
+| project id, subscriptionId,
+    machineId = tostring(split(id, '/patchAssessmentResults')[0]),
+    patchName = tostring(p.patchName),
+    kbId = tostring(p.kbId),
+    version = tostring(p.version),
+    classifications = p.classifications,
+    severity = tostring(p.msrcSeverity),
+    publishedAt = tostring(p.publishedDateTime),
+    rebootBehaviour = tostring(p.rebootBehavior),
+    assessmentState = tostring(p.assessmentState)
+| order by id asc`,
+        columns: ['id', 'machineId', 'patchName', 'kbId', 'version', 'classifications', 'severity', 'publishedAt', 'rebootBehaviour'],
+    };
+}
+
+/** Subscriptions with their tenant, from Resource Graph's `resourcecontainers`. */
+export function subscriptionsQuery(): BuiltQuery {
+    return {
+        text: `resourcecontainers
+| where type =~ 'microsoft.resources/subscriptions'
+| project id, subscriptionId, name, tenantId, state = tostring(properties.state)
+| order by id asc`,
+        columns: ['id', 'subscriptionId', 'name', 'tenantId', 'state'],
+    };
+}
+
+/** Log Analytics workspaces; queries address them by `customerId`. */
+export function workspacesQuery(): BuiltQuery {
+    return {
+        text: `resources
+| where type =~ 'microsoft.operationalinsights/workspaces'
+| project id, name, subscriptionId, resourceGroup, location, customerId = tostring(properties.customerId)
+| order by id asc`,
+        columns: ['id', 'name', 'subscriptionId', 'resourceGroup', 'location', 'customerId'],
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log Analytics
+
+/** What every Log Analytics query is scoped by. */
+export interface LogsWindow {
+    from: Date;
+    to: Date;
+    computers?: readonly string[];
+}
+
+/**
+ * Most rows one answer may hold. Log Analytics refuses more than 500,000 rows or 64 MB; asking for one more than the
+ * cap tells the source that rows were cut, so it can warn instead of returning a silently short list.
+ */
+export const LOGS_ROW_CAP = 100_000;
+
+function timeFilter(window: LogsWindow): string {
+    return `| where TimeGenerated >= ${datetime(window.from)} and TimeGenerated < ${datetime(window.to)}`;
+}
+
+function computerFilter(window: LogsWindow): string {
+    return window.computers && window.computers.length > 0 ? `\n| where Computer in~ ${strList(window.computers)}` : '';
+}
+
+/**
+ * Failed checks of the SQL best-practices assessment. `SqlAssessment_CL` holds each CSV line in `RawData`; the field
+ * order is the one the portal's workbook uses. Severity codes other than 0–30 (and the workbook's 1/2) mean "passed".
+ * With `latestRunOnly`, only the newest run (`AssessmentId`) of each instance is kept.
+ */
+export function sqlFindingsQuery(window: LogsWindow & { latestRunOnly: boolean }): BuiltQuery {
+    const base = `SqlAssessment_CL
+${timeFilter(window)}${computerFilter(window)}
+| extend f = parse_csv(RawData)
+| extend AssessmentId = tostring(f[1]), CheckId = tostring(f[2]), Title = tostring(f[3]), Description = tostring(f[4]),
+    HelpLink = tostring(f[5]), TargetType = tostring(f[6]), TargetName = tostring(f[7]), SeverityCode = tostring(f[8]),
+    Message = tostring(f[9]), Tags = tostring(f[10]), InstanceName = tostring(f[11])
+| where SeverityCode in ('30', '20', '10', '0', '1', '2')
+| project TimeGenerated, AssessmentId, Computer, InstanceName, CheckId, Title, Description, HelpLink, TargetType, TargetName,
+    SeverityCode, Message, Tags`;
+    const latest = window.latestRunOnly
+        ? `let findings = ${base};
+findings
+| join kind=inner (
+    findings
+    | summarize arg_max(TimeGenerated, AssessmentId) by Computer, InstanceName
+    | project Computer, InstanceName, AssessmentId
+  ) on Computer, InstanceName, AssessmentId
+| project-away Computer1, InstanceName1, AssessmentId1`
+        : base;
+    return {
+        text: `${latest}
+| order by Computer asc, InstanceName asc, CheckId asc
+| take ${int(LOGS_ROW_CAP + 1)}`,
+        columns: ['TimeGenerated', 'AssessmentId', 'Computer', 'InstanceName', 'CheckId', 'Title', 'SeverityCode', 'Message', 'Tags'],
+    };
+}
+
+/** Failed recommendations of the Windows Server assessment, latest assessment of each computer only. */
+export function windowsFindingsQuery(window: LogsWindow): BuiltQuery {
+    return {
+        text: `WindowsServerAssessmentRecommendation
+${timeFilter(window)}${computerFilter(window)}
+| where RecommendationResult == 'Failed'
+| project TimeGenerated, AssessmentId, Computer, RecommendationId, Recommendation, Description, FocusArea, ActionArea,
+    AffectedObjectType, AffectedObjectName, RecommendationWeight
+| order by Computer asc, RecommendationId asc
+| take ${int(LOGS_ROW_CAP + 1)}`,
+        columns: ['TimeGenerated', 'AssessmentId', 'Computer', 'RecommendationId', 'Recommendation', 'FocusArea', 'RecommendationWeight'],
+    };
+}
+
+/** Installed software as last inventoried: inventory is a series of snapshots, so the newest row per computer and name wins. */
+export function softwareQuery(window: LogsWindow & { includeUpdates: boolean }): BuiltQuery {
+    const types = window.includeUpdates ? `('Application', 'Package', 'Update')` : `('Application', 'Package')`;
+    return {
+        text: `ConfigurationData
+${timeFilter(window)}${computerFilter(window)}
+| where ConfigDataType == 'Software' and SoftwareType in ${types}
+| summarize arg_max(TimeGenerated, SoftwareType, Publisher, CurrentVersion) by Computer, SoftwareName
+| project Computer, SoftwareName, SoftwareType, Publisher, CurrentVersion, LastSeen = TimeGenerated
+| order by Computer asc, SoftwareName asc
+| take ${int(LOGS_ROW_CAP + 1)}`,
+        columns: ['Computer', 'SoftwareName', 'SoftwareType', 'Publisher', 'CurrentVersion', 'LastSeen'],
+    };
+}
+
+/** Software added, removed or changed. */
+export function softwareChangesQuery(window: LogsWindow): BuiltQuery {
+    return {
+        text: `ConfigurationChange
+${timeFilter(window)}${computerFilter(window)}
+| where ConfigChangeType == 'Software'
+| project TimeGenerated, Computer, SoftwareName, SoftwareType, Publisher, ChangeCategory, Previous, Current
+| order by TimeGenerated desc
+| take ${int(LOGS_ROW_CAP + 1)}`,
+        columns: ['TimeGenerated', 'Computer', 'SoftwareName', 'SoftwareType', 'Publisher', 'ChangeCategory', 'Previous', 'Current'],
+    };
+}
+
+export const METRIC_TABLES = ['Perf', 'InsightsMetrics'] as const;
+export type MetricTable = (typeof METRIC_TABLES)[number];
+
+/**
+ * Which metric tables hold data in the window. `isfuzzy` lets the union succeed when a workspace lacks one of the
+ * tables (a workspace without VM Insights has no `InsightsMetrics`).
+ */
+export function metricTablesQuery(window: LogsWindow): BuiltQuery {
+    return {
+        text: `union isfuzzy=true withsource=SourceTable
+    (Perf ${timeFilter(window)} | take 1),
+    (InsightsMetrics ${timeFilter(window)} | take 1)
+| distinct SourceTable`,
+        columns: ['SourceTable'],
+    };
+}
+
+/** Computers that reported metrics in the window, so series can be fetched in batches of computers. */
+export function metricComputersQuery(window: LogsWindow & { table: MetricTable }): BuiltQuery {
+    const table = oneOf(window.table, METRIC_TABLES, 'Metric table');
+    return {
+        text: `${table}
+${timeFilter(window)}${computerFilter(window)}
+| summarize by Computer
+| order by Computer asc
+| take ${int(LOGS_ROW_CAP + 1)}`,
+        columns: ['Computer'],
+    };
+}
+
+const PERF_COUNTERS: Record<MetricKind, string> = {
+    cpu: `(ObjectName == 'Processor' and CounterName == '% Processor Time' and InstanceName == '_Total')`,
+    diskFree: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == '% Free Space' and InstanceName != '_Total')`,
+    diskTransfers: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == 'Disk Transfers/sec' and InstanceName != '_Total')`,
+};
+
+const INSIGHTS_METRICS: Record<MetricKind, string> = {
+    cpu: `(Namespace == 'Processor' and Name == 'UtilizationPercentage')`,
+    diskFree: `(Namespace == 'LogicalDisk' and Name == 'FreeSpacePercentage')`,
+    diskTransfers: `(Namespace == 'LogicalDisk' and Name == 'TransfersPerSecond')`,
+};
+
+/**
+ * CPU and disk series on a regular grid for one batch of computers. `default=real(null)` marks bins without samples
+ * (the default 0 would fake a dip); `from`/`to` give every series the same length and start.
+ */
+export function metricSeriesQuery(window: LogsWindow & { table: MetricTable; metrics: readonly MetricKind[]; stepMs: number }): BuiltQuery {
+    const table = oneOf(window.table, METRIC_TABLES, 'Metric table');
+    const metrics = window.metrics.map((m) => oneOf(m, METRIC_KINDS, 'Metric'));
+    if (metrics.length === 0) {
+        throw new Error('metricSeriesQuery needs at least one metric');
+    }
+    const step = timespan(window.stepMs);
+    const grid = `on TimeGenerated from ${datetime(window.from)} to ${datetime(window.to)} step ${step}`;
+    if (table === 'Perf') {
+        return {
+            text: `Perf
+${timeFilter(window)}${computerFilter(window)}
+| where ${metrics.map((m) => PERF_COUNTERS[m]).join(' or ')}
+| extend Metric = case(CounterName == '% Processor Time', 'cpu', CounterName == '% Free Space', 'diskFree', 'diskTransfers'),
+    Counter = iff(CounterName == '% Processor Time', CounterName, strcat(InstanceName, ' ', CounterName))
+| make-series Value = avg(CounterValue) default=real(null) ${grid} by Computer, Metric, Counter
+| project Computer, Metric, Counter, TimeGenerated, Value`,
+            columns: ['Computer', 'Metric', 'Counter', 'TimeGenerated', 'Value'],
+        };
+    }
+    return {
+        text: `InsightsMetrics
+${timeFilter(window)}${computerFilter(window)}
+| where Origin == 'vm.azm.ms' and (${metrics.map((m) => INSIGHTS_METRICS[m]).join(' or ')})
+| extend Metric = case(Name == 'UtilizationPercentage', 'cpu', Name == 'FreeSpacePercentage', 'diskFree', 'diskTransfers'),
+    Counter = iff(Namespace == 'Processor', strcat(Namespace, '/', Name), strcat(tostring(todynamic(Tags)['vm.azm.ms/mountId']), ' ', Name))
+| make-series Value = avg(Val) default=real(null) ${grid} by Computer, Metric, Counter
+| project Computer, Metric, Counter, TimeGenerated, Value`,
+        columns: ['Computer', 'Metric', 'Counter', 'TimeGenerated', 'Value'],
+    };
+}
