@@ -6,7 +6,7 @@
  * recent offset, and the same for the time of week. The one with the smallest recent error is trusted
  * (a seasonal one only after two full periods and only if clearly better) — so seasonality is detected
  * from the data, not assumed. The trusted forecaster's residual is turned into robust z-scores at three
- * time scales (the point itself, a short average, a long average), each divided by its own running mean
+ * time scales (the point itself and a short average), each divided by its own running mean
  * absolute deviation and shrunk by how heavy this series' tail has been (tail.ts); a point surprise is
  * also discounted by the largest one seen around the same hour in the last week (nightly jobs). The
  * largest becomes the 0–100 score. Consecutive anomalous points form one incident, reported at its first
@@ -63,7 +63,6 @@ const SCALE_RATE = 0.01;
 const SEASONAL_ADVANTAGE = 0.85;
 
 const SHORT_RATE = 0.1;
-const LONG_RATE = 0.03;
 
 /** After this many consecutive points beyond SHIFT_SIGMAS on the same side, the new level is adopted. */
 const SHIFT_POINTS = 6;
@@ -94,8 +93,8 @@ const recurringMax = new Float64Array(24);
 const RECURRING_MEMORY_DAYS = 7;
 /** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
 const RECURRING_REFERENCE = 3;
-/** Tail calibrators of the point, short and long views. */
-const tails = new Float64Array(3 * TAIL_STATE_SIZE);
+/** Tail calibrators of the point and short-average views. */
+const tails = new Float64Array(2 * TAIL_STATE_SIZE);
 
 /** z (in sigmas) → 0–100. */
 export function scoreFromSigmas(z: number): number {
@@ -165,10 +164,8 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let madC = 0;
     // Multi-scale residual averages of the trusted forecaster and their own deviations.
     let shortMean = 0;
-    let longMean = 0;
     let madShort = 0;
-    let madLong = 0;
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 2; k++) {
         tailReset(tails, k * TAIL_STATE_SIZE);
     }
     // Level-shift run: consecutive same-side surprises.
@@ -193,13 +190,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let incEnd = 0;
     let incPeak = 0;
     let incPeakScore = 0;
-    /** Which view raised the incident: 0 the point, 1 the short average, 2 the long average (a drift). */
-    let incOnsetComponent = 0;
     let incPeakSign = 0;
 
     const closeIncident = (): void => {
         let direction: IncidentDirection;
-        if (shiftsDuringIncident >= 2 || incOnsetComponent === 2) {
+        if (shiftsDuringIncident >= 2) {
             direction = 'trend';
         } else if (shiftedDuringIncident) {
             direction = 'level-shift';
@@ -294,7 +289,6 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         if (trusted !== lastTrusted) {
             // The averaged residuals belonged to the other forecaster: start them afresh.
             shortMean = 0;
-            longMean = 0;
             lastTrusted = trusted;
         }
         const floor = Math.max(1e-3 * Math.abs(forecast), quantum < Infinity ? 0.5 * quantum : 0, 1e-12);
@@ -305,14 +299,10 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         // Multi-scale robust z of the trusted residual.
         const zPoint = err / sigma;
         shortMean += SHORT_RATE * (err - shortMean);
-        longMean += LONG_RATE * (err - longMean);
         const sigmaShort = Math.max(madShort * MAD_TO_SIGMA, floor * 0.5);
-        const sigmaLong = Math.max(madLong * MAD_TO_SIGMA, floor * 0.25);
         const zShort = shortMean / sigmaShort;
-        const zLong = longMean / sigmaLong;
         const absPoint = Math.abs(zPoint);
         const absShort = Math.abs(zShort);
-        const absLong = Math.abs(zLong);
         // A surprise no bigger than those seen around this hour on recent days (a nightly job) is not news.
         const hour = seasonal ? Math.floor((slotD * slotMs) / HOUR) : 0;
         const recurring = seasonal
@@ -321,19 +311,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const recurringShrink = recurring / RECURRING_REFERENCE;
         const calPoint = tailCalibrate(tails, 0, recurringShrink > 1 ? absPoint / recurringShrink : absPoint);
         const calShort = tailCalibrate(tails, TAIL_STATE_SIZE, absShort);
-        const calLong = tailCalibrate(tails, 2 * TAIL_STATE_SIZE, absLong);
         let z = calPoint;
-        let component = 0;
         let sign = zPoint;
         if (calShort > z) {
             z = calShort;
-            component = 1;
             sign = zShort;
-        }
-        if (calLong > z) {
-            z = calLong;
-            component = 2;
-            sign = zLong;
         }
 
         if (warm) {
@@ -356,7 +338,6 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
                     shiftsDuringIncident = 0;
                     incStart = incEnd = incPeak = i;
                     incPeakScore = s;
-                    incOnsetComponent = component;
                     incPeakSign = sign;
                 }
             } else if (open && i - incEnd > MERGE_POINTS && t - times[incEnd] > MERGE_MS) {
@@ -371,7 +352,6 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
                 recurringMax[hour] = absPoint > decayed ? absPoint : decayed;
             }
             tailAdd(tails, TAIL_STATE_SIZE, absShort);
-            tailAdd(tails, 2 * TAIL_STATE_SIZE, absLong);
         }
 
         // Updates: robust (clipped) so one outlier moves nothing far.
@@ -386,9 +366,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         madB += learn * (Math.abs(cB) - madB);
         madC += learn * (Math.abs(cC) - madC);
         const cShort = warm ? Math.min(Math.abs(shortMean), CLIP_SIGMAS * sigmaShort) : Math.abs(shortMean);
-        const cLong = warm ? Math.min(Math.abs(longMean), CLIP_SIGMAS * sigmaLong) : Math.abs(longMean);
         madShort += learn * (cShort - madShort);
-        madLong += learn * 0.5 * (cLong - madLong);
 
         levelA += LOCAL_LEVEL_RATE * cA;
         if (seenD) {
@@ -440,7 +418,6 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
                     offsetC = adopted;
                 }
                 shortMean = 0;
-                longMean = 0;
                 runLength = 0;
                 if (open || t - times[incEnd] <= MERGE_MS) {
                     shiftedDuringIncident = true;

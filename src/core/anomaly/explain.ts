@@ -7,8 +7,8 @@ export const METHOD_EXPLANATION =
     'has predicted this series best lately is trusted, so daily or weekly rhythms are recognised when they exist and ' +
     'ignored when they do not. Every forecast learns slowly and robustly, so a single outlier cannot drag it. ' +
     'The gap between the measurement and the forecast is measured in units of the series’ own typical noise, for the ' +
-    'point itself, for the last few points and for the last few dozen points (so a sudden spike, a small shift that ' +
-    'persists and a slow drift are all noticed). Neighbouring anomalous points form one incident, reported once at its ' +
+    'point itself and for the average of the last few points (so a sudden spike and a small shift or drift that ' +
+    'persists are both noticed). Neighbouring anomalous points form one incident, reported once at its ' +
     'first point. When a change lasts, the new level is adopted as normal instead of alarming forever. A surprise no ' +
     'bigger than those seen around the same hour on recent days (a nightly job) is discounted, and nothing is reported ' +
     'during the first day, while the series’ rhythm is still being learned.';
