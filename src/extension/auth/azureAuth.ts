@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../log';
 import type { ExtensionSettings } from '../settings';
 import { resourceForRequestedScopes, sessionScopes, type AzureResource } from './scopes';
+import { bridgeErrorFor } from './bridgeErrors';
 import { startTokenBridge, type BridgeToken, type TokenBridge } from './tokenBridge';
 import { tokenExpiresOn } from './tokenExpiry';
 
@@ -164,7 +165,12 @@ export class AzureAuth implements vscode.Disposable {
         if (this.optedOut) {
             return undefined;
         }
-        const session = await this.session(resource, { silent: true }, tenantId);
+        let session: vscode.AuthenticationSession | undefined;
+        try {
+            session = await this.session(resource, { silent: true }, tenantId);
+        } catch (error) {
+            throw bridgeErrorFor(error);
+        }
         return session ? { token: session.accessToken, expiresOnTimestamp: tokenExpiresOn(session.accessToken) } : undefined;
     }
 

@@ -17,8 +17,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The error codes of the protocol; the client maps them to messages a person can act on. */
-export type TokenBridgeErrorCode = 'signedOut' | 'forbidden' | 'badRequest' | 'failed';
+/**
+ * The error codes of the protocol; the client (`src/sources/azure/tokenBridge.ts`) maps them to messages a person can
+ * act on. `consentRequired`, `wrongTenant` and `interactionRequired` are the Entra ID failures it names separately.
+ */
+export type TokenBridgeErrorCode =
+    'signedOut' | 'forbidden' | 'badRequest' | 'failed' | 'consentRequired' | 'wrongTenant' | 'interactionRequired';
 
 /** A token as the Azure SDK wants it (`AccessToken` of `@azure/core-auth`). */
 export interface BridgeToken {
@@ -123,6 +127,14 @@ export async function startTokenBridge(options: TokenBridgeOptions): Promise<Tok
             report(request.error, [], started, request.message);
             return;
         }
+        if (request.claims) {
+            // A claims challenge (Conditional Access, MFA) cannot be met silently, and the bridge never prompts.
+            const message =
+                "Azure asks you to sign in again (multi-factor or Conditional Access): run 'Infra Insights: Sign In', then retry.";
+            answer(socket, { error: 'interactionRequired', message });
+            report('interactionRequired', request.scopes, started, message);
+            return;
+        }
         try {
             const token = await options.getToken(request.scopes, request.tenantId);
             if (!token) {
@@ -147,7 +159,7 @@ export async function startTokenBridge(options: TokenBridgeOptions): Promise<Tok
         options.onRequest?.({ outcome, scopes, durationMs: now() - started, message });
     }
 
-    type ParsedRequest = { scopes: string[]; tenantId?: string } | { error: TokenBridgeErrorCode; message: string };
+    type ParsedRequest = { scopes: string[]; tenantId?: string; claims?: string } | { error: TokenBridgeErrorCode; message: string };
     function parseRequest(line: string): ParsedRequest {
         let value: unknown;
         try {
@@ -158,7 +170,7 @@ export async function startTokenBridge(options: TokenBridgeOptions): Promise<Tok
         if (!value || typeof value !== 'object' || Array.isArray(value)) {
             return { error: 'badRequest', message: 'The token request must be a JSON object.' };
         }
-        const { secret: given, scopes, tenantId } = value as Record<string, unknown>;
+        const { secret: given, scopes, tenantId, claims } = value as Record<string, unknown>;
         if (typeof given !== 'string' || !crypto.timingSafeEqual(digest(given), secretDigest)) {
             return { error: 'forbidden', message: 'The token bridge refused the request: wrong or missing secret.' };
         }
@@ -173,7 +185,10 @@ export async function startTokenBridge(options: TokenBridgeOptions): Promise<Tok
         if (tenantId !== undefined && (typeof tenantId !== 'string' || !/^[A-Za-z0-9.-]{1,100}$/.test(tenantId))) {
             return { error: 'badRequest', message: 'The token request has an invalid "tenantId"; use a tenant GUID or domain name.' };
         }
-        return { scopes: scopes as string[], tenantId: tenantId as string | undefined };
+        if (claims !== undefined && typeof claims !== 'string') {
+            return { error: 'badRequest', message: 'The token request has an invalid "claims"; it must be the base64 challenge string.' };
+        }
+        return { scopes: scopes as string[], tenantId: tenantId as string | undefined, claims: claims || undefined };
     }
 
     await new Promise<void>((resolve, reject) => {

@@ -160,3 +160,24 @@ describe('token bridge', () => {
         });
     }
 });
+
+describe('token bridge: claims challenges', () => {
+    it('answers interactionRequired for a claims challenge without asking VS Code', async () => {
+        let calls = 0;
+        const bridge = await startTokenBridge({
+            getToken: async () => {
+                calls++;
+                return { token: 't', expiresOnTimestamp: 1 };
+            },
+        });
+        try {
+            const reply = await ask(bridge.path, { secret: bridge.secret, scopes: [ARM], claims: 'eyJhY2Nlc3NfdG9rZW4iOnt9fQ==' });
+            assert.equal(reply.error, 'interactionRequired');
+            assert.match(String(reply.message), /Infra Insights: Sign In/);
+            assert.equal(calls, 0);
+            assert.equal((await ask(bridge.path, { secret: bridge.secret, scopes: [ARM], claims: 42 })).error, 'badRequest');
+        } finally {
+            await bridge.dispose();
+        }
+    });
+});
