@@ -26,10 +26,19 @@ export function cellText(value: CellValue, column?: TableColumn): string {
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
+/** A key whose plain `<` order is natural (web-2 before web-10) and ignores case and accents. */
+export function naturalKey(text: string): string {
+    return text
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/\d+/g, (digits) => digits.padStart(16, '0'));
+}
+
 /** Precomputed per table: lowercase row text for the text filter and sort keys per column, built once. */
 export class TableIndex {
     private readonly searchText: string[];
-    private readonly sortKeys = new Map<string, Float64Array | string[]>();
+    private readonly sortKeys = new Map<string, Float64Array>();
 
     constructor(readonly table: TableData) {
         this.searchText = table.rows.map((row) =>
@@ -72,29 +81,18 @@ export class TableIndex {
             return;
         }
         const sign = descending ? -1 : 1;
-        if (keys instanceof Float64Array) {
-            // NaN (empty cells) last in either direction.
-            order.sort((a, b) => {
-                const x = keys[a];
-                const y = keys[b];
-                if (Number.isNaN(x) || Number.isNaN(y)) {
-                    return Number.isNaN(x) ? (Number.isNaN(y) ? a - b : 1) : -1;
-                }
-                return (x - y) * sign || a - b;
-            });
-        } else {
-            order.sort((a, b) => {
-                const x = keys[a];
-                const y = keys[b];
-                if (x === '' || y === '') {
-                    return x === '' ? (y === '' ? a - b : 1) : -1;
-                }
-                return (x < y ? -1 : x > y ? 1 : 0) * sign || a - b;
-            });
-        }
+        // NaN (empty cells) last in either direction.
+        order.sort((a, b) => {
+            const x = keys[a];
+            const y = keys[b];
+            if (Number.isNaN(x) || Number.isNaN(y)) {
+                return Number.isNaN(x) ? (Number.isNaN(y) ? a - b : 1) : -1;
+            }
+            return (x - y) * sign || a - b;
+        });
     }
 
-    private keysFor(key: string): Float64Array | string[] | undefined {
+    private keysFor(key: string): Float64Array | undefined {
         const cached = this.sortKeys.get(key);
         if (cached) {
             return cached;
@@ -105,7 +103,7 @@ export class TableIndex {
         }
         const column = this.table.columns[index];
         const rows = this.table.rows;
-        let keys: Float64Array | string[];
+        let keys: Float64Array;
         if (column.type === 'number' || column.type === 'date' || column.type === 'severity') {
             keys = new Float64Array(rows.length);
             const ranks = column.ranks ?? [];
@@ -121,11 +119,15 @@ export class TableIndex {
                             : rankOf(ranks, String(value));
             }
         } else {
-            // Collation keys once (sorting 20,000 rows with a collator per comparison costs several times more).
-            const texts = rows.map((row) => cellText(row[index], column));
-            const distinct = [...new Set(texts)].sort(collator.compare);
-            const position = new Map(distinct.map((t, i) => [t, String(i).padStart(8, '0')]));
-            keys = texts.map((t) => (t === '' ? '' : (position.get(t) ?? '')));
+            // Natural, case-insensitive order through precomputed keys compared with `<`, turned into ranks: a collator
+            // per comparison costs 200+ ms on 20,000 distinct names, this a few ms.
+            const texts = rows.map((row) => naturalKey(cellText(row[index], column)));
+            const distinct = [...new Set(texts)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+            const rank = new Map(distinct.map((t, i) => [t, i]));
+            keys = new Float64Array(rows.length);
+            for (let r = 0; r < rows.length; r++) {
+                keys[r] = texts[r] === '' ? NaN : (rank.get(texts[r]) ?? NaN);
+            }
         }
         this.sortKeys.set(key, keys);
         return keys;

@@ -6,7 +6,6 @@
 import * as vscode from 'vscode';
 import type { InfraSource } from '../../core/source';
 import { isAllowedLink } from '../../shared/messages';
-import { runTool } from '../../tools';
 import type { TreeNodeModel } from './treeModel';
 
 /** Where the views log (a `LogOutputChannel` or the extension's logger both fit). */
@@ -25,30 +24,6 @@ export interface ViewDeps {
     log: ViewLog;
     /** Optional: the signed-in account's label, shown in the Overview. */
     account?(): string | undefined;
-}
-
-/** Runs a tool in-process and returns its structured answer; a failure becomes an Error with the tool's message. */
-export async function answer(
-    source: InfraSource,
-    tool: string,
-    args: Record<string, unknown>,
-    signal?: AbortSignal,
-): Promise<Record<string, unknown>> {
-    const run = await runTool(tool, { source, signal }, args);
-    if (!run.ok) {
-        throw new Error(run.message);
-    }
-    return run.structured;
-}
-
-/** The same, but a failure is returned (so one failing figure does not blank a whole tree). */
-export function answerOrError(
-    source: InfraSource,
-    tool: string,
-    args: Record<string, unknown>,
-    signal?: AbortSignal,
-): Promise<Record<string, unknown> | Error> {
-    return answer(source, tool, args, signal).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 }
 
 export abstract class ModelTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>, vscode.Disposable {

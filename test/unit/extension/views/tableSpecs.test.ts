@@ -1,0 +1,133 @@
+import * as assert from 'node:assert/strict';
+import { chartFor, tableHtml } from '../../../../src/extension/webviews/tablePage';
+import { portalUrl, tableFromResult } from '../../../../src/extension/webviews/tableSpecs';
+import { TableIndex } from '../../../../src/shared/tableModel';
+import { HOSTILE_STRINGS } from '../../../../src/sources/sample';
+import { runTool } from '../../../../src/tools';
+import { sampleSource } from '../../../helpers/fixtures';
+
+async function structured(source: ReturnType<typeof sampleSource>, tool: string, args: Record<string, unknown> = {}) {
+    const run = await runTool(tool, { source }, { max_results: 50_000, ...args });
+    assert.ok(run.ok, run.ok ? '' : run.message);
+    return run.structured as Record<string, unknown> & { items?: Record<string, unknown>[]; summary: Record<string, number> };
+}
+
+describe('tables from tool answers', () => {
+    const source = sampleSource();
+
+    it('gives every tool a table with one row per item and the columns a person expects', async () => {
+        const expected: Record<string, string[]> = {
+            GetServerMetadata: ['Name', 'Kind', 'OS', 'Status'],
+            GetPatchingLevel: ['Machine', 'Patch', 'KB / version', 'Classification', 'Severity', 'Published', 'Reboot'],
+            GetSqlBpAssessment: ['Severity', 'Check', 'Machine', 'Instance', 'Target', 'Message'],
+            GetWinBpAssessment: ['Severity', 'Weight', 'Recommendation', 'Machine', 'Focus area'],
+            GetAnomalies: ['Score', 'Machine', 'Metric', 'Counter', 'Kind', 'Start', 'End'],
+            GetSwConfig: ['Machine', 'Name', 'Version', 'Publisher'],
+            GetSwChangesList: ['When', 'Machine', 'Change', 'Name'],
+        };
+        for (const [tool, columns] of Object.entries(expected)) {
+            const answer = await structured(source, tool);
+            const table = tableFromResult({ tool, args: {} }, answer);
+            assert.deepEqual(
+                table.columns.slice(0, columns.length).map((c) => c.title),
+                columns,
+                tool,
+            );
+            assert.equal(table.rows.length, answer.items?.length, tool);
+            assert.ok(
+                table.rows.every((r) => r.length === table.columns.length),
+                `${tool}: rows as wide as the header`,
+            );
+            assert.equal(table.sourceKind, 'sample');
+            assert.ok(
+                table.columns.some((c) => c.facet),
+                `${tool} has facets`,
+            );
+        }
+    });
+
+    it('flattens SQL instances into one row per database and lists scopes', async () => {
+        const sql = await structured(source, 'GetSqlMetadata');
+        const table = tableFromResult({ tool: 'GetSqlMetadata', args: {} }, sql);
+        const expectedRows = (sql.items ?? []).reduce((n, i) => n + Math.max(1, (i.databases as unknown[]).length), 0);
+        assert.equal(table.rows.length, expectedRows);
+        const scopes = tableFromResult({ tool: 'ListScopes', args: {} }, await structured(source, 'ListScopes'));
+        assert.deepEqual(
+            scopes.rows.map((r) => r[0]),
+            ['subscription', 'subscription', 'subscription', 'workspace', 'workspace'],
+        );
+    });
+
+    it('shows the per-machine patch view with the not-assessed filter preset', async () => {
+        const answer = await structured(source, 'GetPatchingLevel');
+        const table = tableFromResult(
+            { tool: 'GetPatchingLevel', args: {}, view: 'machines', initial: { facets: { state: ['not-assessed'] } } },
+            answer,
+        );
+        const shown = new TableIndex(table).rowsFor({ text: '', facets: table.initial?.facets ?? {} });
+        assert.deepEqual(shown.map((r) => table.rows[r][0]).sort(), [...source.machinesNotAssessed()].sort());
+    });
+
+    it('links to the Azure portal only for Azure resources', async () => {
+        const answer = await structured(source, 'GetServerMetadata');
+        assert.ok(!tableFromResult({ tool: 'GetServerMetadata', args: {} }, answer).columns.some((c) => c.key === 'portal'));
+        const azure = tableFromResult({ tool: 'GetServerMetadata', args: {} }, { ...answer, source: 'azure' });
+        const portal = azure.columns.findIndex((c) => c.key === 'portal');
+        assert.ok(portal >= 0 && azure.columns[portal].link);
+        assert.equal(azure.rows[0][portal], `https://portal.azure.com/#@/resource${String(answer.items?.[0].id)}`);
+        assert.equal(portalUrl('/subscriptions/x'), 'https://portal.azure.com/#@/resource/subscriptions/x');
+    });
+
+    it('flattens an unknown tool generically and keeps hostile values as they are', () => {
+        const table = tableFromResult(
+            { tool: 'SomeNewTool', args: {} },
+            {
+                source: 'sample',
+                items: [{ name: HOSTILE_STRINGS[0], when: '2026-11-20T10:00:00Z', n: 3, tags: ['a', 'b'], nested: { x: 1 } }],
+            },
+        );
+        assert.deepEqual(
+            table.columns.map((c) => [c.key, c.type]),
+            [
+                ['name', 'text'],
+                ['when', 'date'],
+                ['n', 'number'],
+                ['tags', 'text'],
+            ],
+        );
+        assert.deepEqual(table.rows[0], [HOSTILE_STRINGS[0], '2026-11-20T10:00:00Z', 3, 'a, b']);
+    });
+
+    it('cuts the chart of one incident from GetAnomalies with series', async () => {
+        const answer = await structured(source, 'GetAnomalies', { include_series: true });
+        const incident = answer.items?.[0] as Record<string, string>;
+        const chart = chartFor(answer, incident.computer, incident.metric, {
+            start: Date.parse(incident.start),
+            end: Date.parse(incident.end),
+            peak: Date.parse(incident.peakTime),
+        });
+        assert.ok(chart);
+        assert.equal(chart.values.length, chart.upper.length);
+        assert.ok(
+            chart.values.some(
+                (v, i) => v !== null && chart.upper[i] !== null && (v > (chart.upper[i] as number) || v < (chart.lower[i] as number)),
+            ),
+        );
+        assert.equal(chartFor(answer, 'no-such-machine', 'cpu', { start: 0, end: 0, peak: 0 }), undefined);
+    });
+
+    it('writes a page whose CSP allows only its own nonce-tagged script and the extension stylesheet', () => {
+        const html = tableHtml({
+            cspSource: 'vscode-resource:',
+            nonce: 'abc123',
+            scriptUri: 'vscode-resource:/t.js',
+            styleUri: 'vscode-resource:/t.css',
+        });
+        assert.match(
+            html,
+            /content="default-src 'none'; script-src 'nonce-abc123'; style-src vscode-resource:; img-src vscode-resource: data:"/,
+        );
+        assert.match(html, /<script nonce="abc123" src="vscode-resource:\/t.js"><\/script>/);
+        assert.equal((html.match(/<script/g) ?? []).length, 1);
+    });
+});

@@ -1,0 +1,195 @@
+import * as assert from 'node:assert/strict';
+import { overviewAnomalies, overviewInputs } from '../../../../src/extension/views/queries';
+import {
+    buildAnomaliesTree,
+    buildAssessmentsTree,
+    buildOverview,
+    buildPatchesTree,
+    buildServersTree,
+    type TreeNodeModel,
+} from '../../../../src/extension/views/treeModel';
+import { windowsSeverity } from '../../../../src/extension/webviews/tableSpecs';
+import { runTool } from '../../../../src/tools';
+import { sampleSource } from '../../../helpers/fixtures';
+
+type Answer = Record<string, unknown> & { summary: Record<string, number>; items: Record<string, unknown>[] };
+
+async function answer(source: ReturnType<typeof sampleSource>, tool: string, args: Record<string, unknown> = {}): Promise<Answer> {
+    const run = await runTool(tool, { source }, { max_results: 50_000, ...args });
+    assert.ok(run.ok, run.ok ? '' : run.message);
+    return run.structured as Answer;
+}
+
+const leaves = (nodes: TreeNodeModel[]): TreeNodeModel[] => nodes.flatMap((n) => (n.children?.length ? leaves(n.children) : [n]));
+const find = (nodes: TreeNodeModel[], id: string) => nodes.find((n) => n.id === id);
+
+describe('sidebar trees built from tool answers (sample estate, fixed clock)', () => {
+    const source = sampleSource();
+
+    it('Overview: source, scope and headline figures match the tools, each opening its table', async () => {
+        const inputs = await overviewInputs(source);
+        const anomalies24h = await overviewAnomalies(source);
+        const nodes = buildOverview({ ...inputs, anomalies24h });
+        const patches = await answer(source, 'GetPatchingLevel');
+        const servers = await answer(source, 'GetServerMetadata');
+        assert.equal(nodes[0].label, 'Sample data');
+        assert.match(nodes[0].tooltip ?? '', /Sample estate \(60 machines, seed 42\)/);
+        assert.equal(find(nodes, 'signIn')?.command?.id, 'infraInsights.signIn');
+        assert.match(find(nodes, 'scope')?.description ?? '', /^3 subscriptions, workspace /);
+        assert.equal(find(nodes, 'scope')?.children?.length, 3 + 2);
+        assert.equal(find(nodes, 'machines')?.label, `Machines: ${servers.summary.machines}`);
+        const byStatus = servers.summary.byStatus as unknown as Record<string, number>;
+        const disconnected = (byStatus.Disconnected ?? 0) + (byStatus.Expired ?? 0) + (byStatus.Error ?? 0);
+        assert.match(find(nodes, 'machines')?.description ?? '', new RegExp(`, ${disconnected} disconnected$`));
+        assert.equal(find(nodes, 'compliance')?.label, `Patch compliance: ${patches.summary.compliancePercent}%`);
+        assert.equal(find(nodes, 'reboot')?.label, `Reboot pending: ${patches.summary.rebootPending}`);
+        assert.deepEqual(find(nodes, 'reboot')?.table, {
+            tool: 'GetPatchingLevel',
+            args: { reboot_pending: true },
+            view: 'machines',
+            title: 'Machines waiting for a reboot',
+        });
+        assert.equal(
+            find(nodes, 'critical')?.label,
+            `Critical / security patches missing: ${patches.summary.criticalMissing + patches.summary.securityMissing}`,
+        );
+        const sql = await answer(source, 'GetSqlBpAssessment');
+        assert.equal(
+            find(nodes, 'sqlHigh')?.label,
+            `High-severity SQL findings: ${(sql.summary.bySeverity as unknown as Record<string, number>).High}`,
+        );
+        const windows = await answer(source, 'GetWinBpAssessment');
+        const windowsHigh = windows.items.filter((f) => windowsSeverity(Number(f.weight)) === 'High').length;
+        assert.equal(find(nodes, 'winHigh')?.label, `High-severity Windows findings: ${windowsHigh}`);
+        assert.match(find(nodes, 'anomalies')?.label ?? '', /^Anomalies in the last 24 h: \d+$/);
+        for (const id of ['machines', 'compliance', 'reboot', 'critical', 'sqlHigh', 'winHigh', 'anomalies']) {
+            assert.ok(find(nodes, id)?.table, `${id} opens a table`);
+        }
+    });
+
+    it('Overview: a figure still computing says so, a failed one says why, and the rest still show', () => {
+        const nodes = buildOverview({
+            sourceKind: 'azure',
+            sourceDescription: 'Azure (test)',
+            account: 'someone@contoso.example',
+            servers: new Error('Resource Graph is throttling requests.'),
+        });
+        assert.equal(nodes[0].label, 'Azure');
+        assert.equal(nodes[0].description, 'someone@contoso.example');
+        assert.equal(find(nodes, 'signIn'), undefined);
+        assert.equal(find(nodes, 'machines')?.error, true);
+        assert.equal(find(nodes, 'machines')?.tooltip, 'Resource Graph is throttling requests.');
+        assert.equal(find(nodes, 'anomalies')?.loading, true);
+        assert.equal(find(nodes, 'anomalies')?.description, 'computing…');
+    });
+
+    it('Patches: classifications → machines → patches add up to the tool summary; not-assessed machines shown as such', async () => {
+        const patches = await answer(source, 'GetPatchingLevel');
+        const nodes = buildPatchesTree(patches);
+        const classes = nodes.filter((n) => n.id.startsWith('class/'));
+        assert.deepEqual(
+            classes.map((n) => n.label),
+            Object.keys(patches.summary.byClassification).sort(
+                (a, b) =>
+                    [
+                        'Critical',
+                        'Security',
+                        'UpdateRollup',
+                        'FeaturePack',
+                        'ServicePack',
+                        'Definition',
+                        'Tools',
+                        'Updates',
+                        'Other',
+                    ].indexOf(a) -
+                    [
+                        'Critical',
+                        'Security',
+                        'UpdateRollup',
+                        'FeaturePack',
+                        'ServicePack',
+                        'Definition',
+                        'Tools',
+                        'Updates',
+                        'Other',
+                    ].indexOf(b),
+            ),
+        );
+        assert.equal(classes[0].label, 'Critical');
+        assert.equal(leaves(classes).length, patches.summary.missingPatches);
+        const critical = classes[0];
+        const firstMachine = critical.children?.[0];
+        assert.ok(firstMachine?.machine);
+        const firstPatch = firstMachine?.children?.[0];
+        assert.match(firstPatch?.label ?? '', /^KB\d+|\S/);
+        assert.match(
+            firstPatch?.description ?? '',
+            /^(Critical|Important|Moderate|Low|Unspecified) · (published \d{4}-\d{2}-\d{2}|no publish date) · /,
+        );
+        const notAssessed = find(nodes, 'notAssessed');
+        assert.equal(notAssessed?.label, 'Not assessed');
+        assert.deepEqual(notAssessed?.children?.map((n) => n.label).sort(), [...source.machinesNotAssessed()].sort());
+        assert.ok(notAssessed?.children?.every((n) => n.description?.startsWith('not assessed — ')));
+    });
+
+    it('Assessments: SQL and Windows by severity → finding → targets, remediation in the tooltip, help link kept', async () => {
+        const sql = await answer(source, 'GetSqlBpAssessment');
+        const windows = await answer(source, 'GetWinBpAssessment');
+        const nodes = buildAssessmentsTree(sql, windows);
+        assert.deepEqual(
+            nodes.map((n) => n.label),
+            ['SQL Server', 'Windows Server'],
+        );
+        const sqlNode = nodes[0];
+        assert.deepEqual(
+            sqlNode.children?.map((n) => n.label),
+            ['High', 'Medium', 'Low', 'Information'].filter((s) => (sql.summary.bySeverity as unknown as Record<string, number>)[s]),
+        );
+        for (const severity of sqlNode.children ?? []) {
+            assert.equal(leaves([severity]).length, (sql.summary.bySeverity as unknown as Record<string, number>)[severity.label]);
+        }
+        const finding = sqlNode.children?.[0].children?.[0];
+        assert.match(finding?.tooltip ?? '', /Remediation: /);
+        assert.match(finding?.helpLink ?? '', /^https:\/\/learn\.microsoft\.com\//);
+        assert.equal(leaves([nodes[1]]).length, windows.summary.findings);
+    });
+
+    it('Assessments: one failing half shows its error, the other its findings', async () => {
+        const windows = await answer(source, 'GetWinBpAssessment');
+        const nodes = buildAssessmentsTree(new Error('SqlAssessment_CL is not in this workspace.'), windows);
+        assert.equal(nodes[0].error, true);
+        assert.equal(nodes[0].tooltip, 'SqlAssessment_CL is not in this workspace.');
+        assert.ok((nodes[1].children?.length ?? 0) > 0);
+    });
+
+    it('Anomalies: machine → counter → incident with when, actual vs expected and score', async () => {
+        const anomalies = await answer(source, 'GetAnomalies');
+        assert.ok(anomalies.items.length > 0, 'the sample estate has planted anomalies in the last 7 days');
+        const nodes = buildAnomaliesTree(anomalies);
+        assert.equal(nodes.length, anomalies.summary.machinesWithIncidents);
+        assert.equal(leaves(nodes).length, anomalies.items.length);
+        const incident = leaves(nodes)[0];
+        assert.match(incident.label, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · (spike|dip|level-shift|trend)$/);
+        assert.match(incident.description ?? '', /^[\d.]+(%|\/s) vs [\d.]+(%|\/s) expected · score [\d.]+$/);
+        assert.deepEqual(
+            buildAnomaliesTree({ summary: { machines: 3 }, items: [] }).map((n) => n.label),
+            ['No anomalies'],
+        );
+    });
+
+    it('Servers: subscription → resource group → machine, SQL instances under their machines', async () => {
+        const servers = await answer(source, 'GetServerMetadata');
+        const sql = await answer(source, 'GetSqlMetadata');
+        const scopes = await answer(source, 'ListScopes');
+        const nodes = buildServersTree(servers, sql, scopes);
+        const machines = nodes.flatMap((s) => (s.children ?? []).flatMap((g) => g.children ?? []));
+        assert.equal(machines.length, servers.summary.machines);
+        const withSql = machines.filter((m) => m.children?.length);
+        assert.equal(
+            withSql.reduce((sum, m) => sum + (m.children?.length ?? 0), 0),
+            sql.summary.instances,
+        );
+        const names = new Map((scopes.subscriptions as Record<string, string>[]).map((s) => [s.subscriptionId, s.displayName]));
+        assert.ok(nodes.every((n) => [...names.values()].includes(n.label)));
+    });
+});
