@@ -1,0 +1,447 @@
+/**
+ * A small, consistent, deterministic estate the fake serves: subscriptions, workspaces, Arc machines and Azure VMs,
+ * SQL instances and databases, patch assessments (fresh, stale and missing), and Log Analytics rows for the same
+ * computers. Rows are in the shape our queries project, since the fake does not run KQL.
+ */
+
+export interface FakeEstateOptions {
+    /** Machines (default 20). */
+    machines?: number;
+    /** Subscriptions the machines are spread over (default 3). */
+    subscriptions?: number;
+    /** Workspaces (default 1). */
+    workspaces?: number;
+    /** The fake's clock (default 2026-11-20T12:00:00Z), so tests can reason about "stale". */
+    now?: Date;
+}
+
+export type FakeAssessment = 'fresh' | 'stale' | 'none';
+
+export interface FakeMachine {
+    id: string;
+    name: string;
+    type: 'microsoft.hybridcompute/machines' | 'microsoft.compute/virtualmachines';
+    subscriptionId: string;
+    resourceGroup: string;
+    location: string;
+    osType: 'windows' | 'linux';
+    hasSql: boolean;
+    assessment: FakeAssessment;
+    assessmentMode?: string;
+    /** An old Arc agent that reports no hardware keys. */
+    oldAgent: boolean;
+}
+
+export interface FakeEstate {
+    tenantId: string;
+    now: Date;
+    subscriptions: { subscriptionId: string; name: string; state: string }[];
+    workspaces: { id: string; customerId: string; name: string; subscriptionId: string; resourceGroup: string; location: string }[];
+    machines: FakeMachine[];
+}
+
+/** A GUID made from a number, so ids are stable and readable in failures. */
+export function fakeGuid(prefix: number, n: number): string {
+    return `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
+export const FAKE_TENANT = fakeGuid(0x7e7a7, 1);
+
+/** Builds the estate. Machine `i`: every third is an Azure VM; every seventh never assessed, every seventh+1 stale. */
+export function buildFakeEstate(options: FakeEstateOptions = {}): FakeEstate {
+    const now = options.now ?? new Date('2026-11-20T12:00:00Z');
+    const subscriptions = Array.from({ length: options.subscriptions ?? 3 }, (_, i) => ({
+        subscriptionId: fakeGuid(0x5ab, i + 1),
+        name: `Subscription ${i + 1}`,
+        state: 'Enabled',
+    }));
+    const workspaces = Array.from({ length: options.workspaces ?? 1 }, (_, i) => {
+        const sub = subscriptions[i % subscriptions.length].subscriptionId;
+        const name = `law-ops-${i + 1}`;
+        return {
+            id: `/subscriptions/${sub}/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/${name}`,
+            customerId: fakeGuid(0x3ace, i + 1),
+            name,
+            subscriptionId: sub,
+            resourceGroup: 'rg-monitor',
+            location: 'westeurope',
+        };
+    });
+    const machines: FakeMachine[] = [];
+    const count = options.machines ?? 20;
+    for (let i = 0; i < count; i++) {
+        const subscriptionId = subscriptions[i % subscriptions.length].subscriptionId;
+        const isVm = i % 3 === 2;
+        const name = `${isVm ? 'vm' : 'srv'}-${String(i).padStart(5, '0')}`;
+        const provider = isVm ? 'Microsoft.Compute/virtualMachines' : 'Microsoft.HybridCompute/machines';
+        const osType = i % 4 === 3 ? 'linux' : 'windows';
+        machines.push({
+            id: `/subscriptions/${subscriptionId}/resourceGroups/rg-${i % 5}/providers/${provider}/${name}`,
+            name,
+            type: isVm ? 'microsoft.compute/virtualmachines' : 'microsoft.hybridcompute/machines',
+            subscriptionId,
+            resourceGroup: `rg-${i % 5}`,
+            location: 'westeurope',
+            osType,
+            hasSql: !isVm && osType === 'windows' && i % 2 === 0,
+            assessment: i % 7 === 0 ? 'none' : i % 7 === 1 ? 'stale' : 'fresh',
+            assessmentMode: i % 7 === 0 ? 'ImageDefault' : 'AutomaticByPlatform',
+            oldAgent: !isVm && i % 10 === 9,
+        });
+    }
+    return { tenantId: FAKE_TENANT, now, subscriptions, workspaces, machines };
+}
+
+const DAY = 86_400_000;
+
+/** Resource Graph rows for a query, chosen by what the query reads (the fake recognises our queries, not KQL). */
+export function graphRows(estate: FakeEstate, query: string): Record<string, unknown>[] | undefined {
+    const now = estate.now.getTime();
+    if (query.includes('resourcecontainers')) {
+        return estate.subscriptions.map((s) => ({
+            id: `/subscriptions/${s.subscriptionId}`,
+            subscriptionId: s.subscriptionId,
+            name: s.name,
+            tenantId: estate.tenantId,
+            state: s.state,
+        }));
+    }
+    if (query.includes('microsoft.operationalinsights/workspaces')) {
+        return estate.workspaces.map((w) => ({ ...w }));
+    }
+    if (query.includes('softwarepatches')) {
+        return estate.machines
+            .filter((m) => m.assessment !== 'none')
+            .flatMap((m) => {
+                const base = `${m.id}/patchAssessmentResults/latest/softwarePatches`;
+                return m.osType === 'windows'
+                    ? [
+                          {
+                              id: `${base}/kb5040000`,
+                              subscriptionId: m.subscriptionId,
+                              machineId: m.id,
+                              patchName: '2026-11 Cumulative Update for Windows Server (KB5040000)',
+                              kbId: '5040000',
+                              version: '',
+                              classifications: ['Security'],
+                              severity: 'Critical',
+                              publishedAt: new Date(now - 10 * DAY).toISOString(),
+                              rebootBehaviour: 'CanRequestReboot',
+                              assessmentState: 'Available',
+                          },
+                          {
+                              id: `${base}/kb890830`,
+                              subscriptionId: m.subscriptionId,
+                              machineId: m.id,
+                              patchName: 'Windows Malicious Software Removal Tool (KB890830)',
+                              kbId: 'KB890830',
+                              version: '',
+                              classifications: ['UpdateRollUp'],
+                              severity: '',
+                              publishedAt: new Date(now - 20 * DAY).toISOString(),
+                              rebootBehaviour: 'NeverReboots',
+                              assessmentState: 'Available',
+                          },
+                      ]
+                    : [
+                          {
+                              id: `${base}/openssl`,
+                              subscriptionId: m.subscriptionId,
+                              machineId: m.id,
+                              patchName: 'openssl',
+                              kbId: '',
+                              version: '3.0.13-0ubuntu3.4',
+                              classifications: ['Security'],
+                              severity: '',
+                              publishedAt: '',
+                              rebootBehaviour: 'Unknown',
+                              assessmentState: 'Available',
+                          },
+                      ];
+            });
+    }
+    if (query.includes('patchassessmentresources')) {
+        return estate.machines.map((m) => {
+            const assessedAt = m.assessment === 'none' ? null : new Date(now - (m.assessment === 'stale' ? 12 * DAY : DAY)).toISOString();
+            return {
+                id: m.id,
+                machineKey: m.id.toLowerCase(),
+                name: m.name,
+                type: m.type,
+                subscriptionId: m.subscriptionId,
+                resourceGroup: m.resourceGroup,
+                machineOsType: m.osType,
+                assessmentMode: m.assessmentMode ?? '',
+                assessedAt: assessedAt ?? '',
+                status: assessedAt ? 'Succeeded' : '',
+                rebootPending: assessedAt ? m.name.endsWith('4') : null,
+                assessmentOsType: assessedAt ? (m.osType === 'windows' ? 'Windows' : 'Linux') : '',
+                counts: assessedAt
+                    ? m.osType === 'windows'
+                        ? { critical: 0, security: 1, updateRollup: 1, featurePack: 0, servicePack: 0, definition: 0, tools: 0, updates: 0 }
+                        : { security: 1, other: 0 }
+                    : null,
+            };
+        });
+    }
+    if (query.includes('sqlserverinstances/databases')) {
+        return sqlMachines(estate).flatMap((m) =>
+            ['master', 'sales', 'hr'].map((db, j) => {
+                const instanceId = `/subscriptions/${m.subscriptionId}/resourceGroups/${m.resourceGroup}/providers/Microsoft.AzureArcData/SqlServerInstances/${m.name}`;
+                return {
+                    id: `${instanceId}/Databases/${db}`,
+                    name: db,
+                    subscriptionId: m.subscriptionId,
+                    instanceKey: instanceId.toLowerCase(),
+                    instanceId,
+                    instanceName: 'MSSQLSERVER',
+                    instanceResourceName: m.name,
+                    machineId: m.id,
+                    sizeMb: 1024 * (j + 1),
+                    spaceAvailableMb: 100,
+                    state: 'Online',
+                    recoveryModel: j === 2 ? 'Simple' : 'Full',
+                    compatibilityLevel: 150,
+                    createdAt: '2024-01-01T00:00:00Z',
+                    lastFullBackup: j === 1 ? '' : new Date(now - (j + 1) * DAY).toISOString(),
+                    lastLogBackup: '',
+                    isReadOnly: false,
+                    isEncrypted: j === 0,
+                    isAutoShrinkOn: false,
+                    isAutoCloseOn: false,
+                };
+            }),
+        );
+    }
+    if (query.includes('sqlserverinstances')) {
+        return sqlMachines(estate).map((m) => ({
+            id: `/subscriptions/${m.subscriptionId}/resourceGroups/${m.resourceGroup}/providers/Microsoft.AzureArcData/SqlServerInstances/${m.name}`,
+            name: m.name,
+            subscriptionId: m.subscriptionId,
+            resourceGroup: m.resourceGroup,
+            location: m.location,
+            instanceName: 'MSSQLSERVER',
+            machineId: m.id,
+            version: 'SQL Server 2019',
+            currentVersion: '15.0.4375.4',
+            patchLevel: 'CU28',
+            edition: 'Standard',
+            licenseType: 'PAYG',
+            vCores: 4,
+            status: 'Connected',
+            collation: 'SQL_Latin1_General_CP1_CI_AS',
+        }));
+    }
+    if (query.includes('microsoft.hybridcompute/machines')) {
+        return estate.machines.map((m, i) => {
+            const isArc = m.type === 'microsoft.hybridcompute/machines';
+            return {
+                id: m.id,
+                name: m.name,
+                type: m.type,
+                subscriptionId: m.subscriptionId,
+                resourceGroup: m.resourceGroup,
+                location: m.location,
+                tags: { env: i % 2 ? 'prod' : 'test' },
+                osType: m.osType,
+                osSku: isArc ? (m.osType === 'windows' ? 'Windows Server 2019 Datacenter' : 'Ubuntu 22.04.4 LTS') : '',
+                imageOffer: isArc ? '' : m.osType === 'windows' ? 'WindowsServer' : 'ubuntu-24_04-lts',
+                imageSku: isArc ? '' : m.osType === 'windows' ? '2022-datacenter' : 'server',
+                instanceOsName: '',
+                osVersion: m.osType === 'windows' ? '10.0.17763' : '5.15.0-105-generic',
+                agentStatus: isArc ? (i % 11 === 5 ? 'Disconnected' : 'Connected') : '',
+                powerState: isArc ? '' : 'PowerState/running',
+                lastStatusChange: isArc ? new Date(now - DAY).toISOString() : '',
+                agentVersion: isArc ? (m.oldAgent ? '1.10.21239.009' : '1.58.03228.700') : '',
+                fqdn: `${m.name}.contoso.local`,
+                domain: 'contoso.local',
+                manufacturer: m.oldAgent || !isArc ? '' : 'Dell Inc.',
+                model: m.oldAgent || !isArc ? '' : 'PowerEdge R640',
+                processorNames: m.oldAgent || !isArc ? '' : 'Intel(R) Xeon(R) Gold 6130',
+                coreCount: m.oldAgent || !isArc ? null : 8,
+                logicalCoreCount: m.oldAgent || !isArc ? null : 16,
+                memoryGb: m.oldAgent || !isArc ? null : 64,
+                memoryBytes: null,
+                sqlDiscovered: isArc ? String(m.hasSql) : '',
+                networkInterfaces: isArc ? [{ ipAddresses: [{ address: `10.0.${i >> 8}.${i & 255}`, ipAddressVersion: 'IPv4' }] }] : null,
+            };
+        });
+    }
+    return undefined;
+}
+
+function sqlMachines(estate: FakeEstate): FakeMachine[] {
+    return estate.machines.filter((m) => m.hasSql);
+}
+
+/** A Log Analytics table in wire format. */
+export interface WireTable {
+    name: string;
+    columns: { name: string; type: string }[];
+    rows: unknown[][];
+}
+
+function table(columns: [string, string][], rows: unknown[][]): WireTable {
+    return { name: 'PrimaryResult', columns: columns.map(([name, type]) => ({ name, type })), rows };
+}
+
+/** Decodes the `Computer in~ (...)` list of a query (our literals are valid JSON strings). */
+export function computersIn(query: string): string[] | undefined {
+    const start = query.indexOf('Computer in~ (');
+    if (start < 0) {
+        return undefined;
+    }
+    const out: string[] = [];
+    const re = /"(?:[^"\\]|\\.)*"/y;
+    let i = start + 'Computer in~ ('.length;
+    for (;;) {
+        re.lastIndex = i;
+        const m = re.exec(query);
+        if (!m) {
+            break;
+        }
+        out.push(JSON.parse(m[0]) as string);
+        i = re.lastIndex;
+        if (query.startsWith(', ', i)) {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    return out;
+}
+
+const UNIT_MS: Record<string, number> = { d: DAY, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
+/** Log Analytics answer for one of our queries, or undefined when the fake does not recognise it. */
+export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf' | 'InsightsMetrics' | 'none'): WireTable | undefined {
+    const now = estate.now.getTime();
+    const wanted = computersIn(query)?.map((c) => c.toLowerCase());
+    const machines = estate.machines.filter((m) => !wanted || wanted.includes(m.name.toLowerCase()));
+    if (query.startsWith('union isfuzzy')) {
+        return table([['SourceTable', 'string']], metricTable === 'none' ? [] : [[metricTable]]);
+    }
+    if (query.includes('make-series')) {
+        const grid = /from datetime\(([^)]+)\) to datetime\(([^)]+)\) step (\d+)(ms|d|h|m|s)/.exec(query);
+        if (!grid) {
+            return undefined;
+        }
+        const from = Date.parse(grid[1]);
+        const to = Date.parse(grid[2]);
+        const step = Number(grid[3]) * UNIT_MS[grid[4]];
+        const bins = Math.ceil((to - from) / step);
+        const axis = JSON.stringify(Array.from({ length: bins }, (_, i) => new Date(from + i * step).toISOString()));
+        const rows: unknown[][] = [];
+        machines.forEach((m, k) => {
+            const cpu = Array.from({ length: bins }, (_, i) => (i % 7 === 3 ? null : Math.round((30 + 10 * Math.sin(i / 4 + k)) * 100) / 100));
+            if (query.includes("'% Processor Time'") || query.includes("'UtilizationPercentage'")) {
+                rows.push([m.name, 'cpu', '% Processor Time', axis, JSON.stringify(cpu)]);
+            }
+            if (query.includes("'% Free Space'") || query.includes("'FreeSpacePercentage'")) {
+                rows.push([m.name, 'diskFree', 'C: % Free Space', axis, JSON.stringify(Array.from({ length: bins }, (_, i) => 60 - i * 0.01))]);
+            }
+        });
+        return table(
+            [
+                ['Computer', 'string'],
+                ['Metric', 'string'],
+                ['Counter', 'string'],
+                ['TimeGenerated', 'dynamic'],
+                ['Value', 'dynamic'],
+            ],
+            rows,
+        );
+    }
+    if (query.includes('summarize by Computer')) {
+        return table([['Computer', 'string']], metricTable === 'none' ? [] : machines.map((m) => [m.name]));
+    }
+    if (query.startsWith('SqlAssessment_CL') || query.includes('SqlAssessment_CL\n')) {
+        const latestOnly = query.includes('arg_max(TimeGenerated, AssessmentId)');
+        const rows: unknown[][] = [];
+        for (const m of machines.filter((x) => x.hasSql)) {
+            for (const [run, age] of latestOnly ? ([['b', 1]] as const) : ([['a', 3], ['b', 1]] as const)) {
+                const at = new Date(now - age * DAY).toISOString();
+                rows.push([at, `run-${run}-${m.name}`, m.name, 'MSSQLSERVER', 'AutoShrink', 'Auto-shrink is on', 'Turn it off', 'https://aka.ms/sql-autoshrink', '2', 'sales', '30', 'Database sales has auto-shrink on', 'DefaultRuleset,Storage,Performance']);
+                rows.push([at, `run-${run}-${m.name}`, m.name, 'MSSQLSERVER', 'MaxDOP', 'MAXDOP is 0', 'Set MAXDOP', 'https://aka.ms/sql-maxdop', '1', m.name, '20', 'MAXDOP is 0', 'DefaultRuleset,MaxDOP']);
+            }
+        }
+        return table(
+            [
+                ['TimeGenerated', 'datetime'],
+                ['AssessmentId', 'string'],
+                ['Computer', 'string'],
+                ['InstanceName', 'string'],
+                ['CheckId', 'string'],
+                ['Title', 'string'],
+                ['Description', 'string'],
+                ['HelpLink', 'string'],
+                ['TargetType', 'string'],
+                ['TargetName', 'string'],
+                ['SeverityCode', 'string'],
+                ['Message', 'string'],
+                ['Tags', 'string'],
+            ],
+            rows,
+        );
+    }
+    if (query.startsWith('WindowsServerAssessmentRecommendation')) {
+        const at = new Date(now - 2 * DAY).toISOString();
+        return table(
+            [
+                ['TimeGenerated', 'datetime'],
+                ['AssessmentId', 'string'],
+                ['Computer', 'string'],
+                ['RecommendationId', 'string'],
+                ['Recommendation', 'string'],
+                ['Description', 'string'],
+                ['FocusArea', 'string'],
+                ['ActionArea', 'string'],
+                ['AffectedObjectType', 'string'],
+                ['AffectedObjectName', 'string'],
+                ['RecommendationWeight', 'real'],
+            ],
+            machines
+                .filter((m) => m.osType === 'windows')
+                .map((m) => [at, 'win-run-1', m.name, 'rec-smb1', 'Disable SMBv1', 'SMBv1 is enabled', 'Security and Compliance', 'Network', 'Server', m.name, 42.5]),
+        );
+    }
+    if (query.startsWith('ConfigurationData')) {
+        const at = new Date(now - DAY).toISOString();
+        const rows: unknown[][] = [];
+        for (const m of machines) {
+            rows.push([m.name, 'Microsoft Edge', 'Application', 'Microsoft Corporation', '131.0.2903.51', at]);
+            rows.push([m.name, '7-Zip 23.01', 'Application', 'Igor Pavlov', '23.01', at]);
+            if (query.includes("'Update')")) {
+                rows.push([m.name, 'KB5040000', 'Update', 'Microsoft Corporation', '', at]);
+            }
+        }
+        return table(
+            [
+                ['Computer', 'string'],
+                ['SoftwareName', 'string'],
+                ['SoftwareType', 'string'],
+                ['Publisher', 'string'],
+                ['CurrentVersion', 'string'],
+                ['LastSeen', 'datetime'],
+            ],
+            rows,
+        );
+    }
+    if (query.startsWith('ConfigurationChange')) {
+        const at = new Date(now - 3 * DAY).toISOString();
+        return table(
+            [
+                ['TimeGenerated', 'datetime'],
+                ['Computer', 'string'],
+                ['SoftwareName', 'string'],
+                ['SoftwareType', 'string'],
+                ['Publisher', 'string'],
+                ['ChangeCategory', 'string'],
+                ['Previous', 'string'],
+                ['Current', 'string'],
+            ],
+            machines.map((m) => [at, m.name, 'Microsoft Edge', 'Application', 'Microsoft Corporation', 'Modified', '130.0.2849.80', '131.0.2903.51']),
+        );
+    }
+    return undefined;
+}

@@ -1,0 +1,197 @@
+import * as assert from 'node:assert/strict';
+import { SourceError } from '../../src/core/source';
+import { startAzureFake, type AzureFake } from './fake';
+import { ARM_TOKEN, LOGS_TOKEN, rejection, sourceFor } from './helpers';
+
+const DAY = 86_400_000;
+
+describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', () => {
+    let fake: AzureFake;
+    afterEach(async () => fake?.close());
+
+    it('returns all 2,500 machines over several pages of 1,000, paging by skip token', async () => {
+        fake = await startAzureFake({ estate: { machines: 2500, subscriptions: 4 } });
+        const source = sourceFor(fake);
+        const subs = fake.estate.subscriptions.map((s) => s.subscriptionId);
+        const result = await source.getMachines({ subscriptionIds: subs });
+        assert.equal(result.rows.length, 2500);
+        assert.equal(new Set(result.rows.map((m) => m.id)).size, 2500);
+        assert.deepEqual(result.warnings, []);
+        const graph = fake.requests.filter((r) => r.service === 'graph');
+        assert.equal(graph.length, 3, 'pages of 1,000: 1000 + 1000 + 500');
+        assert.ok(graph.every((r) => r.top === 1000));
+        assert.equal(graph[0].skipToken, undefined);
+        assert.ok(graph[1].skipToken && graph[2].skipToken);
+    });
+
+    it('maps machines: Arc and VM kinds, string properties converted, old agents without hardware keys', async () => {
+        fake = await startAzureFake({ estate: { machines: 20 } });
+        const source = sourceFor(fake);
+        const { rows } = await source.getMachines({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
+        const arc = rows.find((m) => m.name === 'srv-00000');
+        assert.ok(arc);
+        assert.equal(arc.kind, 'arc');
+        assert.equal(arc.status, 'Connected');
+        assert.equal(arc.coreCount, 8);
+        assert.equal(arc.memoryGb, 64);
+        assert.equal(arc.sqlDiscovered, true);
+        assert.deepEqual(arc.ipAddresses, ['10.0.0.0']);
+        const vm = rows.find((m) => m.name === 'vm-00002');
+        assert.ok(vm);
+        assert.equal(vm.kind, 'azure-vm');
+        assert.equal(vm.status, 'Running');
+        assert.equal(vm.osName, 'WindowsServer 2022-datacenter');
+        const old = rows.find((m) => m.name === 'srv-00009');
+        assert.ok(old);
+        assert.equal(old.coreCount, undefined);
+        assert.equal(old.memoryGb, undefined);
+    });
+
+    it('batches more than 100 subscriptions into requests of at most 100', async () => {
+        fake = await startAzureFake({ estate: { machines: 500, subscriptions: 250 } });
+        const source = sourceFor(fake);
+        const subs = fake.estate.subscriptions.map((s) => s.subscriptionId);
+        const result = await source.getMachines({ subscriptionIds: subs });
+        assert.equal(result.rows.length, 500);
+        const graph = fake.requests.filter((r) => r.service === 'graph');
+        assert.deepEqual(
+            graph.map((r) => r.subscriptions?.length),
+            [100, 100, 50],
+        );
+        assert.equal(new Set(graph.flatMap((r) => r.subscriptions ?? [])).size, 250);
+    });
+
+    it('waits out a 429 with Retry-After and returns every row', async () => {
+        fake = await startAzureFake({ estate: { machines: 2500, subscriptions: 1 } });
+        fake.fail('graph', { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'RateLimiting', message: 'Too many requests' } }, skip: 1 });
+        const source = sourceFor(fake);
+        const started = Date.now();
+        const result = await source.getMachines({ subscriptionIds: [fake.estate.subscriptions[0].subscriptionId] });
+        assert.equal(result.rows.length, 2500);
+        assert.equal(new Set(result.rows.map((m) => m.id)).size, 2500);
+        assert.equal(fake.requests.filter((r) => r.status === 429).length, 1);
+        assert.ok(Date.now() - started >= 900, 'honoured Retry-After: 1');
+    });
+
+    it('waits for the quota window instead of running into 429 when the quota headers reach zero', async () => {
+        fake = await startAzureFake({ estate: { machines: 5000, subscriptions: 1 }, quota: { limit: 2, windowMs: 1000 } });
+        const source = sourceFor(fake);
+        const result = await source.getMachines({ subscriptionIds: [fake.estate.subscriptions[0].subscriptionId] });
+        assert.equal(result.rows.length, 5000);
+        assert.equal(fake.requests.filter((r) => r.status === 429).length, 0, 'no request was throttled');
+        assert.equal(fake.requests.filter((r) => r.service === 'graph').length, 5);
+    });
+
+    it('keeps machines without a patch assessment, and reports stale ones with their date', async () => {
+        fake = await startAzureFake({ estate: { machines: 21 } });
+        const source = sourceFor(fake);
+        const { rows } = await source.getPatchAssessments({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
+        assert.equal(rows.length, 21, 'one row per machine, assessed or not');
+        const never = rows.find((r) => r.machineName === 'srv-00000');
+        assert.ok(never);
+        assert.equal(never.assessedAt, undefined);
+        assert.equal(never.assessmentMode, 'ImageDefault');
+        assert.deepEqual(never.countsByClassification, {});
+        const stale = rows.find((r) => r.machineName === 'srv-00001');
+        assert.ok(stale?.assessedAt);
+        assert.ok(fake.estate.now.getTime() - Date.parse(stale.assessedAt) > 7 * DAY);
+        const fresh = rows.find((r) => r.machineName === 'srv-00004');
+        assert.ok(fresh?.assessedAt);
+        assert.equal(fresh.status, 'Succeeded');
+        assert.deepEqual(fresh.countsByClassification, { Critical: 0, Security: 1, UpdateRollup: 1, FeaturePack: 0, ServicePack: 0, Definition: 0, Tools: 0, Updates: 0 });
+    });
+
+    it('lists missing patches of Windows and Linux machines', async () => {
+        fake = await startAzureFake({ estate: { machines: 8 } });
+        const source = sourceFor(fake);
+        const { rows } = await source.getMissingPatches({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
+        const kb = rows.find((p) => p.kbId === '890830');
+        assert.ok(kb, 'KB prefix removed');
+        assert.equal(kb.classification, 'UpdateRollup');
+        assert.equal(kb.severity, 'Unspecified');
+        assert.equal(kb.osType, 'windows');
+        const linux = rows.find((p) => p.patchName === 'openssl');
+        assert.ok(linux);
+        assert.equal(linux.osType, 'linux');
+        assert.equal(linux.version, '3.0.13-0ubuntu3.4');
+        assert.equal(linux.machineName, 'srv-00003');
+    });
+
+    it('returns SQL instances joined to their databases', async () => {
+        fake = await startAzureFake({ estate: { machines: 10 } });
+        const source = sourceFor(fake);
+        const { rows } = await source.getSql({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
+        const [{ instances, databases }] = rows;
+        assert.ok(instances.length > 0);
+        assert.equal(databases.length, instances.length * 3);
+        const sales = databases.find((d) => d.name === 'sales' && d.machineName === 'srv-00000');
+        assert.ok(sales);
+        assert.equal(sales.instanceName, 'srv-00000');
+        assert.equal(sales.lastFullBackup, undefined, 'never backed up');
+        assert.equal(instances[0].vCores, 4);
+    });
+
+    it('lists subscriptions with tenants and workspaces', async () => {
+        fake = await startAzureFake({ estate: { workspaces: 2 } });
+        const scopes = await sourceFor(fake).listScopes();
+        assert.equal(scopes.subscriptions.length, 3);
+        assert.equal(scopes.subscriptions[0].tenantId, fake.estate.tenantId);
+        assert.deepEqual(
+            scopes.workspaces.map((w) => w.customerId),
+            fake.estate.workspaces.map((w) => w.customerId),
+        );
+    });
+
+    it('explains 401 and 403 in words a person can act on, without the token', async () => {
+        fake = await startAzureFake({ tokens: { arm: 'another-token', logs: LOGS_TOKEN } });
+        const subs = fake.estate.subscriptions.map((s) => s.subscriptionId);
+        const unauthorised = await rejection(sourceFor(fake).getMachines({ subscriptionIds: subs }));
+        assert.ok(unauthorised instanceof SourceError);
+        assert.equal(unauthorised.code, 'auth');
+        assert.match(unauthorised.message, /az login/);
+        assert.ok(!unauthorised.message.includes(ARM_TOKEN));
+        await fake.close();
+
+        fake = await startAzureFake();
+        fake.fail('graph', {
+            status: 403,
+            body: { error: { code: 'AuthorizationFailed', message: "does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read'" } },
+        });
+        const forbidden = await rejection(sourceFor(fake).getMachines({ subscriptionIds: subs.slice(0, 1) }));
+        assert.ok(forbidden instanceof SourceError);
+        assert.equal(forbidden.code, 'forbidden');
+        assert.match(forbidden.message, /Microsoft\.ResourceGraph\/resources\/read/);
+        assert.ok(forbidden.message.includes(subs[0]), 'names the subscription');
+        assert.ok(!/\n\s+at /.test(forbidden.message), 'no stack trace');
+    });
+
+    it('reports a malformed answer clearly instead of crashing', async () => {
+        fake = await startAzureFake();
+        fake.fail('graph', { status: 200, body: '{"totalRecords": 1, "data": "not rows"' });
+        const subs = fake.estate.subscriptions.map((s) => s.subscriptionId);
+        const broken = await rejection(sourceFor(fake).getMachines({ subscriptionIds: subs }));
+        assert.ok(broken instanceof SourceError, String(broken));
+        assert.equal(broken.code, 'badResponse');
+
+        fake.fail('graph', { status: 200, body: { totalRecords: 1, count: 1, resultTruncated: 'false', data: { columns: [], rows: [] } } });
+        const notRows = await rejection(sourceFor(fake).getMachines({ subscriptionIds: subs }));
+        assert.ok(notRows instanceof SourceError);
+        assert.equal(notRows.code, 'badResponse');
+    });
+
+    it('warns when Resource Graph says the answer was truncated', async () => {
+        fake = await startAzureFake();
+        fake.fail('graph', { status: 200, body: { totalRecords: 5000, count: 1, resultTruncated: 'true', data: [{ id: '/subscriptions/x/m', name: 'm' }] } });
+        const result = await sourceFor(fake).getMachines({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
+        assert.equal(result.rows.length, 1);
+        assert.match(result.warnings.join(' '), /truncated/);
+    });
+
+    it('stops when the signal aborts', async () => {
+        fake = await startAzureFake({ estate: { machines: 3000 } });
+        const controller = new AbortController();
+        controller.abort();
+        const error = await rejection(sourceFor(fake).getMachines({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId), signal: controller.signal }));
+        assert.ok(error instanceof SourceError || error.name === 'AbortError', String(error));
+    });
+});
