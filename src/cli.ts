@@ -175,7 +175,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         if (!one(args, 'http')) {
             throw new UserError('serve needs --stdio or --http.');
         }
-        const { source, note } = await selectSource(sourceConfig(args, env));
+        const { source, note } = await selectSource(sourceConfig(args, env), env);
         const keyFile = one(args, 'key-file');
         const key = keyFile ? fs.readFileSync(keyFile, 'utf8').trim() : env.INFRA_INSIGHTS_KEY || undefined;
         const host = one(args, 'host') ?? '127.0.0.1';
@@ -219,7 +219,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         if (!tool) {
             throw new UserError(`Unknown tool ${JSON.stringify(toolName)}. Tools: ${allTools.map((t) => t.name).join(', ')}.`);
         }
-        const { source } = await selectSource(sourceConfig(args, env));
+        const { source, note } = await selectSource(sourceConfig(args, env), env);
+        if (source.kind === 'azure' || note.includes('because')) {
+            process.stderr.write(`${note}\n`);
+        }
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
         const result = await runTool(tool.name, { source, signal: controller.signal }, toolArguments(tool, args.flags));

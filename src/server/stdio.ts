@@ -13,7 +13,7 @@ export async function serveStdio(env: NodeJS.ProcessEnv = process.env): Promise<
         level: (env.INFRA_INSIGHTS_LOG_LEVEL as LogLevel) || 'info',
         file: env.INFRA_INSIGHTS_LOG_FILE || undefined,
     });
-    const { source, note } = await selectSource(sourceConfigFromEnv(env));
+    const { source, note } = await selectSource(sourceConfigFromEnv(env), env);
     log.info(`Infra Insights MCP server (stdio) starting: ${note}`);
     const server = createServer(source, log);
     const transport = new StdioServerTransport();

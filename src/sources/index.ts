@@ -87,10 +87,35 @@ export function splitList(value: string): string[] {
 /** The most machines the sample estate generates (the benchmarks use 10,000). */
 export const MAX_SAMPLE_SIZE = 100_000;
 
-/** Builds the configured source; `note` says which one was picked and why (for `auto`). */
-export async function selectSource(config: SourceConfig): Promise<{ source: InfraSource; note: string }> {
-    if (config.source === 'azure') {
-        throw new UserError('The Azure source is not available in this build yet; use --source sample.');
+/**
+ * Builds the configured source; `note` says which one was picked and why (for `auto`).
+ * `auto` picks Azure when a credential can get a Resource Manager token, and the sample estate otherwise.
+ */
+export async function selectSource(
+    config: SourceConfig,
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<{ source: InfraSource; note: string }> {
+    let fallbackReason = 'no Azure credential is configured';
+    if (config.source !== 'sample') {
+        // The Azure SDKs load only when Azure may be used: esbuild leaves this require pointing at dist/azure.js.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const azure = require('./azure') as typeof import('./azure');
+        const fromEnv = azure.azureSourceOptionsFromEnv(env);
+        const source = azure.createAzureSource({
+            ...fromEnv,
+            cloud: config.cloud ?? fromEnv.cloud,
+            tenantId: config.tenantId ?? fromEnv.tenantId,
+            defaultWorkspaceId: config.workspaceId ?? fromEnv.defaultWorkspaceId,
+            subscriptionIds: config.subscriptionIds ?? fromEnv.subscriptionIds,
+        });
+        if (config.source === 'azure') {
+            return { source, note: `Using Azure: ${source.description}.` };
+        }
+        const probe = await source.probe(8000);
+        if (probe.ok) {
+            return { source, note: `Using Azure (a credential works): ${source.description}.` };
+        }
+        fallbackReason = probe.reason;
     }
     if (config.sampleSize !== undefined && (config.sampleSize < 1 || config.sampleSize > MAX_SAMPLE_SIZE)) {
         throw new UserError(`Sample size ${config.sampleSize} is out of range; use 1 to ${MAX_SAMPLE_SIZE}.`);
@@ -106,7 +131,7 @@ export async function selectSource(config: SourceConfig): Promise<{ source: Infr
         }),
     );
     const what = `the sample estate (${config.sampleSize ?? 60} machines, seed ${config.seed ?? 42}; fictional data)`;
-    const note = config.source === 'auto' ? `Using ${what}: no Azure credential is configured.` : `Using ${what}.`;
+    const note = config.source === 'auto' ? `Using ${what}, because Azure is not available: ${fallbackReason}` : `Using ${what}.`;
     return { source, note };
 }
 

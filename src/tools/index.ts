@@ -71,14 +71,16 @@ export function describeFailure(
     error: unknown,
     signal?: AbortSignal,
 ): { message: string; kind: 'input' | 'source' | 'cancelled' | 'internal' } {
-    if (error instanceof UserError) {
-        return { kind: 'input', message: error.message };
+    // By name as well as class: the Azure source is a separate bundle (dist/azure.js) with its own copy of the classes.
+    const isA = (cls: typeof UserError | typeof SourceError) => error instanceof cls || (error instanceof Error && error.name === cls.name);
+    if (isA(UserError)) {
+        return { kind: 'input', message: (error as Error).message };
     }
-    if (signal?.aborted || (error instanceof SourceError && error.code === 'cancelled')) {
+    if (signal?.aborted || (isA(SourceError) && (error as SourceError).code === 'cancelled')) {
         return { kind: 'cancelled', message: 'The request was cancelled.' };
     }
-    if (error instanceof SourceError) {
-        return { kind: 'source', message: error.message };
+    if (isA(SourceError)) {
+        return { kind: 'source', message: (error as Error).message };
     }
     return { kind: 'internal', message: `Internal error: ${error instanceof Error ? error.message : String(error)}` };
 }
