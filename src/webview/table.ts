@@ -120,7 +120,8 @@ class TableView {
         exportCsv.addEventListener('click', () => post({ type: 'exportCsv', state: this.view }));
 
         const main = h('div', 'main', undefined, this.root);
-        const weights = table.columns.map((c) => c.width ?? 1);
+        // Dates need room for "2026-11-20 02:00"; other columns share by weight.
+        const weights = table.columns.map((c) => c.width ?? (c.type === 'date' ? 1.35 : 1));
         this.gridTemplate = weights.map((w) => `minmax(${Math.round(w * 90)}px, ${w}fr)`).join(' ');
         this.minWidth = weights.reduce((s, w) => s + Math.round(w * 90), 0);
         this.viewport = h('div', 'viewport', undefined, main);

@@ -1,0 +1,279 @@
+/**
+ * The table webview in a real browser (Debian Chromium through playwright-core): what a person sees and does —
+ * rows, sorting, filtering, keyboard, 20,000 rows with only a window of them in the DOM, the anomaly chart — and that
+ * hostile values from the estate stay text: no injected element, no script, no dialog, no CSP violation.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chartFor } from '../../../src/extension/webviews/tablePage';
+import { tableFromResult, type TableRequest } from '../../../src/extension/webviews/tableSpecs';
+import type { TableData, WebviewMessage } from '../../../src/shared/messages';
+import { HOSTILE_LINK, HOSTILE_STRINGS } from '../../../src/sources/sample';
+import { runTool } from '../../../src/tools';
+import { sampleSource } from '../../helpers/fixtures';
+import { buildWebview, CHROMIUM, launchChromium, openTablePage, SCREENSHOTS, startServer, violations } from './pageHarness';
+
+async function tableOf(
+    source: ReturnType<typeof sampleSource>,
+    request: TableRequest,
+): Promise<{ table: TableData; structured: Record<string, unknown> }> {
+    const run = await runTool(request.tool, { source }, { max_results: 50_000, ...request.args });
+    assert.ok(run.ok, run.ok ? '' : run.message);
+    return { table: tableFromResult(request, run.structured), structured: run.structured };
+}
+
+/** Text of the visible (not hidden) data rows, in screen order. */
+function visibleRows(page: Page): Promise<string[][]> {
+    return page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('.spacer .row'))
+            .filter((r) => !r.hidden)
+            .sort((a, b) => Number(a.dataset.position) - Number(b.dataset.position))
+            .map((r) => Array.from(r.children).map((c) => c.textContent ?? '')),
+    );
+}
+
+const countText = (page: Page) => page.locator('.count').textContent();
+
+describe('table webview in Chromium', function () {
+    this.timeout(120_000);
+    let browser: Browser;
+    let server: Awaited<ReturnType<typeof startServer>>;
+    const source = sampleSource();
+
+    before(async function () {
+        if (!fs.existsSync(CHROMIUM)) {
+            console.warn(
+                `      Skipping the webview tests: ${CHROMIUM} is missing (apt-get install -y chromium, or bash scripts/install-test-tools.sh).`,
+            );
+            this.skip();
+        }
+        await buildWebview();
+        server = await startServer();
+        browser = await launchChromium();
+        fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    });
+
+    after(async () => {
+        await browser?.close();
+        await server?.close();
+    });
+
+    it('posts ready first, then renders the rows it is sent with counts and facets', async () => {
+        const { table } = await tableOf(source, { tool: 'GetPatchingLevel', args: {} });
+        const { page, posted, send, incidents } = await openTablePage(browser, server.origin);
+        assert.deepEqual((await posted())[0], { type: 'ready' });
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        assert.equal(await page.locator('h1').textContent(), 'Missing patches');
+        assert.equal(await countText(page), `${table.rows.length} of ${table.rows.length} rows`);
+        const rows = await visibleRows(page);
+        assert.equal(rows[0][0], table.rows[0][0]);
+        assert.equal(rows[0][1], table.rows[0][1]);
+        assert.ok(rows.length < table.rows.length || rows.length === table.rows.length);
+        const facetLabels = await page.locator('select.facet').evaluateAll((selects) => selects.map((s) => s.getAttribute('aria-label')));
+        assert.ok(
+            facetLabels.includes('Filter by Severity') &&
+                facetLabels.includes('Filter by Classification') &&
+                facetLabels.includes('Filter by Machine'),
+        );
+        assert.deepEqual(incidents, { dialogs: [], errors: [] });
+        assert.deepEqual(await violations(page), []);
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'table-patches-light.png') });
+        await page.close();
+    });
+
+    it('sorts by a column (ascending, descending, back to the tool order) and filters by text and facet', async () => {
+        const { table } = await tableOf(source, { tool: 'GetPatchingLevel', args: {} });
+        const { page, posted, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        const machineHeader = page.locator('.row.header .cell').nth(0);
+        const names = table.rows.map((r) => String(r[0]));
+        const natural = [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }));
+        await machineHeader.locator('button').click();
+        assert.equal(await machineHeader.getAttribute('aria-sort'), 'ascending');
+        assert.equal((await visibleRows(page))[0][0], natural[0]);
+        await machineHeader.locator('button').click();
+        assert.equal(await machineHeader.getAttribute('aria-sort'), 'descending');
+        assert.equal((await visibleRows(page))[0][0], natural[natural.length - 1]);
+        await machineHeader.locator('button').click();
+        assert.equal(await machineHeader.getAttribute('aria-sort'), 'none');
+        assert.equal((await visibleRows(page))[0][0], names[0]);
+
+        const machine = names[5];
+        await page.fill('input.filter', machine);
+        const expected = table.rows.filter((r) =>
+            r.some((v) =>
+                String(v ?? '')
+                    .toLowerCase()
+                    .includes(machine.toLowerCase()),
+            ),
+        ).length;
+        await page.waitForFunction((n) => document.querySelector('.count')?.textContent?.startsWith(`${n} of `), expected);
+        assert.ok((await visibleRows(page)).every((r) => r.some((c) => c.toLowerCase().includes(machine.toLowerCase()))));
+        await page.fill('input.filter', '');
+        await page.waitForFunction((n) => document.querySelector('.count')?.textContent?.startsWith(`${n} of `), table.rows.length);
+
+        await page.selectOption('select[data-facet="severity"]', 'Critical');
+        const critical = table.rows.filter((r) => r[4] === 'Critical').length;
+        assert.equal(await countText(page), `${critical} of ${table.rows.length} rows`);
+        assert.ok((await visibleRows(page)).every((r) => r[4] === 'Critical'));
+        const views = (await posted()).filter((m): m is Extract<WebviewMessage, { type: 'view' }> => m.type === 'view');
+        assert.deepEqual(views.at(-1)?.state.facets.severity, ['Critical']);
+
+        await page.click('button:has-text("Export CSV")');
+        const exported = (await posted()).filter((m) => m.type === 'exportCsv').at(-1);
+        assert.deepEqual(exported, { type: 'exportCsv', state: { text: '', facets: { severity: ['Critical'] } } });
+        await page.close();
+    });
+
+    it('moves the selection with the keyboard, shows the row detail and copies the row', async () => {
+        const { table } = await tableOf(source, { tool: 'GetServerMetadata', args: {} });
+        const { page, posted, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        await page.focus('.viewport');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        assert.equal(await page.locator('.row.selected').getAttribute('data-position'), '1');
+        assert.equal(await page.locator('.detail dd').first().textContent(), table.rows[1][0]);
+        await page.keyboard.press('End');
+        await page.waitForSelector(`.row.selected[data-position="${table.rows.length - 1}"]`);
+        await page.keyboard.press('Control+c');
+        const copy = (await posted()).find((m) => m.type === 'copy');
+        assert.ok(copy && copy.type === 'copy' && copy.text.startsWith(`Name: ${String(table.rows[table.rows.length - 1][0])}\n`));
+        await page.close();
+    });
+
+    it('keeps only a window of 20,000 rows in the DOM and scrolls to the last one', async () => {
+        const { table } = await tableOf(sampleSource({ machines: 10_000 }), { tool: 'GetPatchingLevel', args: { max_results: 20_000 } });
+        assert.equal(table.rows.length, 20_000);
+        const { page, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        const domRows = await page.locator('.spacer .row').count();
+        assert.ok(domRows > 10 && domRows < 100, `${domRows} row elements for 20,000 rows`);
+        await page.locator('.viewport').evaluate((v) => (v.scrollTop = v.scrollHeight));
+        await page.waitForFunction(() => document.querySelector('.spacer .row[data-position="19999"]:not([hidden])'));
+        const last = (await visibleRows(page)).at(-1);
+        assert.equal(last?.[1], table.rows[19_999][1]);
+        assert.ok((await page.locator('.spacer .row').count()) < 100);
+        await page.close();
+    });
+
+    it('draws the selected anomaly as an SVG chart with the expected band and the anomalous points', async () => {
+        const { table, structured } = await tableOf(source, { tool: 'GetAnomalies', args: {} });
+        assert.ok(table.rows.length > 0 && table.chart);
+        const withSeries = await runTool('GetAnomalies', { source }, { include_series: true, max_results: 50_000 });
+        assert.ok(withSeries.ok);
+        const { page, posted, send, incidents } = await openTablePage(browser, server.origin, 'dark');
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        await page.locator('.spacer .row[data-position="0"]').click();
+        const request = (await posted()).find((m) => m.type === 'requestChart');
+        assert.deepEqual(request, { type: 'requestChart', row: 0 });
+        const item = (structured.items as Record<string, string>[])[0];
+        const chart = chartFor(withSeries.structured, item.computer, item.metric, {
+            start: Date.parse(item.start),
+            end: Date.parse(item.end),
+            peak: Date.parse(item.peakTime),
+        });
+        assert.ok(chart);
+        await send({ type: 'chart', row: 0, chart });
+        await page.waitForSelector('svg.chart');
+        assert.ok(((await page.getAttribute('path.chart-band', 'd')) ?? '').length > 20, 'the band is drawn');
+        assert.ok(((await page.getAttribute('path.chart-values', 'd')) ?? '').startsWith('M'), 'the series is drawn');
+        assert.ok((await page.locator('circle.chart-anomaly').count()) > 0, 'anomalous points are marked');
+        assert.equal(await page.locator('rect.chart-incident').count(), 1);
+        assert.deepEqual(incidents, { dialogs: [], errors: [] });
+        assert.deepEqual(await violations(page), []);
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'table-anomalies-dark.png') });
+        await page.close();
+    });
+
+    it('opens only Microsoft documentation links, through the host', async () => {
+        const { table } = await tableOf(source, { tool: 'GetSqlBpAssessment', args: {} });
+        const { page, posted, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        await page.locator('.spacer .row[data-position="0"]').click();
+        const link = page.locator('.detail a.link');
+        assert.equal(await link.count(), 1);
+        await link.click();
+        const open = (await posted()).find((m) => m.type === 'openLink');
+        assert.ok(open && open.type === 'openLink' && open.url === table.rows[0][7]);
+        assert.match(String(table.rows[0][7]), /^https:\/\/learn\.microsoft\.com\//);
+        await page.close();
+    });
+
+    it('renders the hostile estate as text: no injected element, no script, no dialog, no CSP violation', async () => {
+        const hostile = sampleSource({ hostile: true });
+        for (const request of [
+            { tool: 'GetServerMetadata', args: {} },
+            { tool: 'GetSqlBpAssessment', args: {} },
+            { tool: 'GetSwConfig', args: {} },
+            { tool: 'GetSqlMetadata', args: {} },
+            { tool: 'GetWinBpAssessment', args: {} },
+        ]) {
+            const { table } = await tableOf(hostile, request);
+            const planted = HOSTILE_STRINGS.filter((s) => table.rows.some((r) => r.includes(s)));
+            assert.ok(planted.length > 0, `${request.tool}: the hostile estate plants strings in this table`);
+            const { page, send, incidents } = await openTablePage(browser, server.origin);
+            await send({ type: 'table', table });
+            await page.waitForSelector('.spacer .row');
+            // Bring every hostile row on screen and into the detail pane.
+            const hostileRows = table.rows
+                .map((r, i) => (HOSTILE_STRINGS.some((s) => r.includes(s)) || r.includes(HOSTILE_LINK) ? i : -1))
+                .filter((i) => i >= 0);
+            for (const row of hostileRows.slice(0, 25)) {
+                await page.locator('.viewport').evaluate((v, top) => (v.scrollTop = top), row * 24);
+                await page.waitForSelector(`.spacer .row[data-position="${row}"]:not([hidden])`);
+                await page.locator(`.spacer .row[data-position="${row}"]`).click();
+            }
+            await page.fill('input.filter', '<img');
+            await page.waitForTimeout(300);
+            await page.fill('input.filter', '');
+            await page.waitForTimeout(300);
+            const injected = await page.evaluate(() => ({
+                images: document.querySelectorAll('img').length,
+                scripts: document.querySelectorAll('script').length,
+                javascriptLinks: Array.from(document.querySelectorAll('a')).filter((a) =>
+                    /^\s*javascript:/i.test(a.getAttribute('href') ?? ''),
+                ).length,
+                handlers: Array.from(document.querySelectorAll('*')).filter((e) =>
+                    Array.from(e.attributes).some((a) => a.name.startsWith('on')),
+                ).length,
+            }));
+            assert.deepEqual(injected, { images: 0, scripts: 1, javascriptLinks: 0, handlers: 0 }, request.tool);
+            const texts = await page.evaluate(() => Array.from(document.querySelectorAll('.cell, dd')).map((e) => e.textContent ?? ''));
+            assert.ok(
+                planted.some((s) => texts.includes(s)),
+                `${request.tool}: a planted string is shown verbatim as text`,
+            );
+            assert.deepEqual(incidents, { dialogs: [], errors: [] }, request.tool);
+            assert.deepEqual(await violations(page), [], request.tool);
+            if (request.tool === 'GetServerMetadata') {
+                await page.screenshot({ path: path.join(SCREENSHOTS, 'table-hostile-light.png') });
+            }
+            await page.close();
+        }
+    });
+
+    it('looks right in light and dark themes (screenshots)', async () => {
+        const { table } = await tableOf(source, { tool: 'GetSqlBpAssessment', args: {} });
+        for (const theme of ['light', 'dark'] as const) {
+            const { page, send } = await openTablePage(browser, server.origin, theme);
+            await send({ type: 'table', table });
+            await page.waitForSelector('.spacer .row');
+            await page.locator('.spacer .row[data-position="2"]').click();
+            const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+            assert.equal(background, theme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(30, 30, 30)');
+            const file = path.join(SCREENSHOTS, `table-sql-${theme}.png`);
+            await page.screenshot({ path: file });
+            assert.ok(fs.statSync(file).size > 10_000);
+            await page.close();
+        }
+    });
+});
