@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { AzureFake, AzureFakeOptions } from '../azure/fake';
 import {
     answerDialogsWith,
     dialogsAnswered,
@@ -16,62 +18,27 @@ import {
     waitFor,
 } from './helpers';
 
-/** What the suite needs from the local HTTPS fake of Azure (test/azure/fake), whatever its exact shape. */
-interface AzureFake {
-    armEndpoint: string;
-    logsEndpoint: string;
-    /** PEM of the certificate (or CA) the fake serves, for NODE_EXTRA_CA_CERTS. */
-    caPem: string;
-    /** Bearer tokens the fake has seen on ARM requests, oldest first. */
-    armTokens(): string[];
-    close(): Promise<void>;
-}
-
-/** Starts the fake from its bundled module (see scripts/run-integration.mjs) and adapts it to `AzureFake`. */
-async function startFake(modulePath: string): Promise<AzureFake> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require(modulePath) as { startAzureFake: (options?: unknown) => Promise<Record<string, unknown>> };
-    const fake = await module.startAzureFake({});
-    const text = (...keys: string[]) => keys.map((k) => fake[k]).find((v): v is string => typeof v === 'string') ?? '';
-    const url = text('armEndpoint', 'url', 'endpoint', 'baseUrl');
-    return {
-        armEndpoint: url,
-        logsEndpoint: text('logsEndpoint', 'logAnalyticsEndpoint') || url,
-        caPem: text('ca', 'caPem', 'cert', 'certificate'),
-        armTokens: () => {
-            const requests = (fake.requests ?? []) as {
-                headers?: Record<string, string | undefined>;
-                authorization?: string;
-                url?: string;
-                path?: string;
-            }[];
-            return requests
-                .filter((r) => !/loganalytics|\/v1\/workspaces/i.test(r.url ?? r.path ?? ''))
-                .map((r) => r.authorization ?? r.headers?.authorization ?? '')
-                .filter((h) => h.startsWith('Bearer '))
-                .map((h) => h.slice('Bearer '.length));
-        },
-        close: async () => {
-            await (fake.close as () => Promise<void>)();
-        },
-    };
-}
-
-const ARM_SESSION_SCOPE = 'https://management.core.windows.net//.default';
+const ARM_SCOPE = 'https://management.core.windows.net//.default';
+const LOGS_SCOPE = 'https://api.loganalytics.io/.default';
 const fakeModule = process.env.INFRA_INSIGHTS_IT_AZURE_FAKE;
 
-describe('Azure data through the token bridge (local Azure fake)', () => {
+/** The test-auth fixture's API: the token it currently considers valid for a scope. */
+interface TestAuthApi {
+    validTokenFor(scope: string): string;
+}
+
+describe('Azure data through the token bridge (local HTTPS fake of Azure)', () => {
     if (!fakeModule || !dialogsAnswered) {
         it(
-            `(pending: ${!fakeModule ? 'the local Azure fake, test/azure/fake, is not in this tree yet' : 'needs the sign-in dialog (code-server route)'})`,
+            `(pending: ${!fakeModule ? 'the local Azure fake, test/azure/fake, is not in this tree' : 'needs the sign-in dialog (code-server route)'})`,
         );
         return;
     }
 
     let fake: AzureFake;
     const saved: Record<string, string | undefined> = {};
+    /** The MCP server is spawned by this extension host with a copy of its environment (then the definition's env). */
     const serverEnv = (values: Record<string, string>) => {
-        // The MCP server is spawned by this extension host with its environment (VS Code copies process.env first).
         for (const [key, value] of Object.entries(values)) {
             saved[key] ??= process.env[key];
             process.env[key] = value;
@@ -80,16 +47,34 @@ describe('Azure data through the token bridge (local Azure fake)', () => {
 
     before(async () => {
         await productApi();
-        fake = await startFake(fakeModule);
+        const fixture = await vscode.extensions.getExtension<TestAuthApi>('infra-insights-tests.test-auth')?.activate();
+        assert.ok(fixture, 'the test-auth fixture exposes its API');
+        // The fake accepts exactly the token VS Code's (test) provider currently holds for each resource: a token from
+        // anywhere else, or one that expired, gets a 401 like Azure's.
+        const options: AzureFakeOptions = {
+            tokens: {
+                get arm() {
+                    return fixture.validTokenFor(ARM_SCOPE);
+                },
+                get logs() {
+                    return fixture.validTokenFor(LOGS_SCOPE);
+                },
+            },
+        };
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { startAzureFake } = require(fakeModule) as typeof import('../azure/fake');
+        fake = await startAzureFake(options);
         const caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'azure-fake-ca-')), 'ca.pem');
-        fs.writeFileSync(caFile, fake.caPem);
+        fs.writeFileSync(caFile, fake.caCertPem);
         serverEnv({
             NODE_EXTRA_CA_CERTS: caFile,
             INFRA_INSIGHTS_ARM_ENDPOINT: fake.armEndpoint,
             INFRA_INSIGHTS_LOGS_ENDPOINT: fake.logsEndpoint,
         });
-        // Short-lived tokens, so the suite can watch one expire.
-        await vscode.commands.executeCommand('infraInsightsTestAuth.configure', { lifetimeSeconds: 5 });
+        // Short-lived tokens, so the suite can watch one expire; earlier suites' sessions are removed so the only ARM
+        // session is the one this server start creates.
+        await vscode.commands.executeCommand('infraInsightsTestAuth.configure', { lifetimeSeconds: 6 });
+        await vscode.commands.executeCommand('infraInsightsTestAuth.signOutAll');
         answerDialogsWith('Allow');
         await setSetting('dataSource', 'azure');
         await stopServer();
@@ -110,28 +95,63 @@ describe('Azure data through the token bridge (local Azure fake)', () => {
         await fake?.close();
     });
 
-    it('a tool call reaches Azure with the token VS Code handed out, through the bridge', async () => {
-        const { structured } = await invoke('ListScopes', {});
-        assert.equal(structured.source, 'azure', JSON.stringify(structured).slice(0, 400));
-        const session = (await testAuthState()).sessions.find((s) => s.scopes.includes(ARM_SESSION_SCOPE));
-        assert.ok(session, 'an ARM session exists');
-        assert.ok(fake.armTokens().length > 0, 'the fake saw ARM requests with a bearer token');
-        assert.equal(fake.armTokens().at(-1), session.accessToken, 'the token is the one VS Code handed out');
+    it('a tool call reaches Azure with the token VS Code holds, fetched through the bridge', async () => {
+        const { structured, parts } = await invoke('ListScopes', {});
+        assert.equal(structured.source, 'azure', parts.join('\n').slice(0, 600));
+        assert.deepEqual(
+            (structured.subscriptions as { subscriptionId: string }[]).map((s) => s.subscriptionId).sort(),
+            fake.estate.subscriptions.map((s) => s.subscriptionId).sort(),
+        );
+        const graph = fake.requests.filter((r) => r.service === 'graph');
+        assert.ok(graph.length > 0, 'the server queried Resource Graph');
+        assert.deepEqual(
+            graph.map((r) => r.status),
+            graph.map(() => 200),
+            'every request carried the valid token',
+        );
+        const arm = (await testAuthState()).sessions.find((s) => s.scopes.includes(ARM_SCOPE));
+        assert.ok(arm, 'the ARM session was created by VS Code sign-in');
     });
 
-    it('after the token expires, the next call gets a fresh one from VS Code', async () => {
-        const first = fake.armTokens().at(-1);
+    it('after that token expires, the next call gets a fresh one from VS Code (and the old one is refused)', async () => {
+        const before = (await testAuthState()).sessions.find((s) => s.scopes.includes(ARM_SCOPE));
+        assert.ok(before);
         const mintedBefore = (await testAuthState()).minted;
-        const session = (await testAuthState()).sessions.find((s) => s.scopes.includes(ARM_SESSION_SCOPE));
-        assert.ok(session && first);
-        await waitFor('the token to expire', () => Date.now() > session.exp * 1000 + 500, 15_000);
-        const { structured } = await invoke('ListScopes', {});
-        assert.equal(structured.source, 'azure');
-        const latest = fake.armTokens().at(-1);
-        const refreshed = (await testAuthState()).sessions.find((s) => s.scopes.includes(ARM_SESSION_SCOPE));
-        assert.notEqual(latest, first, 'a fresh token was used');
-        assert.equal(latest, refreshed?.accessToken);
+        await waitFor('the ARM token to expire', () => Date.now() > before.exp * 1000 + 300, 20_000);
+        const requestsBefore = fake.requests.length;
+        const { structured, parts } = await invoke('GetServerMetadata', {});
+        assert.equal(structured.source, 'azure', parts.join('\n').slice(0, 600));
+        const after = (await testAuthState()).sessions.find((s) => s.scopes.includes(ARM_SCOPE));
+        assert.ok(after);
+        assert.notEqual(after.accessToken, before.accessToken, 'VS Code handed out a fresh token');
+        assert.ok(after.exp > before.exp);
         assert.ok((await testAuthState()).minted > mintedBefore);
-        note(`(tokens seen by the fake: ${new Set(fake.armTokens()).size})`);
+        const newRequests = fake.requests.slice(requestsBefore).filter((r) => r.service === 'graph');
+        assert.ok(newRequests.length > 0);
+        assert.ok(
+            newRequests.every((r) => r.status === 200),
+            `the fake accepted the fresh token (statuses ${newRequests.map((r) => r.status).join(', ')})`,
+        );
+        // The expired token really is refused: the fresh one was needed, not merely used.
+        assert.equal(await graphStatusWith(fake, before.accessToken), 401);
+        assert.notEqual(await graphStatusWith(fake, after.accessToken), 401, 'the fresh token passes authentication');
+        note(`(${fake.requests.length} requests to the fake; ${(await testAuthState()).minted} tokens minted)`);
     });
 });
+
+/** One Resource Graph request straight to the fake with the given bearer token; resolves with the HTTP status. */
+function graphStatusWith(fake: AzureFake, token: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const url = new URL('/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01', fake.armEndpoint);
+        const request = https.request(
+            url,
+            { method: 'POST', ca: fake.caCertPem, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+            (response) => {
+                response.resume();
+                response.on('end', () => resolve(response.statusCode ?? 0));
+            },
+        );
+        request.on('error', reject);
+        request.end(JSON.stringify({ query: 'resources | project id | limit 1' }));
+    });
+}
