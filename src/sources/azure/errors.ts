@@ -133,9 +133,16 @@ export function toSourceError(error: unknown, context: ErrorContext): Error {
     return new SourceError(`${context.service === 'logs' ? 'Log Analytics' : 'Resource Graph'} failed: ${firstSentence(message || name || 'unknown error')}`, 'unavailable');
 }
 
+/** Azure's inner error ("Failed to resolve table …") is in the body, which the SDK keeps in `details` or the response. */
 function bodyText(e: ErrorLike): string {
     const body = e.response?.bodyAsText;
-    return typeof body === 'string' ? body.slice(0, 2000) : '';
+    let details = '';
+    try {
+        details = e.details === undefined ? '' : JSON.stringify(e.details);
+    } catch {
+        // Circular details: the response text is enough.
+    }
+    return `${typeof body === 'string' ? body.slice(0, 2000) : ''} ${details.slice(0, 2000)}`;
 }
 
 function describeSubscriptions(ids: string[] | undefined): string {

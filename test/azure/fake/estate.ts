@@ -334,10 +334,10 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
         const rows: unknown[][] = [];
         machines.forEach((m, k) => {
             const cpu = Array.from({ length: bins }, (_, i) => (i % 7 === 3 ? null : Math.round((30 + 10 * Math.sin(i / 4 + k)) * 100) / 100));
-            if (query.includes("'% Processor Time'") || query.includes("'UtilizationPercentage'")) {
+            if (query.includes("CounterName == '% Processor Time' and") || query.includes("Name == 'UtilizationPercentage')")) {
                 rows.push([m.name, 'cpu', '% Processor Time', axis, JSON.stringify(cpu)]);
             }
-            if (query.includes("'% Free Space'") || query.includes("'FreeSpacePercentage'")) {
+            if (query.includes("CounterName == '% Free Space' and") || query.includes("Name == 'FreeSpacePercentage')")) {
                 rows.push([m.name, 'diskFree', 'C: % Free Space', axis, JSON.stringify(Array.from({ length: bins }, (_, i) => 60 - i * 0.01))]);
             }
         });

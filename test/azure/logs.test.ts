@@ -1,0 +1,158 @@
+import * as assert from 'node:assert/strict';
+import { SourceError, UserError } from '../../src/core/source';
+import { startAzureFake, type AzureFake } from './fake';
+import { rejection, sourceFor } from './helpers';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', () => {
+    let fake: AzureFake;
+    afterEach(async () => fake?.close());
+
+    function window(days = 7) {
+        const to = fake.estate.now;
+        return { workspaceId: fake.estate.workspaces[0].customerId, from: new Date(to.getTime() - days * DAY), to };
+    }
+
+    it('reads SQL assessment findings, all runs or the latest run per instance', async () => {
+        fake = await startAzureFake({ estate: { machines: 6 } });
+        const source = sourceFor(fake);
+        const all = await source.getSqlFindings({ ...window(), latestRunOnly: false });
+        const latest = await source.getSqlFindings({ ...window(), latestRunOnly: true });
+        assert.equal(all.rows.length, 2 * latest.rows.length);
+        const autoShrink = latest.rows.find((f) => f.checkId === 'AutoShrink');
+        assert.ok(autoShrink);
+        assert.equal(autoShrink.severity, 'High');
+        assert.equal(autoShrink.targetType, 'Database');
+        assert.deepEqual(autoShrink.tags, ['Storage', 'Performance']);
+        assert.equal(latest.rows.find((f) => f.checkId === 'MaxDOP')?.severity, 'Medium');
+        const query = fake.requests.filter((r) => r.service === 'logs').at(-1)?.query ?? '';
+        assert.match(query, /parse_csv\(RawData\)/);
+    });
+
+    it('explains a missing SqlAssessment_CL table as an assessment that was never enabled', async () => {
+        fake = await startAzureFake({ missingTables: ['SqlAssessment_CL'] });
+        const error = await rejection(sourceFor(fake).getSqlFindings({ ...window(), latestRunOnly: true }));
+        assert.ok(error instanceof SourceError);
+        assert.equal(error.code, 'notFound');
+        assert.match(error.message, /never enabled/);
+    });
+
+    it('reads failed Windows Server recommendations, software inventory and software changes', async () => {
+        fake = await startAzureFake({ estate: { machines: 4 } });
+        const source = sourceFor(fake);
+        const findings = await source.getWindowsFindings(window());
+        assert.equal(findings.rows.length, 3);
+        assert.equal(findings.rows[0].weight, 42.5);
+        assert.match(fake.requests.at(-1)?.query ?? '', /RecommendationResult == 'Failed'/);
+        const apps = await source.getSoftware({ ...window(), includeUpdates: false });
+        assert.equal(apps.rows.length, 8);
+        const withUpdates = await source.getSoftware({ ...window(), includeUpdates: true, computers: ['SRV-00000'] });
+        assert.deepEqual(withUpdates.rows.map((s) => s.type).sort(), ['Application', 'Application', 'Update']);
+        const changes = await source.getSoftwareChanges(window());
+        assert.equal(changes.rows[0].previousVersion, '130.0.2849.80');
+        assert.equal(changes.rows[0].changeCategory, 'Modified');
+    });
+
+    it('returns metric series with NaN for empty bins, in batches of computers, at most 5 queries at once', async () => {
+        fake = await startAzureFake({ estate: { machines: 400 }, logsDelayMs: 30 });
+        const source = sourceFor(fake);
+        const result = await source.getMetricSeries({ ...window(30), metrics: ['cpu', 'diskFree'], stepMs: HOUR });
+        assert.equal(result.rows.length, 800);
+        const cpu = result.rows.find((s) => s.computer === 'srv-00000' && s.metric === 'cpu');
+        assert.ok(cpu);
+        assert.equal(cpu.values.length, 30 * 24);
+        assert.ok(Number.isNaN(cpu.values[3]));
+        assert.ok(Number.isFinite(cpu.values[0]));
+        assert.equal(cpu.start, window(30).from.getTime());
+        assert.equal(cpu.unit, '%');
+        const seriesQueries = fake.requests.filter((r) => r.query.includes('make-series'));
+        assert.ok(seriesQueries.length > 1, 'fetched in several batches');
+        assert.ok(seriesQueries.every((r) => r.query.includes('default=real(null)') && r.query.includes('step 1h')));
+        assert.ok(fake.maxLogsInFlight <= 5, `at most 5 in flight, saw ${fake.maxLogsInFlight}`);
+    });
+
+    it('uses InsightsMetrics when the workspace has only VM Insights', async () => {
+        fake = await startAzureFake({ estate: { machines: 3 }, metricTable: 'InsightsMetrics' });
+        const result = await sourceFor(fake).getMetricSeries({ ...window(2), metrics: ['cpu'], stepMs: 15 * 60_000, computers: ['srv-00000'] });
+        assert.equal(result.rows.length, 1);
+        assert.equal(result.rows[0].values.length, 2 * 96);
+        assert.ok(fake.requests.some((r) => r.query.startsWith('InsightsMetrics') && r.query.includes('step 15m')));
+    });
+
+    it('returns the rows of a PartialFailure with a warning', async () => {
+        fake = await startAzureFake({ estate: { machines: 10 } });
+        fake.fail('logs', { status: 200, partial: true });
+        const result = await sourceFor(fake).getSoftwareChanges(window());
+        assert.equal(result.rows.length, 5);
+        assert.match(result.warnings.join(' '), /partial answer.*shorter timespan/);
+    });
+
+    it('turns a 504 into a timeout error suggesting a narrower query', async () => {
+        fake = await startAzureFake();
+        fake.fail('logs', { status: 504, body: { error: { code: 'GatewayTimeout', message: 'The query took too long' } } });
+        const error = await rejection(sourceFor(fake, { maxRetries: 0 }).getSoftware({ ...window(), includeUpdates: false }));
+        assert.ok(error instanceof SourceError);
+        assert.equal(error.code, 'timeout');
+        assert.match(error.message, /shorter timespan/);
+    });
+
+    it('explains 403 with the workspace and the permission', async () => {
+        fake = await startAzureFake();
+        fake.fail('logs', { status: 403, body: { error: { code: 'InsufficientAccessError', message: 'The provided credentials have insufficient access' } } });
+        const error = await rejection(sourceFor(fake).getSoftware({ ...window(), includeUpdates: false }));
+        assert.ok(error instanceof SourceError);
+        assert.equal(error.code, 'forbidden');
+        assert.ok(error.message.includes(fake.estate.workspaces[0].customerId));
+        assert.match(error.message, /Microsoft\.OperationalInsights\/workspaces\/query\/read/);
+    });
+
+    it('tells the caller which workspaces exist when given an unknown one', async () => {
+        fake = await startAzureFake({ estate: { workspaces: 2 } });
+        const source = sourceFor(fake);
+        const unknown = await rejection(source.getSoftware({ ...window(), workspaceId: '11111111-2222-4333-8444-555555555555', includeUpdates: false }));
+        assert.ok(unknown instanceof UserError, String(unknown));
+        assert.match(unknown.message, /law-ops-1 \(/);
+        const notGuid = await rejection(source.getSoftware({ ...window(), workspaceId: "x' | take 1", includeUpdates: false }));
+        assert.ok(notGuid instanceof UserError);
+        assert.match(notGuid.message, /law-ops-2/);
+    });
+
+    it('reports an answer without an expected column, or a malformed body, clearly', async () => {
+        fake = await startAzureFake();
+        fake.fail('logs', { status: 200, body: { tables: [{ name: 'PrimaryResult', columns: [{ name: 'Unexpected', type: 'string' }], rows: [['x']] }] } });
+        const missingColumn = await rejection(sourceFor(fake).getSoftwareChanges(window()));
+        assert.ok(missingColumn instanceof SourceError);
+        assert.equal(missingColumn.code, 'badResponse');
+        assert.match(missingColumn.message, /without the columns TimeGenerated, Computer/);
+
+        fake.fail('logs', { status: 200, body: '<html>proxy error</html>' });
+        const malformed = await rejection(sourceFor(fake).getSoftwareChanges(window()));
+        assert.ok(malformed instanceof SourceError, String(malformed));
+        assert.equal(malformed.code, 'badResponse');
+
+        fake.fail('logs', { status: 200, body: { unexpected: true } });
+        const noTables = await rejection(sourceFor(fake).getSoftwareChanges(window()));
+        assert.ok(noTables instanceof SourceError, String(noTables));
+        assert.equal(noTables.code, 'badResponse');
+    });
+
+    it('waits out a 429 from Log Analytics and returns every row', async () => {
+        fake = await startAzureFake({ estate: { machines: 6 } });
+        fake.fail('logs', { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'ThrottledError', message: 'Too many requests' } } });
+        const result = await sourceFor(fake).getSoftwareChanges(window());
+        assert.equal(result.rows.length, 6);
+    });
+
+    it('honours an abort signal on Log Analytics queries (the SDK itself drops it)', async () => {
+        fake = await startAzureFake({ logsDelayMs: 5000 });
+        const controller = new AbortController();
+        const started = Date.now();
+        setTimeout(() => controller.abort(), 200);
+        const error = await rejection(sourceFor(fake).getSoftwareChanges({ ...window(), signal: controller.signal }));
+        assert.ok(error instanceof SourceError, String(error));
+        assert.equal(error.code, 'cancelled');
+        assert.ok(Date.now() - started < 2000);
+    });
+});
