@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { UserError } from '../../src/core/source';
+import { datetime, guid, oneOf, str, strList, timespan } from '../../src/sources/azure/kql';
+import * as q from '../../src/sources/azure/queries';
+import { analyze, structure } from './kusto';
+import { allQueries } from './queryCatalog';
+
+/** Values that have broken query builders elsewhere. */
+const HOSTILE = [
+    "' or 1==1 //",
+    '" or 1==1 //',
+    "srv'; .drop table Perf",
+    'a\\',
+    '\\"',
+    'line1\nline2\r\n| take 1',
+    '| where 1 == 1',
+    '// comment',
+    '```',
+    '@"verbatim"',
+    'h"e\'l\\l`o',
+    'ünïcødé ✓ 🚀',
+    '\ud800',
+    '\u0000\u0007\u001b[31m',
+    '',
+    ' ',
+    ')',
+    '), (Perf',
+    'x'.repeat(5000),
+];
+
+describe('KQL values (kql.ts)', () => {
+    it('quotes strings so the literal decodes back to the input', () => {
+        for (const value of HOSTILE) {
+            const { literals } = structure(`print x = ${str(value)}`);
+            assert.deepEqual(literals, [value], JSON.stringify(value));
+        }
+    });
+
+    it('validates GUIDs, times, steps and enumerations', () => {
+        assert.equal(guid(' 0000ABCD-0000-4000-8000-000000000001 ', 'Subscription id'), '0000abcd-0000-4000-8000-000000000001');
+        assert.throws(() => guid("x' or 1==1", 'Subscription id'), UserError);
+        assert.equal(datetime(new Date('2026-11-20T12:00:00Z')), 'datetime(2026-11-20T12:00:00.000Z)');
+        assert.throws(() => datetime(new Date('nope')), UserError);
+        assert.equal(timespan(3_600_000), '1h');
+        assert.equal(timespan(15 * 60_000), '15m');
+        assert.equal(timespan(1500), '1500ms');
+        assert.throws(() => timespan(0), UserError);
+        assert.throws(() => timespan(1.5), UserError);
+        assert.equal(oneOf('cpu', ['cpu', 'diskFree'], 'Metric'), 'cpu');
+        assert.throws(() => oneOf("cpu' | take 1", ['cpu'], 'Metric'), UserError);
+        assert.throws(() => strList([]));
+    });
+});
+
+describe('every query the Azure source can send', () => {
+    const catalog = allQueries();
+
+    it(`passes Kusto's analyzer against the declared table schemas (${catalog.length} queries)`, function () {
+        this.timeout(120_000);
+        const problems: string[] = [];
+        for (const entry of catalog) {
+            for (const d of analyze(entry.text)) {
+                problems.push(`${entry.name}: ${d}`);
+            }
+        }
+        assert.deepEqual(problems, []);
+    });
+
+    it('is caught by the analyzer when it reads a column the schema lacks (the check can fail)', () => {
+        assert.notDeepEqual(analyze('Perf | where NoSuchColumn == 1'), []);
+        assert.notDeepEqual(analyze("resources | project kind, foo = properties.x | where bar == 'x'"), []);
+    });
+
+    it('keeps its shape for any computer name, and the literal decodes back to the name', function () {
+        this.timeout(300_000);
+        const benign = 'benign-computer';
+        // One representative query per builder that takes strings; the catalog test covers the option matrix.
+        const builders: ((name: string) => string)[] = [
+            (name) => q.sqlFindingsQuery({ from: new Date(0), to: new Date(1e12), computers: [name, 'other'], latestRunOnly: true }).text,
+            (name) => q.windowsFindingsQuery({ from: new Date(0), to: new Date(1e12), computers: [name] }).text,
+            (name) => q.softwareQuery({ from: new Date(0), to: new Date(1e12), computers: ['other', name], includeUpdates: true }).text,
+            (name) => q.softwareChangesQuery({ from: new Date(0), to: new Date(1e12), computers: [name] }).text,
+            (name) => q.metricComputersQuery({ from: new Date(0), to: new Date(1e12), computers: [name], table: 'Perf' }).text,
+            (name) => q.metricSeriesQuery({ from: new Date(0), to: new Date(1e12), computers: [name], table: 'Perf', metrics: ['cpu', 'diskFree'], stepMs: 3_600_000 }).text,
+            (name) =>
+                q.metricSeriesQuery({ from: new Date(0), to: new Date(1e12), computers: [name], table: 'InsightsMetrics', metrics: ['diskTransfers'], stepMs: 900_000 })
+                    .text,
+        ];
+        const expected = builders.map((build) => {
+            const shape = structure(build(benign));
+            return { kinds: shape.kinds, benignAt: shape.literals.map((l, i) => (l === benign ? i : -1)).filter((i) => i >= 0), literals: shape.literals };
+        });
+        const value = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string());
+        fc.assert(
+            fc.property(value, fc.nat(builders.length - 1), (name, which) => {
+                const shape = structure(builders[which](name));
+                const want = expected[which];
+                assert.deepEqual(shape.kinds, want.kinds, 'same syntax tree');
+                for (const i of want.benignAt) {
+                    assert.equal(shape.literals[i], name, 'literal decodes to the input');
+                }
+                assert.equal(shape.literals.length, want.literals.length);
+            }),
+            { numRuns: 400, seed: 20261127 },
+        );
+    });
+
+    it('rejects any metric or table name outside the fixed lists instead of putting it in a query', () => {
+        fc.assert(
+            fc.property(fc.string({ unit: 'binary' }), (name) => {
+                fc.pre(!['Perf', 'InsightsMetrics', 'cpu', 'diskFree', 'diskTransfers'].includes(name));
+                const window = { from: new Date(0), to: new Date(1e12) };
+                assert.throws(() => q.metricSeriesQuery({ ...window, table: name as q.MetricTable, metrics: ['cpu'], stepMs: 3_600_000 }), UserError);
+                assert.throws(() => q.metricSeriesQuery({ ...window, table: 'Perf', metrics: [name as 'cpu'], stepMs: 3_600_000 }), UserError);
+            }),
+            { numRuns: 200, seed: 7 },
+        );
+    });
+});
