@@ -104,17 +104,18 @@ export class ToolRunner implements vscode.Disposable {
     }
 
     private async build(settings: ExtensionSettings, useAzure: boolean): Promise<ActiveSource> {
-        const config: SourceConfig & { credential?: unknown } = {
+        const config: SourceConfig = {
             source: useAzure ? 'azure' : 'sample',
             sampleSize: settings.sampleSize,
             workspaceId: settings.workspaceId || undefined,
             subscriptionIds: settings.subscriptions.length ? settings.subscriptions : undefined,
             tenantId: settings.tenantId || undefined,
             cloud: settings.cloud,
-            // In-process, tokens come straight from VS Code's sessions (no bridge needed).
-            credential: this.deps.auth.credential(),
         };
-        const { source, note } = await selectSource(config);
+        // In-process Azure queries get their tokens the same way the server does: through a token bridge to VS Code's
+        // sessions, so refresh, tenant and error mapping behave identically in the sidebar and in chat.
+        const env = useAzure ? { ...process.env, ...(await this.deps.auth.startBridge('in-process tools')).env } : process.env;
+        const { source, note } = await selectSource(config, env);
         this.deps.log.info(`In-process tools use ${useAzure ? 'Azure' : 'the sample estate'}: ${note}`);
         return { source, kind: useAzure ? 'azure' : 'sample', note };
     }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
 import * as vscode from 'vscode';
 import type { AzureFake, AzureFakeOptions } from '../azure/fake';
 import {
@@ -111,6 +112,39 @@ describe('Azure data through the token bridge (local HTTPS fake of Azure)', () =
         );
         const arm = (await testAuthState()).sessions.find((s) => s.scopes.includes(ARM_SCOPE));
         assert.ok(arm, 'the ARM session was created by VS Code sign-in');
+    });
+
+    it('Log Analytics queries get their own token through the bridge', async () => {
+        const { structured, parts } = await invoke('GetAnomalies', { timespan: '3d' });
+        assert.equal(structured.source, 'azure', parts.join('\n').slice(0, 600));
+        const logs = fake.requests.filter((r) => r.service === 'logs');
+        assert.ok(logs.length > 0, 'the server queried Log Analytics');
+        assert.ok(
+            logs.every((r) => r.status === 200),
+            `statuses ${logs.map((r) => r.status).join(', ')}`,
+        );
+        assert.ok((await testAuthState()).sessions.some((s) => s.scopes.includes(LOGS_SCOPE)));
+    });
+
+    it('the sidebar and tables (tools run in-process) read the same Azure estate', async function () {
+        // NODE_EXTRA_CA_CERTS is read when a process starts, and this extension host started before the fake: trust its
+        // certificate in this process the way Node allows at run time (Node 22.19+), and put the defaults back after.
+        const tlsDefaults = tls as unknown as {
+            setDefaultCACertificates?: (certs: string[]) => void;
+            getCACertificates?: (kind: string) => string[];
+        };
+        if (!tlsDefaults.setDefaultCACertificates || !tlsDefaults.getCACertificates) {
+            this.skip(); // an older Node in this extension host cannot trust a new CA at run time
+        }
+        const defaults = tlsDefaults.getCACertificates('default');
+        tlsDefaults.setDefaultCACertificates([...defaults, fake.caCertPem]);
+        const api = await productApi();
+        const result = await api.runTool('ListScopes', {}).finally(() => tlsDefaults.setDefaultCACertificates?.(defaults));
+        assert.equal(result.ok, true, result.message);
+        assert.equal(result.sourceKind, 'azure');
+        for (const subscription of fake.estate.subscriptions) {
+            assert.ok(result.text?.includes(subscription.subscriptionId), subscription.subscriptionId);
+        }
     });
 
     it('after that token expires, the next call gets a fresh one from VS Code (and the old one is refused)', async () => {

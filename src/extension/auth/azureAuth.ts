@@ -174,14 +174,6 @@ export class AzureAuth implements vscode.Disposable {
         return session ? { token: session.accessToken, expiresOnTimestamp: tokenExpiresOn(session.accessToken) } : undefined;
     }
 
-    /** An `@azure/core-auth`-shaped credential for tools run in-process (sidebar, tables, pickers). */
-    credential(): { getToken(scopes: string | string[], options?: { tenantId?: string }): Promise<BridgeToken | null> } {
-        return {
-            getToken: async (scopes, options) =>
-                (await this.tokenFor(Array.isArray(scopes) ? scopes : [scopes], options?.tenantId)) ?? null,
-        };
-    }
-
     private async closeBridges(): Promise<void> {
         const open = [...this.bridges.values()];
         this.bridges.clear();
