@@ -171,6 +171,21 @@ describe('Azure data through the token bridge (local HTTPS fake of Azure)', () =
         assert.notEqual(await graphStatusWith(fake, after.accessToken), 401, 'the fresh token passes authentication');
         note(`(${fake.requests.length} requests to the fake; ${(await testAuthState()).minted} tokens minted)`);
     });
+
+    it("after 'Sign Out', the running server gets no more tokens and the model is told how to sign in", async () => {
+        await vscode.commands.executeCommand('infraInsights.signOut');
+        const session = (await testAuthState()).sessions.find((s) => s.scopes.includes(ARM_SCOPE));
+        assert.ok(session);
+        // Wait out the token the server already holds; its next request must go back to the bridge.
+        await waitFor('the ARM token to expire', () => Date.now() > session.exp * 1000 + 300, 20_000);
+        const answer = await invoke('GetServerMetadata', {}).then(
+            (a) => a.parts.join('\n'),
+            (error: Error) => error.message,
+        );
+        // The bridge answers signedOut; the server's client turns it into this sentence for the model.
+        assert.match(answer, /Not signed in to Azure in VS Code\. Sign in from VS Code's Accounts menu \(or run Infra Insights: Sign In\)/);
+        assert.doesNotMatch(answer, /"source":"azure"/);
+    });
 });
 
 /** One Resource Graph request straight to the fake with the given bearer token; resolves with the HTTP status. */
