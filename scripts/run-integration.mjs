@@ -76,6 +76,7 @@ const controlFile = path.join(temp, 'control.json');
 const dialogsFile = path.join(temp, 'dialogs.jsonl');
 const resultFile = path.join(temp, 'result.json');
 const notificationsFile = path.join(temp, 'notifications.jsonl');
+const statsFile = path.join(temp, 'stats.json');
 for (const dir of [path.join(userDataDir, 'User'), extensionsDir, workspace]) {
     fs.mkdirSync(dir, { recursive: true });
 }
@@ -151,6 +152,7 @@ const codeServer = spawn(
             INFRA_INSIGHTS_IT_INDEX: path.join(outDir, 'index.js'),
             INFRA_INSIGHTS_IT_RESULT: resultFile,
             INFRA_INSIGHTS_IT_NOTIFICATIONS: notificationsFile,
+            INFRA_INSIGHTS_IT_STATS: statsFile,
             INFRA_INSIGHTS_IT_AZURE_FAKE: azureFakeEntry ? path.join(outDir, 'azureFake.js') : '',
         },
     },
@@ -214,7 +216,17 @@ if (exitCode !== 0) {
     const log = fs.existsSync(codeServerLog) ? fs.readFileSync(codeServerLog, 'utf8').split('\n').slice(-40).join('\n') : '';
     say(`code-server log (last lines):\n${log}`);
 }
+let stats;
+try {
+    stats = JSON.parse(fs.readFileSync(statsFile, 'utf8'));
+} catch {
+    // the suites did not get to the end
+}
 await cleanup();
+if (stats) {
+    // A plain closing line any CI log reader understands.
+    process.stdout.write(`integration: ${stats.passes} passed, ${stats.failures} failed, ${stats.pending} skipped\n`);
+}
 say(`finished with exit code ${exitCode} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(exitCode);
 

@@ -42,7 +42,13 @@ export async function run(): Promise<void> {
         mocha.addFile(path.join(__dirname, file));
     }
     try {
-        const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+        let runner: Mocha.Runner | undefined;
+        const failures = await new Promise<number>((resolve) => (runner = mocha.run(resolve)));
+        // The counts, for the runner's plain closing line ("N passed, N failed, N skipped").
+        if (process.env.INFRA_INSIGHTS_IT_STATS && runner?.stats) {
+            const { passes, failures: failed, pending } = runner.stats;
+            fs.writeFileSync(process.env.INFRA_INSIGHTS_IT_STATS, JSON.stringify({ passes, failures: failed, pending }));
+        }
         if (failures > 0) {
             throw new Error(`${failures} integration test(s) failed.`);
         }
