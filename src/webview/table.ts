@@ -71,6 +71,7 @@ class TableView {
         this.selected = -1;
         this.build();
         this.apply(false);
+        this.prepareSorts(table);
         performance.mark('infraInsights.rendered');
         performance.measure('infraInsights.render', 'infraInsights.data', 'infraInsights.rendered');
         requestAnimationFrame(() =>
@@ -79,6 +80,24 @@ class TableView {
                 performance.measure('infraInsights.firstPaint', 'infraInsights.data', 'infraInsights.painted');
             }, 0),
         );
+    }
+
+    /**
+     * Computes every column's sort order while the page is idle, so a click on a header only walks a cached
+     * permutation; a click before that computes the one column it needs.
+     */
+    private prepareSorts(table: TableData): void {
+        const keys = table.columns.map((c) => c.key);
+        const idle = (run: () => void) =>
+            typeof requestIdleCallback === 'function' ? requestIdleCallback(run, { timeout: 2000 }) : setTimeout(run, 50);
+        const next = () => {
+            const key = keys.shift();
+            if (key !== undefined && this.table === table) {
+                this.index?.prepare(key);
+                idle(next);
+            }
+        };
+        idle(next);
     }
 
     private build(): void {
@@ -171,13 +190,13 @@ class TableView {
         const sort = current?.key !== key ? { key, descending: false } : !current.descending ? { key, descending: true } : undefined;
         performance.mark('infraInsights.sortStart');
         this.view = { ...this.view, sort };
-        this.apply(true);
+        this.apply(true, false);
         performance.mark('infraInsights.sortEnd');
         performance.measure('infraInsights.sort', 'infraInsights.sortStart', 'infraInsights.sortEnd');
     }
 
-    /** Recomputes the rows shown from the view, redraws headers, facets, counts and the visible rows. */
-    private apply(persist: boolean): void {
+    /** Recomputes the rows shown from the view, redraws headers, facets (unless only the sort changed), counts and rows. */
+    private apply(persist: boolean, filtersChanged = true): void {
         const table = this.table as TableData;
         const index = this.index as TableIndex;
         const selectedRow = this.selected >= 0 ? this.order[this.selected] : -1;
@@ -192,7 +211,9 @@ class TableView {
             cell.classList.toggle('sorted', sorted !== 'none');
             (cell.firstElementChild as HTMLElement).dataset.arrow = sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : '';
         });
-        this.renderFacets();
+        if (filtersChanged) {
+            this.renderFacets();
+        }
         const total = table.rows.length;
         const more =
             table.truncation.total > table.truncation.shown ? ` (the tool found ${table.truncation.total.toLocaleString('en')})` : '';
@@ -209,8 +230,9 @@ class TableView {
         const table = this.table as TableData;
         const index = this.index as TableIndex;
         this.facetBar.replaceChildren();
+        const counts = index.allFacetCounts(this.view);
         for (const column of table.columns.filter((c) => c.facet)) {
-            const values = index.facetCounts(column.key, this.view);
+            const values = counts.get(column.key) ?? [];
             if (values.length < 2 && !this.view.facets[column.key]?.length) {
                 continue;
             }
