@@ -15,7 +15,7 @@
  * State lives in locals and module-level typed arrays reused across calls (the engine is synchronous), so
  * the cost is linear in the series length and nothing is allocated per point.
  */
-import { TAIL_STATE_SIZE, tailAdd, tailCalibrate, tailReset } from './tail';
+import { GAUSSIAN_ONE_SIDED_Q99, TAIL_STATE_SIZE, tailAdd, tailCalibrate, tailReset } from './tail';
 import {
     DEFAULT_SENSITIVITY,
     type AnomalyIncident,
@@ -88,13 +88,21 @@ const dailyVisits = new Uint8Array(MAX_DAY_SLOTS);
 const weeklyVisits = new Uint8Array(MAX_WEEK_SLOTS);
 /** Visits during which a slot learns with rate 1/visits, unclipped (the profile starts from nothing). */
 const PROFILE_WARM_VISITS = 2;
-/** Per hour of day, the largest point surprise of about the last week (decaying): recurring daily events stop being news. */
+/** Per hour of day, the largest rise (and fall) of about the last week (decaying): recurring daily events stop being news. */
 const recurringMax = new Float64Array(24);
+const recurringMaxDown = new Float64Array(24);
 const RECURRING_MEMORY_DAYS = 7;
 /** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
 const RECURRING_REFERENCE = 3;
-/** Tail calibrators of the point and short-average views. */
-const tails = new Float64Array(2 * TAIL_STATE_SIZE);
+/**
+ * Tail calibrators: rises of the point view, the short-average view, falls of the point view. Rises and falls are
+ * calibrated apart because metric tails are lopsided (a load balancer's routine bursts are all upwards): a series
+ * whose rises are heavy-tailed must not make a sudden drop unremarkable.
+ */
+const TAIL_UP = 0;
+const TAIL_SHORT = TAIL_STATE_SIZE;
+const TAIL_DOWN = 2 * TAIL_STATE_SIZE;
+const tails = new Float64Array(3 * TAIL_STATE_SIZE);
 
 /** z (in sigmas) → 0–100. */
 export function scoreFromSigmas(z: number): number {
@@ -151,6 +159,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let slotsValid = false;
     let hourDecay = 1; // per visit of an hour-of-day bucket, so that its memory is RECURRING_MEMORY_DAYS whatever the step
     recurringMax.fill(0);
+    recurringMaxDown.fill(0);
     let daySlots = 1;
     let weekSlots = 1;
 
@@ -165,7 +174,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     // Multi-scale residual averages of the trusted forecaster and their own deviations.
     let shortMean = 0;
     let madShort = 0;
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < 3; k++) {
         tailReset(tails, k * TAIL_STATE_SIZE);
     }
     // Level-shift run: consecutive same-side surprises.
@@ -305,12 +314,21 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const absShort = Math.abs(zShort);
         // A surprise no bigger than those seen around this hour on recent days (a nightly job) is not news.
         const hour = seasonal ? Math.floor((slotD * slotMs) / HOUR) : 0;
+        // Rises and falls are judged apart: a nightly job's rise does not excuse a fall at that hour, nor a
+        // series' routine bursts a sudden drop.
+        const down = zPoint < 0;
+        const rec = down ? recurringMaxDown : recurringMax;
         const recurring = seasonal
-            ? Math.max(recurringMax[hour], recurringMax[hour === 0 ? 23 : hour - 1], recurringMax[hour === 23 ? 0 : hour + 1])
+            ? Math.max(rec[hour], rec[hour === 0 ? 23 : hour - 1], rec[hour === 23 ? 0 : hour + 1])
             : 0;
         const recurringShrink = recurring / RECURRING_REFERENCE;
-        const calPoint = tailCalibrate(tails, 0, recurringShrink > 1 ? absPoint / recurringShrink : absPoint);
-        const calShort = tailCalibrate(tails, TAIL_STATE_SIZE, absShort);
+        const calPoint = tailCalibrate(
+            tails,
+            down ? TAIL_DOWN : TAIL_UP,
+            recurringShrink > 1 ? absPoint / recurringShrink : absPoint,
+            GAUSSIAN_ONE_SIDED_Q99,
+        );
+        const calShort = tailCalibrate(tails, TAIL_SHORT, absShort);
         let z = calPoint;
         let sign = zPoint;
         if (calShort > z) {
@@ -346,12 +364,17 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         }
 
         if (warm) {
-            tailAdd(tails, 0, absPoint);
+            const up = down ? 0 : absPoint;
+            const dn = down ? absPoint : 0;
+            tailAdd(tails, TAIL_UP, up);
+            tailAdd(tails, TAIL_DOWN, dn);
             if (seasonal) {
                 const decayed = recurringMax[hour] * hourDecay;
-                recurringMax[hour] = absPoint > decayed ? absPoint : decayed;
+                recurringMax[hour] = up > decayed ? up : decayed;
+                const decayedDown = recurringMaxDown[hour] * hourDecay;
+                recurringMaxDown[hour] = dn > decayedDown ? dn : decayedDown;
             }
-            tailAdd(tails, TAIL_STATE_SIZE, absShort);
+            tailAdd(tails, TAIL_SHORT, absShort);
         }
 
         // Updates: robust (clipped) so one outlier moves nothing far.

@@ -18,6 +18,8 @@ const HALVING_POINTS = 2048;
 const QUANTILE = 0.99;
 /** |z| below which 99 % of Gaussian noise falls. */
 export const GAUSSIAN_Q99 = 2.576;
+/** z below which 99 % of Gaussian noise falls (one side only: a calibrator that sees only rises, or only falls). */
+export const GAUSSIAN_ONE_SIDED_Q99 = 2.326;
 
 const TOTAL = 0;
 const BIN = 1;
@@ -55,9 +57,9 @@ export function tailReset(state: Float64Array, base: number): void {
 }
 
 /** The calibrated z: |z| shrunk by how heavy this series' tail has been so far (never enlarged). */
-export function tailCalibrate(state: Float64Array, base: number, absZ: number): number {
+export function tailCalibrate(state: Float64Array, base: number, absZ: number, reference = GAUSSIAN_Q99): number {
     const q = state[base + EDGE];
-    return state[base + TOTAL] >= 1 && q > GAUSSIAN_Q99 ? (absZ * GAUSSIAN_Q99) / q : absZ;
+    return state[base + TOTAL] >= 1 && q > reference ? (absZ * reference) / q : absZ;
 }
 
 /** Learn one |z| (after it was scored, so the score at t never depends on t itself). */
