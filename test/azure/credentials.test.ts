@@ -4,13 +4,21 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SourceError, UserError } from '../../src/core/source';
-import { azureSourceOptionsFromEnv, createAzureSource, probeAzure, TokenBridgeCredential, type TokenBridgeRequest } from '../../src/sources/azure';
+import {
+    azureSourceOptionsFromEnv,
+    createAzureSource,
+    probeAzure,
+    TokenBridgeCredential,
+    type TokenBridgeRequest,
+} from '../../src/sources/azure';
 import { toSourceError } from '../../src/sources/azure/errors';
 import { startAzureFake, type AzureFake } from './fake';
 import { rejection } from './helpers';
 
 /** A stand-in for the extension's side of the bridge: answers each line with `answer(request)`. */
-async function startBridge(answer: (request: TokenBridgeRequest) => unknown): Promise<{ path: string; requests: TokenBridgeRequest[]; close(): Promise<void> }> {
+async function startBridge(
+    answer: (request: TokenBridgeRequest) => unknown,
+): Promise<{ path: string; requests: TokenBridgeRequest[]; close(): Promise<void> }> {
     const dir = mkdtempSync(join(tmpdir(), 'ii-bridge-'));
     const path = process.platform === 'win32' ? `\\\\.\\pipe\\ii-bridge-${process.pid}-${Date.now()}` : join(dir, 'bridge.sock');
     const requests: TokenBridgeRequest[] = [];
@@ -50,7 +58,12 @@ describe('Azure credentials', () => {
 
     it('gets tokens from the VS Code token bridge, per resource, with the secret and tenant, and caches them', async () => {
         const bridge = await startBridge((r) =>
-            r.secret === 's3cret' ? { token: r.scopes[0].includes('loganalytics') ? 'logs-from-vscode' : 'arm-from-vscode', expiresOnTimestamp: Date.now() + 3_600_000 } : { error: 'forbidden' },
+            r.secret === 's3cret'
+                ? {
+                      token: r.scopes[0].includes('loganalytics') ? 'logs-from-vscode' : 'arm-from-vscode',
+                      expiresOnTimestamp: Date.now() + 3_600_000,
+                  }
+                : { error: 'forbidden' },
         );
         try {
             fake = await startAzureFake({ tokens: { arm: 'arm-from-vscode', logs: 'logs-from-vscode' } });
@@ -71,7 +84,11 @@ describe('Azure credentials', () => {
             assert.equal((await source.getMachines({ subscriptionIds: subs })).rows.length, 20);
             await source.getMachines({ subscriptionIds: subs });
             const to = fake.estate.now;
-            await source.getSoftwareChanges({ workspaceId: fake.estate.workspaces[0].customerId, from: new Date(to.getTime() - 86_400_000), to });
+            await source.getSoftwareChanges({
+                workspaceId: fake.estate.workspaces[0].customerId,
+                from: new Date(to.getTime() - 86_400_000),
+                to,
+            });
             assert.deepEqual(
                 bridge.requests.map((r) => r.scopes),
                 [['https://management.azure.com/.default'], ['https://api.loganalytics.io/.default']],
@@ -90,7 +107,9 @@ describe('Azure credentials', () => {
         try {
             const messages: string[] = [];
             for (let i = 0; i < codes.length; i++) {
-                const error = await rejection(new TokenBridgeCredential(bridge.path, 'x').getToken(`https://management.azure.com/.default#${i}`));
+                const error = await rejection(
+                    new TokenBridgeCredential(bridge.path, 'x').getToken(`https://management.azure.com/.default#${i}`),
+                );
                 assert.ok(error instanceof SourceError);
                 assert.equal(error.code, 'auth');
                 messages.push(error.message);
@@ -102,7 +121,9 @@ describe('Azure credentials', () => {
         } finally {
             await bridge.close();
         }
-        const gone = await rejection(new TokenBridgeCredential(join(tmpdir(), 'no-such-bridge.sock'), 'x').getToken('https://management.azure.com/.default'));
+        const gone = await rejection(
+            new TokenBridgeCredential(join(tmpdir(), 'no-such-bridge.sock'), 'x').getToken('https://management.azure.com/.default'),
+        );
         assert.match(gone.message, /not reachable/);
     });
 
@@ -131,16 +152,30 @@ describe('Azure credentials', () => {
 
     it('maps sign-in failures to what to do, and never repeats a token', () => {
         const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJl';
-        const consent = toSourceError(Object.assign(new Error(`AADSTS65002: Consent between first party application and resource must be configured. token ${jwt}`), { name: 'AuthenticationError' }), {
-            service: 'logs',
-        });
+        const consent = toSourceError(
+            Object.assign(new Error(`AADSTS65002: Consent between first party application and resource must be configured. token ${jwt}`), {
+                name: 'AuthenticationError',
+            }),
+            {
+                service: 'logs',
+            },
+        );
         assert.match(consent.message, /client id.*az login/);
-        const unavailable = toSourceError(Object.assign(new Error('DefaultAzureCredential failed'), { name: 'CredentialUnavailableError' }), { service: 'graph' });
+        const unavailable = toSourceError(
+            Object.assign(new Error('DefaultAzureCredential failed'), { name: 'CredentialUnavailableError' }),
+            { service: 'graph' },
+        );
         assert.match(unavailable.message, /az login.*Accounts menu/);
-        const tenant = toSourceError(Object.assign(new Error('The access token is from the wrong issuer'), { statusCode: 401, code: 'InvalidAuthenticationTokenTenant' }), {
-            service: 'graph',
-            subscriptionIds: ['00000000-0000-4000-8000-000000000001'],
-        });
+        const tenant = toSourceError(
+            Object.assign(new Error('The access token is from the wrong issuer'), {
+                statusCode: 401,
+                code: 'InvalidAuthenticationTokenTenant',
+            }),
+            {
+                service: 'graph',
+                subscriptionIds: ['00000000-0000-4000-8000-000000000001'],
+            },
+        );
         assert.match(tenant.message, /different tenant.*00000000-0000-4000-8000-000000000001.*tenant/);
         const other = toSourceError(new Error(`boom Bearer ${jwt} and ${jwt}`), { service: 'graph' });
         assert.ok(!other.message.includes(jwt), other.message);

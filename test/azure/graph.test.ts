@@ -63,7 +63,12 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
 
     it('waits out a 429 with Retry-After and returns every row', async () => {
         fake = await startAzureFake({ estate: { machines: 2500, subscriptions: 1 } });
-        fake.fail('graph', { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'RateLimiting', message: 'Too many requests' } }, skip: 1 });
+        fake.fail('graph', {
+            status: 429,
+            headers: { 'retry-after': '1' },
+            body: { error: { code: 'RateLimiting', message: 'Too many requests' } },
+            skip: 1,
+        });
         const source = sourceFor(fake);
         const started = Date.now();
         const result = await source.getMachines({ subscriptionIds: [fake.estate.subscriptions[0].subscriptionId] });
@@ -98,7 +103,16 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         const fresh = rows.find((r) => r.machineName === 'srv-00004');
         assert.ok(fresh?.assessedAt);
         assert.equal(fresh.status, 'Succeeded');
-        assert.deepEqual(fresh.countsByClassification, { Critical: 0, Security: 1, UpdateRollup: 1, FeaturePack: 0, ServicePack: 0, Definition: 0, Tools: 0, Updates: 0 });
+        assert.deepEqual(fresh.countsByClassification, {
+            Critical: 0,
+            Security: 1,
+            UpdateRollup: 1,
+            FeaturePack: 0,
+            ServicePack: 0,
+            Definition: 0,
+            Tools: 0,
+            Updates: 0,
+        });
     });
 
     it('lists missing patches of Windows and Linux machines', async () => {
@@ -155,7 +169,12 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         fake = await startAzureFake();
         fake.fail('graph', {
             status: 403,
-            body: { error: { code: 'AuthorizationFailed', message: "does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read'" } },
+            body: {
+                error: {
+                    code: 'AuthorizationFailed',
+                    message: "does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read'",
+                },
+            },
         });
         const forbidden = await rejection(sourceFor(fake).getMachines({ subscriptionIds: subs.slice(0, 1) }));
         assert.ok(forbidden instanceof SourceError);
@@ -173,7 +192,15 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.ok(broken instanceof SourceError, String(broken));
         assert.equal(broken.code, 'badResponse');
 
-        fake.fail('graph', { status: 200, body: { totalRecords: 1, count: 1, resultTruncated: 'false', data: { columns: [], rows: [] } } });
+        fake.fail('graph', {
+            status: 200,
+            body: {
+                totalRecords: 1,
+                count: 1,
+                resultTruncated: 'false',
+                data: { columns: [{ name: 'id', type: 'string' }], rows: ['not a row'] },
+            },
+        });
         const notRows = await rejection(sourceFor(fake).getMachines({ subscriptionIds: subs }));
         assert.ok(notRows instanceof SourceError);
         assert.equal(notRows.code, 'badResponse');
@@ -181,7 +208,10 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
 
     it('warns when Resource Graph says the answer was truncated', async () => {
         fake = await startAzureFake();
-        fake.fail('graph', { status: 200, body: { totalRecords: 5000, count: 1, resultTruncated: 'true', data: [{ id: '/subscriptions/x/m', name: 'm' }] } });
+        fake.fail('graph', {
+            status: 200,
+            body: { totalRecords: 5000, count: 1, resultTruncated: 'true', data: [{ id: '/subscriptions/x/m', name: 'm' }] },
+        });
         const result = await sourceFor(fake).getMachines({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
         assert.equal(result.rows.length, 1);
         assert.match(result.warnings.join(' '), /truncated/);
@@ -191,7 +221,12 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         fake = await startAzureFake({ estate: { machines: 3000 } });
         const controller = new AbortController();
         controller.abort();
-        const error = await rejection(sourceFor(fake).getMachines({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId), signal: controller.signal }));
+        const error = await rejection(
+            sourceFor(fake).getMachines({
+                subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId),
+                signal: controller.signal,
+            }),
+        );
         assert.ok(error instanceof SourceError || error.name === 'AbortError', String(error));
     });
 });

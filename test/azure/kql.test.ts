@@ -82,16 +82,39 @@ describe('every query the Azure source can send', () => {
             (name) => q.softwareQuery({ from: new Date(0), to: new Date(1e12), computers: ['other', name], includeUpdates: true }).text,
             (name) => q.softwareChangesQuery({ from: new Date(0), to: new Date(1e12), computers: [name] }).text,
             (name) => q.metricComputersQuery({ from: new Date(0), to: new Date(1e12), computers: [name], table: 'Perf' }).text,
-            (name) => q.metricSeriesQuery({ from: new Date(0), to: new Date(1e12), computers: [name], table: 'Perf', metrics: ['cpu', 'diskFree'], stepMs: 3_600_000 }).text,
             (name) =>
-                q.metricSeriesQuery({ from: new Date(0), to: new Date(1e12), computers: [name], table: 'InsightsMetrics', metrics: ['diskTransfers'], stepMs: 900_000 })
-                    .text,
+                q.metricSeriesQuery({
+                    from: new Date(0),
+                    to: new Date(1e12),
+                    computers: [name],
+                    table: 'Perf',
+                    metrics: ['cpu', 'diskFree'],
+                    stepMs: 3_600_000,
+                }).text,
+            (name) =>
+                q.metricSeriesQuery({
+                    from: new Date(0),
+                    to: new Date(1e12),
+                    computers: [name],
+                    table: 'InsightsMetrics',
+                    metrics: ['diskTransfers'],
+                    stepMs: 900_000,
+                }).text,
         ];
         const expected = builders.map((build) => {
             const shape = structure(build(benign));
-            return { kinds: shape.kinds, benignAt: shape.literals.map((l, i) => (l === benign ? i : -1)).filter((i) => i >= 0), literals: shape.literals };
+            return {
+                kinds: shape.kinds,
+                benignAt: shape.literals.map((l, i) => (l === benign ? i : -1)).filter((i) => i >= 0),
+                literals: shape.literals,
+            };
         });
-        const value = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string());
+        const value = fc.oneof(
+            fc.constantFrom(...HOSTILE),
+            fc.string({ unit: 'binary', maxLength: 60 }),
+            fc.string({ unit: 'grapheme', maxLength: 20 }),
+            fc.string(),
+        );
         fc.assert(
             fc.property(value, fc.nat(builders.length - 1), (name, which) => {
                 const shape = structure(builders[which](name));
@@ -111,8 +134,14 @@ describe('every query the Azure source can send', () => {
             fc.property(fc.string({ unit: 'binary' }), (name) => {
                 fc.pre(!['Perf', 'InsightsMetrics', 'cpu', 'diskFree', 'diskTransfers'].includes(name));
                 const window = { from: new Date(0), to: new Date(1e12) };
-                assert.throws(() => q.metricSeriesQuery({ ...window, table: name as q.MetricTable, metrics: ['cpu'], stepMs: 3_600_000 }), UserError);
-                assert.throws(() => q.metricSeriesQuery({ ...window, table: 'Perf', metrics: [name as 'cpu'], stepMs: 3_600_000 }), UserError);
+                assert.throws(
+                    () => q.metricSeriesQuery({ ...window, table: name as q.MetricTable, metrics: ['cpu'], stepMs: 3_600_000 }),
+                    UserError,
+                );
+                assert.throws(
+                    () => q.metricSeriesQuery({ ...window, table: 'Perf', metrics: [name as 'cpu'], stepMs: 3_600_000 }),
+                    UserError,
+                );
             }),
             { numRuns: 200, seed: 7 },
         );

@@ -9,7 +9,8 @@ const ARG_COLUMNS =
     "['subscriptionId']:string, ['managedBy']:string, ['sku']:dynamic, ['plan']:dynamic, ['properties']:dynamic, ['tags']:dynamic, " +
     "['identity']:dynamic, ['zones']:dynamic, ['extendedLocation']:dynamic)";
 
-const COMMON = "['TimeGenerated']:datetime, ['Computer']:string, ['_ResourceId']:string, ['_SubscriptionId']:string, ['SourceSystem']:string, ['Type']:string";
+const COMMON =
+    "['TimeGenerated']:datetime, ['Computer']:string, ['_ResourceId']:string, ['_SubscriptionId']:string, ['SourceSystem']:string, ['Type']:string";
 
 /** Table name → column list, from shared/reference/azure-reference.md §3 and §5. */
 export const SCHEMAS: Record<string, string> = {

@@ -75,7 +75,12 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
 
     it('uses InsightsMetrics when the workspace has only VM Insights', async () => {
         fake = await startAzureFake({ estate: { machines: 3 }, metricTable: 'InsightsMetrics' });
-        const result = await sourceFor(fake).getMetricSeries({ ...window(2), metrics: ['cpu'], stepMs: 15 * 60_000, computers: ['srv-00000'] });
+        const result = await sourceFor(fake).getMetricSeries({
+            ...window(2),
+            metrics: ['cpu'],
+            stepMs: 15 * 60_000,
+            computers: ['srv-00000'],
+        });
         assert.equal(result.rows.length, 1);
         assert.equal(result.rows[0].values.length, 2 * 96);
         assert.ok(fake.requests.some((r) => r.query.startsWith('InsightsMetrics') && r.query.includes('step 15m')));
@@ -100,7 +105,10 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
 
     it('explains 403 with the workspace and the permission', async () => {
         fake = await startAzureFake();
-        fake.fail('logs', { status: 403, body: { error: { code: 'InsufficientAccessError', message: 'The provided credentials have insufficient access' } } });
+        fake.fail('logs', {
+            status: 403,
+            body: { error: { code: 'InsufficientAccessError', message: 'The provided credentials have insufficient access' } },
+        });
         const error = await rejection(sourceFor(fake).getSoftware({ ...window(), includeUpdates: false }));
         assert.ok(error instanceof SourceError);
         assert.equal(error.code, 'forbidden');
@@ -111,7 +119,9 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
     it('tells the caller which workspaces exist when given an unknown one', async () => {
         fake = await startAzureFake({ estate: { workspaces: 2 } });
         const source = sourceFor(fake);
-        const unknown = await rejection(source.getSoftware({ ...window(), workspaceId: '11111111-2222-4333-8444-555555555555', includeUpdates: false }));
+        const unknown = await rejection(
+            source.getSoftware({ ...window(), workspaceId: '11111111-2222-4333-8444-555555555555', includeUpdates: false }),
+        );
         assert.ok(unknown instanceof UserError, String(unknown));
         assert.match(unknown.message, /law-ops-1 \(/);
         const notGuid = await rejection(source.getSoftware({ ...window(), workspaceId: "x' | take 1", includeUpdates: false }));
@@ -121,7 +131,10 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
 
     it('reports an answer without an expected column, or a malformed body, clearly', async () => {
         fake = await startAzureFake();
-        fake.fail('logs', { status: 200, body: { tables: [{ name: 'PrimaryResult', columns: [{ name: 'Unexpected', type: 'string' }], rows: [['x']] }] } });
+        fake.fail('logs', {
+            status: 200,
+            body: { tables: [{ name: 'PrimaryResult', columns: [{ name: 'Unexpected', type: 'string' }], rows: [['x']] }] },
+        });
         const missingColumn = await rejection(sourceFor(fake).getSoftwareChanges(window()));
         assert.ok(missingColumn instanceof SourceError);
         assert.equal(missingColumn.code, 'badResponse');
@@ -140,7 +153,11 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
 
     it('waits out a 429 from Log Analytics and returns every row', async () => {
         fake = await startAzureFake({ estate: { machines: 6 } });
-        fake.fail('logs', { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'ThrottledError', message: 'Too many requests' } } });
+        fake.fail('logs', {
+            status: 429,
+            headers: { 'retry-after': '1' },
+            body: { error: { code: 'ThrottledError', message: 'Too many requests' } },
+        });
         const result = await sourceFor(fake).getSoftwareChanges(window());
         assert.equal(result.rows.length, 6);
     });

@@ -36,11 +36,17 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
         const window: q.LogsWindow = { from: FROM, to: TO, computers: list.length > 0 ? list : undefined };
         const tag = `computers=${list.length}`;
         for (const latestRunOnly of [false, true]) {
-            out.push({ name: `sqlFindings latestRunOnly=${latestRunOnly} ${tag}`, text: q.sqlFindingsQuery({ ...window, latestRunOnly }).text });
+            out.push({
+                name: `sqlFindings latestRunOnly=${latestRunOnly} ${tag}`,
+                text: q.sqlFindingsQuery({ ...window, latestRunOnly }).text,
+            });
         }
         out.push({ name: `windowsFindings ${tag}`, text: q.windowsFindingsQuery(window).text });
         for (const includeUpdates of [false, true]) {
-            out.push({ name: `software includeUpdates=${includeUpdates} ${tag}`, text: q.softwareQuery({ ...window, includeUpdates }).text });
+            out.push({
+                name: `software includeUpdates=${includeUpdates} ${tag}`,
+                text: q.softwareQuery({ ...window, includeUpdates }).text,
+            });
         }
         out.push({ name: `softwareChanges ${tag}`, text: q.softwareChangesQuery(window).text });
         out.push({ name: `metricTables ${tag}`, text: q.metricTablesQuery(window).text });

@@ -95,7 +95,10 @@ export class StaticTokenCredential implements TokenCredential {
         const token = wantsLogs ? this.logsToken : this.armToken;
         if (!token) {
             const name = wantsLogs ? LOGS_TOKEN_ENV : ARM_TOKEN_ENV;
-            throw new SourceError(`No ${wantsLogs ? 'Log Analytics' : 'Azure Resource Manager'} token: set ${name}, or unset the token variables to use az login.`, 'auth');
+            throw new SourceError(
+                `No ${wantsLogs ? 'Log Analytics' : 'Azure Resource Manager'} token: set ${name}, or unset the token variables to use az login.`,
+                'auth',
+            );
         }
         return { token, expiresOnTimestamp: jwtExpiry(token) ?? Date.now() + 60 * 60_000, tokenType: 'Bearer' };
     }

@@ -93,13 +93,22 @@ export function toSourceError(error: unknown, context: ErrorContext): Error {
     }
     if (status === 403) {
         const permission =
-            context.service === 'logs' ? 'Microsoft.OperationalInsights/workspaces/query/read (Log Analytics Reader)' : 'Microsoft.ResourceGraph/resources/read and Reader on the subscriptions';
+            context.service === 'logs'
+                ? 'Microsoft.OperationalInsights/workspaces/query/read (Log Analytics Reader)'
+                : 'Microsoft.ResourceGraph/resources/read and Reader on the subscriptions';
         return new SourceError(`No access to ${where}: your account needs ${permission}.`, 'forbidden');
     }
     if (status === 404 && context.service === 'logs') {
-        return new SourceError(`Log Analytics workspace ${context.workspaceId ?? ''} was not found; check the Workspace ID (a GUID) in the portal.`, 'notFound');
+        return new SourceError(
+            `Log Analytics workspace ${context.workspaceId ?? ''} was not found; check the Workspace ID (a GUID) in the portal.`,
+            'notFound',
+        );
     }
-    if (status === 400 && context.service === 'logs' && /resolve (table|scalar|column)|Failed to resolve table/i.test(message + bodyText(e))) {
+    if (
+        status === 400 &&
+        context.service === 'logs' &&
+        /resolve (table|scalar|column)|Failed to resolve table/i.test(message + bodyText(e))
+    ) {
         const help = context.table ? TABLE_HELP[context.table] : undefined;
         return new SourceError(help ?? `A table this query needs does not exist in workspace ${context.workspaceId ?? ''}.`, 'notFound');
     }
@@ -110,19 +119,28 @@ export function toSourceError(error: unknown, context: ErrorContext): Error {
         );
     }
     if (/exceed|E_QUERY_RESULT_SET_TOO_LARGE|too large|-2133196797/i.test(message + code)) {
-        return new SourceError('The answer is larger than Log Analytics allows (500,000 rows / 64 MB). Ask for a shorter timespan or fewer machines.', 'timeout');
+        return new SourceError(
+            'The answer is larger than Log Analytics allows (500,000 rows / 64 MB). Ask for a shorter timespan or fewer machines.',
+            'timeout',
+        );
     }
     if (status === 429) {
         return new SourceError(`Azure is throttling requests to ${where}; try again in a minute.`, 'throttled');
     }
     if (status !== undefined && status >= 500) {
-        return new SourceError(`${context.service === 'logs' ? 'Log Analytics' : 'Resource Graph'} is unavailable (HTTP ${status}); try again later.`, 'unavailable');
+        return new SourceError(
+            `${context.service === 'logs' ? 'Log Analytics' : 'Resource Graph'} is unavailable (HTTP ${status}); try again later.`,
+            'unavailable',
+        );
     }
     if (status === 400) {
         return new SourceError(`Azure refused the query for ${where}: ${firstSentence(message)}`, 'badResponse');
     }
     if (error instanceof SyntaxError || error instanceof TypeError || /JSON|Unexpected token|deserializ|parsing response/i.test(message)) {
-        return new SourceError(`${context.service === 'logs' ? 'Log Analytics' : 'Resource Graph'} sent an answer that could not be read; try again later.`, 'badResponse');
+        return new SourceError(
+            `${context.service === 'logs' ? 'Log Analytics' : 'Resource Graph'} sent an answer that could not be read; try again later.`,
+            'badResponse',
+        );
     }
     if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|certificate|self.signed|socket hang up/i.test(message + code)) {
         return new SourceError(
@@ -130,7 +148,10 @@ export function toSourceError(error: unknown, context: ErrorContext): Error {
             'unavailable',
         );
     }
-    return new SourceError(`${context.service === 'logs' ? 'Log Analytics' : 'Resource Graph'} failed: ${firstSentence(message || name || 'unknown error')}`, 'unavailable');
+    return new SourceError(
+        `${context.service === 'logs' ? 'Log Analytics' : 'Resource Graph'} failed: ${firstSentence(message || name || 'unknown error')}`,
+        'unavailable',
+    );
 }
 
 /** Azure's inner error ("Failed to resolve table …") is in the body, which the SDK keeps in `details` or the response. */

@@ -182,7 +182,9 @@ class AzureInfraSource implements AzureSource {
         this.logsSlots = new Semaphore(Math.min(5, Math.max(1, options.logsConcurrency ?? 5)));
         const armEndpoint = options.armEndpoint ?? env[ENV.armEndpoint] ?? cloud.arm;
         const logsEndpoint = options.logsEndpoint ?? env[ENV.logsEndpoint] ?? cloud.logs;
-        const agent = options.caCertPem ? new https.Agent({ ca: [...tls.rootCertificates, options.caCertPem], keepAlive: true }) : undefined;
+        const agent = options.caCertPem
+            ? new https.Agent({ ca: [...tls.rootCertificates, options.caCertPem], keepAlive: true })
+            : undefined;
         const policy = this.contextPolicy(agent);
         const retryOptions = { maxRetries: options.maxRetries ?? 6, maxRetryDelayInMs: 120_000 };
         this.graph = new ResourceGraphClient(this.credential, {
@@ -302,26 +304,23 @@ class AzureInfraSource implements AzureSource {
                             {
                                 query: built.text,
                                 subscriptions: batch,
-                                options: { top: GRAPH_PAGE_SIZE, skipToken, resultFormat: 'objectArray' },
+                                options: { top: GRAPH_PAGE_SIZE, skipToken, resultFormat: 'table' },
                             },
                             { requestOptions: { headers }, abortSignal: signal },
                         ),
                 ).catch((error: unknown) => {
-                    throw signal?.aborted ? new SourceError('The request was cancelled.', 'cancelled') : toSourceError(error, { service: 'graph', subscriptionIds: batch });
+                    throw signal?.aborted
+                        ? new SourceError('The request was cancelled.', 'cancelled')
+                        : toSourceError(error, { service: 'graph', subscriptionIds: batch });
                 });
                 pages++;
-                const data: unknown = response.data;
-                if (!Array.isArray(data)) {
-                    throw new SourceError('Resource Graph answered with rows that are not a list; the answer cannot be used.', 'badResponse');
-                }
-                for (const row of data) {
-                    if (!row || typeof row !== 'object') {
-                        throw new SourceError('Resource Graph answered with a row that is not an object; the answer cannot be used.', 'badResponse');
-                    }
-                    rows.push(mapRow(row as map.GraphRow));
+                for (const row of map.graphRowsOf(response.data)) {
+                    rows.push(mapRow(row));
                 }
                 if (limitHit) {
-                    warnings.push('Resource Graph used only the first 10,000 subscriptions of the tenant; name the subscriptions to see the rest.');
+                    warnings.push(
+                        'Resource Graph used only the first 10,000 subscriptions of the tenant; name the subscriptions to see the rest.',
+                    );
                 }
                 const next = typeof response.skipToken === 'string' && response.skipToken ? response.skipToken : undefined;
                 if (!next && String(response.resultTruncated) === 'true') {
@@ -330,7 +329,10 @@ class AzureInfraSource implements AzureSource {
                     );
                 }
                 if (next && next === skipToken) {
-                    throw new SourceError('Resource Graph returned the same page token twice; the answer cannot be completed.', 'badResponse');
+                    throw new SourceError(
+                        'Resource Graph returned the same page token twice; the answer cannot be completed.',
+                        'badResponse',
+                    );
                 }
                 skipToken = next;
                 if (pages > 100_000) {
@@ -410,7 +412,9 @@ class AzureInfraSource implements AzureSource {
         let tables: LogsTable[];
         if (result.status === LogsQueryResultStatus.PartialFailure) {
             tables = result.partialTables ?? [];
-            const reason = result.partialError?.message ? truncate(String(result.partialError.message).replace(/\s+/g, ' '), 200) : 'no reason given';
+            const reason = result.partialError?.message
+                ? truncate(String(result.partialError.message).replace(/\s+/g, ' '), 200)
+                : 'no reason given';
             warnings.push(
                 `Log Analytics returned a partial answer for ${table} (${reason}); some rows are missing. A shorter timespan or fewer machines gives a complete one.`,
             );
@@ -420,13 +424,25 @@ class AzureInfraSource implements AzureSource {
         const first = tables[0];
         if (!first || !Array.isArray(first.rows) || !Array.isArray(first.columnDescriptors)) {
             if (warnings.length > 0) {
-                return { table: { name: 'PrimaryResult', columnDescriptors: built.columns.map((name) => ({ name, type: 'string' as const })), rows: [] }, warnings };
+                return {
+                    table: {
+                        name: 'PrimaryResult',
+                        columnDescriptors: built.columns.map((name) => ({ name, type: 'string' as const })),
+                        rows: [],
+                    },
+                    warnings,
+                };
             }
-            throw new SourceError(`Log Analytics answered the ${table} query without a result table; the answer cannot be used.`, 'badResponse');
+            throw new SourceError(
+                `Log Analytics answered the ${table} query without a result table; the answer cannot be used.`,
+                'badResponse',
+            );
         }
         if (first.rows.length > q.LOGS_ROW_CAP) {
             first.rows.length = q.LOGS_ROW_CAP;
-            warnings.push(`Only the first ${q.LOGS_ROW_CAP.toLocaleString('en')} ${table} rows are shown; narrow the timespan or name the machines.`);
+            warnings.push(
+                `Only the first ${q.LOGS_ROW_CAP.toLocaleString('en')} ${table} rows are shown; narrow the timespan or name the machines.`,
+            );
         }
         return { table: first, warnings };
     }
@@ -438,7 +454,9 @@ class AzureInfraSource implements AzureSource {
             if (scopes.workspaces.some((w) => w.customerId.toLowerCase() === workspaceId.toLowerCase())) {
                 return fallback;
             }
-            return new UserError(`Workspace ${workspaceId} is not a Log Analytics workspace visible to this account. ${describeWorkspaces(scopes.workspaces)}`);
+            return new UserError(
+                `Workspace ${workspaceId} is not a Log Analytics workspace visible to this account. ${describeWorkspaces(scopes.workspaces)}`,
+            );
         } catch {
             return fallback;
         }
@@ -465,7 +483,9 @@ class AzureInfraSource implements AzureSource {
         } catch {
             // Listing is a courtesy; the message stands without it.
         }
-        throw new UserError(`Workspace ${JSON.stringify(truncate(query.workspaceId))} is not a workspace id (the GUID "Workspace ID").${known}`);
+        throw new UserError(
+            `Workspace ${JSON.stringify(truncate(query.workspaceId))} is not a workspace id (the GUID "Workspace ID").${known}`,
+        );
     }
 
     private window(query: WorkspaceQuery): q.LogsWindow {
@@ -486,7 +506,13 @@ class AzureInfraSource implements AzureSource {
     async getWindowsFindings(query: WorkspaceQuery): Promise<QueryResult<WindowsFinding>> {
         const workspaceId = await this.workspaceOf(query);
         const built = q.windowsFindingsQuery(this.window(query));
-        const { table, warnings } = await this.queryLogs(workspaceId, built, this.window(query), 'WindowsServerAssessmentRecommendation', query.signal);
+        const { table, warnings } = await this.queryLogs(
+            workspaceId,
+            built,
+            this.window(query),
+            'WindowsServerAssessmentRecommendation',
+            query.signal,
+        );
         return { rows: map.toWindowsFindings(table, built.columns), warnings };
     }
 
@@ -520,7 +546,11 @@ class AzureInfraSource implements AzureSource {
         warnings.push(...found.warnings);
         const sourceIx = map.columnIndex(found.table, tablesBuilt.columns, 'metric table');
         const present = new Set(found.table.rows.map((r) => String(r[sourceIx.SourceTable])));
-        const table: q.MetricTable | undefined = present.has('Perf') ? 'Perf' : present.has('InsightsMetrics') ? 'InsightsMetrics' : undefined;
+        const table: q.MetricTable | undefined = present.has('Perf')
+            ? 'Perf'
+            : present.has('InsightsMetrics')
+              ? 'InsightsMetrics'
+              : undefined;
         if (!table) {
             warnings.push('No Perf or InsightsMetrics data in this workspace for the time range: no CPU or disk counters are collected.');
             return { rows: [], warnings };
@@ -544,7 +574,10 @@ class AzureInfraSource implements AzureSource {
             batches.map(async (batch) => {
                 const built = q.metricSeriesQuery({ ...window, computers: batch, table, metrics: query.metrics, stepMs: query.stepMs });
                 const answer = await this.queryLogs(workspaceId, built, window, table, query.signal);
-                return { rows: map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs), warnings: answer.warnings };
+                return {
+                    rows: map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs),
+                    warnings: answer.warnings,
+                };
             }),
         );
         const rows: MetricSeries[] = [];

@@ -28,7 +28,11 @@ import type {
 import { METRIC_KINDS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../../core/model';
 import { SourceError } from '../../core/source';
 
-export type GraphRow = Record<string, unknown>;
+/**
+ * One Resource Graph row, read by column name. An accessor rather than an object: building a 20-key object per row
+ * cost more than parsing the page, and pages are parsed on the client for every 1,000 machines.
+ */
+export type GraphRow = (column: string) => unknown;
 
 function text(value: unknown): string {
     if (value === null || value === undefined) {
@@ -61,6 +65,8 @@ function optionalBool(value: unknown): boolean | undefined {
     return undefined;
 }
 
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** An ISO string for a date-like value, or undefined (Azure sends `""` or `null` for "never"). */
 function optionalIso(value: unknown): string | undefined {
     if (value instanceof Date) {
@@ -69,6 +75,10 @@ function optionalIso(value: unknown): string | undefined {
     const t = text(value);
     if (!t) {
         return undefined;
+    }
+    if (CANONICAL_ISO.test(t)) {
+        // Already what toISOString would give: skip the parse, which dominated mapping a page of machines.
+        return t;
     }
     const ms = Date.parse(t);
     return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
@@ -90,8 +100,11 @@ function lastSegment(id: string): string {
 function tagsOf(value: unknown): Record<string, string> {
     const out: Record<string, string> = {};
     if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-            out[k] = text(v);
+        const record = value as Record<string, unknown>;
+        for (const k in record) {
+            if (Object.prototype.hasOwnProperty.call(record, k)) {
+                out[k] = text(record[k]);
+            }
         }
     }
     return out;
@@ -99,7 +112,7 @@ function tagsOf(value: unknown): Record<string, string> {
 
 /** Fails with a clear message when a Resource Graph row lacks its id (the query always projects it). */
 function requireId(row: GraphRow, what: string): string {
-    const id = row.id;
+    const id = row('id');
     if (typeof id !== 'string' || !id) {
         throw new SourceError(`Resource Graph answered with a ${what} row without an id; the answer cannot be used.`, 'badResponse');
     }
@@ -140,49 +153,113 @@ function ipAddressesOf(value: unknown): string[] {
     return out;
 }
 
-/** One row of `machinesQuery`. */
+/** One row of `machinesQuery`. Written for speed (it runs for every machine on every page): no per-row allocation beyond the record. */
 export function toMachine(row: GraphRow): Machine {
     const id = requireId(row, 'machine');
-    const isArc = text(row.type).toLowerCase() === 'microsoft.hybridcompute/machines';
-    const power = text(row.powerState).toLowerCase().replace(/^powerstate\//, '');
-    const status = (isArc ? ARC_STATUSES[text(row.agentStatus).toLowerCase()] : POWER_STATES[power]) ?? 'Unknown';
-    const osType = osTypeOf(row.osType);
-    const imageName = `${text(row.imageOffer)} ${text(row.imageSku)}`.trim();
-    const memoryBytes = optionalNumber(row.memoryBytes);
-    const memoryGb = optionalNumber(row.memoryGb) ?? (memoryBytes !== undefined ? Math.round((memoryBytes / 2 ** 30) * 10) / 10 : undefined);
+    const isArc = row('isArc') === true || row('isArc') === 'true' || row('isArc') === 1;
+    const statusText = text(row('status')).toLowerCase();
+    const status =
+        (isArc ? ARC_STATUSES[statusText] : POWER_STATES[statusText.startsWith('powerstate/') ? statusText.slice(11) : statusText]) ??
+        'Unknown';
+    const osType = osTypeOf(row('osType'));
     const machine: Machine = {
         id,
-        name: text(row.name) || lastSegment(id),
+        name: text(row('name')) || lastSegment(id),
         kind: isArc ? 'arc' : 'azure-vm',
-        subscriptionId: text(row.subscriptionId),
-        resourceGroup: text(row.resourceGroup),
-        location: text(row.location),
+        subscriptionId: text(row('subscriptionId')),
+        resourceGroup: text(row('resourceGroup')),
+        location: text(row('location')),
         osType,
-        osName: text(row.osSku) || text(row.instanceOsName) || imageName || (osType === 'windows' ? 'Windows' : 'Linux'),
-        osVersion: text(row.osVersion),
+        osName: text(row('osName')) || (osType === 'windows' ? 'Windows' : 'Linux'),
+        osVersion: text(row('osVersion')),
         status,
-        ipAddresses: ipAddressesOf(row.networkInterfaces),
-        sqlDiscovered: text(row.sqlDiscovered).toLowerCase() === 'true',
-        tags: tagsOf(row.tags),
+        ipAddresses: ipAddressesOf(row('networkInterfaces')),
+        sqlDiscovered: row('sqlDiscovered') === true || text(row('sqlDiscovered')).toLowerCase() === 'true',
+        tags: tagsOf(row('tags')),
     };
-    const optional: Partial<Machine> = {
-        lastStatusChange: optionalIso(row.lastStatusChange),
-        agentVersion: optionalText(row.agentVersion),
-        fqdn: optionalText(row.fqdn),
-        domain: optionalText(row.domain),
-        manufacturer: optionalText(row.manufacturer),
-        model: optionalText(row.model),
-        processorNames: optionalText(row.processorNames),
-        coreCount: optionalNumber(row.coreCount),
-        logicalCoreCount: optionalNumber(row.logicalCoreCount),
-        memoryGb,
-    };
-    for (const [k, v] of Object.entries(optional)) {
-        if (v !== undefined) {
-            (machine as unknown as Record<string, unknown>)[k] = v;
-        }
+    const lastStatusChange = optionalIso(row('lastStatusChange'));
+    if (lastStatusChange !== undefined) {
+        machine.lastStatusChange = lastStatusChange;
+    }
+    const agentVersion = optionalText(row('agentVersion'));
+    if (agentVersion !== undefined) {
+        machine.agentVersion = agentVersion;
+    }
+    const fqdn = optionalText(row('fqdn'));
+    if (fqdn !== undefined) {
+        machine.fqdn = fqdn;
+    }
+    const domain = optionalText(row('domain'));
+    if (domain !== undefined) {
+        machine.domain = domain;
+    }
+    const manufacturer = optionalText(row('manufacturer'));
+    if (manufacturer !== undefined) {
+        machine.manufacturer = manufacturer;
+    }
+    const model = optionalText(row('model'));
+    if (model !== undefined) {
+        machine.model = model;
+    }
+    const processorNames = optionalText(row('processorNames'));
+    if (processorNames !== undefined) {
+        machine.processorNames = processorNames;
+    }
+    const coreCount = optionalNumber(row('coreCount'));
+    if (coreCount !== undefined) {
+        machine.coreCount = coreCount;
+    }
+    const logicalCoreCount = optionalNumber(row('logicalCoreCount'));
+    if (logicalCoreCount !== undefined) {
+        machine.logicalCoreCount = logicalCoreCount;
+    }
+    const memoryGb = optionalNumber(row('memoryGb'));
+    if (memoryGb !== undefined) {
+        machine.memoryGb = memoryGb;
     }
     return machine;
+}
+
+/**
+ * Rows of a Resource Graph answer as objects, from either result format: `table` (`{columns, rows}`, which the source
+ * asks for because it does not repeat every column name in every row) or `objectArray`.
+ * @throws SourceError when `data` is neither.
+ */
+export function graphRowsOf(data: unknown): GraphRow[] {
+    if (Array.isArray(data)) {
+        return data.map((row: unknown) => {
+            if (!row || typeof row !== 'object' || Array.isArray(row)) {
+                throw new SourceError(
+                    'Resource Graph answered with a row that is not an object; the answer cannot be used.',
+                    'badResponse',
+                );
+            }
+            const record = row as Record<string, unknown>;
+            return (column: string) => record[column];
+        });
+    }
+    const table = data as { columns?: unknown; rows?: unknown } | null;
+    if (!table || typeof table !== 'object' || !Array.isArray(table.columns) || !Array.isArray(table.rows)) {
+        throw new SourceError('Resource Graph answered with rows that are not a table; the answer cannot be used.', 'badResponse');
+    }
+    const index = new Map<string, number>();
+    (table.columns as { name?: unknown }[]).forEach((c, i) => {
+        if (c && typeof c.name === 'string') {
+            index.set(c.name, i);
+        }
+    });
+    return (table.rows as unknown[]).map((cells) => {
+        if (!Array.isArray(cells)) {
+            throw new SourceError(
+                'Resource Graph answered with a row that is not a list of cells; the answer cannot be used.',
+                'badResponse',
+            );
+        }
+        return (column: string) => {
+            const i = index.get(column);
+            return i === undefined ? undefined : cells[i];
+        };
+    });
 }
 
 /** `HOST` for a default instance, `HOST\NAME` for a named one (the way SQL Server people write it). */
@@ -204,39 +281,39 @@ function machineNameOf(machineId: string, resourceName: string): string {
 /** One row of `sqlInstancesQuery`. */
 export function toSqlInstance(row: GraphRow): SqlInstance {
     const id = requireId(row, 'SQL instance');
-    const resourceName = text(row.name);
-    const instanceName = text(row.instanceName) || 'MSSQLSERVER';
-    const machineId = optionalText(row.machineId);
+    const resourceName = text(row('name'));
+    const instanceName = text(row('instanceName')) || 'MSSQLSERVER';
+    const machineId = optionalText(row('machineId'));
     const machineName = machineNameOf(machineId ?? '', resourceName);
     const instance: SqlInstance = {
         id,
         name: instanceDisplayName(machineName, instanceName, resourceName),
         instanceName,
         machineName,
-        subscriptionId: text(row.subscriptionId),
-        resourceGroup: text(row.resourceGroup),
-        location: text(row.location),
-        version: text(row.version) || 'Unknown',
-        edition: text(row.edition) || 'Unknown',
-        licenseType: text(row.licenseType) || 'Undefined',
-        status: text(row.status) || 'Unknown',
+        subscriptionId: text(row('subscriptionId')),
+        resourceGroup: text(row('resourceGroup')),
+        location: text(row('location')),
+        version: text(row('version')) || 'Unknown',
+        edition: text(row('edition')) || 'Unknown',
+        licenseType: text(row('licenseType')) || 'Undefined',
+        status: text(row('status')) || 'Unknown',
     };
     if (machineId) {
         instance.machineId = machineId;
     }
-    const currentVersion = optionalText(row.currentVersion);
+    const currentVersion = optionalText(row('currentVersion'));
     if (currentVersion) {
         instance.currentVersion = currentVersion;
     }
-    const patchLevel = optionalText(row.patchLevel);
+    const patchLevel = optionalText(row('patchLevel'));
     if (patchLevel) {
         instance.patchLevel = patchLevel;
     }
-    const vCores = optionalNumber(row.vCores);
+    const vCores = optionalNumber(row('vCores'));
     if (vCores !== undefined) {
         instance.vCores = vCores;
     }
-    const collation = optionalText(row.collation);
+    const collation = optionalText(row('collation'));
     if (collation) {
         instance.collation = collation;
     }
@@ -246,30 +323,30 @@ export function toSqlInstance(row: GraphRow): SqlInstance {
 /** One row of `sqlDatabasesQuery`. */
 export function toSqlDatabase(row: GraphRow): SqlDatabase {
     const id = requireId(row, 'SQL database');
-    const instanceId = text(row.instanceId) || text(row.instanceKey) || id.split('/databases/')[0];
-    const machineName = machineNameOf(text(row.machineId), text(row.instanceResourceName));
-    const instanceName = text(row.instanceName) || 'MSSQLSERVER';
+    const instanceId = text(row('instanceId')) || text(row('instanceKey')) || id.split('/databases/')[0];
+    const machineName = machineNameOf(text(row('machineId')), text(row('instanceResourceName')));
+    const instanceName = text(row('instanceName')) || 'MSSQLSERVER';
     const database: SqlDatabase = {
         id,
-        name: text(row.name) || lastSegment(id),
+        name: text(row('name')) || lastSegment(id),
         instanceId,
-        instanceName: instanceDisplayName(machineName, instanceName, text(row.instanceResourceName)),
+        instanceName: instanceDisplayName(machineName, instanceName, text(row('instanceResourceName'))),
         machineName,
-        subscriptionId: text(row.subscriptionId),
-        sizeMb: optionalNumber(row.sizeMb) ?? 0,
-        spaceAvailableMb: optionalNumber(row.spaceAvailableMb) ?? 0,
-        state: text(row.state) || 'Unknown',
-        recoveryModel: text(row.recoveryModel) || 'Unknown',
+        subscriptionId: text(row('subscriptionId')),
+        sizeMb: optionalNumber(row('sizeMb')) ?? 0,
+        spaceAvailableMb: optionalNumber(row('spaceAvailableMb')) ?? 0,
+        state: text(row('state')) || 'Unknown',
+        recoveryModel: text(row('recoveryModel')) || 'Unknown',
     };
     const optional: Partial<SqlDatabase> = {
-        compatibilityLevel: optionalNumber(row.compatibilityLevel),
-        createdAt: optionalIso(row.createdAt),
-        lastFullBackup: optionalIso(row.lastFullBackup),
-        lastLogBackup: optionalIso(row.lastLogBackup),
-        isReadOnly: optionalBool(row.isReadOnly),
-        isEncrypted: optionalBool(row.isEncrypted),
-        isAutoShrinkOn: optionalBool(row.isAutoShrinkOn),
-        isAutoCloseOn: optionalBool(row.isAutoCloseOn),
+        compatibilityLevel: optionalNumber(row('compatibilityLevel')),
+        createdAt: optionalIso(row('createdAt')),
+        lastFullBackup: optionalIso(row('lastFullBackup')),
+        lastLogBackup: optionalIso(row('lastLogBackup')),
+        isReadOnly: optionalBool(row('isReadOnly')),
+        isEncrypted: optionalBool(row('isEncrypted')),
+        isAutoShrinkOn: optionalBool(row('isAutoShrinkOn')),
+        isAutoCloseOn: optionalBool(row('isAutoCloseOn')),
     };
     for (const [k, v] of Object.entries(optional)) {
         if (v !== undefined) {
@@ -310,21 +387,21 @@ function countsOf(value: unknown): Partial<Record<PatchClassification, number>> 
 /** One row of `patchAssessmentsQuery`; a machine without an assessment keeps `assessedAt` undefined. */
 export function toPatchAssessment(row: GraphRow): PatchAssessment {
     const id = requireId(row, 'machine');
-    const assessedAt = optionalIso(row.assessedAt);
+    const assessedAt = optionalIso(row('assessedAt'));
     const assessment: PatchAssessment = {
         machineId: id,
-        machineName: text(row.name) || lastSegment(id),
-        osType: osTypeOf(text(row.machineOsType) || text(row.assessmentOsType)),
-        subscriptionId: text(row.subscriptionId),
-        resourceGroup: text(row.resourceGroup),
-        status: assessedAt ? text(row.status) || 'Unknown' : 'Unknown',
-        rebootPending: optionalBool(row.rebootPending) ?? false,
-        countsByClassification: assessedAt ? countsOf(row.counts) : {},
+        machineName: text(row('name')) || lastSegment(id),
+        osType: osTypeOf(text(row('machineOsType')) || text(row('assessmentOsType'))),
+        subscriptionId: text(row('subscriptionId')),
+        resourceGroup: text(row('resourceGroup')),
+        status: assessedAt ? text(row('status')) || 'Unknown' : 'Unknown',
+        rebootPending: optionalBool(row('rebootPending')) ?? false,
+        countsByClassification: assessedAt ? countsOf(row('counts')) : {},
     };
     if (assessedAt) {
         assessment.assessedAt = assessedAt;
     }
-    const mode = optionalText(row.assessmentMode);
+    const mode = optionalText(row('assessmentMode'));
     if (mode) {
         assessment.assessmentMode = mode;
     }
@@ -346,25 +423,26 @@ const CLASSIFICATION_PRIORITY: PatchClassification[] = [
 /** One row of `missingPatchesQuery`. */
 export function toMissingPatch(row: GraphRow): MissingPatch {
     const id = requireId(row, 'patch');
-    const machineId = text(row.machineId) || id.split('/patchAssessmentResults')[0];
+    const machineId = text(row('machineId')) || id.split('/patchAssessmentResults')[0];
     const classes = new Set<PatchClassification>();
-    const raw = Array.isArray(row.classifications) ? row.classifications : [row.classifications];
+    const classifications = row('classifications');
+    const raw: unknown[] = Array.isArray(classifications) ? classifications : [classifications];
     for (const c of raw) {
         const classification = CLASSIFICATION_BY_KEY[text(c).toLowerCase()];
         if (classification) {
             classes.add(classification);
         }
     }
-    const kbId = optionalText(row.kbId)?.replace(/^KB/i, '');
-    const publishedAt = optionalIso(row.publishedAt);
-    const severityText = text(row.severity);
+    const kbId = optionalText(row('kbId'))?.replace(/^KB/i, '');
+    const publishedAt = optionalIso(row('publishedAt'));
+    const severityText = text(row('severity'));
     const severity = (PATCH_SEVERITIES as readonly string[]).includes(severityText) ? (severityText as PatchSeverity) : 'Unspecified';
-    const rebootText = text(row.rebootBehaviour);
+    const rebootText = text(row('rebootBehaviour'));
     const patch: MissingPatch = {
         machineId,
         machineName: lastSegment(machineId),
         osType: kbId || publishedAt ? 'windows' : 'linux',
-        patchName: text(row.patchName) || lastSegment(id),
+        patchName: text(row('patchName')) || lastSegment(id),
         classification: CLASSIFICATION_PRIORITY.find((c) => classes.has(c)) ?? (kbId ? 'Updates' : 'Other'),
         severity,
         rebootBehaviour: (REBOOT_BEHAVIOURS as readonly string[]).includes(rebootText) ? (rebootText as RebootBehaviour) : 'Unknown',
@@ -372,7 +450,7 @@ export function toMissingPatch(row: GraphRow): MissingPatch {
     if (kbId) {
         patch.kbId = kbId;
     }
-    const version = optionalText(row.version);
+    const version = optionalText(row('version'));
     if (version) {
         patch.version = version;
     }
@@ -386,10 +464,10 @@ export function toMissingPatch(row: GraphRow): MissingPatch {
 export function toSubscription(row: GraphRow): Subscription {
     const id = requireId(row, 'subscription');
     return {
-        subscriptionId: text(row.subscriptionId) || lastSegment(id),
-        displayName: text(row.name) || text(row.subscriptionId),
-        tenantId: text(row.tenantId),
-        state: text(row.state) || 'Unknown',
+        subscriptionId: text(row('subscriptionId')) || lastSegment(id),
+        displayName: text(row('name')) || text(row('subscriptionId')),
+        tenantId: text(row('tenantId')),
+        state: text(row('state')) || 'Unknown',
     };
 }
 
@@ -397,12 +475,12 @@ export function toSubscription(row: GraphRow): Subscription {
 export function toWorkspace(row: GraphRow): Workspace {
     const id = requireId(row, 'workspace');
     return {
-        customerId: text(row.customerId),
-        name: text(row.name) || lastSegment(id),
+        customerId: text(row('customerId')),
+        name: text(row('name')) || lastSegment(id),
         resourceId: id,
-        subscriptionId: text(row.subscriptionId),
-        resourceGroup: text(row.resourceGroup),
-        location: text(row.location),
+        subscriptionId: text(row('subscriptionId')),
+        resourceGroup: text(row('resourceGroup')),
+        location: text(row('location')),
     };
 }
 
@@ -428,7 +506,10 @@ export function columnIndex(table: TableLike, required: readonly string[], what:
     });
     const missing = required.filter((name) => index[name] === undefined);
     if (missing.length > 0) {
-        throw new SourceError(`Log Analytics answered the ${what} query without the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the answer cannot be used.`, 'badResponse');
+        throw new SourceError(
+            `Log Analytics answered the ${what} query without the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the answer cannot be used.`,
+            'badResponse',
+        );
     }
     return index;
 }
@@ -562,7 +643,10 @@ export function toMetricSeries(table: TableLike, required: readonly string[], fa
         }
         const raw = arrayCell(cell(r, ix, 'Value'));
         if (!raw) {
-            throw new SourceError('Log Analytics answered the metric series query with a series that is not an array; the answer cannot be used.', 'badResponse');
+            throw new SourceError(
+                'Log Analytics answered the metric series query with a series that is not an array; the answer cannot be used.',
+                'badResponse',
+            );
         }
         const values = new Float64Array(raw.length);
         for (let i = 0; i < raw.length; i++) {

@@ -28,22 +28,22 @@ const machineTypeFilter = `type in~ ('${MACHINE_TYPES[0]}', '${MACHINE_TYPES[1]}
 /**
  * Arc-enabled servers and Azure VMs in one shape. `detectedProperties` values and `mssqlDiscovered` are strings
  * in Azure (and absent on old agents), so they are converted here with `toint`/`toreal`, which give null, not an
- * error, for a missing key. Ordered by `id` because Resource Graph pages are only stable in a fixed order.
+ * error, for a missing key. Choices (OS name, status) are made in KQL so each row carries only what the record
+ * needs: pages of 1,000 rows are parsed on the client, and fewer columns parse faster. Ordered by `id` because
+ * Resource Graph pages are only stable in a fixed order.
  */
 export function machinesQuery(): BuiltQuery {
     return {
         text: `resources
 | where ${machineTypeFilter}
 | extend p = properties, d = properties.detectedProperties
-| project id, name, type, subscriptionId, resourceGroup, location, tags,
+| project id, name, subscriptionId, resourceGroup, location, tags,
+    isArc = type =~ 'microsoft.hybridcompute/machines',
     osType = tolower(tostring(coalesce(p.osType, p.osName, p.storageProfile.osDisk.osType))),
-    osSku = tostring(p.osSku),
-    imageOffer = tostring(p.storageProfile.imageReference.offer),
-    imageSku = tostring(p.storageProfile.imageReference.sku),
-    instanceOsName = tostring(p.extended.instanceView.osName),
+    osName = coalesce(tostring(p.osSku), tostring(p.extended.instanceView.osName),
+        trim(' ', strcat(tostring(p.storageProfile.imageReference.offer), ' ', tostring(p.storageProfile.imageReference.sku)))),
     osVersion = tostring(coalesce(p.osVersion, p.extended.instanceView.osVersion)),
-    agentStatus = tostring(p.status),
-    powerState = tostring(p.extended.instanceView.powerState.code),
+    status = iff(type =~ 'microsoft.hybridcompute/machines', tostring(p.status), tostring(p.extended.instanceView.powerState.code)),
     lastStatusChange = tostring(p.lastStatusChange),
     agentVersion = tostring(p.agentVersion),
     fqdn = tostring(coalesce(p.machineFqdn, p.dnsFqdn)),
@@ -53,24 +53,22 @@ export function machinesQuery(): BuiltQuery {
     processorNames = tostring(d.processorNames),
     coreCount = toint(d.coreCount),
     logicalCoreCount = toint(d.logicalCoreCount),
-    memoryGb = toreal(d.totalPhysicalMemoryInGigabytes),
-    memoryBytes = toreal(d.totalPhysicalMemoryInBytes),
-    sqlDiscovered = tolower(tostring(coalesce(p.mssqlDiscovered, d.mssqldiscovered))),
+    memoryGb = coalesce(toreal(d.totalPhysicalMemoryInGigabytes), round(toreal(d.totalPhysicalMemoryInBytes) / 1073741824, 1)),
+    sqlDiscovered = tolower(tostring(coalesce(p.mssqlDiscovered, d.mssqldiscovered))) == 'true',
     networkInterfaces = p.networkProfile.networkInterfaces
 | order by id asc`,
         columns: [
             'id',
             'name',
-            'type',
             'subscriptionId',
             'resourceGroup',
             'location',
             'tags',
+            'isArc',
             'osType',
-            'osSku',
+            'osName',
             'osVersion',
-            'agentStatus',
-            'powerState',
+            'status',
             'sqlDiscovered',
         ],
     };
@@ -159,7 +157,18 @@ export function patchAssessmentsQuery(): BuiltQuery {
   ) on machineKey
 | project-away machineKey1
 | order by id asc`,
-        columns: ['id', 'name', 'type', 'subscriptionId', 'resourceGroup', 'machineOsType', 'assessmentMode', 'assessedAt', 'status', 'counts'],
+        columns: [
+            'id',
+            'name',
+            'type',
+            'subscriptionId',
+            'resourceGroup',
+            'machineOsType',
+            'assessmentMode',
+            'assessedAt',
+            'status',
+            'counts',
+        ],
     };
 }
 

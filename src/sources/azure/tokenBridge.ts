@@ -101,18 +101,30 @@ function bridgeError(response: { error: string; message?: string }): SourceError
     const detail = typeof response.message === 'string' ? ` ${response.message.slice(0, 300)}` : '';
     switch (response.error) {
         case 'signedOut':
-            return new SourceError("Not signed in to Azure in VS Code. Sign in from VS Code's Accounts menu (or run Infra Insights: Sign In).", 'auth');
+            return new SourceError(
+                "Not signed in to Azure in VS Code. Sign in from VS Code's Accounts menu (or run Infra Insights: Sign In).",
+                'auth',
+            );
         case 'forbidden':
-            return new SourceError('The VS Code token bridge refused this server (secret mismatch); restart the MCP server from VS Code.', 'auth');
+            return new SourceError(
+                'The VS Code token bridge refused this server (secret mismatch); restart the MCP server from VS Code.',
+                'auth',
+            );
         case 'consentRequired':
             return new SourceError(
                 'Your tenant does not let VS Code sign-in get this Azure token (AADSTS65002/650057). Set infraInsights.clientId to your own app registration, or run the server outside VS Code after az login.',
                 'auth',
             );
         case 'wrongTenant':
-            return new SourceError(`The signed-in account cannot get a token for the configured tenant.${detail} Pick another tenant (Infra Insights: Pick Tenant).`, 'auth');
+            return new SourceError(
+                `The signed-in account cannot get a token for the configured tenant.${detail} Pick another tenant (Infra Insights: Pick Tenant).`,
+                'auth',
+            );
         case 'interactionRequired':
-            return new SourceError('Azure asks you to sign in again (multi-factor or Conditional Access). Sign in to Azure from VS Code and retry.', 'auth');
+            return new SourceError(
+                'Azure asks you to sign in again (multi-factor or Conditional Access). Sign in to Azure from VS Code and retry.',
+                'auth',
+            );
         default:
             return new SourceError(`VS Code could not give an Azure token (${String(response.error).slice(0, 40)}).${detail}`, 'auth');
     }
@@ -140,7 +152,13 @@ function exchange(path: string, request: TokenBridgeRequest, signal?: AbortSigna
         };
         const onAbort = () => finish(new SourceError('The request was cancelled.', 'cancelled'));
         const timer = setTimeout(
-            () => finish(new SourceError('The VS Code token bridge did not answer within 10 seconds; restart the MCP server from VS Code.', 'auth')),
+            () =>
+                finish(
+                    new SourceError(
+                        'The VS Code token bridge did not answer within 10 seconds; restart the MCP server from VS Code.',
+                        'auth',
+                    ),
+                ),
             TIMEOUT_MS,
         );
         if (signal?.aborted) {
@@ -157,15 +175,27 @@ function exchange(path: string, request: TokenBridgeRequest, signal?: AbortSigna
                 try {
                     finish(undefined, JSON.parse(buffer.slice(0, end)) as TokenBridgeResponse);
                 } catch {
-                    finish(new SourceError('The VS Code token bridge sent an answer that is not JSON; restart the MCP server from VS Code.', 'auth'));
+                    finish(
+                        new SourceError(
+                            'The VS Code token bridge sent an answer that is not JSON; restart the MCP server from VS Code.',
+                            'auth',
+                        ),
+                    );
                 }
             } else if (buffer.length > MAX_LINE) {
                 finish(new SourceError('The VS Code token bridge sent an oversized answer; restart the MCP server from VS Code.', 'auth'));
             }
         });
         socket.on('error', () =>
-            finish(new SourceError('The VS Code token bridge is not reachable (VS Code closed?). Restart the MCP server from VS Code.', 'auth')),
+            finish(
+                new SourceError(
+                    'The VS Code token bridge is not reachable (VS Code closed?). Restart the MCP server from VS Code.',
+                    'auth',
+                ),
+            ),
         );
-        socket.on('end', () => finish(new SourceError('The VS Code token bridge closed without answering; restart the MCP server from VS Code.', 'auth')));
+        socket.on('end', () =>
+            finish(new SourceError('The VS Code token bridge closed without answering; restart the MCP server from VS Code.', 'auth')),
+        );
     });
 }

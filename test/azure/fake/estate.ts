@@ -238,31 +238,32 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
             return {
                 id: m.id,
                 name: m.name,
-                type: m.type,
                 subscriptionId: m.subscriptionId,
                 resourceGroup: m.resourceGroup,
                 location: m.location,
                 tags: { env: i % 2 ? 'prod' : 'test' },
+                isArc,
                 osType: m.osType,
-                osSku: isArc ? (m.osType === 'windows' ? 'Windows Server 2019 Datacenter' : 'Ubuntu 22.04.4 LTS') : '',
-                imageOffer: isArc ? '' : m.osType === 'windows' ? 'WindowsServer' : 'ubuntu-24_04-lts',
-                imageSku: isArc ? '' : m.osType === 'windows' ? '2022-datacenter' : 'server',
-                instanceOsName: '',
+                osName: isArc
+                    ? m.osType === 'windows'
+                        ? 'Windows Server 2019 Datacenter'
+                        : 'Ubuntu 22.04.4 LTS'
+                    : m.osType === 'windows'
+                      ? 'WindowsServer 2022-datacenter'
+                      : 'ubuntu-24_04-lts server',
                 osVersion: m.osType === 'windows' ? '10.0.17763' : '5.15.0-105-generic',
-                agentStatus: isArc ? (i % 11 === 5 ? 'Disconnected' : 'Connected') : '',
-                powerState: isArc ? '' : 'PowerState/running',
-                lastStatusChange: isArc ? new Date(now - DAY).toISOString() : '',
-                agentVersion: isArc ? (m.oldAgent ? '1.10.21239.009' : '1.58.03228.700') : '',
+                status: isArc ? (i % 11 === 5 ? 'Disconnected' : 'Connected') : 'PowerState/running',
+                lastStatusChange: isArc ? new Date(now - DAY).toISOString() : null,
+                agentVersion: isArc ? (m.oldAgent ? '1.10.21239.009' : '1.58.03228.700') : null,
                 fqdn: `${m.name}.contoso.local`,
                 domain: 'contoso.local',
-                manufacturer: m.oldAgent || !isArc ? '' : 'Dell Inc.',
-                model: m.oldAgent || !isArc ? '' : 'PowerEdge R640',
-                processorNames: m.oldAgent || !isArc ? '' : 'Intel(R) Xeon(R) Gold 6130',
+                manufacturer: m.oldAgent || !isArc ? null : 'Dell Inc.',
+                model: m.oldAgent || !isArc ? null : 'PowerEdge R640',
+                processorNames: m.oldAgent || !isArc ? null : 'Intel(R) Xeon(R) Gold 6130',
                 coreCount: m.oldAgent || !isArc ? null : 8,
                 logicalCoreCount: m.oldAgent || !isArc ? null : 16,
                 memoryGb: m.oldAgent || !isArc ? null : 64,
-                memoryBytes: null,
-                sqlDiscovered: isArc ? String(m.hasSql) : '',
+                sqlDiscovered: m.hasSql,
                 networkInterfaces: isArc ? [{ ipAddresses: [{ address: `10.0.${i >> 8}.${i & 255}`, ipAddressVersion: 'IPv4' }] }] : null,
             };
         });
@@ -333,12 +334,20 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
         const axis = JSON.stringify(Array.from({ length: bins }, (_, i) => new Date(from + i * step).toISOString()));
         const rows: unknown[][] = [];
         machines.forEach((m, k) => {
-            const cpu = Array.from({ length: bins }, (_, i) => (i % 7 === 3 ? null : Math.round((30 + 10 * Math.sin(i / 4 + k)) * 100) / 100));
+            const cpu = Array.from({ length: bins }, (_, i) =>
+                i % 7 === 3 ? null : Math.round((30 + 10 * Math.sin(i / 4 + k)) * 100) / 100,
+            );
             if (query.includes("CounterName == '% Processor Time' and") || query.includes("Name == 'UtilizationPercentage')")) {
                 rows.push([m.name, 'cpu', '% Processor Time', axis, JSON.stringify(cpu)]);
             }
             if (query.includes("CounterName == '% Free Space' and") || query.includes("Name == 'FreeSpacePercentage')")) {
-                rows.push([m.name, 'diskFree', 'C: % Free Space', axis, JSON.stringify(Array.from({ length: bins }, (_, i) => 60 - i * 0.01))]);
+                rows.push([
+                    m.name,
+                    'diskFree',
+                    'C: % Free Space',
+                    axis,
+                    JSON.stringify(Array.from({ length: bins }, (_, i) => 60 - i * 0.01)),
+                ]);
             }
         });
         return table(
@@ -359,10 +368,43 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
         const latestOnly = query.includes('arg_max(TimeGenerated, AssessmentId)');
         const rows: unknown[][] = [];
         for (const m of machines.filter((x) => x.hasSql)) {
-            for (const [run, age] of latestOnly ? ([['b', 1]] as const) : ([['a', 3], ['b', 1]] as const)) {
+            for (const [run, age] of latestOnly
+                ? ([['b', 1]] as const)
+                : ([
+                      ['a', 3],
+                      ['b', 1],
+                  ] as const)) {
                 const at = new Date(now - age * DAY).toISOString();
-                rows.push([at, `run-${run}-${m.name}`, m.name, 'MSSQLSERVER', 'AutoShrink', 'Auto-shrink is on', 'Turn it off', 'https://aka.ms/sql-autoshrink', '2', 'sales', '30', 'Database sales has auto-shrink on', 'DefaultRuleset,Storage,Performance']);
-                rows.push([at, `run-${run}-${m.name}`, m.name, 'MSSQLSERVER', 'MaxDOP', 'MAXDOP is 0', 'Set MAXDOP', 'https://aka.ms/sql-maxdop', '1', m.name, '20', 'MAXDOP is 0', 'DefaultRuleset,MaxDOP']);
+                rows.push([
+                    at,
+                    `run-${run}-${m.name}`,
+                    m.name,
+                    'MSSQLSERVER',
+                    'AutoShrink',
+                    'Auto-shrink is on',
+                    'Turn it off',
+                    'https://aka.ms/sql-autoshrink',
+                    '2',
+                    'sales',
+                    '30',
+                    'Database sales has auto-shrink on',
+                    'DefaultRuleset,Storage,Performance',
+                ]);
+                rows.push([
+                    at,
+                    `run-${run}-${m.name}`,
+                    m.name,
+                    'MSSQLSERVER',
+                    'MaxDOP',
+                    'MAXDOP is 0',
+                    'Set MAXDOP',
+                    'https://aka.ms/sql-maxdop',
+                    '1',
+                    m.name,
+                    '20',
+                    'MAXDOP is 0',
+                    'DefaultRuleset,MaxDOP',
+                ]);
             }
         }
         return table(
@@ -402,7 +444,19 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
             ],
             machines
                 .filter((m) => m.osType === 'windows')
-                .map((m) => [at, 'win-run-1', m.name, 'rec-smb1', 'Disable SMBv1', 'SMBv1 is enabled', 'Security and Compliance', 'Network', 'Server', m.name, 42.5]),
+                .map((m) => [
+                    at,
+                    'win-run-1',
+                    m.name,
+                    'rec-smb1',
+                    'Disable SMBv1',
+                    'SMBv1 is enabled',
+                    'Security and Compliance',
+                    'Network',
+                    'Server',
+                    m.name,
+                    42.5,
+                ]),
         );
     }
     if (query.startsWith('ConfigurationData')) {
@@ -440,7 +494,16 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                 ['Previous', 'string'],
                 ['Current', 'string'],
             ],
-            machines.map((m) => [at, m.name, 'Microsoft Edge', 'Application', 'Microsoft Corporation', 'Modified', '130.0.2849.80', '131.0.2903.51']),
+            machines.map((m) => [
+                at,
+                m.name,
+                'Microsoft Edge',
+                'Application',
+                'Microsoft Corporation',
+                'Modified',
+                '130.0.2849.80',
+                '131.0.2903.51',
+            ]),
         );
     }
     return undefined;

@@ -72,9 +72,10 @@ export interface AzureFake {
 /** Starts the fake on 127.0.0.1 with a throwaway certificate. */
 export async function startAzureFake(options: AzureFakeOptions = {}): Promise<AzureFake> {
     const cert = testCertificate();
-    const estate = options.estate && 'machines' in options.estate && Array.isArray(options.estate.machines)
-        ? (options.estate as FakeEstate)
-        : buildFakeEstate(options.estate as FakeEstateOptions | undefined);
+    const estate =
+        options.estate && 'machines' in options.estate && Array.isArray(options.estate.machines)
+            ? (options.estate as FakeEstate)
+            : buildFakeEstate(options.estate as FakeEstateOptions | undefined);
     const faults: Record<FakeService, FakeFault[]> = { graph: [], logs: [] };
     const requests: FakeRequest[] = [];
     const quotaLog: number[] = [];
@@ -111,7 +112,11 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         return faults[service].shift();
     }
 
-    async function handle(url: string, authorization: string | undefined, text: string): Promise<{ status: number; headers?: Record<string, string>; body: unknown }> {
+    async function handle(
+        url: string,
+        authorization: string | undefined,
+        text: string,
+    ): Promise<{ status: number; headers?: Record<string, string>; body: unknown }> {
         const path = url.split('?')[0];
         const service: FakeService | undefined = /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)
             ? 'graph'
@@ -125,7 +130,13 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
             return { status: 400, body: { error: { code: 'BadRequest', message: 'Body is not JSON.' } } };
         }
         const query = typeof body.query === 'string' ? body.query : '';
-        const record: FakeRequest = { service: service ?? 'graph', path, query, status: 200, hasBearer: /^Bearer \S+/.test(authorization ?? '') };
+        const record: FakeRequest = {
+            service: service ?? 'graph',
+            path,
+            query,
+            status: 200,
+            hasBearer: /^Bearer \S+/.test(authorization ?? ''),
+        };
         requests.push(record);
         const answer = (status: number, payload: unknown, headers?: Record<string, string>) => {
             record.status = status;
@@ -209,7 +220,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
                 count: page.length,
                 resultTruncated: 'false',
                 ...(more ? { $skipToken: Buffer.from(`offset:${offset + size}`).toString('base64url') } : {}),
-                data: page,
+                data: opts.resultFormat === 'objectArray' ? page : asTable(page),
                 facets: [],
             },
             quotaHeaders,
@@ -233,7 +244,10 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
                     error: {
                         code: 'BadArgumentError',
                         message: 'The request had some invalid properties',
-                        innererror: { code: 'SemanticError', message: `'where' operator: Failed to resolve table or column expression named '${missing}'` },
+                        innererror: {
+                            code: 'SemanticError',
+                            message: `'where' operator: Failed to resolve table or column expression named '${missing}'`,
+                        },
                     },
                 },
             ];
@@ -251,7 +265,13 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
                     error: {
                         code: 'PartialError',
                         message: 'There were some errors when processing your query.',
-                        details: [{ code: 'EngineError', message: 'Query result set has exceeded the internal data size limit', innererror: { code: '-2133196797' } }],
+                        details: [
+                            {
+                                code: 'EngineError',
+                                message: 'Query result set has exceeded the internal data size limit',
+                                innererror: { code: '-2133196797' },
+                            },
+                        ],
                     },
                 },
             ];
@@ -279,6 +299,26 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
                 server.closeAllConnections();
                 server.close(() => resolve());
             }),
+    };
+}
+
+/** Resource Graph's `table` result format (its default): column descriptors once, then rows of cells. */
+function asTable(rows: Record<string, unknown>[]): { columns: { name: string; type: string }[]; rows: unknown[][] } {
+    const names: string[] = [];
+    const seen = new Set<string>();
+    for (const row of rows) {
+        for (const key of Object.keys(row)) {
+            if (!seen.has(key)) {
+                seen.add(key);
+                names.push(key);
+            }
+        }
+    }
+    const typeOf = (v: unknown) =>
+        typeof v === 'number' ? 'integer' : typeof v === 'boolean' ? 'boolean' : v !== null && typeof v === 'object' ? 'object' : 'string';
+    return {
+        columns: names.map((name) => ({ name, type: typeOf(rows.find((r) => r[name] !== null && r[name] !== undefined)?.[name] ?? '') })),
+        rows: rows.map((r) => names.map((n) => r[n] ?? null)),
     };
 }
 
