@@ -1,0 +1,99 @@
+/**
+ * The sidebar and the tables inside a real VS Code (code-server), on the sample estate: the trees' top levels and a
+ * drill-down through the same providers VS Code renders, "Run Tool…" with preselected answers opening a table with the
+ * tool's row count, and CSV export writing the rows shown.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { note, productApi, setSetting, waitFor } from './helpers';
+
+interface InspectedNode {
+    label: string;
+    description?: string;
+    children: number;
+}
+
+const inspect = (view: string, path: string[] = []) =>
+    vscode.commands.executeCommand<InspectedNode[] | undefined>('infraInsights.views.inspect', view, path);
+
+describe('Sidebar views and tables', function () {
+    this.timeout(120_000);
+
+    before(async () => {
+        await productApi();
+        await setSetting('dataSource', 'sample');
+        // A settings change refreshes every tree; wait until the Overview reads from the sample estate.
+        await waitFor(
+            'the Overview on sample data',
+            async () => (await inspect('infraInsights.overview'))?.[0]?.label === 'Sample data',
+            60_000,
+        );
+    });
+
+    it('shows the Overview: source, scope and headline figures', async () => {
+        const labels = ((await inspect('infraInsights.overview')) ?? []).map((n) => n.label);
+        note(`Overview: ${labels.join(' | ')}`);
+        assert.equal(labels[0], 'Sample data');
+        assert.ok(labels.includes('Scope'));
+        for (const pattern of [
+            /^Machines: \d+$/,
+            /^Patch compliance: [\d.]+%$/,
+            /^Reboot pending: \d+$/,
+            /^Critical \/ security patches missing: \d+$/,
+            /^High-severity SQL findings: \d+$/,
+            /^High-severity Windows findings: \d+$/,
+        ]) {
+            assert.ok(
+                labels.some((l) => pattern.test(l)),
+                `a line like ${pattern}`,
+            );
+        }
+    });
+
+    it('drills down the Patches tree: classification → machine → patch, and lists machines not assessed', async () => {
+        const top = (await inspect('infraInsights.patches')) ?? [];
+        note(`Patches: ${top.map((n) => `${n.label} (${n.description})`).join(' | ')}`);
+        assert.equal(top[0]?.label, 'Critical');
+        const machines = (await inspect('infraInsights.patches', ['Critical'])) ?? [];
+        assert.ok(machines.length > 0 && machines.every((m) => m.children > 0));
+        const patches = (await inspect('infraInsights.patches', ['Critical', machines[0].label])) ?? [];
+        assert.equal(patches.length, machines[0].children);
+        assert.match(patches[0].description ?? '', /^(Critical|Important|Moderate|Low|Unspecified) · /);
+        const notAssessed = top.find((n) => n.label === 'Not assessed');
+        assert.ok(notAssessed && notAssessed.children > 0, 'the sample estate has machines without a recent assessment');
+        const assessments = ((await inspect('infraInsights.assessments')) ?? []).map((n) => n.label);
+        assert.deepEqual(assessments, ['SQL Server', 'Windows Server']);
+    });
+
+    it('"Run Tool…" with preselected answers opens a table with the tool\'s rows, and Export writes them as CSV', async () => {
+        const critical = ((await inspect('infraInsights.patches')) ?? []).find((n) => n.label === 'Critical');
+        const expectedRows = Number(/^([\d,]+) patch/.exec(critical?.description ?? '')?.[1].replace(/,/g, ''));
+        assert.ok(expectedRows > 0);
+        const opened = await vscode.commands.executeCommand<{ ok: boolean; title: string; rows: number; message?: string }>(
+            'infraInsights.runTool',
+            {
+                tool: 'GetPatchingLevel',
+                args: { classification: ['Critical'] },
+            },
+        );
+        assert.ok(opened?.ok, opened?.message);
+        assert.equal(opened.title, 'Missing patches');
+        assert.equal(opened.rows, expectedRows);
+
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        assert.ok(folder, 'the runner opens a workspace folder');
+        const target = vscode.Uri.joinPath(folder, 'critical-patches.csv');
+        const written = await vscode.commands.executeCommand<string | undefined>('infraInsights.exportTable', { uri: target });
+        assert.equal(written, target.toString());
+        const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+        const lines = csv.split('\r\n').filter(Boolean);
+        assert.equal(lines[0], 'Machine,Patch,KB / version,Classification,Severity,Published,Reboot,OS');
+        assert.equal(lines.length, expectedRows + 1);
+        assert.ok(lines.slice(1).every((l) => l.includes(',Critical,')));
+    });
+
+    it('Run Tool rejects an unknown tool without opening anything', async () => {
+        const opened = await vscode.commands.executeCommand('infraInsights.runTool', { tool: 'NoSuchTool', args: {} });
+        assert.equal(opened, undefined);
+    });
+});
