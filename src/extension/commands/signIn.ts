@@ -22,6 +22,11 @@ export async function signIn(deps: CommandDeps): Promise<void> {
 /** "Infra Insights: Sign Out": this extension stops using the account; VS Code's own sign-in is left alone. */
 export async function signOut(deps: CommandDeps): Promise<void> {
     await deps.auth.signOut();
+    // "azure" would sign straight back in at the next server start (VS Code still grants the account): fall back to
+    // "auto", which honours the sign-out.
+    if (deps.settings().dataSource === 'azure') {
+        await updateSetting('dataSource', 'auto');
+    }
     void vscode.window.showInformationMessage(
         'Infra Insights no longer uses your Azure account and shows sample data. To sign out of VS Code itself, use the Accounts menu.',
     );
