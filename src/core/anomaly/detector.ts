@@ -89,8 +89,7 @@ const weeklyVisits = new Uint8Array(MAX_WEEK_SLOTS);
 /** Visits during which a slot learns with rate 1/visits, unclipped (the profile starts from nothing). */
 const PROFILE_WARM_VISITS = 2;
 /** Per hour of day, the largest rise (and fall) of about the last week (decaying): recurring daily events stop being news. */
-const recurringMax = new Float64Array(24);
-const recurringMaxDown = new Float64Array(24);
+const recurringMax = new Float64Array(48); // rises at [hour], falls at [24 + hour]
 const RECURRING_MEMORY_DAYS = 7;
 /** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
 const RECURRING_REFERENCE = 3;
@@ -148,10 +147,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     const threshold = THRESHOLDS[sensitivity] ?? THRESHOLDS[DEFAULT_SENSITIVITY];
     const bandSigmas = sigmasFromScore(threshold);
 
-    const expected = new Float64Array(n).fill(NaN);
-    const lower = new Float64Array(n).fill(NaN);
-    const upper = new Float64Array(n).fill(NaN);
-    const score = new Float64Array(n).fill(NaN);
+    // Every index is written in the loop (NaN at gaps and during warm-up), so no separate NaN fill pass is needed.
+    const expected = new Float64Array(n);
+    const lower = new Float64Array(n);
+    const upper = new Float64Array(n);
+    const score = new Float64Array(n);
     const incidents: AnomalyIncident[] = [];
     let slotMs = 0; // unknown until two distinct timestamps have been seen
     let prevSlotD = 0;
@@ -159,7 +159,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let slotsValid = false;
     let hourDecay = 1; // per visit of an hour-of-day bucket, so that its memory is RECURRING_MEMORY_DAYS whatever the step
     recurringMax.fill(0);
-    recurringMaxDown.fill(0);
+    let slotsPerHour = 1;
     let daySlots = 1;
     let weekSlots = 1;
 
@@ -229,9 +229,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const t = times[i];
         const x = values[i];
         if (!Number.isFinite(x) || !Number.isFinite(t)) {
+            score[i] = expected[i] = lower[i] = upper[i] = NaN;
             continue;
         }
         if (count === 0) {
+            score[i] = expected[i] = lower[i] = upper[i] = NaN;
             firstTime = t;
             levelA = x;
             prevTime = t;
@@ -245,6 +247,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             daySlots = DAY / slotMs;
             weekSlots = WEEK / slotMs;
             hourDecay = Math.exp(-slotMs / (RECURRING_MEMORY_DAYS * HOUR));
+            slotsPerHour = HOUR / slotMs; // an integer: every slot width divides an hour
             dailyProfile.fill(0, 0, daySlots);
             weeklyProfile.fill(0, 0, weekSlots);
             dailyVisits.fill(0, 0, daySlots);
@@ -313,14 +316,18 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const absPoint = Math.abs(zPoint);
         const absShort = Math.abs(zShort);
         // A surprise no bigger than those seen around this hour on recent days (a nightly job) is not news.
-        const hour = seasonal ? Math.floor((slotD * slotMs) / HOUR) : 0;
+        const hour = seasonal ? (slotD / slotsPerHour) | 0 : 0;
         // Rises and falls are judged apart: a nightly job's rise does not excuse a fall at that hour, nor a
         // series' routine bursts a sudden drop.
         const down = zPoint < 0;
-        const rec = down ? recurringMaxDown : recurringMax;
-        const recurring = seasonal
-            ? Math.max(rec[hour], rec[hour === 0 ? 23 : hour - 1], rec[hour === 23 ? 0 : hour + 1])
-            : 0;
+        let recurring = 0;
+        if (seasonal) {
+            const side = down ? 24 : 0;
+            const r0 = recurringMax[side + hour];
+            const r1 = recurringMax[side + (hour === 0 ? 23 : hour - 1)];
+            const r2 = recurringMax[side + (hour === 23 ? 0 : hour + 1)];
+            recurring = r0 > r1 ? (r0 > r2 ? r0 : r2) : r1 > r2 ? r1 : r2;
+        }
         const recurringShrink = recurring / RECURRING_REFERENCE;
         const calPoint = tailCalibrate(
             tails,
@@ -361,6 +368,8 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             } else if (open && i - incEnd > MERGE_POINTS && t - times[incEnd] > MERGE_MS) {
                 closeIncident();
             }
+        } else {
+            score[i] = expected[i] = lower[i] = upper[i] = NaN;
         }
 
         if (warm) {
@@ -371,8 +380,8 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             if (seasonal) {
                 const decayed = recurringMax[hour] * hourDecay;
                 recurringMax[hour] = up > decayed ? up : decayed;
-                const decayedDown = recurringMaxDown[hour] * hourDecay;
-                recurringMaxDown[hour] = dn > decayedDown ? dn : decayedDown;
+                const decayedDown = recurringMax[24 + hour] * hourDecay;
+                recurringMax[24 + hour] = dn > decayedDown ? dn : decayedDown;
             }
             tailAdd(tails, TAIL_SHORT, absShort);
         }

@@ -182,6 +182,21 @@ describe('detectAnomalies', () => {
             assert.equal(incidentsIn(incidents, 288 * 9 + 180, 288 * 9 + 181).length, 1, describeIncidents(incidents));
         });
 
+        it('judges rises and falls apart: routine bursts upwards do not hide a sudden drop', () => {
+            // A 5-minute series near 33 with a short burst upwards about once an hour (a heavy upper tail), and one
+            // drop to 23 on day 4 — what bursts excuse upwards must not excuse downwards.
+            const { times, values } = series(288 * 5, 5 * MINUTE, (i, _t, r) => {
+                const burst = r() < 1 / 12 ? 3 + 3 * r() : 0;
+                return 33.4 + noise(r, 0.08) + burst - (i === 288 * 4 + 100 ? 10 : 0);
+            });
+            const { incidents } = detectAnomalies(times, values);
+            const drop = incidentsIn(incidents, 288 * 4 + 100, 288 * 4 + 100);
+            assert.equal(drop.length, 1, describeIncidents(incidents));
+            assert.equal(drop[0].direction, 'dip');
+            // The bursts themselves are routine after the first days.
+            assert.ok(incidentsIn(incidents, 288 * 2, 288 * 4 + 99).length <= 1, describeIncidents(incidents));
+        });
+
         it('raises no incident during the first day, while the rhythm is being learned', () => {
             const daily = (t: number) => 50 + 30 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY);
             const { times, values } = series(48, HOUR, (_i, t, r) => daily(t) + noise(r, 1));
