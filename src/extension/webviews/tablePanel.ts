@@ -91,13 +91,15 @@ export class TablePanel implements vscode.Disposable {
         const run = await vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: `Infra Insights: running ${this.request.tool}…`, cancellable: true },
             async (_progress, token) => {
-                token.onCancellationRequested(() => this.abort.abort());
+                const cancel = token.onCancellationRequested(() => this.abort.abort());
                 try {
                     this.source = await this.deps.getSource();
+                    return await runTool(this.request.tool, { source: this.source, signal: this.abort.signal }, args);
                 } catch (error) {
                     return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
+                } finally {
+                    cancel.dispose();
                 }
-                return runTool(this.request.tool, { source: this.source, signal: this.abort.signal }, args);
             },
         );
         if (!run.ok) {
@@ -213,7 +215,7 @@ export class TablePanel implements vscode.Disposable {
         const incident = {
             start: Date.parse(String(cell('start'))),
             end: Date.parse(String(cell('end'))),
-            peak: Date.parse(String(cell('start'))),
+            peak: Date.parse(String(cell('peakTime'))),
         };
         const args = {
             ...this.request.args,
