@@ -24,9 +24,9 @@ log() { printf '[install-test-tools] %s\n' "$*"; }
 started=$(date +%s)
 mkdir -p "$TOOLS"
 
-# 1. Debian packages, only when one is missing (apt-get update is the slow part).
+# 1. Debian packages, only when one is missing (apt-get update is the slow part). openssl makes the Azure fake's certificate.
 missing=()
-for pkg in chromium libkrb5-dev ripgrep; do
+for pkg in chromium libkrb5-dev ripgrep openssl; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

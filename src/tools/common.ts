@@ -49,8 +49,17 @@ export const inputs = {
         .describe(`How many items to return at most, most important first. Default ${DEFAULT_MAX_RESULTS}.`),
 };
 
+/** Said first in every sample answer, in the text and in the JSON. */
+export const SAMPLE_NOTICE = 'SAMPLE DATA: a generated fictional estate, not a real Azure environment.';
+
 /** Output fields every tool returns around its items. */
 export const envelope = {
+    notice: z
+        .string()
+        .optional()
+        .describe(
+            'present on sample data: tell the user the answer comes from a fictional estate (some clients show models only this JSON)',
+        ),
     source: z
         .enum(['sample', 'azure'])
         .describe('sample = the embedded fictional estate, not real data; azure = the signed-in Azure estate'),
@@ -293,6 +302,7 @@ export function envelopeOf(
     warnings: string[],
 ): Omit<Envelope, never> {
     return {
+        ...(context.source.kind === 'sample' ? { notice: SAMPLE_NOTICE } : {}),
         source: context.source.kind,
         sourceDescription: context.source.description,
         scope,

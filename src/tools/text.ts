@@ -1,4 +1,4 @@
-import type { Envelope } from './common';
+import { SAMPLE_NOTICE, type Envelope } from './common';
 import type { ToolContext } from './types';
 
 /** The text block's budget: a model reads it cheaply; the full rows are in `structuredContent`. */
@@ -34,7 +34,7 @@ export function renderText(
 ): string {
     const lines: string[] = [];
     if (context.source.kind === 'sample') {
-        lines.push('SAMPLE DATA: a generated fictional estate, not a real Azure environment.');
+        lines.push(SAMPLE_NOTICE);
     }
     lines.push(parts.summary);
     for (const warning of parts.warnings ?? []) {

@@ -56,6 +56,11 @@ describe('MCP server in memory', () => {
                 generatedAt: string;
             };
             assert.equal(structured.source, 'sample');
+            assert.match(
+                (structured as { notice?: string }).notice ?? '',
+                /^SAMPLE DATA/,
+                'the JSON says so too: some clients show models only the JSON',
+            );
             assert.equal(structured.generatedAt, '2026-11-26T12:00:00.000Z');
             assert.ok(structured.truncation.shown <= structured.truncation.total);
             const text = textOf(result);
