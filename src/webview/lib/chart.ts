@@ -17,6 +17,8 @@ export interface ChartGeometry {
     values: string;
     anomalies: { x: number; y: number; value: number; time: number }[];
     incident: { x: number; width: number };
+    /** x of the incident's peak. */
+    peakX: number;
     yMin: number;
     yMax: number;
 }
@@ -92,6 +94,7 @@ export function chartGeometry(chart: ChartData): ChartGeometry {
         values: line(chart.values),
         anomalies,
         incident: { x: x0, width: Math.max(2, x1 - x0) },
+        peakX: x(index(chart.incident.peak)),
         yMin,
         yMax,
     };
@@ -124,6 +127,7 @@ export function renderChart(chart: ChartData): SVGSVGElement {
         { class: 'chart-incident', x: g.incident.x, y: PAD.top, width: g.incident.width, height: HEIGHT - PAD.top - PAD.bottom },
         svg,
     );
+    el('line', { class: 'chart-peak', x1: g.peakX, y1: PAD.top, x2: g.peakX, y2: HEIGHT - PAD.bottom }, svg);
     el('path', { class: 'chart-band', d: g.band }, svg);
     el('path', { class: 'chart-expected', d: g.expected }, svg);
     el('path', { class: 'chart-values', d: g.values }, svg);

@@ -187,6 +187,7 @@ describe('table webview in Chromium', function () {
         assert.ok(((await page.getAttribute('path.chart-values', 'd')) ?? '').startsWith('M'), 'the series is drawn');
         assert.ok((await page.locator('circle.chart-anomaly').count()) > 0, 'anomalous points are marked');
         assert.equal(await page.locator('rect.chart-incident').count(), 1);
+        assert.equal(await page.locator('line.chart-peak').count(), 1);
         assert.deepEqual(incidents, { dialogs: [], errors: [] });
         assert.deepEqual(await violations(page), []);
         await page.screenshot({ path: path.join(SCREENSHOTS, 'table-anomalies-dark.png') });
