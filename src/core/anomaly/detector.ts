@@ -79,6 +79,11 @@ const THRESHOLDS: Record<Sensitivity, number> = { low: 60, medium: 45, high: 30 
  */
 const MERGE_POINTS = 12;
 const MERGE_MS = 6 * HOUR;
+/**
+ * An incident stays open for at least this long after its start: anomalous points in that time belong to it (they may
+ * move its end and peak) and never open a second incident — an episode is reported once, when it is first seen.
+ */
+const REPORT_ONCE_MS = 12 * HOUR;
 
 /** Module-level scratch for the seasonal profiles: allocated once, re-zeroed per call (the engine is synchronous). */
 const dailyProfile = new Float64Array(MAX_DAY_SLOTS);
@@ -365,7 +370,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
                     incPeakScore = s;
                     incPeakSign = sign;
                 }
-            } else if (open && i - incEnd > MERGE_POINTS && t - times[incEnd] > MERGE_MS) {
+            } else if (open && i - incEnd > MERGE_POINTS && t - times[incEnd] > MERGE_MS && t - times[incStart] >= REPORT_ONCE_MS) {
                 closeIncident();
             }
         } else {
