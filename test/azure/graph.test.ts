@@ -217,6 +217,20 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.match(result.warnings.join(' '), /truncated/);
     });
 
+    it('gives up on a request that outlives its timeout, with a clear message', async () => {
+        fake = await startAzureFake({ graphDelayMs: 3000 });
+        const started = Date.now();
+        const error = await rejection(
+            sourceFor(fake, { graphTimeoutMs: 300, maxRetries: 0 }).getMachines({
+                subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId),
+            }),
+        );
+        assert.ok(error instanceof SourceError, String(error));
+        assert.equal(error.code, 'timeout');
+        assert.match(error.message, /did not answer in time/);
+        assert.ok(Date.now() - started < 2500);
+    });
+
     it('stops when the signal aborts', async () => {
         fake = await startAzureFake({ estate: { machines: 3000 } });
         const controller = new AbortController();

@@ -62,7 +62,12 @@ export function toSourceError(error: unknown, context: ErrorContext): Error {
             : describeSubscriptions(context.subscriptionIds);
 
     if (name === 'AbortError' || code === 'ABORT_ERR' || /aborted/i.test(name)) {
-        return new SourceError('The request was cancelled.', 'cancelled');
+        // Callers turn an abort of their own signal into 'cancelled' before asking here, so an abort that reaches this
+        // point is the pipeline's request timeout.
+        return new SourceError(
+            `${context.service === 'logs' ? 'Log Analytics' : 'Resource Graph'} did not answer in time. Ask for a shorter timespan or fewer machines (server_name), or try again.`,
+            'timeout',
+        );
     }
     if (/AADSTS65002|AADSTS650057/.test(message)) {
         return new SourceError(

@@ -41,6 +41,8 @@ export interface AzureFakeOptions {
     metricTable?: 'Perf' | 'InsightsMetrics' | 'none';
     /** Delay of each Log Analytics answer, to observe concurrency. */
     logsDelayMs?: number;
+    /** Delay of each Resource Graph answer, to exercise client timeouts. */
+    graphDelayMs?: number;
 }
 
 /** What the fake saw. */
@@ -154,6 +156,9 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
             );
         }
         if (service === 'graph') {
+            if (options.graphDelayMs) {
+                await new Promise((r) => setTimeout(r, options.graphDelayMs));
+            }
             return answer(...(await handleGraph(body, record)));
         }
         logsInFlight++;
