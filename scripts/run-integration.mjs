@@ -284,7 +284,26 @@ async function runWorkbench() {
     say(`code-server on port ${port}; opening the workbench`);
     await page.goto(url);
     void answerDialogs(page);
-    return exited;
+    const code = await exited;
+    if (code === 0) {
+        await screenshotSidebar(page);
+    }
+    return code;
+}
+
+/** A picture of the real workbench with the Infra Insights sidebar open, for the README (never fails the run). */
+async function screenshotSidebar(page) {
+    try {
+        const dir = path.join(root, '.test-output', 'screenshots');
+        fs.mkdirSync(dir, { recursive: true });
+        await page.setViewportSize({ width: 1400, height: 900 });
+        await page.locator('.activitybar a[aria-label^="Infra Insights"], .activitybar [aria-label^="Infra Insights"]').first().click({ timeout: 5000 });
+        await page.waitForTimeout(4000);
+        await page.screenshot({ path: path.join(dir, 'workbench-sidebar.png') });
+        say(`screenshot: ${path.relative(root, path.join(dir, 'workbench-sidebar.png'))}`);
+    } catch (error) {
+        say(`no sidebar screenshot: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
 }
 
 /**
