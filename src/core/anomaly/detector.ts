@@ -15,7 +15,7 @@
  * State lives in locals and module-level typed arrays reused across calls (the engine is synchronous), so
  * the cost is linear in the series length and nothing is allocated per point.
  */
-import { GAUSSIAN_ONE_SIDED_Q99, TAIL_STATE_SIZE, tailAdd, tailCalibrate, tailReset } from './tail';
+import { GAUSSIAN_ONE_SIDED_Q99, GAUSSIAN_Q99, TAIL_STATE_SIZE, tailAdd, tailAddZero, tailCalibrate, tailReset } from './tail';
 import {
     DEFAULT_SENSITIVITY,
     type AnomalyIncident,
@@ -95,6 +95,8 @@ const weeklyVisits = new Uint8Array(MAX_WEEK_SLOTS);
 const PROFILE_WARM_VISITS = 2;
 /** Per hour of day, the largest rise (and fall) of about the last week (decaying): recurring daily events stop being news. */
 const recurringMax = new Float64Array(48); // rises at [hour], falls at [24 + hour]
+/** Hour of day of each daily slot, filled once per series (no division per point). */
+const hourOfSlot = new Uint8Array(MAX_DAY_SLOTS);
 const RECURRING_MEMORY_DAYS = 7;
 /** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
 const RECURRING_REFERENCE = 3;
@@ -164,7 +166,6 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let slotsValid = false;
     let hourDecay = 1; // per visit of an hour-of-day bucket, so that its memory is RECURRING_MEMORY_DAYS whatever the step
     recurringMax.fill(0);
-    let slotsPerHour = 1;
     let daySlots = 1;
     let weekSlots = 1;
 
@@ -252,7 +253,10 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             daySlots = DAY / slotMs;
             weekSlots = WEEK / slotMs;
             hourDecay = Math.exp(-slotMs / (RECURRING_MEMORY_DAYS * HOUR));
-            slotsPerHour = HOUR / slotMs; // an integer: every slot width divides an hour
+            const slotsPerHour = HOUR / slotMs; // an integer: every slot width divides an hour
+            for (let k = 0; k < daySlots; k++) {
+                hourOfSlot[k] = (k / slotsPerHour) | 0;
+            }
             dailyProfile.fill(0, 0, daySlots);
             weeklyProfile.fill(0, 0, weekSlots);
             dailyVisits.fill(0, 0, daySlots);
@@ -321,13 +325,14 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const absPoint = Math.abs(zPoint);
         const absShort = Math.abs(zShort);
         // A surprise no bigger than those seen around this hour on recent days (a nightly job) is not news.
-        const hour = seasonal ? (slotD / slotsPerHour) | 0 : 0;
+        const hour = seasonal ? hourOfSlot[slotD] : 0;
         // Rises and falls are judged apart: a nightly job's rise does not excuse a fall at that hour, nor a
         // series' routine bursts a sudden drop.
-        const down = zPoint < 0;
+        // The side is used as a number, not a branch: the sign of noise is a coin toss the CPU cannot predict.
+        const downBit = zPoint < 0 ? 1 : 0;
+        const side = 24 * downBit;
         let recurring = 0;
         if (seasonal) {
-            const side = down ? 24 : 0;
             const r0 = recurringMax[side + hour];
             const r1 = recurringMax[side + (hour === 0 ? 23 : hour - 1)];
             const r2 = recurringMax[side + (hour === 23 ? 0 : hour + 1)];
@@ -336,11 +341,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         const recurringShrink = recurring / RECURRING_REFERENCE;
         const calPoint = tailCalibrate(
             tails,
-            down ? TAIL_DOWN : TAIL_UP,
+            TAIL_UP + (TAIL_DOWN - TAIL_UP) * downBit,
             recurringShrink > 1 ? absPoint / recurringShrink : absPoint,
             GAUSSIAN_ONE_SIDED_Q99,
         );
-        const calShort = tailCalibrate(tails, TAIL_SHORT, absShort);
+        const calShort = tailCalibrate(tails, TAIL_SHORT, absShort, GAUSSIAN_Q99);
         let z = calPoint;
         let sign = zPoint;
         if (calShort > z) {
@@ -378,15 +383,14 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         }
 
         if (warm) {
-            const up = down ? 0 : absPoint;
-            const dn = down ? absPoint : 0;
-            tailAdd(tails, TAIL_UP, up);
-            tailAdd(tails, TAIL_DOWN, dn);
+            // This side's calibrator learns |z|, the other side's a zero.
+            tailAdd(tails, TAIL_UP + (TAIL_DOWN - TAIL_UP) * downBit, absPoint);
+            tailAddZero(tails, TAIL_DOWN + (TAIL_UP - TAIL_DOWN) * downBit);
             if (seasonal) {
-                const decayed = recurringMax[hour] * hourDecay;
-                recurringMax[hour] = up > decayed ? up : decayed;
-                const decayedDown = recurringMax[24 + hour] * hourDecay;
-                recurringMax[24 + hour] = dn > decayedDown ? dn : decayedDown;
+                const own = side + hour;
+                const decayed = recurringMax[own] * hourDecay;
+                recurringMax[own] = absPoint > decayed ? absPoint : decayed;
+                recurringMax[24 - side + hour] *= hourDecay;
             }
             tailAdd(tails, TAIL_SHORT, absShort);
         }

@@ -45,9 +45,10 @@ function binOf(absZ: number): number {
     return b < BINS ? b : BINS - 1;
 }
 
-/** Upper edge of a bin, as |z|. */
+/** Upper edge of each bin, as |z| (a table: the pointer moves often on a jumpy series). */
+const EDGES = Float64Array.from({ length: BINS }, (_, bin) => Math.pow(2, (bin + 1) / BINS_PER_OCTAVE));
 function edgeOf(bin: number): number {
-    return Math.pow(2, (bin + 1) / BINS_PER_OCTAVE);
+    return EDGES[bin];
 }
 
 /** Start a calibrator afresh at `base` in `state`. */
@@ -60,6 +61,36 @@ export function tailReset(state: Float64Array, base: number): void {
 export function tailCalibrate(state: Float64Array, base: number, absZ: number, reference = GAUSSIAN_Q99): number {
     const q = state[base + EDGE];
     return state[base + TOTAL] >= 1 && q > reference ? (absZ * reference) / q : absZ;
+}
+
+/**
+ * Learn a zero (the other side's calibrator of a one-sided pair): it lands in bin 0, at or below the pointer, so the
+ * pointer can only move down. Same result as `tailAdd(state, base, 0)`, with less work.
+ */
+export function tailAddZero(state: Float64Array, base: number): void {
+    const counts = base + COUNTS;
+    state[counts] += 1;
+    const total = (state[base + TOTAL] += 1);
+    let bin = state[base + BIN];
+    let atOrBelow = state[base + AT_OR_BELOW] + 1;
+    const target = QUANTILE * total;
+    if (bin > 0 && atOrBelow - state[counts + bin] >= target) {
+        do {
+            atOrBelow -= state[counts + bin];
+            bin--;
+        } while (bin > 0 && atOrBelow - state[counts + bin] >= target);
+        state[base + EDGE] = EDGES[bin];
+        state[base + BIN] = bin;
+    }
+    if (++state[base + SINCE_HALVING] === HALVING_POINTS) {
+        state[base + SINCE_HALVING] = 0;
+        for (let i = counts; i < counts + BINS; i++) {
+            state[i] *= 0.5;
+        }
+        state[base + TOTAL] = total * 0.5;
+        atOrBelow *= 0.5;
+    }
+    state[base + AT_OR_BELOW] = atOrBelow;
 }
 
 /** Learn one |z| (after it was scored, so the score at t never depends on t itself). */
