@@ -37,12 +37,10 @@ const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const EXPONENT_BIAS_BINS = 1023 * BINS_PER_OCTAVE;
 
 function binOf(absZ: number): number {
-    if (!(absZ > 1)) {
-        return 0;
-    }
+    // |z| ≤ 1 (a third of Gaussian noise, in no predictable order) gives a negative index: clamped, not branched on.
     scratch[0] = absZ;
     const b = (scratchBits[HIGH] >>> 18) - EXPONENT_BIAS_BINS;
-    return b < BINS ? b : BINS - 1;
+    return Math.max(0, Math.min(BINS - 1, b));
 }
 
 /** Upper edge of each bin, as |z| (a table: the pointer moves often on a jumpy series). */
