@@ -31,6 +31,8 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         const arc = rows.find((m) => m.name === 'srv-00000');
         assert.ok(arc);
         assert.equal(arc.kind, 'arc');
+        assert.equal(arc.subscriptionId, fake.estate.subscriptions[0].subscriptionId, 'read from the id');
+        assert.equal(arc.resourceGroup, 'rg-0');
         assert.equal(arc.status, 'Connected');
         assert.equal(arc.coreCount, 8);
         assert.equal(arc.memoryGb, 64);

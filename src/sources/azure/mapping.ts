@@ -92,6 +92,17 @@ function osTypeOf(value: unknown): OsType {
     return text(value).toLowerCase().includes('windows') ? 'windows' : 'linux';
 }
 
+/** The segment after `/name/` in an ARM id (`/subscriptions/{id}/resourceGroups/{rg}/…`), case-insensitively. */
+function idSegment(id: string, name: string): string {
+    const parts = id.split('/');
+    for (let i = 1; i < parts.length - 1; i += 2) {
+        if (parts[i].toLowerCase() === name) {
+            return parts[i + 1];
+        }
+    }
+    return '';
+}
+
 function lastSegment(id: string): string {
     const parts = id.split('/').filter(Boolean);
     return parts[parts.length - 1] ?? id;
@@ -166,8 +177,8 @@ export function toMachine(row: GraphRow): Machine {
         id,
         name: text(row('name')) || lastSegment(id),
         kind: isArc ? 'arc' : 'azure-vm',
-        subscriptionId: text(row('subscriptionId')),
-        resourceGroup: text(row('resourceGroup')),
+        subscriptionId: text(row('subscriptionId')) || idSegment(id, 'subscriptions'),
+        resourceGroup: text(row('resourceGroup')) || idSegment(id, 'resourcegroups'),
         location: text(row('location')),
         osType,
         osName: text(row('osName')) || (osType === 'windows' ? 'Windows' : 'Linux'),

@@ -29,7 +29,8 @@ const machineTypeFilter = `type in~ ('${MACHINE_TYPES[0]}', '${MACHINE_TYPES[1]}
  * Arc-enabled servers and Azure VMs in one shape. `detectedProperties` values and `mssqlDiscovered` are strings
  * in Azure (and absent on old agents), so they are converted here with `toint`/`toreal`, which give null, not an
  * error, for a missing key. Choices (OS name, status) are made in KQL so each row carries only what the record
- * needs: pages of 1,000 rows are parsed on the client, and fewer columns parse faster. Ordered by `id` because
+ * needs (subscription and resource group are read from the id): pages of 1,000 rows are parsed on the client, and
+ * fewer columns parse faster. Ordered by `id` because
  * Resource Graph pages are only stable in a fixed order.
  */
 export function machinesQuery(): BuiltQuery {
@@ -37,7 +38,7 @@ export function machinesQuery(): BuiltQuery {
         text: `resources
 | where ${machineTypeFilter}
 | extend p = properties, d = properties.detectedProperties
-| project id, name, subscriptionId, resourceGroup, location, tags,
+| project id, name, location, tags,
     isArc = type =~ 'microsoft.hybridcompute/machines',
     osType = tolower(tostring(coalesce(p.osType, p.osName, p.storageProfile.osDisk.osType))),
     osName = coalesce(tostring(p.osSku), tostring(p.extended.instanceView.osName),

@@ -238,8 +238,6 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
             return {
                 id: m.id,
                 name: m.name,
-                subscriptionId: m.subscriptionId,
-                resourceGroup: m.resourceGroup,
                 location: m.location,
                 tags: { env: i % 2 ? 'prod' : 'test' },
                 isArc,

@@ -213,7 +213,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
             graphCache.set(query, all);
         }
         const subs = record.subscriptions?.map((s) => s.toLowerCase());
-        const rows = subs ? all.filter((r) => subs.includes(String(r.subscriptionId).toLowerCase())) : all;
+        const rows = subs ? all.filter((r) => subs.includes(String(r.subscriptionId ?? String(r.id).split('/')[2]).toLowerCase())) : all;
         const offset = record.skipToken ? Number(Buffer.from(record.skipToken, 'base64url').toString('utf8').split(':')[1]) : 0;
         const size = Math.min(record.top ?? 100, options.maxPageSize ?? 1000);
         const page = rows.slice(offset, offset + size);
