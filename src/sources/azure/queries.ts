@@ -276,7 +276,7 @@ findings
     };
 }
 
-/** Failed recommendations of the Windows Server assessment, latest assessment of each computer only. */
+/** Failed recommendations of the Windows Server assessment in the window (every run; the tools pick what to show). */
 export function windowsFindingsQuery(window: LogsWindow): BuiltQuery {
     return {
         text: `WindowsServerAssessmentRecommendation
