@@ -39,7 +39,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-    log "Debian packages present: chromium libkrb5-dev ripgrep"
+    log "Debian packages present: chromium libkrb5-dev ripgrep openssl"
 fi
 
 # 2. Node 22 from the npm registry (bin/node and include/node, which node-gyp needs through npm_config_nodedir).
