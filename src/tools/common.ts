@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Machine, Scopes, Workspace } from '../core/model';
-import { SourceError, UserError } from '../core/source';
+import { SourceError, UserError, type WorkspaceQuery } from '../core/source';
 import { byText } from '../core/summaries';
 import { parseTimespan, truncate } from '../core/timespan';
 import type { ToolContext } from './types';
@@ -326,6 +326,8 @@ export interface WorkspaceScope {
     /** Matches a computer name as Log Analytics reports it (host name or FQDN). */
     matchesComputer: (computer: string) => boolean;
     scope: Envelope['scope'];
+    /** The typed query these resolve to, for the source. */
+    query: WorkspaceQuery;
 }
 
 /**
@@ -358,5 +360,6 @@ export async function resolveWorkspaceScope(
         computers,
         matchesComputer,
         scope: { workspaceId: workspace.customerId, from: range.from.toISOString(), to: range.to.toISOString() },
+        query: { workspaceId: workspace.customerId, from: range.from, to: range.to, computers, signal: context.signal },
     };
 }

@@ -98,13 +98,10 @@ export const getAnomalies = defineTool({
         const stepMs = RESOLUTIONS[resolution];
         const historyMs = Math.max(windowMs, Math.min(windowMs + WARM_UP_MS, 30 * TIME.DAY));
         const result = await context.source.getMetricSeries({
-            workspaceId: scope.workspaceId,
+            ...scope.query,
             from: new Date(scope.range.to.getTime() - historyMs),
-            to: scope.range.to,
-            computers: scope.computers,
             metrics: METRICS[input.metric ?? 'all'],
             stepMs,
-            signal: context.signal,
         });
         const windowStart = scope.range.from.getTime();
         const found: { series: MetricSeries; incident: AnomalyIncident; detection: ReturnType<typeof detectAnomalies> }[] = [];

@@ -58,14 +58,7 @@ export const getSqlBpAssessment = defineTool({
     annotations: READ_ONLY,
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '30d');
-        const result = await context.source.getSqlFindings({
-            workspaceId: scope.workspaceId,
-            from: scope.range.from,
-            to: scope.range.to,
-            computers: scope.computers,
-            latestRunOnly: input.latest_run_only ?? true,
-            signal: context.signal,
-        });
+        const result = await context.source.getSqlFindings({ ...scope.query, latestRunOnly: input.latest_run_only ?? true });
         const instanceName = input.instance_name?.trim().toLowerCase();
         const rank = (s: string) => FINDING_SEVERITIES.indexOf(s as (typeof FINDING_SEVERITIES)[number]);
         const findings = result.rows.filter(

@@ -48,13 +48,7 @@ export const getSwChangesList = defineTool({
     annotations: READ_ONLY,
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '7d');
-        const result = await context.source.getSoftwareChanges({
-            workspaceId: scope.workspaceId,
-            from: scope.range.from,
-            to: scope.range.to,
-            computers: scope.computers,
-            signal: context.signal,
-        });
+        const result = await context.source.getSoftwareChanges(scope.query);
         const name = input.software_name?.trim().toLowerCase();
         const rows = result.rows.filter(
             (c) =>

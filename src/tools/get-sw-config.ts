@@ -46,14 +46,7 @@ export const getSwConfig = defineTool({
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '7d');
         const includeUpdates = input.include_updates ?? false;
-        const result = await context.source.getSoftware({
-            workspaceId: scope.workspaceId,
-            from: scope.range.from,
-            to: scope.range.to,
-            computers: scope.computers,
-            includeUpdates,
-            signal: context.signal,
-        });
+        const result = await context.source.getSoftware({ ...scope.query, includeUpdates });
         const name = input.software_name?.trim().toLowerCase();
         const publisher = input.publisher?.trim().toLowerCase();
         const rows = result.rows.filter(

@@ -53,13 +53,7 @@ export const getWinBpAssessment = defineTool({
     annotations: READ_ONLY,
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '30d');
-        const result = await context.source.getWindowsFindings({
-            workspaceId: scope.workspaceId,
-            from: scope.range.from,
-            to: scope.range.to,
-            computers: scope.computers,
-            signal: context.signal,
-        });
+        const result = await context.source.getWindowsFindings(scope.query);
         const focus = input.focus_area?.trim().toLowerCase();
         const findings = result.rows.filter(
             (f) =>
