@@ -109,16 +109,13 @@ export const getPatchingLevel = defineTool({
             (id) => status.get(id.toLowerCase()),
         ).filter((m) => input.reboot_pending === undefined || m.rebootPending === input.reboot_pending);
         const assessedIds = new Set(perMachine.filter((m) => m.state !== 'not-assessed').map((m) => m.machineId.toLowerCase()));
-        const selected = patches.rows.filter(
+        const ofAssessed = patches.rows.filter((p) => assessedIds.has(p.machineId.toLowerCase()));
+        const selected = ofAssessed.filter(
             (p) =>
-                assessedIds.has(p.machineId.toLowerCase()) &&
                 (!input.classification?.length || input.classification.includes(p.classification)) &&
                 (!input.severity?.length || input.severity.includes(p.severity)),
         );
-        const fleet = summariseFleet(
-            perMachine,
-            patches.rows.filter((p) => assessedIds.has(p.machineId.toLowerCase())),
-        );
+        const fleet = summariseFleet(perMachine, ofAssessed);
         const { items, truncation } = top(selected, input.max_results, comparePatches);
         const machineList = top(
             perMachine,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { byText, countIn } from '../core/summaries';
+import type { SoftwareItem } from '../core/model';
+import { byText } from '../core/summaries';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -49,21 +50,26 @@ export const getSwConfig = defineTool({
         const result = await context.source.getSoftware({ ...scope.query, includeUpdates });
         const name = input.software_name?.trim().toLowerCase();
         const publisher = input.publisher?.trim().toLowerCase();
-        const rows = result.rows.filter(
-            (s) =>
+        // One pass: inventories run to hundreds of thousands of rows, and the summary needs no second look.
+        const rows: SoftwareItem[] = [];
+        const byType: Record<string, number> = {};
+        const machines = new Set<string>();
+        const names = new Set<string>();
+        for (const s of result.rows) {
+            if (
                 scope.matchesComputer(s.computer) &&
                 (includeUpdates || s.type !== 'Update') &&
                 (!name || s.name.toLowerCase().includes(name)) &&
-                (!publisher || s.publisher.toLowerCase().includes(publisher)),
-        );
+                (!publisher || s.publisher.toLowerCase().includes(publisher))
+            ) {
+                rows.push(s);
+                byType[s.type] = (byType[s.type] ?? 0) + 1;
+                machines.add(s.computer);
+                names.add(s.name);
+            }
+        }
         const { items, truncation } = top(rows, input.max_results, (a, b) => byText(a.computer, b.computer) || byText(a.name, b.name));
-        const byType = countIn(rows, (s) => s.type) as Record<string, number>;
-        const summary = {
-            items: rows.length,
-            machines: new Set(rows.map((s) => s.computer.toLowerCase())).size,
-            distinctSoftware: new Set(rows.map((s) => s.name.toLowerCase())).size,
-            byType,
-        };
+        const summary = { items: rows.length, machines: machines.size, distinctSoftware: names.size, byType };
         const sentence = `${rows.length} installed items (${describeCounts(byType)}) on ${summary.machines} machines, ${summary.distinctSoftware} distinct names, inventory of the last ${scope.range.timespan}.`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items },
