@@ -25,7 +25,7 @@ import type {
     WindowsFinding,
     Workspace,
 } from '../../core/model';
-import { METRIC_KINDS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../../core/model';
+import { METRIC_KINDS, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../../core/model';
 import { SourceError } from '../../core/source';
 
 /**
@@ -419,18 +419,6 @@ export function toPatchAssessment(row: GraphRow): PatchAssessment {
     return assessment;
 }
 
-const CLASSIFICATION_PRIORITY: PatchClassification[] = [
-    'Critical',
-    'Security',
-    'UpdateRollup',
-    'FeaturePack',
-    'ServicePack',
-    'Definition',
-    'Tools',
-    'Updates',
-    'Other',
-];
-
 /** One row of `missingPatchesQuery`. */
 export function toMissingPatch(row: GraphRow): MissingPatch {
     const id = requireId(row, 'patch');
@@ -454,7 +442,7 @@ export function toMissingPatch(row: GraphRow): MissingPatch {
         machineName: lastSegment(machineId),
         osType: kbId || publishedAt ? 'windows' : 'linux',
         patchName: text(row('patchName')) || lastSegment(id),
-        classification: CLASSIFICATION_PRIORITY.find((c) => classes.has(c)) ?? (kbId ? 'Updates' : 'Other'),
+        classification: PATCH_CLASSIFICATIONS.find((c) => classes.has(c)) ?? (kbId ? 'Updates' : 'Other'),
         severity,
         rebootBehaviour: (REBOOT_BEHAVIOURS as readonly string[]).includes(rebootText) ? (rebootText as RebootBehaviour) : 'Unknown',
     };

@@ -1,4 +1,5 @@
 import type { MissingPatch, PatchAssessment, PatchClassification, PatchSeverity, RebootBehaviour } from '../../core/model';
+import { WINDOWS_PATCH_CLASSIFICATIONS } from '../../core/model';
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
@@ -203,16 +204,7 @@ export interface MachinePatches {
     missing: MissingPatch[];
 }
 
-const WINDOWS_ORDER: readonly PatchClassification[] = [
-    'Critical',
-    'Security',
-    'UpdateRollup',
-    'FeaturePack',
-    'ServicePack',
-    'Definition',
-    'Tools',
-    'Updates',
-];
+const WINDOWS_ORDER: readonly PatchClassification[] = WINDOWS_PATCH_CLASSIFICATIONS;
 
 /**
  * Builds the assessment and missing patches of one machine. Counts in the assessment are computed from the

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { PATCH_CLASSIFICATIONS, type PatchClassification } from '../../../../src/core/model';
 import { overviewAnomalies, overviewInputs } from '../../../../src/extension/views/queries';
 import {
     buildAnomaliesTree,
@@ -90,29 +91,7 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.deepEqual(
             classes.map((n) => n.label),
             Object.keys(patches.summary.byClassification).sort(
-                (a, b) =>
-                    [
-                        'Critical',
-                        'Security',
-                        'UpdateRollup',
-                        'FeaturePack',
-                        'ServicePack',
-                        'Definition',
-                        'Tools',
-                        'Updates',
-                        'Other',
-                    ].indexOf(a) -
-                    [
-                        'Critical',
-                        'Security',
-                        'UpdateRollup',
-                        'FeaturePack',
-                        'ServicePack',
-                        'Definition',
-                        'Tools',
-                        'Updates',
-                        'Other',
-                    ].indexOf(b),
+                (a, b) => PATCH_CLASSIFICATIONS.indexOf(a as PatchClassification) - PATCH_CLASSIFICATIONS.indexOf(b as PatchClassification),
             ),
         );
         assert.equal(classes[0].label, 'Critical');
