@@ -236,16 +236,7 @@ async function runWorkbench() {
     browser = await playwrightChromium.launch({
         executablePath: chromium,
         headless: true,
-        args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-        ],
+        args: JSON.parse(fs.readFileSync(path.join(root, 'test', 'chromium-args.json'), 'utf8')),
     });
     const page = await browser.newPage();
     const exited = new Promise((resolve) => {
@@ -297,7 +288,10 @@ async function screenshotSidebar(page) {
         const dir = path.join(root, '.test-output', 'screenshots');
         fs.mkdirSync(dir, { recursive: true });
         await page.setViewportSize({ width: 1400, height: 900 });
-        await page.locator('.activitybar a[aria-label^="Infra Insights"], .activitybar [aria-label^="Infra Insights"]').first().click({ timeout: 5000 });
+        await page
+            .locator('.activitybar a[aria-label^="Infra Insights"], .activitybar [aria-label^="Infra Insights"]')
+            .first()
+            .click({ timeout: 5000 });
         await page.waitForTimeout(4000);
         await page.screenshot({ path: path.join(dir, 'workbench-sidebar.png') });
         say(`screenshot: ${path.relative(root, path.join(dir, 'workbench-sidebar.png'))}`);

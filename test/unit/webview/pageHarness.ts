@@ -11,6 +11,8 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { tableHtml } from '../../../src/extension/webviews/tablePage';
 import type { HostMessage, WebviewMessage } from '../../../src/shared/messages';
+// Headless Chromium as these machines need it (no sandbox as root; no background network, which is closed here).
+import CHROMIUM_ARGS from '../../chromium-args.json';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -143,16 +145,7 @@ export async function startServer(): Promise<{ origin: string; close(): Promise<
 export function launchChromium(): Promise<Browser> {
     return chromium.launch({
         executablePath: CHROMIUM,
-        args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-        ],
+        args: CHROMIUM_ARGS,
     });
 }
 
