@@ -39,7 +39,11 @@ const nodeEntry = (name, entry, extra = {}) => ({
     ...extra,
 });
 
-const builds = [nodeEntry('server', 'src/server/main.ts'), nodeEntry('cli', 'src/cli.ts', { banner: { js: '#!/usr/bin/env node' } })];
+const builds = [
+    nodeEntry('server', 'src/server/launch.ts'),
+    nodeEntry('server-main', 'src/server/main.ts'),
+    nodeEntry('cli', 'src/cli.ts', { banner: { js: '#!/usr/bin/env node' } }),
+];
 if (fs.existsSync('src/sources/azure/index.ts')) {
     builds.push(nodeEntry('azure', 'src/sources/azure/index.ts'));
 }
@@ -69,7 +73,7 @@ function isFresh() {
             const p = path.join(dir, e.name);
             return Math.max(max, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
         }, 0);
-    const outputs = ['dist/server.js', 'dist/cli.js'];
+    const outputs = ['dist/server.js', 'dist/server-main.js', 'dist/cli.js'];
     if (!outputs.every((o) => fs.existsSync(o))) {
         return false;
     }

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the foundation's figures, measured side by side in one run.
- *  1. Cold start of dist/server.js to the tools/list answer vs the yardstick MCP server bundled the same way (ratio).
+ *  1. Cold start of dist/server.js to the tools/list answer vs the yardstick MCP server bundled the same way (ratio):
+ *     ordinary launches (the code cache of an earlier launch exists) and first launches (it does not).
  *  2. Every tool in-process on a 10,000-machine sample estate (median ms), and the estate's build time.
  * Absolute times on shared machines move ±30%; the ratio is the figure to read.
  */
@@ -23,23 +24,44 @@ function median(values: number[]): number {
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function timeToToolsList(script: string): Promise<number> {
+interface Launch {
+    /** From spawn to the tools/list answer arriving on the client's stdin: the server's cold start. */
+    answer: number;
+    /** From spawn to `listTools()` resolving: adds the SDK client's own work (it compiles every output schema). */
+    client: number;
+}
+
+async function timeToToolsList(script: string, env: Record<string, string> = {}): Promise<Launch> {
     const started = performance.now();
     const transport = new StdioClientTransport({
         command: process.execPath,
         args: [script],
         stderr: 'ignore',
-        env: { PATH: process.env.PATH ?? '' },
+        env: { PATH: process.env.PATH ?? '', ...env },
     });
     const client = new Client({ name: 'bench', version: '1' });
     await client.connect(transport);
+    let answer = 0;
+    const deliver = transport.onmessage;
+    transport.onmessage = (message) => {
+        if (!answer && 'result' in message && message.result && 'tools' in message.result) {
+            answer = performance.now() - started;
+        }
+        deliver?.(message);
+    };
     await client.listTools();
     const elapsed = performance.now() - started;
     await client.close();
-    return elapsed;
+    return { answer, client: elapsed };
 }
 
-async function coldStart(runs: number): Promise<{ product: number; floor: number }> {
+interface ColdStart {
+    product: Launch;
+    firstLaunch: Launch;
+    floor: Launch;
+}
+
+async function coldStart(runs: number): Promise<ColdStart> {
     fs.mkdirSync(out, { recursive: true });
     const floorBundle = path.join(out, 'mcp-floor.cjs');
     const build = spawnSync(
@@ -53,16 +75,27 @@ async function coldStart(runs: number): Promise<{ product: number; floor: number
     if (build.status !== 0) {
         throw new Error('could not bundle the yardstick server');
     }
-    const product: number[] = [];
-    const floor: number[] = [];
-    // Warm the file cache once, then alternate so both see the same machine load.
-    await timeToToolsList(path.join(root, 'dist', 'server.js'));
+    // The product's code cache lives here for the run; emptied before every "first launch".
+    const cache = path.join(out, 'code-cache');
+    const server = path.join(root, 'dist', 'server.js');
+    const withCache = { INFRA_INSIGHTS_CODE_CACHE: cache };
+    const product: Launch[] = [];
+    const firstLaunch: Launch[] = [];
+    const floor: Launch[] = [];
+    // Warm the file cache once, then alternate so all three see the same machine load.
+    await timeToToolsList(server, withCache);
     await timeToToolsList(floorBundle);
     for (let i = 0; i < runs; i++) {
-        product.push(await timeToToolsList(path.join(root, 'dist', 'server.js')));
+        product.push(await timeToToolsList(server, withCache));
         floor.push(await timeToToolsList(floorBundle));
+        fs.rmSync(cache, { recursive: true, force: true });
+        firstLaunch.push(await timeToToolsList(server, withCache));
     }
-    return { product: median(product), floor: median(floor) };
+    const medians = (launches: Launch[]): Launch => ({
+        answer: median(launches.map((l) => l.answer)),
+        client: median(launches.map((l) => l.client)),
+    });
+    return { product: medians(product), firstLaunch: medians(firstLaunch), floor: medians(floor) };
 }
 
 async function inProcess(machines: number, runs: number): Promise<void> {
@@ -109,11 +142,21 @@ async function inProcess(machines: number, runs: number): Promise<void> {
 async function main(): Promise<void> {
     const runs = Number(process.env.BENCH_RUNS ?? 10);
     const cold = await coldStart(runs);
-    const ratio = cold.product / cold.floor;
-    console.log(`Cold start to tools/list (median of ${runs}, interleaved)`);
-    console.log(`  dist/server.js   ${cold.product.toFixed(0)} ms`);
-    console.log(`  yardstick        ${cold.floor.toFixed(0)} ms`);
-    console.log(`  ratio            ${ratio.toFixed(2)} (target <= 1.3) ${ratio <= 1.3 ? 'ok' : 'MISSED'}`);
+    const ratio = cold.product.answer / cold.floor.answer;
+    const firstRatio = cold.firstLaunch.answer / cold.floor.answer;
+    const ms = (value: number) => `${value.toFixed(0)} ms`.padStart(7);
+    console.log(`Cold start of a new process to the tools/list answer (median of ${runs}, interleaved)`);
+    console.log('                                      answer   ratio   listTools() resolved');
+    console.log(
+        `  dist/server.js                     ${ms(cold.product.answer)}  ${ratio.toFixed(2).padStart(6)}   ${ms(cold.product.client)}`,
+    );
+    console.log(
+        `  dist/server.js, first launch       ${ms(cold.firstLaunch.answer)}  ${firstRatio.toFixed(2).padStart(6)}   ${ms(cold.firstLaunch.client)}`,
+    );
+    console.log(`  yardstick (mcp-floor)              ${ms(cold.floor.answer)}    1.00   ${ms(cold.floor.client)}`);
+    console.log(`  ratio ${ratio.toFixed(2)} (target <= 1.3) ${ratio <= 1.3 ? 'ok' : 'MISSED'}; first launch after install or update`);
+    console.log('  (no code cache yet) ' + `${firstRatio.toFixed(2)}. listTools() adds the SDK client's compiling of our nine output`);
+    console.log('  schemas (the yardstick declares none): client-side work, shown for completeness.');
     await inProcess(Number(process.env.BENCH_MACHINES ?? 10_000), runs);
 }
 

@@ -1,4 +1,4 @@
-/** Entry point of `dist/server.js`: the stdio MCP server, configured from the environment. */
+/** Entry point of `dist/server-main.js` (started by `dist/server.js`, see `launch.ts`): the stdio MCP server, configured from the environment. */
 import { serveStdio } from './stdio';
 
 serveStdio().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * The stdio MCP server that VS Code (and any MCP client) launches as `dist/server.js` (entry: `main.ts`).
+ * The stdio MCP server that VS Code (and any MCP client) launches as `dist/server.js` (entries: `launch.ts`, then `main.ts`).
  * Configuration comes from the environment (see `sourceConfigFromEnv`); logs go to stderr only.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
