@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from './log';
 
 /** Paths of the Azure Functions sample, so its `mcp.json` entries work unchanged. */
@@ -125,6 +126,10 @@ export async function startHttpServer(makeServer: () => McpServer, options: Http
             const body = await readJson(req, res, maxBody, bodyTimeout);
             if (body === FAILED) {
                 return;
+            }
+            if (!JSONRPCMessageSchema.safeParse(body).success) {
+                // The SDK's SSE transport would echo the body back as text (and overflow the stack on deep nesting).
+                return rpcError(res, 400, -32600, 'Invalid Request: the body is not a JSON-RPC 2.0 message.');
             }
             await session.transport.handlePostMessage(req, res, body);
             return;

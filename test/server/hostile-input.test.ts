@@ -54,6 +54,85 @@ const BAD_LINES: [string, Buffer][] = [
     ],
 ];
 
+const quiet = createLogger({ level: 'error', stream: { write: () => true } as unknown as NodeJS.WritableStream });
+
+/** The JSON-RPC id of a message, when the bytes parse as one. */
+function idOf(bytes: Buffer): number | undefined {
+    try {
+        const id = (JSON.parse(bytes.toString('utf8')) as { id?: unknown }).id;
+        return typeof id === 'number' ? id : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+interface RpcAnswer {
+    id?: number | null;
+    error?: { code: number; message: string };
+    result?: { isError?: boolean } & Record<string, unknown>;
+}
+
+interface SseSession {
+    post(body: Buffer | string): Promise<Response>;
+    /** The answer with this id, when it arrives on the event stream. */
+    next(id: number): Promise<RpcAnswer>;
+    close(): void;
+}
+
+/** A raw legacy-SSE client: the event stream read by hand, messages posted as bytes exactly as given. */
+async function openSseSession(base: string, key: string): Promise<SseSession> {
+    const abort = new AbortController();
+    const stream = await fetch(`${base}${PATHS.sse}`, {
+        headers: { 'x-functions-key': key, accept: 'text/event-stream' },
+        signal: abort.signal,
+    });
+    assert.equal(stream.status, 200);
+    const answers = new Map<number, RpcAnswer>();
+    const waiters = new Map<number, (answer: RpcAnswer) => void>();
+    let endpoint: ((path: string) => void) | undefined;
+    const endpointPath = new Promise<string>((resolve) => (endpoint = resolve));
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    void (async () => {
+        for (;;) {
+            const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+            if (done) {
+                return;
+            }
+            buffer += value;
+            for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+                const event = buffer.slice(0, end);
+                buffer = buffer.slice(end + 2);
+                const type = /^event: (.*)$/m.exec(event)?.[1];
+                const data = /^data: (.*)$/m.exec(event)?.[1] ?? '';
+                if (type === 'endpoint') {
+                    endpoint?.(data);
+                } else if (type === 'message') {
+                    const answer = JSON.parse(data) as RpcAnswer;
+                    if (typeof answer.id === 'number') {
+                        answers.set(answer.id, answer);
+                        waiters.get(answer.id)?.(answer);
+                    }
+                }
+            }
+        }
+    })();
+    const messageUrl = `${base}${await endpointPath}`;
+    return {
+        post: (body) =>
+            fetch(messageUrl, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', 'x-functions-key': key },
+                body: typeof body === 'string' ? body : new Uint8Array(body),
+            }),
+        next: (id) => {
+            const seen = answers.get(id);
+            return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.set(id, resolve));
+        },
+        close: () => abort.abort(),
+    };
+}
+
 describe('hostile input', () => {
     describe('every tool, through a real MCP client, with arbitrary arguments (fast-check)', () => {
         let client: Client;
@@ -127,6 +206,69 @@ describe('hostile input', () => {
                 );
             });
         }
+    });
+
+    describe('over the legacy SSE transport (message endpoint)', () => {
+        let running: RunningHttpServer;
+        let session: SseSession;
+        const key = 'k3y-not-to-be-logged-8842';
+        before(async () => {
+            const source = sampleSource();
+            running = await startHttpServer(() => createServer(source, quiet), {
+                host: '127.0.0.1',
+                port: 0,
+                key,
+                log: quiet,
+                bodyTimeoutMs: 500,
+            });
+            session = await openSseSession(running.url, key);
+            const init = await session.post(
+                JSON.stringify({
+                    jsonrpc: '2.0',
+                    id: 0,
+                    method: 'initialize',
+                    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+                }),
+            );
+            assert.equal(init.status, 202);
+            assert.ok((await session.next(0)).result);
+            assert.equal((await session.post(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }))).status, 202);
+        });
+        after(async () => {
+            session.close();
+            await running.close();
+        });
+
+        for (const [index, [what, bytes]] of BAD_LINES.entries()) {
+            it(`answers ${what} with a JSON-RPC or tool error (or a 4xx) and the session serves the next request`, async () => {
+                const response = await session.post(bytes);
+                const text = await response.text();
+                assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+                if (response.status === 202) {
+                    const id = idOf(bytes);
+                    assert.notEqual(id, undefined, `a message without an id was accepted: ${what}`);
+                    const answer = await session.next(id as number);
+                    assert.ok(answer.error || answer.result?.isError, JSON.stringify(answer).slice(0, 300));
+                    assert.doesNotMatch(JSON.stringify(answer), /\\n\s+at .+:\d+:\d+/, 'no stack trace');
+                } else {
+                    assert.ok(response.status >= 400 && response.status < 500, `${response.status}: ${text.slice(0, 200)}`);
+                    const parsed = JSON.parse(text) as { jsonrpc?: string; error?: { code: number; message: string } };
+                    assert.equal(parsed.jsonrpc, '2.0', text.slice(0, 200));
+                    assert.ok(parsed.error && parsed.error.message.length < 300, text.slice(0, 300));
+                }
+                const pingId = 2000 + index;
+                assert.equal((await session.post(JSON.stringify({ jsonrpc: '2.0', id: pingId, method: 'ping' }))).status, 202);
+                assert.deepEqual((await session.next(pingId)).result, {}, 'the session still answers');
+            });
+        }
+
+        it('still runs a tool on the same session after all of them', async () => {
+            const id = 3000;
+            await session.post(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'ListScopes', arguments: {} } }));
+            const answer = await session.next(id);
+            assert.ok(answer.result && !answer.result.isError, JSON.stringify(answer).slice(0, 300));
+            assert.equal(running.sseSessions(), 1);
+        });
     });
 
     describe('over HTTP', () => {
