@@ -74,6 +74,22 @@ const SEASONAL_ADVANTAGE = 0.85;
 
 const SHORT_RATE = 0.1;
 
+/**
+ * The volatility view: the recent average of the point surprise |z| (capped, so that one spike counts as one
+ * surprise, not as a huge one; rate SHORT_RATE) against its own long-run mean and deviation. It sees a rise in
+ * how often a series surprises — denser spikes, noisier stretches — when no single point is remarkable.
+ */
+const VOL_CAP_SIGMAS = 5;
+/** Per-point rate of the volatility view's long-run reference (half-life ≈ 350 points). */
+const VOL_LONG_RATE = 0.002;
+/**
+ * The smallest deviation of the volatility view's average, in sigmas: on a noise-free series the average surprise
+ * barely moves, and a change of a few hundredths of a sigma in it is not news.
+ */
+const VOL_MIN_SIGMA = 0.05;
+/** The volatility view is judged only once its long-run reference has seen this many points. */
+const VOL_MIN_POINTS = 500;
+
 /** After this many consecutive points beyond SHIFT_SIGMAS on the same side, the new level is adopted. */
 const SHIFT_POINTS = 6;
 const SHIFT_SIGMAS = 3;
@@ -111,14 +127,15 @@ const RECURRING_MEMORY_DAYS = 7;
 /** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
 const RECURRING_REFERENCE = 3;
 /**
- * Tail calibrators: rises of the point view, the short-average view, falls of the point view. Rises and falls are
+ * Tail calibrators: rises of the point view, the short-average view, falls of the point view, rises of the volatility view. Rises and falls are
  * calibrated apart because metric tails are lopsided (a load balancer's routine bursts are all upwards): a series
  * whose rises are heavy-tailed must not make a sudden drop unremarkable.
  */
 const TAIL_UP = 0;
 const TAIL_SHORT = TAIL_STATE_SIZE;
 const TAIL_DOWN = 2 * TAIL_STATE_SIZE;
-const tails = new Float64Array(3 * TAIL_STATE_SIZE);
+const TAIL_VOL = 3 * TAIL_STATE_SIZE;
+const tails = new Float64Array(4 * TAIL_STATE_SIZE);
 
 /** z (in sigmas) → 0–100. */
 export function scoreFromSigmas(z: number): number {
@@ -190,7 +207,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     // Multi-scale residual averages of the trusted forecaster and their own deviations.
     let shortMean = 0;
     let madShort = 0;
-    for (let k = 0; k < 3; k++) {
+    // Volatility view: recent mean capped |z|, and its long-run mean and mean absolute deviation.
+    let vol = 0;
+    let volMean = 0;
+    let volMad = 0;
+    for (let k = 0; k < 4; k++) {
         tailReset(tails, k * TAIL_STATE_SIZE);
     }
     // Level-shift run: consecutive same-side surprises.
@@ -362,6 +383,16 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             z = calShort;
             sign = zShort;
         }
+        vol += SHORT_RATE * ((absPoint < VOL_CAP_SIGMAS ? absPoint : VOL_CAP_SIGMAS) - vol);
+        const volSigma = Math.max(volMad * MAD_TO_SIGMA, VOL_MIN_SIGMA);
+        const zVol = vol > volMean ? (vol - volMean) / volSigma : 0;
+        if (count >= VOL_MIN_POINTS) {
+            const calVol = tailCalibrate(tails, TAIL_VOL, zVol, GAUSSIAN_ONE_SIDED_Q99);
+            if (calVol > z) {
+                z = calVol;
+                sign = 1;
+            }
+        }
 
         if (warm) {
             const s = scoreFromSigmas(z);
@@ -403,7 +434,14 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
                 recurringMax[24 - side + hour] *= hourDecay;
             }
             tailAdd(tails, TAIL_SHORT, absShort);
+            tailAdd(tails, TAIL_VOL, zVol);
         }
+        // The volatility reference learns like the noise scales: plain average at first, then slowly and clipped.
+        const volRate = count * VOL_LONG_RATE < 1 ? 1 / count : VOL_LONG_RATE;
+        const dVol = vol - volMean;
+        const cVol = warm ? Math.max(-CLIP_SIGMAS * volSigma, Math.min(CLIP_SIGMAS * volSigma, dVol)) : dVol;
+        volMean += volRate * cVol;
+        volMad += volRate * (Math.abs(cVol) - volMad);
 
         // Updates: robust (clipped) so one outlier moves nothing far.
         const learn = warm ? SCALE_RATE : 1 / count;
