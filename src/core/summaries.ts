@@ -65,6 +65,22 @@ export function notAssessedReason(assessment: PatchAssessment | undefined, now: 
 }
 
 /**
+ * A case-insensitive key for Azure resource ids and names (Azure mixes cases freely). Memoised per use: rows of one
+ * answer share their id strings, so each distinct id is lower-cased once instead of once per row and per join.
+ */
+export function caselessKey(): (value: string) => string {
+    const seen = new Map<string, string>();
+    return (value) => {
+        let key = seen.get(value);
+        if (key === undefined) {
+            key = value.toLowerCase();
+            seen.set(value, key);
+        }
+        return key;
+    };
+}
+
+/**
  * Patch state per machine, from the latest assessments and the missing patches they found.
  * Machines appear in assessment order; counts come from the patch rows.
  */
@@ -73,27 +89,32 @@ export function summarisePatchesPerMachine(
     patches: readonly MissingPatch[],
     now: Date,
     statusOf: (machineId: string) => MachineStatus | undefined = () => undefined,
+    key: (id: string) => string = caselessKey(),
 ): MachinePatchSummary[] {
-    const byMachine = new Map<string, MissingPatch[]>();
+    const counts = new Map<string, { missing: number; critical: number; security: number }>();
     for (const patch of patches) {
-        const key = patch.machineId.toLowerCase();
-        const list = byMachine.get(key);
-        if (list) {
-            list.push(patch);
-        } else {
-            byMachine.set(key, [patch]);
+        const id = key(patch.machineId);
+        let count = counts.get(id);
+        if (!count) {
+            count = { missing: 0, critical: 0, security: 0 };
+            counts.set(id, count);
+        }
+        count.missing++;
+        if (patch.classification === 'Critical') {
+            count.critical++;
+        } else if (patch.classification === 'Security') {
+            count.security++;
         }
     }
+    const none = { missing: 0, critical: 0, security: 0 };
     return assessments.map((a) => {
         const reason = notAssessedReason(a, now, statusOf(a.machineId));
-        const own = reason ? [] : (byMachine.get(a.machineId.toLowerCase()) ?? []);
-        const critical = own.filter((p) => p.classification === 'Critical').length;
-        const security = own.filter((p) => p.classification === 'Security').length;
+        const { missing, critical, security } = reason ? none : (counts.get(key(a.machineId)) ?? none);
         const state: PatchState = reason
             ? 'not-assessed'
             : critical + security > 0
               ? 'missing-critical-or-security'
-              : own.length > 0
+              : missing > 0
                 ? 'missing-other'
                 : 'compliant';
         return {
@@ -106,31 +127,48 @@ export function summarisePatchesPerMachine(
             assessedAt: a.assessedAt,
             notAssessedReason: reason,
             rebootPending: !reason && a.rebootPending,
-            missing: own.length,
+            missing,
             critical,
             security,
-            other: own.length - critical - security,
+            other: missing - critical - security,
         };
     });
 }
 
 /** Fleet-wide patch compliance from per-machine summaries and the patches counted in them. */
 export function summariseFleet(machines: readonly MachinePatchSummary[], patches: readonly MissingPatch[]): FleetPatchSummary {
-    const assessed = machines.filter((m) => m.state !== 'not-assessed');
-    const compliant = assessed.filter((m) => m.state === 'compliant' || m.state === 'missing-other').length;
+    let assessed = 0;
+    let compliant = 0;
+    let rebootPending = 0;
+    let missingCriticalOrSecurity = 0;
+    for (const m of machines) {
+        rebootPending += m.rebootPending ? 1 : 0;
+        if (m.state !== 'not-assessed') {
+            assessed++;
+            compliant += m.state === 'compliant' || m.state === 'missing-other' ? 1 : 0;
+            missingCriticalOrSecurity += m.state === 'missing-critical-or-security' ? 1 : 0;
+        }
+    }
+    // One pass over what may be hundreds of thousands of patches.
+    const bySeverity: Partial<Record<PatchSeverity, number>> = {};
+    const byClassification: Partial<Record<PatchClassification, number>> = {};
+    for (const p of patches) {
+        bySeverity[p.severity] = (bySeverity[p.severity] ?? 0) + 1;
+        byClassification[p.classification] = (byClassification[p.classification] ?? 0) + 1;
+    }
     return {
         machines: machines.length,
-        assessed: assessed.length,
-        notAssessed: machines.length - assessed.length,
+        assessed,
+        notAssessed: machines.length - assessed,
         compliant,
-        compliancePercent: assessed.length ? Math.round((compliant / assessed.length) * 1000) / 10 : null,
-        rebootPending: machines.filter((m) => m.rebootPending).length,
+        compliancePercent: assessed ? Math.round((compliant / assessed) * 1000) / 10 : null,
+        rebootPending,
         missingPatches: patches.length,
-        criticalMissing: patches.filter((p) => p.classification === 'Critical').length,
-        securityMissing: patches.filter((p) => p.classification === 'Security').length,
-        machinesMissingCriticalOrSecurity: assessed.filter((m) => m.state === 'missing-critical-or-security').length,
-        bySeverity: countIn(patches, (p) => p.severity),
-        byClassification: countIn(patches, (p) => p.classification),
+        criticalMissing: byClassification.Critical ?? 0,
+        securityMissing: byClassification.Security ?? 0,
+        machinesMissingCriticalOrSecurity: missingCriticalOrSecurity,
+        bySeverity,
+        byClassification,
     };
 }
 

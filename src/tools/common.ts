@@ -234,6 +234,76 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
+ * The k best items offered so far under `compare` (smaller first), in O(n log k) without holding the others: answers
+ * over hundreds of thousands of rows keep only what is shown.
+ */
+export class TopK<T> {
+    /** Max-heap of the k best seen so far: its root is the worst of them. */
+    private readonly heap: T[] = [];
+    /** How many items were offered. */
+    total = 0;
+
+    constructor(
+        private readonly k: number,
+        private readonly compare: (a: T, b: T) => number,
+    ) {}
+
+    offer(item: T): void {
+        this.total++;
+        const heap = this.heap;
+        if (heap.length < this.k) {
+            heap.push(item);
+            this.siftUp(heap.length - 1);
+        } else if (this.k > 0 && this.compare(item, heap[0]) < 0) {
+            heap[0] = item;
+            this.siftDown(0);
+        }
+    }
+
+    /** The kept items, best first, and how many of how many are shown. */
+    result(): { items: T[]; truncation: { shown: number; total: number } } {
+        const items = [...this.heap].sort(this.compare);
+        return { items, truncation: { shown: items.length, total: this.total } };
+    }
+
+    private siftUp(i: number): void {
+        const heap = this.heap;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (this.compare(heap[i], heap[parent]) <= 0) {
+                break;
+            }
+            const swap = heap[i];
+            heap[i] = heap[parent];
+            heap[parent] = swap;
+            i = parent;
+        }
+    }
+
+    private siftDown(i: number): void {
+        const heap = this.heap;
+        for (;;) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let largest = i;
+            if (left < heap.length && this.compare(heap[left], heap[largest]) > 0) {
+                largest = left;
+            }
+            if (right < heap.length && this.compare(heap[right], heap[largest]) > 0) {
+                largest = right;
+            }
+            if (largest === i) {
+                return;
+            }
+            const swap = heap[i];
+            heap[i] = heap[largest];
+            heap[largest] = swap;
+            i = largest;
+        }
+    }
+}
+
+/**
  * The `max` most important items in order, and how many there were. Selects with a bounded heap
  * (O(n log max)) so a 500,000-row inventory costs little when a model asks for the top 100.
  */
@@ -246,46 +316,11 @@ export function top<T>(
     if (k * 4 >= items.length) {
         return limit([...items].sort(compare), k);
     }
-    // Max-heap of the k best seen so far: its root is the worst of them.
-    const heap: T[] = [];
-    const siftUp = (i: number) => {
-        while (i > 0) {
-            const parent = (i - 1) >> 1;
-            if (compare(heap[i], heap[parent]) <= 0) {
-                break;
-            }
-            [heap[i], heap[parent]] = [heap[parent], heap[i]];
-            i = parent;
-        }
-    };
-    const siftDown = (i: number) => {
-        for (;;) {
-            const left = 2 * i + 1;
-            const right = left + 1;
-            let largest = i;
-            if (left < heap.length && compare(heap[left], heap[largest]) > 0) {
-                largest = left;
-            }
-            if (right < heap.length && compare(heap[right], heap[largest]) > 0) {
-                largest = right;
-            }
-            if (largest === i) {
-                return;
-            }
-            [heap[i], heap[largest]] = [heap[largest], heap[i]];
-            i = largest;
-        }
-    };
+    const best = new TopK(k, compare);
     for (const item of items) {
-        if (heap.length < k) {
-            heap.push(item);
-            siftUp(heap.length - 1);
-        } else if (k > 0 && compare(item, heap[0]) < 0) {
-            heap[0] = item;
-            siftDown(0);
-        }
+        best.offer(item);
     }
-    return { items: heap.sort(compare), truncation: { shown: heap.length, total: items.length } };
+    return best.result();
 }
 
 /** Keeps the first `max` items and says how many there were. */

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../core/model';
-import { byText, comparePatches, summariseFleet, summarisePatchesPerMachine, type MachinePatchSummary } from '../core/summaries';
+import {
+    byText,
+    caselessKey,
+    comparePatches,
+    summariseFleet,
+    summarisePatchesPerMachine,
+    type MachinePatchSummary,
+} from '../core/summaries';
 import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -100,16 +107,18 @@ export const getPatchingLevel = defineTool({
             assertKnownMachine(serverName, machines.rows);
         }
         const matchesName = serverName ? nameMatcher(serverName) : () => true;
-        const status = new Map(machines.rows.map((m) => [m.id.toLowerCase(), m.status]));
+        const key = caselessKey();
+        const status = new Map(machines.rows.map((m) => [key(m.id), m.status]));
         const now = context.source.now();
         const perMachine = summarisePatchesPerMachine(
-            assessments.rows.filter((a) => matchesName(a.machineName)),
-            patches.rows.filter((p) => matchesName(p.machineName)),
+            serverName ? assessments.rows.filter((a) => matchesName(a.machineName)) : assessments.rows,
+            serverName ? patches.rows.filter((p) => matchesName(p.machineName)) : patches.rows,
             now,
-            (id) => status.get(id.toLowerCase()),
+            (id) => status.get(key(id)),
+            key,
         ).filter((m) => input.reboot_pending === undefined || m.rebootPending === input.reboot_pending);
-        const assessedIds = new Set(perMachine.filter((m) => m.state !== 'not-assessed').map((m) => m.machineId.toLowerCase()));
-        const ofAssessed = patches.rows.filter((p) => assessedIds.has(p.machineId.toLowerCase()));
+        const assessedIds = new Set(perMachine.filter((m) => m.state !== 'not-assessed').map((m) => key(m.machineId)));
+        const ofAssessed = patches.rows.filter((p) => assessedIds.has(key(p.machineId)));
         const selected = ofAssessed.filter(
             (p) =>
                 (!input.classification?.length || input.classification.includes(p.classification)) &&

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SoftwareItem } from '../core/model';
 import { byText } from '../core/summaries';
-import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
+import { DEFAULT_MAX_RESULTS, envelope, envelopeOf, inputs, resolveWorkspaceScope, TopK } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -50,11 +50,16 @@ export const getSwConfig = defineTool({
         const result = await context.source.getSoftware({ ...scope.query, includeUpdates });
         const name = input.software_name?.trim().toLowerCase();
         const publisher = input.publisher?.trim().toLowerCase();
-        // One pass: inventories run to hundreds of thousands of rows, and the summary needs no second look.
-        const rows: SoftwareItem[] = [];
+        // One pass, keeping only the rows shown: inventories run to hundreds of thousands of rows.
+        const best = new TopK<SoftwareItem>(
+            input.max_results ?? DEFAULT_MAX_RESULTS,
+            (a, b) => byText(a.computer, b.computer) || byText(a.name, b.name),
+        );
         const byType: Record<string, number> = {};
         const machines = new Set<string>();
         const names = new Set<string>();
+        // Rows arrive grouped by machine, so remembering the last one spares most set insertions (order never changes a count).
+        let lastComputer: string | undefined;
         for (const s of result.rows) {
             if (
                 scope.matchesComputer(s.computer) &&
@@ -62,15 +67,18 @@ export const getSwConfig = defineTool({
                 (!name || s.name.toLowerCase().includes(name)) &&
                 (!publisher || s.publisher.toLowerCase().includes(publisher))
             ) {
-                rows.push(s);
+                best.offer(s);
                 byType[s.type] = (byType[s.type] ?? 0) + 1;
-                machines.add(s.computer);
+                if (s.computer !== lastComputer) {
+                    lastComputer = s.computer;
+                    machines.add(s.computer);
+                }
                 names.add(s.name);
             }
         }
-        const { items, truncation } = top(rows, input.max_results, (a, b) => byText(a.computer, b.computer) || byText(a.name, b.name));
-        const summary = { items: rows.length, machines: machines.size, distinctSoftware: names.size, byType };
-        const sentence = `${rows.length} installed items (${describeCounts(byType)}) on ${summary.machines} machines, ${summary.distinctSoftware} distinct names, inventory of the last ${scope.range.timespan}.`;
+        const { items, truncation } = best.result();
+        const summary = { items: truncation.total, machines: machines.size, distinctSoftware: names.size, byType };
+        const sentence = `${truncation.total} installed items (${describeCounts(byType)}) on ${summary.machines} machines, ${summary.distinctSoftware} distinct names, inventory of the last ${scope.range.timespan}.`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items },
             text: renderText(context, {

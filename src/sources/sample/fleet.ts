@@ -1,7 +1,7 @@
 import type { Machine, MachineStatus, OsType, Subscription, Workspace } from '../../core/model';
 import { TIME } from '../../core/timespan';
 import { HOSTILE_STRINGS } from './hostile';
-import { hashKey, isoTime, Random } from './random';
+import { flat, hashKey, isoTime, Random } from './random';
 
 /** A place machines live: an on-premises data centre registered to an Azure region, or Azure itself. */
 export interface Site {
@@ -293,7 +293,7 @@ export function buildFleet(seed: number, count: number, anchor: number, hostile:
         const prefix = spec.os === 'windows' ? `ctso-${spec.role}-${site.code}` : `${spec.role}-lnx-${site.code}`;
         const number = (counters.get(prefix) ?? 0) + 1;
         counters.set(prefix, number);
-        const name = `${prefix}-${String(number).padStart(2, '0')}`;
+        const name = flat(`${prefix}-${String(number).padStart(2, '0')}`);
 
         const group = spec.shared
             ? groups.shared
@@ -335,7 +335,7 @@ export function buildFleet(seed: number, count: number, anchor: number, hostile:
             tags.ArcSQLServerExtensionDeployment = random.chance(0.8) ? 'Enabled' : 'Disabled';
         }
         const machine: Machine = {
-            id: `/subscriptions/${subscriptionId}/resourceGroups/${group.name}/providers/${provider}/${name}`,
+            id: flat(`/subscriptions/${subscriptionId}/resourceGroups/${group.name}/providers/${provider}/${name}`),
             name,
             kind,
             subscriptionId,
