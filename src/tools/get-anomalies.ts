@@ -9,6 +9,8 @@ import { defineTool, READ_ONLY } from './types';
 
 /** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
 export const WARM_UP_MS = 14 * TIME.DAY;
+/** Longest stretch of detection work between two turns of the event loop. */
+const YIELD_AFTER_MS = 25;
 const RESOLUTIONS = { '5m': 5 * TIME.MINUTE, '15m': 15 * TIME.MINUTE, '1h': TIME.HOUR } as const;
 const METRICS: Record<'cpu' | 'disk' | 'all', MetricKind[]> = {
     cpu: ['cpu'],
@@ -106,7 +108,14 @@ export const getAnomalies = defineTool({
         const windowStart = scope.range.from.getTime();
         const found: { series: MetricSeries; incident: AnomalyIncident; detection: ReturnType<typeof detectAnomalies> }[] = [];
         const analysed = result.rows.filter((s) => scope.matchesComputer(s.computer));
+        let slice = performance.now();
         for (const s of analysed) {
+            // A whole fleet takes seconds: hand the event loop back now and then, so other requests (HTTP clients,
+            // the extension's views) keep moving and a cancellation can arrive while the scan is under way.
+            if (performance.now() - slice > YIELD_AFTER_MS) {
+                await new Promise((resolve) => setImmediate(resolve));
+                slice = performance.now();
+            }
             context.signal?.throwIfAborted();
             const times = new Float64Array(s.values.length);
             for (let i = 0; i < times.length; i++) {

@@ -243,6 +243,22 @@ export class MetricModel {
             return undefined;
         }
         const values = arena.take(bins);
+        const offset = (start - dataStart) / sampleMs;
+        if (stepMs === sampleMs && Number.isInteger(offset)) {
+            // One sample per bin (hourly data at 1 h): a copy, the common case of a whole-fleet scan.
+            let samples = 0;
+            for (let i = 0; i < bins; i++) {
+                const j = offset + i;
+                const value = j >= first && j < end ? native[j] : NaN;
+                values[i] = value;
+                samples += value === value ? 1 : 0;
+            }
+            if (samples === 0) {
+                arena.giveBack(values);
+                return undefined;
+            }
+            return this.named(fm, metric, start, stepMs, values);
+        }
         if (this.counts.length < bins) {
             this.counts = new Uint16Array(bins);
         }
@@ -265,6 +281,10 @@ export class MetricModel {
         for (let i = 0; i < bins; i++) {
             values[i] = counts[i] ? values[i] / counts[i] : NaN;
         }
+        return this.named(fm, metric, start, stepMs, values);
+    }
+
+    private named(fm: FleetMachine, metric: MetricKind, start: number, stepMs: number, values: Float64Array): MetricSeries {
         const windows = fm.machine.osType === 'windows';
         const counter =
             metric === 'cpu'
