@@ -90,6 +90,14 @@ const VOL_MIN_SIGMA = 0.05;
 /** The volatility view is judged only once its long-run reference has seen this many points. */
 const VOL_MIN_POINTS = 500;
 
+/**
+ * The profile view: the average over about the last 50 points of the gap between the measurement and the trusted
+ * seasonal profile alone — without the recent offset that lets the seasonal forecasters follow the present. A day that
+ * runs below its usual shape for hours (a holiday, a storm) is absorbed by that offset within a few points; against
+ * the profile it stays visible. Judged after 1 / PROFILE_RATE points of a seasonal forecaster being trusted.
+ */
+const PROFILE_RATE = 0.02;
+
 /** After this many consecutive points beyond SHIFT_SIGMAS on the same side, the new level is adopted. */
 const SHIFT_POINTS = 6;
 const SHIFT_SIGMAS = 3;
@@ -127,7 +135,8 @@ const RECURRING_MEMORY_DAYS = 7;
 /** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
 const RECURRING_REFERENCE = 3;
 /**
- * Tail calibrators: rises of the point view, the short-average view, falls of the point view, rises of the volatility view. Rises and falls are
+ * Tail calibrators: rises of the point view, the short-average view, falls of the point view, rises of the volatility
+ * view, the profile view. Rises and falls are
  * calibrated apart because metric tails are lopsided (a load balancer's routine bursts are all upwards): a series
  * whose rises are heavy-tailed must not make a sudden drop unremarkable.
  */
@@ -135,7 +144,8 @@ const TAIL_UP = 0;
 const TAIL_SHORT = TAIL_STATE_SIZE;
 const TAIL_DOWN = 2 * TAIL_STATE_SIZE;
 const TAIL_VOL = 3 * TAIL_STATE_SIZE;
-const tails = new Float64Array(4 * TAIL_STATE_SIZE);
+const TAIL_PROFILE = 4 * TAIL_STATE_SIZE;
+const tails = new Float64Array(5 * TAIL_STATE_SIZE);
 
 /** z (in sigmas) → 0–100. */
 export function scoreFromSigmas(z: number): number {
@@ -211,7 +221,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let vol = 0;
     let volMean = 0;
     let volMad = 0;
-    for (let k = 0; k < 4; k++) {
+    // Profile view: long average of the gap to the trusted seasonal profile, its deviation, and how long it has run.
+    let profileMean = 0;
+    let madProfile = 0;
+    let profilePoints = 0;
+    for (let k = 0; k < 5; k++) {
         tailReset(tails, k * TAIL_STATE_SIZE);
     }
     // Level-shift run: consecutive same-side surprises.
@@ -341,6 +355,8 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         if (trusted !== lastTrusted) {
             // The averaged residuals belonged to the other forecaster: start them afresh.
             shortMean = 0;
+            profileMean = 0;
+            profilePoints = 0;
             lastTrusted = trusted;
         }
         const floor = Math.max(1e-3 * Math.abs(forecast), quantum < Infinity ? 0.5 * quantum : 0, 1e-12);
@@ -386,6 +402,25 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         vol += SHORT_RATE * ((absPoint < VOL_CAP_SIGMAS ? absPoint : VOL_CAP_SIGMAS) - vol);
         const volSigma = Math.max(volMad * MAD_TO_SIGMA, VOL_MIN_SIGMA);
         const zVol = vol > volMean ? (vol - volMean) / volSigma : 0;
+        if (trusted > 0) {
+            profileMean += PROFILE_RATE * ((trusted === 1 ? x - dailyProfile[slotD] : x - weeklyProfile[slotW]) - profileMean);
+            profilePoints++;
+            const sigmaProfile = Math.max(madProfile * MAD_TO_SIGMA, floor);
+            const absProfile = Math.abs(profileMean) / sigmaProfile;
+            if (profilePoints * PROFILE_RATE > 1) {
+                const calProfile = tailCalibrate(tails, TAIL_PROFILE, absProfile, GAUSSIAN_Q99);
+                if (calProfile > z) {
+                    z = calProfile;
+                    sign = profileMean;
+                }
+            }
+            if (warm) {
+                tailAdd(tails, TAIL_PROFILE, absProfile);
+            }
+            // Its noise scale learns like the others: plain average at first, then slowly and clipped.
+            const cProfile = Math.min(Math.abs(profileMean), CLIP_SIGMAS * sigmaProfile);
+            madProfile += (profilePoints * SCALE_RATE < 1 ? 1 / profilePoints : SCALE_RATE) * (cProfile - madProfile);
+        }
         if (count >= VOL_MIN_POINTS) {
             const calVol = tailCalibrate(tails, TAIL_VOL, zVol, GAUSSIAN_ONE_SIDED_Q99);
             if (calVol > z) {

@@ -9,7 +9,8 @@ export const METHOD_EXPLANATION =
     'The gap between the measurement and the forecast is measured in units of the series’ own typical noise, for the ' +
     'point itself and for the average of the last few points (so a sudden spike and a small shift or drift that ' +
     'persists are both noticed); rises and falls are each judged against how heavy that side has been on this series, ' +
-    'and a series that starts to surprise more often than it used to (denser spikes, a noisier stretch) is noticed too. ' +
+    'a series that starts to surprise more often than it used to (denser spikes, a noisier stretch) is noticed too, and so ' +
+    'are hours that run off the usual daily or weekly shape even when the recent level has followed them. ' +
     'Neighbouring anomalous points form one incident (open for at least 12 hours), reported once at its first point. ' +
     'When a change lasts, the new level is adopted as normal instead of alarming forever. A rise or fall no bigger ' +
     'than those seen in the same direction around the same hour on recent days (a nightly job) is discounted, and nothing is reported ' +
