@@ -92,13 +92,26 @@ function osTypeOf(value: unknown): OsType {
     return text(value).toLowerCase().includes('windows') ? 'windows' : 'linux';
 }
 
-/** The segment after `/name/` in an ARM id (`/subscriptions/{id}/resourceGroups/{rg}/…`), case-insensitively. */
-function idSegment(id: string, name: string): string {
-    const parts = id.split('/');
-    for (let i = 1; i < parts.length - 1; i += 2) {
-        if (parts[i].toLowerCase() === name) {
-            return parts[i + 1];
+/**
+ * The segment after `/name/` in an ARM id (`/subscriptions/{id}/resourceGroups/{rg}/…`), case-insensitively. Scans in
+ * place: it runs for every row of every page, and splitting each id into an array made it the costliest step of mapping.
+ */
+export function idSegment(id: string, name: string): string {
+    // Segments as `id.split('/')` numbers them; names sit at odd positions (the id starts with '/').
+    let position = 0;
+    let start = 0;
+    while (start <= id.length) {
+        const slash = id.indexOf('/', start);
+        const end = slash < 0 ? id.length : slash;
+        if (slash < 0) {
+            return '';
         }
+        if (position % 2 === 1 && end - start === name.length && id.slice(start, end).toLowerCase() === name) {
+            const next = id.indexOf('/', end + 1);
+            return id.slice(end + 1, next < 0 ? id.length : next);
+        }
+        position++;
+        start = end + 1;
     }
     return '';
 }
