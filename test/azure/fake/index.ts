@@ -57,6 +57,16 @@ export interface FakeRequest {
     hasBearer: boolean;
 }
 
+/** A request the fake holds open (see `AzureFake.hold`). */
+export interface HeldRequest {
+    /** Resolves when the held request has arrived. */
+    arrived: Promise<FakeRequest>;
+    /** Resolves when the client closed the connection before the fake answered (the request was aborted). */
+    abandoned: Promise<void>;
+    /** Answers the held request normally. */
+    release(): void;
+}
+
 export interface AzureFake {
     armEndpoint: string;
     /** Includes `/v1`, as the Log Analytics SDK wants an explicit endpoint. */
@@ -68,6 +78,10 @@ export interface AzureFake {
     maxLogsInFlight: number;
     /** Queue a fault for the next request(s) to a service. */
     fail(service: FakeService, fault: FakeFault): void;
+    /** Hold the next request to a service unanswered until the client gives up or `release()` is called. */
+    hold(service: FakeService): HeldRequest;
+    /** Forget cached Resource Graph answers; call after changing `estate`. */
+    resetCache(): void;
     close(): Promise<void>;
 }
 
@@ -84,13 +98,21 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     let logsInFlight = 0;
     const state = { maxLogsInFlight: 0 };
     const graphCache = new Map<string, Record<string, unknown>[]>();
+    const holds: Record<FakeService, { arrive: (r: FakeRequest) => void; released: Promise<void>; abandon: () => void }[]> = {
+        graph: [],
+        logs: [],
+    };
 
     const server = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
         const chunks: Buffer[] = [];
+        const abandoned = new Promise<void>((resolve) => res.on('close', () => !res.writableFinished && resolve()));
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
-            void handle(req.url ?? '/', req.headers.authorization, Buffer.concat(chunks).toString('utf8')).then(
+            void handle(req.url ?? '/', req.headers.authorization, Buffer.concat(chunks).toString('utf8'), abandoned).then(
                 ({ status, headers, body }) => {
+                    if (res.destroyed) {
+                        return;
+                    }
                     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
                     res.end(typeof body === 'string' ? body : JSON.stringify(body));
                 },
@@ -118,6 +140,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         url: string,
         authorization: string | undefined,
         text: string,
+        abandoned: Promise<void>,
     ): Promise<{ status: number; headers?: Record<string, string>; body: unknown }> {
         const path = url.split('?')[0];
         const service: FakeService | undefined = /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)
@@ -154,6 +177,11 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
                 { error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } },
                 { 'www-authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"' },
             );
+        }
+        const held = holds[service].shift();
+        if (held) {
+            held.arrive(record);
+            await Promise.race([held.released, abandoned.then(held.abandon)]);
         }
         if (service === 'graph') {
             if (options.graphDelayMs) {
@@ -298,6 +326,19 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         },
         fail(service, fault) {
             faults[service].push({ ...fault });
+        },
+        hold(service) {
+            let arrive!: (r: FakeRequest) => void;
+            let release!: () => void;
+            let abandon!: () => void;
+            const arrived = new Promise<FakeRequest>((resolve) => (arrive = resolve));
+            const released = new Promise<void>((resolve) => (release = resolve));
+            const abandonedByClient = new Promise<void>((resolve) => (abandon = resolve));
+            holds[service].push({ arrive, released, abandon });
+            return { arrived, abandoned: abandonedByClient, release };
+        },
+        resetCache() {
+            graphCache.clear();
         },
         close: () =>
             new Promise<void>((resolve) => {
