@@ -42,6 +42,7 @@ const nodeEntry = (name, entry, extra = {}) => ({
 const builds = [
     nodeEntry('server', 'src/server/launch.ts'),
     nodeEntry('server-main', 'src/server/main.ts'),
+    nodeEntry('detection-worker', 'src/tools/detectionWorker.ts'),
     nodeEntry('cli', 'src/cli.ts', { banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (fs.existsSync('src/sources/azure/index.ts')) {

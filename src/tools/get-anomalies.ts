@@ -4,13 +4,12 @@ import type { MetricKind, MetricSeries } from '../core/model';
 import { countIn } from '../core/summaries';
 import { parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { detectAll, timesOf } from './detection';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 /** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
 export const WARM_UP_MS = 14 * TIME.DAY;
-/** Longest stretch of detection work between two turns of the event loop. */
-const YIELD_AFTER_MS = 25;
 const RESOLUTIONS = { '5m': 5 * TIME.MINUTE, '15m': 15 * TIME.MINUTE, '1h': TIME.HOUR } as const;
 const METRICS: Record<'cpu' | 'disk' | 'all', MetricKind[]> = {
     cpu: ['cpu'],
@@ -106,30 +105,19 @@ export const getAnomalies = defineTool({
             stepMs,
         });
         const windowStart = scope.range.from.getTime();
-        const found: { series: MetricSeries; incident: AnomalyIncident; detection: ReturnType<typeof detectAnomalies> }[] = [];
         const analysed = result.rows.filter((s) => scope.matchesComputer(s.computer));
-        let slice = performance.now();
-        for (const s of analysed) {
-            // A whole fleet takes seconds: hand the event loop back now and then, so other requests (HTTP clients,
-            // the extension's views) keep moving and a cancellation can arrive while the scan is under way.
-            if (performance.now() - slice > YIELD_AFTER_MS) {
-                await new Promise((resolve) => setImmediate(resolve));
-                slice = performance.now();
-            }
-            context.signal?.throwIfAborted();
-            const times = new Float64Array(s.values.length);
-            for (let i = 0; i < times.length; i++) {
-                times[i] = s.start + i * s.stepMs;
-            }
-            const detection = detectAnomalies(times, s.values, { sensitivity });
-            for (const incident of detection.incidents) {
+        const findings = await detectAll(analysed, sensitivity, context.signal);
+        const found: { series: MetricSeries; incident: AnomalyIncident; baseline: number }[] = [];
+        analysed.forEach((series, n) => {
+            const { incidents, baselines } = findings[n];
+            incidents.forEach((incident, i) => {
                 if (incident.end >= windowStart) {
-                    found.push({ series: s, incident, detection });
+                    found.push({ series, incident, baseline: baselines[i] });
                 }
-            }
-        }
+            });
+        });
         found.sort((a, b) => b.incident.score - a.incident.score || a.incident.start - b.incident.start);
-        const incidents = found.map(({ series: s, incident, detection }) => ({
+        const incidents = found.map(({ series: s, incident, baseline }) => ({
             computer: s.computer,
             metric: s.metric,
             counter: s.counter,
@@ -142,14 +130,16 @@ export const getAnomalies = defineTool({
             durationMinutes: Math.round((incident.end - incident.start + s.stepMs) / TIME.MINUTE),
             actual: round(incident.actual),
             expected: round(incident.expected),
-            baseline: finiteOrNull(detection.expected[incident.startIndex]),
+            baseline: finiteOrNull(baseline),
         }));
         const { items, truncation } = limit(incidents, input.max_results);
         const shownSeries = new Set(found.slice(0, items.length).map((f) => f.series));
         const charts = input.include_series
             ? found
                   .filter((f, i) => shownSeries.has(f.series) && found.findIndex((g) => g.series === f.series) === i)
-                  .map(({ series: s, detection }) => {
+                  .map(({ series: s }) => {
+                      // The few charted series are scanned again here for their bands: cheaper than keeping every band.
+                      const detection = detectAnomalies(timesOf(s), s.values, { sensitivity });
                       const first = Math.max(0, Math.floor((windowStart - s.start) / s.stepMs));
                       const slice = (values: ArrayLike<number>) => Array.from(values).slice(first).map(finiteOrNull);
                       return {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { HOSTILE_STRINGS, STALE_BACKUP_DAYS } from '../../../src/sources/sample';
 import { BACKUP_STALE_AFTER_DAYS } from '../../../src/tools/get-sql-metadata';
 import { runTool, type ToolRun } from '../../../src/tools';
+import { detectionStats } from '../../../src/tools/detection';
 import { NOW, sampleSource } from '../../helpers/fixtures';
 
 type Structured = Record<string, unknown> & {
@@ -200,21 +201,61 @@ describe('tools on the sample estate, against the generator’s truth', () => {
 });
 
 describe('GetAnomalies on a large estate', () => {
-    it('keeps the event loop turning, so a cancellation stops a whole-fleet scan part way', async () => {
-        const source = sampleSource({ machines: 500 });
-        await run(source, 'ListScopes');
+    const source = sampleSource({ machines: 500 });
+    const threads = process.env.INFRA_INSIGHTS_DETECTION_THREADS;
+    const useThreads = (n: number) => (process.env.INFRA_INSIGHTS_DETECTION_THREADS = String(n));
+    afterEach(() => {
+        if (threads === undefined) {
+            delete process.env.INFRA_INSIGHTS_DETECTION_THREADS;
+        } else {
+            process.env.INFRA_INSIGHTS_DETECTION_THREADS = threads;
+        }
+    });
+
+    /** Runs a 30-day whole-fleet scan (about a million points), aborted after 10 ms; counts the timer ticks seen meanwhile. */
+    async function abortedScan(): Promise<{ result: ToolRun; ticks: number }> {
         const controller = new AbortController();
-        // The timer can only fire if the scan hands the event loop back; a scan that never yields would finish first.
+        // The timers can only fire if the scan leaves the event loop free; a scan that never does would finish first.
         let ticks = 0;
         const ticker = setInterval(() => ticks++, 1);
         setTimeout(() => controller.abort(), 10);
         const result = await runTool('GetAnomalies', { source, signal: controller.signal }, { timespan: '30d' });
         clearInterval(ticker);
+        return { result, ticks };
+    }
+
+    it('on worker threads finds exactly what one thread finds', async () => {
+        useThreads(0);
+        const before = { ...detectionStats };
+        const here = await run(source, 'GetAnomalies', { timespan: '30d', max_results: 1000 });
+        assert.equal(detectionStats.onThisThread, before.onThisThread + 1);
+        useThreads(2);
+        const pooled = await run(source, 'GetAnomalies', { timespan: '30d', max_results: 1000 });
+        assert.equal(detectionStats.onWorkers, before.onWorkers + 1, 'the scan ran on the workers (run `npm run build` first)');
+        assert.equal(detectionStats.workerFailures, before.workerFailures);
+        assert.ok(here.items.length > 10);
+        assert.deepEqual(pooled.items, here.items);
+        assert.deepEqual(pooled.summary, here.summary);
+    });
+
+    it('on worker threads stops when cancelled, and the next scan answers', async () => {
+        useThreads(2);
+        const { result, ticks } = await abortedScan();
         assert.equal(result.ok, false, 'the scan was cancelled');
         assert.equal(!result.ok && result.kind, 'cancelled');
         assert.ok(ticks > 0, 'timers ran during the scan');
-        const whole = await runTool('GetAnomalies', { source }, { timespan: '1d', max_results: 5 });
-        assert.ok(whole.ok, 'the next scan answers normally');
+        const next = await runTool('GetAnomalies', { source }, { timespan: '30d', max_results: 5 });
+        assert.ok(next.ok, 'the next scan answers normally');
+    });
+
+    it('on this thread hands the event loop back, so a cancellation stops it part way', async () => {
+        useThreads(0);
+        const { result, ticks } = await abortedScan();
+        assert.equal(result.ok, false, 'the scan was cancelled');
+        assert.equal(!result.ok && result.kind, 'cancelled');
+        assert.ok(ticks > 0, 'timers ran during the scan');
+        const next = await runTool('GetAnomalies', { source }, { timespan: '1d', max_results: 5 });
+        assert.ok(next.ok, 'the next scan answers normally');
     });
 });
 
