@@ -234,7 +234,8 @@ describe('GetAnomalies on a large estate', () => {
         assert.equal(detectionStats.onWorkers, before.onWorkers + 1, 'the scan ran on the workers (run `npm run build` first)');
         assert.equal(detectionStats.workerFailures, before.workerFailures);
         assert.ok(here.items.length > 10);
-        assert.deepEqual(pooled.items, here.items);
+        // Run from sources, the workers load dist/detection-worker.js: a stale build answers differently.
+        assert.deepEqual(pooled.items, here.items, 'worker and single-thread answers differ (is dist/ built from these sources?)');
         assert.deepEqual(pooled.summary, here.summary);
     });
 
