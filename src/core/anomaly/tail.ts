@@ -49,10 +49,25 @@ function edgeOf(bin: number): number {
     return EDGES[bin];
 }
 
+/**
+ * A calibrator starts from a prior worth PRIOR_POINTS points whose 99th percentile is the upper edge of bin
+ * PRIOR_BIN, 2^(7/4) ≈ 3.36 (1.3 to 1.45 times the Gaussian reference): until a series has shown its tails, it is assumed to be moderately heavy-tailed rather than textbook
+ * Gaussian, so a young series' first bursts are not all news. The prior is forgotten like any other point (halved every
+ * HALVING_POINTS), so after a few thousand points only the series' own history counts.
+ */
+const PRIOR_POINTS = 100;
+const PRIOR_BIN = 6;
+
 /** Start a calibrator afresh at `base` in `state`. */
 export function tailReset(state: Float64Array, base: number): void {
     state.fill(0, base, base + TAIL_STATE_SIZE);
-    state[base + EDGE] = edgeOf(0);
+    // 98 % of the prior in the lowest bin (|z| below 1.19), 2 % in the prior's tail bin: its 99th percentile lands in that bin.
+    state[base + COUNTS] = 0.98 * PRIOR_POINTS;
+    state[base + COUNTS + PRIOR_BIN] = 0.02 * PRIOR_POINTS;
+    state[base + TOTAL] = PRIOR_POINTS;
+    state[base + BIN] = PRIOR_BIN;
+    state[base + AT_OR_BELOW] = PRIOR_POINTS;
+    state[base + EDGE] = EDGES[PRIOR_BIN];
 }
 
 /** The calibrated z: |z| shrunk by how heavy this series' tail has been so far (never enlarged). */
