@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SqlDatabase } from '../core/model';
-import { byText, countIn } from '../core/summaries';
+import { byText, caselessKey, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, renderText, shortTime } from './text';
@@ -114,14 +114,15 @@ export const getSqlMetadata = defineTool({
             const last = db.lastFullBackup ? Date.parse(db.lastFullBackup) : NaN;
             return !Number.isFinite(last) ? 'never' : now - last > BACKUP_STALE_AFTER_DAYS * TIME.DAY ? 'stale' : 'ok';
         };
+        const key = caselessKey();
         const byInstance = new Map<string, SqlDatabase[]>();
         for (const db of databases) {
-            const key = db.instanceId.toLowerCase();
-            const list = byInstance.get(key);
+            const instanceKey = key(db.instanceId);
+            const list = byInstance.get(instanceKey);
             if (list) {
                 list.push(db);
             } else {
-                byInstance.set(key, [db]);
+                byInstance.set(instanceKey, [db]);
             }
         }
         const matchesName = serverName ? nameMatcher(serverName) : () => true;
@@ -129,7 +130,7 @@ export const getSqlMetadata = defineTool({
         const rows = instances
             .filter((i) => matchesName(i.machineName) && (!instanceText || i.name.toLowerCase().includes(instanceText)))
             .map((i) => {
-                const dbs = (byInstance.get(i.id.toLowerCase()) ?? [])
+                const dbs = (byInstance.get(key(i.id)) ?? [])
                     .map((db) => ({
                         id: db.id,
                         name: db.name,
@@ -154,7 +155,13 @@ export const getSqlMetadata = defineTool({
             })
             .filter((i) => !input.backup_state?.length || i.databases.length > 0);
         const allDbs = rows.flatMap((i) => i.databases);
-        const { items, truncation } = top(rows, input.max_results, (a, b) => problems(b) - problems(a) || byText(a.name, b.name));
+        // Counted once per instance, not on every comparison of the selection.
+        const problemCount = new Map(rows.map((i) => [i, problems(i)]));
+        const { items, truncation } = top(
+            rows,
+            input.max_results,
+            (a, b) => (problemCount.get(b) ?? 0) - (problemCount.get(a) ?? 0) || byText(a.name, b.name),
+        );
         const summary = {
             instances: rows.length,
             databases: allDbs.length,
