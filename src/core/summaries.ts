@@ -80,6 +80,16 @@ export function caselessKey(): (value: string) => string {
     };
 }
 
+/** How many distinct names (compared case-insensitively) the items carry. */
+export function distinctCount<T>(items: readonly T[], nameOf: (item: T) => string): number {
+    const key = caselessKey();
+    const seen = new Set<string>();
+    for (const item of items) {
+        seen.add(key(nameOf(item)));
+    }
+    return seen.size;
+}
+
 /**
  * Patch state per machine, from the latest assessments and the missing patches they found.
  * Machines appear in assessment order; counts come from the patch rows.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SENSITIVITY, detectAnomalies, type AnomalyIncident } from '../core/anomaly';
 import type { MetricKind, MetricSeries } from '../core/model';
-import { countIn } from '../core/summaries';
+import { countIn, distinctCount } from '../core/summaries';
 import { parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
 import { detectAll, timesOf } from './detection';
@@ -159,10 +159,10 @@ export const getAnomalies = defineTool({
         const byMetric = countIn(incidents, (i) => i.metric) as Record<string, number>;
         const byDirection = countIn(incidents, (i) => i.direction) as Record<string, number>;
         const summary = {
-            machines: new Set(analysed.map((s) => s.computer.toLowerCase())).size,
+            machines: distinctCount(analysed, (s) => s.computer),
             seriesAnalysed: analysed.length,
             incidents: incidents.length,
-            machinesWithIncidents: new Set(incidents.map((i) => i.computer.toLowerCase())).size,
+            machinesWithIncidents: distinctCount(incidents, (i) => i.computer),
             byMetric,
             byDirection,
             sensitivity,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byText, countIn } from '../core/summaries';
+import { byText, countIn, distinctCount } from '../core/summaries';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -69,7 +69,7 @@ export const getWinBpAssessment = defineTool({
         const byFocusArea = countIn(findings, (f) => f.focusArea) as Record<string, number>;
         const summary = {
             findings: findings.length,
-            machines: new Set(findings.map((f) => f.computer.toLowerCase())).size,
+            machines: distinctCount(findings, (f) => f.computer),
             byFocusArea,
             highestWeight: items.length ? items[0].weight : null,
         };
