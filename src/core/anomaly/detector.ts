@@ -69,6 +69,11 @@ const DAILY_PROFILE_RATE = 0.2;
 const WEEKLY_PROFILE_RATE = 0.3;
 /** Per-point rate of the noise-scale estimates (half-life ≈ 70 points). */
 const SCALE_RATE = 0.01;
+/**
+ * The same during the learning period (half-life ≈ 14 points): a series often starts with a transient (a restart, a
+ * backfill), and the noise scale it inflates must not linger into the first days that are judged.
+ */
+const LEARNING_SCALE_RATE = 0.05;
 /** A seasonal forecaster must beat the simpler one by this factor to be trusted (Occam's razor). */
 const SEASONAL_ADVANTAGE = 0.85;
 
@@ -479,7 +484,7 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         volMad += volRate * (Math.abs(cVol) - volMad);
 
         // Updates: robust (clipped) so one outlier moves nothing far.
-        const learn = warm ? SCALE_RATE : 1 / count;
+        const learn = warm ? (learned ? SCALE_RATE : LEARNING_SCALE_RATE) : 1 / count;
         const clipA = CLIP_SIGMAS * Math.max(madA * MAD_TO_SIGMA, floor);
         const clipB = CLIP_SIGMAS * Math.max(madB * MAD_TO_SIGMA, floor);
         const clipC = CLIP_SIGMAS * Math.max(madC * MAD_TO_SIGMA, floor);
