@@ -19,8 +19,13 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SCREENSHOTS = path.join(ROOT, '.test-output', 'screenshots');
 const TABLE_JS = path.join(ROOT, 'dist', 'webview', 'table.js');
 
-/** Theme variables as VS Code's Light+ / Dark+ set them (the subset the table uses). */
-const THEMES: Record<'light' | 'dark', Record<string, string>> = {
+export type Theme = 'light' | 'dark' | 'high-contrast';
+
+/** The class VS Code puts on a webview's body for each kind of theme. */
+const BODY_CLASS: Record<Theme, string> = { light: 'vscode-light', dark: 'vscode-dark', 'high-contrast': 'vscode-high-contrast' };
+
+/** Theme variables as VS Code's Light+, Dark+ and High Contrast themes set them (the subset the table uses). */
+const THEMES: Record<Theme, Record<string, string>> = {
     light: {
         foreground: '#616161',
         'editor-background': '#ffffff',
@@ -81,7 +86,43 @@ const THEMES: Record<'light' | 'dark', Record<string, string>> = {
         'font-family': 'sans-serif',
         'font-size': '13px',
     },
+    'high-contrast': {
+        foreground: '#ffffff',
+        'editor-background': '#000000',
+        descriptionForeground: '#ffffff',
+        errorForeground: '#f48771',
+        'editorWarning-foreground': '#ffd370',
+        'input-foreground': '#ffffff',
+        'input-background': '#000000',
+        'input-border': '#6fc3df',
+        'dropdown-background': '#000000',
+        'dropdown-foreground': '#ffffff',
+        'dropdown-border': '#6fc3df',
+        'button-background': '#000000',
+        'button-foreground': '#ffffff',
+        'button-border': '#6fc3df',
+        focusBorder: '#f38518',
+        contrastBorder: '#6fc3df',
+        contrastActiveBorder: '#f38518',
+        'editorGroupHeader-tabsBackground': '#000000',
+        'list-hoverBackground': '#00000000',
+        'list-activeSelectionBackground': '#00000000',
+        'list-activeSelectionForeground': '#ffffff',
+        'badge-background': '#000000',
+        'badge-foreground': '#ffffff',
+        'textLink-foreground': '#21a6ff',
+        'charts-blue': '#3794ff',
+        'charts-red': '#f14c4c',
+        'charts-orange': '#d18616',
+        'font-family': 'sans-serif',
+        'font-size': '13px',
+    },
 };
+
+function themeOf(url: URL): Theme {
+    const asked = url.searchParams.get('theme');
+    return asked === 'dark' || asked === 'high-contrast' ? asked : 'light';
+}
 
 /** Builds `dist/webview/table.js` the way esbuild.js does (the test must see the current source). */
 export async function buildWebview(): Promise<void> {
@@ -111,7 +152,7 @@ export async function startServer(): Promise<{ origin: string; close(): Promise<
         } else if (url.pathname === '/table.css') {
             send('text/css', fs.readFileSync(path.join(ROOT, 'media', 'table.css')));
         } else if (url.pathname === '/theme.css') {
-            const theme = THEMES[url.searchParams.get('theme') === 'dark' ? 'dark' : 'light'];
+            const theme = THEMES[themeOf(url)];
             send(
                 'text/css',
                 `html { ${Object.entries(theme)
@@ -119,7 +160,7 @@ export async function startServer(): Promise<{ origin: string; close(): Promise<
                     .join(' ')} }`,
             );
         } else if (url.pathname === '/') {
-            const theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
+            const theme = themeOf(url);
             const html = tableHtml({
                 cspSource: origin,
                 nonce: 'dGVzdC1ub25jZQ==',
@@ -159,10 +200,10 @@ export interface PageIncidents {
 export async function openTablePage(
     browser: Browser,
     origin: string,
-    theme: 'light' | 'dark' = 'light',
+    theme: Theme = 'light',
     viewport = { width: 1280, height: 800 },
 ): Promise<{ page: Page; incidents: PageIncidents; posted(): Promise<WebviewMessage[]>; send(message: HostMessage): Promise<void> }> {
-    const page = await browser.newPage({ viewport, colorScheme: theme });
+    const page = await browser.newPage({ viewport, colorScheme: theme === 'light' ? 'light' : 'dark' });
     const incidents: PageIncidents = { dialogs: [], errors: [] };
     page.on('dialog', (dialog) => {
         incidents.dialogs.push(dialog.message());
@@ -179,6 +220,7 @@ export async function openTablePage(
         window.__posted = [];
         window.__violations = [];
         window.__state = undefined;
+        document.addEventListener('DOMContentLoaded', () => document.body.classList.add(${JSON.stringify(BODY_CLASS[theme])}));
         document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ': ' + e.blockedURI));
         window.acquireVsCodeApi = () => ({
             postMessage: (message) => window.__posted.push(JSON.parse(JSON.stringify(message))),

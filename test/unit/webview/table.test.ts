@@ -277,4 +277,32 @@ describe('table webview in Chromium', function () {
             await page.close();
         }
     });
+
+    it('carries selection and focus with borders in a high-contrast theme', async () => {
+        const { table } = await tableOf(source, { tool: 'GetSqlBpAssessment', args: {} });
+        const { page, send, incidents } = await openTablePage(browser, server.origin, 'high-contrast');
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        await page.locator('.spacer .row[data-position="2"]').click();
+        const look = await page.evaluate(() => {
+            const selected = document.querySelector('.spacer .row.selected') as HTMLElement;
+            const even = document.querySelector('.spacer .row:nth-child(even):not(.selected)') as HTMLElement;
+            const style = getComputedStyle(selected);
+            return {
+                body: getComputedStyle(document.body).backgroundColor,
+                text: style.color,
+                outline: `${style.outlineStyle} ${style.outlineColor}`,
+                evenBackground: getComputedStyle(even).backgroundColor,
+            };
+        });
+        assert.equal(look.body, 'rgb(0, 0, 0)');
+        assert.equal(look.text, 'rgb(255, 255, 255)', 'selected text stays white on black');
+        assert.equal(look.outline, 'dashed rgb(243, 133, 24)', 'the selection is a dashed contrastActiveBorder outline');
+        assert.equal(look.evenBackground, 'rgba(0, 0, 0, 0)', 'no zebra fill: high contrast keeps fills off');
+        const file = path.join(SCREENSHOTS, 'table-sql-high-contrast.png');
+        await page.screenshot({ path: file });
+        assert.ok(fs.statSync(file).size > 10_000);
+        assert.deepEqual(incidents.errors, []);
+        await page.close();
+    });
 });
