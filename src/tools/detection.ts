@@ -29,6 +29,8 @@ export const WORKER_MIN_POINTS = 400_000;
 /** Longest stretch of detection work on this thread between two turns of the event loop. */
 const YIELD_AFTER_MS = 25;
 const MAX_WORKERS = 4;
+/** Points per chunk of work sent to a worker (8 MB of values). */
+const CHUNK_POINTS = 1_000_000;
 
 /** The timestamps of a regular series. */
 export function timesOf(input: DetectionInput): Float64Array {
@@ -199,28 +201,37 @@ async function onWorkers(
         pool = new DetectionPool(script);
         pools.set(script, pool);
     }
-    // Contiguous shares of about equal points, so every worker finishes at about the same time.
-    const total = series.reduce((n, s) => n + s.values.length, 0);
-    const shares: DetectionInput[][] = [];
+    // Chunks of consecutive series handed out as workers come free: the load evens out, and only a few chunks are
+    // copied at a time (a whole fleet is over a hundred megabytes of values).
+    const chunks: DetectionInput[][] = [];
     let current: DetectionInput[] = [];
     let filled = 0;
     for (const s of series) {
+        if (current.length > 0 && filled + s.values.length > CHUNK_POINTS) {
+            chunks.push(current);
+            current = [];
+            filled = 0;
+        }
         current.push(s);
         filled += s.values.length;
-        if (filled >= (total * (shares.length + 1)) / threads && shares.length < threads - 1) {
-            shares.push(current);
-            current = [];
-        }
     }
-    shares.push(current);
+    chunks.push(current);
     const inner = new AbortController();
     const forward = () => inner.abort(signal?.reason);
     signal?.addEventListener('abort', forward, { once: true });
     try {
-        const answers = await Promise.all(
-            shares.map((share) =>
-                pool.run(pack(share, sensitivity), inner.signal).catch((error: unknown) => {
-                    // One failed share stops the others: the scan is retried on this thread or reported as cancelled.
+        const answers: SeriesFindings[][] = new Array(chunks.length);
+        let next = 0;
+        const drain = async () => {
+            while (next < chunks.length) {
+                const index = next++;
+                answers[index] = await pool.run(pack(chunks[index], sensitivity), inner.signal);
+            }
+        };
+        await Promise.all(
+            Array.from({ length: Math.min(threads, chunks.length) }, () =>
+                drain().catch((error: unknown) => {
+                    // One failed chunk stops the others: the scan is retried on this thread or reported as cancelled.
                     inner.abort(error);
                     throw error;
                 }),
