@@ -29,8 +29,11 @@ interface SqlCheck {
     factual?: boolean;
 }
 
-const link = (checkId: string) =>
-    `https://learn.microsoft.com/sql/sample-estate/assessment/${checkId.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
+/**
+ * The sample's checks are our own, so no Microsoft page documents each one: every finding links to the real page on
+ * SQL best practices assessment rather than to an invented address on Microsoft's documentation site.
+ */
+const link = (_checkId: string) => 'https://learn.microsoft.com/sql/sql-server/azure-arc/assess';
 
 /** Our own wording of common SQL Server configuration advice; not Microsoft's rule texts. */
 const SQL_CHECKS: readonly SqlCheck[] = [
