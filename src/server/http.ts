@@ -58,6 +58,7 @@ export async function startHttpServer(makeServer: () => McpServer, options: Http
     const keyDigest = options.key ? digest(options.key) : undefined;
     const sseSessions = new Map<string, { transport: SSEServerTransport; server: McpServer }>();
     const loopbackOnly = isLoopback(options.host);
+    const inFlight = new InFlightCalls();
     let port = options.port;
 
     const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -94,9 +95,12 @@ export async function startHttpServer(makeServer: () => McpServer, options: Http
             if (body === FAILED) {
                 return;
             }
+            inFlight.cancel(req, body, log);
             const server = makeServer();
             const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+            const unregister = inFlight.register(req, res, body);
             res.on('close', () => {
+                unregister();
                 void transport.close();
                 void server.close();
             });
@@ -174,6 +178,70 @@ export async function startHttpServer(makeServer: () => McpServer, options: Http
 }
 
 const FAILED = Symbol('failed');
+
+/**
+ * Stateless Streamable HTTP gives every POST its own server, so the `notifications/cancelled` a client sends for a
+ * call (in a POST of its own) would reach a server that never saw the call. This registry lets it find the call:
+ * the POST holding a single request with that id, from the same address. Ids are only unique per client, so when
+ * several such calls are in flight the cancellation is ambiguous and dropped rather than risk stopping another
+ * client's call. Cancelling answers the call's POST with a JSON-RPC error and closes its server, which aborts the
+ * tool's signal and with it the Azure requests.
+ */
+class InFlightCalls {
+    private readonly calls = new Map<string, Set<() => void>>();
+
+    register(req: http.IncomingMessage, res: http.ServerResponse, body: unknown): () => void {
+        const message = body as { method?: unknown; id?: unknown } | undefined;
+        if (!message || Array.isArray(message) || typeof message.method !== 'string' || !isRequestId(message.id)) {
+            return () => undefined;
+        }
+        const id = message.id;
+        const key = this.key(req, id);
+        const cancel = () => {
+            if (res.headersSent) {
+                res.destroy();
+                return;
+            }
+            res.writeHead(200, { 'Content-Type': 'application/json' }).end(
+                JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32800, message: 'Request cancelled by the client.' } }),
+            );
+        };
+        const set = this.calls.get(key) ?? new Set();
+        set.add(cancel);
+        this.calls.set(key, set);
+        return () => {
+            set.delete(cancel);
+            if (set.size === 0 && this.calls.get(key) === set) {
+                this.calls.delete(key);
+            }
+        };
+    }
+
+    /** Cancels the calls named by `notifications/cancelled` messages in `body`. */
+    cancel(req: http.IncomingMessage, body: unknown, log: Logger): void {
+        for (const message of Array.isArray(body) ? body : [body]) {
+            const note = message as { method?: unknown; params?: { requestId?: unknown } } | undefined;
+            if (note?.method !== 'notifications/cancelled' || !isRequestId(note.params?.requestId)) {
+                continue;
+            }
+            const set = this.calls.get(this.key(req, note.params.requestId));
+            if (set?.size === 1) {
+                log.info(`Streamable HTTP: request ${JSON.stringify(note.params.requestId)} cancelled by the client.`);
+                [...set][0]();
+            } else if (set) {
+                log.warn(`Streamable HTTP: cancellation of request ${JSON.stringify(note.params.requestId)} is ambiguous; ignored.`);
+            }
+        }
+    }
+
+    private key(req: http.IncomingMessage, id: string | number): string {
+        return `${req.socket.remoteAddress ?? ''}|${typeof id}:${id}`;
+    }
+}
+
+function isRequestId(id: unknown): id is string | number {
+    return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+}
 
 /** Reads a JSON body within the size and time limits, answering the JSON-RPC error itself when it cannot. */
 async function readJson(
