@@ -143,7 +143,7 @@ export const getPatchingLevel = defineTool({
         };
         const sentence =
             `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent ?? 0}% compliant ` +
-            `(${fleet.machinesMissingCriticalOrSecurity} missing Critical or Security updates); ${fleet.missingPatches} missing patches (${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
+            `(${plural(fleet.machinesMissingCriticalOrSecurity, 'machine')} missing Critical or Security updates); ${fleet.missingPatches} missing patches (${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
             `${fleet.rebootPending} waiting for a reboot; ${fleet.notAssessed} not assessed.`;
         const notAssessed = perMachine.filter((m) => m.state === 'not-assessed');
         const notes = notAssessed.length
