@@ -30,10 +30,23 @@ import {
 const TAIL_STATE_SIZE = tail.TAIL_STATE_SIZE;
 const GAUSSIAN_Q99 = tail.GAUSSIAN_Q99;
 const GAUSSIAN_ONE_SIDED_Q99 = tail.GAUSSIAN_ONE_SIDED_Q99;
-const tailAdd = tail.tailAdd;
-const tailAddZero = tail.tailAddZero;
-const tailCalibrate = tail.tailCalibrate;
 const tailReset = tail.tailReset;
+// The calibrator's layout and constants: its updates are inlined in the hot loop below (a call per update would box
+// the double argument, and the function is too large for V8 to inline into the large loop body).
+const T_TOTAL = tail.TOTAL;
+const T_BIN = tail.BIN;
+const T_AT_OR_BELOW = tail.AT_OR_BELOW;
+const T_SINCE_HALVING = tail.SINCE_HALVING;
+const T_EDGE = tail.EDGE;
+const T_COUNTS = tail.COUNTS;
+const T_BINS = tail.BINS;
+const T_HALVING_POINTS = tail.HALVING_POINTS;
+const T_QUANTILE = tail.QUANTILE;
+const T_HIGH = tail.HIGH;
+const T_EXPONENT_BIAS_BINS = tail.EXPONENT_BIAS_BINS;
+const T_EDGES = tail.EDGES;
+const binScratch = new Float64Array(1);
+const binScratchBits = new Uint32Array(binScratch.buffer);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -151,6 +164,62 @@ const TAIL_DOWN = 2 * TAIL_STATE_SIZE;
 const TAIL_VOL = 3 * TAIL_STATE_SIZE;
 const TAIL_PROFILE = 4 * TAIL_STATE_SIZE;
 const tails = new Float64Array(5 * TAIL_STATE_SIZE);
+const TAIL_UP_COUNTS = TAIL_UP + T_COUNTS;
+const TAIL_DOWN_COUNTS = TAIL_DOWN + T_COUNTS;
+const TAIL_SHORT_COUNTS = TAIL_SHORT + T_COUNTS;
+const TAIL_VOL_COUNTS = TAIL_VOL + T_COUNTS;
+const TAIL_PROFILE_COUNTS = TAIL_PROFILE + T_COUNTS;
+
+/** A finished incident. */
+function incidentOf(
+    times: Float64Array,
+    values: Float64Array,
+    expected: Float64Array,
+    incStart: number,
+    incEnd: number,
+    incPeak: number,
+    incPeakScore: number,
+    incPeakSign: number,
+    shiftedDuringIncident: boolean,
+    shiftsDuringIncident: number,
+): AnomalyIncident {
+    let direction: IncidentDirection;
+    if (shiftsDuringIncident >= 2) {
+        direction = 'trend';
+    } else if (shiftedDuringIncident) {
+        direction = 'level-shift';
+    } else {
+        direction = incPeakSign >= 0 ? 'spike' : 'dip';
+    }
+    return {
+        startIndex: incStart,
+        endIndex: incEnd,
+        peakIndex: incPeak,
+        start: times[incStart],
+        end: times[incEnd],
+        peak: times[incPeak],
+        actual: values[incPeak],
+        expected: expected[incPeak],
+        direction,
+        score: incPeakScore,
+    };
+}
+
+/**
+ * The input as a Float64Array, so that the hot loop sees one array type: a plain array is copied, with anything
+ * that is not a number (which `Number.isFinite` rejects) as NaN, a gap.
+ */
+function asFloat64(a: ArrayLike<number>, n: number): Float64Array {
+    if (a instanceof Float64Array) {
+        return a;
+    }
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+        const v: unknown = a[i];
+        out[i] = typeof v === 'number' ? v : NaN;
+    }
+    return out;
+}
 
 /** z (in sigmas) → 0–100. */
 export function scoreFromSigmas(z: number): number {
@@ -190,8 +259,10 @@ function slotWidthFor(stepMs: number): number {
  * @param times epoch ms per point, ascending (duplicates and small disorder are tolerated)
  * @param values the measurements; NaN or ±Infinity is a gap
  */
-export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<number>, options: DetectOptions = {}): DetectionResult {
-    const n = Math.min(times.length, values.length);
+export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<number>, options: DetectOptions = {}): DetectionResult {
+    const n = Math.min(timesIn.length, valuesIn.length);
+    const times = asFloat64(timesIn, n);
+    const values = asFloat64(valuesIn, n);
     const sensitivity = options.sensitivity ?? DEFAULT_SENSITIVITY;
     const threshold = THRESHOLDS[sensitivity] ?? THRESHOLDS[DEFAULT_SENSITIVITY];
     const bandSigmas = sigmasFromScore(threshold);
@@ -233,6 +304,30 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     for (let k = 0; k < 5; k++) {
         tailReset(tails, k * TAIL_STATE_SIZE);
     }
+    // The calibrators' scalars live in locals (their bins stay in `tails`): total, pointer bin, points at or below it,
+    // its upper edge. The four calibrators fed on every warm point share one halving countdown; the profile view's has its own.
+    let upTotal = tails[TAIL_UP + T_TOTAL];
+    let upBin = tails[TAIL_UP + T_BIN] | 0;
+    let upAt = tails[TAIL_UP + T_AT_OR_BELOW];
+    let upEdge = tails[TAIL_UP + T_EDGE];
+    let dnTotal = tails[TAIL_DOWN + T_TOTAL];
+    let dnBin = tails[TAIL_DOWN + T_BIN] | 0;
+    let dnAt = tails[TAIL_DOWN + T_AT_OR_BELOW];
+    let dnEdge = tails[TAIL_DOWN + T_EDGE];
+    let shTotal = tails[TAIL_SHORT + T_TOTAL];
+    let shBin = tails[TAIL_SHORT + T_BIN] | 0;
+    let shAt = tails[TAIL_SHORT + T_AT_OR_BELOW];
+    let shEdge = tails[TAIL_SHORT + T_EDGE];
+    let voTotal = tails[TAIL_VOL + T_TOTAL];
+    let voBin = tails[TAIL_VOL + T_BIN] | 0;
+    let voAt = tails[TAIL_VOL + T_AT_OR_BELOW];
+    let voEdge = tails[TAIL_VOL + T_EDGE];
+    let prTotal = tails[TAIL_PROFILE + T_TOTAL];
+    let prBin = tails[TAIL_PROFILE + T_BIN] | 0;
+    let prAt = tails[TAIL_PROFILE + T_AT_OR_BELOW];
+    let prEdge = tails[TAIL_PROFILE + T_EDGE];
+    let mainSince = tails[TAIL_UP + T_SINCE_HALVING];
+    let prSince = tails[TAIL_PROFILE + T_SINCE_HALVING];
     // Level-shift run: consecutive same-side surprises.
     let runLength = 0;
     let runTargetSum = 0;
@@ -257,34 +352,11 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
     let incPeakScore = 0;
     let incPeakSign = 0;
 
-    const closeIncident = (): void => {
-        let direction: IncidentDirection;
-        if (shiftsDuringIncident >= 2) {
-            direction = 'trend';
-        } else if (shiftedDuringIncident) {
-            direction = 'level-shift';
-        } else {
-            direction = incPeakSign >= 0 ? 'spike' : 'dip';
-        }
-        incidents.push({
-            startIndex: incStart,
-            endIndex: incEnd,
-            peakIndex: incPeak,
-            start: times[incStart],
-            end: times[incEnd],
-            peak: times[incPeak],
-            actual: values[incPeak],
-            expected: expected[incPeak],
-            direction,
-            score: incPeakScore,
-        });
-        open = false;
-    };
-
     for (let i = 0; i < n; i++) {
         const t = times[i];
         const x = values[i];
-        if (!Number.isFinite(x) || !Number.isFinite(t)) {
+        // Number.isFinite without the call: x - x is 0 for a finite number, NaN for NaN and ±Infinity.
+        if (!(x - x === 0) || !(t - t === 0)) {
             score[i] = expected[i] = lower[i] = upper[i] = NaN;
             continue;
         }
@@ -391,13 +463,14 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             recurring = r0 > r1 ? (r0 > r2 ? r0 : r2) : r1 > r2 ? r1 : r2;
         }
         const recurringShrink = recurring / RECURRING_REFERENCE;
-        const calPoint = tailCalibrate(
-            tails,
-            TAIL_UP + (TAIL_DOWN - TAIL_UP) * downBit,
-            recurringShrink > 1 ? absPoint / recurringShrink : absPoint,
-            GAUSSIAN_ONE_SIDED_Q99,
-        );
-        const calShort = tailCalibrate(tails, TAIL_SHORT, absShort, GAUSSIAN_Q99);
+        // The calibrated z (tail.ts tailCalibrate, inlined): |z| shrunk by how heavy this series' tail has been.
+        const pointIn = recurringShrink > 1 ? absPoint / recurringShrink : absPoint;
+        const qPoint = downBit === 1 ? dnEdge : upEdge;
+        const calPoint =
+            (downBit === 1 ? dnTotal : upTotal) >= 1 && qPoint > GAUSSIAN_ONE_SIDED_Q99
+                ? (pointIn * GAUSSIAN_ONE_SIDED_Q99) / qPoint
+                : pointIn;
+        const calShort = shTotal >= 1 && shEdge > GAUSSIAN_Q99 ? (absShort * GAUSSIAN_Q99) / shEdge : absShort;
         let z = calPoint;
         let sign = zPoint;
         if (calShort > z) {
@@ -413,21 +486,53 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
             const sigmaProfile = Math.max(madProfile * MAD_TO_SIGMA, floor);
             const absProfile = Math.abs(profileMean) / sigmaProfile;
             if (profilePoints * PROFILE_RATE > 1) {
-                const calProfile = tailCalibrate(tails, TAIL_PROFILE, absProfile, GAUSSIAN_Q99);
+                const calProfile = prTotal >= 1 && prEdge > GAUSSIAN_Q99 ? (absProfile * GAUSSIAN_Q99) / prEdge : absProfile;
                 if (calProfile > z) {
                     z = calProfile;
                     sign = profileMean;
                 }
             }
             if (warm) {
-                tailAdd(tails, TAIL_PROFILE, absProfile);
+                // The profile calibrator learns |z| (tail.ts tailAdd, inlined).
+                binScratch[0] = absProfile;
+                let bpr = (binScratchBits[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
+                bpr = bpr < 0 ? 0 : bpr > T_BINS - 1 ? T_BINS - 1 : bpr;
+                tails[TAIL_PROFILE_COUNTS + bpr] += 1;
+                const totalpr = (prTotal += 1);
+                let binpr = prBin;
+                let atpr = prAt;
+                if (bpr <= binpr) {
+                    atpr += 1;
+                }
+                const targetpr = T_QUANTILE * totalpr;
+                while (binpr > 0 && atpr - tails[TAIL_PROFILE_COUNTS + binpr] >= targetpr) {
+                    atpr -= tails[TAIL_PROFILE_COUNTS + binpr];
+                    binpr--;
+                }
+                while (atpr < targetpr && binpr < T_BINS - 1) {
+                    binpr++;
+                    atpr += tails[TAIL_PROFILE_COUNTS + binpr];
+                }
+                if (binpr !== prBin) {
+                    prEdge = T_EDGES[binpr];
+                    prBin = binpr;
+                }
+                prAt = atpr;
+                if (++prSince === T_HALVING_POINTS) {
+                    prSince = 0;
+                    for (let c = TAIL_PROFILE_COUNTS; c < TAIL_PROFILE_COUNTS + T_BINS; c++) {
+                        tails[c] *= 0.5;
+                    }
+                    prTotal *= 0.5;
+                    prAt *= 0.5;
+                }
             }
             // Its noise scale learns like the others: plain average at first, then slowly and clipped.
             const cProfile = Math.min(Math.abs(profileMean), CLIP_SIGMAS * sigmaProfile);
             madProfile += (profilePoints * SCALE_RATE < 1 ? 1 / profilePoints : SCALE_RATE) * (cProfile - madProfile);
         }
         if (count >= VOL_MIN_POINTS) {
-            const calVol = tailCalibrate(tails, TAIL_VOL, zVol, GAUSSIAN_ONE_SIDED_Q99);
+            const calVol = voTotal >= 1 && voEdge > GAUSSIAN_ONE_SIDED_Q99 ? (zVol * GAUSSIAN_ONE_SIDED_Q99) / voEdge : zVol;
             if (calVol > z) {
                 z = calVol;
                 sign = 1;
@@ -457,24 +562,188 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
                     incPeakSign = sign;
                 }
             } else if (open && i - incEnd > MERGE_POINTS && t - times[incEnd] > MERGE_MS && t - times[incStart] >= REPORT_ONCE_MS) {
-                closeIncident();
+                incidents.push(
+                    incidentOf(
+                        times,
+                        values,
+                        expected,
+                        incStart,
+                        incEnd,
+                        incPeak,
+                        incPeakScore,
+                        incPeakSign,
+                        shiftedDuringIncident,
+                        shiftsDuringIncident,
+                    ),
+                );
+                open = false;
             }
         } else {
             score[i] = expected[i] = lower[i] = upper[i] = NaN;
         }
 
         if (warm) {
-            // This side's calibrator learns |z|, the other side's a zero.
-            tailAdd(tails, TAIL_UP + (TAIL_DOWN - TAIL_UP) * downBit, absPoint);
-            tailAddZero(tails, TAIL_DOWN + (TAIL_UP - TAIL_DOWN) * downBit);
+            // This side's calibrator learns |z|, the other side's a zero (tail.ts tailAdd and tailAddZero, inlined).
+            if (downBit === 1) {
+                binScratch[0] = absPoint;
+                let bdn = (binScratchBits[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
+                bdn = bdn < 0 ? 0 : bdn > T_BINS - 1 ? T_BINS - 1 : bdn;
+                tails[TAIL_DOWN_COUNTS + bdn] += 1;
+                const totaldn = (dnTotal += 1);
+                let bindn = dnBin;
+                let atdn = dnAt;
+                if (bdn <= bindn) {
+                    atdn += 1;
+                }
+                const targetdn = T_QUANTILE * totaldn;
+                while (bindn > 0 && atdn - tails[TAIL_DOWN_COUNTS + bindn] >= targetdn) {
+                    atdn -= tails[TAIL_DOWN_COUNTS + bindn];
+                    bindn--;
+                }
+                while (atdn < targetdn && bindn < T_BINS - 1) {
+                    bindn++;
+                    atdn += tails[TAIL_DOWN_COUNTS + bindn];
+                }
+                if (bindn !== dnBin) {
+                    dnEdge = T_EDGES[bindn];
+                    dnBin = bindn;
+                }
+                dnAt = atdn;
+                tails[TAIL_UP_COUNTS] += 1;
+                const totalup0 = (upTotal += 1);
+                let binup0 = upBin;
+                let atup0 = upAt + 1;
+                const targetup0 = T_QUANTILE * totalup0;
+                while (binup0 > 0 && atup0 - tails[TAIL_UP_COUNTS + binup0] >= targetup0) {
+                    atup0 -= tails[TAIL_UP_COUNTS + binup0];
+                    binup0--;
+                }
+                if (binup0 !== upBin) {
+                    upEdge = T_EDGES[binup0];
+                    upBin = binup0;
+                }
+                upAt = atup0;
+            } else {
+                binScratch[0] = absPoint;
+                let bup = (binScratchBits[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
+                bup = bup < 0 ? 0 : bup > T_BINS - 1 ? T_BINS - 1 : bup;
+                tails[TAIL_UP_COUNTS + bup] += 1;
+                const totalup = (upTotal += 1);
+                let binup = upBin;
+                let atup = upAt;
+                if (bup <= binup) {
+                    atup += 1;
+                }
+                const targetup = T_QUANTILE * totalup;
+                while (binup > 0 && atup - tails[TAIL_UP_COUNTS + binup] >= targetup) {
+                    atup -= tails[TAIL_UP_COUNTS + binup];
+                    binup--;
+                }
+                while (atup < targetup && binup < T_BINS - 1) {
+                    binup++;
+                    atup += tails[TAIL_UP_COUNTS + binup];
+                }
+                if (binup !== upBin) {
+                    upEdge = T_EDGES[binup];
+                    upBin = binup;
+                }
+                upAt = atup;
+                tails[TAIL_DOWN_COUNTS] += 1;
+                const totaldn0 = (dnTotal += 1);
+                let bindn0 = dnBin;
+                let atdn0 = dnAt + 1;
+                const targetdn0 = T_QUANTILE * totaldn0;
+                while (bindn0 > 0 && atdn0 - tails[TAIL_DOWN_COUNTS + bindn0] >= targetdn0) {
+                    atdn0 -= tails[TAIL_DOWN_COUNTS + bindn0];
+                    bindn0--;
+                }
+                if (bindn0 !== dnBin) {
+                    dnEdge = T_EDGES[bindn0];
+                    dnBin = bindn0;
+                }
+                dnAt = atdn0;
+            }
             if (seasonal) {
                 const own = side + hour;
                 const decayed = recurringMax[own] * hourDecay;
                 recurringMax[own] = absPoint > decayed ? absPoint : decayed;
                 recurringMax[24 - side + hour] *= hourDecay;
             }
-            tailAdd(tails, TAIL_SHORT, absShort);
-            tailAdd(tails, TAIL_VOL, zVol);
+            {
+                binScratch[0] = absShort;
+                let bsh = (binScratchBits[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
+                bsh = bsh < 0 ? 0 : bsh > T_BINS - 1 ? T_BINS - 1 : bsh;
+                tails[TAIL_SHORT_COUNTS + bsh] += 1;
+                const totalsh = (shTotal += 1);
+                let binsh = shBin;
+                let atsh = shAt;
+                if (bsh <= binsh) {
+                    atsh += 1;
+                }
+                const targetsh = T_QUANTILE * totalsh;
+                while (binsh > 0 && atsh - tails[TAIL_SHORT_COUNTS + binsh] >= targetsh) {
+                    atsh -= tails[TAIL_SHORT_COUNTS + binsh];
+                    binsh--;
+                }
+                while (atsh < targetsh && binsh < T_BINS - 1) {
+                    binsh++;
+                    atsh += tails[TAIL_SHORT_COUNTS + binsh];
+                }
+                if (binsh !== shBin) {
+                    shEdge = T_EDGES[binsh];
+                    shBin = binsh;
+                }
+                shAt = atsh;
+            }
+            {
+                binScratch[0] = zVol;
+                let bvo = (binScratchBits[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
+                bvo = bvo < 0 ? 0 : bvo > T_BINS - 1 ? T_BINS - 1 : bvo;
+                tails[TAIL_VOL_COUNTS + bvo] += 1;
+                const totalvo = (voTotal += 1);
+                let binvo = voBin;
+                let atvo = voAt;
+                if (bvo <= binvo) {
+                    atvo += 1;
+                }
+                const targetvo = T_QUANTILE * totalvo;
+                while (binvo > 0 && atvo - tails[TAIL_VOL_COUNTS + binvo] >= targetvo) {
+                    atvo -= tails[TAIL_VOL_COUNTS + binvo];
+                    binvo--;
+                }
+                while (atvo < targetvo && binvo < T_BINS - 1) {
+                    binvo++;
+                    atvo += tails[TAIL_VOL_COUNTS + binvo];
+                }
+                if (binvo !== voBin) {
+                    voEdge = T_EDGES[binvo];
+                    voBin = binvo;
+                }
+                voAt = atvo;
+            }
+            if (++mainSince === T_HALVING_POINTS) {
+                mainSince = 0;
+                for (let c = TAIL_UP_COUNTS; c < TAIL_UP_COUNTS + T_BINS; c++) {
+                    tails[c] *= 0.5;
+                }
+                upTotal *= 0.5;
+                upAt *= 0.5;
+                for (let c = TAIL_DOWN_COUNTS; c < TAIL_DOWN_COUNTS + T_BINS; c++) {
+                    tails[c] *= 0.5;
+                }
+                dnTotal *= 0.5;
+                dnAt *= 0.5;
+                for (let c = TAIL_SHORT_COUNTS; c < TAIL_SHORT_COUNTS + T_BINS; c++) {
+                    tails[c] *= 0.5;
+                }
+                shTotal *= 0.5;
+                shAt *= 0.5;
+                for (let c = TAIL_VOL_COUNTS; c < TAIL_VOL_COUNTS + T_BINS; c++) {
+                    tails[c] *= 0.5;
+                }
+                voTotal *= 0.5;
+                voAt *= 0.5;
+            }
         }
         // The volatility reference learns like the noise scales: plain average at first, then slowly and clipped.
         const volRate = count * VOL_LONG_RATE < 1 ? 1 / count : VOL_LONG_RATE;
@@ -570,7 +839,20 @@ export function detectAnomalies(times: ArrayLike<number>, values: ArrayLike<numb
         count++;
     }
     if (open) {
-        closeIncident();
+        incidents.push(
+            incidentOf(
+                times,
+                values,
+                expected,
+                incStart,
+                incEnd,
+                incPeak,
+                incPeakScore,
+                incPeakSign,
+                shiftedDuringIncident,
+                shiftsDuringIncident,
+            ),
+        );
     }
     return { expected, lower, upper, score, incidents };
 }

@@ -13,28 +13,29 @@
 
 /** Four bins per doubling, read straight from the float's exponent and top two mantissa bits (no Math.log). */
 const BINS_PER_OCTAVE = 4;
-const BINS = 64; // covers |z| from 1 up to 2^16
-const HALVING_POINTS = 2048;
-const QUANTILE = 0.99;
+export const BINS = 64; // covers |z| from 1 up to 2^16
+export const HALVING_POINTS = 2048;
+export const QUANTILE = 0.99;
 /** |z| below which 99 % of Gaussian noise falls. */
 export const GAUSSIAN_Q99 = 2.576;
 /** z below which 99 % of Gaussian noise falls (one side only: a calibrator that sees only rises, or only falls). */
 export const GAUSSIAN_ONE_SIDED_Q99 = 2.326;
 
-const TOTAL = 0;
-const BIN = 1;
-const AT_OR_BELOW = 2;
-const SINCE_HALVING = 3;
-const EDGE = 4;
-const COUNTS = 5;
+/** Layout of a calibrator's slice (exported, with the constants below, for the detector's inlined copy of {@link tailAdd}). */
+export const TOTAL = 0;
+export const BIN = 1;
+export const AT_OR_BELOW = 2;
+export const SINCE_HALVING = 3;
+export const EDGE = 4;
+export const COUNTS = 5;
 /** Float64 slots per calibrator. */
 export const TAIL_STATE_SIZE = COUNTS + BINS;
 
 const scratch = new Float64Array(1);
 const scratchBits = new Uint32Array(scratch.buffer);
 /** Index of the high 32-bit word of a double on this machine's byte order. */
-const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-const EXPONENT_BIAS_BINS = 1023 * BINS_PER_OCTAVE;
+export const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+export const EXPONENT_BIAS_BINS = 1023 * BINS_PER_OCTAVE;
 
 function binOf(absZ: number): number {
     // |z| ≤ 1 (a third of Gaussian noise, in no predictable order) gives a negative index: clamped, not branched on.
@@ -44,7 +45,7 @@ function binOf(absZ: number): number {
 }
 
 /** Upper edge of each bin, as |z| (a table: the pointer moves often on a jumpy series). */
-const EDGES = Float64Array.from({ length: BINS }, (_, bin) => Math.pow(2, (bin + 1) / BINS_PER_OCTAVE));
+export const EDGES = Float64Array.from({ length: BINS }, (_, bin) => Math.pow(2, (bin + 1) / BINS_PER_OCTAVE));
 function edgeOf(bin: number): number {
     return EDGES[bin];
 }
