@@ -45,6 +45,13 @@ const T_QUANTILE = tail.QUANTILE;
 const T_HIGH = tail.HIGH;
 const T_EXPONENT_BIAS_BINS = tail.EXPONENT_BIAS_BINS;
 const T_EDGES = tail.EDGES;
+/**
+ * The NaN that Math.max / Math.min return when an operand is NaN (V8 makes it as 0/0: the x86 default NaN, sign bit
+ * set). The hot loop's written-out min / max return this one, so that even the bits of a NaN output are unchanged.
+ */
+const minMaxNaNBits = new Uint32Array(2);
+minMaxNaNBits[T_HIGH] = 0xfff80000;
+const MINMAX_NAN = new Float64Array(minMaxNaNBits.buffer)[0];
 const binScratch = new Float64Array(1);
 const binScratchBits = new Uint32Array(binScratch.buffer);
 
@@ -203,6 +210,43 @@ function incidentOf(
         direction,
         score: incPeakScore,
     };
+}
+
+/** The profiles learn x in `slots` consecutive slots from slotD / slotW (a sample after a short gap). */
+function learnProfiles(
+    x: number,
+    slotD: number,
+    slotW: number,
+    slots: number,
+    daySlots: number,
+    weekSlots: number,
+    clipB: number,
+    clipC: number,
+): void {
+    const targetB = x;
+    const targetC = x;
+    for (let k = 0, sd = slotD, sw = slotW; k < slots; k++) {
+        const dB = targetB - dailyProfile[sd];
+        const dC = targetC - weeklyProfile[sw];
+        const vD = dailyVisits[sd];
+        const vW = weeklyVisits[sw];
+        dailyProfile[sd] +=
+            vD < PROFILE_WARM_VISITS
+                ? dB / (vD + 1)
+                : DAILY_PROFILE_RATE * (dB > clipB ? clipB : dB < -clipB ? -clipB : dB >= -clipB ? dB : MINMAX_NAN);
+        weeklyProfile[sw] +=
+            vW < PROFILE_WARM_VISITS
+                ? dC / (vW + 1)
+                : WEEKLY_PROFILE_RATE * (dC > clipC ? clipC : dC < -clipC ? -clipC : dC >= -clipC ? dC : MINMAX_NAN);
+        if (vD < 255) {
+            dailyVisits[sd] = vD + 1;
+        }
+        if (vW < 255) {
+            weeklyVisits[sw] = vW + 1;
+        }
+        sd = sd + 1 === daySlots ? 0 : sd + 1;
+        sw = sw + 1 === weekSlots ? 0 : sw + 1;
+    }
 }
 
 /**
@@ -436,15 +480,20 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             profilePoints = 0;
             lastTrusted = trusted;
         }
-        const floor = Math.max(1e-3 * Math.abs(forecast), quantum < Infinity ? 0.5 * quantum : 0, 1e-12);
-        const sigma = Math.max(mad * MAD_TO_SIGMA, floor);
+        const relativeFloor = 1e-3 * Math.abs(forecast);
+        const resolutionFloor = quantum < Infinity ? 0.5 * quantum : 0; // never NaN
+        const floorAB = relativeFloor > resolutionFloor ? relativeFloor : resolutionFloor;
+        const floor = relativeFloor >= 0 ? (floorAB > 1e-12 ? floorAB : 1e-12) : MINMAX_NAN; // relativeFloor is ≥ 0 or NaN
+        const sigmaScaled = mad * MAD_TO_SIGMA;
+        const sigma = sigmaScaled > floor ? sigmaScaled : sigmaScaled <= floor ? floor : MINMAX_NAN;
         const warm = count >= WARM_UP_POINTS;
         const learned = count >= LEARNING_POINTS || t - firstTime >= DAY;
 
         // Multi-scale robust z of the trusted residual.
         const zPoint = err / sigma;
         shortMean += SHORT_RATE * (err - shortMean);
-        const sigmaShort = Math.max(madShort * MAD_TO_SIGMA, floor * 0.5);
+        const sigmaShortScaled = madShort * MAD_TO_SIGMA;
+        const sigmaShort = sigmaShortScaled > floor * 0.5 ? sigmaShortScaled : sigmaShortScaled <= floor * 0.5 ? floor * 0.5 : MINMAX_NAN;
         const zShort = shortMean / sigmaShort;
         const absPoint = Math.abs(zPoint);
         const absShort = Math.abs(zShort);
@@ -478,12 +527,14 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             sign = zShort;
         }
         vol += SHORT_RATE * ((absPoint < VOL_CAP_SIGMAS ? absPoint : VOL_CAP_SIGMAS) - vol);
-        const volSigma = Math.max(volMad * MAD_TO_SIGMA, VOL_MIN_SIGMA);
+        const volSigmaScaled = volMad * MAD_TO_SIGMA;
+        const volSigma = volSigmaScaled > VOL_MIN_SIGMA ? volSigmaScaled : volSigmaScaled <= VOL_MIN_SIGMA ? VOL_MIN_SIGMA : MINMAX_NAN;
         const zVol = vol > volMean ? (vol - volMean) / volSigma : 0;
         if (trusted > 0) {
             profileMean += PROFILE_RATE * ((trusted === 1 ? x - dailyProfile[slotD] : x - weeklyProfile[slotW]) - profileMean);
             profilePoints++;
-            const sigmaProfile = Math.max(madProfile * MAD_TO_SIGMA, floor);
+            const sigmaProfileScaled = madProfile * MAD_TO_SIGMA;
+            const sigmaProfile = sigmaProfileScaled > floor ? sigmaProfileScaled : sigmaProfileScaled <= floor ? floor : MINMAX_NAN;
             const absProfile = Math.abs(profileMean) / sigmaProfile;
             if (profilePoints * PROFILE_RATE > 1) {
                 const calProfile = prTotal >= 1 && prEdge > GAUSSIAN_Q99 ? (absProfile * GAUSSIAN_Q99) / prEdge : absProfile;
@@ -528,7 +579,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 }
             }
             // Its noise scale learns like the others: plain average at first, then slowly and clipped.
-            const cProfile = Math.min(Math.abs(profileMean), CLIP_SIGMAS * sigmaProfile);
+            const absProfileMean = Math.abs(profileMean);
+            const profileClip = CLIP_SIGMAS * sigmaProfile;
+            const cProfile = absProfileMean < profileClip ? absProfileMean : absProfileMean >= profileClip ? profileClip : MINMAX_NAN;
             madProfile += (profilePoints * SCALE_RATE < 1 ? 1 / profilePoints : SCALE_RATE) * (cProfile - madProfile);
         }
         if (count >= VOL_MIN_POINTS) {
@@ -748,22 +801,28 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
         // The volatility reference learns like the noise scales: plain average at first, then slowly and clipped.
         const volRate = count * VOL_LONG_RATE < 1 ? 1 / count : VOL_LONG_RATE;
         const dVol = vol - volMean;
-        const cVol = warm ? Math.max(-CLIP_SIGMAS * volSigma, Math.min(CLIP_SIGMAS * volSigma, dVol)) : dVol;
+        const volClip = CLIP_SIGMAS * volSigma;
+        const cVol = warm ? (dVol > volClip ? volClip : dVol < -volClip ? -volClip : dVol >= -volClip ? dVol : MINMAX_NAN) : dVol;
         volMean += volRate * cVol;
         volMad += volRate * (Math.abs(cVol) - volMad);
 
         // Updates: robust (clipped) so one outlier moves nothing far.
         const learn = warm ? (learned ? SCALE_RATE : LEARNING_SCALE_RATE) : 1 / count;
-        const clipA = CLIP_SIGMAS * Math.max(madA * MAD_TO_SIGMA, floor);
-        const clipB = CLIP_SIGMAS * Math.max(madB * MAD_TO_SIGMA, floor);
-        const clipC = CLIP_SIGMAS * Math.max(madC * MAD_TO_SIGMA, floor);
-        const cA = warm ? Math.max(-clipA, Math.min(clipA, errA)) : errA;
-        const cB = warm ? Math.max(-clipB, Math.min(clipB, errB)) : errB;
-        const cC = warm ? Math.max(-clipC, Math.min(clipC, errC)) : errC;
+        const scaledA = madA * MAD_TO_SIGMA;
+        const clipA = CLIP_SIGMAS * (scaledA > floor ? scaledA : scaledA <= floor ? floor : MINMAX_NAN);
+        const scaledB = madB * MAD_TO_SIGMA;
+        const clipB = CLIP_SIGMAS * (scaledB > floor ? scaledB : scaledB <= floor ? floor : MINMAX_NAN);
+        const scaledC = madC * MAD_TO_SIGMA;
+        const clipC = CLIP_SIGMAS * (scaledC > floor ? scaledC : scaledC <= floor ? floor : MINMAX_NAN);
+        const cA = warm ? (errA > clipA ? clipA : errA < -clipA ? -clipA : errA >= -clipA ? errA : MINMAX_NAN) : errA;
+        const cB = warm ? (errB > clipB ? clipB : errB < -clipB ? -clipB : errB >= -clipB ? errB : MINMAX_NAN) : errB;
+        const cC = warm ? (errC > clipC ? clipC : errC < -clipC ? -clipC : errC >= -clipC ? errC : MINMAX_NAN) : errC;
         madA += learn * (Math.abs(cA) - madA);
         madB += learn * (Math.abs(cB) - madB);
         madC += learn * (Math.abs(cC) - madC);
-        const cShort = warm ? Math.min(Math.abs(shortMean), CLIP_SIGMAS * sigmaShort) : Math.abs(shortMean);
+        const absShortMean = Math.abs(shortMean);
+        const shortClip = CLIP_SIGMAS * sigmaShort;
+        const cShort = warm ? (absShortMean < shortClip ? absShortMean : absShortMean >= shortClip ? shortClip : MINMAX_NAN) : absShortMean;
         madShort += learn * (cShort - madShort);
 
         levelA += LOCAL_LEVEL_RATE * cA;
@@ -775,25 +834,30 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
         }
         // The profiles learn the part of the value the level does not explain; a sample stands for
         // the time until the next one (capped), so a sample after a short gap fills the slots it stood for.
-        const cover = t > prevTime ? Math.min(t - prevTime, MAX_COVER_MS) : slotMs;
+        const cover = t > prevTime ? (t - prevTime < MAX_COVER_MS ? t - prevTime : MAX_COVER_MS) : slotMs;
         const slots = !seasonal ? 0 : cover === slotMs ? 1 : Math.max(1, Math.round(cover / slotMs));
-        const targetB = x;
-        const targetC = x;
-        for (let k = 0, sd = slotD, sw = slotW; k < slots; k++) {
-            const dB = targetB - dailyProfile[sd];
-            const dC = targetC - weeklyProfile[sw];
-            const vD = dailyVisits[sd];
-            const vW = weeklyVisits[sw];
-            dailyProfile[sd] += vD < PROFILE_WARM_VISITS ? dB / (vD + 1) : DAILY_PROFILE_RATE * Math.max(-clipB, Math.min(clipB, dB));
-            weeklyProfile[sw] += vW < PROFILE_WARM_VISITS ? dC / (vW + 1) : WEEKLY_PROFILE_RATE * Math.max(-clipC, Math.min(clipC, dC));
+        if (slots === 1) {
+            // The usual case, one slot per sample, written out: a loop here costs the whole loop body registers.
+            const dB = x - dailyProfile[slotD];
+            const dC = x - weeklyProfile[slotW];
+            const vD = dailyVisits[slotD];
+            const vW = weeklyVisits[slotW];
+            dailyProfile[slotD] +=
+                vD < PROFILE_WARM_VISITS
+                    ? dB / (vD + 1)
+                    : DAILY_PROFILE_RATE * (dB > clipB ? clipB : dB < -clipB ? -clipB : dB >= -clipB ? dB : MINMAX_NAN);
+            weeklyProfile[slotW] +=
+                vW < PROFILE_WARM_VISITS
+                    ? dC / (vW + 1)
+                    : WEEKLY_PROFILE_RATE * (dC > clipC ? clipC : dC < -clipC ? -clipC : dC >= -clipC ? dC : MINMAX_NAN);
             if (vD < 255) {
-                dailyVisits[sd] = vD + 1;
+                dailyVisits[slotD] = vD + 1;
             }
             if (vW < 255) {
-                weeklyVisits[sw] = vW + 1;
+                weeklyVisits[slotW] = vW + 1;
             }
-            sd = sd + 1 === daySlots ? 0 : sd + 1;
-            sw = sw + 1 === weekSlots ? 0 : sw + 1;
+        } else if (slots > 1) {
+            learnProfiles(x, slotD, slotW, slots, daySlots, weekSlots, clipB, clipC);
         }
 
         // A lasting move to one side is a new normal: adopt it rather than alarm forever.

@@ -13,10 +13,13 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectAnomalies, type Sensitivity } from '../../../../src/core/anomaly';
+import type { detectAnomalies as Detect, Sensitivity } from '../../../../src/core/anomaly';
 import { createSampleSource } from '../../../../src/sources/sample';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
+/** `ANOMALY_DETECTOR=/path/to/anomaly/index.ts` runs another copy of the engine (e.g. the version before a change). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { detectAnomalies } = require(process.env.ANOMALY_DETECTOR ?? '../../../../src/core/anomaly') as { detectAnomalies: typeof Detect };
 const outDir = path.join(root, '.test-output', 'anomaly-golden');
 const SENSITIVITIES: Sensitivity[] = ['low', 'medium', 'high'];
 const HOUR = 3_600_000;
@@ -167,6 +170,11 @@ function edgeCases(): Case[] {
         times: t,
         values: Float64Array.from({ length: n }, (_, i) => wave(i, 96) + (i > 1500 ? (i - 1500) * 0.3 : 0)),
     });
+    // Extreme magnitudes: sums overflow to ±Infinity and the noise scales to NaN, which must propagate as before.
+    const extreme = Float64Array.from({ length: n }, (_, i) => (i % 7 === 3 ? -1.7e308 : i % 5 === 0 ? 1.7e308 : wave(i, 96)));
+    cases.push({ key: 'edge/extreme', times: t, values: extreme });
+    cases.push({ key: 'edge/tiny', times: t, values: Float64Array.from({ length: n }, (_, i) => wave(i, 96) * 1e-300) });
+    cases.push({ key: 'edge/denormal', times: t, values: Float64Array.from({ length: n }, (_, i) => (i % 3) * 5e-324) });
     return cases;
 }
 
