@@ -17,7 +17,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createServer } from '../../src/server/createServer';
 import { PATHS, startHttpServer, type RunningHttpServer } from '../../src/server/http';
 import { createLogger } from '../../src/server/log';
-import { startAzureFake, type AzureFake, type FakeService } from '../azure/fake';
+import { startAzureFake, type AzureFake, type FakeService, type HeldRequest } from '../azure/fake';
 import { ARM_TOKEN, LOGS_TOKEN, sourceFor } from '../azure/helpers';
 import { call, SERVER_JS, textOf } from '../helpers/fixtures';
 
@@ -55,8 +55,20 @@ const CASES: { tool: string; service: FakeService }[] = [
 describe('MCP cancellation reaches the Azure SDK request (real MCP client → server → real SDK → HTTPS fake)', function () {
     this.timeout(60_000);
     let fake: AzureFake;
+    /** Released after each test, so a failing test leaves nothing waiting behind it. */
+    const holds: HeldRequest[] = [];
+    const hold = (service: FakeService): HeldRequest => {
+        const held = fake.hold(service);
+        holds.push(held);
+        return held;
+    };
     before(async () => {
         fake = await startAzureFake({ estate: { machines: 4 } });
+    });
+    afterEach(() => {
+        for (const held of holds.splice(0)) {
+            held.release();
+        }
     });
     after(async () => fake?.close());
 
@@ -136,7 +148,7 @@ describe('MCP cancellation reaches the Azure SDK request (real MCP client → se
 
             for (const { tool, service } of CASES) {
                 it(`${tool}: the held ${service === 'logs' ? 'Log Analytics' : 'Resource Graph'} request is closed, and the next call is answered`, async () => {
-                    const held = fake.hold(service);
+                    const held = hold(service);
                     const controller = new AbortController();
                     const pending = connection.client.callTool({ name: tool, arguments: {} }, undefined, { signal: controller.signal });
                     const request = await held.arrived;
@@ -169,8 +181,8 @@ describe('MCP cancellation reaches the Azure SDK request (real MCP client → se
             try {
                 await a.connect(new StreamableHTTPClientTransport(url));
                 await b.connect(new StreamableHTTPClientTransport(url));
-                const heldA = fake.hold('logs');
-                const heldB = fake.hold('logs');
+                const heldA = hold('logs');
+                const heldB = hold('logs');
                 const controller = new AbortController();
                 const pendingA = a.callTool({ name: 'GetSwConfig', arguments: {} }, undefined, { signal: controller.signal });
                 await heldA.arrived;
