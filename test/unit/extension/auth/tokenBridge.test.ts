@@ -63,7 +63,8 @@ describe('token bridge', () => {
             calls++;
             return { token: 'never', expiresOnTimestamp: 0 };
         });
-        const wrong = await ask(b.path, { secret: `${b.secret.slice(0, -1)}A`, scopes: [ARM] });
+        // One character off: a fixed 'A' would be the right secret whenever the random one already ends in 'A'.
+        const wrong = await ask(b.path, { secret: `${b.secret.slice(0, -1)}${b.secret.endsWith('A') ? 'B' : 'A'}`, scopes: [ARM] });
         const missing = await ask(b.path, { scopes: [ARM] });
         const shorter = await ask(b.path, { secret: 'x', scopes: [ARM] });
         for (const reply of [wrong, missing, shorter]) {
