@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SENSITIVITY, detectAnomalies, type Sensitivity } from '../src/core/anomaly';
 import { runSampleEstateCheck } from './anomalySample';
+import { readNab, syntheticSeries } from '../test/helpers/anomalyData';
 
 const root = path.resolve(__dirname, '..');
 
@@ -49,43 +50,6 @@ function parseArgs(argv: string[]): Args {
     return args;
 }
 
-interface NabFile {
-    key: string;
-    stamps: string[];
-    times: Float64Array;
-    values: Float64Array;
-}
-
-/** Naive `YYYY-MM-DD HH:MM:SS` timestamps are UTC, as the scorer reads them. */
-function parseStamp(stamp: string): number {
-    return Date.parse(stamp.trim().replace(' ', 'T') + 'Z');
-}
-
-function readNab(dir: string): NabFile[] {
-    const dataDir = path.join(dir, 'data');
-    const files: NabFile[] = [];
-    for (const category of fs.readdirSync(dataDir).sort()) {
-        if (!fs.statSync(path.join(dataDir, category)).isDirectory()) {
-            continue;
-        }
-        for (const name of fs.readdirSync(path.join(dataDir, category)).sort()) {
-            if (!name.endsWith('.csv')) {
-                continue;
-            }
-            const lines = fs
-                .readFileSync(path.join(dataDir, category, name), 'utf8')
-                .split(/\r?\n/)
-                .filter((line) => line.length > 0)
-                .slice(1);
-            const stamps = lines.map((line) => line.slice(0, line.indexOf(',')));
-            const times = Float64Array.from(stamps, parseStamp);
-            const values = Float64Array.from(lines, (line) => Number(line.slice(line.indexOf(',') + 1)));
-            files.push({ key: `${category}/${name}`, stamps, times, values });
-        }
-    }
-    return files;
-}
-
 interface ScorerResult {
     nab: { standard: number; reward_low_FP_rate: number; reward_low_FN_rate: number };
     thresholds: Record<string, number>;
@@ -102,37 +66,9 @@ function score(dataDir: string, detectionsFile: string): ScorerResult {
     return JSON.parse(line.slice('RESULT '.length)) as ScorerResult;
 }
 
-/** A deterministic pseudo-random generator (mulberry32) so the synthetic set is the same every run. */
-function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
 /** 10,000 hourly series of 30 days: daily rhythm + noise, and a spike in every tenth one. */
 function syntheticThroughput(seriesCount = 10_000, length = 720): { pointsPerSecond: number; seconds: number; cpuSeconds: number } {
-    const rand = random(42);
-    const start = Date.UTC(2026, 0, 5);
-    const times = Float64Array.from({ length }, (_, i) => start + i * 3_600_000);
-    const all: Float64Array[] = [];
-    for (let s = 0; s < seriesCount; s++) {
-        const base = 10 + 60 * rand();
-        const amplitude = 20 * rand();
-        const noise = 1 + 4 * rand();
-        const values = new Float64Array(length);
-        for (let i = 0; i < length; i++) {
-            values[i] = base + amplitude * Math.sin((2 * Math.PI * (i % 24)) / 24) + noise * (rand() + rand() + rand() - 1.5);
-        }
-        if (s % 10 === 0) {
-            values[600] += 15 * noise;
-        }
-        all.push(values);
-    }
+    const { times, all } = syntheticSeries(seriesCount, length);
     detectAnomalies(times, all[0]); // warm the JIT
     // Best of three runs, wall clock and CPU time: on a shared machine other processes inflate single runs.
     let seconds = Infinity;

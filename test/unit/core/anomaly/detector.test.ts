@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { random } from '../../../helpers/anomalyData';
 import {
     DEFAULT_SENSITIVITY,
     METHOD_EXPLANATION,
@@ -14,18 +15,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 0, 5); // a Monday, fixed clock
-
-/** mulberry32: a fixed-seed generator so every run sees the same noise. */
-function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 /** Roughly Gaussian noise with standard deviation `sd`. */
 function noise(rand: () => number, sd: number): number {

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { detectAnomalies as Detect, Sensitivity } from '../../../../src/core/anomaly';
 import { createSampleSource } from '../../../../src/sources/sample';
+import { random, readNab } from '../../../helpers/anomalyData';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 /** `ANOMALY_DETECTOR=/path/to/anomaly/index.ts` runs another copy of the engine (e.g. the version before a change). */
@@ -31,32 +32,12 @@ interface Case {
     values: ArrayLike<number>;
 }
 
-function parseStamp(stamp: string): number {
-    return Date.parse(stamp.trim().replace(' ', 'T') + 'Z');
-}
-
 function nabCases(): Case[] {
-    const dataDir = path.resolve(root, '..', 'shared', 'benchmarks', 'nab', 'data');
-    const cases: Case[] = [];
-    for (const category of fs.readdirSync(dataDir).sort()) {
-        if (!fs.statSync(path.join(dataDir, category)).isDirectory()) {
-            continue;
-        }
-        for (const name of fs.readdirSync(path.join(dataDir, category)).sort()) {
-            if (!name.endsWith('.csv')) {
-                continue;
-            }
-            const lines = fs
-                .readFileSync(path.join(dataDir, category, name), 'utf8')
-                .split(/\r?\n/)
-                .filter((line) => line.length > 0)
-                .slice(1);
-            const times = Float64Array.from(lines, (line) => parseStamp(line.slice(0, line.indexOf(','))));
-            const values = Float64Array.from(lines, (line) => Number(line.slice(line.indexOf(',') + 1)));
-            cases.push({ key: `nab/${category}/${name}`, times, values });
-        }
-    }
-    return cases;
+    return readNab(path.resolve(root, '..', 'shared', 'benchmarks', 'nab')).map((f) => ({
+        key: `nab/${f.key}`,
+        times: f.times,
+        values: f.values,
+    }));
 }
 
 async function sampleCases(): Promise<Case[]> {
@@ -80,18 +61,6 @@ async function sampleCases(): Promise<Case[]> {
         }
     }
     return cases;
-}
-
-/** Deterministic mulberry32. */
-function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
 }
 
 /** Edge cases that exercise the rarely taken branches. */
