@@ -192,12 +192,19 @@ describe('hostile input', () => {
                 child.stdin.write(bytes);
                 const pingId = 1000 + BAD_LINES.findIndex(([w]) => w === what);
                 child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: pingId, method: 'ping' })}\n`);
-                for (let i = 0; i < 200 && !responses().some((r) => r.id === pingId); i++) {
+                // Both answers may come in either order (the ping can overtake a slow tool call); wait for
+                // both, bounded by the suite's timeout rather than a clock of our own.
+                const isErrorAnswer = (r: ReturnType<typeof responses>[number]) => r.id !== pingId && (r.error || r.result?.isError);
+                const answered = () => {
+                    const fresh = responses().slice(before);
+                    return fresh.some((r) => r.id === pingId) && fresh.some(isErrorAnswer);
+                };
+                while (!answered() && child.exitCode === null) {
                     await new Promise((resolve) => setTimeout(resolve, 50));
                 }
                 const fresh = responses().slice(before);
                 assert.ok(
-                    fresh.some((r) => r.id !== pingId && (r.error || r.result?.isError)),
+                    fresh.some(isErrorAnswer),
                     `an error answer for ${what}: ${JSON.stringify(fresh).slice(0, 300)}`,
                 );
                 assert.ok(
