@@ -90,19 +90,16 @@ describe('table model (shared by the webview and the host)', () => {
         assert.deepEqual(index.facetCounts('machine', { text: 'web', facets: {} }).length, 3);
     });
 
-    it('sorts 20,000 rows well within the 100 ms budget', () => {
+    it('sorts 20,000 rows in natural order (its speed is measured by `npm run bench:table`, not here)', () => {
         const big: TableData = {
             ...table,
             rows: Array.from({ length: 20_000 }, (_, i) => [`m-${(i * 7919) % 20_000}`, 'Low', (i * 31) % 977, null]),
         };
         const bigIndex = new TableIndex(big);
-        const started = performance.now();
         const order = bigIndex.rowsFor({ ...EMPTY_VIEW, sort: { key: 'machine', descending: false } });
-        const ms = performance.now() - started;
         assert.equal(order.length, 20_000);
         assert.equal(big.rows[order[0]][0], 'm-0');
         assert.equal(big.rows[order[19_999]][0], 'm-19999');
-        assert.ok(ms < 500, `sorted in ${ms.toFixed(0)} ms`);
     });
 });
 
