@@ -176,6 +176,17 @@ const TAIL_DOWN_COUNTS = TAIL_DOWN + T_COUNTS;
 const TAIL_SHORT_COUNTS = TAIL_SHORT + T_COUNTS;
 const TAIL_VOL_COUNTS = TAIL_VOL + T_COUNTS;
 const TAIL_PROFILE_COUNTS = TAIL_PROFILE + T_COUNTS;
+/** From the rises' calibrator to the falls' (their slices are indexed by the side of a surprise, 0 up, 1 down). */
+const TAIL_SIDE_STRIDE = TAIL_DOWN - TAIL_UP;
+/**
+ * The point view's two one-sided calibrators keep their scalars (total, points at or below the pointer, its upper edge;
+ * the pointer bin) in these two-slot arrays, indexed by the side of the surprise rather than chosen by a branch: the
+ * sign of noise is a coin toss the CPU cannot predict, and a mispredicted branch costs more than a load.
+ */
+const sideTotal = new Float64Array(2);
+const sideAt = new Float64Array(2);
+const sideEdge = new Float64Array(2);
+const sideBin = new Int32Array(2);
 
 /** A finished incident. */
 function incidentOf(
@@ -315,6 +326,10 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const tailsL = tails;
     const binScratchBitsL = binScratchBits;
     const binScratchL = binScratch;
+    const sideTotalL = sideTotal;
+    const sideAtL = sideAt;
+    const sideEdgeL = sideEdge;
+    const sideBinL = sideBin;
     const n = Math.min(timesIn.length, valuesIn.length);
     const times = asFloat64(timesIn, n);
     const values = asFloat64(valuesIn, n);
@@ -361,14 +376,14 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     }
     // The calibrators' scalars live in locals (their bins stay in `tailsL`): total, pointer bin, points at or below it,
     // its upper edge. The four calibrators fed on every warm point share one halving countdown; the profile view's has its own.
-    let upTotal = tailsL[TAIL_UP + T_TOTAL];
-    let upBin = tailsL[TAIL_UP + T_BIN] | 0;
-    let upAt = tailsL[TAIL_UP + T_AT_OR_BELOW];
-    let upEdge = tailsL[TAIL_UP + T_EDGE];
-    let dnTotal = tailsL[TAIL_DOWN + T_TOTAL];
-    let dnBin = tailsL[TAIL_DOWN + T_BIN] | 0;
-    let dnAt = tailsL[TAIL_DOWN + T_AT_OR_BELOW];
-    let dnEdge = tailsL[TAIL_DOWN + T_EDGE];
+    // The point view's pair lives in the side arrays instead (see sideTotal).
+    for (let k = 0; k < 2; k++) {
+        const base = TAIL_UP + k * TAIL_SIDE_STRIDE;
+        sideTotalL[k] = tailsL[base + T_TOTAL];
+        sideBinL[k] = tailsL[base + T_BIN] | 0;
+        sideAtL[k] = tailsL[base + T_AT_OR_BELOW];
+        sideEdgeL[k] = tailsL[base + T_EDGE];
+    }
     let shTotal = tailsL[TAIL_SHORT + T_TOTAL];
     let shBin = tailsL[TAIL_SHORT + T_BIN] | 0;
     let shAt = tailsL[TAIL_SHORT + T_AT_OR_BELOW];
@@ -427,8 +442,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
 
         if (slotMs === 0 && t > prevTime) {
             slotMs = slotWidthFor(t - prevTime);
-            daySlots = DAY / slotMs;
-            weekSlots = WEEK / slotMs;
+            // Slot indices are kept as int32 (`| 0` on integral values): a double index costs a checked conversion at each use.
+            daySlots = (DAY / slotMs) | 0;
+            weekSlots = (WEEK / slotMs) | 0;
             hourDecay = Math.exp(-slotMs / (RECURRING_MEMORY_DAYS * HOUR));
             const slotsPerHour = HOUR / slotMs; // an integer: every slot width divides an hour
             for (let k = 0; k < daySlots; k++) {
@@ -448,8 +464,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 slotD = prevSlotD + 1 === daySlots ? 0 : prevSlotD + 1;
                 slotW = prevSlotW + 1 === weekSlots ? 0 : prevSlotW + 1;
             } else {
-                slotD = slotOf(t, DAY, slotMs);
-                slotW = slotOf(t, WEEK, slotMs);
+                slotD = slotOf(t, DAY, slotMs) | 0;
+                slotW = slotOf(t, WEEK, slotMs) | 0;
             }
             prevSlotD = slotD;
             prevSlotW = slotW;
@@ -513,7 +529,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
         // Rises and falls are judged apart: a nightly job's rise does not excuse a fall at that hour, nor a
         // series' routine bursts a sudden drop.
         // The side is used as a number, not a branch: the sign of noise is a coin toss the CPU cannot predict.
-        const downBit = zPoint < 0 ? 1 : 0;
+        // `+(a < b)` compiles to a flag-setting compare (setcc), where `a < b ? 1 : 0` compiles to a branch.
+        const downBit = +(zPoint < 0);
         const side = 24 * downBit;
         let recurring = 0;
         if (seasonal) {
@@ -525,11 +542,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
         const recurringShrink = recurring / RECURRING_REFERENCE;
         // The calibrated z (tail.ts tailCalibrate, inlined): |z| shrunk by how heavy this series' tail has been.
         const pointIn = recurringShrink > 1 ? absPoint / recurringShrink : absPoint;
-        const qPoint = downBit === 1 ? dnEdge : upEdge;
-        const calPoint =
-            (downBit === 1 ? dnTotal : upTotal) >= 1 && qPoint > GAUSSIAN_ONE_SIDED_Q99
-                ? (pointIn * GAUSSIAN_ONE_SIDED_Q99) / qPoint
-                : pointIn;
+        const qPoint = sideEdgeL[downBit];
+        const calPoint = sideTotalL[downBit] >= 1 && qPoint > GAUSSIAN_ONE_SIDED_Q99 ? (pointIn * GAUSSIAN_ONE_SIDED_Q99) / qPoint : pointIn;
         const calShort = shTotal >= 1 && shEdge > GAUSSIAN_Q99 ? (absShort * GAUSSIAN_Q99) / shEdge : absShort;
         let z = calPoint;
         let sign = zPoint;
@@ -558,7 +572,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 // The profile calibrator learns |z| (tail.ts tailAdd, inlined).
                 binScratchL[0] = absProfile;
                 let bpr = (binScratchBitsL[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
-                bpr = bpr < 0 ? 0 : bpr > T_BINS - 1 ? T_BINS - 1 : bpr;
+                bpr &= ~(bpr >> 31); // max(0, bpr), as for the point view
+                bpr = bpr > T_BINS - 1 ? T_BINS - 1 : bpr;
                 tailsL[TAIL_PROFILE_COUNTS + bpr] += 1;
                 const totalpr = (prTotal += 1);
                 let binpr = prBin;
@@ -647,86 +662,53 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
         }
 
         if (warm) {
-            // This side's calibrator learns |z|, the other side's a zero (tail.ts tailAdd and tailAddZero, inlined).
-            if (downBit === 1) {
-                binScratchL[0] = absPoint;
-                let bdn = (binScratchBitsL[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
-                bdn = bdn < 0 ? 0 : bdn > T_BINS - 1 ? T_BINS - 1 : bdn;
-                tailsL[TAIL_DOWN_COUNTS + bdn] += 1;
-                const totaldn = (dnTotal += 1);
-                let bindn = dnBin;
-                let atdn = dnAt;
-                if (bdn <= bindn) {
-                    atdn += 1;
-                }
-                const targetdn = T_QUANTILE * totaldn;
-                while (bindn > 0 && atdn - tailsL[TAIL_DOWN_COUNTS + bindn] >= targetdn) {
-                    atdn -= tailsL[TAIL_DOWN_COUNTS + bindn];
-                    bindn--;
-                }
-                while (atdn < targetdn && bindn < T_BINS - 1) {
-                    bindn++;
-                    atdn += tailsL[TAIL_DOWN_COUNTS + bindn];
-                }
-                if (bindn !== dnBin) {
-                    dnEdge = T_EDGES[bindn];
-                    dnBin = bindn;
-                }
-                dnAt = atdn;
-                tailsL[TAIL_UP_COUNTS] += 1;
-                const totalup0 = (upTotal += 1);
-                let binup0 = upBin;
-                let atup0 = upAt + 1;
-                const targetup0 = T_QUANTILE * totalup0;
-                while (binup0 > 0 && atup0 - tailsL[TAIL_UP_COUNTS + binup0] >= targetup0) {
-                    atup0 -= tailsL[TAIL_UP_COUNTS + binup0];
-                    binup0--;
-                }
-                if (binup0 !== upBin) {
-                    upEdge = T_EDGES[binup0];
-                    upBin = binup0;
-                }
-                upAt = atup0;
-            } else {
-                binScratchL[0] = absPoint;
-                let bup = (binScratchBitsL[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
-                bup = bup < 0 ? 0 : bup > T_BINS - 1 ? T_BINS - 1 : bup;
-                tailsL[TAIL_UP_COUNTS + bup] += 1;
-                const totalup = (upTotal += 1);
-                let binup = upBin;
-                let atup = upAt;
-                if (bup <= binup) {
-                    atup += 1;
-                }
-                const targetup = T_QUANTILE * totalup;
-                while (binup > 0 && atup - tailsL[TAIL_UP_COUNTS + binup] >= targetup) {
-                    atup -= tailsL[TAIL_UP_COUNTS + binup];
-                    binup--;
-                }
-                while (atup < targetup && binup < T_BINS - 1) {
-                    binup++;
-                    atup += tailsL[TAIL_UP_COUNTS + binup];
-                }
-                if (binup !== upBin) {
-                    upEdge = T_EDGES[binup];
-                    upBin = binup;
-                }
-                upAt = atup;
-                tailsL[TAIL_DOWN_COUNTS] += 1;
-                const totaldn0 = (dnTotal += 1);
-                let bindn0 = dnBin;
-                let atdn0 = dnAt + 1;
-                const targetdn0 = T_QUANTILE * totaldn0;
-                while (bindn0 > 0 && atdn0 - tailsL[TAIL_DOWN_COUNTS + bindn0] >= targetdn0) {
-                    atdn0 -= tailsL[TAIL_DOWN_COUNTS + bindn0];
-                    bindn0--;
-                }
-                if (bindn0 !== dnBin) {
-                    dnEdge = T_EDGES[bindn0];
-                    dnBin = bindn0;
-                }
-                dnAt = atdn0;
+            // This side's calibrator learns |z|, the other side's a zero (tail.ts tailAdd and tailAddZero, inlined), each
+            // found by downBit rather than by a branch.
+            const other = 1 - downBit;
+            const ownCounts = TAIL_UP_COUNTS + downBit * TAIL_SIDE_STRIDE;
+            const otherCounts = TAIL_UP_COUNTS + other * TAIL_SIDE_STRIDE;
+            binScratchL[0] = absPoint;
+            let bp = (binScratchBitsL[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
+            // max(0, bp) by masking with the sign: |z| < 1 (a third of Gaussian noise) is an unpredictable branch.
+            bp &= ~(bp >> 31);
+            bp = bp > T_BINS - 1 ? T_BINS - 1 : bp;
+            tailsL[ownCounts + bp] += 1;
+            const totalp = (sideTotalL[downBit] += 1);
+            const startp = sideBinL[downBit];
+            let binp = startp;
+            let atp = sideAtL[downBit];
+            if (bp <= binp) {
+                atp += 1;
             }
+            const targetp = T_QUANTILE * totalp;
+            while (binp > 0 && atp - tailsL[ownCounts + binp] >= targetp) {
+                atp -= tailsL[ownCounts + binp];
+                binp--;
+            }
+            while (atp < targetp && binp < T_BINS - 1) {
+                binp++;
+                atp += tailsL[ownCounts + binp];
+            }
+            if (binp !== startp) {
+                sideEdgeL[downBit] = T_EDGES[binp];
+                sideBinL[downBit] = binp;
+            }
+            sideAtL[downBit] = atp;
+            tailsL[otherCounts] += 1;
+            const total0 = (sideTotalL[other] += 1);
+            const start0 = sideBinL[other];
+            let bin0 = start0;
+            let at0 = sideAtL[other] + 1;
+            const target0 = T_QUANTILE * total0;
+            while (bin0 > 0 && at0 - tailsL[otherCounts + bin0] >= target0) {
+                at0 -= tailsL[otherCounts + bin0];
+                bin0--;
+            }
+            if (bin0 !== start0) {
+                sideEdgeL[other] = T_EDGES[bin0];
+                sideBinL[other] = bin0;
+            }
+            sideAtL[other] = at0;
             if (seasonal) {
                 const own = side + hour;
                 const decayed = recurringMaxL[own] * hourDecay;
@@ -736,7 +718,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             {
                 binScratchL[0] = absShort;
                 let bsh = (binScratchBitsL[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
-                bsh = bsh < 0 ? 0 : bsh > T_BINS - 1 ? T_BINS - 1 : bsh;
+                bsh &= ~(bsh >> 31); // max(0, bsh), as for the point view
+                bsh = bsh > T_BINS - 1 ? T_BINS - 1 : bsh;
                 tailsL[TAIL_SHORT_COUNTS + bsh] += 1;
                 const totalsh = (shTotal += 1);
                 let binsh = shBin;
@@ -762,7 +745,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             {
                 binScratchL[0] = zVol;
                 let bvo = (binScratchBitsL[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
-                bvo = bvo < 0 ? 0 : bvo > T_BINS - 1 ? T_BINS - 1 : bvo;
+                bvo &= ~(bvo >> 31); // max(0, bvo), as for the point view
+                bvo = bvo > T_BINS - 1 ? T_BINS - 1 : bvo;
                 tailsL[TAIL_VOL_COUNTS + bvo] += 1;
                 const totalvo = (voTotal += 1);
                 let binvo = voBin;
@@ -790,13 +774,13 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 for (let c = TAIL_UP_COUNTS; c < TAIL_UP_COUNTS + T_BINS; c++) {
                     tailsL[c] *= 0.5;
                 }
-                upTotal *= 0.5;
-                upAt *= 0.5;
+                sideTotalL[0] *= 0.5;
+                sideAtL[0] *= 0.5;
                 for (let c = TAIL_DOWN_COUNTS; c < TAIL_DOWN_COUNTS + T_BINS; c++) {
                     tailsL[c] *= 0.5;
                 }
-                dnTotal *= 0.5;
-                dnAt *= 0.5;
+                sideTotalL[1] *= 0.5;
+                sideAtL[1] *= 0.5;
                 for (let c = TAIL_SHORT_COUNTS; c < TAIL_SHORT_COUNTS + T_BINS; c++) {
                     tailsL[c] *= 0.5;
                 }
