@@ -188,6 +188,37 @@ const sideAt = new Float64Array(2);
 const sideEdge = new Float64Array(2);
 const sideBin = new Int32Array(2);
 
+/**
+ * The points are taken in blocks of BLOCK, each in two passes: the model (forecasts, noise scales, raw z of each view)
+ * and then the judgement (tail calibration, recurring hours, score, incidents), which never feeds back into the model.
+ * Split so, each loop keeps its own state in registers: as one loop, about 70 values live across an iteration and
+ * most of them were spilled to the stack and reloaded on every point. Pass 1 hands over, per warm point, the raw z of
+ * each view and a word of flags (below) in these module-level arrays (the engine is synchronous).
+ */
+const BLOCK = 256;
+const blockZPoint = new Float64Array(BLOCK);
+const blockZShort = new Float64Array(BLOCK);
+const blockZVol = new Float64Array(BLOCK);
+const blockAbsProfile = new Float64Array(BLOCK);
+const blockProfileMean = new Float64Array(BLOCK);
+const blockInfo = new Int32Array(BLOCK);
+/** Pass 2 hands over, per warm point, what the calibration of each view uses: edges and the recurring maximum. */
+const blockRecurring = new Float64Array(BLOCK);
+const blockEdgePoint = new Float64Array(BLOCK);
+const blockEdgeShort = new Float64Array(BLOCK);
+const blockEdgeVol = new Float64Array(BLOCK);
+const blockEdgeProfile = new Float64Array(BLOCK);
+/** The flags of a point for pass 2; 0 for a point it skips (a gap, or before the warm-up ends). */
+const INFO_HOUR = 0x1f; // hour of day of the point's slot (when seasonal)
+const INFO_SEASONAL = 1 << 5;
+const INFO_WARM = 1 << 6;
+const INFO_LEARNED = 1 << 7; // past the learning period: may raise an incident
+const INFO_VOL_JUDGED = 1 << 8;
+const INFO_PROFILE = 1 << 9; // a seasonal forecaster is trusted: the profile view's calibrator learns
+const INFO_PROFILE_JUDGED = 1 << 10;
+const INFO_SHIFT = 1 << 11; // a new level was adopted at this point
+const INFO_SHIFT_DOWN = 1 << 12; // ... below the old one
+
 /** A finished incident. */
 function incidentOf(
     times: Float64Array,
@@ -330,6 +361,17 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const sideAtL = sideAt;
     const sideEdgeL = sideEdge;
     const sideBinL = sideBin;
+    const blockZPointL = blockZPoint;
+    const blockZShortL = blockZShort;
+    const blockZVolL = blockZVol;
+    const blockAbsProfileL = blockAbsProfile;
+    const blockProfileMeanL = blockProfileMean;
+    const blockInfoL = blockInfo;
+    const blockRecurringL = blockRecurring;
+    const blockEdgePointL = blockEdgePoint;
+    const blockEdgeShortL = blockEdgeShort;
+    const blockEdgeVolL = blockEdgeVol;
+    const blockEdgeProfileL = blockEdgeProfile;
     const n = Math.min(timesIn.length, valuesIn.length);
     const times = asFloat64(timesIn, n);
     const values = asFloat64(valuesIn, n);
@@ -422,153 +464,297 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     let incPeakScore = 0;
     let incPeakSign = 0;
 
-    for (let i = 0; i < n; i++) {
-        const t = times[i];
-        const x = values[i];
-        // Number.isFinite without the call: x - x is 0 for a finite number, NaN for NaN and ±Infinity.
-        if (!(x - x === 0) || !(t - t === 0)) {
-            score[i] = expected[i] = lower[i] = upper[i] = NaN;
-            continue;
-        }
-        if (count === 0) {
-            score[i] = expected[i] = lower[i] = upper[i] = NaN;
-            firstTime = t;
-            levelA = x;
-            prevTime = t;
-            prevValue = x;
-            count = 1;
-            continue;
-        }
+    // The points are taken in blocks, each in two passes (see BLOCK): first the model, then the judgement.
+    for (let blockStart = 0; blockStart < n; blockStart += BLOCK) {
+        const blockEnd = n - blockStart > BLOCK ? blockStart + BLOCK : n;
 
-        if (slotMs === 0 && t > prevTime) {
-            slotMs = slotWidthFor(t - prevTime);
-            // Slot indices are kept as int32 (`| 0` on integral values): a double index costs a checked conversion at each use.
-            daySlots = (DAY / slotMs) | 0;
-            weekSlots = (WEEK / slotMs) | 0;
-            hourDecay = Math.exp(-slotMs / (RECURRING_MEMORY_DAYS * HOUR));
-            const slotsPerHour = HOUR / slotMs; // an integer: every slot width divides an hour
-            for (let k = 0; k < daySlots; k++) {
-                hourOfSlotL[k] = (k / slotsPerHour) | 0;
+        // Pass 1, the model: forecasts, noise scales, the views' raw z, the band; level shifts adopted.
+        for (let i = blockStart; i < blockEnd; i++) {
+            const k = i - blockStart;
+            const t = times[i];
+            const x = values[i];
+            // Number.isFinite without the call: x - x is 0 for a finite number, NaN for NaN and ±Infinity.
+            if (!(x - x === 0) || !(t - t === 0)) {
+                score[i] = expected[i] = lower[i] = upper[i] = NaN;
+                blockInfoL[k] = 0;
+                continue;
             }
-            dailyProfileL.fill(0, 0, daySlots);
-            weeklyProfileL.fill(0, 0, weekSlots);
-            dailyVisitsL.fill(0, 0, daySlots);
-            weeklyVisitsL.fill(0, 0, weekSlots);
-        }
-        const seasonal = slotMs > 0;
-        let slotD = 0;
-        let slotW = 0;
-        if (seasonal) {
-            if (t - prevTime === slotMs && slotsValid) {
-                // On a regular grid the next slot is the previous one plus one: no division needed.
-                slotD = prevSlotD + 1 === daySlots ? 0 : prevSlotD + 1;
-                slotW = prevSlotW + 1 === weekSlots ? 0 : prevSlotW + 1;
-            } else {
-                slotD = slotOf(t, DAY, slotMs) | 0;
-                slotW = slotOf(t, WEEK, slotMs) | 0;
+            if (count === 0) {
+                score[i] = expected[i] = lower[i] = upper[i] = NaN;
+                blockInfoL[k] = 0;
+                firstTime = t;
+                levelA = x;
+                prevTime = t;
+                prevValue = x;
+                count = 1;
+                continue;
             }
-            prevSlotD = slotD;
-            prevSlotW = slotW;
-            slotsValid = true;
-        }
-        const forecastA = levelA;
-        // A slot never seen has no typical value yet: fall back on the local level.
-        const seenD = seasonal && dailyVisitsL[slotD] > 0;
-        const seenW = seasonal && weeklyVisitsL[slotW] > 0;
-        const forecastB = seenD ? dailyProfileL[slotD] + offsetB : forecastA;
-        const forecastC = seenW ? weeklyProfileL[slotW] + offsetC : forecastA;
-        const errA = x - forecastA;
-        const errB = x - forecastB;
-        const errC = x - forecastC;
 
-        // Trust the simplest forecaster unless a seasonal one has clearly earned it over ≥ 2 full periods.
-        const age = t - firstTime;
-        let forecast = forecastA;
-        let err = errA;
-        let mad = madA;
-        let trusted = 0;
-        if (age >= 2 * DAY && madB < SEASONAL_ADVANTAGE * madA) {
-            forecast = forecastB;
-            err = errB;
-            mad = madB;
-            trusted = 1;
-        }
-        if (age >= 2 * WEEK && madC < SEASONAL_ADVANTAGE * mad) {
-            forecast = forecastC;
-            err = errC;
-            mad = madC;
-            trusted = 2;
-        }
-
-        if (trusted !== lastTrusted) {
-            // The averaged residuals belonged to the other forecaster: start them afresh.
-            shortMean = 0;
-            profileMean = 0;
-            profilePoints = 0;
-            lastTrusted = trusted;
-        }
-        const relativeFloor = 1e-3 * Math.abs(forecast);
-        const resolutionFloor = quantum < Infinity ? 0.5 * quantum : 0; // never NaN
-        const floorAB = relativeFloor > resolutionFloor ? relativeFloor : resolutionFloor;
-        const floor = relativeFloor >= 0 ? (floorAB > 1e-12 ? floorAB : 1e-12) : MINMAX_NAN; // relativeFloor is ≥ 0 or NaN
-        const sigmaScaled = mad * MAD_TO_SIGMA;
-        const sigma = sigmaScaled > floor ? sigmaScaled : sigmaScaled <= floor ? floor : MINMAX_NAN;
-        const warm = count >= WARM_UP_POINTS;
-        const learned = count >= LEARNING_POINTS || t - firstTime >= DAY;
-
-        // Multi-scale robust z of the trusted residual.
-        const zPoint = err / sigma;
-        shortMean += SHORT_RATE * (err - shortMean);
-        const sigmaShortScaled = madShort * MAD_TO_SIGMA;
-        const sigmaShort = sigmaShortScaled > floor * 0.5 ? sigmaShortScaled : sigmaShortScaled <= floor * 0.5 ? floor * 0.5 : MINMAX_NAN;
-        const zShort = shortMean / sigmaShort;
-        const absPoint = Math.abs(zPoint);
-        const absShort = Math.abs(zShort);
-        // A surprise no bigger than those seen around this hour on recent days (a nightly job) is not news.
-        const hour = seasonal ? hourOfSlotL[slotD] : 0;
-        // Rises and falls are judged apart: a nightly job's rise does not excuse a fall at that hour, nor a
-        // series' routine bursts a sudden drop.
-        // The side is used as a number, not a branch: the sign of noise is a coin toss the CPU cannot predict.
-        // `+(a < b)` compiles to a flag-setting compare (setcc), where `a < b ? 1 : 0` compiles to a branch.
-        const downBit = +(zPoint < 0);
-        const side = 24 * downBit;
-        let recurring = 0;
-        if (seasonal) {
-            const r0 = recurringMaxL[side + hour];
-            const r1 = recurringMaxL[side + (hour === 0 ? 23 : hour - 1)];
-            const r2 = recurringMaxL[side + (hour === 23 ? 0 : hour + 1)];
-            recurring = r0 > r1 ? (r0 > r2 ? r0 : r2) : r1 > r2 ? r1 : r2;
-        }
-        const recurringShrink = recurring / RECURRING_REFERENCE;
-        // The calibrated z (tail.ts tailCalibrate, inlined): |z| shrunk by how heavy this series' tail has been.
-        const pointIn = recurringShrink > 1 ? absPoint / recurringShrink : absPoint;
-        const qPoint = sideEdgeL[downBit];
-        const calPoint = sideTotalL[downBit] >= 1 && qPoint > GAUSSIAN_ONE_SIDED_Q99 ? (pointIn * GAUSSIAN_ONE_SIDED_Q99) / qPoint : pointIn;
-        const calShort = shTotal >= 1 && shEdge > GAUSSIAN_Q99 ? (absShort * GAUSSIAN_Q99) / shEdge : absShort;
-        let z = calPoint;
-        let sign = zPoint;
-        if (calShort > z) {
-            z = calShort;
-            sign = zShort;
-        }
-        vol += SHORT_RATE * ((absPoint < VOL_CAP_SIGMAS ? absPoint : VOL_CAP_SIGMAS) - vol);
-        const volSigmaScaled = volMad * MAD_TO_SIGMA;
-        const volSigma = volSigmaScaled > VOL_MIN_SIGMA ? volSigmaScaled : volSigmaScaled <= VOL_MIN_SIGMA ? VOL_MIN_SIGMA : MINMAX_NAN;
-        const zVol = vol > volMean ? (vol - volMean) / volSigma : 0;
-        if (trusted > 0) {
-            profileMean += PROFILE_RATE * ((trusted === 1 ? x - dailyProfileL[slotD] : x - weeklyProfileL[slotW]) - profileMean);
-            profilePoints++;
-            const sigmaProfileScaled = madProfile * MAD_TO_SIGMA;
-            const sigmaProfile = sigmaProfileScaled > floor ? sigmaProfileScaled : sigmaProfileScaled <= floor ? floor : MINMAX_NAN;
-            const absProfile = Math.abs(profileMean) / sigmaProfile;
-            if (profilePoints * PROFILE_RATE > 1) {
-                const calProfile = prTotal >= 1 && prEdge > GAUSSIAN_Q99 ? (absProfile * GAUSSIAN_Q99) / prEdge : absProfile;
-                if (calProfile > z) {
-                    z = calProfile;
-                    sign = profileMean;
+            if (slotMs === 0 && t > prevTime) {
+                slotMs = slotWidthFor(t - prevTime);
+                // Slot indices are kept as int32 (`| 0` on integral values): a double index costs a checked conversion at each use.
+                daySlots = (DAY / slotMs) | 0;
+                weekSlots = (WEEK / slotMs) | 0;
+                hourDecay = Math.exp(-slotMs / (RECURRING_MEMORY_DAYS * HOUR));
+                const slotsPerHour = HOUR / slotMs; // an integer: every slot width divides an hour
+                for (let h = 0; h < daySlots; h++) {
+                    hourOfSlotL[h] = (h / slotsPerHour) | 0;
                 }
+                dailyProfileL.fill(0, 0, daySlots);
+                weeklyProfileL.fill(0, 0, weekSlots);
+                dailyVisitsL.fill(0, 0, daySlots);
+                weeklyVisitsL.fill(0, 0, weekSlots);
             }
+            const seasonal = slotMs > 0;
+            let slotD = 0;
+            let slotW = 0;
+            if (seasonal) {
+                if (t - prevTime === slotMs && slotsValid) {
+                    // On a regular grid the next slot is the previous one plus one: no division needed.
+                    slotD = prevSlotD + 1 === daySlots ? 0 : prevSlotD + 1;
+                    slotW = prevSlotW + 1 === weekSlots ? 0 : prevSlotW + 1;
+                } else {
+                    slotD = slotOf(t, DAY, slotMs) | 0;
+                    slotW = slotOf(t, WEEK, slotMs) | 0;
+                }
+                prevSlotD = slotD;
+                prevSlotW = slotW;
+                slotsValid = true;
+            }
+            const forecastA = levelA;
+            // A slot never seen has no typical value yet: fall back on the local level.
+            const seenD = seasonal && dailyVisitsL[slotD] > 0;
+            const seenW = seasonal && weeklyVisitsL[slotW] > 0;
+            const forecastB = seenD ? dailyProfileL[slotD] + offsetB : forecastA;
+            const forecastC = seenW ? weeklyProfileL[slotW] + offsetC : forecastA;
+            const errA = x - forecastA;
+            const errB = x - forecastB;
+            const errC = x - forecastC;
+
+            // Trust the simplest forecaster unless a seasonal one has clearly earned it over ≥ 2 full periods.
+            const age = t - firstTime;
+            let forecast = forecastA;
+            let err = errA;
+            let mad = madA;
+            let trusted = 0;
+            if (age >= 2 * DAY && madB < SEASONAL_ADVANTAGE * madA) {
+                forecast = forecastB;
+                err = errB;
+                mad = madB;
+                trusted = 1;
+            }
+            if (age >= 2 * WEEK && madC < SEASONAL_ADVANTAGE * mad) {
+                forecast = forecastC;
+                err = errC;
+                mad = madC;
+                trusted = 2;
+            }
+
+            if (trusted !== lastTrusted) {
+                // The averaged residuals belonged to the other forecaster: start them afresh.
+                shortMean = 0;
+                profileMean = 0;
+                profilePoints = 0;
+                lastTrusted = trusted;
+            }
+            const relativeFloor = 1e-3 * Math.abs(forecast);
+            const resolutionFloor = quantum < Infinity ? 0.5 * quantum : 0; // never NaN
+            const floorAB = relativeFloor > resolutionFloor ? relativeFloor : resolutionFloor;
+            const floor = relativeFloor >= 0 ? (floorAB > 1e-12 ? floorAB : 1e-12) : MINMAX_NAN; // relativeFloor is ≥ 0 or NaN
+            const sigmaScaled = mad * MAD_TO_SIGMA;
+            const sigma = sigmaScaled > floor ? sigmaScaled : sigmaScaled <= floor ? floor : MINMAX_NAN;
+            const warm = count >= WARM_UP_POINTS;
+
+            // Multi-scale robust z of the trusted residual.
+            const zPoint = err / sigma;
+            shortMean += SHORT_RATE * (err - shortMean);
+            const sigmaShortScaled = madShort * MAD_TO_SIGMA;
+            const sigmaShort =
+                sigmaShortScaled > floor * 0.5 ? sigmaShortScaled : sigmaShortScaled <= floor * 0.5 ? floor * 0.5 : MINMAX_NAN;
+            const absPoint = Math.abs(zPoint);
+            vol += SHORT_RATE * ((absPoint < VOL_CAP_SIGMAS ? absPoint : VOL_CAP_SIGMAS) - vol);
+            const volSigmaScaled = volMad * MAD_TO_SIGMA;
+            const volSigma = volSigmaScaled > VOL_MIN_SIGMA ? volSigmaScaled : volSigmaScaled <= VOL_MIN_SIGMA ? VOL_MIN_SIGMA : MINMAX_NAN;
+            let info = 0;
             if (warm) {
+                // What pass 2 needs of this point.
+                info =
+                    INFO_WARM |
+                    (seasonal ? INFO_SEASONAL | hourOfSlotL[slotD] : 0) |
+                    (count >= LEARNING_POINTS || t - firstTime >= DAY ? INFO_LEARNED : 0) |
+                    (count >= VOL_MIN_POINTS ? INFO_VOL_JUDGED : 0);
+                blockZPointL[k] = zPoint;
+                blockZShortL[k] = shortMean / sigmaShort;
+                blockZVolL[k] = vol > volMean ? (vol - volMean) / volSigma : 0;
+                expected[i] = forecast;
+                lower[i] = forecast - bandSigmas * sigma;
+                upper[i] = forecast + bandSigmas * sigma;
+            } else {
+                score[i] = expected[i] = lower[i] = upper[i] = NaN;
+            }
+            if (trusted > 0) {
+                profileMean += PROFILE_RATE * ((trusted === 1 ? x - dailyProfileL[slotD] : x - weeklyProfileL[slotW]) - profileMean);
+                profilePoints++;
+                const sigmaProfileScaled = madProfile * MAD_TO_SIGMA;
+                const sigmaProfile = sigmaProfileScaled > floor ? sigmaProfileScaled : sigmaProfileScaled <= floor ? floor : MINMAX_NAN;
+                if (warm) {
+                    info |= profilePoints * PROFILE_RATE > 1 ? INFO_PROFILE | INFO_PROFILE_JUDGED : INFO_PROFILE;
+                    blockProfileMeanL[k] = profileMean;
+                    blockAbsProfileL[k] = Math.abs(profileMean) / sigmaProfile;
+                }
+                // Its noise scale learns like the others: plain average at first, then slowly and clipped.
+                const absProfileMean = Math.abs(profileMean);
+                const profileClip = CLIP_SIGMAS * sigmaProfile;
+                const cProfile = absProfileMean < profileClip ? absProfileMean : absProfileMean >= profileClip ? profileClip : MINMAX_NAN;
+                madProfile += (profilePoints * SCALE_RATE < 1 ? 1 / profilePoints : SCALE_RATE) * (cProfile - madProfile);
+            }
+
+            // The volatility reference learns like the noise scales: plain average at first, then slowly and clipped.
+            const volRate = count * VOL_LONG_RATE < 1 ? 1 / count : VOL_LONG_RATE;
+            const dVol = vol - volMean;
+            const volClip = CLIP_SIGMAS * volSigma;
+            const cVol = warm ? (dVol > volClip ? volClip : dVol < -volClip ? -volClip : dVol >= -volClip ? dVol : MINMAX_NAN) : dVol;
+            volMean += volRate * cVol;
+            volMad += volRate * (Math.abs(cVol) - volMad);
+
+            // Updates: robust (clipped) so one outlier moves nothing far.
+            const learn = warm ? ((info & INFO_LEARNED) !== 0 ? SCALE_RATE : LEARNING_SCALE_RATE) : 1 / count;
+            const scaledA = madA * MAD_TO_SIGMA;
+            const clipA = CLIP_SIGMAS * (scaledA > floor ? scaledA : scaledA <= floor ? floor : MINMAX_NAN);
+            const scaledB = madB * MAD_TO_SIGMA;
+            const clipB = CLIP_SIGMAS * (scaledB > floor ? scaledB : scaledB <= floor ? floor : MINMAX_NAN);
+            const scaledC = madC * MAD_TO_SIGMA;
+            const clipC = CLIP_SIGMAS * (scaledC > floor ? scaledC : scaledC <= floor ? floor : MINMAX_NAN);
+            const cA = warm ? (errA > clipA ? clipA : errA < -clipA ? -clipA : errA >= -clipA ? errA : MINMAX_NAN) : errA;
+            const cB = warm ? (errB > clipB ? clipB : errB < -clipB ? -clipB : errB >= -clipB ? errB : MINMAX_NAN) : errB;
+            const cC = warm ? (errC > clipC ? clipC : errC < -clipC ? -clipC : errC >= -clipC ? errC : MINMAX_NAN) : errC;
+            madA += learn * (Math.abs(cA) - madA);
+            madB += learn * (Math.abs(cB) - madB);
+            madC += learn * (Math.abs(cC) - madC);
+            const absShortMean = Math.abs(shortMean);
+            const shortClip = CLIP_SIGMAS * sigmaShort;
+            const cShort = warm
+                ? absShortMean < shortClip
+                    ? absShortMean
+                    : absShortMean >= shortClip
+                      ? shortClip
+                      : MINMAX_NAN
+                : absShortMean;
+            madShort += learn * (cShort - madShort);
+
+            levelA += LOCAL_LEVEL_RATE * cA;
+            if (seenD) {
+                offsetB += SEASONAL_OFFSET_RATE * cB;
+            }
+            if (seenW) {
+                offsetC += SEASONAL_OFFSET_RATE * cC;
+            }
+            // The profiles learn the part of the value the level does not explain; a sample stands for
+            // the time until the next one (capped), so a sample after a short gap fills the slots it stood for.
+            const cover = t > prevTime ? (t - prevTime < MAX_COVER_MS ? t - prevTime : MAX_COVER_MS) : slotMs;
+            const slots = !seasonal ? 0 : cover === slotMs ? 1 : Math.max(1, Math.round(cover / slotMs));
+            if (slots === 1) {
+                // The usual case, one slot per sample, written out: a loop here costs the whole loop body registers.
+                const dB = x - dailyProfileL[slotD];
+                const dC = x - weeklyProfileL[slotW];
+                const vD = dailyVisitsL[slotD];
+                const vW = weeklyVisitsL[slotW];
+                dailyProfileL[slotD] +=
+                    vD < PROFILE_WARM_VISITS
+                        ? dB / (vD + 1)
+                        : DAILY_PROFILE_RATE * (dB > clipB ? clipB : dB < -clipB ? -clipB : dB >= -clipB ? dB : MINMAX_NAN);
+                weeklyProfileL[slotW] +=
+                    vW < PROFILE_WARM_VISITS
+                        ? dC / (vW + 1)
+                        : WEEKLY_PROFILE_RATE * (dC > clipC ? clipC : dC < -clipC ? -clipC : dC >= -clipC ? dC : MINMAX_NAN);
+                if (vD < 255) {
+                    dailyVisitsL[slotD] = vD + 1;
+                }
+                if (vW < 255) {
+                    weeklyVisitsL[slotW] = vW + 1;
+                }
+            } else if (slots > 1) {
+                learnProfiles(x, slotD, slotW, slots, daySlots, weekSlots, clipB, clipC);
+            }
+
+            // A lasting move to one side is a new normal: adopt it rather than alarm forever.
+            if (warm && absPoint > SHIFT_SIGMAS && (runLength === 0 || Math.sign(zPoint) === runSign)) {
+                if (runLength === 0) {
+                    runTargetSum = 0;
+                }
+                runSign = Math.sign(zPoint);
+                runLength++;
+                // What the trusted forecaster's own state would have to be to explain x (x minus its seasonal part).
+                runTargetSum += trusted === 0 ? x : trusted === 1 ? x - dailyProfileL[slotD] : x - weeklyProfileL[slotW];
+                if (runLength >= SHIFT_POINTS) {
+                    // Adopt the run's average as the new normal (an average of SHIFT_POINTS points, so noise barely moves it).
+                    const adopted = runTargetSum / runLength;
+                    if (trusted === 0) {
+                        levelA = adopted;
+                    } else if (trusted === 1) {
+                        offsetB = adopted;
+                    } else {
+                        offsetC = adopted;
+                    }
+                    shortMean = 0;
+                    runLength = 0;
+                    // Whether it happened during an incident is for pass 2, which knows the incidents.
+                    info |= runSign < 0 ? INFO_SHIFT | INFO_SHIFT_DOWN : INFO_SHIFT;
+                }
+            } else {
+                runLength = 0;
+            }
+            blockInfoL[k] = info;
+
+            // The resolution is learned after scoring, so a first change of a constant series still counts.
+            const dx = Math.abs(x - prevValue);
+            if (dx > 0 && dx < quantum) {
+                quantum = dx;
+            }
+            if (t > prevTime) {
+                prevTime = t;
+            }
+            prevValue = x;
+            count++;
+        }
+
+        // Pass 2, the learning: the calibrators and the recurring-hour memory learn each warm point, in order. Each
+        // view's calibration is a factor known before the point is learned: its calibrator's upper edge (0 when the
+        // calibrator cannot speak yet, so that `edge > reference` is the whole test) and the recurring maximum are recorded
+        // for pass 3. Nothing here feeds back into the model of pass 1.
+        for (let i = blockStart; i < blockEnd; i++) {
+            const k = i - blockStart;
+            const info = blockInfoL[k];
+            if (info === 0) {
+                continue; // a gap, or not warm yet: pass 1 wrote its NaNs
+            }
+            const zPoint = blockZPointL[k];
+            const absPoint = Math.abs(zPoint);
+            const absShort = Math.abs(blockZShortL[k]);
+            const zVol = blockZVolL[k];
+            const seasonal = (info & INFO_SEASONAL) !== 0;
+            const hour = info & INFO_HOUR;
+            // Rises and falls are judged apart: a nightly job's rise does not excuse a fall at that hour, nor a
+            // series' routine bursts a sudden drop.
+            // The side is used as a number, not a branch: the sign of noise is a coin toss the CPU cannot predict.
+            // `+(a < b)` compiles to a flag-setting compare (setcc), where `a < b ? 1 : 0` compiles to a branch.
+            const downBit = +(zPoint < 0);
+            const side = 24 * downBit;
+            if (seasonal) {
+                // A surprise no bigger than those seen around this hour on recent days (a nightly job) is not news.
+                const r0 = recurringMaxL[side + hour];
+                const r1 = recurringMaxL[side + (hour === 0 ? 23 : hour - 1)];
+                const r2 = recurringMaxL[side + (hour === 23 ? 0 : hour + 1)];
+                blockRecurringL[k] = r0 > r1 ? (r0 > r2 ? r0 : r2) : r1 > r2 ? r1 : r2;
+            } else {
+                blockRecurringL[k] = 0;
+            }
+            blockEdgePointL[k] = sideTotalL[downBit] >= 1 ? sideEdgeL[downBit] : 0;
+            blockEdgeShortL[k] = shTotal >= 1 ? shEdge : 0;
+            blockEdgeVolL[k] = voTotal >= 1 ? voEdge : 0;
+            if ((info & INFO_PROFILE) !== 0) {
+                blockEdgeProfileL[k] = prTotal >= 1 ? prEdge : 0;
+                const absProfile = blockAbsProfileL[k];
                 // The profile calibrator learns |z| (tail.ts tailAdd, inlined).
                 binScratchL[0] = absProfile;
                 let bpr = (binScratchBitsL[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
@@ -604,64 +790,6 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     prAt *= 0.5;
                 }
             }
-            // Its noise scale learns like the others: plain average at first, then slowly and clipped.
-            const absProfileMean = Math.abs(profileMean);
-            const profileClip = CLIP_SIGMAS * sigmaProfile;
-            const cProfile = absProfileMean < profileClip ? absProfileMean : absProfileMean >= profileClip ? profileClip : MINMAX_NAN;
-            madProfile += (profilePoints * SCALE_RATE < 1 ? 1 / profilePoints : SCALE_RATE) * (cProfile - madProfile);
-        }
-        if (count >= VOL_MIN_POINTS) {
-            const calVol = voTotal >= 1 && voEdge > GAUSSIAN_ONE_SIDED_Q99 ? (zVol * GAUSSIAN_ONE_SIDED_Q99) / voEdge : zVol;
-            if (calVol > z) {
-                z = calVol;
-                sign = 1;
-            }
-        }
-
-        if (warm) {
-            const s = scoreFromSigmas(z);
-            score[i] = s;
-            expected[i] = forecast;
-            lower[i] = forecast - bandSigmas * sigma;
-            upper[i] = forecast + bandSigmas * sigma;
-            if (s >= threshold && learned) {
-                if (open) {
-                    incEnd = i;
-                    if (s > incPeakScore) {
-                        incPeak = i;
-                        incPeakScore = s;
-                        incPeakSign = sign;
-                    }
-                } else {
-                    open = true;
-                    shiftedDuringIncident = false;
-                    shiftsDuringIncident = 0;
-                    incStart = incEnd = incPeak = i;
-                    incPeakScore = s;
-                    incPeakSign = sign;
-                }
-            } else if (open && i - incEnd > MERGE_POINTS && t - times[incEnd] > MERGE_MS && t - times[incStart] >= REPORT_ONCE_MS) {
-                incidents.push(
-                    incidentOf(
-                        times,
-                        values,
-                        expected,
-                        incStart,
-                        incEnd,
-                        incPeak,
-                        incPeakScore,
-                        incPeakSign,
-                        shiftedDuringIncident,
-                        shiftsDuringIncident,
-                    ),
-                );
-                open = false;
-            }
-        } else {
-            score[i] = expected[i] = lower[i] = upper[i] = NaN;
-        }
-
-        if (warm) {
             // This side's calibrator learns |z|, the other side's a zero (tail.ts tailAdd and tailAddZero, inlined), each
             // found by downBit rather than by a branch.
             const other = 1 - downBit;
@@ -793,109 +921,95 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 voAt *= 0.5;
             }
         }
-        // The volatility reference learns like the noise scales: plain average at first, then slowly and clipped.
-        const volRate = count * VOL_LONG_RATE < 1 ? 1 / count : VOL_LONG_RATE;
-        const dVol = vol - volMean;
-        const volClip = CLIP_SIGMAS * volSigma;
-        const cVol = warm ? (dVol > volClip ? volClip : dVol < -volClip ? -volClip : dVol >= -volClip ? dVol : MINMAX_NAN) : dVol;
-        volMean += volRate * cVol;
-        volMad += volRate * (Math.abs(cVol) - volMad);
 
-        // Updates: robust (clipped) so one outlier moves nothing far.
-        const learn = warm ? (learned ? SCALE_RATE : LEARNING_SCALE_RATE) : 1 / count;
-        const scaledA = madA * MAD_TO_SIGMA;
-        const clipA = CLIP_SIGMAS * (scaledA > floor ? scaledA : scaledA <= floor ? floor : MINMAX_NAN);
-        const scaledB = madB * MAD_TO_SIGMA;
-        const clipB = CLIP_SIGMAS * (scaledB > floor ? scaledB : scaledB <= floor ? floor : MINMAX_NAN);
-        const scaledC = madC * MAD_TO_SIGMA;
-        const clipC = CLIP_SIGMAS * (scaledC > floor ? scaledC : scaledC <= floor ? floor : MINMAX_NAN);
-        const cA = warm ? (errA > clipA ? clipA : errA < -clipA ? -clipA : errA >= -clipA ? errA : MINMAX_NAN) : errA;
-        const cB = warm ? (errB > clipB ? clipB : errB < -clipB ? -clipB : errB >= -clipB ? errB : MINMAX_NAN) : errB;
-        const cC = warm ? (errC > clipC ? clipC : errC < -clipC ? -clipC : errC >= -clipC ? errC : MINMAX_NAN) : errC;
-        madA += learn * (Math.abs(cA) - madA);
-        madB += learn * (Math.abs(cB) - madB);
-        madC += learn * (Math.abs(cC) - madC);
-        const absShortMean = Math.abs(shortMean);
-        const shortClip = CLIP_SIGMAS * sigmaShort;
-        const cShort = warm ? (absShortMean < shortClip ? absShortMean : absShortMean >= shortClip ? shortClip : MINMAX_NAN) : absShortMean;
-        madShort += learn * (cShort - madShort);
+        // Pass 3, the judgement of each warm point: calibrated z, score, incidents. No state but the open incident's
+        // is carried from point to point, so the long chains of divisions of neighbouring points overlap.
+        for (let i = blockStart; i < blockEnd; i++) {
+            const k = i - blockStart;
+            const info = blockInfoL[k];
+            if (info === 0) {
+                continue;
+            }
+            const zPoint = blockZPointL[k];
+            const zShort = blockZShortL[k];
+            const absPoint = Math.abs(zPoint);
+            const absShort = Math.abs(zShort);
+            const recurringShrink = blockRecurringL[k] / RECURRING_REFERENCE;
+            // The calibrated z (tail.ts tailCalibrate, inlined): |z| shrunk by how heavy this series' tail has been.
+            const pointIn = recurringShrink > 1 ? absPoint / recurringShrink : absPoint;
+            const qPoint = blockEdgePointL[k];
+            const calPoint = qPoint > GAUSSIAN_ONE_SIDED_Q99 ? (pointIn * GAUSSIAN_ONE_SIDED_Q99) / qPoint : pointIn;
+            const qShort = blockEdgeShortL[k];
+            const calShort = qShort > GAUSSIAN_Q99 ? (absShort * GAUSSIAN_Q99) / qShort : absShort;
+            let z = calPoint;
+            let sign = zPoint;
+            if (calShort > z) {
+                z = calShort;
+                sign = zShort;
+            }
+            if ((info & INFO_PROFILE_JUDGED) !== 0) {
+                const absProfile = blockAbsProfileL[k];
+                const qProfile = blockEdgeProfileL[k];
+                const calProfile = qProfile > GAUSSIAN_Q99 ? (absProfile * GAUSSIAN_Q99) / qProfile : absProfile;
+                if (calProfile > z) {
+                    z = calProfile;
+                    sign = blockProfileMeanL[k];
+                }
+            }
+            if ((info & INFO_VOL_JUDGED) !== 0) {
+                const zVol = blockZVolL[k];
+                const qVol = blockEdgeVolL[k];
+                const calVol = qVol > GAUSSIAN_ONE_SIDED_Q99 ? (zVol * GAUSSIAN_ONE_SIDED_Q99) / qVol : zVol;
+                if (calVol > z) {
+                    z = calVol;
+                    sign = 1;
+                }
+            }
 
-        levelA += LOCAL_LEVEL_RATE * cA;
-        if (seenD) {
-            offsetB += SEASONAL_OFFSET_RATE * cB;
-        }
-        if (seenW) {
-            offsetC += SEASONAL_OFFSET_RATE * cC;
-        }
-        // The profiles learn the part of the value the level does not explain; a sample stands for
-        // the time until the next one (capped), so a sample after a short gap fills the slots it stood for.
-        const cover = t > prevTime ? (t - prevTime < MAX_COVER_MS ? t - prevTime : MAX_COVER_MS) : slotMs;
-        const slots = !seasonal ? 0 : cover === slotMs ? 1 : Math.max(1, Math.round(cover / slotMs));
-        if (slots === 1) {
-            // The usual case, one slot per sample, written out: a loop here costs the whole loop body registers.
-            const dB = x - dailyProfileL[slotD];
-            const dC = x - weeklyProfileL[slotW];
-            const vD = dailyVisitsL[slotD];
-            const vW = weeklyVisitsL[slotW];
-            dailyProfileL[slotD] +=
-                vD < PROFILE_WARM_VISITS
-                    ? dB / (vD + 1)
-                    : DAILY_PROFILE_RATE * (dB > clipB ? clipB : dB < -clipB ? -clipB : dB >= -clipB ? dB : MINMAX_NAN);
-            weeklyProfileL[slotW] +=
-                vW < PROFILE_WARM_VISITS
-                    ? dC / (vW + 1)
-                    : WEEKLY_PROFILE_RATE * (dC > clipC ? clipC : dC < -clipC ? -clipC : dC >= -clipC ? dC : MINMAX_NAN);
-            if (vD < 255) {
-                dailyVisitsL[slotD] = vD + 1;
-            }
-            if (vW < 255) {
-                weeklyVisitsL[slotW] = vW + 1;
-            }
-        } else if (slots > 1) {
-            learnProfiles(x, slotD, slotW, slots, daySlots, weekSlots, clipB, clipC);
-        }
-
-        // A lasting move to one side is a new normal: adopt it rather than alarm forever.
-        if (warm && Math.abs(zPoint) > SHIFT_SIGMAS && (runLength === 0 || Math.sign(zPoint) === runSign)) {
-            if (runLength === 0) {
-                runTargetSum = 0;
-            }
-            runSign = Math.sign(zPoint);
-            runLength++;
-            // What the trusted forecaster's own state would have to be to explain x (x minus its seasonal part).
-            runTargetSum += trusted === 0 ? x : trusted === 1 ? x - dailyProfileL[slotD] : x - weeklyProfileL[slotW];
-            if (runLength >= SHIFT_POINTS) {
-                // Adopt the run's average as the new normal (an average of SHIFT_POINTS points, so noise barely moves it).
-                const adopted = runTargetSum / runLength;
-                if (trusted === 0) {
-                    levelA = adopted;
-                } else if (trusted === 1) {
-                    offsetB = adopted;
+            const t = times[i];
+            const s = scoreFromSigmas(z);
+            score[i] = s;
+            if (s >= threshold && (info & INFO_LEARNED) !== 0) {
+                if (open) {
+                    incEnd = i;
+                    if (s > incPeakScore) {
+                        incPeak = i;
+                        incPeakScore = s;
+                        incPeakSign = sign;
+                    }
                 } else {
-                    offsetC = adopted;
+                    open = true;
+                    shiftedDuringIncident = false;
+                    shiftsDuringIncident = 0;
+                    incStart = incEnd = incPeak = i;
+                    incPeakScore = s;
+                    incPeakSign = sign;
                 }
-                shortMean = 0;
-                runLength = 0;
-                if (open || t - times[incEnd] <= MERGE_MS) {
-                    shiftedDuringIncident = true;
-                    shiftsDuringIncident = runSign === lastShiftSign ? shiftsDuringIncident + 1 : 1;
-                    lastShiftSign = runSign;
-                }
+            } else if (open && i - incEnd > MERGE_POINTS && t - times[incEnd] > MERGE_MS && t - times[incStart] >= REPORT_ONCE_MS) {
+                incidents.push(
+                    incidentOf(
+                        times,
+                        values,
+                        expected,
+                        incStart,
+                        incEnd,
+                        incPeak,
+                        incPeakScore,
+                        incPeakSign,
+                        shiftedDuringIncident,
+                        shiftsDuringIncident,
+                    ),
+                );
+                open = false;
             }
-        } else {
-            runLength = 0;
+            if ((info & INFO_SHIFT) !== 0 && (open || t - times[incEnd] <= MERGE_MS)) {
+                // Pass 1 adopted a new level at this point, during (or just after) an incident.
+                const shiftSign = (info & INFO_SHIFT_DOWN) !== 0 ? -1 : 1;
+                shiftedDuringIncident = true;
+                shiftsDuringIncident = shiftSign === lastShiftSign ? shiftsDuringIncident + 1 : 1;
+                lastShiftSign = shiftSign;
+            }
         }
-
-        // The resolution is learned after scoring, so a first change of a constant series still counts.
-        const dx = Math.abs(x - prevValue);
-        if (dx > 0 && dx < quantum) {
-            quantum = dx;
-        }
-        if (t > prevTime) {
-            prevTime = t;
-        }
-        prevValue = x;
-        count++;
     }
     if (open) {
         incidents.push(
