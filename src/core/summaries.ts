@@ -46,12 +46,18 @@ export interface FleetPatchSummary {
 
 const isCriticalOrSecurity = (p: MissingPatch) => p.classification === 'Critical' || p.classification === 'Security';
 
+/** Whether the assessment is at most 7 days old (Update Manager's retention), so the machine's patch state is known. */
+export function isRecentlyAssessed(assessment: PatchAssessment | undefined, now: Date): boolean {
+    const assessedAt = assessment?.assessedAt ? Date.parse(assessment.assessedAt) : NaN;
+    return Number.isFinite(assessedAt) && now.getTime() - assessedAt <= ASSESSMENT_MAX_AGE_MS;
+}
+
 /** Explains a missing or stale assessment with the likely cause. */
 export function notAssessedReason(assessment: PatchAssessment | undefined, now: Date, status?: MachineStatus): string | undefined {
-    const assessedAt = assessment?.assessedAt ? Date.parse(assessment.assessedAt) : NaN;
-    if (Number.isFinite(assessedAt) && now.getTime() - assessedAt <= ASSESSMENT_MAX_AGE_MS) {
+    if (isRecentlyAssessed(assessment, now)) {
         return undefined;
     }
+    const assessedAt = assessment?.assessedAt ? Date.parse(assessment.assessedAt) : NaN;
     const age = Number.isFinite(assessedAt)
         ? `last assessed ${Math.floor((now.getTime() - assessedAt) / TIME.DAY)} days ago`
         : 'no assessment in the last 7 days';
@@ -80,6 +86,63 @@ export function caselessKey(): (value: string) => string {
     };
 }
 
+/**
+ * Numbers ids compared case-insensitively (Azure mixes cases freely): every spelling of one id gets the same small
+ * number, so a join across tables indexes arrays by it rather than hashing a lower-cased id at every step.
+ */
+export class CaselessIds {
+    /** Position in `spellings` of each spelling met. */
+    private readonly positions = new Map<string, number>();
+    private readonly numbers = new Map<string, number>();
+    /** Spellings in the order first met, with their numbers. */
+    private readonly spellings: string[] = [];
+    private readonly spellingNumbers: number[] = [];
+    /** Where the next id is expected: tables list machines in the same order, so after one id usually comes the one met after it before. */
+    private next = 0;
+
+    /** How many distinct ids have numbers. */
+    get size(): number {
+        return this.numbers.size;
+    }
+
+    /** How many spellings of them are remembered. */
+    get spellingCount(): number {
+        return this.spellings.length;
+    }
+
+    /**
+     * An array to hold a value per id number, as long as the numbers given so far: numbers given later are appended
+     * as they come, so it never has a gap that would make V8 keep it as a slow dictionary.
+     */
+    table<V>(): (V | undefined)[] {
+        return new Array<V | undefined>(this.numbers.size).fill(undefined);
+    }
+
+    /** The id's number, counting from 0 in the order ids are first met. */
+    number(id: string): number {
+        let at = this.next;
+        if (at >= this.spellings.length || this.spellings[at] !== id) {
+            const known = this.positions.get(id);
+            if (known === undefined) {
+                const key = id.toLowerCase();
+                let n = this.numbers.get(key);
+                if (n === undefined) {
+                    n = this.numbers.size;
+                    this.numbers.set(key, n);
+                }
+                at = this.spellings.length;
+                this.spellings.push(id);
+                this.spellingNumbers.push(n);
+                this.positions.set(id, at);
+            } else {
+                at = known;
+            }
+        }
+        this.next = at + 1;
+        return this.spellingNumbers[at];
+    }
+}
+
 /** How many distinct names (compared case-insensitively) the items carry. */
 export function distinctCount<T>(items: readonly T[], nameOf: (item: T) => string): number {
     const key = caselessKey();
@@ -92,22 +155,25 @@ export function distinctCount<T>(items: readonly T[], nameOf: (item: T) => strin
 
 /**
  * Patch state per machine, from the latest assessments and the missing patches they found.
- * Machines appear in assessment order; counts come from the patch rows.
+ * Machines appear in assessment order; counts come from the patch rows. `statusOf` is asked only about machines
+ * whose assessment is missing or stale, to explain why.
  */
 export function summarisePatchesPerMachine(
     assessments: readonly PatchAssessment[],
     patches: readonly MissingPatch[],
     now: Date,
     statusOf: (machineId: string) => MachineStatus | undefined = () => undefined,
-    key: (id: string) => string = caselessKey(),
+    ids: CaselessIds = new CaselessIds(),
 ): MachinePatchSummary[] {
-    const counts = new Map<string, { missing: number; critical: number; security: number }>();
+    const counts = ids.table<{ missing: number; critical: number; security: number }>();
+    // Sources list a machine's patches together, so the id is looked up once per run of rows rather than once per row.
+    let runId: string | undefined;
+    let count: { missing: number; critical: number; security: number } | undefined;
     for (const patch of patches) {
-        const id = key(patch.machineId);
-        let count = counts.get(id);
-        if (!count) {
-            count = { missing: 0, critical: 0, security: 0 };
-            counts.set(id, count);
+        if (patch.machineId !== runId || !count) {
+            runId = patch.machineId;
+            const n = ids.number(runId);
+            count = counts[n] ??= { missing: 0, critical: 0, security: 0 };
         }
         count.missing++;
         if (patch.classification === 'Critical') {
@@ -118,8 +184,8 @@ export function summarisePatchesPerMachine(
     }
     const none = { missing: 0, critical: 0, security: 0 };
     return assessments.map((a) => {
-        const reason = notAssessedReason(a, now, statusOf(a.machineId));
-        const { missing, critical, security } = reason ? none : (counts.get(key(a.machineId)) ?? none);
+        const reason = isRecentlyAssessed(a, now) ? undefined : notAssessedReason(a, now, statusOf(a.machineId));
+        const { missing, critical, security } = reason ? none : (counts[ids.number(a.machineId)] ?? none);
         const state: PatchState = reason
             ? 'not-assessed'
             : critical + security > 0
@@ -160,12 +226,14 @@ export function summariseFleet(machines: readonly MachinePatchSummary[], patches
         }
     }
     // One pass over what may be hundreds of thousands of patches.
-    const bySeverity: Partial<Record<PatchSeverity, number>> = {};
-    const byClassification: Partial<Record<PatchClassification, number>> = {};
+    const severities = new Tally<PatchSeverity>();
+    const classifications = new Tally<PatchClassification>();
     for (const p of patches) {
-        bySeverity[p.severity] = (bySeverity[p.severity] ?? 0) + 1;
-        byClassification[p.classification] = (byClassification[p.classification] ?? 0) + 1;
+        severities.add(p.severity);
+        classifications.add(p.classification);
     }
+    const bySeverity = severities.counts();
+    const byClassification = classifications.counts();
     return {
         machines: machines.length,
         assessed,
@@ -180,6 +248,35 @@ export function summariseFleet(machines: readonly MachinePatchSummary[], patches
         bySeverity,
         byClassification,
     };
+}
+
+/**
+ * Counts of a handful of distinct values (severities, classifications) in the order first met. Finding a value
+ * among a few by comparison costs half what a keyed store into a count map does per row.
+ */
+class Tally<K extends string> {
+    private readonly values: K[] = [];
+    private readonly tallies: number[] = [];
+
+    add(value: K): void {
+        let i = 0;
+        while (i < this.values.length && this.values[i] !== value) {
+            i++;
+        }
+        if (i === this.values.length) {
+            this.values.push(value);
+            this.tallies.push(0);
+        }
+        this.tallies[i]++;
+    }
+
+    counts(): Partial<Record<K, number>> {
+        const counts: Partial<Record<K, number>> = {};
+        this.values.forEach((value, i) => {
+            counts[value] = this.tallies[i];
+        });
+        return counts;
+    }
 }
 
 /** Ordinal text order: deterministic in every locale, and far cheaper than `localeCompare` on 100,000 rows. */

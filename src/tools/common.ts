@@ -260,6 +260,16 @@ export class TopK<T> {
         }
     }
 
+    /** The worst item kept once k are, which an item must beat to be kept; undefined while fewer are. */
+    worst(): T | undefined {
+        return this.k > 0 && this.heap.length === this.k ? this.heap[0] : undefined;
+    }
+
+    /** Counts an item known not to beat {@link worst}, without comparing it. */
+    pass(): void {
+        this.total++;
+    }
+
     /** The kept items, best first, and how many of how many are shown. */
     result(): { items: T[]; truncation: { shown: number; total: number } } {
         const items = [...this.heap].sort(this.compare);

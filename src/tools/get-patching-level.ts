@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../core/model';
+import { PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS, type Machine } from '../core/model';
+import type { InfraSource } from '../core/source';
 import {
     byText,
-    caselessKey,
+    CaselessIds,
     comparePatches,
     summariseFleet,
     summarisePatchesPerMachine,
@@ -48,6 +49,22 @@ const machine = z.object({
     security: z.number().int(),
     other: z.number().int(),
 });
+
+const machineIdsBySource = new WeakMap<InfraSource, CaselessIds>();
+
+/**
+ * The machine ids a source has answered with, numbered once and kept between answers: an estate is asked many
+ * questions, and lower-casing and hashing 10,000 ids costs more than the rest of the join. Started afresh when the
+ * ids remembered outnumber twice the rows of an answer, so an estate that changes does not grow it without bound.
+ */
+function numberedMachineIds(source: InfraSource, rows: number): CaselessIds {
+    let ids = machineIdsBySource.get(source);
+    if (!ids || ids.spellingCount > 2 * rows + 1000) {
+        ids = new CaselessIds();
+        machineIdsBySource.set(source, ids);
+    }
+    return ids;
+}
 
 export const getPatchingLevel = defineTool({
     name: 'GetPatchingLevel',
@@ -107,23 +124,52 @@ export const getPatchingLevel = defineTool({
             assertKnownMachine(serverName, machines.rows);
         }
         const matchesName = serverName ? nameMatcher(serverName) : () => true;
-        const key = caselessKey();
-        const status = new Map(machines.rows.map((m) => [key(m.id), m.status]));
+        const machineIds = numberedMachineIds(context.source, machines.rows.length + assessments.rows.length);
+        // Machine status only explains why a machine is not assessed: most answers never look it up.
+        let status: (Machine['status'] | undefined)[] | undefined;
+        const statusOf = (id: string) => {
+            if (!status) {
+                status = machineIds.table();
+                for (const m of machines.rows) {
+                    status[machineIds.number(m.id)] = m.status;
+                }
+            }
+            return status[machineIds.number(id)];
+        };
         const now = context.source.now();
         const perMachine = summarisePatchesPerMachine(
             serverName ? assessments.rows.filter((a) => matchesName(a.machineName)) : assessments.rows,
             serverName ? patches.rows.filter((p) => matchesName(p.machineName)) : patches.rows,
             now,
-            (id) => status.get(key(id)),
-            key,
+            statusOf,
+            machineIds,
         ).filter((m) => input.reboot_pending === undefined || m.rebootPending === input.reboot_pending);
-        const assessedIds = new Set(perMachine.filter((m) => m.state !== 'not-assessed').map((m) => key(m.machineId)));
-        const ofAssessed = patches.rows.filter((p) => assessedIds.has(key(p.machineId)));
-        const selected = ofAssessed.filter(
-            (p) =>
-                (!input.classification?.length || input.classification.includes(p.classification)) &&
-                (!input.severity?.length || input.severity.includes(p.severity)),
-        );
+        const assessed = machineIds.table<boolean>();
+        for (const m of perMachine) {
+            if (m.state !== 'not-assessed') {
+                assessed[machineIds.number(m.machineId)] = true;
+            }
+        }
+        // A machine's patches come together, so its id is looked up once per run of rows.
+        let runId: string | undefined;
+        let runAssessed = false;
+        const ofAssessed = patches.rows.filter((p) => {
+            if (p.machineId !== runId) {
+                runId = p.machineId;
+                runAssessed = assessed[machineIds.number(runId)] === true;
+            }
+            return runAssessed;
+        });
+        const classifications = input.classification?.length ? input.classification : undefined;
+        const severities = input.severity?.length ? input.severity : undefined;
+        const selected =
+            classifications || severities
+                ? ofAssessed.filter(
+                      (p) =>
+                          (!classifications || classifications.includes(p.classification)) &&
+                          (!severities || severities.includes(p.severity)),
+                  )
+                : ofAssessed;
         const fleet = summariseFleet(perMachine, ofAssessed);
         const { items, truncation } = top(selected, input.max_results, comparePatches);
         const machineList = top(

@@ -58,23 +58,54 @@ export const getSwConfig = defineTool({
         const byType: Record<string, number> = {};
         const machines = new Set<string>();
         const names = new Set<string>();
-        // Rows arrive grouped by machine, so remembering the last one spares most set insertions (order never changes a count).
+        const nameMatches = containsCaseless(name);
+        const publisherMatches = containsCaseless(publisher);
+        // Rows arrive grouped by machine, so the machine filter and count run once per machine, and types come in runs
+        // (counted per run: a count map's key order is the order types first appear either way).
         let lastComputer: string | undefined;
+        let computerMatches = false;
+        let computerCounted = false;
+        let computerOutranked = false;
+        let runType: string | undefined;
+        let runLength = 0;
         for (const s of result.rows) {
+            if (s.computer !== lastComputer) {
+                lastComputer = s.computer;
+                computerMatches = scope.matchesComputer(s.computer);
+                computerCounted = false;
+                // Rows rank by computer first: once every kept row's computer comes before this one, none of its rows
+                // can be kept (the worst kept row only ever improves).
+                const worst = best.worst();
+                computerOutranked = worst !== undefined && byText(s.computer, worst.computer) > 0;
+            }
             if (
-                scope.matchesComputer(s.computer) &&
+                computerMatches &&
                 (includeUpdates || s.type !== 'Update') &&
-                (!name || s.name.toLowerCase().includes(name)) &&
-                (!publisher || s.publisher.toLowerCase().includes(publisher))
+                (!name || nameMatches(s.name)) &&
+                (!publisher || publisherMatches(s.publisher))
             ) {
-                best.offer(s);
-                byType[s.type] = (byType[s.type] ?? 0) + 1;
-                if (s.computer !== lastComputer) {
-                    lastComputer = s.computer;
+                if (computerOutranked) {
+                    best.pass();
+                } else {
+                    best.offer(s);
+                }
+                if (s.type !== runType) {
+                    if (runType !== undefined) {
+                        byType[runType] = (byType[runType] ?? 0) + runLength;
+                    }
+                    runType = s.type;
+                    runLength = 0;
+                }
+                runLength++;
+                if (!computerCounted) {
+                    computerCounted = true;
                     machines.add(s.computer);
                 }
                 names.add(s.name);
             }
+        }
+        if (runType !== undefined) {
+            byType[runType] = (byType[runType] ?? 0) + runLength;
         }
         const { items, truncation } = best.result();
         const summary = { items: truncation.total, machines: machines.size, distinctSoftware: names.size, byType };
@@ -93,3 +124,19 @@ export const getSwConfig = defineTool({
         };
     },
 });
+
+/**
+ * Whether a text contains `wanted` (lower case), ignoring case; each distinct text is lower-cased once per answer, as
+ * inventories repeat the same few hundred names and publishers on every machine.
+ */
+function containsCaseless(wanted: string | undefined): (text: string) => boolean {
+    const seen = new Map<string, boolean>();
+    return (text) => {
+        let verdict = seen.get(text);
+        if (verdict === undefined) {
+            verdict = text.toLowerCase().includes(wanted ?? '');
+            seen.set(text, verdict);
+        }
+        return verdict;
+    };
+}

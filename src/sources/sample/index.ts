@@ -189,6 +189,11 @@ class EstateAtHour {
     private readonly metrics: MetricModel;
     private readonly machinesSorted: FleetMachine[];
     private patches?: MachinePatches[];
+    /** Rows of every machine in name order, built on first use: a query of every subscription copies them whole. */
+    private machineRows?: Machine[];
+    private assessmentRows?: PatchAssessment[];
+    private missingRows?: MissingPatch[];
+    private machineSubscriptions?: string[];
     private readonly assessments: AssessmentBuilder;
     private readonly sqlFindings: FindingsCache<SqlFinding> = { perMachine: new Map(), perWorkspace: new Map() };
     private readonly windowsFindings: FindingsCache<WindowsFinding> = { perMachine: new Map(), perWorkspace: new Map() };
@@ -196,6 +201,8 @@ class EstateAtHour {
     private readonly indexByName: Map<string, number>;
     private readonly software = new Map<number, MachineSoftware>();
     private readonly changesByWorkspace = new Map<string, TimedRows<SoftwareChange>>();
+    /** By workspace id and whether updates are included. */
+    private readonly softwareByWorkspace = new Map<string, SoftwareIndex>();
 
     constructor(seed: number, machineCount: number, hostile: boolean, anchor: number) {
         this.fleet = buildFleet(seed, machineCount, anchor, hostile);
@@ -222,7 +229,8 @@ class EstateAtHour {
 
     async getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>> {
         const inScope = this.subscriptionFilter(query);
-        return ok(this.machinesSorted.filter((m) => inScope(m.machine.subscriptionId)).map((m) => m.machine));
+        this.machineRows ??= this.machinesSorted.map((m) => m.machine);
+        return ok(this.everyMachineIn(inScope) ? this.machineRows.slice() : this.machineRows.filter((m) => inScope(m.subscriptionId)));
     }
 
     async getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>> {
@@ -237,17 +245,21 @@ class EstateAtHour {
 
     async getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>> {
         const inScope = this.subscriptionFilter(query);
+        this.assessmentRows ??= this.allPatches().map((p) => p.assessment);
         return ok(
-            this.allPatches()
-                .filter((p) => inScope(p.assessment.subscriptionId))
-                .map((p) => p.assessment),
+            this.everyMachineIn(inScope) ? this.assessmentRows.slice() : this.assessmentRows.filter((a) => inScope(a.subscriptionId)),
         );
     }
 
     async getMissingPatches(query: SubscriptionQuery): Promise<QueryResult<MissingPatch>> {
         const inScope = this.subscriptionFilter(query);
+        const patches = this.allPatches();
+        if (this.everyMachineIn(inScope)) {
+            this.missingRows ??= patches.flatMap((p) => p.missing);
+            return ok(this.missingRows.slice());
+        }
         const rows: MissingPatch[] = [];
-        for (const p of this.allPatches()) {
+        for (const p of patches) {
             if (inScope(p.assessment.subscriptionId)) {
                 rows.push(...p.missing);
             }
@@ -358,19 +370,48 @@ class EstateAtHour {
         const from = query.from.getTime();
         const to = query.to.getTime();
         const rows: SoftwareItem[] = [];
-        for (const fm of this.selectMachines(query)) {
-            const lastReport = Math.min(this.fleet.anchor, fm.reportingUntil);
-            // Inventory is a snapshot taken while the machine reports; it is in range when reporting overlaps it.
-            if (lastReport < from || this.metrics.dataStart > to) {
+        const workspaceId = this.workspace(query.workspaceId).customerId;
+        // Inventory is a snapshot taken while the machine reports; it is in range when reporting overlaps it.
+        if (this.metrics.dataStart > to) {
+            return ok(rows);
+        }
+        // Asked about the past: the snapshot then is the one shown, seen at the end of the range.
+        const seenThen = new Date(Math.floor(to / TIME.HOUR) * TIME.HOUR).toISOString();
+        if (query.computers) {
+            for (const fm of this.selectMachines(query)) {
+                if (Math.min(this.fleet.anchor, fm.reportingUntil) < from) {
+                    continue;
+                }
+                const software = this.softwareOf(fm);
+                for (const item of software.items) {
+                    if (query.includeUpdates || item.type !== 'Update') {
+                        rows.push(software.lastSeen > to ? { ...item, lastSeen: seenThen } : item);
+                    }
+                }
+            }
+            return ok(rows);
+        }
+        // A whole workspace: copy ranges of its inventory laid end to end, not a row at a time from every machine.
+        const index = this.softwareIndex(workspaceId, query.includeUpdates);
+        const { start, lastReport, lastSeen } = index;
+        let count = 0;
+        for (let m = 0; m < lastReport.length; m++) {
+            if (lastReport[m] >= from) {
+                count += start[m + 1] - start[m];
+            }
+        }
+        if (count === index.rows.length && !lastSeen.some((seen) => seen > to)) {
+            return ok(index.rows.slice());
+        }
+        rows.length = count;
+        let next = 0;
+        for (let m = 0; m < lastReport.length; m++) {
+            if (lastReport[m] < from) {
                 continue;
             }
-            const software = this.softwareOf(fm);
-            // Asked about the past: the snapshot then is the one shown, seen at the end of the range.
-            const seenThen = software.lastSeen > to ? new Date(Math.floor(to / TIME.HOUR) * TIME.HOUR).toISOString() : undefined;
-            for (const item of software.items) {
-                if (query.includeUpdates || item.type !== 'Update') {
-                    rows.push(seenThen ? { ...item, lastSeen: seenThen } : item);
-                }
+            const past = lastSeen[m] > to;
+            for (let i = start[m]; i < start[m + 1]; i++) {
+                rows[next++] = past ? { ...index.rows[i], lastSeen: seenThen } : index.rows[i];
             }
         }
         return ok(rows);
@@ -465,6 +506,33 @@ class EstateAtHour {
         return this.patches;
     }
 
+    /** A workspace's inventory (with or without installed updates) in machine name order, built on first use and kept. */
+    private softwareIndex(workspaceId: string, includeUpdates: boolean): SoftwareIndex {
+        const key = `${workspaceId}\u0000${includeUpdates}`;
+        let index = this.softwareByWorkspace.get(key);
+        if (!index) {
+            const machines = this.machinesSorted.filter((fm) => fm.machine.workspaceId === workspaceId);
+            const rows: SoftwareItem[] = [];
+            const start = new Int32Array(machines.length + 1);
+            const lastReport = new Float64Array(machines.length);
+            const lastSeen = new Float64Array(machines.length);
+            machines.forEach((fm, m) => {
+                const software = this.softwareOf(fm);
+                for (const item of software.items) {
+                    if (includeUpdates || item.type !== 'Update') {
+                        rows.push(item);
+                    }
+                }
+                start[m + 1] = rows.length;
+                lastReport[m] = Math.min(this.fleet.anchor, fm.reportingUntil);
+                lastSeen[m] = software.lastSeen;
+            });
+            index = { rows, start, lastReport, lastSeen };
+            this.softwareByWorkspace.set(key, index);
+        }
+        return index;
+    }
+
     private softwareOf(fm: FleetMachine): MachineSoftware {
         let software = this.software.get(fm.index);
         if (!software) {
@@ -474,10 +542,33 @@ class EstateAtHour {
         return software;
     }
 
-    /** Resource Graph answers only for the subscriptions asked for; an unknown id simply matches nothing. */
+    /** Whether a query covers the subscriptions of every machine, so its answer is every row (the usual question). */
+    private everyMachineIn(inScope: (subscriptionId: string) => boolean): boolean {
+        this.machineSubscriptions ??= [...new Set(this.fleet.machines.map((fm) => fm.machine.subscriptionId))];
+        return this.machineSubscriptions.every(inScope);
+    }
+
+    /**
+     * Resource Graph answers only for the subscriptions asked for; an unknown id simply matches nothing. Rows share a
+     * few subscription id strings, so each is lower-cased and decided once per query rather than once per row.
+     */
     private subscriptionFilter(query: SubscriptionQuery): (subscriptionId: string) => boolean {
         const wanted = new Set(query.subscriptionIds.map((id) => id.trim().toLowerCase()));
-        return (id) => wanted.has(id.toLowerCase());
+        const verdicts = new Map<string, boolean>();
+        let lastId: string | undefined;
+        let lastVerdict = false;
+        return (id) => {
+            if (id !== lastId) {
+                let verdict = verdicts.get(id);
+                if (verdict === undefined) {
+                    verdict = wanted.has(id.toLowerCase());
+                    verdicts.set(id, verdict);
+                }
+                lastId = id;
+                lastVerdict = verdict;
+            }
+            return lastVerdict;
+        };
     }
 
     private workspace(id: string): Workspace {
@@ -512,6 +603,16 @@ interface TimedRows<T> {
     times: Float64Array;
     machines: Int32Array;
     groups: Int32Array;
+}
+
+/** A workspace's inventory: every machine's items end to end, machine m's in `rows[start[m]]` up to `rows[start[m + 1]]`. */
+interface SoftwareIndex {
+    rows: SoftwareItem[];
+    start: Int32Array;
+    /** Epoch ms per machine: when it last reported (its inventory is in a range that reaches back this far)… */
+    lastReport: Float64Array;
+    /** …and when its latest inventory snapshot was taken. */
+    lastSeen: Float64Array;
 }
 
 /** Newest first, then by computer and software name; both ways of answering change queries sort with this. */
