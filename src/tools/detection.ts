@@ -3,6 +3,9 @@
  * worker threads (the `dist/detection-worker.js` bundle, one per core up to four), so it takes a fraction of the time
  * on a multi-core machine and never blocks this thread's event loop; a small one, or one where the worker bundle is
  * absent, runs here in slices that hand the event loop back. Both give the same answers: the detector is deterministic.
+ *
+ * Series whose values live in shared memory (the sample estate's) reach the workers as they are; others are copied
+ * into one buffer per chunk, which is transferred, not cloned. The workers send back only the series with incidents.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,8 +32,13 @@ export const WORKER_MIN_POINTS = 400_000;
 /** Longest stretch of detection work on this thread between two turns of the event loop. */
 const YIELD_AFTER_MS = 25;
 const MAX_WORKERS = 4;
-/** Points per chunk of work sent to a worker (8 MB of values). */
+/** Most points per chunk of work sent to a worker (8 MB of values when they are copied, a fifth of a second's work). */
 const CHUNK_POINTS = 1_000_000;
+/**
+ * Fewest points per chunk. Chunks shrink towards the end of a scan, so the workers finish within about one small
+ * chunk of each other instead of one idling while another works through a last large one.
+ */
+const MIN_CHUNK_POINTS = 100_000;
 
 /** The timestamps of a regular series. */
 export function timesOf(input: DetectionInput): Float64Array {
@@ -41,9 +49,22 @@ export function timesOf(input: DetectionInput): Float64Array {
     return times;
 }
 
+/**
+ * Timestamps reused from one series to the next: a fresh array for each of a fleet's tens of thousands of series is
+ * needless allocation and garbage collection. The detector keeps no reference to it.
+ */
+let scratchTimes = new Float64Array(0);
+
 /** Finds the incidents of one series, exactly as the worker does. */
 export function findingsOf(input: DetectionInput, sensitivity: Sensitivity): SeriesFindings {
-    const detection = detectAnomalies(timesOf(input), input.values, { sensitivity });
+    const n = input.values.length;
+    if (scratchTimes.length !== n) {
+        scratchTimes = new Float64Array(n);
+    }
+    for (let i = 0; i < n; i++) {
+        scratchTimes[i] = input.start + i * input.stepMs;
+    }
+    const detection = detectAnomalies(scratchTimes, input.values, { sensitivity });
     return { incidents: detection.incidents, baselines: detection.incidents.map((i) => detection.expected[i.startIndex]) };
 }
 
@@ -63,10 +84,10 @@ export function detectionThreads(env: NodeJS.ProcessEnv = process.env): number {
     return cores > 1 ? Math.min(cores, MAX_WORKERS) : 0;
 }
 
-/** Runs the detector over every series, in input order. Rejects with the signal's reason when it is aborted. */
 /** How scans ran since the process started (for the tests and the debug log). */
 export const detectionStats = { onWorkers: 0, onThisThread: 0, workerFailures: 0 };
 
+/** Runs the detector over every series, in input order. Rejects with the signal's reason when it is aborted. */
 export async function detectAll(
     series: readonly DetectionInput[],
     sensitivity: Sensitivity,
@@ -108,30 +129,94 @@ async function onThisThread(series: readonly DetectionInput[], sensitivity: Sens
     return results;
 }
 
-/** What one worker is given: its share of the series packed into one transferable buffer. */
+/** What one worker is given: a run of consecutive series of a scan. */
 export interface WorkerShare {
     sensitivity: Sensitivity;
     starts: Float64Array;
     steps: Float64Array;
-    /** Offset of each series' first value in `values`; one more entry than series, the last is the total. */
+    /** The memory holding the values: shared blocks as they are, and at most one buffer of copies. */
+    buffers: ArrayBufferLike[];
+    /** Per series: which of `buffers` holds its values, the index of its first value there, and how many it has. */
+    bufferOf: Uint32Array;
     offsets: Uint32Array;
-    values: Float64Array;
+    lengths: Uint32Array;
 }
 
-function pack(series: readonly DetectionInput[], sensitivity: Sensitivity): WorkerShare {
-    const offsets = new Uint32Array(series.length + 1);
-    for (let i = 0; i < series.length; i++) {
-        offsets[i + 1] = offsets[i] + series[i].values.length;
+/** What a worker answers: the findings of the series of its share that have incidents, by position in the share. */
+export interface WorkerAnswer {
+    positions: number[];
+    findings: SeriesFindings[];
+}
+
+/** The values of a share's series `i`, as the worker reads them. */
+export function valuesOf(share: WorkerShare, i: number): Float64Array {
+    return new Float64Array(share.buffers[share.bufferOf[i]], share.offsets[i] * Float64Array.BYTES_PER_ELEMENT, share.lengths[i]);
+}
+
+function isShared(buffer: ArrayBufferLike): boolean {
+    return typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
+}
+
+/** Describes a run of series for a worker, copying only values that are not in shared memory; returns what to transfer. */
+function share(series: readonly DetectionInput[], sensitivity: Sensitivity): { share: WorkerShare; transfer: ArrayBuffer[] } {
+    const n = series.length;
+    const starts = new Float64Array(n);
+    const steps = new Float64Array(n);
+    const bufferOf = new Uint32Array(n);
+    const offsets = new Uint32Array(n);
+    const lengths = new Uint32Array(n);
+    const buffers: ArrayBufferLike[] = [];
+    let copied = 0;
+    for (let i = 0; i < n; i++) {
+        const values = series[i].values;
+        starts[i] = series[i].start;
+        steps[i] = series[i].stepMs;
+        lengths[i] = values.length;
+        if (isShared(values.buffer)) {
+            let b = buffers.lastIndexOf(values.buffer);
+            if (b < 0) {
+                b = buffers.push(values.buffer) - 1;
+            }
+            bufferOf[i] = b;
+            offsets[i] = values.byteOffset / Float64Array.BYTES_PER_ELEMENT;
+        } else {
+            offsets[i] = copied;
+            copied += values.length;
+        }
     }
-    const values = new Float64Array(offsets[series.length]);
-    const starts = new Float64Array(series.length);
-    const steps = new Float64Array(series.length);
-    series.forEach((s, i) => {
-        values.set(s.values, offsets[i]);
-        starts[i] = s.start;
-        steps[i] = s.stepMs;
-    });
-    return { sensitivity, starts, steps, offsets, values };
+    const transfer: ArrayBuffer[] = [starts.buffer, steps.buffer, bufferOf.buffer, offsets.buffer, lengths.buffer];
+    if (copied > 0) {
+        const copies = new Float64Array(copied);
+        const b = buffers.push(copies.buffer) - 1;
+        for (let i = 0; i < n; i++) {
+            const values = series[i].values;
+            if (!isShared(values.buffer)) {
+                copies.set(values, offsets[i]);
+                bufferOf[i] = b;
+            }
+        }
+        transfer.push(copies.buffer);
+    }
+    return { share: { sensitivity, starts, steps, buffers, bufferOf, offsets, lengths }, transfer };
+}
+
+/** Splits a scan into runs of consecutive series, large at first and smaller towards the end (see `MIN_CHUNK_POINTS`). */
+function chunksOf(series: readonly DetectionInput[], threads: number): DetectionInput[][] {
+    let remaining = series.reduce((n, s) => n + s.values.length, 0);
+    const chunks: DetectionInput[][] = [];
+    let i = 0;
+    while (i < series.length) {
+        const target = Math.min(CHUNK_POINTS, Math.max(MIN_CHUNK_POINTS, Math.ceil(remaining / (2 * threads))));
+        const chunk = [series[i]];
+        let filled = series[i].values.length;
+        for (i++; i < series.length && filled + series[i].values.length <= target; i++) {
+            chunk.push(series[i]);
+            filled += series[i].values.length;
+        }
+        chunks.push(chunk);
+        remaining -= filled;
+    }
+    return chunks;
 }
 
 /**
@@ -148,12 +233,12 @@ class DetectionPool {
     ) {}
 
     /** Runs one share on a worker; rejects, and stops the worker, when the signal aborts or the worker fails. */
-    async run(share: WorkerShare, signal?: AbortSignal): Promise<SeriesFindings[]> {
+    async run(work: WorkerShare, transfer: ArrayBuffer[], signal?: AbortSignal): Promise<WorkerAnswer> {
         clearTimeout(this.stopTimer);
         const worker = this.idle.pop() ?? new Worker(this.script);
         worker.ref();
-        const findings = await new Promise<SeriesFindings[]>((resolve, reject) => {
-            const settle = (error?: unknown, answer?: SeriesFindings[]) => {
+        const findings = await new Promise<WorkerAnswer>((resolve, reject) => {
+            const settle = (error?: unknown, answer?: WorkerAnswer) => {
                 worker.off('message', onMessage);
                 worker.off('error', onError);
                 worker.off('exit', onExit);
@@ -165,7 +250,7 @@ class DetectionPool {
                     reject(error);
                 }
             };
-            const onMessage = (answer: SeriesFindings[]) => settle(undefined, answer);
+            const onMessage = (answer: WorkerAnswer) => settle(undefined, answer);
             const onError = (error: Error) => settle(error);
             const onExit = (code: number) => settle(new Error(`A detection worker stopped (exit code ${code}) before it answered.`));
             const onAbort = () => settle(signal?.reason ?? new Error('aborted'));
@@ -173,10 +258,7 @@ class DetectionPool {
             worker.once('error', onError);
             worker.once('exit', onExit);
             signal?.addEventListener('abort', onAbort, { once: true });
-            worker.postMessage(
-                share,
-                [share.values, share.starts, share.steps, share.offsets].map((a) => a.buffer as ArrayBuffer),
-            );
+            worker.postMessage(work, transfer);
         });
         worker.unref();
         this.idle.push(worker);
@@ -201,31 +283,24 @@ async function onWorkers(
         pool = new DetectionPool(script);
         pools.set(script, pool);
     }
-    // Chunks of consecutive series handed out as workers come free: the load evens out, and only a few chunks are
-    // copied at a time (a whole fleet is over a hundred megabytes of values).
-    const chunks: DetectionInput[][] = [];
-    let current: DetectionInput[] = [];
-    let filled = 0;
-    for (const s of series) {
-        if (current.length > 0 && filled + s.values.length > CHUNK_POINTS) {
-            chunks.push(current);
-            current = [];
-            filled = 0;
-        }
-        current.push(s);
-        filled += s.values.length;
-    }
-    chunks.push(current);
+    // Chunks of consecutive series handed out as workers come free: the load evens out, and values that have to be
+    // copied are copied a few chunks at a time (a whole fleet is over a hundred megabytes of values).
+    const chunks = chunksOf(series, threads);
+    const firstOf: number[] = [];
+    chunks.reduce((first, chunk) => (firstOf.push(first), first + chunk.length), 0);
     const inner = new AbortController();
     const forward = () => inner.abort(signal?.reason);
     signal?.addEventListener('abort', forward, { once: true });
     try {
-        const answers: SeriesFindings[][] = new Array(chunks.length);
+        const none: SeriesFindings = { incidents: [], baselines: [] };
+        const findings = new Array<SeriesFindings>(series.length).fill(none);
         let next = 0;
         const drain = async () => {
             while (next < chunks.length) {
                 const index = next++;
-                answers[index] = await pool.run(pack(chunks[index], sensitivity), inner.signal);
+                const { share: work, transfer } = share(chunks[index], sensitivity);
+                const answer = await pool.run(work, transfer, inner.signal);
+                answer.positions.forEach((position, k) => (findings[firstOf[index] + position] = answer.findings[k]));
             }
         };
         await Promise.all(
@@ -237,7 +312,7 @@ async function onWorkers(
                 }),
             ),
         );
-        return answers.flat();
+        return findings;
     } finally {
         signal?.removeEventListener('abort', forward);
     }

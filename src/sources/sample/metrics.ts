@@ -1,4 +1,4 @@
-import type { MetricKind, MetricSeries } from '../../core/model';
+import { METRIC_KINDS, type MetricKind, type MetricSeries } from '../../core/model';
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { isReporting } from './fleet';
@@ -77,7 +77,7 @@ export class MetricModel {
     private readonly anomalous = new Set<number>();
     /** Scratch sample counts per bin, reused across series to spare the garbage collector. */
     private counts = new Uint16Array(0);
-    private readonly cache = new Map<string, Float32Array>();
+    private readonly cache = new Map<number, Float32Array>();
     private cachedSamples = 0;
     readonly dataStart: number;
 
@@ -245,15 +245,18 @@ export class MetricModel {
         const values = arena.take(bins);
         const offset = (start - dataStart) / sampleMs;
         if (stepMs === sampleMs && Number.isInteger(offset)) {
-            // One sample per bin (hourly data at 1 h): a copy, the common case of a whole-fleet scan.
-            let samples = 0;
-            for (let i = 0; i < bins; i++) {
-                const j = offset + i;
-                const value = j >= first && j < end ? native[j] : NaN;
-                values[i] = value;
-                samples += value === value ? 1 : 0;
+            // One sample per bin (hourly data at 1 h): a copy, the common case of a whole-fleet scan. Bins before the
+            // data or after it stopped are NaN; the rest is one typed-array copy (float32 to float64 is exact).
+            const lo = first - offset;
+            const hi = end - offset;
+            values.fill(NaN, 0, lo);
+            values.set(native.subarray(first, end), lo);
+            values.fill(NaN, hi, bins);
+            let i = lo;
+            while (i < hi && values[i] !== values[i]) {
+                i++;
             }
-            if (samples === 0) {
+            if (i === hi) {
                 arena.giveBack(values);
                 return undefined;
             }
@@ -301,7 +304,8 @@ export class MetricModel {
      * answers are always binned from this array, so whether it was cached never changes a result.
      */
     private native(fm: FleetMachine, metric: MetricKind, sampleMs: number): Float32Array {
-        const key = `${fm.index}/${metric}/${sampleMs}`;
+        // A number, not a string: a fleet scan looks up tens of thousands of series.
+        const key = (fm.index * METRIC_KINDS.length + METRIC_KINDS.indexOf(metric)) * 2 + (sampleMs === FIVE_MINUTES ? 0 : 1);
         const cached = this.cache.get(key);
         if (cached) {
             return cached;
@@ -425,17 +429,22 @@ function weekTable(p: MetricProfile, metric: MetricKind, sampleMs: number): Floa
     return table;
 }
 
+/** Doubles per arena block: 8 MB, a few blocks for a whole-fleet scan. */
+const ARENA_BLOCK = 1 << 20;
+
 /**
- * Hands out series storage as views of large shared buffers. A typed array of a few kilobytes gets its own
- * off-heap backing store, and allocating tens of thousands of them per query costs more than computing the values.
+ * Hands out series storage as views of large buffers. A typed array of a few kilobytes gets its own off-heap backing
+ * store, and allocating tens of thousands of them per query costs more than computing the values. The blocks are
+ * shared memory where the runtime has it, so a fleet scan hands them to its detection workers without copying them.
  */
 export class SeriesArena {
-    private buffer = new Float64Array(0);
+    private buffer: Float64Array = new Float64Array(0);
     private used = 0;
 
     take(length: number): Float64Array {
         if (this.used + length > this.buffer.length) {
-            this.buffer = new Float64Array(Math.max(length, 1 << 17));
+            const bytes = Math.max(length, ARENA_BLOCK) * Float64Array.BYTES_PER_ELEMENT;
+            this.buffer = new Float64Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
             this.used = 0;
         }
         const view = this.buffer.subarray(this.used, this.used + length);

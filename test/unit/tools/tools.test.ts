@@ -239,6 +239,25 @@ describe('GetAnomalies on a large estate', () => {
         assert.deepEqual(pooled.summary, here.summary);
     });
 
+    it('on worker threads finds the same in series fetched into ordinary memory as in shared ones', async () => {
+        // The sample estate's series live in shared memory, which the workers read in place; fetched series (Azure's)
+        // are copied to them instead.
+        const fetched: typeof source = Object.create(source);
+        fetched.getMetricSeries = async (query) => {
+            const answer = await source.getMetricSeries(query);
+            return { ...answer, rows: answer.rows.map((s) => ({ ...s, values: Float64Array.from(s.values) })) };
+        };
+        useThreads(2);
+        const before = { ...detectionStats };
+        const shared = await run(source, 'GetAnomalies', { timespan: '30d', max_results: 1000 });
+        const copied = await run(fetched, 'GetAnomalies', { timespan: '30d', max_results: 1000 });
+        assert.equal(detectionStats.onWorkers, before.onWorkers + 2, 'both scans ran on the workers (run `npm run build` first)');
+        assert.equal(detectionStats.workerFailures, before.workerFailures);
+        assert.ok(shared.items.length > 10);
+        assert.deepEqual(copied.items, shared.items);
+        assert.deepEqual(copied.summary, shared.summary);
+    });
+
     it('on worker threads stops when cancelled, and the next scan answers', async () => {
         useThreads(2);
         const { result, ticks } = await abortedScan();
