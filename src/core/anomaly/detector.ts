@@ -98,6 +98,11 @@ const LEARNING_SCALE_RATE = 0.05;
 const SEASONAL_ADVANTAGE = 0.85;
 
 const SHORT_RATE = 0.1;
+/**
+ * 1 / k for the plain averages of the first points (`1 / count` while count · VOL_LONG_RATE < 1, i.e. count ≤ 500, and
+ * `1 / profilePoints` while profilePoints · SCALE_RATE < 1): the same quotients, divided once here instead of per point.
+ */
+const RECIPROCALS = Float64Array.from({ length: 512 }, (_, k) => 1 / k);
 
 /**
  * The volatility view: the recent average of the point surprise |z| (capped, so that one spike counts as one
@@ -208,6 +213,14 @@ const blockEdgePoint = new Float64Array(BLOCK);
 const blockEdgeShort = new Float64Array(BLOCK);
 const blockEdgeVol = new Float64Array(BLOCK);
 const blockEdgeProfile = new Float64Array(BLOCK);
+/**
+ * Scratch slots for choosing between two doubles without a branch: store both, load `pick[slot + +(a > b)]`. V8 compiles
+ * every double `?:` to a branch, and where the comparison is a coin toss (which view is largest, whether a surprise
+ * exceeds its hour's recurring maximum) a mispredicted branch costs far more than a store and a load. The comparison
+ * is the original one, so the choice is the same, NaN included. Slot 6 always holds 1.
+ */
+const pick = new Float64Array(16);
+pick[6] = 1;
 /** The flags of a point for pass 2; 0 for a point it skips (a gap, or before the warm-up ends). */
 const INFO_HOUR = 0x1f; // hour of day of the point's slot (when seasonal)
 const INFO_SEASONAL = 1 << 5;
@@ -367,6 +380,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const blockAbsProfileL = blockAbsProfile;
     const blockProfileMeanL = blockProfileMean;
     const blockInfoL = blockInfo;
+    const reciprocalsL = RECIPROCALS;
+    const pickL = pick;
     const blockRecurringL = blockRecurring;
     const blockEdgePointL = blockEdgePoint;
     const blockEdgeShortL = blockEdgeShort;
@@ -585,7 +600,11 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     (count >= VOL_MIN_POINTS ? INFO_VOL_JUDGED : 0);
                 blockZPointL[k] = zPoint;
                 blockZShortL[k] = shortMean / sigmaShort;
-                blockZVolL[k] = vol > volMean ? (vol - volMean) / volSigma : 0;
+                // vol > volMean ? (vol - volMean) / volSigma : 0, without the branch (vol crosses its mean every few points):
+                // for d > 0, (d + |d|) · 0.5 is d exactly; otherwise +0, and +0 / volSigma is +0 (volSigma ≥ VOL_MIN_SIGMA, and
+                // vol, volMean, volMad are never NaN: vol averages a capped value, the others learn clipped finite steps).
+                const dVolUp = vol - volMean;
+                blockZVolL[k] = ((dVolUp + Math.abs(dVolUp)) * 0.5) / volSigma;
                 expected[i] = forecast;
                 lower[i] = forecast - bandSigmas * sigma;
                 upper[i] = forecast + bandSigmas * sigma;
@@ -606,11 +625,11 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 const absProfileMean = Math.abs(profileMean);
                 const profileClip = CLIP_SIGMAS * sigmaProfile;
                 const cProfile = absProfileMean < profileClip ? absProfileMean : absProfileMean >= profileClip ? profileClip : MINMAX_NAN;
-                madProfile += (profilePoints * SCALE_RATE < 1 ? 1 / profilePoints : SCALE_RATE) * (cProfile - madProfile);
+                madProfile += (profilePoints * SCALE_RATE < 1 ? reciprocalsL[profilePoints] : SCALE_RATE) * (cProfile - madProfile);
             }
 
             // The volatility reference learns like the noise scales: plain average at first, then slowly and clipped.
-            const volRate = count * VOL_LONG_RATE < 1 ? 1 / count : VOL_LONG_RATE;
+            const volRate = count * VOL_LONG_RATE < 1 ? reciprocalsL[count] : VOL_LONG_RATE;
             const dVol = vol - volMean;
             const volClip = CLIP_SIGMAS * volSigma;
             const cVol = warm ? (dVol > volClip ? volClip : dVol < -volClip ? -volClip : dVol >= -volClip ? dVol : MINMAX_NAN) : dVol;
@@ -618,7 +637,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             volMad += volRate * (Math.abs(cVol) - volMad);
 
             // Updates: robust (clipped) so one outlier moves nothing far.
-            const learn = warm ? ((info & INFO_LEARNED) !== 0 ? SCALE_RATE : LEARNING_SCALE_RATE) : 1 / count;
+            const learn = warm ? ((info & INFO_LEARNED) !== 0 ? SCALE_RATE : LEARNING_SCALE_RATE) : reciprocalsL[count];
             const scaledA = madA * MAD_TO_SIGMA;
             const clipA = CLIP_SIGMAS * (scaledA > floor ? scaledA : scaledA <= floor ? floor : MINMAX_NAN);
             const scaledB = madB * MAD_TO_SIGMA;
@@ -742,10 +761,16 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const side = 24 * downBit;
             if (seasonal) {
                 // A surprise no bigger than those seen around this hour on recent days (a nightly job) is not news.
+                // The largest of three (r0 > r1 ? (r0 > r2 ? r0 : r2) : r1 > r2 ? r1 : r2), picked without branches.
                 const r0 = recurringMaxL[side + hour];
                 const r1 = recurringMaxL[side + (hour === 0 ? 23 : hour - 1)];
                 const r2 = recurringMaxL[side + (hour === 23 ? 0 : hour + 1)];
-                blockRecurringL[k] = r0 > r1 ? (r0 > r2 ? r0 : r2) : r1 > r2 ? r1 : r2;
+                pickL[8] = r1;
+                pickL[9] = r0;
+                const r01 = pickL[8 + +(r0 > r1)];
+                pickL[10] = r2;
+                pickL[11] = r01;
+                blockRecurringL[k] = pickL[10 + +(r01 > r2)];
             } else {
                 blockRecurringL[k] = 0;
             }
@@ -840,7 +865,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             if (seasonal) {
                 const own = side + hour;
                 const decayed = recurringMaxL[own] * hourDecay;
-                recurringMaxL[own] = absPoint > decayed ? absPoint : decayed;
+                pickL[12] = decayed;
+                pickL[13] = absPoint;
+                recurringMaxL[own] = pickL[12 + +(absPoint > decayed)]; // absPoint > decayed ? absPoint : decayed
                 recurringMaxL[24 - side + hour] *= hourDecay;
             }
             {
@@ -935,41 +962,47 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const absPoint = Math.abs(zPoint);
             const absShort = Math.abs(zShort);
             const recurringShrink = blockRecurringL[k] / RECURRING_REFERENCE;
+            // recurringShrink > 1 ? absPoint / recurringShrink : absPoint, as absPoint divided by the picked shrink or 1
+            // (x / 1 is x, bit for bit).
+            pickL[7] = recurringShrink;
+            const pointIn = absPoint / pickL[6 + +(recurringShrink > 1)];
             // The calibrated z (tail.ts tailCalibrate, inlined): |z| shrunk by how heavy this series' tail has been.
-            const pointIn = recurringShrink > 1 ? absPoint / recurringShrink : absPoint;
             const qPoint = blockEdgePointL[k];
             const calPoint = qPoint > GAUSSIAN_ONE_SIDED_Q99 ? (pointIn * GAUSSIAN_ONE_SIDED_Q99) / qPoint : pointIn;
             const qShort = blockEdgeShortL[k];
             const calShort = qShort > GAUSSIAN_Q99 ? (absShort * GAUSSIAN_Q99) / qShort : absShort;
-            let z = calPoint;
-            let sign = zPoint;
-            if (calShort > z) {
-                z = calShort;
-                sign = zShort;
-            }
+            // z is the largest calibrated view (a later view wins only if strictly larger), picked without branches;
+            // `winner` says which (0 point, 1 short, 2 profile, 3 volatility), for the incident's sign.
+            pickL[0] = calPoint;
+            pickL[1] = calShort;
+            let winner = +(calShort > calPoint);
+            let z = pickL[winner];
             if ((info & INFO_PROFILE_JUDGED) !== 0) {
                 const absProfile = blockAbsProfileL[k];
                 const qProfile = blockEdgeProfileL[k];
                 const calProfile = qProfile > GAUSSIAN_Q99 ? (absProfile * GAUSSIAN_Q99) / qProfile : absProfile;
-                if (calProfile > z) {
-                    z = calProfile;
-                    sign = blockProfileMeanL[k];
-                }
+                pickL[2] = z;
+                pickL[3] = calProfile;
+                const wins = +(calProfile > z);
+                z = pickL[2 + wins];
+                winner += wins * (2 - winner);
             }
             if ((info & INFO_VOL_JUDGED) !== 0) {
                 const zVol = blockZVolL[k];
                 const qVol = blockEdgeVolL[k];
                 const calVol = qVol > GAUSSIAN_ONE_SIDED_Q99 ? (zVol * GAUSSIAN_ONE_SIDED_Q99) / qVol : zVol;
-                if (calVol > z) {
-                    z = calVol;
-                    sign = 1;
-                }
+                pickL[4] = z;
+                pickL[5] = calVol;
+                const wins = +(calVol > z);
+                z = pickL[4 + wins];
+                winner += wins * (3 - winner);
             }
 
             const t = times[i];
             const s = scoreFromSigmas(z);
             score[i] = s;
             if (s >= threshold && (info & INFO_LEARNED) !== 0) {
+                const sign = winner === 0 ? zPoint : winner === 1 ? zShort : winner === 2 ? blockProfileMeanL[k] : 1;
                 if (open) {
                     incEnd = i;
                     if (s > incPeakScore) {
