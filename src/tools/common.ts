@@ -323,7 +323,7 @@ export function top<T>(
     compare: (a: T, b: T) => number,
 ): { items: T[]; truncation: { shown: number; total: number } } {
     const k = Math.min(max ?? DEFAULT_MAX_RESULTS, items.length);
-    if (k * 4 >= items.length) {
+    if (sortsWhole(k, items.length)) {
         return limit([...items].sort(compare), k);
     }
     const best = new TopK(k, compare);
@@ -331,6 +331,42 @@ export function top<T>(
         best.offer(item);
     }
     return best.result();
+}
+
+/** When `top` sorts every item rather than keeping the best in a heap: when most of them are shown anyway. */
+function sortsWhole(shown: number, total: number): boolean {
+    return shown * 4 >= total;
+}
+
+/**
+ * {@link top} fed one item at a time, for a caller already passing over the items for other reasons: the same answer,
+ * holding only the best `max` once there are too many to sort.
+ */
+export class TopSelection<T> {
+    private readonly best: TopK<T>;
+    /** Every item offered, while `top` would still sort them all. */
+    private all: T[] | undefined = [];
+
+    constructor(
+        private readonly max: number | undefined,
+        private readonly compare: (a: T, b: T) => number,
+    ) {
+        this.best = new TopK(max ?? DEFAULT_MAX_RESULTS, compare);
+    }
+
+    offer(item: T): void {
+        this.best.offer(item);
+        if (this.all) {
+            this.all.push(item);
+            if (!sortsWhole(Math.min(this.max ?? DEFAULT_MAX_RESULTS, this.all.length), this.all.length)) {
+                this.all = undefined;
+            }
+        }
+    }
+
+    result(): { items: T[]; truncation: { shown: number; total: number } } {
+        return this.all ? top(this.all, this.max, this.compare) : this.best.result();
+    }
 }
 
 /** Keeps the first `max` items and says how many there were. */

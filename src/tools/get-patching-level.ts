@@ -5,11 +5,22 @@ import {
     byText,
     CaselessIds,
     comparePatches,
+    PatchCounts,
     summariseFleet,
     summarisePatchesPerMachine,
     type MachinePatchSummary,
 } from '../core/summaries';
-import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
+import {
+    assertKnownMachine,
+    envelope,
+    envelopeOf,
+    inputs,
+    nameMatcher,
+    pickServerName,
+    resolveSubscriptions,
+    top,
+    TopSelection,
+} from './common';
 import { describeCounts, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -137,41 +148,43 @@ export const getPatchingLevel = defineTool({
             return status[machineIds.number(id)];
         };
         const now = context.source.now();
-        const perMachine = summarisePatchesPerMachine(
+        const summaries = summarisePatchesPerMachine(
             serverName ? assessments.rows.filter((a) => matchesName(a.machineName)) : assessments.rows,
             serverName ? patches.rows.filter((p) => matchesName(p.machineName)) : patches.rows,
             now,
             statusOf,
             machineIds,
-        ).filter((m) => input.reboot_pending === undefined || m.rebootPending === input.reboot_pending);
+        );
+        const perMachine =
+            input.reboot_pending === undefined ? summaries : summaries.filter((m) => m.rebootPending === input.reboot_pending);
         const assessed = machineIds.table<boolean>();
         for (const m of perMachine) {
             if (m.state !== 'not-assessed') {
                 assessed[machineIds.number(m.machineId)] = true;
             }
         }
-        // A machine's patches come together, so its id is looked up once per run of rows.
+        // One pass over the patches of assessed machines for what the fleet summary counts and the answer lists; a
+        // machine's patches come together, so its id is looked up once per run of rows.
+        const counted = new PatchCounts();
+        const listed = new TopSelection(input.max_results, comparePatches);
+        const classifications = input.classification?.length ? input.classification : undefined;
+        const severities = input.severity?.length ? input.severity : undefined;
         let runId: string | undefined;
         let runAssessed = false;
-        const ofAssessed = patches.rows.filter((p) => {
+        for (const p of patches.rows) {
             if (p.machineId !== runId) {
                 runId = p.machineId;
                 runAssessed = assessed[machineIds.number(runId)] === true;
             }
-            return runAssessed;
-        });
-        const classifications = input.classification?.length ? input.classification : undefined;
-        const severities = input.severity?.length ? input.severity : undefined;
-        const selected =
-            classifications || severities
-                ? ofAssessed.filter(
-                      (p) =>
-                          (!classifications || classifications.includes(p.classification)) &&
-                          (!severities || severities.includes(p.severity)),
-                  )
-                : ofAssessed;
-        const fleet = summariseFleet(perMachine, ofAssessed);
-        const { items, truncation } = top(selected, input.max_results, comparePatches);
+            if (runAssessed) {
+                counted.add(p);
+                if ((!classifications || classifications.includes(p.classification)) && (!severities || severities.includes(p.severity))) {
+                    listed.offer(p);
+                }
+            }
+        }
+        const fleet = summariseFleet(perMachine, counted);
+        const { items, truncation } = listed.result();
         const machineList = top(
             perMachine,
             input.max_results,

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { MissingPatch, PatchAssessment } from '../../../src/core/model';
-import { comparePatches, summariseFleet, summarisePatchesPerMachine } from '../../../src/core/summaries';
+import { CaselessIds, comparePatches, summariseFleet, summarisePatchesPerMachine } from '../../../src/core/summaries';
 
 const now = new Date('2026-11-26T12:00:00Z');
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
@@ -88,6 +88,34 @@ describe('patch compliance summaries', () => {
         assert.equal(fleet.rebootPending, 1);
         assert.equal(fleet.criticalMissing, 1);
         assert.deepEqual(fleet.bySeverity, { Critical: 1, Important: 1, Unspecified: 1 });
+    });
+
+    it('joins patches to assessments whatever the case of their ids, answer after answer with the same numbering', () => {
+        const ids = new CaselessIds();
+        const shouting = patches.map((p) => ({ ...p, machineId: p.machineId.toUpperCase() }));
+        const first = summarisePatchesPerMachine(assessments, shouting, now, () => 'Connected', ids);
+        const second = summarisePatchesPerMachine(assessments, patches, now, () => 'Connected', ids);
+        for (const answer of [first, second]) {
+            assert.deepEqual(
+                answer.map((m) => [m.machineName, m.missing, m.critical]),
+                [
+                    ['a', 2, 1],
+                    ['b', 1, 0],
+                    ['c', 0, 0],
+                    ['d', 0, 0],
+                    ['e', 0, 0],
+                ],
+            );
+        }
+    });
+
+    it('numbers ids case-insensitively in the order first met', () => {
+        const ids = new CaselessIds();
+        assert.deepEqual(
+            ['/Sub/A', '/sub/b', '/SUB/a', '/sub/B', '/sub/c', '/sub/a'].map((id) => ids.number(id)),
+            [0, 1, 0, 1, 2, 0],
+        );
+        assert.equal(ids.size, 3);
     });
 
     it('sorts Critical and Security patches first, then by severity', () => {
