@@ -13,7 +13,9 @@
  * point; a lasting shift is adopted as the new normal.
  *
  * State lives in locals and module-level typed arrays reused across calls (the engine is synchronous), so
- * the cost is linear in the series length and nothing is allocated per point.
+ * the cost is linear in the series length and nothing is allocated per point. For speed the pass is cut into blocks of
+ * points, each run as three loops (model, calibrators' learning, judgement; see BLOCK): the judgement of a point never
+ * feeds back into the model, so this changes no result, only how much state each loop keeps in registers.
  */
 import * as tail from './tail';
 import {
