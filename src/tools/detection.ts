@@ -32,13 +32,13 @@ export const WORKER_MIN_POINTS = 400_000;
 /** Longest stretch of detection work on this thread between two turns of the event loop. */
 const YIELD_AFTER_MS = 25;
 const MAX_WORKERS = 4;
-/** Most points per chunk of work sent to a worker (8 MB of values when they are copied, a fifth of a second's work). */
-const CHUNK_POINTS = 1_000_000;
+/** Most points per chunk of work sent to a worker (4 MB of values when they are copied, a tenth of a second's work). */
+const CHUNK_POINTS = 500_000;
 /**
- * Fewest points per chunk. Chunks shrink towards the end of a scan, so the workers finish within about one small
- * chunk of each other instead of one idling while another works through a last large one.
+ * Fewest points per chunk (a hundredth of a second's work). Chunks shrink towards the end of a scan, so the workers
+ * finish within a small chunk or two of each other instead of one idling while another works through a large one.
  */
-const MIN_CHUNK_POINTS = 100_000;
+const MIN_CHUNK_POINTS = 50_000;
 
 /** The timestamps of a regular series. */
 export function timesOf(input: DetectionInput): Float64Array {
@@ -57,14 +57,16 @@ let scratchTimes = new Float64Array(0);
 
 /** Finds the incidents of one series, exactly as the worker does. */
 export function findingsOf(input: DetectionInput, sensitivity: Sensitivity): SeriesFindings {
-    const n = input.values.length;
-    if (scratchTimes.length !== n) {
-        scratchTimes = new Float64Array(n);
+    const { start, stepMs, values } = input;
+    const n = values.length;
+    let times = scratchTimes;
+    if (times.length !== n) {
+        times = scratchTimes = new Float64Array(n);
     }
     for (let i = 0; i < n; i++) {
-        scratchTimes[i] = input.start + i * input.stepMs;
+        times[i] = start + i * stepMs;
     }
-    const detection = detectAnomalies(scratchTimes, input.values, { sensitivity });
+    const detection = detectAnomalies(times, values, { sensitivity });
     return { incidents: detection.incidents, baselines: detection.incidents.map((i) => detection.expected[i.startIndex]) };
 }
 
@@ -206,7 +208,7 @@ function chunksOf(series: readonly DetectionInput[], threads: number): Detection
     const chunks: DetectionInput[][] = [];
     let i = 0;
     while (i < series.length) {
-        const target = Math.min(CHUNK_POINTS, Math.max(MIN_CHUNK_POINTS, Math.ceil(remaining / (2 * threads))));
+        const target = Math.min(CHUNK_POINTS, Math.max(MIN_CHUNK_POINTS, Math.ceil(remaining / (3 * threads))));
         const chunk = [series[i]];
         let filled = series[i].values.length;
         for (i++; i < series.length && filled + series[i].values.length <= target; i++) {
@@ -218,6 +220,16 @@ function chunksOf(series: readonly DetectionInput[], threads: number): Detection
     }
     return chunks;
 }
+
+/** A chunk ready to post, and what to do with its answer. */
+interface ChunkWork {
+    share: WorkerShare;
+    transfer: ArrayBuffer[];
+    answered(answer: WorkerAnswer): void;
+}
+
+/** Chunks posted ahead to each worker, so it goes straight on to the next instead of waiting for this thread to answer. */
+const POSTED_AHEAD = 2;
 
 /**
  * Worker threads kept warm between scans: a fresh worker spends its first half second or so compiling the detector,
@@ -232,39 +244,72 @@ class DetectionPool {
         private readonly idleMs = 60_000,
     ) {}
 
-    /** Runs one share on a worker; rejects, and stops the worker, when the signal aborts or the worker fails. */
-    async run(work: WorkerShare, transfer: ArrayBuffer[], signal?: AbortSignal): Promise<WorkerAnswer> {
+    /**
+     * Runs chunks on one worker until `next` has none left, keeping up to {@link POSTED_AHEAD} posted; rejects, and
+     * stops the worker, when the signal aborts or the worker fails.
+     */
+    async lane(next: () => ChunkWork | undefined, signal: AbortSignal): Promise<void> {
         clearTimeout(this.stopTimer);
         const worker = this.idle.pop() ?? new Worker(this.script);
         worker.ref();
-        const findings = await new Promise<WorkerAnswer>((resolve, reject) => {
-            const settle = (error?: unknown, answer?: WorkerAnswer) => {
+        await new Promise<void>((resolve, reject) => {
+            const posted: ChunkWork[] = [];
+            let settled = false;
+            const post = () => {
+                try {
+                    const work = next();
+                    if (work) {
+                        posted.push(work);
+                        worker.postMessage(work.share, work.transfer);
+                    }
+                } catch (error) {
+                    settle(error);
+                }
+            };
+            const settle = (error?: unknown) => {
+                if (settled) {
+                    return;
+                }
+                settled = true;
                 worker.off('message', onMessage);
                 worker.off('error', onError);
                 worker.off('exit', onExit);
-                signal?.removeEventListener('abort', onAbort);
-                if (error === undefined && answer) {
-                    resolve(answer);
+                signal.removeEventListener('abort', onAbort);
+                if (error === undefined) {
+                    resolve();
                 } else {
+                    // A worker being stopped may still report an error of a chunk posted ahead: it no longer matters.
+                    worker.on('error', () => undefined);
                     void worker.terminate();
                     reject(error);
                 }
             };
-            const onMessage = (answer: WorkerAnswer) => settle(undefined, answer);
+            // A worker answers its chunks in the order they were posted.
+            const onMessage = (answer: WorkerAnswer) => {
+                posted.shift()?.answered(answer);
+                post();
+                if (posted.length === 0) {
+                    settle();
+                }
+            };
             const onError = (error: Error) => settle(error);
             const onExit = (code: number) => settle(new Error(`A detection worker stopped (exit code ${code}) before it answered.`));
-            const onAbort = () => settle(signal?.reason ?? new Error('aborted'));
+            const onAbort = () => settle(signal.reason ?? new Error('aborted'));
             worker.on('message', onMessage);
             worker.once('error', onError);
             worker.once('exit', onExit);
-            signal?.addEventListener('abort', onAbort, { once: true });
-            worker.postMessage(work, transfer);
+            signal.addEventListener('abort', onAbort, { once: true });
+            for (let i = 0; i < POSTED_AHEAD; i++) {
+                post();
+            }
+            if (posted.length === 0) {
+                settle();
+            }
         });
         worker.unref();
         this.idle.push(worker);
         this.stopTimer = setTimeout(() => this.idle.splice(0).forEach((w) => void w.terminate()), this.idleMs);
         this.stopTimer.unref();
-        return findings;
     }
 }
 
@@ -286,26 +331,28 @@ async function onWorkers(
     // Chunks of consecutive series handed out as workers come free: the load evens out, and values that have to be
     // copied are copied a few chunks at a time (a whole fleet is over a hundred megabytes of values).
     const chunks = chunksOf(series, threads);
-    const firstOf: number[] = [];
-    chunks.reduce((first, chunk) => (firstOf.push(first), first + chunk.length), 0);
+    const none: SeriesFindings = { incidents: [], baselines: [] };
+    const findings = new Array<SeriesFindings>(series.length).fill(none);
+    let first = 0;
+    let index = 0;
+    const next = (): ChunkWork | undefined => {
+        if (index === chunks.length) {
+            return undefined;
+        }
+        const chunk = chunks[index++];
+        const offset = first;
+        first += chunk.length;
+        const answered = (answer: WorkerAnswer) =>
+            answer.positions.forEach((position, k) => (findings[offset + position] = answer.findings[k]));
+        return { ...share(chunk, sensitivity), answered };
+    };
     const inner = new AbortController();
     const forward = () => inner.abort(signal?.reason);
     signal?.addEventListener('abort', forward, { once: true });
     try {
-        const none: SeriesFindings = { incidents: [], baselines: [] };
-        const findings = new Array<SeriesFindings>(series.length).fill(none);
-        let next = 0;
-        const drain = async () => {
-            while (next < chunks.length) {
-                const index = next++;
-                const { share: work, transfer } = share(chunks[index], sensitivity);
-                const answer = await pool.run(work, transfer, inner.signal);
-                answer.positions.forEach((position, k) => (findings[firstOf[index] + position] = answer.findings[k]));
-            }
-        };
         await Promise.all(
             Array.from({ length: Math.min(threads, chunks.length) }, () =>
-                drain().catch((error: unknown) => {
+                pool.lane(next, inner.signal).catch((error: unknown) => {
                     // One failed chunk stops the others: the scan is retried on this thread or reported as cancelled.
                     inner.abort(error);
                     throw error;
