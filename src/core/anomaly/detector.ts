@@ -33,6 +33,7 @@ const TAIL_STATE_SIZE = tail.TAIL_STATE_SIZE;
 const GAUSSIAN_Q99 = tail.GAUSSIAN_Q99;
 const GAUSSIAN_ONE_SIDED_Q99 = tail.GAUSSIAN_ONE_SIDED_Q99;
 const tailReset = tail.tailReset;
+const tailRescale = tail.tailRescale;
 // The calibrator's layout and constants: its updates are inlined in the hot loop below (a call per update would box
 // the double argument, and the function is too large for V8 to inline into the large loop body).
 const T_TOTAL = tail.TOTAL;
@@ -133,6 +134,11 @@ const PROFILE_RATE = 0.02;
 /** After this many consecutive points beyond SHIFT_SIGMAS on the same side, the new level is adopted. */
 const SHIFT_POINTS = 6;
 const SHIFT_SIGMAS = 3;
+/**
+ * A run is adopted only if its latest point is still at least this share of the run's average offset away from the
+ * current level: a step stays where it went, a burst (up and already on its way back) is not a new level.
+ */
+const SHIFT_STAYS = 0.5;
 
 /** The score is 50 at a 5-sigma surprise: score = 100·z⁴/(z⁴ + 5⁴). */
 const HALF_SCORE_SIGMAS = 5;
@@ -209,6 +215,8 @@ const blockZVol = new Float64Array(BLOCK);
 const blockAbsProfile = new Float64Array(BLOCK);
 const blockProfileMean = new Float64Array(BLOCK);
 const blockInfo = new Int32Array(BLOCK);
+/** The bin (tail.ts, a quarter octave) of the point view's noise scale at each warm point. */
+const blockSigmaBin = new Int32Array(BLOCK);
 /** Pass 2 hands over, per warm point, what the calibration of each view uses: edges and the recurring maximum. */
 const blockRecurring = new Float64Array(BLOCK);
 const blockEdgePoint = new Float64Array(BLOCK);
@@ -382,6 +390,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const blockAbsProfileL = blockAbsProfile;
     const blockProfileMeanL = blockProfileMean;
     const blockInfoL = blockInfo;
+    const blockSigmaBinL = blockSigmaBin;
     const reciprocalsL = RECIPROCALS;
     const pickL = pick;
     const blockRecurringL = blockRecurring;
@@ -466,6 +475,10 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     let shiftsDuringIncident = 0;
     let lastShiftSign = 0;
     let lastTrusted = 0;
+    /** +1 / -1 if the previous point's surprise was beyond its side's 99th percentile (rises / falls), else 0. */
+    let prevBeyond = 0;
+    /** The bin of the noise scale the point view's memories are currently in; -1 before any. */
+    let noiseBin = -1;
 
     let count = 0;
     let firstTime = NaN;
@@ -601,6 +614,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     (count >= LEARNING_POINTS || t - firstTime >= DAY ? INFO_LEARNED : 0) |
                     (count >= VOL_MIN_POINTS ? INFO_VOL_JUDGED : 0);
                 blockZPointL[k] = zPoint;
+                binScratchL[0] = sigma;
+                blockSigmaBinL[k] = sigma > 0 ? binScratchBitsL[T_HIGH] >>> 18 : -1;
                 blockZShortL[k] = shortMean / sigmaShort;
                 // vol > volMean ? (vol - volMean) / volSigma : 0, without the branch (vol crosses its mean every few points):
                 // for d > 0, (d + |d|) · 0.5 is d exactly; otherwise +0, and +0 / volSigma is +0 (volSigma ≥ VOL_MIN_SIGMA, and
@@ -706,8 +721,16 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 runSign = Math.sign(zPoint);
                 runLength++;
                 // What the trusted forecaster's own state would have to be to explain x (x minus its seasonal part).
-                runTargetSum += trusted === 0 ? x : trusted === 1 ? x - dailyProfileL[slotD] : x - weeklyProfileL[slotW];
-                if (runLength >= SHIFT_POINTS) {
+                const runTarget = trusted === 0 ? x : trusted === 1 ? x - dailyProfileL[slotD] : x - weeklyProfileL[slotW];
+                runTargetSum += runTarget;
+                const runState = trusted === 0 ? levelA : trusted === 1 ? offsetB : offsetC;
+                if (
+                    runLength >= SHIFT_POINTS &&
+                    (runTarget - runState) * runSign < SHIFT_STAYS * (runTargetSum / runLength - runState) * runSign
+                ) {
+                    // The series is already on its way back (a burst, not a step): nothing to adopt.
+                    runLength = 0;
+                } else if (runLength >= SHIFT_POINTS) {
                     // Adopt the run's average as the new normal (an average of SHIFT_POINTS points, so noise barely moves it).
                     const adopted = runTargetSum / runLength;
                     if (trusted === 0) {
@@ -748,6 +771,31 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const info = blockInfoL[k];
             if (info === 0) {
                 continue; // a gap, or not warm yet: pass 1 wrote its NaNs
+            }
+            // The point view's memories — the rise and fall calibrators and the hour-of-day maxima — hold surprises in
+            // units of the noise when they were learned. When the noise scale has moved half an octave or more (two of the
+            // calibrators' quarter-octave bins; one bin of slack, so that a scale hovering at a bin edge does not rescale
+            // at every point), they are rescaled to the new unit, so that a past surprise keeps its size in the series'
+            // own units: after a quiet stretch with routine 50-sigma spikes turns 15 times noisier, those spikes are
+            // 3-sigma events, not a reason to call every 8-sigma spike routine (and a quieter stretch after a noisy one is
+            // judged against its own scale).
+            const sigmaBin = blockSigmaBinL[k];
+            if (sigmaBin >= 0 && (sigmaBin - noiseBin > 1 || noiseBin - sigmaBin > 1 || noiseBin < 0)) {
+                if (noiseBin >= 0) {
+                    const d = sigmaBin - noiseBin;
+                    for (let c = 0; c < 2; c++) {
+                        const base = TAIL_UP + c * TAIL_SIDE_STRIDE;
+                        const bin = tailRescale(tailsL, base, d, sideTotalL[c]);
+                        sideBinL[c] = bin;
+                        sideAtL[c] = tailsL[base + T_AT_OR_BELOW];
+                        sideEdgeL[c] = T_EDGES[bin];
+                    }
+                    const unit = Math.pow(2, -d / 4);
+                    for (let c = 0; c < 48; c++) {
+                        recurringMaxL[c] *= unit;
+                    }
+                }
+                noiseBin = sigmaBin;
             }
             const zPoint = blockZPointL[k];
             const absPoint = Math.abs(zPoint);
@@ -822,7 +870,13 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const other = 1 - downBit;
             const ownCounts = TAIL_UP_COUNTS + downBit * TAIL_SIDE_STRIDE;
             const otherCounts = TAIL_UP_COUNTS + other * TAIL_SIDE_STRIDE;
-            binScratchL[0] = absPoint;
+            // During the learning period an excursion is one surprise, not one per point: a start-up burst of a few
+            // points beyond the 99th percentile must not teach the point calibrator that such rises are routine for days
+            // (its first point is learned, the rest of it as ordinary points).
+            const sideSign = 1 - 2 * downBit;
+            const learnedPoint = (info & INFO_LEARNED) === 0 && prevBeyond === sideSign ? 0 : absPoint;
+            prevBeyond = absPoint > sideEdgeL[downBit] ? sideSign : 0;
+            binScratchL[0] = learnedPoint;
             let bp = (binScratchBitsL[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;
             // max(0, bp) by masking with the sign: |z| < 1 (a third of Gaussian noise) is an unpredictable branch.
             bp &= ~(bp >> 31);

@@ -71,6 +71,45 @@ export function tailReset(state: Float64Array, base: number): void {
     state[base + EDGE] = EDGES[PRIOR_BIN];
 }
 
+/**
+ * The noise unit the |z| are measured in changed by 2^(d/4) (d bins; d > 0: the unit grew, so every surprise learned so
+ * far is smaller in the new unit): move every count d bins — what falls off the bottom joins bin 0, what falls off the
+ * top joins the last bin; a zero stays a zero — and recompute the pointer. Returns the pointer bin and writes
+ * AT_OR_BELOW and EDGE. Called only when the noise scale crosses a bin edge, so a plain loop.
+ */
+export function tailRescale(state: Float64Array, base: number, d: number, total: number): number {
+    const counts = base + COUNTS;
+    if (d > 0) {
+        for (let k = 1; k <= d && k < BINS; k++) {
+            state[counts] += state[counts + k];
+        }
+        for (let b = 1; b < BINS; b++) {
+            state[counts + b] = b + d < BINS ? state[counts + b + d] : 0;
+        }
+    } else if (d < 0) {
+        const u = -d;
+        let top = 0;
+        for (let b = Math.max(1, BINS - 1 - u); b < BINS; b++) {
+            top += state[counts + b];
+        }
+        state[counts + BINS - 1] = top;
+        for (let b = BINS - 2; b >= 1; b--) {
+            state[counts + b] = b - u >= 1 ? state[counts + b - u] : 0;
+        }
+    }
+    const target = QUANTILE * total;
+    let atOrBelow = state[counts];
+    let bin = 0;
+    while (atOrBelow < target && bin < BINS - 1) {
+        bin++;
+        atOrBelow += state[counts + bin];
+    }
+    state[base + BIN] = bin;
+    state[base + AT_OR_BELOW] = atOrBelow;
+    state[base + EDGE] = EDGES[bin];
+    return bin;
+}
+
 /** The calibrated z: |z| shrunk by how heavy this series' tail has been so far (never enlarged). */
 export function tailCalibrate(state: Float64Array, base: number, absZ: number, reference = GAUSSIAN_Q99): number {
     const q = state[base + EDGE];
