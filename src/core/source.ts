@@ -60,6 +60,12 @@ export interface MetricQuery extends WorkspaceQuery {
     metrics: MetricKind[];
     /** Bin width of the returned series. */
     stepMs: number;
+    /**
+     * Receives the series in batches as they become ready, in the order of the rows the query resolves with, so the
+     * caller can start on them while the rest are fetched or computed. A source may never call it: the rows are
+     * all in the result either way.
+     */
+    onSeries?: (batch: readonly MetricSeries[]) => void;
 }
 
 export interface SqlEstate {

@@ -4,8 +4,10 @@
  * on a multi-core machine and never blocks this thread's event loop; a small one, or one where the worker bundle is
  * absent, runs here in slices that hand the event loop back. Both give the same answers: the detector is deterministic.
  *
- * Series whose values live in shared memory (the sample estate's) reach the workers as they are; others are copied
- * into one buffer per chunk, which is transferred, not cloned. The workers send back only the series with incidents.
+ * A scan can be fed as the series arrive (`startDetection`), so the workers start while the source is still fetching or
+ * generating the rest. Series whose values live in shared memory (the sample estate's) reach the workers as they are;
+ * others are copied into one buffer per chunk, which is transferred, not cloned. The workers send back only the series
+ * with incidents.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -89,31 +91,69 @@ export function detectionThreads(env: NodeJS.ProcessEnv = process.env): number {
 /** How scans ran since the process started (for the tests and the debug log). */
 export const detectionStats = { onWorkers: 0, onThisThread: 0, workerFailures: 0 };
 
+/**
+ * A fleet scan fed as the series arrive: `add` each batch in order (the workers start on them while the rest are still
+ * being fetched or generated), then `finish` for the findings of every series in that order.
+ */
+export interface DetectionScan {
+    add(series: readonly DetectionInput[]): void;
+    /** Rejects with the signal's reason when it is aborted. */
+    finish(): Promise<SeriesFindings[]>;
+    /** Stops the scan's workers when its series will never all arrive (the source failed). */
+    abandon(): void;
+}
+
 /** Runs the detector over every series, in input order. Rejects with the signal's reason when it is aborted. */
-export async function detectAll(
-    series: readonly DetectionInput[],
-    sensitivity: Sensitivity,
-    signal?: AbortSignal,
-): Promise<SeriesFindings[]> {
-    const points = series.reduce((n, s) => n + s.values.length, 0);
-    const threads = Math.min(detectionThreads(), series.length);
-    const script = points >= WORKER_MIN_POINTS && threads > 1 ? workerScript() : undefined;
-    if (script) {
-        try {
-            const findings = await onWorkers(script, series, sensitivity, threads, signal);
-            detectionStats.onWorkers++;
-            return findings;
-        } catch (error) {
-            detectionStats.workerFailures++;
-            // A worker that cannot start or dies (a resource limit, a broken install) costs time, never the answer.
-            signal?.throwIfAborted();
-            if (process.env.INFRA_INSIGHTS_DETECTION_THREADS_STRICT) {
-                throw error;
+export function detectAll(series: readonly DetectionInput[], sensitivity: Sensitivity, signal?: AbortSignal): Promise<SeriesFindings[]> {
+    const scan = startDetection(sensitivity, signal);
+    scan.add(series);
+    return scan.finish();
+}
+
+/** Starts a fleet scan; see {@link DetectionScan}. */
+export function startDetection(sensitivity: Sensitivity, signal?: AbortSignal): DetectionScan {
+    const all: DetectionInput[] = [];
+    let points = 0;
+    let workers: WorkerScan | undefined;
+    let triedWorkers = false;
+    return {
+        add(series) {
+            for (const s of series) {
+                all.push(s);
+                points += s.values.length;
             }
-        }
-    }
-    detectionStats.onThisThread++;
-    return onThisThread(series, sensitivity, signal);
+            if (!triedWorkers && points >= WORKER_MIN_POINTS) {
+                triedWorkers = true;
+                const threads = detectionThreads();
+                const script = threads > 1 ? workerScript() : undefined;
+                if (script && !signal?.aborted) {
+                    workers = new WorkerScan(poolFor(script), all, sensitivity, threads, signal);
+                }
+            }
+            workers?.pump();
+        },
+        async finish() {
+            if (workers) {
+                try {
+                    const findings = await workers.finish();
+                    detectionStats.onWorkers++;
+                    return findings;
+                } catch (error) {
+                    detectionStats.workerFailures++;
+                    // A worker that cannot start or dies (a resource limit, a broken install) costs time, never the answer.
+                    signal?.throwIfAborted();
+                    if (process.env.INFRA_INSIGHTS_DETECTION_THREADS_STRICT) {
+                        throw error;
+                    }
+                }
+            }
+            detectionStats.onThisThread++;
+            return onThisThread(all, sensitivity, signal);
+        },
+        abandon() {
+            workers?.stop(new Error('The scan was abandoned: its series did not all arrive.'));
+        },
+    };
 }
 
 async function onThisThread(series: readonly DetectionInput[], sensitivity: Sensitivity, signal?: AbortSignal): Promise<SeriesFindings[]> {
@@ -202,25 +242,6 @@ function share(series: readonly DetectionInput[], sensitivity: Sensitivity): { s
     return { share: { sensitivity, starts, steps, buffers, bufferOf, offsets, lengths }, transfer };
 }
 
-/** Splits a scan into runs of consecutive series, large at first and smaller towards the end (see `MIN_CHUNK_POINTS`). */
-function chunksOf(series: readonly DetectionInput[], threads: number): DetectionInput[][] {
-    let remaining = series.reduce((n, s) => n + s.values.length, 0);
-    const chunks: DetectionInput[][] = [];
-    let i = 0;
-    while (i < series.length) {
-        const target = Math.min(CHUNK_POINTS, Math.max(MIN_CHUNK_POINTS, Math.ceil(remaining / (3 * threads))));
-        const chunk = [series[i]];
-        let filled = series[i].values.length;
-        for (i++; i < series.length && filled + series[i].values.length <= target; i++) {
-            chunk.push(series[i]);
-            filled += series[i].values.length;
-        }
-        chunks.push(chunk);
-        remaining -= filled;
-    }
-    return chunks;
-}
-
 /** A chunk ready to post, and what to do with its answer. */
 interface ChunkWork {
     share: WorkerShare;
@@ -244,29 +265,56 @@ class DetectionPool {
         private readonly idleMs = 60_000,
     ) {}
 
-    /**
-     * Runs chunks on one worker until `next` has none left, keeping up to {@link POSTED_AHEAD} posted; rejects, and
-     * stops the worker, when the signal aborts or the worker fails.
-     */
-    async lane(next: () => ChunkWork | undefined, signal: AbortSignal): Promise<void> {
+    take(): Worker {
         clearTimeout(this.stopTimer);
         const worker = this.idle.pop() ?? new Worker(this.script);
         worker.ref();
-        await new Promise<void>((resolve, reject) => {
-            const posted: ChunkWork[] = [];
-            let settled = false;
-            const post = () => {
-                try {
-                    const work = next();
-                    if (work) {
-                        posted.push(work);
-                        worker.postMessage(work.share, work.transfer);
-                    }
-                } catch (error) {
-                    settle(error);
-                }
+        return worker;
+    }
+
+    giveBack(worker: Worker): void {
+        worker.unref();
+        this.idle.push(worker);
+        clearTimeout(this.stopTimer);
+        this.stopTimer = setTimeout(() => this.idle.splice(0).forEach((w) => void w.terminate()), this.idleMs);
+        this.stopTimer.unref();
+    }
+}
+
+const pools = new Map<string, DetectionPool>();
+
+function poolFor(script: string): DetectionPool {
+    let pool = pools.get(script);
+    if (!pool) {
+        pool = new DetectionPool(script);
+        pools.set(script, pool);
+    }
+    return pool;
+}
+
+/** One worker's part in a scan: the chunks posted to it, answered in the order they were posted. */
+class Lane {
+    readonly posted: ChunkWork[] = [];
+    readonly done: Promise<void>;
+    private settle!: (error?: unknown) => void;
+
+    constructor(
+        private readonly pool: DetectionPool,
+        readonly worker: Worker,
+        onAnswer: () => void,
+    ) {
+        this.done = new Promise<void>((resolve, reject) => {
+            const onMessage = (answer: WorkerAnswer) => {
+                this.posted.shift()?.answered(answer);
+                onAnswer();
             };
-            const settle = (error?: unknown) => {
+            const onError = (error: Error) => this.settle(error);
+            const onExit = (code: number) => this.settle(new Error(`A detection worker stopped (exit code ${code}) before it answered.`));
+            worker.on('message', onMessage);
+            worker.once('error', onError);
+            worker.once('exit', onExit);
+            let settled = false;
+            this.settle = (error?: unknown) => {
                 if (settled) {
                     return;
                 }
@@ -274,8 +322,8 @@ class DetectionPool {
                 worker.off('message', onMessage);
                 worker.off('error', onError);
                 worker.off('exit', onExit);
-                signal.removeEventListener('abort', onAbort);
                 if (error === undefined) {
+                    this.pool.giveBack(worker);
                     resolve();
                 } else {
                     // A worker being stopped may still report an error of a chunk posted ahead: it no longer matters.
@@ -284,83 +332,129 @@ class DetectionPool {
                     reject(error);
                 }
             };
-            // A worker answers its chunks in the order they were posted.
-            const onMessage = (answer: WorkerAnswer) => {
-                posted.shift()?.answered(answer);
-                post();
-                if (posted.length === 0) {
-                    settle();
-                }
-            };
-            const onError = (error: Error) => settle(error);
-            const onExit = (code: number) => settle(new Error(`A detection worker stopped (exit code ${code}) before it answered.`));
-            const onAbort = () => settle(signal.reason ?? new Error('aborted'));
-            worker.on('message', onMessage);
-            worker.once('error', onError);
-            worker.once('exit', onExit);
-            signal.addEventListener('abort', onAbort, { once: true });
-            for (let i = 0; i < POSTED_AHEAD; i++) {
-                post();
-            }
-            if (posted.length === 0) {
-                settle();
-            }
         });
-        worker.unref();
-        this.idle.push(worker);
-        this.stopTimer = setTimeout(() => this.idle.splice(0).forEach((w) => void w.terminate()), this.idleMs);
-        this.stopTimer.unref();
+        // Failures are reported through the scan; a lane's own rejection is never left unhandled.
+        this.done.catch(() => undefined);
+    }
+
+    post(work: ChunkWork): void {
+        this.posted.push(work);
+        this.worker.postMessage(work.share, work.transfer);
+    }
+
+    end(error?: unknown): void {
+        this.settle(error);
     }
 }
 
-const pools = new Map<string, DetectionPool>();
+/**
+ * A scan on worker threads. Series are cut into chunks of consecutive series as the workers need them: full-size
+ * while more may arrive, then smaller and smaller once all have (see `MIN_CHUNK_POINTS`); values that have to be
+ * copied are copied a few chunks at a time (a whole fleet is over a hundred megabytes of values).
+ */
+class WorkerScan {
+    private readonly lanes: Lane[] = [];
+    private readonly findings: SeriesFindings[] = [];
+    /** The first series not yet in a chunk, and the points from it to the end of what has arrived. */
+    private next = 0;
+    private pendingPoints = 0;
+    private arrived = 0;
+    private finished = false;
+    private failure?: { error: unknown };
+    private readonly outcome: Promise<void>;
+    private resolveOutcome!: () => void;
+    private rejectOutcome!: (error: unknown) => void;
+    private readonly stopOnAbort = () => this.stop(this.signal?.reason ?? new Error('aborted'));
 
-async function onWorkers(
-    script: string,
-    series: readonly DetectionInput[],
-    sensitivity: Sensitivity,
-    threads: number,
-    signal?: AbortSignal,
-): Promise<SeriesFindings[]> {
-    signal?.throwIfAborted();
-    let pool = pools.get(script);
-    if (!pool) {
-        pool = new DetectionPool(script);
-        pools.set(script, pool);
+    constructor(
+        private readonly pool: DetectionPool,
+        private readonly series: readonly DetectionInput[],
+        private readonly sensitivity: Sensitivity,
+        private readonly threads: number,
+        private readonly signal?: AbortSignal,
+    ) {
+        this.outcome = new Promise<void>((resolve, reject) => {
+            this.resolveOutcome = resolve;
+            this.rejectOutcome = reject;
+        });
+        this.outcome.catch(() => undefined);
+        signal?.addEventListener('abort', this.stopOnAbort, { once: true });
     }
-    // Chunks of consecutive series handed out as workers come free: the load evens out, and values that have to be
-    // copied are copied a few chunks at a time (a whole fleet is over a hundred megabytes of values).
-    const chunks = chunksOf(series, threads);
-    const none: SeriesFindings = { incidents: [], baselines: [] };
-    const findings = new Array<SeriesFindings>(series.length).fill(none);
-    let first = 0;
-    let index = 0;
-    const next = (): ChunkWork | undefined => {
-        if (index === chunks.length) {
-            return undefined;
+
+    /** Takes in what has arrived since the last call and keeps every worker supplied. */
+    pump(): void {
+        const none: SeriesFindings = { incidents: [], baselines: [] };
+        for (; this.arrived < this.series.length; this.arrived++) {
+            this.findings.push(none);
+            this.pendingPoints += this.series[this.arrived].values.length;
         }
-        const chunk = chunks[index++];
-        const offset = first;
-        first += chunk.length;
+        if (this.failure) {
+            return;
+        }
+        try {
+            // Round by round, so that a small scan still spreads over the workers before any gets a second chunk.
+            for (let depth = 1; depth <= POSTED_AHEAD; depth++) {
+                for (let l = 0; l < this.threads && this.hasChunk(); l++) {
+                    if (l === this.lanes.length) {
+                        this.lanes.push(new Lane(this.pool, this.pool.take(), () => this.pump()));
+                        this.lanes[l].done.catch((error: unknown) => this.stop(error));
+                    }
+                    while (this.lanes[l].posted.length < depth && this.hasChunk()) {
+                        this.lanes[l].post(this.takeChunk());
+                    }
+                }
+            }
+            if (this.finished && !this.hasChunk()) {
+                for (const lane of this.lanes) {
+                    if (lane.posted.length === 0) {
+                        lane.end();
+                    }
+                }
+                if (this.lanes.every((lane) => lane.posted.length === 0)) {
+                    this.signal?.removeEventListener('abort', this.stopOnAbort);
+                    this.resolveOutcome();
+                }
+            }
+        } catch (error) {
+            this.stop(error);
+        }
+    }
+
+    /** Resolves with the findings once every series has been answered; rejects if a worker failed or the scan stopped. */
+    async finish(): Promise<SeriesFindings[]> {
+        this.finished = true;
+        this.pump();
+        await this.outcome;
+        return this.findings;
+    }
+
+    /** Stops every worker of the scan; `finish` rejects with `error`. */
+    stop(error: unknown): void {
+        if (this.failure) {
+            return;
+        }
+        this.failure = { error };
+        this.signal?.removeEventListener('abort', this.stopOnAbort);
+        this.lanes.forEach((lane) => lane.end(error));
+        this.rejectOutcome(error);
+    }
+
+    private hasChunk(): boolean {
+        return this.finished ? this.next < this.arrived : this.pendingPoints >= CHUNK_POINTS;
+    }
+
+    private takeChunk(): ChunkWork {
+        const target = this.finished
+            ? Math.min(CHUNK_POINTS, Math.max(MIN_CHUNK_POINTS, Math.ceil(this.pendingPoints / (3 * this.threads))))
+            : CHUNK_POINTS;
+        const first = this.next;
+        let filled = this.series[this.next++].values.length;
+        while (this.next < this.arrived && filled + this.series[this.next].values.length <= target) {
+            filled += this.series[this.next++].values.length;
+        }
+        this.pendingPoints -= filled;
         const answered = (answer: WorkerAnswer) =>
-            answer.positions.forEach((position, k) => (findings[offset + position] = answer.findings[k]));
-        return { ...share(chunk, sensitivity), answered };
-    };
-    const inner = new AbortController();
-    const forward = () => inner.abort(signal?.reason);
-    signal?.addEventListener('abort', forward, { once: true });
-    try {
-        await Promise.all(
-            Array.from({ length: Math.min(threads, chunks.length) }, () =>
-                pool.lane(next, inner.signal).catch((error: unknown) => {
-                    // One failed chunk stops the others: the scan is retried on this thread or reported as cancelled.
-                    inner.abort(error);
-                    throw error;
-                }),
-            ),
-        );
-        return findings;
-    } finally {
-        signal?.removeEventListener('abort', forward);
+            answer.positions.forEach((position, k) => (this.findings[first + position] = answer.findings[k]));
+        return { ...share(this.series.slice(first, this.next), this.sensitivity), answered };
     }
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { DEFAULT_SENSITIVITY, detectAnomalies, type AnomalyIncident } from '../core/anomaly';
 import type { MetricKind, MetricSeries } from '../core/model';
+import type { QueryResult } from '../core/source';
 import { countIn, distinctCount } from '../core/summaries';
 import { parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
-import { detectAll, timesOf } from './detection';
+import { startDetection, timesOf } from './detection';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -98,15 +99,30 @@ export const getAnomalies = defineTool({
         const resolution = input.resolution ?? '1h';
         const stepMs = RESOLUTIONS[resolution];
         const historyMs = Math.max(windowMs, Math.min(windowMs + WARM_UP_MS, 30 * TIME.DAY));
-        const result = await context.source.getMetricSeries({
-            ...scope.query,
-            from: new Date(scope.range.to.getTime() - historyMs),
-            metrics: METRICS[input.metric ?? 'all'],
-            stepMs,
-        });
+        // Detection starts on the first series while the source is still fetching or generating the rest.
+        const scan = startDetection(sensitivity, context.signal);
+        let delivered = 0;
+        let result: QueryResult<MetricSeries>;
+        try {
+            result = await context.source.getMetricSeries({
+                ...scope.query,
+                from: new Date(scope.range.to.getTime() - historyMs),
+                metrics: METRICS[input.metric ?? 'all'],
+                stepMs,
+                onSeries: (batch) => {
+                    delivered += batch.length;
+                    scan.add(batch.filter((s) => scope.matchesComputer(s.computer)));
+                },
+            });
+        } catch (error) {
+            scan.abandon();
+            throw error;
+        }
         const windowStart = scope.range.from.getTime();
         const analysed = result.rows.filter((s) => scope.matchesComputer(s.computer));
-        const findings = await detectAll(analysed, sensitivity, context.signal);
+        // Rows the source did not hand over in batches (the batches are the first rows, in order).
+        scan.add(result.rows.slice(delivered).filter((s) => scope.matchesComputer(s.computer)));
+        const findings = await scan.finish();
         const found: { series: MetricSeries; incident: AnomalyIncident; baseline: number }[] = [];
         analysed.forEach((series, n) => {
             const { incidents, baselines } = findings[n];

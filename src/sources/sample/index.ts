@@ -465,13 +465,27 @@ class EstateAtHour {
             return ok(rows);
         }
         const arena = new SeriesArena();
+        let delivered = 0;
+        let points = 0;
         for (const fm of this.selectMachines(query)) {
             for (const metric of metrics) {
                 const series = this.metrics.series(fm, metric, from, to, query.stepMs, arena);
                 if (series) {
                     rows.push(series);
+                    points += series.values.length;
                 }
             }
+            if (query.onSeries && points >= SERIES_BATCH_POINTS) {
+                query.onSeries(rows.slice(delivered));
+                delivered = rows.length;
+                points = 0;
+                // The event loop back between batches: the caller's workers answer, and a cancellation gets through.
+                await new Promise((resolve) => setImmediate(resolve));
+                query.signal?.throwIfAborted();
+            }
+        }
+        if (query.onSeries && delivered < rows.length) {
+            query.onSeries(rows.slice(delivered));
         }
         return ok(rows);
     }
@@ -592,6 +606,9 @@ class EstateAtHour {
         );
     }
 }
+
+/** Points per batch of series handed to a query's `onSeries` (a few milliseconds of generating). */
+const SERIES_BATCH_POINTS = 250_000;
 
 function ok<T>(rows: T[]): QueryResult<T> {
     return { rows, warnings: [] };

@@ -240,11 +240,11 @@ describe('GetAnomalies on a large estate', () => {
     });
 
     it('on worker threads finds the same in series fetched into ordinary memory as in shared ones', async () => {
-        // The sample estate's series live in shared memory, which the workers read in place; fetched series (Azure's)
-        // are copied to them instead.
+        // The sample estate's series live in shared memory, which the workers read in place, and arrive in batches;
+        // fetched series (Azure's) are copied to the workers instead, and here all arrive at the end.
         const fetched: typeof source = Object.create(source);
         fetched.getMetricSeries = async (query) => {
-            const answer = await source.getMetricSeries(query);
+            const answer = await source.getMetricSeries({ ...query, onSeries: undefined });
             return { ...answer, rows: answer.rows.map((s) => ({ ...s, values: Float64Array.from(s.values) })) };
         };
         useThreads(2);
