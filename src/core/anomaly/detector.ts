@@ -10,7 +10,7 @@
  * absolute deviation and shrunk by how heavy this series' tail has been (tail.ts); a point surprise is
  * also discounted by the largest one seen around the same hour in the last week (nightly jobs). The
  * largest becomes the 0–100 score. Consecutive anomalous points form one incident, reported at its first
- * point; a lasting shift is adopted as the new normal.
+ * point; a lasting shift is adopted as the new normal, and a return to the normal it replaced opens no new incident.
  *
  * State lives in locals and module-level typed arrays reused across calls (the engine is synchronous), so
  * the cost is linear in the series length and nothing is allocated per point. For speed the pass is cut into blocks of
@@ -241,6 +241,7 @@ const INFO_PROFILE = 1 << 9; // a seasonal forecaster is trusted: the profile vi
 const INFO_PROFILE_JUDGED = 1 << 10;
 const INFO_SHIFT = 1 << 11; // a new level was adopted at this point
 const INFO_SHIFT_DOWN = 1 << 12; // ... below the old one
+const INFO_RETURN = 1 << 13; // the point is back at the normal from before the last adopted level: opens no incident
 
 /** A finished incident. */
 function incidentOf(
@@ -475,6 +476,16 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     let shiftsDuringIncident = 0;
     let lastShiftSign = 0;
     let lastTrusted = 0;
+    /**
+     * The forecaster (0 level, 1 daily, 2 weekly; -1 before any adoption) that adopted the last new level, and the normal
+     * the series left, as that forecaster's state (level or offset): known only up to how far the run had pulled the
+     * state before it was adopted, so kept as the interval from the state before the run to the state at adoption.
+     */
+    let preShiftForecaster = -1;
+    let preShiftLow = 0;
+    let preShiftHigh = 0;
+    /** The trusted forecaster's state just before the current run of same-side surprises began. */
+    let runStartState = 0;
     /** +1 / -1 if the previous point's surprise was beyond its side's 99th percentile (rises / falls), else 0. */
     let prevBeyond = 0;
     /** The bin of the noise scale the point view's memories are currently in; -1 before any. */
@@ -580,6 +591,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 trusted = 2;
             }
 
+            // The trusted forecaster's state (level or offset) before this point moves it.
+            const trustedState = trusted === 0 ? levelA : trusted === 1 ? offsetB : offsetC;
             if (trusted !== lastTrusted) {
                 // The averaged residuals belonged to the other forecaster: start them afresh.
                 shortMean = 0;
@@ -614,6 +627,18 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     (count >= LEARNING_POINTS || t - firstTime >= DAY ? INFO_LEARNED : 0) |
                     (count >= VOL_MIN_POINTS ? INFO_VOL_JUDGED : 0);
                 blockZPointL[k] = zPoint;
+                // Back where the forecaster that adopted the last new level would put it with its state from before (within
+                // SHIFT_SIGMAS, the margin that defines a departure): the series is returning to the normal it left, which
+                // ends an episode rather than starting one. Judged whichever forecaster is trusted now.
+                if (preShiftForecaster === 0 || (preShiftForecaster === 1 ? seenD : preShiftForecaster === 2 && seenW)) {
+                    const seasonalPart =
+                        preShiftForecaster === 0 ? 0 : preShiftForecaster === 1 ? dailyProfileL[slotD] : weeklyProfileL[slotW];
+                    const state = x - seasonalPart; // the state that would explain x
+                    const margin = SHIFT_SIGMAS * sigma;
+                    if (state >= preShiftLow - margin && state <= preShiftHigh + margin) {
+                        info |= INFO_RETURN;
+                    }
+                }
                 binScratchL[0] = sigma;
                 blockSigmaBinL[k] = sigma > 0 ? binScratchBitsL[T_HIGH] >>> 18 : -1;
                 blockZShortL[k] = shortMean / sigmaShort;
@@ -717,6 +742,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             if (warm && absPoint > SHIFT_SIGMAS && (runLength === 0 || Math.sign(zPoint) === runSign)) {
                 if (runLength === 0) {
                     runTargetSum = 0;
+                    runStartState = trustedState;
                 }
                 runSign = Math.sign(zPoint);
                 runLength++;
@@ -733,6 +759,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 } else if (runLength >= SHIFT_POINTS) {
                     // Adopt the run's average as the new normal (an average of SHIFT_POINTS points, so noise barely moves it).
                     const adopted = runTargetSum / runLength;
+                    preShiftForecaster = trusted;
+                    preShiftLow = runStartState < runState ? runStartState : runState;
+                    preShiftHigh = runStartState < runState ? runState : runStartState;
                     if (trusted === 0) {
                         levelA = adopted;
                     } else if (trusted === 1) {
@@ -741,6 +770,11 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                         offsetC = adopted;
                     }
                     shortMean = 0;
+                    if ((info & INFO_RETURN) !== 0) {
+                        // The run was a return to the normal from before: its surprises were against a level now left behind,
+                        // not a change in how often the series surprises, so the volatility view's average starts from its mean.
+                        vol = volMean;
+                    }
                     runLength = 0;
                     // Whether it happened during an incident is for pass 2, which knows the incidents.
                     info |= runSign < 0 ? INFO_SHIFT | INFO_SHIFT_DOWN : INFO_SHIFT;
@@ -1057,7 +1091,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const t = times[i];
             const s = scoreFromSigmas(z);
             score[i] = s;
-            if (s >= threshold && (info & INFO_LEARNED) !== 0) {
+            // A return to the normal from before the last adopted level may extend an open incident but opens none.
+            if (s >= threshold && (info & INFO_LEARNED) !== 0 && (open || (info & INFO_RETURN) === 0)) {
                 const sign = winner === 0 ? zPoint : winner === 1 ? zShort : winner === 2 ? blockProfileMeanL[k] : 1;
                 if (open) {
                     incEnd = i;

@@ -114,6 +114,18 @@ describe('detectAnomalies', () => {
             assert.ok(Math.abs(result.expected[3500] - 55) < 2, `expected ${result.expected[3500]}`);
         });
 
+        it('reports a shift and its return to the old level as one episode, but a new level after it again', () => {
+            // 30, a step to 55 (a day later than the 12 hours an incident stays open), back to 30, then a drop to 5.
+            const level = (i: number) => (i < 2000 ? 30 : i < 2500 ? 55 : i < 3500 ? 30 : 5);
+            const { times, values } = series(4500, 5 * MINUTE, (i, _t, r) => level(i) + noise(r, 1.5));
+            const { incidents } = detectAnomalies(times, values);
+            assert.equal(incidentsIn(incidents, 2000, 2499).length, 1, describeIncidents(incidents));
+            assert.equal(incidentsIn(incidents, 2500, 3499).length, 0, describeIncidents(incidents));
+            const drop = incidentsIn(incidents, 3500, 4499);
+            assert.equal(drop.length, 1, describeIncidents(incidents));
+            assert.ok(drop[0].startIndex <= 3503, `detected at ${drop[0].startIndex}`);
+        });
+
         it('reports a disk filling up as a trend', () => {
             // Free space flat at 60 % for a week, then falling 1 % an hour (hourly samples).
             const { times, values } = series(24 * 14, HOUR, (i, _t, r) => 60 + noise(r, 0.3) - (i > 24 * 7 ? (i - 24 * 7) * 1 : 0));
