@@ -14,10 +14,20 @@ function cpuMs(): number {
     return (user + system) / 1e3;
 }
 
-/**
- * Prints `label synthetic X M points/s, NAB Y M points/s` (best of `runs`, wall time), then the same by process CPU time.
- */
-export function runThroughput(label: string, detect: Detect, root = path.resolve(__dirname, '..', '..', '..', '..'), runs = 5): void {
+/** Points per second of a detector build, best of `runs`: wall time and process CPU time, on each set. */
+export interface Throughput {
+    syntheticPoints: number;
+    nabPoints: number;
+    synthetic: number;
+    syntheticCpu: number;
+    nab: number;
+    nabCpu: number;
+    syntheticSeconds: number;
+    syntheticCpuSeconds: number;
+}
+
+/** Measures a detector on the synthetic set and the NAB series, after one untimed pass over NAB to warm the JIT. */
+export function measureThroughput(detect: Detect, root = path.resolve(__dirname, '..', '..', '..', '..'), runs = 5): Throughput {
     const { times, all } = syntheticSeries();
     const files = readNab(path.resolve(root, '..', 'shared', 'benchmarks', 'nab'));
     for (const f of files) {
@@ -47,8 +57,26 @@ export function runThroughput(label: string, detect: Detect, root = path.resolve
         nabBest = Math.min(nabBest, performance.now() - started);
         nabCpu = Math.min(nabCpu, cpuMs() - startedCpu);
     }
+    const syntheticPoints = all.length * times.length;
+    return {
+        syntheticPoints,
+        nabPoints,
+        synthetic: (syntheticPoints / synth) * 1e3,
+        syntheticCpu: (syntheticPoints / synthCpu) * 1e3,
+        nab: (nabPoints / nabBest) * 1e3,
+        nabCpu: (nabPoints / nabCpu) * 1e3,
+        syntheticSeconds: synth / 1e3,
+        syntheticCpuSeconds: synthCpu / 1e3,
+    };
+}
+
+/**
+ * Prints `label synthetic X M points/s, NAB Y M points/s` (best of `runs`, wall time), then the same by process CPU time.
+ */
+export function runThroughput(label: string, detect: Detect, root = path.resolve(__dirname, '..', '..', '..', '..'), runs = 5): void {
+    const t = measureThroughput(detect, root, runs);
+    const m = (x: number) => (x / 1e6).toFixed(2);
     console.log(
-        `${label.padEnd(6)} synthetic ${((all.length * times.length) / synth / 1e3).toFixed(2)} M points/s, NAB ${(nabPoints / nabBest / 1e3).toFixed(2)} M points/s` +
-            ` (CPU time: ${((all.length * times.length) / synthCpu / 1e3).toFixed(2)}, ${(nabPoints / nabCpu / 1e3).toFixed(2)})`,
+        `${label.padEnd(6)} synthetic ${m(t.synthetic)} M points/s, NAB ${m(t.nab)} M points/s (CPU time: ${m(t.syntheticCpu)}, ${m(t.nabCpu)})`,
     );
 }
