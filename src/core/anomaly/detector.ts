@@ -30,8 +30,6 @@ import {
 // Module-local copies of the tail calibrator's exports: when the TypeScript is run as CommonJS (tsx, ts-node), every
 // use of an imported name is a property read through a getter, which costs on each of millions of points.
 const TAIL_STATE_SIZE = tail.TAIL_STATE_SIZE;
-const GAUSSIAN_Q99 = tail.GAUSSIAN_Q99;
-const GAUSSIAN_ONE_SIDED_Q99 = tail.GAUSSIAN_ONE_SIDED_Q99;
 const tailReset = tail.tailReset;
 const tailRescale = tail.tailRescale;
 // The calibrator's layout and constants: its updates are inlined in the hot loop below (a call per update would box
@@ -56,6 +54,12 @@ const minMaxNaNBits = new Uint32Array(2);
 minMaxNaNBits[T_HIGH] = 0xfff80000;
 const MINMAX_NAN = new Float64Array(minMaxNaNBits.buffer)[0];
 const binScratch = new Float64Array(1);
+/**
+ * Per calibrator bin, the factor that calibrates a |z| (tail.ts tailCalibrate): reference / edge when the bin's upper edge
+ * lies above the reference, else 1 — a multiplication instead of a comparison and a division per view and point.
+ */
+const CAL_ONE_SIDED = Float64Array.from(tail.EDGES, (q) => (q > tail.GAUSSIAN_ONE_SIDED_Q99 ? tail.GAUSSIAN_ONE_SIDED_Q99 / q : 1));
+const CAL_TWO_SIDED = Float64Array.from(tail.EDGES, (q) => (q > tail.GAUSSIAN_Q99 ? tail.GAUSSIAN_Q99 / q : 1));
 const binScratchBits = new Uint32Array(binScratch.buffer);
 
 const MINUTE = 60_000;
@@ -142,6 +146,7 @@ const SHIFT_STAYS = 0.5;
 
 /** The score is 50 at a 5-sigma surprise: score = 100·z⁴/(z⁴ + 5⁴). */
 const HALF_SCORE_SIGMAS = 5;
+const HALF_SCORE_Z4 = HALF_SCORE_SIGMAS ** 4;
 
 /** Score a point must reach to be anomalous, per sensitivity. */
 const THRESHOLDS: Record<Sensitivity, number> = { low: 60, medium: 45, high: 30 };
@@ -399,6 +404,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const blockEdgeShortL = blockEdgeShort;
     const blockEdgeVolL = blockEdgeVol;
     const blockEdgeProfileL = blockEdgeProfile;
+    const calOneSidedL = CAL_ONE_SIDED;
+    const calTwoSidedL = CAL_TWO_SIDED;
     const n = Math.min(timesIn.length, valuesIn.length);
     const times = asFloat64(timesIn, n);
     const values = asFloat64(valuesIn, n);
@@ -456,15 +463,12 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     let shTotal = tailsL[TAIL_SHORT + T_TOTAL];
     let shBin = tailsL[TAIL_SHORT + T_BIN] | 0;
     let shAt = tailsL[TAIL_SHORT + T_AT_OR_BELOW];
-    let shEdge = tailsL[TAIL_SHORT + T_EDGE];
     let voTotal = tailsL[TAIL_VOL + T_TOTAL];
     let voBin = tailsL[TAIL_VOL + T_BIN] | 0;
     let voAt = tailsL[TAIL_VOL + T_AT_OR_BELOW];
-    let voEdge = tailsL[TAIL_VOL + T_EDGE];
     let prTotal = tailsL[TAIL_PROFILE + T_TOTAL];
     let prBin = tailsL[TAIL_PROFILE + T_BIN] | 0;
     let prAt = tailsL[TAIL_PROFILE + T_AT_OR_BELOW];
-    let prEdge = tailsL[TAIL_PROFILE + T_EDGE];
     let mainSince = tailsL[TAIL_UP + T_SINCE_HALVING];
     let prSince = tailsL[TAIL_PROFILE + T_SINCE_HALVING];
     // Level-shift run: consecutive same-side surprises.
@@ -858,11 +862,11 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             } else {
                 blockRecurringL[k] = 0;
             }
-            blockEdgePointL[k] = sideTotalL[downBit] >= 1 ? sideEdgeL[downBit] : 0;
-            blockEdgeShortL[k] = shTotal >= 1 ? shEdge : 0;
-            blockEdgeVolL[k] = voTotal >= 1 ? voEdge : 0;
+            blockEdgePointL[k] = sideTotalL[downBit] >= 1 ? calOneSidedL[sideBinL[downBit]] : 1;
+            blockEdgeShortL[k] = shTotal >= 1 ? calTwoSidedL[shBin] : 1;
+            blockEdgeVolL[k] = voTotal >= 1 ? calOneSidedL[voBin] : 1;
             if ((info & INFO_PROFILE) !== 0) {
-                blockEdgeProfileL[k] = prTotal >= 1 ? prEdge : 0;
+                blockEdgeProfileL[k] = prTotal >= 1 ? calTwoSidedL[prBin] : 1;
                 const absProfile = blockAbsProfileL[k];
                 // The profile calibrator learns |z| (tail.ts tailAdd, inlined).
                 binScratchL[0] = absProfile;
@@ -885,10 +889,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     binpr++;
                     atpr += tailsL[TAIL_PROFILE_COUNTS + binpr];
                 }
-                if (binpr !== prBin) {
-                    prEdge = T_EDGES[binpr];
-                    prBin = binpr;
-                }
+                prBin = binpr;
                 prAt = atpr;
                 if (++prSince === T_HALVING_POINTS) {
                     prSince = 0;
@@ -981,10 +982,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     binsh++;
                     atsh += tailsL[TAIL_SHORT_COUNTS + binsh];
                 }
-                if (binsh !== shBin) {
-                    shEdge = T_EDGES[binsh];
-                    shBin = binsh;
-                }
+                shBin = binsh;
                 shAt = atsh;
             }
             {
@@ -1008,10 +1006,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     binvo++;
                     atvo += tailsL[TAIL_VOL_COUNTS + binvo];
                 }
-                if (binvo !== voBin) {
-                    voEdge = T_EDGES[binvo];
-                    voBin = binvo;
-                }
+                voBin = binvo;
                 voAt = atvo;
             }
             if (++mainSince === T_HALVING_POINTS) {
@@ -1057,10 +1052,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             pickL[7] = recurringShrink;
             const pointIn = absPoint / pickL[6 + +(recurringShrink > 1)];
             // The calibrated z (tail.ts tailCalibrate, inlined): |z| shrunk by how heavy this series' tail has been.
-            const qPoint = blockEdgePointL[k];
-            const calPoint = qPoint > GAUSSIAN_ONE_SIDED_Q99 ? (pointIn * GAUSSIAN_ONE_SIDED_Q99) / qPoint : pointIn;
-            const qShort = blockEdgeShortL[k];
-            const calShort = qShort > GAUSSIAN_Q99 ? (absShort * GAUSSIAN_Q99) / qShort : absShort;
+            const calPoint = pointIn * blockEdgePointL[k];
+            const calShort = absShort * blockEdgeShortL[k];
             // z is the largest calibrated view (a later view wins only if strictly larger), picked without branches;
             // `winner` says which (0 point, 1 short, 2 profile, 3 volatility), for the incident's sign.
             pickL[0] = calPoint;
@@ -1069,8 +1062,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             let z = pickL[winner];
             if ((info & INFO_PROFILE_JUDGED) !== 0) {
                 const absProfile = blockAbsProfileL[k];
-                const qProfile = blockEdgeProfileL[k];
-                const calProfile = qProfile > GAUSSIAN_Q99 ? (absProfile * GAUSSIAN_Q99) / qProfile : absProfile;
+                const calProfile = absProfile * blockEdgeProfileL[k];
                 pickL[2] = z;
                 pickL[3] = calProfile;
                 const wins = +(calProfile > z);
@@ -1079,8 +1071,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             }
             if ((info & INFO_VOL_JUDGED) !== 0) {
                 const zVol = blockZVolL[k];
-                const qVol = blockEdgeVolL[k];
-                const calVol = qVol > GAUSSIAN_ONE_SIDED_Q99 ? (zVol * GAUSSIAN_ONE_SIDED_Q99) / qVol : zVol;
+                const calVol = zVol * blockEdgeVolL[k];
                 pickL[4] = z;
                 pickL[5] = calVol;
                 const wins = +(calVol > z);
@@ -1089,7 +1080,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             }
 
             const t = times[i];
-            const s = scoreFromSigmas(z);
+            const z2 = z * z;
+            const z4 = z2 * z2;
+            const s = (100 * z4) / (z4 + HALF_SCORE_Z4);
             score[i] = s;
             // A return to the normal from before the last adopted level may extend an open incident but opens none.
             if (s >= threshold && (info & INFO_LEARNED) !== 0 && (open || (info & INFO_RETURN) === 0)) {
