@@ -8,8 +8,8 @@
  * from the data, not assumed. The trusted forecaster's residual is turned into robust z-scores at three
  * time scales (the point itself and a short average), each divided by its own running mean
  * absolute deviation and shrunk by how heavy this series' tail has been (tail.ts); a point surprise is
- * also discounted by the largest one seen around the same hour in the last week (nightly jobs). The
- * largest becomes the 0–100 score. Consecutive anomalous points form one incident, reported at its first
+ * also discounted by the largest one seen around the same hour in the last week (nightly jobs), and an averaged view's
+ * surprise by how often the series has already shown one as large. The largest becomes the 0–100 score. Consecutive anomalous points form one incident, reported at its first
  * point; a lasting shift is adopted as the new normal, and a return to the normal it replaced opens no new incident.
  *
  * State lives in locals and module-level typed arrays reused across calls (the engine is synchronous), so
@@ -32,6 +32,7 @@ import {
 const TAIL_STATE_SIZE = tail.TAIL_STATE_SIZE;
 const tailReset = tail.tailReset;
 const tailRescale = tail.tailRescale;
+const tailSeenSigmas = tail.tailSeenSigmas;
 // The calibrator's layout and constants: its updates are inlined in the hot loop below (a call per update would box
 // the double argument, and the function is too large for V8 to inline into the large loop body).
 const T_TOTAL = tail.TOTAL;
@@ -178,6 +179,14 @@ const RECURRING_MEMORY_DAYS = 7;
 /** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
 const RECURRING_REFERENCE = 3;
 /**
+ * The averaged views (short average, profile) also ask how often the series has shown a surprise at least as large
+ * (tail.ts tailSeenSigmas): their surprises are episodes a few points long, and a kind of episode that a series shows
+ * every few days covers well under 1 % of its points, so the 99th-percentile calibration can never learn it as routine.
+ * Asked only above this many calibrated sigmas (score 11, far below any threshold), and never pulling a view below it,
+ * so that the per-point scores stay continuous.
+ */
+const SEEN_FLOOR_SIGMAS = 3;
+/**
  * Tail calibrators: rises of the point view, the short-average view, falls of the point view, rises of the volatility
  * view, the profile view. Rises and falls are
  * calibrated apart because metric tails are lopsided (a load balancer's routine bursts are all upwards): a series
@@ -247,6 +256,17 @@ const INFO_PROFILE_JUDGED = 1 << 10;
 const INFO_SHIFT = 1 << 11; // a new level was adopted at this point
 const INFO_SHIFT_DOWN = 1 << 12; // ... below the old one
 const INFO_RETURN = 1 << 13; // the point is back at the normal from before the last adopted level: opens no incident
+
+/**
+ * The calibration factor of an averaged view whose calibrated z (absZ · factor) exceeds SEEN_FLOOR_SIGMAS: the same,
+ * unless the calibrator has seen such surprises often enough that their frequency makes a smaller z — then the factor
+ * that gives that z, though never below the floor.
+ */
+function seenFactor(state: Float64Array, base: number, total: number, absZ: number, factor: number): number {
+    const seen = tailSeenSigmas(state, base, total, absZ);
+    const cap = seen > SEEN_FLOOR_SIGMAS ? seen : SEEN_FLOOR_SIGMAS;
+    return cap < absZ * factor ? cap / absZ : factor;
+}
 
 /** A finished incident. */
 function incidentOf(
@@ -863,11 +883,18 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 blockRecurringL[k] = 0;
             }
             blockEdgePointL[k] = sideTotalL[downBit] >= 1 ? calOneSidedL[sideBinL[downBit]] : 1;
-            blockEdgeShortL[k] = shTotal >= 1 ? calTwoSidedL[shBin] : 1;
+            const edgeShort = shTotal >= 1 ? calTwoSidedL[shBin] : 1;
+            // Asked before this point is learned, like every calibration; rarely (see SEEN_FLOOR_SIGMAS).
+            blockEdgeShortL[k] =
+                absShort * edgeShort > SEEN_FLOOR_SIGMAS ? seenFactor(tailsL, TAIL_SHORT, shTotal, absShort, edgeShort) : edgeShort;
             blockEdgeVolL[k] = voTotal >= 1 ? calOneSidedL[voBin] : 1;
             if ((info & INFO_PROFILE) !== 0) {
-                blockEdgeProfileL[k] = prTotal >= 1 ? calTwoSidedL[prBin] : 1;
+                const edgeProfile = prTotal >= 1 ? calTwoSidedL[prBin] : 1;
                 const absProfile = blockAbsProfileL[k];
+                blockEdgeProfileL[k] =
+                    absProfile * edgeProfile > SEEN_FLOOR_SIGMAS
+                        ? seenFactor(tailsL, TAIL_PROFILE, prTotal, absProfile, edgeProfile)
+                        : edgeProfile;
                 // The profile calibrator learns |z| (tail.ts tailAdd, inlined).
                 binScratchL[0] = absProfile;
                 let bpr = (binScratchBitsL[T_HIGH] >>> 18) - T_EXPONENT_BIAS_BINS;

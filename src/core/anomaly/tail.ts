@@ -110,6 +110,34 @@ export function tailRescale(state: Float64Array, base: number, d: number, total:
     return bin;
 }
 
+/**
+ * The z of a standard Gaussian whose upper tail holds probability p (0 < p < 0.5), by the rational approximation of
+ * Abramowitz and Stegun 26.2.23 (absolute error below 4.5e-4).
+ */
+export function gaussianUpperQuantile(p: number): number {
+    const t = Math.sqrt(-2 * Math.log(p));
+    return t - (2.515517 + t * (0.802853 + t * 0.010328)) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
+}
+
+/**
+ * How often this calibrator has seen a |z| at least as large as `absZ` (every point in or above its bin, `total` points
+ * in all), as the two-sided Gaussian z that is that rare: a series that has shown such a surprise before is judged by
+ * how often it has, not by how far it lies beyond the 99th percentile. Infinity when the calibrator's memory holds less
+ * than one point's worth of such surprises (never seen: the 99th-percentile calibration alone speaks).
+ */
+export function tailSeenSigmas(state: Float64Array, base: number, total: number, absZ: number): number {
+    const counts = base + COUNTS;
+    let seen = 0;
+    for (let b = binOf(absZ); b < BINS; b++) {
+        seen += state[counts + b];
+    }
+    if (seen < 1) {
+        return Infinity;
+    }
+    const p = (0.5 * seen) / total;
+    return p < 0.5 ? gaussianUpperQuantile(p) : 0;
+}
+
 /** The calibrated z: |z| shrunk by how heavy this series' tail has been so far (never enlarged). */
 export function tailCalibrate(state: Float64Array, base: number, absZ: number, reference = GAUSSIAN_Q99): number {
     const q = state[base + EDGE];

@@ -10,6 +10,7 @@ import {
     sigmasFromScore,
     type AnomalyIncident,
 } from '../../../../src/core/anomaly';
+import { gaussianUpperQuantile } from '../../../../src/core/anomaly/tail';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -62,6 +63,17 @@ describe('detectAnomalies', () => {
             assert.ok(scoreThreshold('high') < scoreThreshold('medium') && scoreThreshold('medium') < scoreThreshold('low'));
             assert.match(METHOD_EXPLANATION, /daily/);
             assert.match(SCORE_EXPLANATION, /0–100|0 is/);
+        });
+
+        it('turns a tail probability into Gaussian sigmas (the frequency check of the averaged views)', () => {
+            for (const [p, z] of [
+                [0.01, 2.326],
+                [0.001, 3.09],
+                [1e-4, 3.719],
+                [1e-6, 4.753],
+            ]) {
+                assert.ok(Math.abs(gaussianUpperQuantile(p) - z) < 1e-3, `p ${p}: ${gaussianUpperQuantile(p)}`);
+            }
         });
 
         it('maps sigmas to the documented 0–100 scale (50 at 5 sigma) and back', () => {
@@ -181,6 +193,41 @@ describe('detectAnomalies', () => {
             const { incidents } = detectAnomalies(times, values);
             assert.equal(incidentsIn(incidents, 288 * 3, 288 * 9 - 1).length, 0, describeIncidents(incidents));
             assert.equal(incidentsIn(incidents, 288 * 9 + 180, 288 * 9 + 181).length, 1, describeIncidents(incidents));
+        });
+
+        it('does not report a kind of burst the series shows every couple of days each time, but does report a bigger one', () => {
+            // 5-minute series near 30 with routine single spikes (4 % of points, +6 to +10) and, every one to three days at
+            // random hours, a 20-minute burst of +15 (each point no bigger than the routine spikes' tail allows, the four
+            // together a clear short-average surprise); on the last day one burst three times as high. Six seeds.
+            let repeats = 0;
+            let repeatsReported = 0;
+            for (let seed = 1; seed <= 6; seed++) {
+                const rand = random(seed);
+                const length = 288 * 14;
+                const bursts: number[] = [];
+                for (let at = 388; at < length - 400; at += Math.floor(2 * 288 * (0.7 + 0.6 * rand()))) {
+                    bursts.push(at);
+                }
+                const big = length - 200;
+                const { times, values } = series(
+                    length,
+                    5 * MINUTE,
+                    (i, _t, r) => {
+                        const spike = r() < 0.04 ? 6 + 4 * r() : 0;
+                        const burst = bursts.some((b) => i >= b && i < b + 4) ? 15 : i >= big && i < big + 4 ? 45 : 0;
+                        return 30 + noise(r, 1) + spike + burst;
+                    },
+                    seed,
+                );
+                const { incidents } = detectAnomalies(times, values);
+                for (const b of bursts.slice(1)) {
+                    repeats++;
+                    repeatsReported += incidentsIn(incidents, b, b + 3).length;
+                }
+                assert.equal(incidentsIn(incidents, big, big + 3).length, 1, `seed ${seed}: ${describeIncidents(incidents)}`);
+            }
+            // Judged by the 99th percentile alone, 15 of the 32 were (this engine: 8): such bursts cover well under 1 % of the points.
+            assert.ok(repeatsReported <= repeats / 3, `${repeatsReported} of ${repeats} repeated bursts reported`);
         });
 
         it('judges rises and falls apart: routine bursts upwards do not hide a sudden drop', () => {
