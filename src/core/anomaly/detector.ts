@@ -56,8 +56,9 @@ minMaxNaNBits[T_HIGH] = 0xfff80000;
 const MINMAX_NAN = new Float64Array(minMaxNaNBits.buffer)[0];
 const binScratch = new Float64Array(1);
 /**
- * Per calibrator bin, the factor that calibrates a |z| (tail.ts tailCalibrate): reference / edge when the bin's upper edge
- * lies above the reference, else 1 — a multiplication instead of a comparison and a division per view and point.
+ * Per calibrator bin, the factor that calibrates a |z| — shrinks it by how heavy the series' tail has been, never
+ * enlarges it: reference / edge when the bin's upper edge lies above the Gaussian reference, else 1. A table, so that
+ * calibrating is one multiplication per view and point.
  */
 const CAL_ONE_SIDED = Float64Array.from(tail.EDGES, (q) => (q > tail.GAUSSIAN_ONE_SIDED_Q99 ? tail.GAUSSIAN_ONE_SIDED_Q99 / q : 1));
 const CAL_TWO_SIDED = Float64Array.from(tail.EDGES, (q) => (q > tail.GAUSSIAN_Q99 ? tail.GAUSSIAN_Q99 / q : 1));
@@ -356,11 +357,11 @@ function asFloat64(a: ArrayLike<number>, n: number): Float64Array {
     return out;
 }
 
-/** z (in sigmas) → 0–100. */
+/** z (in sigmas) → 0–100, with one division (the engine scores every point with it). */
 export function scoreFromSigmas(z: number): number {
-    const r = z / HALF_SCORE_SIGMAS;
-    const r4 = r * r * r * r;
-    return (100 * r4) / (1 + r4);
+    const z2 = z * z;
+    const z4 = z2 * z2;
+    return (100 * z4) / (z4 + HALF_SCORE_Z4);
 }
 
 /** 0–100 → z (in sigmas); the inverse of {@link scoreFromSigmas}. */
@@ -1078,7 +1079,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             // (x / 1 is x, bit for bit).
             pickL[7] = recurringShrink;
             const pointIn = absPoint / pickL[6 + +(recurringShrink > 1)];
-            // The calibrated z (tail.ts tailCalibrate, inlined): |z| shrunk by how heavy this series' tail has been.
+            // The calibrated z: |z| times its calibrator's factor (CAL_ONE_SIDED, CAL_TWO_SIDED), recorded by pass 2.
             const calPoint = pointIn * blockEdgePointL[k];
             const calShort = absShort * blockEdgeShortL[k];
             // z is the largest calibrated view (a later view wins only if strictly larger), picked without branches;
@@ -1107,9 +1108,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             }
 
             const t = times[i];
-            const z2 = z * z;
-            const z4 = z2 * z2;
-            const s = (100 * z4) / (z4 + HALF_SCORE_Z4);
+            const s = scoreFromSigmas(z);
             score[i] = s;
             // A return to the normal from before the last adopted level may extend an open incident but opens none.
             if (s >= threshold && (info & INFO_LEARNED) !== 0 && (open || (info & INFO_RETURN) === 0)) {

@@ -138,12 +138,6 @@ export function tailSeenSigmas(state: Float64Array, base: number, total: number,
     return p < 0.5 ? gaussianUpperQuantile(p) : 0;
 }
 
-/** The calibrated z: |z| shrunk by how heavy this series' tail has been so far (never enlarged). */
-export function tailCalibrate(state: Float64Array, base: number, absZ: number, reference = GAUSSIAN_Q99): number {
-    const q = state[base + EDGE];
-    return state[base + TOTAL] >= 1 && q > reference ? (absZ * reference) / q : absZ;
-}
-
 /**
  * Learn a zero (the other side's calibrator of a one-sided pair): it lands in bin 0, at or below the pointer, so the
  * pointer can only move down. Same result as `tailAdd(state, base, 0)`, with less work.
