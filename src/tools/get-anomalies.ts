@@ -7,6 +7,7 @@ import { parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, renderText, shortTime } from './text';
+import { FULL_HORIZON_DAYS, projectedFullAt, recentChange } from './trend';
 import { defineTool, READ_ONLY } from './types';
 
 /** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
@@ -34,6 +35,17 @@ const incident = z.object({
     actual: z.number().describe('value at the peak'),
     expected: z.number().describe('what the series normally shows at that time'),
     baseline: z.number().nullable().describe('expected value when the incident began'),
+    latest: z.number().nullable().describe("the series' latest value: whether it is still away from normal now"),
+    ratePerDay: z
+        .number()
+        .nullable()
+        .describe('for a trend: how fast the series moves now, per day (mean of the last 24 h minus the 24 h before); else null'),
+    fullAt: z
+        .string()
+        .nullable()
+        .describe(
+            `for a free-space trend still clearly falling: when free space reaches 0 % at that pace, if within ${FULL_HORIZON_DAYS} days; else null`,
+        ),
 });
 
 const series = z.object({
@@ -55,7 +67,7 @@ export const getAnomalies = defineTool({
     description:
         "Finds unusual CPU and disk behaviour (Log Analytics Perf/InsightsMetrics series) with a causal detector that learns each series' own level, trend, daily and " +
         'weekly pattern and noise. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
-        'the actual vs expected value at its peak, and a 0–100 score; sorted by score. Metrics: cpu (% processor time), disk (free space % and transfers/s). ' +
+        'the actual vs expected value at its peak, the latest value, a 0–100 score, and for a trend its pace per day now and, for free space, when the disk is full at that pace; sorted by score. Metrics: cpu (% processor time), disk (free space % and transfers/s). ' +
         'Default timespan 7d, hourly resolution, sensitivity medium. include_series adds the series with the expected band for charting.',
     input: z
         .object({
@@ -133,21 +145,28 @@ export const getAnomalies = defineTool({
             });
         });
         found.sort((a, b) => b.incident.score - a.incident.score || a.incident.start - b.incident.start);
-        const incidents = found.map(({ series: s, incident, baseline }) => ({
-            computer: s.computer,
-            metric: s.metric,
-            counter: s.counter,
-            unit: s.unit,
-            direction: incident.direction,
-            score: round(incident.score),
-            start: new Date(incident.start).toISOString(),
-            end: new Date(incident.end).toISOString(),
-            peakTime: new Date(incident.peak).toISOString(),
-            durationMinutes: Math.round((incident.end - incident.start + s.stepMs) / TIME.MINUTE),
-            actual: round(incident.actual),
-            expected: round(incident.expected),
-            baseline: finiteOrNull(baseline),
-        }));
+        const incidents = found.map(({ series: s, incident, baseline }) => {
+            const change = incident.direction === 'trend' ? recentChange(s.start, s.stepMs, s.values) : undefined;
+            const fullAt = change && s.metric === 'diskFree' ? projectedFullAt(change) : undefined;
+            return {
+                computer: s.computer,
+                metric: s.metric,
+                counter: s.counter,
+                unit: s.unit,
+                direction: incident.direction,
+                score: round(incident.score),
+                start: new Date(incident.start).toISOString(),
+                end: new Date(incident.end).toISOString(),
+                peakTime: new Date(incident.peak).toISOString(),
+                durationMinutes: Math.round((incident.end - incident.start + s.stepMs) / TIME.MINUTE),
+                actual: round(incident.actual),
+                expected: round(incident.expected),
+                baseline: finiteOrNull(baseline),
+                latest: finiteOrNull(latestOf(s.values)),
+                ratePerDay: change ? finiteOrNull(change.perDay) : null,
+                fullAt: fullAt === undefined ? null : new Date(fullAt).toISOString(),
+            };
+        });
         const { items, truncation } = limit(incidents, input.max_results);
         const shownSeries = new Set(found.slice(0, items.length).map((f) => f.series));
         const charts = input.include_series
@@ -204,7 +223,7 @@ export const getAnomalies = defineTool({
                         i.score,
                         i.computer,
                         i.counter,
-                        i.direction,
+                        kindOf(i),
                         shortTime(i.start),
                         `${i.durationMinutes} min`,
                         `${i.actual}${i.unit}`,
@@ -222,4 +241,23 @@ function round(value: number): number {
 
 function finiteOrNull(value: number): number | null {
     return Number.isFinite(value) ? round(value) : null;
+}
+
+/** The last finite value of a series (NaN when it has none). */
+function latestOf(values: ArrayLike<number>): number {
+    for (let i = values.length - 1; i >= 0; i--) {
+        if (Number.isFinite(values[i])) {
+            return values[i];
+        }
+    }
+    return NaN;
+}
+
+/** The Kind cell: the direction, and for a trend its pace now and when the disk is full at that pace. */
+function kindOf(i: { direction: string; unit: string; ratePerDay: number | null; fullAt: string | null }): string {
+    if (i.ratePerDay === null) {
+        return i.direction;
+    }
+    const pace = `${i.ratePerDay > 0 ? '+' : ''}${i.ratePerDay}${i.unit}/day`;
+    return i.fullAt === null ? `${i.direction} ${pace}` : `${i.direction} ${pace}, full ~${shortTime(i.fullAt)}`;
 }

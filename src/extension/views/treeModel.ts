@@ -540,7 +540,7 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
                     id: `m/${machine}/${counter}/${k}`,
                     label: `${time(i.start)} · ${String(i.direction)}`,
                     description: `${String(i.actual)}${String(i.unit)} vs ${String(i.expected)}${String(i.unit)} expected · score ${String(i.score)}`,
-                    tooltip: `${String(i.direction)} from ${time(i.start)} to ${time(i.end)} (${String(i.durationMinutes)} min)\nPeak ${time(i.peakTime)}: ${String(i.actual)}${String(i.unit)}, expected ${String(i.expected)}${String(i.unit)}\nScore ${String(i.score)} (50 = clear anomaly, 90+ = extreme)`,
+                    tooltip: `${String(i.direction)} from ${time(i.start)} to ${time(i.end)} (${String(i.durationMinutes)} min)\nPeak ${time(i.peakTime)}: ${String(i.actual)}${String(i.unit)}, expected ${String(i.expected)}${String(i.unit)}\nScore ${String(i.score)} (50 = clear anomaly, 90+ = extreme)${trendNow(i)}`,
                     icon: {
                         id: i.direction === 'dip' ? 'arrow-down' : i.direction === 'spike' ? 'arrow-up' : 'graph-line',
                         color: Number(i.score) >= 90 ? 'list.errorForeground' : 'list.warningForeground',
@@ -552,6 +552,17 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
             })),
         };
     });
+}
+
+/** For a trend, a tooltip line on where it stands: the latest value, its pace per day, and when a disk is full at it. */
+function trendNow(i: Row): string {
+    if (typeof i.ratePerDay !== 'number') {
+        return '';
+    }
+    const unit = String(i.unit);
+    const pace = `${i.ratePerDay > 0 ? '+' : ''}${String(i.ratePerDay)}${unit} a day`;
+    const full = typeof i.fullAt === 'string' ? `; full around ${time(i.fullAt)} at this pace` : '';
+    return `\nNow ${String(i.latest)}${unit}, moving ${pace}${full}`;
 }
 
 /** Servers: subscription → resource group → machine, SQL instances under their machines. */

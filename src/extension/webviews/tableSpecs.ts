@@ -206,6 +206,9 @@ const SPECS: Record<
             col('actual', 'Actual', 'number', { width: 0.6 }),
             col('expected', 'Expected', 'number', { width: 0.6 }),
             col('unit', 'Unit', 'text', { width: 0.4 }),
+            col('latest', 'Latest', 'number', { width: 0.6 }),
+            col('ratePerDay', 'Per day now', 'number', { width: 0.7 }),
+            col('fullAt', 'Full at this pace', 'date'),
         ],
         cells: (i) =>
             [
@@ -221,6 +224,9 @@ const SPECS: Record<
                 i.actual,
                 i.expected,
                 i.unit,
+                i.latest,
+                i.ratePerDay,
+                i.fullAt,
             ].map(toCell),
     },
     GetSwConfig: {

@@ -200,6 +200,65 @@ describe('tools on the sample estate, against the generator’s truth', () => {
     });
 });
 
+describe('GetAnomalies on disks that fill up', () => {
+    const source = sampleSource({ machines: 300 });
+
+    it('says how fast a planted leak still fills its disk and when it is full, and that one which stopped is flat', async () => {
+        const result = await runTool('GetAnomalies', { source }, { timespan: '30d', metric: 'disk', max_results: 1000 });
+        if (!result.ok) {
+            assert.fail(result.message);
+        }
+        const out = result.structured as Structured;
+        const now = NOW.getTime();
+        const day = 86_400_000;
+        const trendsOf = (computer: string, start: string, end: string) =>
+            out.items.filter(
+                (i) =>
+                    i.computer === computer &&
+                    i.metric === 'diskFree' &&
+                    i.direction === 'trend' &&
+                    Date.parse(i.start as string) <= Date.parse(end) + 3_600_000 &&
+                    Date.parse(i.end as string) >= Date.parse(start) - 3_600_000,
+            );
+        const leaks = source.groundTruth().filter((a) => a.kind === 'trend');
+        // Leaking through the last two days (the pace is read from them): at the planted 2.5–5 % a day, give or take noise.
+        const ongoing = leaks.filter((a) => Date.parse(a.end) >= now && Date.parse(a.start) <= now - 2 * day);
+        const stopped = leaks.filter((a) => Date.parse(a.end) <= now - 2 * day);
+        let checkedOngoing = 0;
+        for (const leak of ongoing) {
+            for (const i of trendsOf(leak.computer, leak.start, leak.end)) {
+                const rate = i.ratePerDay as number;
+                assert.ok(rate < -2 && rate > -5.5, `${leak.computer}: ${rate} % a day`);
+                assert.equal(typeof i.fullAt, 'string', `${leak.computer}: a full date`);
+                const daysLeft = (Date.parse(i.fullAt as string) - now) / day;
+                const expectedDays = (i.latest as number) / -rate;
+                assert.ok(
+                    Math.abs(daysLeft - expectedDays) < 0.15 * expectedDays + 0.5,
+                    `${leak.computer}: ${daysLeft} vs ${expectedDays} days`,
+                );
+                checkedOngoing++;
+            }
+        }
+        let checkedStopped = 0;
+        for (const leak of stopped) {
+            for (const i of trendsOf(leak.computer, leak.start, leak.end)) {
+                assert.ok(
+                    Math.abs(i.ratePerDay as number) < 0.5,
+                    `${leak.computer}: ${String(i.ratePerDay)} % a day after the leak stopped`,
+                );
+                assert.equal(i.fullAt, null, leak.computer);
+                checkedStopped++;
+            }
+        }
+        assert.ok(checkedOngoing >= 2 && checkedStopped >= 2, `${checkedOngoing} ongoing and ${checkedStopped} stopped leaks checked`);
+        assert.ok(
+            out.items.filter((i) => i.direction !== 'trend').every((i) => i.ratePerDay === null && i.fullAt === null),
+            'a pace only for trends',
+        );
+        assert.match(result.text, /\| trend -\d+(\.\d+)?%\/day, full ~2026-12-\d\d \d\d:\d\dZ \|/, 'the text table says it too');
+    });
+});
+
 describe('GetAnomalies on a large estate', () => {
     const source = sampleSource({ machines: 500 });
     const threads = process.env.INFRA_INSIGHTS_DETECTION_THREADS;

@@ -46,6 +46,25 @@ describe('tables from tool answers', () => {
         }
     });
 
+    it('shows for a disk filling up its latest value, its pace a day and when it is full at that pace', async () => {
+        const answer = await structured(source, 'GetAnomalies');
+        const table = tableFromResult({ tool: 'GetAnomalies', args: {} }, answer);
+        const column = (title: string) => table.columns.findIndex((c) => c.title === title);
+        const [kind, latest, pace, full] = ['Kind', 'Latest', 'Per day now', 'Full at this pace'].map(column);
+        assert.ok(latest > 0 && pace > 0 && full > 0);
+        const trends = table.rows.filter((r) => r[kind] === 'trend');
+        assert.ok(trends.length > 0, 'the sample estate has a disk filling up in the last 7 days');
+        for (const row of trends) {
+            assert.ok(typeof row[pace] === 'number' && row[pace] < 0, String(row[pace]));
+            assert.ok(typeof row[full] === 'string' && Date.parse(row[full]) > Date.parse(String(answer.generatedAt)), String(row[full]));
+        }
+        assert.ok(
+            table.rows
+                .filter((r) => r[kind] !== 'trend')
+                .every((r) => r[pace] === null && r[full] === null && typeof r[latest] === 'number'),
+        );
+    });
+
     it('flattens SQL instances into one row per database and lists scopes', async () => {
         const sql = await structured(source, 'GetSqlMetadata');
         const table = tableFromResult({ tool: 'GetSqlMetadata', args: {} }, sql);

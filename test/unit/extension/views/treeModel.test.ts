@@ -150,6 +150,18 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         const incident = leaves(nodes)[0];
         assert.match(incident.label, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · (spike|dip|level-shift|trend)$/);
         assert.match(incident.description ?? '', /^[\d.]+(%|\/s) vs [\d.]+(%|\/s) expected · score [\d.]+$/);
+        // A disk filling up says where it stands now in its tooltip; other kinds do not.
+        const trend = leaves(nodes).find((n) => n.label.endsWith('· trend'));
+        assert.ok(trend, 'the sample estate has a disk filling up in the last 7 days');
+        assert.match(
+            trend.tooltip ?? '',
+            /\nNow [\d.]+%, moving -[\d.]+% a day; full around \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC at this pace$/,
+        );
+        assert.ok(
+            leaves(nodes)
+                .filter((n) => n !== trend && !n.label.endsWith('· trend'))
+                .every((n) => !(n.tooltip ?? '').includes('\nNow ')),
+        );
         assert.deepEqual(
             buildAnomaliesTree({ summary: { machines: 3 }, items: [] }).map((n) => n.label),
             ['No anomalies'],
