@@ -27,3 +27,43 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
     }
     throw new Error('expected the promise to reject');
 }
+
+/**
+ * Runs `work` (a promise that may reject) while recording every timer started with a delay of at least `minDelayMs`,
+ * and returns how many of those are still pending once it has settled: a request's deadline left running keeps a CLI
+ * from exiting and holds the request in memory until it fires.
+ */
+export async function timersLeftBy(work: () => Promise<unknown>, minDelayMs: number): Promise<number> {
+    const original = { set: globalThis.setTimeout, clear: globalThis.clearTimeout };
+    const pending = new Set<unknown>();
+    const patched = ((callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) => {
+        const handle: unknown = original.set(
+            (...callbackArgs: unknown[]) => {
+                pending.delete(handle);
+                callback(...callbackArgs);
+            },
+            delay,
+            ...args,
+        );
+        if ((delay ?? 0) >= minDelayMs) {
+            pending.add(handle);
+        }
+        return handle;
+    }) as typeof setTimeout;
+    globalThis.setTimeout = patched;
+    globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
+        pending.delete(handle);
+        original.clear(handle);
+    }) as typeof clearTimeout;
+    try {
+        await work().catch(() => undefined);
+    } finally {
+        globalThis.setTimeout = original.set;
+        globalThis.clearTimeout = original.clear;
+    }
+    const left = pending.size;
+    for (const handle of pending) {
+        original.clear(handle as Parameters<typeof clearTimeout>[0]);
+    }
+    return left;
+}

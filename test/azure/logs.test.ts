@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { SourceError, UserError } from '../../src/core/source';
 import { startAzureFake, type AzureFake } from './fake';
-import { rejection, sourceFor } from './helpers';
+import { rejection, sourceFor, timersLeftBy } from './helpers';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -171,5 +171,50 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(error instanceof SourceError, String(error));
         assert.equal(error.code, 'cancelled');
         assert.ok(Date.now() - started < 2000);
+    });
+
+    it('stops waiting out a 429 when the caller cancels, instead of sleeping through the Retry-After', async () => {
+        fake = await startAzureFake({ estate: { machines: 6 } });
+        fake.fail('logs', {
+            status: 429,
+            headers: { 'retry-after': '60' },
+            body: { error: { code: 'ThrottledError', message: 'Too many requests' } },
+        });
+        const controller = new AbortController();
+        let error: unknown;
+        const waitsLeft = await timersLeftBy(async () => {
+            const query = sourceFor(fake).getSoftwareChanges({ ...window(), signal: controller.signal });
+            // Cancelled once the 429 has come back, while the client waits out its Retry-After.
+            while (!fake.requests.some((r) => r.service === 'logs' && r.status === 429)) {
+                await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+            controller.abort();
+            error = await rejection(query);
+        }, 30_000);
+        assert.ok(error instanceof SourceError, String(error));
+        assert.equal(error.code, 'cancelled');
+        assert.equal(waitsLeft, 0, 'the 60 s wait was left running');
+        assert.equal(fake.requests.filter((r) => r.service === 'logs').length, 1, 'no attempt after the cancellation');
+    });
+
+    it('leaves no request deadline running after a query is cancelled or fails, so a CLI exits at once', async () => {
+        fake = await startAzureFake({ logsDelayMs: 1000 });
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 100);
+        const aborted = await timersLeftBy(() => sourceFor(fake).getSoftwareChanges({ ...window(), signal: controller.signal }), 30_000);
+        assert.equal(aborted, 0, 'deadlines left running after a cancelled query');
+        const closed = await startAzureFake();
+        const query = {
+            workspaceId: closed.estate.workspaces[0].customerId,
+            from: new Date(closed.estate.now.getTime() - DAY),
+            to: closed.estate.now,
+        };
+        const unreachable = sourceFor(closed, { maxRetries: 1 });
+        await closed.close();
+        const failed = await timersLeftBy(async () => {
+            const error = await rejection(unreachable.getSoftwareChanges(query));
+            assert.ok(error instanceof SourceError, String(error));
+        }, 30_000);
+        assert.equal(failed, 0, 'deadlines left running after an unreachable endpoint');
     });
 });

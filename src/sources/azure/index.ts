@@ -8,7 +8,7 @@ import * as tls from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
-import type { HttpHeaders, PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { HttpHeaders, PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryResult, type LogsTable } from '@azure/monitor-query-logs';
 import type {
     Machine,
@@ -149,6 +149,42 @@ interface RequestContext {
     onHeaders?: (headers: HttpHeaders) => void;
 }
 
+/** The context of each request, for the per-attempt policy (the retry policy sends the same request object again). */
+const attemptContexts = new WeakMap<PipelineRequest, RequestContext>();
+
+/**
+ * Each attempt's deadline and the caller's signal, applied by us rather than through `request.timeout`: the SDK's HTTP
+ * client (ts-http-runtime 0.3) clears its own timeout timer only when a response arrives, so every cancelled or failed
+ * attempt left a timer running for the whole timeout (3.5 minutes for Log Analytics) — holding the request in memory and
+ * keeping a CLI from exiting after it had printed its error. Ours is cleared however the attempt ends.
+ */
+const attemptPolicy: PipelinePolicy = {
+    name: 'infraInsightsAttemptDeadline',
+    sendRequest: async (request, next) => {
+        const context = attemptContexts.get(request);
+        if (!context) {
+            return next(request);
+        }
+        const callerSignal = request.abortSignal;
+        const attempt = new AbortController();
+        const abort = () => attempt.abort();
+        if (callerSignal?.aborted) {
+            attempt.abort();
+        }
+        callerSignal?.addEventListener('abort', abort);
+        const deadline = setTimeout(abort, context.timeoutMs);
+        request.abortSignal = attempt.signal;
+        request.timeout = 0;
+        try {
+            return await next(request);
+        } finally {
+            clearTimeout(deadline);
+            callerSignal?.removeEventListener('abort', abort);
+            request.abortSignal = callerSignal;
+        }
+    },
+};
+
 class AzureInfraSource implements AzureSource {
     readonly kind = 'azure' as const;
     readonly description: string;
@@ -190,13 +226,19 @@ class AzureInfraSource implements AzureSource {
         this.graph = new ResourceGraphClient(this.credential, {
             endpoint: armEndpoint,
             credentials: { scopes: [cloud.armScope] },
-            additionalPolicies: [{ policy, position: 'perCall' }],
+            additionalPolicies: [
+                { policy, position: 'perCall' },
+                { policy: attemptPolicy, position: 'perRetry' },
+            ],
             retryOptions,
         });
         this.logs = new LogsQueryClient(this.credential, {
             endpoint: logsEndpoint,
             credentials: { scopes: [cloud.logsScope] },
-            additionalPolicies: [{ policy, position: 'perCall' }],
+            additionalPolicies: [
+                { policy, position: 'perCall' },
+                { policy: attemptPolicy, position: 'perRetry' },
+            ],
             retryOptions,
         });
         const how: Record<CredentialKind, string> = {
@@ -234,8 +276,9 @@ class AzureInfraSource implements AzureSource {
                 const context = id ? this.contexts.get(id) : undefined;
                 request.headers.delete(CONTEXT_HEADER);
                 if (context) {
-                    request.timeout = context.timeoutMs;
+                    attemptContexts.set(request, context);
                     if (context.signal) {
+                        // Seen by the retry policy too, so that a cancellation also ends a wait between attempts.
                         request.abortSignal = context.signal;
                     }
                 }
