@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { InfraSource } from '../core/source';
 import { allTools, describeFailure } from '../tools';
 import type { Logger } from './log';
+import { registerPrompts } from './prompts';
 
 export const SERVER_NAME = 'infra-insights';
 export const SERVER_VERSION = '0.1.0';
@@ -58,5 +59,6 @@ export function createServer(source: InfraSource, log?: Logger): McpServer {
             },
         );
     }
+    registerPrompts(server, source);
     return server;
 }

@@ -203,10 +203,7 @@ describe('hostile input', () => {
                     await new Promise((resolve) => setTimeout(resolve, 50));
                 }
                 const fresh = responses().slice(before);
-                assert.ok(
-                    fresh.some(isErrorAnswer),
-                    `an error answer for ${what}: ${JSON.stringify(fresh).slice(0, 300)}`,
-                );
+                assert.ok(fresh.some(isErrorAnswer), `an error answer for ${what}: ${JSON.stringify(fresh).slice(0, 300)}`);
                 assert.ok(
                     fresh.some((r) => r.id === pingId && r.result),
                     'the server still answers',

@@ -1,0 +1,153 @@
+import * as assert from 'node:assert/strict';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { HOSTILE_STRINGS } from '../../src/sources/sample';
+import { completeMachine } from '../../src/server/prompts';
+import { call, connectInMemory, sampleSource } from '../helpers/fixtures';
+
+async function machineNames(options: Parameters<typeof sampleSource>[0] = {}): Promise<string[]> {
+    const source = sampleSource(options);
+    const scopes = await source.listScopes();
+    return (await source.getMachines({ subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId) })).rows.map((m) => m.name);
+}
+
+async function promptText(client: Client, name: string, args: Record<string, string> = {}): Promise<string> {
+    const prompt = await client.getPrompt({ name, arguments: args });
+    assert.equal(prompt.messages.length, 1);
+    assert.equal(prompt.messages[0].role, 'user');
+    const content = prompt.messages[0].content;
+    assert.equal(content.type, 'text');
+    return content.type === 'text' ? content.text : '';
+}
+
+async function rejection(promise: Promise<unknown>): Promise<McpError> {
+    try {
+        await promise;
+    } catch (error) {
+        assert.ok(error instanceof McpError, String(error));
+        return error;
+    }
+    assert.fail('expected an error');
+}
+
+describe('MCP prompts: ready-made reviews a client offers by name', () => {
+    let client: Client;
+    let names: string[];
+    before(async () => {
+        client = await connectInMemory();
+        names = await machineNames();
+    });
+    after(async () => {
+        await client.close();
+    });
+
+    it('lists the four reviews with titles and their arguments', async () => {
+        const { prompts } = await client.listPrompts();
+        assert.deepEqual(prompts.map((p) => p.name).sort(), ['estate-review', 'investigate-server', 'patch-plan', 'sql-health']);
+        assert.ok(prompts.every((p) => p.title && p.description && p.description.length > 40));
+        const investigate = prompts.find((p) => p.name === 'investigate-server');
+        assert.deepEqual(
+            investigate?.arguments?.map((a) => [a.name, a.required === true]),
+            [
+                ['server_name', true],
+                ['timespan', false],
+            ],
+        );
+    });
+
+    it('asks for every tool a review needs, with arguments the tools accept, and says the data is sample data', async () => {
+        const text = await promptText(client, 'estate-review', { timespan: '14d' });
+        for (const tool of [
+            'ListScopes',
+            'GetServerMetadata',
+            'GetPatchingLevel',
+            'GetAnomalies',
+            'GetSqlMetadata',
+            'GetSqlBpAssessment',
+            'GetWinBpAssessment',
+        ]) {
+            assert.ok(text.includes(tool), tool);
+        }
+        assert.match(text, /timespan "14d"/);
+        assert.match(text, /SAMPLE DATA/);
+        // The arguments a review names are ones the tools take: calling them so succeeds.
+        for (const [tool, args] of [
+            ['GetPatchingLevel', { classification: ['Critical', 'Security'] }],
+            ['GetSqlBpAssessment', { severity: ['High'] }],
+            ['GetAnomalies', { timespan: '14d', metric: 'cpu' }],
+        ] as const) {
+            assert.notEqual((await call(client, tool, args)).isError, true, tool);
+        }
+        assert.match(await promptText(client, 'patch-plan'), /GetPatchingLevel/);
+        assert.match(await promptText(client, 'sql-health'), /GetSqlMetadata/);
+    });
+
+    it('investigates a known machine by its name, quoted as data, and runs each step the prompt names', async () => {
+        const name = names[3];
+        const text = await promptText(client, 'investigate-server', { server_name: name.toUpperCase() });
+        const quoted = JSON.stringify(name.toUpperCase());
+        for (const tool of ['GetServerMetadata', 'GetAnomalies', 'GetSwChangesList', 'GetPatchingLevel', 'GetWinBpAssessment']) {
+            assert.ok(text.includes(`${tool} with server_name ${quoted}`), tool);
+        }
+        assert.match(text, /timespan "7d"/, 'the default timespan');
+        assert.notEqual((await call(client, 'GetSwChangesList', { server_name: name.toUpperCase(), timespan: '7d' })).isError, true);
+    });
+
+    it('refuses an unknown machine or a bad timespan with what would be valid, and keeps serving', async () => {
+        const unknown = await rejection(client.getPrompt({ name: 'investigate-server', arguments: { server_name: `${names[0]}x` } }));
+        assert.equal(unknown.code, ErrorCode.InvalidParams);
+        assert.match(unknown.message, /matches no machine\. Nearest names: /);
+        assert.ok(unknown.message.includes(names[0]), unknown.message);
+        const badSpan = await rejection(client.getPrompt({ name: 'estate-review', arguments: { timespan: 'yesterday' } }));
+        assert.equal(badSpan.code, ErrorCode.InvalidParams);
+        assert.match(badSpan.message, /yesterday/);
+        const missing = await rejection(client.getPrompt({ name: 'investigate-server', arguments: {} }));
+        assert.equal(missing.code, ErrorCode.InvalidParams);
+        assert.match(await promptText(client, 'patch-plan'), /GetPatchingLevel/);
+    });
+
+    it('completes a machine name from the machines the source knows, those starting with the text first', async () => {
+        const typed = names[5].slice(0, 4);
+        const { completion } = await client.complete({
+            ref: { type: 'ref/prompt', name: 'investigate-server' },
+            argument: { name: 'server_name', value: typed },
+        });
+        const expected = names.filter((n) => n.toLowerCase().startsWith(typed.toLowerCase()));
+        assert.ok(expected.length > 0);
+        assert.deepEqual(completion.values.slice(0, expected.length).sort(), [...expected].sort());
+        assert.ok(completion.values.every((v) => names.includes(v) && v.toLowerCase().includes(typed.toLowerCase())));
+        assert.deepEqual(completeMachine(['b-web', 'a-web', 'web-1'], 'WEB'), ['web-1', 'b-web', 'a-web']);
+        assert.equal(
+            completeMachine(
+                Array.from({ length: 300 }, (_, i) => `m${i}`),
+                'm',
+            ).length,
+            100,
+            'at most 100, as MCP allows',
+        );
+    });
+
+    it('carries a hostile machine name as one quoted string: no line, quote or markup of it escapes into the prompt', async () => {
+        const hostileClient = await connectInMemory({ hostile: true });
+        try {
+            const hostileNames = await machineNames({ hostile: true });
+            const planted = hostileNames.filter((n) => HOSTILE_STRINGS.some((h) => n.includes(h)));
+            assert.ok(planted.length > 0, 'the hostile estate plants strings in machine names');
+            const benign = await promptText(hostileClient, 'investigate-server', {
+                server_name: hostileNames.find((n) => !planted.includes(n)) ?? '',
+            });
+            for (const name of planted) {
+                const { completion } = await hostileClient.complete({
+                    ref: { type: 'ref/prompt', name: 'investigate-server' },
+                    argument: { name: 'server_name', value: name.slice(0, 3) },
+                });
+                assert.ok(completion.values.includes(name), `${JSON.stringify(name)} completed byte-identical`);
+                const text = await promptText(hostileClient, 'investigate-server', { server_name: name });
+                assert.equal(text.split('\n').length, benign.split('\n').length, 'no line added');
+                assert.ok(text.includes(JSON.stringify(name.trim())));
+            }
+        } finally {
+            await hostileClient.close();
+        }
+    });
+});
