@@ -6,7 +6,7 @@ import { countIn, distinctCount } from '../core/summaries';
 import { parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
-import { describeCounts, renderText, shortTime } from './text';
+import { describeCounts, plural, renderText, shortTime } from './text';
 import { FULL_HORIZON_DAYS, projectedFullAt, recentChange } from './trend';
 import { defineTool, READ_ONLY } from './types';
 
@@ -99,6 +99,11 @@ export const getAnomalies = defineTool({
             byDirection: z.record(z.number()),
             sensitivity: z.enum(['low', 'medium', 'high']),
             resolution: z.string(),
+            disksFilling: z
+                .number()
+                .int()
+                .describe(`disks whose free space is falling fast enough to be full within ${FULL_HORIZON_DAYS} days`),
+            firstFullAt: z.string().nullable().describe('the earliest fullAt of those disks'),
         }),
         items: z.array(incident),
         series: z.array(series).optional(),
@@ -193,6 +198,7 @@ export const getAnomalies = defineTool({
             : undefined;
         const byMetric = countIn(incidents, (i) => i.metric) as Record<string, number>;
         const byDirection = countIn(incidents, (i) => i.direction) as Record<string, number>;
+        const filling = incidents.filter((i) => i.fullAt !== null);
         const summary = {
             machines: distinctCount(analysed, (s) => s.computer),
             seriesAnalysed: analysed.length,
@@ -202,10 +208,18 @@ export const getAnomalies = defineTool({
             byDirection,
             sensitivity,
             resolution,
+            disksFilling: distinctCount(filling, (i) => `${i.computer}\u0000${i.counter}`),
+            // ISO times in one format sort as they fall.
+            firstFullAt: filling.map((i) => String(i.fullAt)).sort()[0] ?? null,
         };
         const sentence =
-            `${incidents.length} anomalies (${describeCounts(byDirection)}) on ${summary.machinesWithIncidents} of ${summary.machines} machines in the last ${scope.range.timespan}, ` +
-            `from ${analysed.length} series at ${resolution} resolution, sensitivity ${sensitivity}.`;
+            `${plural(incidents.length, 'anomaly', 'anomalies')} (${describeCounts(byDirection)}) on ${summary.machinesWithIncidents} of ${summary.machines} machines in the last ${scope.range.timespan}, ` +
+            `from ${analysed.length} series at ${resolution} resolution, sensitivity ${sensitivity}.` +
+            (summary.disksFilling === 1
+                ? ` 1 disk filling up: full around ${shortTime(summary.firstFullAt ?? undefined)} at its present pace.`
+                : summary.disksFilling > 1
+                  ? ` ${summary.disksFilling} disks filling up, the first full around ${shortTime(summary.firstFullAt ?? undefined)} at its present pace.`
+                  : '');
         return {
             structured: {
                 ...envelopeOf(context, scope.scope, truncation, result.warnings),

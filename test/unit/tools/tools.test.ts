@@ -256,6 +256,18 @@ describe('GetAnomalies on disks that fill up', () => {
             'a pace only for trends',
         );
         assert.match(result.text, /\| trend -\d+(\.\d+)?%\/day, full ~2026-12-\d\d \d\d:\d\dZ \|/, 'the text table says it too');
+        const filling = out.items.filter((i) => i.fullAt !== null);
+        const firstFull = filling.map((i) => String(i.fullAt)).sort()[0];
+        assert.equal(out.summary.disksFilling, new Set(filling.map((i) => `${String(i.computer)} ${String(i.counter)}`)).size);
+        assert.equal(out.summary.firstFullAt, firstFull);
+        assert.ok(
+            result.text
+                .split('\n')[1]
+                .endsWith(
+                    ` ${String(out.summary.disksFilling)} disks filling up, the first full around ${firstFull.slice(0, 10)} ${firstFull.slice(11, 16)}Z at its present pace.`,
+                ),
+            result.text.split('\n')[1],
+        );
     });
 });
 
