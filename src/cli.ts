@@ -225,7 +225,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         }
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
-        const result = await runTool(tool.name, { source, signal: controller.signal }, toolArguments(tool, args.flags));
+        // What a long run is doing, on a terminal only (a pipe or a log gets the answer alone), at most once a second.
+        let lastProgress = -Infinity;
+        const progress = process.stderr.isTTY
+            ? (message: string) => {
+                  if (Date.now() - lastProgress >= 1000) {
+                      lastProgress = Date.now();
+                      process.stderr.write(`${message}\n`);
+                  }
+              }
+            : undefined;
+        const result = await runTool(tool.name, { source, signal: controller.signal, progress }, toolArguments(tool, args.flags));
         if (!result.ok) {
             process.stderr.write(`${result.message}\n`);
             return 1;

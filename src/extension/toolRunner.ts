@@ -62,7 +62,12 @@ export class ToolRunner implements vscode.Disposable {
     }
 
     /** Runs a tool by name; never throws (failures come back as `{ok: false, message}`). */
-    async run(name: string, args: unknown, signal?: AbortSignal): Promise<ToolRun & { sourceKind?: ActiveSource['kind'] }> {
+    async run(
+        name: string,
+        args: unknown,
+        signal?: AbortSignal,
+        progress?: (message: string) => void,
+    ): Promise<ToolRun & { sourceKind?: ActiveSource['kind'] }> {
         const started = Date.now();
         let active: ActiveSource;
         try {
@@ -72,7 +77,7 @@ export class ToolRunner implements vscode.Disposable {
             this.deps.log.error(`${name} could not start: no data source`, error);
             return { ok: false, kind: 'source', message };
         }
-        const result = await runTool(name, { source: active.source, signal }, args);
+        const result = await runTool(name, { source: active.source, signal, progress }, args);
         const ms = Date.now() - started;
         if (result.ok) {
             const truncation = (result.structured as { truncation?: { shown?: number; total?: number } }).truncation;
@@ -95,10 +100,12 @@ export class ToolRunner implements vscode.Disposable {
      */
     runWithProgress(title: string, name: string, args: unknown): Promise<ToolRun & { sourceKind?: ActiveSource['kind'] }> {
         return Promise.resolve(
-            vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+            vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
                 const controller = new AbortController();
                 const subscription = token.onCancellationRequested(() => controller.abort());
-                return this.run(name, args, controller.signal).finally(() => subscription.dispose());
+                return this.run(name, args, controller.signal, (message) => progress.report({ message })).finally(() =>
+                    subscription.dispose(),
+                );
             }),
         );
     }

@@ -24,6 +24,48 @@ function instructions(source: InfraSource): string {
     ].join(' ');
 }
 
+/** What the SDK hands a tool call besides its arguments (the part used here). */
+interface ToolCallExtra {
+    signal: AbortSignal;
+    _meta?: { progressToken?: string | number };
+    sendNotification: (notification: { method: 'notifications/progress'; params: ProgressParams }) => Promise<void>;
+}
+
+interface ProgressParams {
+    progressToken: string | number;
+    progress: number;
+    message: string;
+}
+
+/** At most one progress notification per this many milliseconds (a fleet scan reports a batch every few ms). */
+const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * Progress notifications for a call whose client sent a progress token: the tool's messages, numbered (MCP wants the
+ * number to grow with each one; the total is not known in advance), at most one per PROGRESS_INTERVAL_MS. Undefined
+ * when the client did not ask.
+ */
+export function progressReporter(extra: ToolCallExtra, now: () => number = Date.now): ((message: string) => void) | undefined {
+    const token = extra._meta?.progressToken;
+    if (token === undefined) {
+        return undefined;
+    }
+    let step = 0;
+    let last = -Infinity;
+    return (message) => {
+        const at = now();
+        if (at - last < PROGRESS_INTERVAL_MS || extra.signal.aborted) {
+            return;
+        }
+        last = at;
+        step++;
+        // A lost notification is not worth failing the call for (the client may have gone).
+        extra
+            .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } })
+            .catch(() => undefined);
+    };
+}
+
 /** An MCP server exposing every tool over the given source. Stateless: one per connection or request is fine. */
 export function createServer(source: InfraSource, log?: Logger): McpServer {
     const server = new McpServer(
@@ -40,10 +82,10 @@ export function createServer(source: InfraSource, log?: Logger): McpServer {
                 outputSchema: tool.output,
                 annotations: { title: tool.title, ...tool.annotations },
             },
-            async (args: unknown, extra: { signal: AbortSignal }) => {
+            async (args: unknown, extra: ToolCallExtra) => {
                 const started = Date.now();
                 try {
-                    const output = await tool.run({ source, signal: extra.signal }, args);
+                    const output = await tool.run({ source, signal: extra.signal, progress: progressReporter(extra) }, args);
                     const items = (output.structured as { items?: unknown[] }).items;
                     log?.info(`${tool.name} answered in ${Date.now() - started} ms${items ? ` with ${items.length} items` : ''}`);
                     return {

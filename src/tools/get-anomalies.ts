@@ -3,7 +3,7 @@ import { DEFAULT_SENSITIVITY, detectAnomalies, type AnomalyIncident } from '../c
 import type { MetricKind, MetricSeries } from '../core/model';
 import type { QueryResult } from '../core/source';
 import { countIn, distinctCount } from '../core/summaries';
-import { parseTimespan, TIME } from '../core/timespan';
+import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
@@ -119,6 +119,7 @@ export const getAnomalies = defineTool({
         // Detection starts on the first series while the source is still fetching or generating the rest.
         const scan = startDetection(sensitivity, context.signal);
         let delivered = 0;
+        context.progress?.(`Reading the CPU and disk series of the last ${formatTimespan(historyMs)} at ${resolution}…`);
         let result: QueryResult<MetricSeries>;
         try {
             result = await context.source.getMetricSeries({
@@ -128,6 +129,7 @@ export const getAnomalies = defineTool({
                 stepMs,
                 onSeries: (batch) => {
                     delivered += batch.length;
+                    context.progress?.(`Read ${delivered.toLocaleString('en')} series; analysing them as they arrive…`);
                     scan.add(batch.filter((s) => scope.matchesComputer(s.computer)));
                 },
             });
@@ -139,6 +141,7 @@ export const getAnomalies = defineTool({
         const analysed = result.rows.filter((s) => scope.matchesComputer(s.computer));
         // Rows the source did not hand over in batches (the batches are the first rows, in order).
         scan.add(result.rows.slice(delivered).filter((s) => scope.matchesComputer(s.computer)));
+        context.progress?.(`Analysing ${analysed.length.toLocaleString('en')} series…`);
         const findings = await scan.finish();
         const found: { series: MetricSeries; incident: AnomalyIncident; baseline: number }[] = [];
         analysed.forEach((series, n) => {

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import type { InfraSource } from '../core/source';
 
-/** What a tool run gets besides its input: the data source and a cancellation signal. */
+/** What a tool run gets besides its input: the data source, a cancellation signal, and where to say how far it got. */
 export interface ToolContext {
     source: InfraSource;
     signal?: AbortSignal;
+    /** Told what a long run is doing now (the MCP server turns it into progress notifications when the client asks). */
+    progress?: (message: string) => void;
 }
 
 /** The MCP tool annotations; every tool here is read-only, idempotent and reaches out to Azure (or the sample). */

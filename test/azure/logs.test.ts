@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import type { MetricSeries } from '../../src/core/model';
 import { SourceError, UserError } from '../../src/core/source';
 import { startAzureFake, type AzureFake } from './fake';
 import { rejection, sourceFor, timersLeftBy } from './helpers';
@@ -58,8 +59,17 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
     it('returns metric series with NaN for empty bins, in batches of computers, at most 5 queries at once', async () => {
         fake = await startAzureFake({ estate: { machines: 400 }, logsDelayMs: 30 });
         const source = sourceFor(fake);
-        const result = await source.getMetricSeries({ ...window(30), metrics: ['cpu', 'diskFree'], stepMs: HOUR });
+        const handedOver: MetricSeries[][] = [];
+        const result = await source.getMetricSeries({
+            ...window(30),
+            metrics: ['cpu', 'diskFree'],
+            stepMs: HOUR,
+            onSeries: (batch) => handedOver.push([...batch]),
+        });
         assert.equal(result.rows.length, 800);
+        // Handed over batch by batch as they arrive, each once, in the order of the rows.
+        assert.ok(handedOver.length > 1, 'more than one batch handed over');
+        assert.deepEqual(handedOver.flat(), result.rows);
         const cpu = result.rows.find((s) => s.computer === 'srv-00000' && s.metric === 'cpu');
         assert.ok(cpu);
         assert.equal(cpu.values.length, 30 * 24);

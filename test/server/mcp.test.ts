@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { progressReporter } from '../../src/server/createServer';
 import { allTools } from '../../src/tools';
 import { call, connectInMemory, textOf } from '../helpers/fixtures';
 
@@ -113,5 +114,63 @@ describe('MCP server in memory', () => {
         for (const tool of allTools) {
             assert.equal(tools.find((t) => t.name === tool.name)?.description, tool.description);
         }
+    });
+});
+
+describe('progress of a long tool call', () => {
+    it('reaches a client that asked for it, numbered upwards, for a fleet-wide anomaly scan', async () => {
+        const client = await connectInMemory({ machines: 500 });
+        try {
+            const updates: { progress: number; total?: number; message?: string }[] = [];
+            const result = await client.callTool({ name: 'GetAnomalies', arguments: { timespan: '30d' } }, undefined, {
+                onprogress: (p) => updates.push(p),
+            });
+            assert.notEqual(result.isError, true);
+            assert.ok(updates.length >= 1, 'at least one progress notification');
+            assert.match(updates[0].message ?? '', /^Reading the CPU and disk series of the last 30d at 1h…$/);
+            assert.deepEqual(
+                updates.map((u) => u.progress),
+                updates.map((_, i) => i + 1),
+            );
+            assert.ok(updates.every((u) => u.total === undefined && /series/.test(u.message ?? '')));
+        } finally {
+            await client.close();
+        }
+    });
+
+    it('is sent at most every quarter second, never after a cancellation, and not at all unless asked for', () => {
+        let now = 0;
+        const sent: unknown[] = [];
+        const controller = new AbortController();
+        const extra = {
+            signal: controller.signal,
+            _meta: { progressToken: 'p1' },
+            sendNotification: (n: unknown) => {
+                sent.push(n);
+                return Promise.resolve();
+            },
+        };
+        const report = progressReporter(extra, () => now);
+        assert.ok(report);
+        for (const [at, message] of [
+            [0, 'a'],
+            [100, 'b'],
+            [260, 'c'],
+            [300, 'd'],
+            [520, 'e'],
+        ] as const) {
+            now = at;
+            report(message);
+        }
+        assert.deepEqual(sent, [
+            { method: 'notifications/progress', params: { progressToken: 'p1', progress: 1, message: 'a' } },
+            { method: 'notifications/progress', params: { progressToken: 'p1', progress: 2, message: 'c' } },
+            { method: 'notifications/progress', params: { progressToken: 'p1', progress: 3, message: 'e' } },
+        ]);
+        controller.abort();
+        now = 10_000;
+        report('f');
+        assert.equal(sent.length, 3);
+        assert.equal(progressReporter({ ...extra, _meta: {} }), undefined);
     });
 });

@@ -90,11 +90,16 @@ export class TablePanel implements vscode.Disposable {
         const args = { max_results: TABLE_MAX_RESULTS, ...this.request.args };
         const run = await vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: `Infra Insights: running ${this.request.tool}…`, cancellable: true },
-            async (_progress, token) => {
+            async (progress, token) => {
                 const cancel = token.onCancellationRequested(() => this.abort.abort());
                 try {
                     this.source = await this.deps.getSource();
-                    return await runTool(this.request.tool, { source: this.source, signal: this.abort.signal }, args);
+                    const context = {
+                        source: this.source,
+                        signal: this.abort.signal,
+                        progress: (message: string) => progress.report({ message }),
+                    };
+                    return await runTool(this.request.tool, context, args);
                 } catch (error) {
                     return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
                 } finally {

@@ -613,14 +613,21 @@ class AzureInfraSource implements AzureSource {
         for (let i = 0; i < computers.length; i += batchSize) {
             batches.push(computers.slice(i, i + batchSize));
         }
+        // Each batch's series go to `onSeries` as soon as every batch before it has answered (the order of the rows),
+        // so the caller's detection runs while the later batches are still being fetched.
+        const ready: MetricSeries[][] = [];
+        let nextToDeliver = 0;
         const answers = await Promise.all(
-            batches.map(async (batch) => {
+            batches.map(async (batch, k) => {
                 const built = q.metricSeriesQuery({ ...window, computers: batch, table, metrics: query.metrics, stepMs: query.stepMs });
                 const answer = await this.queryLogs(workspaceId, built, window, table, query.signal);
-                return {
-                    rows: map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs),
-                    warnings: answer.warnings,
-                };
+                const rows = map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs);
+                ready[k] = rows;
+                while (query.onSeries && ready[nextToDeliver] !== undefined) {
+                    query.onSeries(ready[nextToDeliver]);
+                    nextToDeliver++;
+                }
+                return { rows, warnings: answer.warnings };
             }),
         );
         const rows: MetricSeries[] = [];
