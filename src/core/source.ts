@@ -28,6 +28,8 @@ export interface QueryResult<T> {
 export interface QueryOptions {
     /** Aborts in-flight requests (MCP cancellation, a closed table). */
     signal?: AbortSignal;
+    /** Told how far a long read has got (a source may never call it). */
+    progress?: (message: string) => void;
 }
 
 /** Resource Graph-backed queries are scoped by subscription. */

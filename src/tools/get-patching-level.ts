@@ -124,7 +124,7 @@ export const getPatchingLevel = defineTool({
     annotations: READ_ONLY,
     async run(context, input) {
         const { ids } = await resolveSubscriptions(context, input.subscription_ids);
-        const query = { subscriptionIds: ids, signal: context.signal };
+        const query = { subscriptionIds: ids, signal: context.signal, progress: context.progress };
         const [assessments, patches, machines] = await Promise.all([
             context.source.getPatchAssessments(query),
             context.source.getMissingPatches(query),

@@ -89,7 +89,7 @@ export const getServerMetadata = defineTool({
     annotations: READ_ONLY,
     async run(context, input) {
         const { ids } = await resolveSubscriptions(context, input.subscription_ids);
-        const result = await context.source.getMachines({ subscriptionIds: ids, signal: context.signal });
+        const result = await context.source.getMachines({ subscriptionIds: ids, signal: context.signal, progress: context.progress });
         const serverName = pickServerName(input);
         if (serverName) {
             assertKnownMachine(serverName, result.rows);

@@ -100,7 +100,7 @@ export const getSqlMetadata = defineTool({
     annotations: READ_ONLY,
     async run(context, input) {
         const { ids } = await resolveSubscriptions(context, input.subscription_ids);
-        const result = await context.source.getSql({ subscriptionIds: ids, signal: context.signal });
+        const result = await context.source.getSql({ subscriptionIds: ids, signal: context.signal, progress: context.progress });
         const { instances, databases } = result.rows[0] ?? { instances: [], databases: [] };
         const serverName = pickServerName(input);
         if (serverName) {

@@ -13,8 +13,14 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         fake = await startAzureFake({ estate: { machines: 2500, subscriptions: 4 } });
         const source = sourceFor(fake);
         const subs = fake.estate.subscriptions.map((s) => s.subscriptionId);
-        const result = await source.getMachines({ subscriptionIds: subs });
+        const progress: string[] = [];
+        const result = await source.getMachines({ subscriptionIds: subs, progress: (message) => progress.push(message) });
         assert.equal(result.rows.length, 2500);
+        assert.deepEqual(progress, [
+            'Read 1,000 machines from Resource Graph…',
+            'Read 2,000 machines from Resource Graph…',
+            'Read 2,500 machines from Resource Graph…',
+        ]);
         assert.equal(new Set(result.rows.map((m) => m.id)).size, 2500);
         assert.deepEqual(result.warnings, []);
         const graph = fake.requests.filter((r) => r.service === 'graph');

@@ -313,8 +313,10 @@ class AzureInfraSource implements AzureSource {
         built: q.BuiltQuery,
         subscriptionIds: string[] | undefined,
         mapRow: (row: map.GraphRow) => T,
-        signal: AbortSignal | undefined,
+        options: QueryOptions | undefined,
+        what: string,
     ): Promise<QueryResult<T>> {
+        const signal = options?.signal;
         const rows: T[] = [];
         const warnings: string[] = [];
         const batches: (string[] | undefined)[] = [];
@@ -360,6 +362,7 @@ class AzureInfraSource implements AzureSource {
                 for (const row of map.graphRowsOf(response.data)) {
                     rows.push(mapRow(row));
                 }
+                options?.progress?.(`Read ${rows.length.toLocaleString('en')} ${what} from Resource Graph…`);
                 if (limitHit) {
                     warnings.push(
                         'Resource Graph used only the first 10,000 subscriptions of the tenant; name the subscriptions to see the rest.',
@@ -387,20 +390,32 @@ class AzureInfraSource implements AzureSource {
     }
 
     async listScopes(options?: QueryOptions): Promise<Scopes> {
-        const subscriptions = await this.queryGraph(q.subscriptionsQuery(), this.subscriptionIds, map.toSubscription, options?.signal);
-        const workspaces = await this.queryGraph(q.workspacesQuery(), this.subscriptionIds, map.toWorkspace, options?.signal);
+        const subscriptions = await this.queryGraph(
+            q.subscriptionsQuery(),
+            this.subscriptionIds,
+            map.toSubscription,
+            options,
+            'subscriptions',
+        );
+        const workspaces = await this.queryGraph(q.workspacesQuery(), this.subscriptionIds, map.toWorkspace, options, 'workspaces');
         const scopes = { subscriptions: subscriptions.rows, workspaces: workspaces.rows.filter((w) => w.customerId) };
         this.scopesCache = { at: Date.now(), value: Promise.resolve(scopes) };
         return scopes;
     }
 
     getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>> {
-        return this.queryGraph(q.machinesQuery(), query.subscriptionIds, map.toMachine, query.signal);
+        return this.queryGraph(q.machinesQuery(), query.subscriptionIds, map.toMachine, query, 'machines');
     }
 
     async getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>> {
-        const instances = await this.queryGraph(q.sqlInstancesQuery(), query.subscriptionIds, map.toSqlInstance, query.signal);
-        const databases = await this.queryGraph(q.sqlDatabasesQuery(), query.subscriptionIds, map.toSqlDatabase, query.signal);
+        const instances = await this.queryGraph(
+            q.sqlInstancesQuery(),
+            query.subscriptionIds,
+            map.toSqlInstance,
+            query,
+            'SQL Server instances',
+        );
+        const databases = await this.queryGraph(q.sqlDatabasesQuery(), query.subscriptionIds, map.toSqlDatabase, query, 'databases');
         return {
             rows: [{ instances: instances.rows, databases: databases.rows }],
             warnings: [...instances.warnings, ...databases.warnings],
@@ -408,11 +423,11 @@ class AzureInfraSource implements AzureSource {
     }
 
     getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>> {
-        return this.queryGraph(q.patchAssessmentsQuery(), query.subscriptionIds, map.toPatchAssessment, query.signal);
+        return this.queryGraph(q.patchAssessmentsQuery(), query.subscriptionIds, map.toPatchAssessment, query, 'patch assessments');
     }
 
     getMissingPatches(query: SubscriptionQuery): Promise<QueryResult<MissingPatch>> {
-        return this.queryGraph(q.missingPatchesQuery(), query.subscriptionIds, map.toMissingPatch, query.signal);
+        return this.queryGraph(q.missingPatchesQuery(), query.subscriptionIds, map.toMissingPatch, query, 'missing patches');
     }
 
     // -----------------------------------------------------------------------------------------
