@@ -7,7 +7,7 @@ import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
-import { FULL_HORIZON_DAYS, projectedFullAt, recentChange } from './trend';
+import { FULL_HORIZON_DAYS, projectedFullAt, recentChange, stillMoving, type RecentChange } from './trend';
 import { defineTool, READ_ONLY } from './types';
 
 /** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
@@ -36,6 +36,11 @@ const incident = z.object({
     expected: z.number().describe('what the series normally shows at that time'),
     baseline: z.number().nullable().describe('expected value when the incident began'),
     latest: z.number().nullable().describe("the series' latest value: whether it is still away from normal now"),
+    ongoing: z
+        .boolean()
+        .describe(
+            'a trend the series still follows now (its pace clearly faster that way than before the trend began); listed even when it began before the timespan',
+        ),
     ratePerDay: z
         .number()
         .nullable()
@@ -143,18 +148,29 @@ export const getAnomalies = defineTool({
         scan.add(result.rows.slice(delivered).filter((s) => scope.matchesComputer(s.computer)));
         context.progress?.(`Analysing ${analysed.length.toLocaleString('en')} series…`);
         const findings = await scan.finish();
-        const found: { series: MetricSeries; incident: AnomalyIncident; baseline: number }[] = [];
+        const found: { series: MetricSeries; incident: AnomalyIncident; baseline: number; change?: RecentChange; ongoing: boolean }[] = [];
         analysed.forEach((series, n) => {
             const { incidents, baselines } = findings[n];
             incidents.forEach((incident, i) => {
-                if (incident.end >= windowStart) {
-                    found.push({ series, incident, baseline: baselines[i] });
+                // A trend is reported once, when it starts; while the series still moves its way it is still going on,
+                // and is listed even if it began before the window (a disk that has been filling for ten days).
+                const trend = incident.direction === 'trend';
+                const change = trend ? recentChange(series.start, series.stepMs, series.values) : undefined;
+                const ongoing =
+                    trend &&
+                    i === incidents.length - 1 &&
+                    stillMoving(
+                        change,
+                        recentChange(series.start, series.stepMs, series.values, incident.startIndex),
+                        incident.actual - incident.expected,
+                    );
+                if (incident.end >= windowStart || ongoing) {
+                    found.push({ series, incident, baseline: baselines[i], change, ongoing });
                 }
             });
         });
         found.sort((a, b) => b.incident.score - a.incident.score || a.incident.start - b.incident.start);
-        const incidents = found.map(({ series: s, incident, baseline }) => {
-            const change = incident.direction === 'trend' ? recentChange(s.start, s.stepMs, s.values) : undefined;
+        const incidents = found.map(({ series: s, incident, baseline, change, ongoing }) => {
             const fullAt = change && s.metric === 'diskFree' ? projectedFullAt(change) : undefined;
             return {
                 computer: s.computer,
@@ -171,6 +187,7 @@ export const getAnomalies = defineTool({
                 expected: round(incident.expected),
                 baseline: finiteOrNull(baseline),
                 latest: finiteOrNull(latestOf(s.values)),
+                ongoing,
                 ratePerDay: change ? finiteOrNull(change.perDay) : null,
                 fullAt: fullAt === undefined ? null : new Date(fullAt).toISOString(),
             };
@@ -215,8 +232,12 @@ export const getAnomalies = defineTool({
             // ISO times in one format sort as they fall.
             firstFullAt: filling.map((i) => String(i.fullAt)).sort()[0] ?? null,
         };
+        const fromBefore = found.filter((f) => f.incident.end < windowStart).length;
         const sentence =
-            `${plural(incidents.length, 'anomaly', 'anomalies')} (${describeCounts(byDirection)}) on ${summary.machinesWithIncidents} of ${summary.machines} machines in the last ${scope.range.timespan}, ` +
+            `${plural(incidents.length, 'anomaly', 'anomalies')} (${describeCounts(byDirection)}) on ${summary.machinesWithIncidents} of ${summary.machines} machines in the last ${scope.range.timespan}` +
+            (fromBefore > 0
+                ? ` (${fromBefore} of them ${fromBefore === 1 ? 'a trend' : 'trends'} that began earlier and still ${fromBefore === 1 ? 'goes' : 'go'} on), `
+                : ', ') +
             `from ${analysed.length} series at ${resolution} resolution, sensitivity ${sensitivity}.` +
             (summary.disksFilling === 1
                 ? ` 1 disk filling up: full around ${shortTime(summary.firstFullAt ?? undefined)} at its present pace.`

@@ -28,11 +28,11 @@ export const FULL_HORIZON_DAYS = 90;
  * The change per day at the end of a regular series (start, stepMs), as the difference of the means of its last two
  * whole days: a daily rhythm cancels out of it exactly, which a straight-line fit over a day or two does not do.
  * Trailing gaps are skipped (the current bin is often still empty). Undefined when the series does not hold two days,
- * or when either day has fewer than half its points.
+ * or when either day has fewer than half its points. `until` (an index) reads the pace as it was before that point.
  */
-export function recentChange(start: number, stepMs: number, values: ArrayLike<number>): RecentChange | undefined {
+export function recentChange(start: number, stepMs: number, values: ArrayLike<number>, until = values.length): RecentChange | undefined {
     const perDay = Math.round(TIME.DAY / stepMs);
-    let end = values.length;
+    let end = Math.min(until, values.length);
     while (end > 0 && !Number.isFinite(values[end - 1])) {
         end--;
     }
@@ -77,6 +77,20 @@ export function projectedFullAt(change: RecentChange): number | undefined {
         return undefined;
     }
     return change.lastTime + daysLeft * TIME.DAY;
+}
+
+/**
+ * Whether the series still follows a trend that went `sign`'s way (> 0 up, < 0 down): its pace now differs clearly
+ * (three standard errors) that way from its pace before the trend began — a disk whose leak has stopped goes back to
+ * its usual slow drift, which may well have the same sign. Without a pace from before, against no drift at all.
+ */
+export function stillMoving(now: RecentChange | undefined, before: RecentChange | undefined, sign: number): boolean {
+    if (now === undefined || sign === 0) {
+        return false;
+    }
+    const usual = before?.perDay ?? 0;
+    const error = Math.hypot(now.standardError, before?.standardError ?? 0);
+    return (now.perDay - usual) * Math.sign(sign) > CLEAR_CHANGE_SE * error;
 }
 
 function meanOf(values: ArrayLike<number>, from: number, to: number): { mean: number; count: number } {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { FULL_HORIZON_DAYS, projectedFullAt, recentChange } from '../../../src/tools/trend';
+import { FULL_HORIZON_DAYS, projectedFullAt, recentChange, stillMoving } from '../../../src/tools/trend';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -70,6 +70,34 @@ describe('a trend now: the pace at the end of a series and when a disk is full a
         const slow = recentChange(START, HOUR, series(4, 60, -60 / (FULL_HORIZON_DAYS + 30), 0.01));
         assert.ok(slow && slow.perDay < 0);
         assert.equal(projectedFullAt(slow), undefined, 'full only after the horizon');
+    });
+
+    it('tells a leak that goes on from one that stopped, against the usual drift of the disk before it began', () => {
+        // 14 days hourly: a slow drift of -0.1 a day, and a leak of -4 a day from day 8 (to the end, or to day 10).
+        const disk = (leakEnd: number) =>
+            Float64Array.from({ length: 14 * 24 }, (_, i) => {
+                const day = i / 24;
+                const leak = day < 8 ? 0 : 4 * (Math.min(day, leakEnd) - 8);
+                return 70 - 0.1 * day - leak + Math.sin((2 * Math.PI * i) / 24) + 0.2 * Math.sin(i * 12.9898);
+            });
+        const leakStart = 8 * 24;
+        const going = disk(14);
+        assert.equal(stillMoving(recentChange(START, HOUR, going), recentChange(START, HOUR, going, leakStart), -1), true);
+        assert.equal(
+            stillMoving(recentChange(START, HOUR, going), recentChange(START, HOUR, going, leakStart), +1),
+            false,
+            'the other way',
+        );
+        const stopped = disk(10);
+        const now = recentChange(START, HOUR, stopped);
+        assert.ok(now && now.perDay < 0 && now.perDay > -0.3, 'back to its drift, still falling slowly');
+        assert.equal(stillMoving(now, recentChange(START, HOUR, stopped, leakStart), -1), false);
+        assert.equal(
+            stillMoving(recentChange(START, HOUR, going), undefined, -1),
+            true,
+            'without a pace from before, a clear fall is the trend',
+        );
+        assert.equal(stillMoving(undefined, undefined, -1), false);
     });
 
     it('says the disk is full already when the pace has taken it past zero', () => {
