@@ -5,6 +5,7 @@
  */
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
+import { FULL_HORIZON_DAYS } from '../../tools/trend';
 
 /** Codicon id plus an optional theme colour id (`list.errorForeground`, …). */
 export interface NodeIcon {
@@ -288,6 +289,26 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                 table: { tool: 'GetAnomalies', args: { timespan: '24h' }, title: 'Anomalies in the last 24 hours' },
             }),
             'Anomalies in the last 24 h',
+        ),
+        figure(
+            'disksFilling',
+            inputs.anomalies24h,
+            (a) => {
+                const filling = Number(a.summary?.disksFilling ?? 0);
+                return {
+                    label: `Disks filling up: ${fmt(filling)}`,
+                    description:
+                        filling > 0 ? `first full around ${time(a.summary?.firstFullAt)}` : `none full within ${FULL_HORIZON_DAYS} days`,
+                    tooltip: `Free space falling fast enough, over the last two days, to reach 0 % within ${FULL_HORIZON_DAYS} days.`,
+                    icon: { id: 'database', color: filling > 0 ? 'list.warningForeground' : undefined },
+                    table: {
+                        tool: 'GetAnomalies',
+                        args: { timespan: '24h', metric: 'disk' },
+                        title: 'Disk anomalies and disks filling up',
+                    },
+                };
+            },
+            'Disks filling up',
         ),
     );
     return nodes;

@@ -63,7 +63,11 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         const windowsHigh = windows.items.filter((f) => windowsSeverity(Number(f.weight)) === 'High').length;
         assert.equal(find(nodes, 'winHigh')?.label, `High-severity Windows findings: ${windowsHigh}`);
         assert.match(find(nodes, 'anomalies')?.label ?? '', /^Anomalies in the last 24 h: \d+$/);
-        for (const id of ['machines', 'compliance', 'reboot', 'critical', 'sqlHigh', 'winHigh', 'anomalies']) {
+        const day = await answer(source, 'GetAnomalies', { timespan: '24h' });
+        assert.ok(Number(day.summary.disksFilling) > 0, 'the sample estate has a disk filling up now');
+        assert.equal(find(nodes, 'disksFilling')?.label, `Disks filling up: ${day.summary.disksFilling}`);
+        assert.match(find(nodes, 'disksFilling')?.description ?? '', /^first full around \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+        for (const id of ['machines', 'compliance', 'reboot', 'critical', 'sqlHigh', 'winHigh', 'anomalies', 'disksFilling']) {
             assert.ok(find(nodes, id)?.table, `${id} opens a table`);
         }
     });
