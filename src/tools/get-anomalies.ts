@@ -7,7 +7,7 @@ import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
-import { FULL_HORIZON_DAYS, projectedFullAt, recentChange, stillMoving, type RecentChange } from './trend';
+import { FULL_HORIZON_DAYS, incidentNow, projectedFullAt, type IncidentNow } from './trend';
 import { defineTool, READ_ONLY } from './types';
 
 /** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
@@ -39,7 +39,7 @@ const incident = z.object({
     ongoing: z
         .boolean()
         .describe(
-            'a trend the series still follows now (its pace clearly faster that way than before the trend began); listed even when it began before the timespan',
+            'a trend the series still follows now (its pace clearly faster that way than before the trend began); listed even when it began before the timespan. A level shift the series has kept following since is reported as such a trend',
         ),
     ratePerDay: z
         .number()
@@ -148,36 +148,33 @@ export const getAnomalies = defineTool({
         scan.add(result.rows.slice(delivered).filter((s) => scope.matchesComputer(s.computer)));
         context.progress?.(`Analysing ${analysed.length.toLocaleString('en')} series…`);
         const findings = await scan.finish();
-        const found: { series: MetricSeries; incident: AnomalyIncident; baseline: number; change?: RecentChange; ongoing: boolean }[] = [];
+        const found: (IncidentNow & { series: MetricSeries; incident: AnomalyIncident; baseline: number })[] = [];
         analysed.forEach((series, n) => {
             const { incidents, baselines } = findings[n];
             incidents.forEach((incident, i) => {
-                // A trend is reported once, when it starts; while the series still moves its way it is still going on,
-                // and is listed even if it began before the window (a disk that has been filling for ten days).
-                const trend = incident.direction === 'trend';
-                const change = trend ? recentChange(series.start, series.stepMs, series.values) : undefined;
-                const ongoing =
-                    trend &&
-                    i === incidents.length - 1 &&
-                    stillMoving(
-                        change,
-                        recentChange(series.start, series.stepMs, series.values, incident.startIndex),
-                        incident.actual - incident.expected,
-                    );
+                // A trend is reported once, when it starts; while the series still follows it, it is still going on and
+                // is listed even if it began before the window (a disk that has been filling for ten days).
+                const { direction, change, ongoing } = incidentNow(
+                    series.start,
+                    series.stepMs,
+                    series.values,
+                    incident,
+                    i === incidents.length - 1,
+                );
                 if (incident.end >= windowStart || ongoing) {
-                    found.push({ series, incident, baseline: baselines[i], change, ongoing });
+                    found.push({ series, incident, baseline: baselines[i], direction, change, ongoing });
                 }
             });
         });
         found.sort((a, b) => b.incident.score - a.incident.score || a.incident.start - b.incident.start);
-        const incidents = found.map(({ series: s, incident, baseline, change, ongoing }) => {
+        const incidents = found.map(({ series: s, incident, baseline, direction, change, ongoing }) => {
             const fullAt = change && s.metric === 'diskFree' ? projectedFullAt(change) : undefined;
             return {
                 computer: s.computer,
                 metric: s.metric,
                 counter: s.counter,
                 unit: s.unit,
-                direction: incident.direction,
+                direction,
                 score: round(incident.score),
                 start: new Date(incident.start).toISOString(),
                 end: new Date(incident.end).toISOString(),

@@ -3,6 +3,7 @@
  * reaches zero at that pace. A trend incident is reported once, at its start; these figures say whether it is still
  * going on and how urgent it is — what an operator asks first about a disk that is filling up.
  */
+import type { AnomalyIncident, IncidentDirection } from '../core/anomaly';
 import { TIME } from '../core/timespan';
 
 /** How a series moves at its end. */
@@ -104,4 +105,40 @@ function meanOf(values: ArrayLike<number>, from: number, to: number): { mean: nu
         }
     }
     return { mean: count > 0 ? sum / count : NaN, count };
+}
+
+/** A lasting incident as it stands now: its direction in the light of what followed, its pace, and whether it goes on. */
+export interface IncidentNow {
+    direction: IncidentDirection;
+    /** The pace now, for a trend. */
+    change?: RecentChange;
+    ongoing: boolean;
+}
+
+/**
+ * A trend or level-shift incident of a regular series, judged with everything after it: a trend goes on while the series
+ * still follows it ({@link stillMoving}, against its pace before the trend began). A level shift whose series has kept
+ * moving the same way since has turned out to be a trend (a leak that began with one large drop) — judged only when the
+ * two days the pace is read from lie wholly after the shift, so that the step itself is never read as pace. Only the
+ * series' latest incident can be going on.
+ */
+export function incidentNow(
+    start: number,
+    stepMs: number,
+    values: ArrayLike<number>,
+    incident: Pick<AnomalyIncident, 'direction' | 'startIndex' | 'endIndex' | 'actual' | 'expected'>,
+    latest: boolean,
+): IncidentNow {
+    const { direction } = incident;
+    if (direction !== 'trend' && direction !== 'level-shift') {
+        return { direction, ongoing: false };
+    }
+    const now = recentChange(start, stepMs, values);
+    const moving =
+        latest && stillMoving(now, recentChange(start, stepMs, values, incident.startIndex), incident.actual - incident.expected);
+    if (direction === 'trend') {
+        return { direction, change: now, ongoing: moving };
+    }
+    const paceFrom = now ? Math.round((now.lastTime - start) / stepMs) - 2 * Math.round(TIME.DAY / stepMs) : -1;
+    return moving && incident.endIndex <= paceFrom ? { direction: 'trend', change: now, ongoing: true } : { direction, ongoing: false };
 }

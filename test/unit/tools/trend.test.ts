@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { FULL_HORIZON_DAYS, projectedFullAt, recentChange, stillMoving } from '../../../src/tools/trend';
+import { FULL_HORIZON_DAYS, incidentNow, projectedFullAt, recentChange, stillMoving } from '../../../src/tools/trend';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -98,6 +98,43 @@ describe('a trend now: the pace at the end of a series and when a disk is full a
             'without a pace from before, a clear fall is the trend',
         );
         assert.equal(stillMoving(undefined, undefined, -1), false);
+    });
+
+    it('calls a level shift that the series kept following a trend, once the pace is read wholly after the shift', () => {
+        // 14 days hourly: a drop of 10 at day `at`, then (or not) a leak of 3 a day to the end.
+        const disk = (at: number, leak: number) =>
+            Float64Array.from({ length: 14 * 24 }, (_, i) => {
+                const day = i / 24;
+                return 70 - (day >= at ? 10 + leak * (day - at) : 0) + Math.sin((2 * Math.PI * i) / 24) + 0.2 * Math.sin(i * 12.9898);
+            });
+        const shift = (at: number) => ({
+            direction: 'level-shift' as const,
+            startIndex: at * 24,
+            endIndex: at * 24 + 5,
+            actual: 60,
+            expected: 70,
+        });
+        const leaking = incidentNow(START, HOUR, disk(9, 3), shift(9), true);
+        assert.equal(leaking.direction, 'trend');
+        assert.equal(leaking.ongoing, true);
+        assert.ok(leaking.change && Math.abs(leaking.change.perDay + 3) < 0.1, String(leaking.change?.perDay));
+        assert.deepEqual(
+            incidentNow(START, HOUR, disk(9, 0), shift(9), true),
+            { direction: 'level-shift', ongoing: false },
+            'a step that stayed',
+        );
+        assert.deepEqual(
+            incidentNow(START, HOUR, disk(12.5, 3), shift(12.5), true),
+            { direction: 'level-shift', ongoing: false },
+            'too recent: the step would be read as pace',
+        );
+        assert.deepEqual(
+            incidentNow(START, HOUR, disk(9, 3), shift(9), false),
+            { direction: 'level-shift', ongoing: false },
+            'not the latest',
+        );
+        const spike = { direction: 'spike' as const, startIndex: 100, endIndex: 101, actual: 90, expected: 70 };
+        assert.deepEqual(incidentNow(START, HOUR, disk(9, 3), spike, true), { direction: 'spike', ongoing: false });
     });
 
     it('says the disk is full already when the pace has taken it past zero', () => {
