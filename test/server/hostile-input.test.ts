@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as net from 'node:net';
 import fc from 'fast-check';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { z } from 'zod';
 import { createServer } from '../../src/server/createServer';
@@ -11,6 +12,24 @@ import { allTools } from '../../src/tools';
 import { call, connectInMemory, sampleSource, SERVER_JS, serverEnv, textOf } from '../helpers/fixtures';
 
 /** What an attacker or a confused model might send as a value. */
+const anyString = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme', maxLength: 50 }),
+    fc.constantFrom(
+        "x' or 1==1 //",
+        '<script>alert(1)</script>',
+        '\u202E',
+        '../../etc/passwd',
+        '',
+        ' ',
+        '%00',
+        'P1Y',
+        '-1d',
+        'NaN',
+        '7d',
+        'ctso-sql-ams-01',
+    ),
+);
 const anyValue = fc.oneof(
     fc.string(),
     fc.string({ unit: 'grapheme', maxLength: 50 }),
@@ -164,6 +183,56 @@ describe('hostile input', () => {
                 assert.notEqual(after.isError, true);
             });
         }
+    });
+
+    describe('every prompt and its completion, through a real MCP client, with arbitrary arguments (fast-check)', () => {
+        let client: Client;
+        before(async () => {
+            client = await connectInMemory();
+        });
+        after(async () => client.close());
+
+        it('answers each prompt with one message or refuses it with a short InvalidParams error, and keeps serving', async () => {
+            const { prompts } = await client.listPrompts();
+            const argumentNames = [...new Set(prompts.flatMap((p) => (p.arguments ?? []).map((a) => a.name)))];
+            await fc.assert(
+                fc.asyncProperty(
+                    fc.constantFrom(...prompts.map((p) => p.name)),
+                    // Prompt arguments are strings by the protocol (a non-string is refused by the SDK's request schema, below).
+                    fc.dictionary(fc.oneof(fc.constantFrom(...argumentNames), fc.string({ maxLength: 12 })), anyString, { maxKeys: 3 }),
+                    async (name, args) => {
+                        try {
+                            const prompt = await client.getPrompt({ name, arguments: args as Record<string, string> });
+                            assert.equal(prompt.messages.length, 1);
+                        } catch (error) {
+                            assert.ok(error instanceof McpError, String(error));
+                            assert.equal(error.code, ErrorCode.InvalidParams, error.message);
+                            assert.ok(error.message.length < 2000, `a short explanation, got ${error.message.length} characters`);
+                            assert.doesNotMatch(error.message, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+                        }
+                    },
+                ),
+                { numRuns: 60, seed: 20261127 },
+            );
+            const wrongType = await client
+                .getPrompt({ name: 'estate-review', arguments: { timespan: 7 as unknown as string } })
+                .catch((e: unknown) => e);
+            assert.ok(
+                wrongType instanceof McpError && /timespan/.test(wrongType.message) && wrongType.message.length < 2000,
+                String(wrongType),
+            );
+            const huge = 'x'.repeat(10 * 1024 * 1024);
+            const refused = await client
+                .getPrompt({ name: 'investigate-server', arguments: { server_name: huge } })
+                .catch((e: unknown) => e);
+            assert.ok(refused instanceof McpError && refused.message.length < 2000, String(refused).slice(0, 200));
+            const { completion } = await client.complete({
+                ref: { type: 'ref/prompt', name: 'investigate-server' },
+                argument: { name: 'server_name', value: huge },
+            });
+            assert.deepEqual(completion.values, []);
+            assert.equal((await client.listPrompts()).prompts.length, prompts.length);
+        });
     });
 
     describe('over stdio (dist/server.js)', () => {
