@@ -560,7 +560,11 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
                 children: list.map((i, k) => ({
                     id: `m/${machine}/${counter}/${k}`,
                     label: `${time(i.start)} · ${String(i.direction)}`,
-                    description: `${String(i.actual)}${String(i.unit)} vs ${String(i.expected)}${String(i.unit)} expected · score ${String(i.score)}`,
+                    // A trend says how fast it moves now (and when the disk is full); anything else, how far off normal it went.
+                    description:
+                        typeof i.ratePerDay === 'number'
+                            ? `${i.ratePerDay > 0 ? '+' : ''}${String(i.ratePerDay)}${String(i.unit)} a day${typeof i.fullAt === 'string' ? ` · full ${time(i.fullAt).slice(0, 10)}` : ''} · score ${String(i.score)}`
+                            : `${String(i.actual)}${String(i.unit)} vs ${String(i.expected)}${String(i.unit)} expected · score ${String(i.score)}`,
                     tooltip: `${String(i.direction)} from ${time(i.start)} to ${time(i.end)} (${String(i.durationMinutes)} min)\nPeak ${time(i.peakTime)}: ${String(i.actual)}${String(i.unit)}, expected ${String(i.expected)}${String(i.unit)}\nScore ${String(i.score)} (50 = clear anomaly, 90+ = extreme)${trendNow(i)}`,
                     icon: {
                         id: i.direction === 'dip' ? 'arrow-down' : i.direction === 'spike' ? 'arrow-up' : 'graph-line',
