@@ -8,7 +8,7 @@ import * as tls from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
-import type { HttpHeaders, PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
+import type { HttpHeaders, PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '@azure/core-rest-pipeline';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryResult, type LogsTable } from '@azure/monitor-query-logs';
 import type {
     Machine,
@@ -158,12 +158,12 @@ const attemptContexts = new WeakMap<PipelineRequest, RequestContext>();
  * attempt left a timer running for the whole timeout (3.5 minutes for Log Analytics) — holding the request in memory and
  * keeping a CLI from exiting after it had printed its error. Ours is cleared however the attempt ends.
  */
-const attemptPolicy: PipelinePolicy = {
+export const attemptPolicy: PipelinePolicy = {
     name: 'infraInsightsAttemptDeadline',
     sendRequest: async (request, next) => {
         const context = attemptContexts.get(request);
         if (!context) {
-            return next(request);
+            return stopRetryingUnreachable(request, next);
         }
         const callerSignal = request.abortSignal;
         const attempt = new AbortController();
@@ -176,7 +176,7 @@ const attemptPolicy: PipelinePolicy = {
         request.abortSignal = attempt.signal;
         request.timeout = 0;
         try {
-            return await next(request);
+            return await stopRetryingUnreachable(request, next);
         } finally {
             clearTimeout(deadline);
             callerSignal?.removeEventListener('abort', abort);
@@ -184,6 +184,32 @@ const attemptPolicy: PipelinePolicy = {
         }
     },
 };
+
+/**
+ * Errors that mean the endpoint could not be reached at all (no such host, connection refused, no route) rather than a
+ * connection that broke: the SDK retries them like any transient error — six times with growing waits, 38 seconds before
+ * a person offline hears "cannot reach" — so after UNREACHABLE_ATTEMPTS of them a request stops.
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+export const UNREACHABLE_ATTEMPTS = 3;
+const unreachableAttempts = new WeakMap<PipelineRequest, number>();
+
+async function stopRetryingUnreachable(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+    try {
+        return await next(request);
+    } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
+            const attempts = (unreachableAttempts.get(request) ?? 0) + 1;
+            unreachableAttempts.set(request, attempts);
+            if (attempts >= UNREACHABLE_ATTEMPTS) {
+                // The SDK's retry policy retries only its own RestError: a plain error with the same code ends the request.
+                throw Object.assign(new Error((error as Error).message), { code });
+            }
+        }
+        throw error;
+    }
+}
 
 class AzureInfraSource implements AzureSource {
     readonly kind = 'azure' as const;
