@@ -10,6 +10,7 @@ import { createLogger, type LogLevel } from './server/log';
 import { serveStdio } from './server/stdio';
 import { optionalInt, parseChoice, parseCloud, selectSource, sourceConfigFromEnv, splitList, type SourceConfig } from './sources';
 import { allTools, findTool, runTool } from './tools';
+import { throttledProgress } from './tools/types';
 
 const USAGE = `Infra Insights for Azure — analyse a hybrid server estate from an MCP client or a shell.
 
@@ -226,15 +227,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
         // What a long run is doing, on a terminal only (a pipe or a log gets the answer alone), at most once a second.
-        let lastProgress = -Infinity;
-        const progress = process.stderr.isTTY
-            ? (message: string) => {
-                  if (Date.now() - lastProgress >= 1000) {
-                      lastProgress = Date.now();
-                      process.stderr.write(`${message}\n`);
-                  }
-              }
-            : undefined;
+        const progress = process.stderr.isTTY ? throttledProgress((message) => process.stderr.write(`${message}\n`), 1000) : undefined;
         const result = await runTool(tool.name, { source, signal: controller.signal, progress }, toolArguments(tool, args.flags));
         if (!result.ok) {
             process.stderr.write(`${result.message}\n`);

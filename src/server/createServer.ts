@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { InfraSource } from '../core/source';
 import { allTools, describeFailure } from '../tools';
+import { throttledProgress } from '../tools/types';
 import type { Logger } from './log';
 import { registerPrompts } from './prompts';
 
@@ -51,19 +52,20 @@ export function progressReporter(extra: ToolCallExtra, now: () => number = Date.
         return undefined;
     }
     let step = 0;
-    let last = -Infinity;
-    return (message) => {
-        const at = now();
-        if (at - last < PROGRESS_INTERVAL_MS || extra.signal.aborted) {
-            return;
-        }
-        last = at;
-        step++;
-        // A lost notification is not worth failing the call for (the client may have gone).
-        extra
-            .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } })
-            .catch(() => undefined);
-    };
+    return throttledProgress(
+        (message) => {
+            if (extra.signal.aborted) {
+                return;
+            }
+            step++;
+            // A lost notification is not worth failing the call for (the client may have gone).
+            extra
+                .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } })
+                .catch(() => undefined);
+        },
+        PROGRESS_INTERVAL_MS,
+        now,
+    );
 }
 
 /** An MCP server exposing every tool over the given source. Stateless: one per connection or request is fine. */

@@ -7,7 +7,7 @@ import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
-import { FULL_HORIZON_DAYS, incidentNow, projectedFullAt, type IncidentNow } from './trend';
+import { FULL_HORIZON_DAYS, incidentNow, projectedFullAt, signedPace, type IncidentNow } from './trend';
 import { defineTool, READ_ONLY } from './types';
 
 /** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
@@ -293,6 +293,6 @@ function kindOf(i: { direction: string; unit: string; ratePerDay: number | null;
     if (i.ratePerDay === null) {
         return i.direction;
     }
-    const pace = `${i.ratePerDay > 0 ? '+' : ''}${i.ratePerDay}${i.unit}/day`;
+    const pace = `${signedPace(i.ratePerDay, i.unit)}/day`;
     return i.fullAt === null ? `${i.direction} ${pace}` : `${i.direction} ${pace}, full ~${shortTime(i.fullAt)}`;
 }

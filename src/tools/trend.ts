@@ -94,6 +94,11 @@ export function stillMoving(now: RecentChange | undefined, before: RecentChange 
     return (now.perDay - usual) * Math.sign(sign) > CLEAR_CHANGE_SE * error;
 }
 
+/** A pace as a person reads it, signed: `-4.36%`, `+0.5/s` (the caller says per what). */
+export function signedPace(perDay: number, unit: string): string {
+    return `${perDay > 0 ? '+' : ''}${perDay}${unit}`;
+}
+
 function meanOf(values: ArrayLike<number>, from: number, to: number): { mean: number; count: number } {
     let sum = 0;
     let count = 0;

@@ -46,3 +46,22 @@ export function defineTool<In extends z.ZodTypeAny, Out extends z.ZodTypeAny>(
 ): ToolDefinition<In, Out> {
     return definition;
 }
+
+/**
+ * A progress reporter that passes on at most one message per `intervalMs` and drops the ones in between: a progress
+ * message only says where a run is now, and a fleet scan produces one every few milliseconds.
+ */
+export function throttledProgress(
+    report: (message: string) => void,
+    intervalMs: number,
+    now: () => number = Date.now,
+): (message: string) => void {
+    let last = -Infinity;
+    return (message) => {
+        const at = now();
+        if (at - last >= intervalMs) {
+            last = at;
+            report(message);
+        }
+    };
+}

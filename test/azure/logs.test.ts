@@ -7,6 +7,15 @@ import { rejection, sourceFor, timersLeftBy } from './helpers';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
+/** Log Analytics' answer when a caller is throttled: 429, to come back after `seconds`. */
+function throttled(seconds: number) {
+    return {
+        status: 429,
+        headers: { 'retry-after': String(seconds) },
+        body: { error: { code: 'ThrottledError', message: 'Too many requests' } },
+    };
+}
+
 describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', () => {
     let fake: AzureFake;
     afterEach(async () => fake?.close());
@@ -163,11 +172,7 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
 
     it('waits out a 429 from Log Analytics and returns every row', async () => {
         fake = await startAzureFake({ estate: { machines: 6 } });
-        fake.fail('logs', {
-            status: 429,
-            headers: { 'retry-after': '1' },
-            body: { error: { code: 'ThrottledError', message: 'Too many requests' } },
-        });
+        fake.fail('logs', throttled(1));
         const result = await sourceFor(fake).getSoftwareChanges(window());
         assert.equal(result.rows.length, 6);
     });
@@ -188,11 +193,7 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
 
     it('stops waiting out a 429 when the caller cancels, instead of sleeping through the Retry-After', async () => {
         fake = await startAzureFake({ estate: { machines: 6 } });
-        fake.fail('logs', {
-            status: 429,
-            headers: { 'retry-after': '60' },
-            body: { error: { code: 'ThrottledError', message: 'Too many requests' } },
-        });
+        fake.fail('logs', throttled(60));
         const controller = new AbortController();
         let error: unknown;
         const waitsLeft = await timersLeftBy(async () => {

@@ -153,7 +153,7 @@ async function openSseSession(base: string, key: string): Promise<SseSession> {
 }
 
 describe('hostile input', () => {
-    describe('every tool, through a real MCP client, with arbitrary arguments (fast-check)', () => {
+    describe('every tool and prompt, through a real MCP client, with arbitrary arguments (fast-check)', () => {
         let client: Client;
         before(async () => {
             client = await connectInMemory();
@@ -183,14 +183,6 @@ describe('hostile input', () => {
                 assert.notEqual(after.isError, true);
             });
         }
-    });
-
-    describe('every prompt and its completion, through a real MCP client, with arbitrary arguments (fast-check)', () => {
-        let client: Client;
-        before(async () => {
-            client = await connectInMemory();
-        });
-        after(async () => client.close());
 
         it('answers each prompt with one message or refuses it with a short InvalidParams error, and keeps serving', async () => {
             const { prompts } = await client.listPrompts();

@@ -5,7 +5,7 @@
  */
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
-import { FULL_HORIZON_DAYS } from '../../tools/trend';
+import { FULL_HORIZON_DAYS, signedPace } from '../../tools/trend';
 
 /** Codicon id plus an optional theme colour id (`list.errorForeground`, …). */
 export interface NodeIcon {
@@ -563,7 +563,7 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
                     // A trend says how fast it moves now (and when the disk is full); anything else, how far off normal it went.
                     description:
                         typeof i.ratePerDay === 'number'
-                            ? `${i.ratePerDay > 0 ? '+' : ''}${String(i.ratePerDay)}${String(i.unit)} a day${typeof i.fullAt === 'string' ? ` · full ${time(i.fullAt).slice(0, 10)}` : ''} · score ${String(i.score)}`
+                            ? `${signedPace(i.ratePerDay, String(i.unit))} a day${typeof i.fullAt === 'string' ? ` · full ${time(i.fullAt).slice(0, 10)}` : ''} · score ${String(i.score)}`
                             : `${String(i.actual)}${String(i.unit)} vs ${String(i.expected)}${String(i.unit)} expected · score ${String(i.score)}`,
                     tooltip: `${String(i.direction)} from ${time(i.start)} to ${time(i.end)} (${String(i.durationMinutes)} min)\nPeak ${time(i.peakTime)}: ${String(i.actual)}${String(i.unit)}, expected ${String(i.expected)}${String(i.unit)}\nScore ${String(i.score)} (50 = clear anomaly, 90+ = extreme)${trendNow(i)}`,
                     icon: {
@@ -585,7 +585,7 @@ function trendNow(i: Row): string {
         return '';
     }
     const unit = String(i.unit);
-    const pace = `${i.ratePerDay > 0 ? '+' : ''}${String(i.ratePerDay)}${unit} a day`;
+    const pace = `${signedPace(i.ratePerDay, unit)} a day`;
     const full = typeof i.fullAt === 'string' ? `; full around ${time(i.fullAt)} at this pace` : '';
     return `\nNow ${String(i.latest)}${unit}, moving ${pace}${full}`;
 }
