@@ -7,7 +7,19 @@ import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
-import { FULL_HORIZON_DAYS, incidentNow, projectedFullAt, signedPace, type IncidentNow } from './trend';
+import {
+    CLEAR_CHANGE_SE,
+    clearlyFalling,
+    FULL_HORIZON_DAYS,
+    incidentNow,
+    projectedFullAt,
+    recentChange,
+    signedPace,
+    STEADY_PACE_DAYS,
+    steadyPace,
+    type IncidentNow,
+    type RecentChange,
+} from './trend';
 import { defineTool, READ_ONLY } from './types';
 
 /** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
@@ -50,6 +62,20 @@ const incident = z.object({
         .nullable()
         .describe(
             `for a free-space trend still clearly falling: when free space reaches 0 % at that pace, if within ${FULL_HORIZON_DAYS} days; else null`,
+        ),
+});
+
+const fillingDisk = z.object({
+    computer: z.string(),
+    counter: z.string(),
+    latest: z.number().nullable().describe('free space now, %'),
+    ratePerDay: z.number().describe('how fast free space changes now, % per day (negative: filling)'),
+    fullAt: z.string().describe('when free space reaches 0 % at that pace'),
+    paceSince: z.string().describe('the start of the stretch the pace was read from'),
+    basis: z
+        .enum(['trend', 'steady', 'recent'])
+        .describe(
+            `trend: an ongoing trend incident, paced over the last 24 h against the 24 h before; steady: no ongoing trend, the median day-to-day change of the daily means of the last ${STEADY_PACE_DAYS} days, the last 24 h also clearly falling at about that pace; recent: the last 24 h against the 24 h before, clearly faster than the week's pace (a leak that began lately)`,
         ),
 });
 
@@ -111,6 +137,11 @@ export const getAnomalies = defineTool({
             firstFullAt: z.string().nullable().describe('the earliest fullAt of those disks'),
         }),
         items: z.array(incident),
+        filling: z
+            .array(fillingDisk)
+            .describe(
+                `every disk whose free space is clearly falling fast enough to reach 0 % within ${FULL_HORIZON_DAYS} days — a leak found as a trend incident, or a steady fill that never was an incident — soonest first (at most max_results)`,
+            ),
         series: z.array(series).optional(),
     }),
     annotations: READ_ONLY,
@@ -168,7 +199,7 @@ export const getAnomalies = defineTool({
         });
         found.sort((a, b) => b.incident.score - a.incident.score || a.incident.start - b.incident.start);
         const incidents = found.map(({ series: s, incident, baseline, direction, change, ongoing }) => {
-            const fullAt = change && s.metric === 'diskFree' ? projectedFullAt(change) : undefined;
+            const fullAt = change && ongoing && s.metric === 'diskFree' ? projectedFullAt(change) : undefined;
             return {
                 computer: s.computer,
                 metric: s.metric,
@@ -190,6 +221,8 @@ export const getAnomalies = defineTool({
             };
         });
         const { items, truncation } = limit(incidents, input.max_results);
+        const allFilling = fillingDisks(analysed, found);
+        const filling = limit(allFilling, input.max_results).items;
         const shownSeries = new Set(found.slice(0, items.length).map((f) => f.series));
         const charts = input.include_series
             ? found
@@ -215,7 +248,6 @@ export const getAnomalies = defineTool({
             : undefined;
         const byMetric = countIn(incidents, (i) => i.metric) as Record<string, number>;
         const byDirection = countIn(incidents, (i) => i.direction) as Record<string, number>;
-        const filling = incidents.filter((i) => i.fullAt !== null);
         const summary = {
             machines: distinctCount(analysed, (s) => s.computer),
             seriesAnalysed: analysed.length,
@@ -225,9 +257,8 @@ export const getAnomalies = defineTool({
             byDirection,
             sensitivity,
             resolution,
-            disksFilling: distinctCount(filling, (i) => `${i.computer}\u0000${i.counter}`),
-            // ISO times in one format sort as they fall.
-            firstFullAt: filling.map((i) => String(i.fullAt)).sort()[0] ?? null,
+            disksFilling: allFilling.length,
+            firstFullAt: allFilling[0]?.fullAt ?? null,
         };
         const fromBefore = found.filter((f) => f.incident.end < windowStart).length;
         const sentence =
@@ -246,11 +277,13 @@ export const getAnomalies = defineTool({
                 ...envelopeOf(context, scope.scope, truncation, result.warnings),
                 summary,
                 items,
+                filling,
                 ...(charts ? { series: charts } : {}),
             },
             text: renderText(context, {
                 summary: sentence,
                 warnings: result.warnings,
+                notes: fillingNotes(allFilling),
                 truncation,
                 table: {
                     columns: ['Score', 'Machine', 'Counter', 'Kind', 'Start', 'Duration', 'Actual', 'Expected'],
@@ -295,4 +328,73 @@ function kindOf(i: { direction: string; unit: string; ratePerDay: number | null;
     }
     const pace = `${signedPace(i.ratePerDay, i.unit)}/day`;
     return i.fullAt === null ? `${i.direction} ${pace}` : `${i.direction} ${pace}, full ~${shortTime(i.fullAt)}`;
+}
+
+type Found = IncidentNow & { series: MetricSeries; incident: AnomalyIncident };
+type FillingDisk = z.infer<typeof fillingDisk>;
+
+/**
+ * Every disk that is clearly filling up fast enough to be full within the horizon, soonest first: one with an ongoing
+ * trend incident at that trend's pace now; any other at its steady pace (the median day-to-day change of the last week),
+ * if it also fell clearly over the last day — a volume that has grown by the same half a percent a day all month is
+ * never an anomaly, yet it is full before the quarter ends, while one whose leak stopped yesterday is not filling now.
+ */
+function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]): FillingDisk[] {
+    const disks: FillingDisk[] = [];
+    for (const s of analysed) {
+        if (s.metric !== 'diskFree') {
+            continue;
+        }
+        const trend = found.find((f) => f.series === s && f.ongoing);
+        let change: RecentChange | undefined = trend?.change;
+        let basis: FillingDisk['basis'] = 'trend';
+        if (!trend) {
+            const now = recentChange(s.start, s.stepMs, s.values);
+            const week = now && clearlyFalling(now) ? steadyPace(s.start, s.stepMs, s.values) : undefined;
+            // The week's pace is the more precise, unless the last day clearly differs from it (a leak that began lately).
+            if (now && week) {
+                const differs = Math.abs(now.perDay - week.perDay) > CLEAR_CHANGE_SE * Math.hypot(now.standardError, week.standardError);
+                change = differs ? now : week;
+                basis = differs ? 'recent' : 'steady';
+            }
+        }
+        const fullAt = change ? projectedFullAt(change) : undefined;
+        if (change && fullAt !== undefined) {
+            disks.push({
+                computer: s.computer,
+                counter: s.counter,
+                latest: finiteOrNull(latestOf(s.values)),
+                ratePerDay: round(change.perDay),
+                fullAt: new Date(fullAt).toISOString(),
+                paceSince: new Date(change.firstTime).toISOString(),
+                basis,
+            });
+        }
+    }
+    // ISO times in one format sort as they fall.
+    return disks.sort((a, b) => (a.fullAt < b.fullAt ? -1 : a.fullAt > b.fullAt ? 1 : 0));
+}
+
+const BASIS_IN_TEXT: Record<FillingDisk['basis'], string> = {
+    trend: 'an ongoing trend',
+    steady: 'steady, over the last week',
+    recent: 'faster over the last day than the week before',
+};
+
+/** How many filling disks the text names; the rest are in structuredContent. */
+const FILLING_IN_TEXT = 10;
+
+/** A line naming the disks that fill up, soonest first. */
+function fillingNotes(disks: readonly FillingDisk[]): string[] {
+    if (disks.length === 0) {
+        return [];
+    }
+    const named = disks
+        .slice(0, FILLING_IN_TEXT)
+        .map(
+            (d) =>
+                `${d.computer} ${d.counter}: ${d.latest ?? '?'}% free, ${signedPace(d.ratePerDay, '%')}/day (${BASIS_IN_TEXT[d.basis]}), full ~${shortTime(d.fullAt)}`,
+        );
+    const more = disks.length > FILLING_IN_TEXT ? `; and ${disks.length - FILLING_IN_TEXT} more in structuredContent` : '';
+    return [`Disks filling up, soonest first: ${named.join('; ')}${more}.`];
 }

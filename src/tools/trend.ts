@@ -14,6 +14,8 @@ export interface RecentChange {
     lastDayMean: number;
     /** Epoch ms of the last finite value. */
     lastTime: number;
+    /** Epoch ms of the first point the pace was read from. */
+    firstTime: number;
     /** Standard error of `perDay`, from the point-to-point scatter of the two days. */
     standardError: number;
 }
@@ -21,7 +23,7 @@ export interface RecentChange {
 /** Mean absolute difference of consecutive Gaussian samples, in standard deviations: 2/√π. */
 const MEAN_ABS_STEP_SIGMAS = 2 / Math.sqrt(Math.PI);
 /** A change counts as a real movement only beyond this many standard errors. */
-const CLEAR_CHANGE_SE = 3;
+export const CLEAR_CHANGE_SE = 3;
 /** Projections further ahead than this are not made: two days' pace says little about next quarter. */
 export const FULL_HORIZON_DAYS = 90;
 
@@ -45,20 +47,12 @@ export function recentChange(start: number, stepMs: number, values: ArrayLike<nu
     if (last.count * 2 < perDay || before.count * 2 < perDay) {
         return undefined;
     }
-    let steps = 0;
-    let stepSum = 0;
-    for (let i = end - 2 * perDay + 1; i < end; i++) {
-        const d = values[i] - values[i - 1];
-        if (Number.isFinite(d)) {
-            stepSum += Math.abs(d);
-            steps++;
-        }
-    }
-    const sigma = steps > 0 ? stepSum / steps / MEAN_ABS_STEP_SIGMAS : 0;
+    const sigma = pointSigma(values, end - 2 * perDay + 1, end);
     return {
         perDay: last.mean - before.mean,
         lastDayMean: last.mean,
         lastTime: start + (end - 1) * stepMs,
+        firstTime: start + (end - 2 * perDay) * stepMs,
         standardError: sigma * Math.sqrt(1 / last.count + 1 / before.count),
     };
 }
@@ -69,7 +63,7 @@ export function recentChange(start: number, stepMs: number, values: ArrayLike<nu
  * from the value the last day's mean implies at the last point.
  */
 export function projectedFullAt(change: RecentChange): number | undefined {
-    if (!(change.perDay < -CLEAR_CHANGE_SE * change.standardError)) {
+    if (!clearlyFalling(change)) {
         return undefined;
     }
     const now = change.lastDayMean + 0.5 * change.perDay;
@@ -78,6 +72,73 @@ export function projectedFullAt(change: RecentChange): number | undefined {
         return undefined;
     }
     return change.lastTime + daysLeft * TIME.DAY;
+}
+
+/** The longest stretch a steady pace is read from: a week, so that a weekly rhythm cannot pass for a trend. */
+export const STEADY_PACE_DAYS = 7;
+/** The fewest day-to-day changes a steady pace is read from. */
+const STEADY_MIN_CHANGES = 3;
+/** Standard error of a median of n Gaussian values, in standard errors of their mean: √(π/2). */
+const MEDIAN_SE = Math.sqrt(Math.PI / 2);
+/** Median absolute deviation × 1.4826 = standard deviation for Gaussian values. */
+const MAD_SIGMAS = 1.4826;
+
+/**
+ * The steady pace at the end of a regular series: the median of the day-to-day changes of its daily means over its last
+ * whole days (at most {@link STEADY_PACE_DAYS}). Daily means cancel a daily rhythm; the median ignores a day or two that
+ * are not the usual pace — a clean-up, a large copy, a leak that began or stopped — so a disk that has been losing half
+ * a percent a day all week reads -0.5 whatever else one day brought. Days with fewer than half their points are left
+ * out (with the changes on either side of them). Undefined with fewer than three changes. The standard error is that of a
+ * median, from the changes' own spread or, if larger, from what the points' scatter implies. `lastDayMean` is the
+ * last day's mean, as in {@link recentChange}, so {@link projectedFullAt} applies. Whether the series still moves so
+ * now is not its business: see {@link clearlyFalling} on {@link recentChange}.
+ */
+export function steadyPace(start: number, stepMs: number, values: ArrayLike<number>): RecentChange | undefined {
+    const perDay = Math.round(TIME.DAY / stepMs);
+    let end = values.length;
+    while (end > 0 && !Number.isFinite(values[end - 1])) {
+        end--;
+    }
+    if (perDay < 1) {
+        return undefined;
+    }
+    const days = Math.min(STEADY_PACE_DAYS, Math.floor(end / perDay));
+    const changes: number[] = [];
+    let later: { mean: number; count: number } | undefined;
+    let lastDay: { mean: number; count: number } | undefined;
+    for (let d = 0; d < days; d++) {
+        const day = meanOf(values, end - (d + 1) * perDay, end - d * perDay);
+        const whole = day.count * 2 >= perDay;
+        if (d === 0) {
+            lastDay = whole ? day : undefined;
+        }
+        if (whole && later) {
+            changes.push(later.mean - day.mean);
+        }
+        later = whole ? day : undefined;
+    }
+    if (!lastDay || changes.length < STEADY_MIN_CHANGES) {
+        return undefined;
+    }
+    changes.sort((a, b) => a - b);
+    const middle = changes.length >> 1;
+    const median = changes.length % 2 === 1 ? changes[middle] : (changes[middle - 1] + changes[middle]) / 2;
+    const deviations = changes.map((c) => Math.abs(c - median)).sort((a, b) => a - b);
+    const mad = deviations.length % 2 === 1 ? deviations[middle] : (deviations[middle - 1] + deviations[middle]) / 2;
+    const sigma = pointSigma(values, end - days * perDay + 1, end);
+    const perChange = Math.max(MAD_SIGMAS * mad, sigma * Math.sqrt(2 / perDay));
+    return {
+        perDay: median,
+        lastDayMean: lastDay.mean,
+        lastTime: start + (end - 1) * stepMs,
+        firstTime: start + (end - days * perDay) * stepMs,
+        standardError: (MEDIAN_SE * perChange) / Math.sqrt(changes.length),
+    };
+}
+
+/** Whether a pace clearly falls: by more than three of its standard errors a day. */
+export function clearlyFalling(change: RecentChange): boolean {
+    return change.perDay < -CLEAR_CHANGE_SE * change.standardError;
 }
 
 /**
@@ -97,6 +158,20 @@ export function stillMoving(now: RecentChange | undefined, before: RecentChange 
 /** A pace as a person reads it, signed: `-4.36%`, `+0.5/s` (the caller says per what). */
 export function signedPace(perDay: number, unit: string): string {
     return `${perDay > 0 ? '+' : ''}${perDay}${unit}`;
+}
+
+/** The points' noise in [from, to), from the mean absolute step between neighbours (a trend or rhythm barely moves it). */
+function pointSigma(values: ArrayLike<number>, from: number, to: number): number {
+    let steps = 0;
+    let stepSum = 0;
+    for (let i = Math.max(1, from); i < to; i++) {
+        const d = values[i] - values[i - 1];
+        if (Number.isFinite(d)) {
+            stepSum += Math.abs(d);
+            steps++;
+        }
+    }
+    return steps > 0 ? stepSum / steps / MEAN_ABS_STEP_SIGMAS : 0;
 }
 
 function meanOf(values: ArrayLike<number>, from: number, to: number): { mean: number; count: number } {

@@ -65,6 +65,22 @@ describe('Sidebar views and tables', function () {
         assert.deepEqual(assessments, ['SQL Server', 'Windows Server']);
     });
 
+    it('starts the Anomalies tree with the disks filling up, soonest first, and drills down to each disk', async () => {
+        const top = (await inspect('infraInsights.anomalies')) ?? [];
+        note(`Anomalies: ${top.map((n) => `${n.label} (${n.description})`).join(' | ')}`);
+        assert.equal(top[0]?.label, 'Disks filling up');
+        const disks = (await inspect('infraInsights.anomalies', ['Disks filling up'])) ?? [];
+        assert.equal(disks.length, top[0].children);
+        assert.equal(top[0].description, `${disks.length}, first full ${/full (\S+)$/.exec(disks[0]?.description ?? '')?.[1]}`);
+        for (const disk of disks) {
+            assert.match(disk.description ?? '', /^[\d.]+% free · -[\d.]+% a day · full \d{4}-\d{2}-\d{2}$/, disk.label);
+        }
+        assert.ok(
+            top.slice(1).every((machine) => machine.children > 0),
+            'then the machines with incidents',
+        );
+    });
+
     it('"Run Tool…" with preselected answers opens a table with the tool\'s rows, and Export writes them as CSV', async () => {
         const critical = ((await inspect('infraInsights.patches')) ?? []).find((n) => n.label === 'Critical');
         const expectedRows = Number(/^([\d,]+) patch/.exec(critical?.description ?? '')?.[1].replace(/,/g, ''));

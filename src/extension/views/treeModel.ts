@@ -299,12 +299,13 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                     label: `Disks filling up: ${fmt(filling)}`,
                     description:
                         filling > 0 ? `first full around ${time(a.summary?.firstFullAt)}` : `none full within ${FULL_HORIZON_DAYS} days`,
-                    tooltip: `Free space falling fast enough, over the last two days, to reach 0 % within ${FULL_HORIZON_DAYS} days.`,
+                    tooltip: `Free space clearly falling — steadily over the last week, or faster over the last day — fast enough to reach 0 % within ${FULL_HORIZON_DAYS} days at that pace.`,
                     icon: { id: 'database', color: filling > 0 ? 'list.warningForeground' : undefined },
                     table: {
                         tool: 'GetAnomalies',
                         args: { timespan: '24h', metric: 'disk' },
-                        title: 'Disk anomalies and disks filling up',
+                        view: 'filling',
+                        title: 'Disks filling up',
                     },
                 };
             },
@@ -530,8 +531,10 @@ export function buildAssessmentsTree(sql: Answer | Error, windows: Answer | Erro
 /** Anomalies: by machine → metric → incident (when, actual vs expected, score). */
 export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
     const items = answer.items ?? [];
+    const filling = fillingNode((answer.filling as Row[] | undefined) ?? []);
     if (items.length === 0) {
         return [
+            ...filling,
             {
                 id: 'none',
                 label: 'No anomalies',
@@ -542,41 +545,81 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
         ];
     }
     const byMachine = groupBy(items, (i) => String(i.computer));
-    return [...byMachine.entries()].map(([machine, incidents]) => {
-        const top = Math.max(...incidents.map((i) => Number(i.score)));
-        return {
-            id: `m/${machine}`,
-            label: machine,
-            description: `${plural(incidents.length, 'incident')}, top score ${top}`,
-            icon: { id: 'pulse', color: top >= 90 ? 'list.errorForeground' : 'list.warningForeground' },
-            machine,
-            table: { tool: 'GetAnomalies', args: { server_name: machine }, title: `Anomalies on ${machine}` },
-            children: [...groupBy(incidents, (i) => String(i.counter)).entries()].map(([counter, list]) => ({
-                id: `m/${machine}/${counter}`,
-                label: counter,
-                description: plural(list.length, 'incident'),
-                icon: { id: list[0].metric === 'cpu' ? 'dashboard' : 'database' },
+    return [
+        ...filling,
+        ...[...byMachine.entries()].map(([machine, incidents]) => {
+            const top = Math.max(...incidents.map((i) => Number(i.score)));
+            return {
+                id: `m/${machine}`,
+                label: machine,
+                description: `${plural(incidents.length, 'incident')}, top score ${top}`,
+                icon: { id: 'pulse', color: top >= 90 ? 'list.errorForeground' : 'list.warningForeground' },
                 machine,
-                children: list.map((i, k) => ({
-                    id: `m/${machine}/${counter}/${k}`,
-                    label: `${time(i.start)} · ${String(i.direction)}`,
-                    // A trend says how fast it moves now (and when the disk is full); anything else, how far off normal it went.
-                    description:
-                        typeof i.ratePerDay === 'number'
-                            ? `${signedPace(i.ratePerDay, String(i.unit))} a day${typeof i.fullAt === 'string' ? ` · full ${time(i.fullAt).slice(0, 10)}` : ''} · score ${String(i.score)}`
-                            : `${String(i.actual)}${String(i.unit)} vs ${String(i.expected)}${String(i.unit)} expected · score ${String(i.score)}`,
-                    tooltip: `${String(i.direction)} from ${time(i.start)} to ${time(i.end)} (${String(i.durationMinutes)} min)\nPeak ${time(i.peakTime)}: ${String(i.actual)}${String(i.unit)}, expected ${String(i.expected)}${String(i.unit)}\nScore ${String(i.score)} (50 = clear anomaly, 90+ = extreme)${trendNow(i)}`,
-                    icon: {
-                        id: i.direction === 'dip' ? 'arrow-down' : i.direction === 'spike' ? 'arrow-up' : 'graph-line',
-                        color: Number(i.score) >= 90 ? 'list.errorForeground' : 'list.warningForeground',
-                    },
+                table: { tool: 'GetAnomalies', args: { server_name: machine }, title: `Anomalies on ${machine}` },
+                children: [...groupBy(incidents, (i) => String(i.counter)).entries()].map(([counter, list]) => ({
+                    id: `m/${machine}/${counter}`,
+                    label: counter,
+                    description: plural(list.length, 'incident'),
+                    icon: { id: list[0].metric === 'cpu' ? 'dashboard' : 'database' },
                     machine,
-                    copyText: `${machine} ${counter} ${String(i.direction)} ${String(i.start)} actual ${String(i.actual)} expected ${String(i.expected)} score ${String(i.score)}`,
-                    table: { tool: 'GetAnomalies', args: { server_name: machine }, title: `Anomalies on ${machine}` },
+                    children: list.map((i, k) => ({
+                        id: `m/${machine}/${counter}/${k}`,
+                        label: `${time(i.start)} · ${String(i.direction)}`,
+                        // A trend says how fast it moves now (and when the disk is full); anything else, how far off normal it went.
+                        description:
+                            typeof i.ratePerDay === 'number'
+                                ? `${signedPace(i.ratePerDay, String(i.unit))} a day${typeof i.fullAt === 'string' ? ` · full ${time(i.fullAt).slice(0, 10)}` : ''} · score ${String(i.score)}`
+                                : `${String(i.actual)}${String(i.unit)} vs ${String(i.expected)}${String(i.unit)} expected · score ${String(i.score)}`,
+                        tooltip: `${String(i.direction)} from ${time(i.start)} to ${time(i.end)} (${String(i.durationMinutes)} min)\nPeak ${time(i.peakTime)}: ${String(i.actual)}${String(i.unit)}, expected ${String(i.expected)}${String(i.unit)}\nScore ${String(i.score)} (50 = clear anomaly, 90+ = extreme)${trendNow(i)}`,
+                        icon: {
+                            id: i.direction === 'dip' ? 'arrow-down' : i.direction === 'spike' ? 'arrow-up' : 'graph-line',
+                            color: Number(i.score) >= 90 ? 'list.errorForeground' : 'list.warningForeground',
+                        },
+                        machine,
+                        copyText: `${machine} ${counter} ${String(i.direction)} ${String(i.start)} actual ${String(i.actual)} expected ${String(i.expected)} score ${String(i.score)}`,
+                        table: { tool: 'GetAnomalies', args: { server_name: machine }, title: `Anomalies on ${machine}` },
+                    })),
                 })),
-            })),
-        };
-    });
+            };
+        }),
+    ];
+}
+
+const PACE_FROM: Record<string, string> = {
+    trend: 'an ongoing trend, over the last day',
+    steady: 'steady over the last week',
+    recent: 'faster over the last day than the week before',
+};
+
+/** "Disks filling up" at the top of the anomalies tree, soonest full first; nothing when none is. */
+function fillingNode(disks: Row[]): TreeNodeModel[] {
+    if (disks.length === 0) {
+        return [];
+    }
+    const table: TableRequest = { tool: 'GetAnomalies', args: { metric: 'disk' }, view: 'filling', title: 'Disks filling up' };
+    return [
+        {
+            id: 'filling',
+            label: 'Disks filling up',
+            description: `${disks.length}, first full ${time(disks[0].fullAt).slice(0, 10)}`,
+            tooltip: `Free space clearly falling fast enough to reach 0 % within ${FULL_HORIZON_DAYS} days at its present pace, soonest first.`,
+            icon: { id: 'database', color: 'list.warningForeground' },
+            table,
+            children: disks.map((d) => {
+                const machine = String(d.computer);
+                return {
+                    id: `filling/${machine}/${String(d.counter)}`,
+                    label: `${machine} ${String(d.counter)}`,
+                    description: `${String(d.latest)}% free · ${signedPace(Number(d.ratePerDay), '%')} a day · full ${time(d.fullAt).slice(0, 10)}`,
+                    tooltip: `Now ${String(d.latest)}% free, changing ${signedPace(Number(d.ratePerDay), '%')} a day (${PACE_FROM[String(d.basis)] ?? String(d.basis)}, since ${time(d.paceSince)}); full around ${time(d.fullAt)} at this pace.`,
+                    icon: { id: 'database', color: 'list.warningForeground' },
+                    machine,
+                    copyText: `${machine} ${String(d.counter)} ${String(d.latest)}% free, ${String(d.ratePerDay)}% a day, full around ${String(d.fullAt)}`,
+                    table,
+                };
+            }),
+        },
+    ];
 }
 
 /** For a trend, a tooltip line on where it stands: the latest value, its pace per day, and when a disk is full at it. */

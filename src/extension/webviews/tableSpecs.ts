@@ -10,7 +10,7 @@ import type { CellValue, TableColumn, TableData, TableViewState } from '../../sh
 export interface TableRequest {
     tool: string;
     args: Record<string, unknown>;
-    /** For tools with more than one list: `machines` (GetPatchingLevel), `databases` (GetSqlMetadata). */
+    /** For tools with more than one list: `machines` (GetPatchingLevel), `databases` (GetSqlMetadata), `filling` (GetAnomalies). */
     view?: string;
     /** Overrides the default title (e.g. "Machines waiting for a reboot"). */
     title?: string;
@@ -28,6 +28,7 @@ interface Envelope {
     warnings?: string[];
     items?: Row[];
     machines?: Row[];
+    filling?: Row[];
     subscriptions?: Row[];
     workspaces?: Row[];
 }
@@ -227,6 +228,29 @@ const SPECS: Record<
                 i.latest,
                 i.ratePerDay,
                 i.fullAt,
+            ].map(toCell),
+    },
+    'GetAnomalies/filling': {
+        title: 'Disks filling up',
+        list: 'filling',
+        columns: [
+            machineFacet('computer'),
+            col('counter', 'Counter', 'text', { width: 1.2 }),
+            col('latest', 'Free now %', 'number', { width: 0.7 }),
+            col('ratePerDay', 'Per day %', 'number', { width: 0.7 }),
+            col('fullAt', 'Full at this pace', 'date'),
+            col('basis', 'Pace from', 'text', { facet: true, width: 1.2 }),
+            col('paceSince', 'Read since', 'date'),
+        ],
+        cells: (d) =>
+            [
+                d.computer,
+                d.counter,
+                d.latest,
+                d.ratePerDay,
+                d.fullAt,
+                d.basis === 'trend' ? 'ongoing trend' : d.basis === 'steady' ? 'last week, steady' : 'last day, faster',
+                d.paceSince,
             ].map(toCell),
     },
     GetSwConfig: {

@@ -28,13 +28,13 @@ import { UserError } from '../../core/source';
 import { TIME } from '../../core/timespan';
 import { AssessmentBuilder } from './assessments';
 import { buildFleet, type Fleet, type FleetMachine } from './fleet';
-import { MetricModel, SeriesArena, type InjectedAnomaly } from './metrics';
+import { MetricModel, SeriesArena, type GrowingDisk, type InjectedAnomaly } from './metrics';
 import { machinePatches, type MachinePatches } from './patches';
 import { buildSqlEstate, type BackupState, type SqlEstateData } from './sql';
 import { machineSoftware, type MachineSoftware } from './software';
 
 export { HOSTILE_LINK, HOSTILE_STRINGS } from './hostile';
-export type { InjectedAnomaly } from './metrics';
+export type { GrowingDisk, InjectedAnomaly } from './metrics';
 export { METRIC_HISTORY_MS } from './metrics';
 export { STALE_BACKUP_DAYS, type BackupState } from './sql';
 
@@ -71,6 +71,8 @@ export interface SampleSource extends InfraSource {
     readonly machineCount: number;
     /** Every anomaly planted in the metric series. */
     groundTruth(): InjectedAnomaly[];
+    /** Disks that fill steadily all month on machines without a planted anomaly (not anomalies, but full within weeks). */
+    growingDisks(): GrowingDisk[];
     /** Names of machines assessed within 7 days and missing no patch at all. */
     fullyPatchedMachines(): string[];
     /** Databases whose last full backup is missing (`never`) or older than `STALE_BACKUP_DAYS` (7) days (`stale`). */
@@ -161,6 +163,9 @@ class SampleEstate implements SampleSource {
     }
     groundTruth(): InjectedAnomaly[] {
         return this.current().groundTruth();
+    }
+    growingDisks(): GrowingDisk[] {
+        return this.current().growingDisks();
     }
     fullyPatchedMachines(): string[] {
         return this.current().fullyPatchedMachines();
@@ -492,6 +497,10 @@ class EstateAtHour {
 
     groundTruth(): InjectedAnomaly[] {
         return this.metrics.groundTruth();
+    }
+
+    growingDisks(): GrowingDisk[] {
+        return this.metrics.growingDisks();
     }
 
     fullyPatchedMachines(): string[] {

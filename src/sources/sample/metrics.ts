@@ -15,6 +15,23 @@ export interface InjectedAnomaly {
     kind: 'spike' | 'dip' | 'level-shift' | 'trend';
 }
 
+/**
+ * A disk that fills steadily all month — a growing database or an archive that is never pruned — on a machine with
+ * no planted anomaly: normal behaviour for the detector (it learns the trend), yet the disk is full within weeks.
+ */
+export interface GrowingDisk {
+    computer: string;
+    /** Free space lost per day, in points. */
+    ratePerDay: number;
+    /** Free space (without noise and daily rhythm) at the end of the data, in %. */
+    freeAtEnd: number;
+    /** ISO time free space reaches 0 % at that rate. */
+    fullAt: string;
+}
+
+/** About one machine in this many without a planted anomaly has a disk that fills steadily. */
+const GROWING_DISK_ONE_IN = 25;
+
 /** How much history the sample keeps: the 30 days the tools look back at most. */
 export const METRIC_HISTORY_MS = 30 * TIME.DAY;
 const FIVE_MINUTES = 5 * TIME.MINUTE;
@@ -122,6 +139,35 @@ export class MetricModel {
         );
     }
 
+    /** Whether a machine without a planted anomaly has a steadily filling disk (reporting until now, so it is visible). */
+    private grows(fm: FleetMachine): boolean {
+        return (
+            !this.anomalous.has(fm.index) &&
+            isReporting(fm) &&
+            fm.reportingUntil >= this.fleet.anchor &&
+            new Random(hashKey(fm.key, 'growing-disk?')).chance(1 / GROWING_DISK_ONE_IN)
+        );
+    }
+
+    /** Every steadily filling disk, by computer name. */
+    growingDisks(): GrowingDisk[] {
+        const disks: GrowingDisk[] = [];
+        for (const fm of this.fleet.machines) {
+            if (!this.grows(fm)) {
+                continue;
+            }
+            const p = this.profile(fm);
+            const freeAtEnd = p.diskStart - (p.diskDriftPerDay * (p.dataEnd - this.dataStart)) / TIME.DAY;
+            disks.push({
+                computer: fm.machine.name,
+                ratePerDay: p.diskDriftPerDay,
+                freeAtEnd,
+                fullAt: new Date(p.dataEnd + (freeAtEnd / p.diskDriftPerDay) * TIME.DAY).toISOString(),
+            });
+        }
+        return disks.sort((a, b) => (a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0));
+    }
+
     private buildProfile(fm: FleetMachine): MetricProfile {
         const random = new Random(hashKey(fm.key, 'metrics'));
         const busy = fm.role === 'sql' || fm.role === 'k8s' || fm.role === 'build';
@@ -149,6 +195,11 @@ export class MetricModel {
         };
         if (this.anomalous.has(fm.index)) {
             p.anomalies.push(this.plantAnomaly(p, random));
+        } else if (this.grows(fm)) {
+            // Its own random stream, so that every other machine's series stay exactly as they were.
+            const growth = new Random(hashKey(fm.key, 'growing-disk'));
+            p.diskDriftPerDay = growth.range(0.4, 1.2);
+            p.diskStart = Math.min(95, growth.range(10, 35) + (p.diskDriftPerDay * (p.dataEnd - this.dataStart)) / TIME.DAY);
         }
         // Agents restart and networks drop: half the machines have a gap or two of a few hours.
         if (random.chance(0.5)) {

@@ -258,18 +258,82 @@ describe('GetAnomalies on disks that fill up', () => {
             'a pace only for trends',
         );
         assert.match(result.text, /\| trend -\d+(\.\d+)?%\/day, full ~2026-12-\d\d \d\d:\d\dZ \|/, 'the text table says it too');
-        const filling = out.items.filter((i) => i.fullAt !== null);
-        const firstFull = filling.map((i) => String(i.fullAt)).sort()[0];
-        assert.equal(out.summary.disksFilling, new Set(filling.map((i) => `${String(i.computer)} ${String(i.counter)}`)).size);
-        assert.equal(out.summary.firstFullAt, firstFull);
-        assert.ok(
-            result.text
-                .split('\n')[1]
-                .endsWith(
-                    ` ${String(out.summary.disksFilling)} disks filling up, the first full around ${firstFull.slice(0, 10)} ${firstFull.slice(11, 16)}Z at its present pace.`,
-                ),
-            result.text.split('\n')[1],
+        // Every incident with a full date is a disk on the filling list, at the same pace and date.
+        const filling = out.filling as Record<string, unknown>[];
+        for (const i of out.items.filter((i) => i.fullAt !== null)) {
+            const disk = filling.find((d) => d.computer === i.computer && d.counter === i.counter);
+            assert.deepEqual(
+                disk && [disk.basis, disk.ratePerDay, disk.fullAt],
+                ['trend', i.ratePerDay, i.fullAt],
+                `${String(i.computer)} is on the filling list`,
+            );
+        }
+    });
+
+    it('lists every disk that fills up, soonest first: leaks going on, and disks that fill steadily without any anomaly', async () => {
+        const result = await runTool('GetAnomalies', { source }, { timespan: '7d', metric: 'disk', max_results: 1000 });
+        if (!result.ok) {
+            assert.fail(result.message);
+        }
+        const out = result.structured as Structured;
+        const filling = out.filling as {
+            computer: string;
+            counter: string;
+            ratePerDay: number;
+            fullAt: string;
+            basis: string;
+            latest: number;
+        }[];
+        const now = NOW.getTime();
+        const day = 86_400_000;
+        const growing = source.growingDisks();
+        assert.ok(growing.length >= 3, `${growing.length} steadily filling disks in the estate`);
+        for (const g of growing) {
+            const disk = filling.find((d) => d.computer === g.computer);
+            assert.ok(disk, `${g.computer}, filling ${g.ratePerDay.toFixed(2)} % a day, is listed`);
+            assert.equal(disk.basis, 'steady', g.computer);
+            assert.ok(Math.abs(disk.ratePerDay + g.ratePerDay) < 0.1, `${g.computer}: ${disk.ratePerDay} vs -${g.ratePerDay} % a day`);
+            const error = Math.abs(Date.parse(disk.fullAt) - Date.parse(g.fullAt)) / day;
+            assert.ok(error < 0.1 * ((Date.parse(g.fullAt) - now) / day) + 1, `${g.computer}: full ${disk.fullAt}, planted ${g.fullAt}`);
+        }
+        // Leaks that go on are listed at their pace now (as an ongoing trend, or one the detector saw as a level shift so
+        // far, at the pace of the last day); none that stopped two days or more ago is.
+        const leaks = source.groundTruth().filter((a) => a.kind === 'trend');
+        const going = leaks.filter((a) => Date.parse(a.end) >= now && Date.parse(a.start) <= now - 2 * day);
+        assert.ok(going.length >= 3, `${going.length} leaks going on`);
+        for (const a of going) {
+            const disk = filling.find((d) => d.computer === a.computer);
+            assert.ok(disk && disk.basis !== 'steady', `${a.computer}: ${disk?.basis}`);
+            assert.ok(disk.ratePerDay < -2 && disk.ratePerDay > -5.5, `${a.computer}: ${disk.ratePerDay} % a day`);
+        }
+        assert.ok(filling.some((d) => d.basis === 'recent') && filling.some((d) => d.basis === 'trend'));
+        for (const a of leaks.filter((a) => Date.parse(a.end) <= now - 2 * day)) {
+            assert.ok(!filling.some((d) => d.computer === a.computer), `${a.computer}: its leak stopped on ${a.end}`);
+        }
+        assert.deepEqual(
+            filling.map((d) => d.fullAt),
+            filling.map((d) => d.fullAt).sort(),
+            'soonest first',
         );
+        assert.equal(out.summary.disksFilling, filling.length);
+        assert.equal(out.summary.firstFullAt, filling[0].fullAt);
+        const first = filling[0];
+        const lines = result.text.split('\n');
+        assert.ok(
+            lines[1].endsWith(
+                ` ${filling.length} disks filling up, the first full around ${first.fullAt.slice(0, 10)} ${first.fullAt.slice(11, 16)}Z at its present pace.`,
+            ),
+            lines[1],
+        );
+        assert.ok(
+            lines[2].startsWith(
+                `Disks filling up, soonest first: ${first.computer} ${first.counter}: ${first.latest}% free, ${first.ratePerDay}%/day`,
+            ),
+            lines[2],
+        );
+        const few = await run(source, 'GetAnomalies', { timespan: '7d', metric: 'disk', max_results: 2 });
+        assert.deepEqual(few.filling, filling.slice(0, 2), 'max_results bounds the list');
+        assert.equal(few.summary.disksFilling, filling.length, 'the summary counts them all');
     });
 });
 

@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { FULL_HORIZON_DAYS, incidentNow, projectedFullAt, recentChange, stillMoving } from '../../../src/tools/trend';
+import {
+    clearlyFalling,
+    FULL_HORIZON_DAYS,
+    incidentNow,
+    projectedFullAt,
+    recentChange,
+    steadyPace,
+    stillMoving,
+} from '../../../src/tools/trend';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -138,7 +146,54 @@ describe('a trend now: the pace at the end of a series and when a disk is full a
     });
 
     it('says the disk is full already when the pace has taken it past zero', () => {
-        const change = { perDay: -10, lastDayMean: 3, lastTime: START, standardError: 0.1 };
+        const change = { perDay: -10, lastDayMean: 3, lastTime: START, firstTime: START - 2 * DAY, standardError: 0.1 };
         assert.equal(projectedFullAt(change), START);
+    });
+});
+
+describe('a steady pace: how fast a disk fills over the last week, whatever one day brought', () => {
+    it('reads a steady fill exactly through a daily rhythm, from the last seven days', () => {
+        const pace = steadyPace(START, HOUR, series(20, 60, -0.6));
+        assert.ok(pace);
+        assert.ok(Math.abs(pace.perDay + 0.6) < 1e-9, String(pace.perDay));
+        assert.equal(pace.firstTime, START + 13 * DAY);
+        assert.ok(clearlyFalling(pace));
+        const full = projectedFullAt(pace);
+        assert.ok(full !== undefined);
+        // 60 - 0.6·20 = 48 % free at the end, 0.6 a day: full 80 days after it.
+        assert.ok(Math.abs((full - (START + 20 * DAY)) / DAY - 80) < 0.1, String((full - START) / DAY));
+    });
+
+    it('is not thrown by one day that is not the usual pace: a clean-up or a large copy', () => {
+        for (const jump of [15, -15]) {
+            const values = series(10, 60, -0.5, 0.1);
+            for (let i = 7 * 24 + 5; i < values.length; i++) {
+                values[i] += jump;
+            }
+            const pace = steadyPace(START, HOUR, values);
+            assert.ok(pace && Math.abs(pace.perDay + 0.5) < 0.1, `${jump}: ${pace?.perDay}`);
+        }
+    });
+
+    it('finds no clear fill in flat noisy disks, and leaves a day mostly missing out', () => {
+        for (let seed = 1; seed <= 20; seed++) {
+            const pace = steadyPace(START, HOUR, series(10, 50, 0, 0.5, seed));
+            assert.ok(pace);
+            assert.equal(clearlyFalling(pace), false, `seed ${seed}: ${pace.perDay} ± ${pace.standardError}`);
+        }
+        const holed = series(10, 60, -1, 0.1);
+        holed.fill(NaN, 5 * 24, 6 * 24 - 2);
+        const pace = steadyPace(START, HOUR, holed);
+        assert.ok(pace && Math.abs(pace.perDay + 1) < 0.05, String(pace?.perDay));
+        assert.equal(steadyPace(START, HOUR, series(3, 60, -1)), undefined, 'three days are two changes: too few');
+    });
+
+    it("still reads the week's pace after a leak stopped: whether it fills now is for the last day to say", () => {
+        // A leak of 3 a day for five days, then flat for the last two.
+        const values = Float64Array.from({ length: 10 * 24 }, (_, i) => 60 - 3 * Math.min(Math.max(i / 24 - 3, 0), 5));
+        const week = steadyPace(START, HOUR, values);
+        assert.ok(week && clearlyFalling(week));
+        const now = recentChange(START, HOUR, values);
+        assert.ok(now && !clearlyFalling(now), String(now?.perDay));
     });
 });

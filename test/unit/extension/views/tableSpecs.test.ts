@@ -87,6 +87,29 @@ describe('tables from tool answers', () => {
         assert.deepEqual(shown.map((r) => table.rows[r][0]).sort(), [...source.machinesNotAssessed()].sort());
     });
 
+    it('shows the disks filling up, soonest first, with the steadily filling ones the estate planted', async () => {
+        const answer = await structured(source, 'GetAnomalies', { metric: 'disk' });
+        const table = tableFromResult({ tool: 'GetAnomalies', args: {}, view: 'filling' }, answer);
+        assert.equal(table.title, 'Disks filling up');
+        assert.deepEqual(
+            table.columns.map((c) => c.title),
+            ['Machine', 'Counter', 'Free now %', 'Per day %', 'Full at this pace', 'Pace from', 'Read since'],
+        );
+        assert.equal(table.rows.length, answer.summary.disksFilling);
+        const machines = table.rows.map((r) => r[0]);
+        for (const g of source.growingDisks()) {
+            assert.ok(machines.includes(g.computer), g.computer);
+        }
+        const steady = new TableIndex(table).rowsFor({ text: '', facets: { basis: ['last week, steady'] } });
+        assert.deepEqual(
+            steady.map((r) => table.rows[r][0]).sort(),
+            source
+                .growingDisks()
+                .map((g) => g.computer)
+                .sort(),
+        );
+    });
+
     it('links to the Azure portal only for Azure resources', async () => {
         const answer = await structured(source, 'GetServerMetadata');
         assert.ok(!tableFromResult({ tool: 'GetServerMetadata', args: {} }, answer).columns.some((c) => c.key === 'portal'));

@@ -70,6 +70,7 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         for (const id of ['machines', 'compliance', 'reboot', 'critical', 'sqlHigh', 'winHigh', 'anomalies', 'disksFilling']) {
             assert.ok(find(nodes, id)?.table, `${id} opens a table`);
         }
+        assert.equal(find(nodes, 'disksFilling')?.table?.view, 'filling', 'the disks, not the incidents');
     });
 
     it('Overview: a figure still computing says so, a failed one says why, and the rest still show', () => {
@@ -148,7 +149,21 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
     it('Anomalies: machine → counter → incident with when, actual vs expected and score', async () => {
         const anomalies = await answer(source, 'GetAnomalies');
         assert.ok(anomalies.items.length > 0, 'the sample estate has planted anomalies in the last 7 days');
-        const nodes = buildAnomaliesTree(anomalies);
+        const all = buildAnomaliesTree(anomalies);
+        // Disks filling up come first, soonest full first; then the machines with incidents.
+        const filling = anomalies.filling as Record<string, unknown>[];
+        assert.ok(filling.length > 0, 'the sample estate has disks filling up');
+        assert.equal(all[0].label, 'Disks filling up');
+        assert.match(all[0].description ?? '', new RegExp(`^${filling.length}, first full \\d{4}-\\d{2}-\\d{2}$`));
+        assert.deepEqual(
+            all[0].children?.map((c) => c.label),
+            filling.map((d) => `${String(d.computer)} ${String(d.counter)}`),
+        );
+        for (const disk of all[0].children ?? []) {
+            assert.match(disk.description ?? '', /^[\d.]+% free · -[\d.]+% a day · full \d{4}-\d{2}-\d{2}$/);
+            assert.equal(disk.table?.view, 'filling');
+        }
+        const nodes = all.slice(1);
         assert.equal(nodes.length, anomalies.summary.machinesWithIncidents);
         assert.equal(leaves(nodes).length, anomalies.items.length);
         for (const incident of leaves(nodes)) {
@@ -175,6 +190,10 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.deepEqual(
             buildAnomaliesTree({ summary: { machines: 3 }, items: [] }).map((n) => n.label),
             ['No anomalies'],
+        );
+        assert.deepEqual(
+            buildAnomaliesTree({ summary: { machines: 3 }, items: [], filling: filling.slice(0, 1) }).map((n) => n.label),
+            ['Disks filling up', 'No anomalies'],
         );
     });
 
