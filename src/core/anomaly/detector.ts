@@ -3,7 +3,8 @@
  *
  * Three forecasters run side by side on every point, each with a robust (clipped) update so that an
  * outlier cannot drag it: a local level (no seasonality), the typical value at this time of day plus a
- * recent offset, and the same for the time of week. The one with the smallest recent error is trusted
+ * recent offset, and the same for the time of week (both profiles kept net of the level's slow trend, and carried
+ * forward by it). The one with the smallest recent error is trusted
  * (a seasonal one only after two full periods and only if clearly better) — so seasonality is detected
  * from the data, not assumed. The trusted forecaster's residual is turned into robust z-scores at three
  * time scales (the point itself and a short average), each divided by its own running mean
@@ -92,6 +93,13 @@ const LEARNING_POINTS = 288;
 const CLIP_SIGMAS = 3;
 
 const LOCAL_LEVEL_RATE = 0.1;
+/**
+ * The trend: how fast the local level has moved, averaged over about this long (an exponential average in time, so the
+ * resolution does not matter). Two weeks, the span over which the weekly forecaster must first prove itself: a weekly
+ * rhythm averages out of it, a holiday or a storm of a few days barely moves it, a disk that fills all month is its
+ * whole content. The profiles are kept net of its running integral (see `drift`).
+ */
+const TREND_MEMORY_MS = 14 * DAY;
 /** How fast a seasonal forecaster's offset from its typical day/week follows the present. */
 const SEASONAL_OFFSET_RATE = 0.1;
 const DAILY_PROFILE_RATE = 0.2;
@@ -451,6 +459,15 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
 
     // Forecaster states: A = local level, B = daily profile + offset, C = weekly profile + offset.
     let levelA = 0;
+    /**
+     * The level's slow trend (per ms) and its running integral. The daily and weekly profiles hold each slot net of the
+     * integral at the time it was learned, and read it back plus the integral now: a slot learned a week ago is carried
+     * forward by the week's trend. Without it, a series that grows steadily leaves every slot a little staler each
+     * visit (a slot moves by at most three noise scales a visit), and where a slot whose warm-up ended a week later
+     * meets its neighbour the forecast jumps by a week's growth — a false level shift, once a week.
+     */
+    let trendPerMs = 0;
+    let drift = 0;
     // B and C forecast 'the typical value at this time of day / week' plus a recent offset from it.
     let offsetB = 0;
     let offsetC = 0;
@@ -591,8 +608,10 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             // A slot never seen has no typical value yet: fall back on the local level.
             const seenD = seasonal && dailyVisitsL[slotD] > 0;
             const seenW = seasonal && weeklyVisitsL[slotW] > 0;
-            const forecastB = seenD ? dailyProfileL[slotD] + offsetB : forecastA;
-            const forecastC = seenW ? weeklyProfileL[slotW] + offsetC : forecastA;
+            const profileD = dailyProfileL[slotD] + drift;
+            const profileW = weeklyProfileL[slotW] + drift;
+            const forecastB = seenD ? profileD + offsetB : forecastA;
+            const forecastC = seenW ? profileW + offsetC : forecastA;
             const errA = x - forecastA;
             const errB = x - forecastB;
             const errC = x - forecastC;
@@ -656,8 +675,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 // SHIFT_SIGMAS, the margin that defines a departure): the series is returning to the normal it left, which
                 // ends an episode rather than starting one. Judged whichever forecaster is trusted now.
                 if (preShiftForecaster === 0 || (preShiftForecaster === 1 ? seenD : preShiftForecaster === 2 && seenW)) {
-                    const seasonalPart =
-                        preShiftForecaster === 0 ? 0 : preShiftForecaster === 1 ? dailyProfileL[slotD] : weeklyProfileL[slotW];
+                    const seasonalPart = preShiftForecaster === 0 ? 0 : preShiftForecaster === 1 ? profileD : profileW;
                     const state = x - seasonalPart; // the state that would explain x
                     const margin = SHIFT_SIGMAS * sigma;
                     if (state >= preShiftLow - margin && state <= preShiftHigh + margin) {
@@ -679,7 +697,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 score[i] = expected[i] = lower[i] = upper[i] = NaN;
             }
             if (trusted > 0) {
-                profileMean += PROFILE_RATE * ((trusted === 1 ? x - dailyProfileL[slotD] : x - weeklyProfileL[slotW]) - profileMean);
+                profileMean += PROFILE_RATE * ((trusted === 1 ? x - profileD : x - profileW) - profileMean);
                 profilePoints++;
                 const sigmaProfileScaled = madProfile * MAD_TO_SIGMA;
                 const sigmaProfile = sigmaProfileScaled > floor ? sigmaProfileScaled : sigmaProfileScaled <= floor ? floor : MINMAX_NAN;
@@ -729,6 +747,11 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             madShort += learn * (cShort - madShort);
 
             levelA += LOCAL_LEVEL_RATE * cA;
+            if (warm && t > prevTime) {
+                // The level's learning step (clipped, so an outlier barely moves it; an adopted shift is not a trend), as a
+                // rate over the time since the last point, averaged with weight dt / TREND_MEMORY_MS.
+                trendPerMs += (LOCAL_LEVEL_RATE * cA - trendPerMs * (t - prevTime)) / TREND_MEMORY_MS;
+            }
             if (seenD) {
                 offsetB += SEASONAL_OFFSET_RATE * cB;
             }
@@ -741,8 +764,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const slots = !seasonal ? 0 : cover === slotMs ? 1 : Math.max(1, Math.round(cover / slotMs));
             if (slots === 1) {
                 // The usual case, one slot per sample, written out: a loop here costs the whole loop body registers.
-                const dB = x - dailyProfileL[slotD];
-                const dC = x - weeklyProfileL[slotW];
+                const dB = x - profileD;
+                const dC = x - profileW;
                 const vD = dailyVisitsL[slotD];
                 const vW = weeklyVisitsL[slotW];
                 dailyProfileL[slotD] +=
@@ -760,7 +783,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     weeklyVisitsL[slotW] = vW + 1;
                 }
             } else if (slots > 1) {
-                learnProfiles(x, slotD, slotW, slots, daySlots, weekSlots, clipB, clipC);
+                learnProfiles(x - drift, slotD, slotW, slots, daySlots, weekSlots, clipB, clipC);
             }
 
             // A lasting move to one side is a new normal: adopt it rather than alarm forever.
@@ -772,7 +795,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 runSign = Math.sign(zPoint);
                 runLength++;
                 // What the trusted forecaster's own state would have to be to explain x (x minus its seasonal part).
-                const runTarget = trusted === 0 ? x : trusted === 1 ? x - dailyProfileL[slotD] : x - weeklyProfileL[slotW];
+                const runTarget = trusted === 0 ? x : trusted === 1 ? x - profileD : x - profileW;
                 runTargetSum += runTarget;
                 const runState = trusted === 0 ? levelA : trusted === 1 ? offsetB : offsetC;
                 if (
@@ -815,6 +838,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 quantum = dx;
             }
             if (t > prevTime) {
+                drift += trendPerMs * (t - prevTime);
                 prevTime = t;
             }
             prevValue = x;

@@ -153,6 +153,36 @@ describe('detectAnomalies', () => {
             assert.equal(incidentsIn(incidents, 24, 24 * 7 - 1).length, 0, describeIncidents(incidents));
         });
 
+        it('follows a disk that fills steadily all month without false alarms, whatever hour it began, and still sees a drop', () => {
+            // Free space falling 0.4–1.2 % a day for five weeks with a small daily rhythm and little noise (as disks do),
+            // starting at different times of the week; one run with a 15-point drop (a large copy) on day 31.
+            for (const [seed, perDay, startHour] of [
+                [1, 0.4, 0],
+                [2, 0.8, 13],
+                [3, 1.2, 101],
+                [4, 0.6, 150],
+            ]) {
+                const days = 35;
+                const rand = random(seed);
+                const times = Float64Array.from({ length: days * 24 }, (_, i) => START + (startHour + i) * HOUR);
+                const values = Float64Array.from(
+                    times,
+                    (t, i) => 80 - (perDay * i) / 24 + 0.4 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY) + noise(rand, 0.08),
+                );
+                const { incidents } = detectAnomalies(times, values);
+                assert.deepEqual(
+                    incidentsIn(incidents, 24, days * 24),
+                    [],
+                    `${perDay} a day from hour ${startHour}: ${describeIncidents(incidents)}`,
+                );
+                const dropAt = 31 * 24 + 5;
+                const dropped = values.map((v, i) => (i >= dropAt ? v - 15 : v));
+                const hits = incidentsIn(detectAnomalies(times, dropped).incidents, 24, days * 24);
+                assert.equal(hits.length, 1, describeIncidents(hits));
+                assert.ok(hits[0].startIndex >= dropAt && hits[0].startIndex < dropAt + 6, describeIncidents(hits));
+            }
+        });
+
         it('learns a daily rhythm without false alarms and still sees an off-rhythm value', () => {
             const daily = (t: number) => 50 + 30 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY);
             const { times, values } = series(288 * 10, 5 * MINUTE, (i, t, r) => daily(t) + noise(r, 1) + (i === 288 * 9 ? -20 : 0));
