@@ -92,7 +92,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
                     '1. ListScopes, to know the subscriptions and the default workspace.',
                     '2. GetServerMetadata: machines that are disconnected, expired or stopped.',
                     '3. GetPatchingLevel with classification ["Critical","Security"]: machines missing them, reboots pending, machines not assessed.',
-                    `4. GetAnomalies with timespan ${JSON.stringify(span)}: CPU and disk incidents, and any disk filling up (ratePerDay, fullAt).`,
+                    `4. GetAnomalies with timespan ${JSON.stringify(span)}: CPU and disk incidents, and the disks filling up (its filling list: free space now, pace a day, when full).`,
                     '5. GetSqlMetadata: databases without a recent backup, and instances by edition and licence.',
                     '6. GetSqlBpAssessment with severity ["High"] and GetWinBpAssessment: the highest-weight findings with their remediation.',
                     reportRules(source),
