@@ -108,6 +108,32 @@ describe('Sidebar views and tables', function () {
         assert.ok(lines.slice(1).every((l) => l.includes(',Critical,')));
     });
 
+    it('opens the disks filling up as their own table, with the rows the Anomalies tree lists', async () => {
+        const top = (await inspect('infraInsights.anomalies')) ?? [];
+        const filling = top.find((n) => n.label === 'Disks filling up');
+        assert.ok(filling && filling.children > 0);
+        const opened = await vscode.commands.executeCommand<{ ok: boolean; title: string; rows: number; message?: string }>(
+            'infraInsights.runTool',
+            { tool: 'GetAnomalies', args: { metric: 'disk' }, view: 'filling' },
+        );
+        assert.ok(opened?.ok, opened?.message);
+        assert.equal(opened.title, 'Disks filling up');
+        assert.equal(opened.rows, filling.children);
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        assert.ok(folder);
+        const target = vscode.Uri.joinPath(folder, 'disks-filling-up.csv');
+        assert.equal(
+            await vscode.commands.executeCommand<string | undefined>('infraInsights.exportTable', { uri: target }),
+            target.toString(),
+        );
+        const lines = new TextDecoder()
+            .decode(await vscode.workspace.fs.readFile(target))
+            .split('\r\n')
+            .filter(Boolean);
+        assert.equal(lines[0], 'Machine,Counter,Free now %,Per day %,Full at this pace,Pace from,Read since');
+        assert.equal(lines.length, filling.children + 1);
+    });
+
     it('Run Tool rejects an unknown tool without opening anything', async () => {
         const opened = await vscode.commands.executeCommand('infraInsights.runTool', { tool: 'NoSuchTool', args: {} });
         assert.equal(opened, undefined);
