@@ -75,7 +75,7 @@ const fillingDisk = z.object({
     basis: z
         .enum(['trend', 'steady', 'recent'])
         .describe(
-            `trend: an ongoing trend incident, paced over the last 24 h against the 24 h before; steady: no ongoing trend, the median day-to-day change of the daily means of the last ${STEADY_PACE_DAYS} days, the last 24 h also clearly falling at about that pace; recent: the last 24 h against the 24 h before, clearly faster than the week's pace (a leak that began lately)`,
+            `trend: an ongoing trend incident, paced over the last 24 h against the 24 h before; steady: no ongoing trend, the median day-to-day change of the daily means of the last ${STEADY_PACE_DAYS} days, the last 24 h also clearly falling at about that pace; recent: the last 24 h against the 24 h before, when that differs clearly from the week's pace (a leak that began lately)`,
         ),
 });
 
@@ -285,7 +285,7 @@ export const getAnomalies = defineTool({
             text: renderText(context, {
                 summary: sentence,
                 warnings: result.warnings,
-                notes: fillingNotes(allFilling),
+                notes: fillingNotes(allFilling, filling.length),
                 truncation,
                 table: {
                     columns: ['Score', 'Machine', 'Counter', 'Kind', 'Start', 'Duration', 'Actual', 'Expected'],
@@ -380,14 +380,14 @@ function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]
 const BASIS_IN_TEXT: Record<FillingDisk['basis'], string> = {
     trend: 'an ongoing trend',
     steady: 'steady, over the last week',
-    recent: 'faster over the last day than the week before',
+    recent: "over the last day, which differs clearly from the week's",
 };
 
 /** How many filling disks the text names; the rest are in structuredContent. */
 const FILLING_IN_TEXT = 10;
 
-/** A line naming the disks that fill up, soonest first. */
-function fillingNotes(disks: readonly FillingDisk[]): string[] {
+/** A line naming the disks that fill up, soonest first; `listed` of them are in structuredContent. */
+function fillingNotes(disks: readonly FillingDisk[], listed: number): string[] {
     if (disks.length === 0) {
         return [];
     }
@@ -397,6 +397,12 @@ function fillingNotes(disks: readonly FillingDisk[]): string[] {
             (d) =>
                 `${d.computer} ${d.counter}: ${d.latest ?? '?'}% free, ${signedPace(d.ratePerDay, '%')}/day (${BASIS_IN_TEXT[d.basis]}), full ~${shortTime(d.fullAt)}`,
         );
-    const more = disks.length > FILLING_IN_TEXT ? `; and ${disks.length - FILLING_IN_TEXT} more in structuredContent` : '';
+    const rest = disks.length - FILLING_IN_TEXT;
+    const more =
+        rest <= 0
+            ? ''
+            : listed === disks.length
+              ? `; and ${rest} more in structuredContent (filling)`
+              : `; and ${rest} more (structuredContent's filling list holds the first ${listed}; raise max_results for more)`;
     return [`Disks filling up, soonest first: ${named.join('; ')}${more}.`];
 }

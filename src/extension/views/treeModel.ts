@@ -588,7 +588,7 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
 const PACE_FROM: Record<string, string> = {
     trend: 'an ongoing trend, over the last day',
     steady: 'steady over the last week',
-    recent: 'faster over the last day than the week before',
+    recent: "over the last day, which differs clearly from the week's",
 };
 
 /** "Disks filling up" at the top of the anomalies tree, soonest full first; nothing when none is. */

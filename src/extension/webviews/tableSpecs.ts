@@ -249,7 +249,7 @@ const SPECS: Record<
                 d.latest,
                 d.ratePerDay,
                 d.fullAt,
-                d.basis === 'trend' ? 'ongoing trend' : d.basis === 'steady' ? 'last week, steady' : 'last day, faster',
+                d.basis === 'trend' ? 'ongoing trend' : d.basis === 'steady' ? 'last week, steady' : 'last day',
                 d.paceSince,
             ].map(toCell),
     },

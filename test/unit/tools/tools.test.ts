@@ -331,9 +331,20 @@ describe('GetAnomalies on disks that fill up', () => {
             ),
             lines[2],
         );
-        const few = await run(source, 'GetAnomalies', { timespan: '7d', metric: 'disk', max_results: 2 });
+        // The text names ten, and says where the rest are.
+        assert.ok(filling.length > 10, `${filling.length} disks filling up`);
+        assert.ok(lines[2].endsWith(`; and ${filling.length - 10} more in structuredContent (filling).`), lines[2]);
+        const fewRun = await runTool('GetAnomalies', { source }, { timespan: '7d', metric: 'disk', max_results: 2 });
+        assert.ok(fewRun.ok);
+        const few = fewRun.structured as Structured;
         assert.deepEqual(few.filling, filling.slice(0, 2), 'max_results bounds the list');
         assert.equal(few.summary.disksFilling, filling.length, 'the summary counts them all');
+        assert.match(
+            fewRun.text,
+            new RegExp(
+                `; and ${filling.length - 10} more \\(structuredContent's filling list holds the first 2; raise max_results for more\\)\\.`,
+            ),
+        );
     });
 });
 
