@@ -130,7 +130,7 @@ describe('Sidebar views and tables', function () {
             .decode(await vscode.workspace.fs.readFile(target))
             .split('\r\n')
             .filter(Boolean);
-        assert.equal(lines[0], 'Machine,Counter,Free now %,Per day %,Full at this pace,Pace from,Read since');
+        assert.equal(lines[0], 'Machine,Counter,Free %,% a day,Full at,Pace from,Since');
         assert.equal(lines.length, filling.children + 1);
     });
 

@@ -235,12 +235,12 @@ const SPECS: Record<
         list: 'filling',
         columns: [
             machineFacet('computer'),
-            col('counter', 'Counter', 'text', { width: 1.2 }),
-            col('latest', 'Free now %', 'number', { width: 0.7 }),
-            col('ratePerDay', 'Per day %', 'number', { width: 0.7 }),
-            col('fullAt', 'Full at this pace', 'date'),
-            col('basis', 'Pace from', 'text', { facet: true, width: 1.2 }),
-            col('paceSince', 'Read since', 'date'),
+            col('counter', 'Counter', 'text', { width: 1.4 }),
+            col('latest', 'Free %', 'number', { width: 0.6 }),
+            col('ratePerDay', '% a day', 'number', { width: 0.6 }),
+            col('fullAt', 'Full at', 'date', { width: 1.2 }),
+            col('basis', 'Pace from', 'text', { facet: true, width: 1.1 }),
+            col('paceSince', 'Since', 'date'),
         ],
         cells: (d) =>
             [

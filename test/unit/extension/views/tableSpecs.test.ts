@@ -93,7 +93,7 @@ describe('tables from tool answers', () => {
         assert.equal(table.title, 'Disks filling up');
         assert.deepEqual(
             table.columns.map((c) => c.title),
-            ['Machine', 'Counter', 'Free now %', 'Per day %', 'Full at this pace', 'Pace from', 'Read since'],
+            ['Machine', 'Counter', 'Free %', '% a day', 'Full at', 'Pace from', 'Since'],
         );
         assert.equal(table.rows.length, answer.summary.disksFilling);
         const machines = table.rows.map((r) => r[0]);
