@@ -235,12 +235,12 @@ const SPECS: Record<
         list: 'filling',
         columns: [
             machineFacet('computer'),
-            col('counter', 'Counter', 'text', { width: 1.4 }),
-            col('latest', 'Free %', 'number', { width: 0.6 }),
-            col('ratePerDay', '% a day', 'number', { width: 0.6 }),
-            col('fullAt', 'Full at', 'date', { width: 1.2 }),
-            col('basis', 'Pace from', 'text', { facet: true, width: 1.1 }),
-            col('paceSince', 'Since', 'date'),
+            col('counter', 'Counter', 'text', { width: 1.2 }),
+            col('latest', 'Free %', 'number', { width: 0.8 }),
+            col('ratePerDay', '% a day', 'number', { width: 0.8 }),
+            col('fullAt', 'Full at', 'date', { width: 1.5 }),
+            col('basis', 'Pace from', 'text', { facet: true, width: 1.3 }),
+            col('paceSince', 'Since', 'date', { width: 1.3 }),
         ],
         cells: (d) =>
             [
