@@ -12,6 +12,7 @@ import {
     clearlyFalling,
     FULL_HORIZON_DAYS,
     incidentNow,
+    latestHoursChange,
     projectedFullAt,
     recentChange,
     signedPace,
@@ -51,7 +52,7 @@ const incident = z.object({
     ongoing: z
         .boolean()
         .describe(
-            'a trend the series still follows now (its pace clearly faster that way than before the trend began); listed even when it began before the timespan. A level shift the series has kept following since is reported as such a trend',
+            'a trend the series still follows now (its pace over the last 48 h and over the last 6 h against the same hours a day earlier both clearly faster that way than before the trend began); listed even when it began before the timespan. A level shift the series has kept following since is reported as such a trend',
         ),
     ratePerDay: z
         .number()
@@ -75,7 +76,7 @@ const fillingDisk = z.object({
     basis: z
         .enum(['trend', 'steady', 'recent'])
         .describe(
-            `trend: an ongoing trend incident, paced over the last 24 h against the 24 h before; steady: no ongoing trend, the median day-to-day change of the daily means of the last ${STEADY_PACE_DAYS} days, the last 24 h also clearly falling at about that pace; recent: the last 24 h against the 24 h before, when that differs clearly from the week's pace (a leak that began lately)`,
+            `trend: an ongoing trend incident, paced over the last 24 h against the 24 h before; steady: no ongoing trend, the median day-to-day change of the daily means of the last ${STEADY_PACE_DAYS} days, listed only while falling now (the last 24 h against the 24 h before, and the last 6 h against the same hours a day earlier); recent: the last 24 h against the 24 h before, when that differs clearly from the week's pace (a leak that began lately)`,
         ),
 });
 
@@ -352,7 +353,10 @@ function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]
         let basis: FillingDisk['basis'] = 'trend';
         if (!trend) {
             const now = recentChange(s.start, s.stepMs, s.values);
-            const week = now && clearlyFalling(now) ? steadyPace(s.start, s.stepMs, s.values) : undefined;
+            // Falling now: over the last day against the day before, and over the last hours against a day earlier.
+            const latestHours = latestHoursChange(s.start, s.stepMs, s.values);
+            const falling = now && clearlyFalling(now) && latestHours && clearlyFalling(latestHours);
+            const week = falling ? steadyPace(s.start, s.stepMs, s.values) : undefined;
             // The week's pace is the more precise, unless the last day clearly differs from it (a leak that began lately).
             if (now && week) {
                 const differs = Math.abs(now.perDay - week.perDay) > CLEAR_CHANGE_SE * Math.hypot(now.standardError, week.standardError);

@@ -3,6 +3,7 @@ import {
     clearlyFalling,
     FULL_HORIZON_DAYS,
     incidentNow,
+    latestHoursChange,
     projectedFullAt,
     recentChange,
     steadyPace,
@@ -106,6 +107,27 @@ describe('a trend now: the pace at the end of a series and when a disk is full a
             'without a pace from before, a clear fall is the trend',
         );
         assert.equal(stillMoving(undefined, undefined, -1), false);
+    });
+
+    it('says within about a day that a leak has stopped: the last six hours against the same hours a day earlier', () => {
+        // 14 days hourly with a daily rhythm: a leak of 3 a day from day 8 that stops `hoursAgo` before the end.
+        const disk = (hoursAgo: number) =>
+            Float64Array.from({ length: 14 * 24 }, (_, i) => {
+                const leakHours = Math.min(Math.max(i - 8 * 24, 0), 6 * 24 - hoursAgo);
+                return 70 - (3 * leakHours) / 24 + Math.sin((2 * Math.PI * i) / 24) + 0.05 * Math.sin(i * 12.9898);
+            });
+        const trend = { direction: 'trend' as const, startIndex: 8 * 24, endIndex: 9 * 24, actual: 66, expected: 69 };
+        const going = latestHoursChange(START, HOUR, disk(0));
+        assert.ok(going && Math.abs(going.perDay + 3) < 0.1 && clearlyFalling(going), String(going?.perDay));
+        assert.equal(incidentNow(START, HOUR, disk(0), trend, true).ongoing, true);
+        for (const hoursAgo of [31, 40]) {
+            const stopped = disk(hoursAgo);
+            assert.ok(clearlyFalling(recentChange(START, HOUR, stopped)!), 'the last two days still read a fall');
+            const latest = latestHoursChange(START, HOUR, stopped);
+            assert.ok(latest && Math.abs(latest.perDay) < 0.1 && !clearlyFalling(latest), `${hoursAgo} h: ${latest?.perDay}`);
+            assert.equal(incidentNow(START, HOUR, stopped, trend, true).ongoing, false, `stopped ${hoursAgo} h ago`);
+        }
+        assert.equal(latestHoursChange(START, HOUR, disk(0).slice(0, 24 + 5)), undefined, 'needs a day and six hours');
     });
 
     it('calls a level shift that the series kept following a trend, once the pace is read wholly after the shift', () => {
