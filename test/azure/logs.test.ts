@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { MetricSeries } from '../../src/core/model';
 import { SourceError, UserError } from '../../src/core/source';
+import { runTool } from '../../src/tools';
 import { startAzureFake, type AzureFake } from './fake';
 import { rejection, sourceFor, timersLeftBy } from './helpers';
 
@@ -90,6 +91,35 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(seriesQueries.length > 1, 'fetched in several batches');
         assert.ok(seriesQueries.every((r) => r.query.includes('default=real(null)') && r.query.includes('step 1h')));
         assert.ok(fake.maxLogsInFlight <= 5, `at most 5 in flight, saw ${fake.maxLogsInFlight}`);
+    });
+
+    it('GetAnomalies through the source lists a disk that fills steadily, with when it is full', async () => {
+        fake = await startAzureFake({ estate: { machines: 4 } });
+        const run = await runTool(
+            'GetAnomalies',
+            { source: sourceFor(fake) },
+            { metric: 'disk', workspace_id: fake.estate.workspaces[0].customerId },
+        );
+        assert.ok(run.ok, run.ok ? '' : run.message);
+        const out = run.structured as {
+            source: string;
+            generatedAt: string;
+            items: unknown[];
+            filling: Record<string, unknown>[];
+            summary: Record<string, unknown>;
+        };
+        assert.equal(out.source, 'azure');
+        assert.deepEqual(out.items, [], 'a steady fill is no anomaly');
+        assert.equal(out.filling.length, 1, JSON.stringify(out.filling));
+        const [disk] = out.filling;
+        assert.equal(disk.computer, fake.estate.machines[1].name);
+        assert.equal(disk.counter, 'C: % Free Space');
+        assert.equal(disk.basis, 'steady');
+        assert.ok(Math.abs(Number(disk.ratePerDay) + 0.75) < 0.02, String(disk.ratePerDay));
+        // About 20 % free at the end of the range read (up to the time of the run), 0.75 a day: full in about 26.7 days.
+        const days = (Date.parse(String(disk.fullAt)) - Date.parse(out.generatedAt)) / DAY;
+        assert.ok(Math.abs(days - 20 / 0.75) < 1, `${days} days`);
+        assert.equal(out.summary.disksFilling, 1);
     });
 
     it('uses InsightsMetrics when the workspace has only VM Insights', async () => {

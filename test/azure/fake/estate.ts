@@ -339,12 +339,20 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                 rows.push([m.name, 'cpu', '% Processor Time', axis, JSON.stringify(cpu)]);
             }
             if (query.includes("CounterName == '% Free Space' and") || query.includes("Name == 'FreeSpacePercentage')")) {
+                // Every disk drifts down slowly; the estate's second machine's fills steadily instead, 0.75 points a day from 20 % free at
+                // the end of the range back, with a daily rhythm: never an anomaly, but full within weeks.
+                const filling = (i: number) =>
+                    20 + (0.75 * (bins - 1 - i) * step) / DAY + 0.3 * Math.sin((2 * Math.PI * (from + i * step)) / DAY);
                 rows.push([
                     m.name,
                     'diskFree',
                     'C: % Free Space',
                     axis,
-                    JSON.stringify(Array.from({ length: bins }, (_, i) => 60 - i * 0.01)),
+                    JSON.stringify(
+                        Array.from({ length: bins }, (_, i) =>
+                            m === estate.machines[1] ? Math.round(filling(i) * 1000) / 1000 : 60 - i * 0.01,
+                        ),
+                    ),
                 ]);
             }
         });
