@@ -64,8 +64,10 @@ export interface ChartData {
     expected: (number | null)[];
     lower: (number | null)[];
     upper: (number | null)[];
-    /** The incident's window, epoch ms. */
-    incident: { start: number; end: number; peak: number };
+    /** The incident's window, epoch ms (none for a disk charted because it fills up). */
+    incident?: { start: number; end: number; peak: number };
+    /** For a disk filling up: a straight line from its last value (`from`, epoch ms; `fromValue`) to 0 at `to`. */
+    projection?: { from: number; fromValue: number; to: number };
 }
 
 /** Host → webview. */

@@ -118,7 +118,9 @@ export const getAnomalies = defineTool({
             include_series: z
                 .boolean()
                 .optional()
-                .describe('Add the series of machines with incidents (values, expected, band) for charts. Default false.'),
+                .describe(
+                    'Add the series of the incidents and of the disks filling up that are listed (values, expected, band) for charts. Default false.',
+                ),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -226,28 +228,25 @@ export const getAnomalies = defineTool({
         const { items, truncation } = limit(incidents, input.max_results);
         const allFilling = fillingDisks(analysed, found);
         const filling = limit(allFilling, input.max_results).items;
-        const shownSeries = new Set(found.slice(0, items.length).map((f) => f.series));
         const charts = input.include_series
-            ? found
-                  .filter((f, i) => shownSeries.has(f.series) && found.findIndex((g) => g.series === f.series) === i)
-                  .map(({ series: s }) => {
-                      // The few charted series are scanned again here for their bands: cheaper than keeping every band.
-                      const detection = detectAnomalies(timesOf(s), s.values, { sensitivity });
-                      const first = Math.max(0, Math.floor((windowStart - s.start) / s.stepMs));
-                      const slice = (values: ArrayLike<number>) => Array.from(values).slice(first).map(finiteOrNull);
-                      return {
-                          computer: s.computer,
-                          metric: s.metric,
-                          counter: s.counter,
-                          unit: s.unit,
-                          start: new Date(s.start + first * s.stepMs).toISOString(),
-                          stepMs: s.stepMs,
-                          values: slice(s.values),
-                          expected: slice(detection.expected),
-                          lower: slice(detection.lower),
-                          upper: slice(detection.upper),
-                      };
-                  })
+            ? chartedSeries(found.slice(0, items.length), filling, analysed).map((s) => {
+                  // The few charted series are scanned again here for their bands: cheaper than keeping every band.
+                  const detection = detectAnomalies(timesOf(s), s.values, { sensitivity });
+                  const first = Math.max(0, Math.floor((windowStart - s.start) / s.stepMs));
+                  const slice = (values: ArrayLike<number>) => Array.from(values).slice(first).map(finiteOrNull);
+                  return {
+                      computer: s.computer,
+                      metric: s.metric,
+                      counter: s.counter,
+                      unit: s.unit,
+                      start: new Date(s.start + first * s.stepMs).toISOString(),
+                      stepMs: s.stepMs,
+                      values: slice(s.values),
+                      expected: slice(detection.expected),
+                      lower: slice(detection.lower),
+                      upper: slice(detection.upper),
+                  };
+              })
             : undefined;
         const byMetric = countIn(incidents, (i) => i.metric) as Record<string, number>;
         const byDirection = countIn(incidents, (i) => i.direction) as Record<string, number>;
@@ -334,6 +333,19 @@ function kindOf(i: { direction: string; unit: string; ratePerDay: number | null;
 }
 
 type Found = IncidentNow & { series: MetricSeries; incident: AnomalyIncident };
+
+/** The series to chart: those of the incidents shown, then those of the disks filling up that are listed; each once. */
+function chartedSeries(shown: readonly Found[], filling: readonly FillingDisk[], analysed: readonly MetricSeries[]): MetricSeries[] {
+    const charted = new Set(shown.map((f) => f.series));
+    const disks = new Map(analysed.filter((s) => s.metric === 'diskFree').map((s) => [`${s.computer}\u0000${s.counter}`, s]));
+    for (const disk of filling) {
+        const s = disks.get(`${disk.computer}\u0000${disk.counter}`);
+        if (s) {
+            charted.add(s);
+        }
+    }
+    return [...charted];
+}
 type FillingDisk = z.infer<typeof fillingDisk>;
 
 /**

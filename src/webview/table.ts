@@ -369,7 +369,7 @@ class TableView {
         }
         this.chartBox.replaceChildren();
         if (!chart) {
-            h('p', 'status', message ?? 'No series for this incident.', this.chartBox);
+            h('p', 'status', message ?? 'No series for this row.', this.chartBox);
             return;
         }
         h('h2', undefined, chart.title, this.chartBox);
@@ -379,6 +379,9 @@ class TableView {
         h('span', 'key expected', 'expected', legend);
         h('span', 'key band', 'expected band', legend);
         h('span', 'key anomaly', 'outside the band', legend);
+        if (chart.projection) {
+            h('span', 'key projection', 'at this pace, to 0 %', legend);
+        }
     }
 
     private copySelected(): void {

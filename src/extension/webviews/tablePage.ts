@@ -31,13 +31,17 @@ export function tableHtml(options: { cspSource: string; nonce: string; scriptUri
 </html>`;
 }
 
-/** The chart of one incident from a GetAnomalies answer with `include_series`. */
+/**
+ * The chart of one series from a GetAnomalies answer with `include_series`: the series of `computer`'s `metric` (and
+ * `counter`, when a machine has several disks), marked with an incident's window, or for a disk filling up with the
+ * line from its last value to 0 % at `fullAt`.
+ */
 export function chartFor(
     structured: Record<string, unknown>,
-    computer: string,
-    metric: string,
-    incident: ChartData['incident'],
+    target: { computer: string; metric: string; counter?: string },
+    marks: { incident?: ChartData['incident']; fullAt?: number },
 ): ChartData | undefined {
+    const { computer, metric, counter } = target;
     const series = (structured.series ?? []) as {
         computer: string;
         metric: string;
@@ -50,9 +54,22 @@ export function chartFor(
         lower: (number | null)[];
         upper: (number | null)[];
     }[];
-    const match = series.find((s) => s.computer.toLowerCase() === computer.toLowerCase() && s.metric === metric);
+    const match = series.find(
+        (s) =>
+            s.computer.toLowerCase() === computer.toLowerCase() && s.metric === metric && (counter === undefined || s.counter === counter),
+    );
     if (!match) {
         return undefined;
+    }
+    let projection: ChartData['projection'];
+    if (marks.fullAt !== undefined && Number.isFinite(marks.fullAt)) {
+        let last = match.values.length - 1;
+        while (last >= 0 && (match.values[last] === null || !Number.isFinite(match.values[last]))) {
+            last--;
+        }
+        if (last >= 0) {
+            projection = { from: Date.parse(match.start) + last * match.stepMs, fromValue: match.values[last] as number, to: marks.fullAt };
+        }
     }
     return {
         title: `${match.computer} — ${match.counter}`,
@@ -63,6 +80,7 @@ export function chartFor(
         expected: match.expected,
         lower: match.lower,
         upper: match.upper,
-        incident,
+        ...(marks.incident ? { incident: marks.incident } : {}),
+        ...(projection ? { projection } : {}),
     };
 }

@@ -208,7 +208,7 @@ export class TablePanel implements vscode.Disposable {
         }
     }
 
-    /** Runs GetAnomalies with series for the incident's machine and sends its chart. */
+    /** Runs GetAnomalies with series for the row's machine and sends the chart of its incident, or of its disk filling up. */
     private async sendChart(row: number): Promise<void> {
         const table = this.table;
         if (!table?.chart || !Number.isInteger(row) || row < 0 || row >= table.rows.length || !this.source) {
@@ -216,12 +216,18 @@ export class TablePanel implements vscode.Disposable {
         }
         const cell = (key: string) => table.rows[row][table.columns.findIndex((c) => c.key === key)];
         const computer = String(cell('computer'));
-        const metric = String(cell('metric'));
-        const incident = {
-            start: Date.parse(String(cell('start'))),
-            end: Date.parse(String(cell('end'))),
-            peak: Date.parse(String(cell('peakTime'))),
-        };
+        const filling = table.view === 'filling';
+        const metric = filling ? 'diskFree' : String(cell('metric'));
+        const target = filling ? { computer, metric, counter: String(cell('counter')) } : { computer, metric };
+        const marks = filling
+            ? { fullAt: Date.parse(String(cell('fullAt'))) }
+            : {
+                  incident: {
+                      start: Date.parse(String(cell('start'))),
+                      end: Date.parse(String(cell('end'))),
+                      peak: Date.parse(String(cell('peakTime'))),
+                  },
+              };
         const args = {
             ...this.request.args,
             server_name: computer,
@@ -234,10 +240,8 @@ export class TablePanel implements vscode.Disposable {
             this.post({ type: 'chart', row, message: run.message });
             return;
         }
-        const chart = chartFor(run.structured, computer, metric, incident);
-        this.post(
-            chart ? { type: 'chart', row, chart } : { type: 'chart', row, message: 'The tool returned no series for this incident.' },
-        );
+        const chart = chartFor(run.structured, target, marks);
+        this.post(chart ? { type: 'chart', row, chart } : { type: 'chart', row, message: 'The tool returned no series for this row.' });
     }
 
     private post(message: HostMessage): void {

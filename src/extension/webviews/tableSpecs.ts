@@ -233,6 +233,7 @@ const SPECS: Record<
     'GetAnomalies/filling': {
         title: 'Disks filling up',
         list: 'filling',
+        chart: true,
         columns: [
             machineFacet('computer'),
             col('counter', 'Counter', 'text', { width: 1.2 }),

@@ -1,6 +1,6 @@
 /**
  * The anomaly chart: a metric series, its expected value and band, the incident window and the points outside the
- * band, drawn as SVG by hand (no chart library, nothing from a CDN, nothing the CSP would have to allow). Geometry is
+ * band — or, for a disk filling up, the line from its last value to 0 % at the time it is full — drawn as SVG by hand (no chart library, nothing from a CDN, nothing the CSP would have to allow). Geometry is
  * computed apart from the DOM so it stays simple to check.
  */
 import type { ChartData } from '../../shared/messages';
@@ -16,9 +16,12 @@ export interface ChartGeometry {
     expected: string;
     values: string;
     anomalies: { x: number; y: number; value: number; time: number }[];
-    incident: { x: number; width: number };
-    /** x of the incident's peak. */
-    peakX: number;
+    /** The incident's window and the x of its peak, when there is an incident. */
+    incident?: { x: number; width: number; peakX: number };
+    /** The projected line to 0 % and where it ends, for a disk filling up. */
+    projection?: { d: string; x: number; y: number };
+    /** Epoch ms at the right edge: the last point, or the end of the projection. */
+    end: number;
     yMin: number;
     yMax: number;
 }
@@ -38,7 +41,12 @@ export function chartGeometry(chart: ChartData): ChartGeometry {
     }
     const plotW = WIDTH - PAD.left - PAD.right;
     const plotH = HEIGHT - PAD.top - PAD.bottom;
-    const x = (i: number) => PAD.left + (n <= 1 ? 0 : (i / (n - 1)) * plotW);
+    // The time axis runs to the last point, or further to where a projection ends (a disk full in a month).
+    const lastTime = chart.start + Math.max(0, n - 1) * chart.stepMs;
+    const end = chart.projection && chart.projection.to > lastTime ? chart.projection.to : lastTime;
+    const span = end - chart.start;
+    const xAt = (t: number) => PAD.left + (span <= 0 ? 0 : ((t - chart.start) / span) * plotW);
+    const x = (i: number) => xAt(chart.start + i * chart.stepMs);
     const y = (v: number) => PAD.top + plotH - ((v - yMin) / (yMax - yMin)) * plotH;
     const line = (series: (number | null)[]) => {
         let d = '';
@@ -86,15 +94,30 @@ export function chartGeometry(chart: ChartData): ChartGeometry {
         }
     });
     const index = (t: number) => Math.max(0, Math.min(n - 1, (t - chart.start) / chart.stepMs));
-    const x0 = x(index(chart.incident.start));
-    const x1 = x(index(chart.incident.end));
+    let incident: ChartGeometry['incident'];
+    if (chart.incident) {
+        const x0 = x(index(chart.incident.start));
+        const x1 = x(index(chart.incident.end));
+        incident = { x: x0, width: Math.max(2, x1 - x0), peakX: x(index(chart.incident.peak)) };
+    }
+    let projection: ChartGeometry['projection'];
+    if (chart.projection) {
+        const { from, fromValue, to } = chart.projection;
+        const toY = y(Math.max(yMin, 0));
+        projection = {
+            d: `M${xAt(from).toFixed(1)},${y(fromValue).toFixed(1)}L${xAt(to).toFixed(1)},${toY.toFixed(1)}`,
+            x: xAt(to),
+            y: toY,
+        };
+    }
     return {
         band,
         expected: line(chart.expected),
         values: line(chart.values),
         anomalies,
-        incident: { x: x0, width: Math.max(2, x1 - x0) },
-        peakX: x(index(chart.incident.peak)),
+        incident,
+        projection,
+        end,
         yMin,
         yMax,
     };
@@ -121,16 +144,22 @@ export function renderChart(chart: ChartData): SVGSVGElement {
     const g = chartGeometry(chart);
     const svg = el('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img' });
     const title = el('title', {}, svg);
-    title.textContent = `${chart.title}: ${g.anomalies.length} points outside the expected band`;
-    el(
-        'rect',
-        { class: 'chart-incident', x: g.incident.x, y: PAD.top, width: g.incident.width, height: HEIGHT - PAD.top - PAD.bottom },
-        svg,
-    );
-    el('line', { class: 'chart-peak', x1: g.peakX, y1: PAD.top, x2: g.peakX, y2: HEIGHT - PAD.bottom }, svg);
+    title.textContent =
+        `${chart.title}: ${g.anomalies.length} points outside the expected band` +
+        (chart.projection ? `; full around ${fmtTime(chart.projection.to)} UTC at this pace` : '');
+    if (g.incident) {
+        const { x, width, peakX } = g.incident;
+        el('rect', { class: 'chart-incident', x, y: PAD.top, width, height: HEIGHT - PAD.top - PAD.bottom }, svg);
+        el('line', { class: 'chart-peak', x1: peakX, y1: PAD.top, x2: peakX, y2: HEIGHT - PAD.bottom }, svg);
+    }
     el('path', { class: 'chart-band', d: g.band }, svg);
     el('path', { class: 'chart-expected', d: g.expected }, svg);
     el('path', { class: 'chart-values', d: g.values }, svg);
+    if (g.projection && chart.projection) {
+        el('path', { class: 'chart-projection', d: g.projection.d }, svg);
+        const full = el('text', { class: 'chart-axis chart-full', x: g.projection.x, y: g.projection.y - 4, 'text-anchor': 'end' }, svg);
+        full.textContent = `full ~${fmtTime(chart.projection.to)}`;
+    }
     for (const point of g.anomalies) {
         const dot = el('circle', { class: 'chart-anomaly', cx: point.x.toFixed(1), cy: point.y.toFixed(1), r: 3.5 }, svg);
         const tip = el('title', {}, dot);
@@ -143,7 +172,7 @@ export function renderChart(chart: ChartData): SVGSVGElement {
     axis(`${fmtValue(g.yMax)}${chart.unit}`, PAD.left - 4, PAD.top + 10, 'end');
     axis(`${fmtValue(g.yMin)}${chart.unit}`, PAD.left - 4, HEIGHT - PAD.bottom, 'end');
     axis(fmtTime(chart.start), PAD.left, HEIGHT - 8, 'start');
-    axis(fmtTime(chart.start + (chart.values.length - 1) * chart.stepMs), WIDTH - PAD.right, HEIGHT - 8, 'end');
+    axis(fmtTime(g.end), WIDTH - PAD.right, HEIGHT - 8, 'end');
     el('line', { class: 'chart-frame', x1: PAD.left, y1: HEIGHT - PAD.bottom, x2: WIDTH - PAD.right, y2: HEIGHT - PAD.bottom }, svg);
     return svg;
 }

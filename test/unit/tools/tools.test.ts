@@ -186,12 +186,20 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.ok(scores.every((s) => s >= 0 && s <= 100));
         const charted = await run(source, 'GetAnomalies', { include_series: true, max_results: 3 });
         const series = charted.series as {
+            computer: string;
+            counter: string;
             values: (number | null)[];
             expected: (number | null)[];
             lower: (number | null)[];
             upper: (number | null)[];
         }[];
-        assert.ok(series.length >= 1 && series.length <= 3);
+        // The series of the incidents shown and of the disks filling up that are listed, each once.
+        const listed = [...charted.items, ...(charted.filling as Record<string, unknown>[])].map(
+            (i) => `${String(i.computer)} ${String(i.counter)}`,
+        );
+        assert.deepEqual(new Set(series.map((s) => `${s.computer} ${s.counter}`)), new Set(listed));
+        assert.equal(series.length, new Set(listed).size);
+        assert.ok((charted.filling as unknown[]).length > 0, 'a disk filling up is charted too');
         for (const s of series) {
             assert.equal(s.values.length, s.expected.length);
             assert.equal(s.values.length, s.upper.length);

@@ -175,11 +175,11 @@ describe('table webview in Chromium', function () {
         const request = (await posted()).find((m) => m.type === 'requestChart');
         assert.deepEqual(request, { type: 'requestChart', row: 0 });
         const item = (structured.items as Record<string, string>[])[0];
-        const chart = chartFor(withSeries.structured, item.computer, item.metric, {
-            start: Date.parse(item.start),
-            end: Date.parse(item.end),
-            peak: Date.parse(item.peakTime),
-        });
+        const chart = chartFor(
+            withSeries.structured,
+            { computer: item.computer, metric: item.metric },
+            { incident: { start: Date.parse(item.start), end: Date.parse(item.end), peak: Date.parse(item.peakTime) } },
+        );
         assert.ok(chart);
         await send({ type: 'chart', row: 0, chart });
         await page.waitForSelector('svg.chart');
@@ -191,6 +191,41 @@ describe('table webview in Chromium', function () {
         assert.deepEqual(incidents, { dialogs: [], errors: [] });
         assert.deepEqual(await violations(page), []);
         await page.screenshot({ path: path.join(SCREENSHOTS, 'table-anomalies-dark.png') });
+        await page.close();
+    });
+
+    it('draws a disk filling up with its series and the line to 0 % at the time it is full', async () => {
+        const { table, structured } = await tableOf(source, { tool: 'GetAnomalies', args: { metric: 'disk' }, view: 'filling' });
+        assert.ok(table.rows.length > 0 && table.chart);
+        const withSeries = await runTool('GetAnomalies', { source }, { metric: 'disk', include_series: true, max_results: 50_000 });
+        assert.ok(withSeries.ok);
+        const { page, posted, send, incidents } = await openTablePage(browser, server.origin, 'light');
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        await page.locator('.spacer .row[data-position="0"]').click();
+        assert.deepEqual(
+            (await posted()).find((m) => m.type === 'requestChart'),
+            { type: 'requestChart', row: 0 },
+        );
+        const disk = (structured.filling as Record<string, string>[])[0];
+        const chart = chartFor(
+            withSeries.structured,
+            { computer: disk.computer, metric: 'diskFree', counter: disk.counter },
+            { fullAt: Date.parse(disk.fullAt) },
+        );
+        assert.ok(chart?.projection);
+        await send({ type: 'chart', row: 0, chart });
+        await page.waitForSelector('svg.chart');
+        assert.ok(((await page.getAttribute('path.chart-values', 'd')) ?? '').startsWith('M'), 'the series is drawn');
+        const projection = (await page.getAttribute('path.chart-projection', 'd')) ?? '';
+        const [, x0, y0, x1, y1] = /^M([\d.]+),([\d.]+)L([\d.]+),([\d.]+)$/.exec(projection)?.map(Number) ?? [];
+        assert.ok(x1 > x0 && y1 > y0, `a falling line to the right: ${projection}`);
+        assert.equal(await page.locator('rect.chart-incident').count(), 0, 'no incident window');
+        assert.equal(await page.textContent('text.chart-full'), `full ~${disk.fullAt.slice(5, 16).replace('T', ' ')}`);
+        assert.match((await page.textContent('.legend')) ?? '', /at this pace, to 0 %/);
+        assert.deepEqual(incidents, { dialogs: [], errors: [] });
+        assert.deepEqual(await violations(page), []);
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'table-filling-light.png') });
         await page.close();
     });
 

@@ -148,11 +148,11 @@ describe('tables from tool answers', () => {
     it('cuts the chart of one incident from GetAnomalies with series', async () => {
         const answer = await structured(source, 'GetAnomalies', { include_series: true });
         const incident = answer.items?.[0] as Record<string, string>;
-        const chart = chartFor(answer, incident.computer, incident.metric, {
-            start: Date.parse(incident.start),
-            end: Date.parse(incident.end),
-            peak: Date.parse(incident.peakTime),
-        });
+        const chart = chartFor(
+            answer,
+            { computer: incident.computer, metric: incident.metric },
+            { incident: { start: Date.parse(incident.start), end: Date.parse(incident.end), peak: Date.parse(incident.peakTime) } },
+        );
         assert.ok(chart);
         assert.equal(chart.values.length, chart.upper.length);
         assert.ok(
@@ -160,7 +160,28 @@ describe('tables from tool answers', () => {
                 (v, i) => v !== null && chart.upper[i] !== null && (v > (chart.upper[i] as number) || v < (chart.lower[i] as number)),
             ),
         );
-        assert.equal(chartFor(answer, 'no-such-machine', 'cpu', { start: 0, end: 0, peak: 0 }), undefined);
+        assert.equal(chart.projection, undefined);
+        assert.equal(
+            chartFor(answer, { computer: 'no-such-machine', metric: 'cpu' }, { incident: { start: 0, end: 0, peak: 0 } }),
+            undefined,
+        );
+    });
+
+    it('charts a disk filling up with the line from its last value to 0 % when it is full', async () => {
+        const answer = await structured(source, 'GetAnomalies', { metric: 'disk', include_series: true });
+        const table = tableFromResult({ tool: 'GetAnomalies', args: {}, view: 'filling' }, answer);
+        assert.ok(table.chart, 'the filling table offers a chart');
+        const disk = (answer.filling as Record<string, string>[])[0];
+        const fullAt = Date.parse(disk.fullAt);
+        const chart = chartFor(answer, { computer: disk.computer, metric: 'diskFree', counter: disk.counter }, { fullAt });
+        assert.ok(chart, `${disk.computer} ${disk.counter} is charted`);
+        assert.equal(chart.title, `${disk.computer} — ${disk.counter}`);
+        assert.equal(chart.incident, undefined);
+        const last = chart.values.length - 1 - [...chart.values].reverse().findIndex((v) => v !== null);
+        assert.deepEqual(chart.projection, { from: chart.start + last * chart.stepMs, fromValue: chart.values[last], to: fullAt });
+        assert.equal(chart.projection.fromValue, Number(disk.latest), 'from the value the table shows');
+        // Another disk of the same machine is not taken for it.
+        assert.equal(chartFor(answer, { computer: disk.computer, metric: 'diskFree', counter: 'Z: % Free Space' }, { fullAt }), undefined);
     });
 
     it('writes a page whose CSP allows only its own nonce-tagged script and the extension stylesheet', () => {
