@@ -13,6 +13,8 @@ import {
     FULL_HORIZON_DAYS,
     incidentNow,
     latestHoursChange,
+    PACE_BASES,
+    PACE_BASIS_TEXT,
     projectedFullAt,
     recentChange,
     signedPace,
@@ -74,7 +76,7 @@ const fillingDisk = z.object({
     fullAt: z.string().describe('when free space reaches 0 % at that pace'),
     paceSince: z.string().describe('the start of the stretch the pace was read from'),
     basis: z
-        .enum(['trend', 'steady', 'recent'])
+        .enum(PACE_BASES)
         .describe(
             `trend: an ongoing trend incident, paced over the last 24 h against the 24 h before; steady: no ongoing trend, the median day-to-day change of the daily means of the last ${STEADY_PACE_DAYS} days, listed only while falling now (the last 24 h against the 24 h before, and the last 6 h against the same hours a day earlier); recent: the last 24 h against the 24 h before, when that differs clearly from the week's pace (a leak that began lately)`,
         ),
@@ -393,12 +395,6 @@ function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]
     return disks.sort((a, b) => (a.fullAt < b.fullAt ? -1 : a.fullAt > b.fullAt ? 1 : 0));
 }
 
-const BASIS_IN_TEXT: Record<FillingDisk['basis'], string> = {
-    trend: 'an ongoing trend',
-    steady: 'steady, over the last week',
-    recent: "over the last day, which differs clearly from the week's",
-};
-
 /** How many filling disks the text names; the rest are in structuredContent. */
 const FILLING_IN_TEXT = 10;
 
@@ -411,7 +407,7 @@ function fillingNotes(disks: readonly FillingDisk[], listed: number): string[] {
         .slice(0, FILLING_IN_TEXT)
         .map(
             (d) =>
-                `${d.computer} ${d.counter}: ${d.latest ?? '?'}% free, ${signedPace(d.ratePerDay, '%')}/day (${BASIS_IN_TEXT[d.basis]}), full ~${shortTime(d.fullAt)}`,
+                `${d.computer} ${d.counter}: ${d.latest ?? '?'}% free, ${signedPace(d.ratePerDay, '%')}/day (${PACE_BASIS_TEXT[d.basis]}), full ~${shortTime(d.fullAt)}`,
         );
     const rest = disks.length - FILLING_IN_TEXT;
     const more =

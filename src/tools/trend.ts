@@ -189,6 +189,17 @@ export function stillMoving(now: RecentChange | undefined, before: RecentChange 
     return (now.perDay - usual) * Math.sign(sign) > CLEAR_CHANGE_SE * error;
 }
 
+/** Where the pace of a disk filling up was read from (GetAnomalies' `filling` list). */
+export const PACE_BASES = ['trend', 'steady', 'recent'] as const;
+export type PaceBasis = (typeof PACE_BASES)[number];
+
+/** Each pace basis as a person reads it, in the tool's text and the sidebar. */
+export const PACE_BASIS_TEXT: Record<PaceBasis, string> = {
+    trend: 'an ongoing trend, over the last day',
+    steady: 'steady, over the last week',
+    recent: "over the last day, which differs clearly from the week's",
+};
+
 /** A pace as a person reads it, signed: `-4.36%`, `+0.5/s` (the caller says per what). */
 export function signedPace(perDay: number, unit: string): string {
     return `${perDay > 0 ? '+' : ''}${perDay}${unit}`;

@@ -5,7 +5,7 @@
  */
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
-import { FULL_HORIZON_DAYS, signedPace } from '../../tools/trend';
+import { FULL_HORIZON_DAYS, PACE_BASIS_TEXT, signedPace, type PaceBasis } from '../../tools/trend';
 
 /** Codicon id plus an optional theme colour id (`list.errorForeground`, …). */
 export interface NodeIcon {
@@ -299,7 +299,7 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                     label: `Disks filling up: ${fmt(filling)}`,
                     description:
                         filling > 0 ? `first full around ${time(a.summary?.firstFullAt)}` : `none full within ${FULL_HORIZON_DAYS} days`,
-                    tooltip: `Free space clearly falling — steadily over the last week, or faster over the last day — fast enough to reach 0 % within ${FULL_HORIZON_DAYS} days at that pace.`,
+                    tooltip: `Free space clearly falling now — at its pace over the last week, or over the last day when that differs — fast enough to reach 0 % within ${FULL_HORIZON_DAYS} days at that pace.`,
                     icon: { id: 'database', color: filling > 0 ? 'list.warningForeground' : undefined },
                     table: {
                         tool: 'GetAnomalies',
@@ -585,12 +585,6 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
     ];
 }
 
-const PACE_FROM: Record<string, string> = {
-    trend: 'an ongoing trend, over the last day',
-    steady: 'steady over the last week',
-    recent: "over the last day, which differs clearly from the week's",
-};
-
 /** "Disks filling up" at the top of the anomalies tree, soonest full first; nothing when none is. */
 function fillingNode(disks: Row[]): TreeNodeModel[] {
     if (disks.length === 0) {
@@ -611,7 +605,7 @@ function fillingNode(disks: Row[]): TreeNodeModel[] {
                     id: `filling/${machine}/${String(d.counter)}`,
                     label: `${machine} ${String(d.counter)}`,
                     description: `${String(d.latest)}% free · ${signedPace(Number(d.ratePerDay), '%')} a day · full ${time(d.fullAt).slice(0, 10)}`,
-                    tooltip: `Now ${String(d.latest)}% free, changing ${signedPace(Number(d.ratePerDay), '%')} a day (${PACE_FROM[String(d.basis)] ?? String(d.basis)}, since ${time(d.paceSince)}); full around ${time(d.fullAt)} at this pace.`,
+                    tooltip: `Now ${String(d.latest)}% free, changing ${signedPace(Number(d.ratePerDay), '%')} a day (${PACE_BASIS_TEXT[d.basis as PaceBasis] ?? String(d.basis)}, since ${time(d.paceSince)}); full around ${time(d.fullAt)} at this pace.`,
                     icon: { id: 'database', color: 'list.warningForeground' },
                     machine,
                     copyText: `${machine} ${String(d.counter)} ${String(d.latest)}% free, ${String(d.ratePerDay)}% a day, full around ${String(d.fullAt)}`,
