@@ -13,6 +13,7 @@ import {
     FULL_HORIZON_DAYS,
     incidentNow,
     latestHoursChange,
+    LOW_FREE_SPACE_PERCENT,
     PACE_BASES,
     PACE_BASIS_TEXT,
     projectedFullAt,
@@ -82,6 +83,17 @@ const fillingDisk = z.object({
         ),
 });
 
+/** A latest value older than this before the end of the window is shown with its time (the machine stopped reporting). */
+const STALE_LATEST_MS = TIME.DAY;
+
+const lowDisk = z.object({
+    computer: z.string(),
+    counter: z.string(),
+    latest: z.number().describe('free space at its latest value, %'),
+    latestAt: z.string().describe('when that value was measured'),
+    fullAt: z.string().nullable().describe('when it is full at its present pace, if it is also filling up (see filling); else null'),
+});
+
 const series = z.object({
     computer: z.string(),
     metric: z.enum(['cpu', 'diskFree', 'diskTransfers']),
@@ -102,7 +114,8 @@ export const getAnomalies = defineTool({
         "Finds unusual CPU and disk behaviour (Log Analytics Perf/InsightsMetrics series) with a causal detector that learns each series' own level, trend, daily and " +
         'weekly pattern and noise. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
         'the actual vs expected value at its peak, the latest value, a 0–100 score, and for a trend its pace per day now and, for free space, when the disk is full at that pace; sorted by score. ' +
-        `Also lists every disk filling up fast enough to be full within ${FULL_HORIZON_DAYS} days, soonest first — leaks, and disks that fill steadily without ever being an anomaly (the median daily change of the last week). ` +
+        `Also lists every disk filling up fast enough to be full within ${FULL_HORIZON_DAYS} days, soonest first — leaks, and disks that fill steadily without ever being an anomaly (the median daily change of the last week) — ` +
+        `and every disk low on space now (latest free space under low_free_space, default ${LOW_FREE_SPACE_PERCENT} %), lowest first, filling or not. ` +
         'Metrics: cpu (% processor time), disk (free space % and transfers/s). ' +
         'Default timespan 7d, hourly resolution, sensitivity medium. include_series adds the series with the expected band for charting.',
     input: z
@@ -117,6 +130,12 @@ export const getAnomalies = defineTool({
                 .optional()
                 .describe(`low reports only the clearest incidents; high also subtle ones. Default ${DEFAULT_SENSITIVITY}.`),
             resolution: z.enum(['5m', '15m', '1h']).optional().describe('Bin width of the analysed series (default 1h).'),
+            low_free_space: z
+                .number()
+                .gt(0)
+                .max(100)
+                .optional()
+                .describe(`A disk is low on space when its latest free space is under this percentage (default ${LOW_FREE_SPACE_PERCENT}).`),
             include_series: z
                 .boolean()
                 .optional()
@@ -142,6 +161,8 @@ export const getAnomalies = defineTool({
                 .int()
                 .describe(`disks whose free space is falling fast enough to be full within ${FULL_HORIZON_DAYS} days`),
             firstFullAt: z.string().nullable().describe('the earliest fullAt of those disks'),
+            disksLow: z.number().int().describe('disks whose latest free space is under lowFreeSpace %'),
+            lowFreeSpace: z.number().describe('the free-space percentage under which a disk is low on space'),
         }),
         items: z.array(incident),
         filling: z
@@ -149,6 +170,9 @@ export const getAnomalies = defineTool({
             .describe(
                 `every disk whose free space is clearly falling fast enough to reach 0 % within ${FULL_HORIZON_DAYS} days — a leak found as a trend incident, or a steady fill that never was an incident — soonest first (at most max_results)`,
             ),
+        lowSpace: z
+            .array(lowDisk)
+            .describe('every disk whose latest free space is under summary.lowFreeSpace %, lowest first (at most max_results)'),
         series: z.array(series).optional(),
     }),
     annotations: READ_ONLY,
@@ -230,8 +254,11 @@ export const getAnomalies = defineTool({
         const { items, truncation } = limit(incidents, input.max_results);
         const allFilling = fillingDisks(analysed, found);
         const filling = limit(allFilling, input.max_results).items;
+        const lowFreeSpace = input.low_free_space ?? LOW_FREE_SPACE_PERCENT;
+        const allLow = lowDisks(analysed, allFilling, lowFreeSpace);
+        const lowSpace = limit(allLow, input.max_results).items;
         const charts = input.include_series
-            ? chartedSeries(found.slice(0, items.length), filling, analysed).map((s) => {
+            ? chartedSeries(found.slice(0, items.length), [...filling, ...lowSpace], analysed).map((s) => {
                   // The few charted series are scanned again here for their bands: cheaper than keeping every band.
                   const detection = detectAnomalies(timesOf(s), s.values, { sensitivity });
                   const first = Math.max(0, Math.floor((windowStart - s.start) / s.stepMs));
@@ -263,6 +290,8 @@ export const getAnomalies = defineTool({
             resolution,
             disksFilling: allFilling.length,
             firstFullAt: allFilling[0]?.fullAt ?? null,
+            disksLow: allLow.length,
+            lowFreeSpace,
         };
         const fromBefore = found.filter((f) => f.incident.end < windowStart).length;
         const sentence =
@@ -275,19 +304,26 @@ export const getAnomalies = defineTool({
                 ? ` 1 disk filling up: full around ${shortTime(summary.firstFullAt ?? undefined)} at its present pace.`
                 : summary.disksFilling > 1
                   ? ` ${summary.disksFilling} disks filling up, the first full around ${shortTime(summary.firstFullAt ?? undefined)} at its present pace.`
-                  : '');
+                  : '') +
+            (allLow.length > 0
+                ? ` ${plural(allLow.length, 'disk')} under ${lowFreeSpace}% free, the lowest ${allLow[0].computer} ${allLow[0].counter} at ${allLow[0].latest}%.`
+                : '');
         return {
             structured: {
                 ...envelopeOf(context, scope.scope, truncation, result.warnings),
                 summary,
                 items,
                 filling,
+                lowSpace,
                 ...(charts ? { series: charts } : {}),
             },
             text: renderText(context, {
                 summary: sentence,
                 warnings: result.warnings,
-                notes: fillingNotes(allFilling, filling.length),
+                notes: [
+                    ...fillingNotes(allFilling, filling.length),
+                    ...lowSpaceNotes(allLow, lowSpace.length, lowFreeSpace, scope.range.to.getTime()),
+                ],
                 truncation,
                 table: {
                     columns: ['Score', 'Machine', 'Counter', 'Kind', 'Start', 'Duration', 'Actual', 'Expected'],
@@ -317,12 +353,18 @@ function finiteOrNull(value: number): number | null {
 
 /** The last finite value of a series (NaN when it has none). */
 function latestOf(values: ArrayLike<number>): number {
+    const i = latestIndexOf(values);
+    return i < 0 ? NaN : values[i];
+}
+
+/** The index of the last finite value of a series (-1 when it has none). */
+function latestIndexOf(values: ArrayLike<number>): number {
     for (let i = values.length - 1; i >= 0; i--) {
         if (Number.isFinite(values[i])) {
-            return values[i];
+            return i;
         }
     }
-    return NaN;
+    return -1;
 }
 
 /** The Kind cell: the direction, and for a trend its pace now and when the disk is full at that pace. */
@@ -336,11 +378,15 @@ function kindOf(i: { direction: string; unit: string; ratePerDay: number | null;
 
 type Found = IncidentNow & { series: MetricSeries; incident: AnomalyIncident };
 
-/** The series to chart: those of the incidents shown, then those of the disks filling up that are listed; each once. */
-function chartedSeries(shown: readonly Found[], filling: readonly FillingDisk[], analysed: readonly MetricSeries[]): MetricSeries[] {
+/** The series to chart: those of the incidents shown, then those of the disks listed (filling up, low on space); each once. */
+function chartedSeries(
+    shown: readonly Found[],
+    listed: readonly { computer: string; counter: string }[],
+    analysed: readonly MetricSeries[],
+): MetricSeries[] {
     const charted = new Set(shown.map((f) => f.series));
     const disks = new Map(analysed.filter((s) => s.metric === 'diskFree').map((s) => [`${s.computer}\u0000${s.counter}`, s]));
-    for (const disk of filling) {
+    for (const disk of listed) {
         const s = disks.get(`${disk.computer}\u0000${disk.counter}`);
         if (s) {
             charted.add(s);
@@ -395,8 +441,8 @@ function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]
     return disks.sort((a, b) => (a.fullAt < b.fullAt ? -1 : a.fullAt > b.fullAt ? 1 : 0));
 }
 
-/** How many filling disks the text names; the rest are in structuredContent. */
-const FILLING_IN_TEXT = 10;
+/** How many disks of each list the text names; the rest are in structuredContent. */
+const DISKS_IN_TEXT = 10;
 
 /** A line naming the disks that fill up, soonest first; `listed` of them are in structuredContent. */
 function fillingNotes(disks: readonly FillingDisk[], listed: number): string[] {
@@ -404,17 +450,61 @@ function fillingNotes(disks: readonly FillingDisk[], listed: number): string[] {
         return [];
     }
     const named = disks
-        .slice(0, FILLING_IN_TEXT)
+        .slice(0, DISKS_IN_TEXT)
         .map(
             (d) =>
                 `${d.computer} ${d.counter}: ${d.latest ?? '?'}% free, ${signedPace(d.ratePerDay, '%')}/day (${PACE_BASIS_TEXT[d.basis]}), full ~${shortTime(d.fullAt)}`,
         );
-    const rest = disks.length - FILLING_IN_TEXT;
-    const more =
-        rest <= 0
-            ? ''
-            : listed === disks.length
-              ? `; and ${rest} more in structuredContent (filling)`
-              : `; and ${rest} more (structuredContent's filling list holds the first ${listed}; raise max_results for more)`;
-    return [`Disks filling up, soonest first: ${named.join('; ')}${more}.`];
+    return [`Disks filling up, soonest first: ${named.join('; ')}${moreDisks(disks.length, listed, 'filling')}.`];
+}
+
+type LowDisk = z.infer<typeof lowDisk>;
+
+/**
+ * Every disk whose latest free space is under `below` %, lowest first, with when it is full if it is also filling up. A flat
+ * disk at 4 % is never an anomaly and never filling, yet it is the first thing an operator wants to hear about.
+ */
+function lowDisks(analysed: readonly MetricSeries[], filling: readonly FillingDisk[], below: number): LowDisk[] {
+    const fullAt = new Map(filling.map((d) => [`${d.computer}\u0000${d.counter}`, d.fullAt]));
+    const disks: LowDisk[] = [];
+    for (const s of analysed) {
+        if (s.metric !== 'diskFree') {
+            continue;
+        }
+        const last = latestIndexOf(s.values);
+        if (last >= 0 && s.values[last] < below) {
+            disks.push({
+                computer: s.computer,
+                counter: s.counter,
+                latest: round(s.values[last]),
+                latestAt: new Date(s.start + last * s.stepMs).toISOString(),
+                fullAt: fullAt.get(`${s.computer}\u0000${s.counter}`) ?? null,
+            });
+        }
+    }
+    return disks.sort((a, b) => a.latest - b.latest || (a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0));
+}
+
+/** A line naming the disks low on space, lowest first; `listed` of them are in structuredContent. */
+function lowSpaceNotes(disks: readonly LowDisk[], listed: number, below: number, windowEnd: number): string[] {
+    if (disks.length === 0) {
+        return [];
+    }
+    const named = disks.slice(0, DISKS_IN_TEXT).map((d) => {
+        const stale = windowEnd - Date.parse(d.latestAt) > STALE_LATEST_MS ? ` as of ${shortTime(d.latestAt)}` : '';
+        const full = d.fullAt === null ? '' : `, filling: full ~${shortTime(d.fullAt)}`;
+        return `${d.computer} ${d.counter}: ${d.latest}% free${stale}${full}`;
+    });
+    return [`Disks under ${below}% free, lowest first: ${named.join('; ')}${moreDisks(disks.length, listed, 'lowSpace')}.`];
+}
+
+/** Where the disks a line does not name are: in structuredContent's list, or beyond max_results. */
+function moreDisks(total: number, listed: number, list: string): string {
+    const rest = total - DISKS_IN_TEXT;
+    if (rest <= 0) {
+        return '';
+    }
+    return listed === total
+        ? `; and ${rest} more in structuredContent (${list})`
+        : `; and ${rest} more (structuredContent's ${list} list holds the first ${listed}; raise max_results for more)`;
 }

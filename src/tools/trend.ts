@@ -27,6 +27,9 @@ export const CLEAR_CHANGE_SE = 3;
 /** Projections further ahead than this are not made: two days' pace says little about next quarter. */
 export const FULL_HORIZON_DAYS = 90;
 
+/** A disk is low on space under this much free space by default: the usual threshold of a free-space alert rule. */
+export const LOW_FREE_SPACE_PERCENT = 10;
+
 /**
  * The change per day at the end of a regular series (start, stepMs), as the difference of the means of its last two
  * whole days: a daily rhythm cancels out of it exactly, which a straight-line fit over a day or two does not do.

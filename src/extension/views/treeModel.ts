@@ -5,7 +5,7 @@
  */
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
-import { FULL_HORIZON_DAYS, PACE_BASIS_TEXT, signedPace, type PaceBasis } from '../../tools/trend';
+import { FULL_HORIZON_DAYS, LOW_FREE_SPACE_PERCENT, PACE_BASIS_TEXT, signedPace, type PaceBasis } from '../../tools/trend';
 
 /** Codicon id plus an optional theme colour id (`list.errorForeground`, …). */
 export interface NodeIcon {
@@ -311,6 +311,27 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
             },
             'Disks filling up',
         ),
+        figure(
+            'disksLow',
+            inputs.anomalies24h,
+            (a) => {
+                const low = Number(a.summary?.disksLow ?? 0);
+                const below = String(a.summary?.lowFreeSpace ?? LOW_FREE_SPACE_PERCENT);
+                return {
+                    label: `Disks under ${below} % free: ${fmt(low)}`,
+                    description: low > 0 ? lowestDisk(a.lowSpace as Row[] | undefined) : 'none',
+                    tooltip: `Disks whose latest free space is under ${below} %, filling up or not.`,
+                    icon: { id: 'database', color: low > 0 ? 'list.errorForeground' : undefined },
+                    table: {
+                        tool: 'GetAnomalies',
+                        args: { timespan: '24h', metric: 'disk' },
+                        view: 'lowSpace',
+                        title: `Disks under ${below} % free`,
+                    },
+                };
+            },
+            'Disks low on space',
+        ),
     );
     return nodes;
 }
@@ -531,7 +552,10 @@ export function buildAssessmentsTree(sql: Answer | Error, windows: Answer | Erro
 /** Anomalies: by machine → metric → incident (when, actual vs expected, score). */
 export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
     const items = answer.items ?? [];
-    const filling = fillingNode((answer.filling as Row[] | undefined) ?? []);
+    const filling = [
+        ...fillingNode((answer.filling as Row[] | undefined) ?? []),
+        ...lowSpaceNode((answer.lowSpace as Row[] | undefined) ?? [], answer.summary?.lowFreeSpace),
+    ];
     if (items.length === 0) {
         return [
             ...filling,
@@ -614,6 +638,47 @@ function fillingNode(disks: Row[]): TreeNodeModel[] {
             }),
         },
     ];
+}
+
+/** "Disks under 10 % free" after it, lowest first; nothing when none is. */
+function lowSpaceNode(disks: Row[], lowFreeSpace: unknown): TreeNodeModel[] {
+    if (disks.length === 0) {
+        return [];
+    }
+    const title = `Disks under ${String(lowFreeSpace ?? LOW_FREE_SPACE_PERCENT)} % free`;
+    const table: TableRequest = { tool: 'GetAnomalies', args: { metric: 'disk' }, view: 'lowSpace', title };
+    return [
+        {
+            id: 'lowSpace',
+            label: title,
+            description: `${disks.length}, lowest ${String(disks[0].latest)} %`,
+            tooltip: 'Disks whose latest free space is under the threshold, lowest first, filling up or not.',
+            icon: { id: 'database', color: 'list.errorForeground' },
+            table,
+            children: disks.map((d) => {
+                const machine = String(d.computer);
+                const full = typeof d.fullAt === 'string' ? ` · full ${time(d.fullAt).slice(0, 10)}` : '';
+                return {
+                    id: `lowSpace/${machine}/${String(d.counter)}`,
+                    label: `${machine} ${String(d.counter)}`,
+                    description: `${String(d.latest)}% free${full}`,
+                    tooltip:
+                        `${String(d.latest)}% free at ${time(d.latestAt)}` +
+                        (typeof d.fullAt === 'string' ? `; filling up, full around ${time(d.fullAt)} at its present pace.` : '; not filling up.'),
+                    icon: { id: 'database', color: 'list.errorForeground' },
+                    machine,
+                    copyText: `${machine} ${String(d.counter)} ${String(d.latest)}% free at ${String(d.latestAt)}`,
+                    table,
+                };
+            }),
+        },
+    ];
+}
+
+/** The Overview's description of the lowest disk: "3.1 % free on web-01 /". */
+function lowestDisk(disks: Row[] | undefined): string {
+    const d = disks?.[0];
+    return d ? `lowest ${String(d.latest)} % on ${String(d.computer)} ${String(d.counter)}` : '';
 }
 
 /** For a trend, a tooltip line on where it stands: the latest value, its pace per day, and when a disk is full at it. */

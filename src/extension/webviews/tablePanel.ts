@@ -208,7 +208,10 @@ export class TablePanel implements vscode.Disposable {
         }
     }
 
-    /** Runs GetAnomalies with series for the row's machine and sends the chart of its incident, or of its disk filling up. */
+    /**
+     * Runs GetAnomalies with series for the row's machine and sends the chart of its incident, or of its disk (filling up,
+     * with the line to the time it is full; or low on space).
+     */
     private async sendChart(row: number): Promise<void> {
         const table = this.table;
         if (!table?.chart || !Number.isInteger(row) || row < 0 || row >= table.rows.length || !this.source) {
@@ -216,11 +219,14 @@ export class TablePanel implements vscode.Disposable {
         }
         const cell = (key: string) => table.rows[row][table.columns.findIndex((c) => c.key === key)];
         const computer = String(cell('computer'));
-        const filling = table.view === 'filling';
-        const metric = filling ? 'diskFree' : String(cell('metric'));
-        const target = filling ? { computer, metric, counter: String(cell('counter')) } : { computer, metric };
-        const marks = filling
-            ? { fullAt: Date.parse(String(cell('fullAt'))) }
+        const disk = table.view === 'filling' || table.view === 'lowSpace';
+        const metric = disk ? 'diskFree' : String(cell('metric'));
+        const target = disk ? { computer, metric, counter: String(cell('counter')) } : { computer, metric };
+        const fullAt = cell('fullAt');
+        const marks = disk
+            ? typeof fullAt === 'string'
+                ? { fullAt: Date.parse(fullAt) }
+                : {}
             : {
                   incident: {
                       start: Date.parse(String(cell('start'))),

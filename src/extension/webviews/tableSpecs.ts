@@ -10,7 +10,10 @@ import type { CellValue, TableColumn, TableData, TableViewState } from '../../sh
 export interface TableRequest {
     tool: string;
     args: Record<string, unknown>;
-    /** For tools with more than one list: `machines` (GetPatchingLevel), `databases` (GetSqlMetadata), `filling` (GetAnomalies). */
+    /**
+     * For tools with more than one list: `machines` (GetPatchingLevel), `databases` (GetSqlMetadata), `filling` and `lowSpace`
+     * (GetAnomalies).
+     */
     view?: string;
     /** Overrides the default title (e.g. "Machines waiting for a reboot"). */
     title?: string;
@@ -29,6 +32,7 @@ interface Envelope {
     items?: Row[];
     machines?: Row[];
     filling?: Row[];
+    lowSpace?: Row[];
     subscriptions?: Row[];
     workspaces?: Row[];
 }
@@ -253,6 +257,20 @@ const SPECS: Record<
                 d.basis === 'trend' ? 'ongoing trend' : d.basis === 'steady' ? 'last week, steady' : 'last day',
                 d.paceSince,
             ].map(toCell),
+    },
+    'GetAnomalies/lowSpace': {
+        title: 'Disks low on space',
+        list: 'lowSpace',
+        chart: true,
+        columns: [
+            machineFacet('computer'),
+            col('counter', 'Counter', 'text', { width: 1.2 }),
+            col('latest', 'Free %', 'number', { width: 0.8 }),
+            col('latestAt', 'Measured', 'date', { width: 1.3 }),
+            col('filling', 'Filling up', 'text', { facet: true, width: 0.8 }),
+            col('fullAt', 'Full at', 'date', { width: 1.5 }),
+        ],
+        cells: (d) => [d.computer, d.counter, d.latest, d.latestAt, typeof d.fullAt === 'string' ? 'yes' : 'no', d.fullAt].map(toCell),
     },
     GetSwConfig: {
         title: 'Installed software',

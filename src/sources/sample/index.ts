@@ -28,13 +28,13 @@ import { UserError } from '../../core/source';
 import { TIME } from '../../core/timespan';
 import { AssessmentBuilder } from './assessments';
 import { buildFleet, type Fleet, type FleetMachine } from './fleet';
-import { MetricModel, SeriesArena, type GrowingDisk, type InjectedAnomaly } from './metrics';
+import { MetricModel, SeriesArena, type GrowingDisk, type InjectedAnomaly, type LowDisk } from './metrics';
 import { machinePatches, type MachinePatches } from './patches';
 import { buildSqlEstate, type BackupState, type SqlEstateData } from './sql';
 import { machineSoftware, type MachineSoftware } from './software';
 
 export { HOSTILE_LINK, HOSTILE_STRINGS } from './hostile';
-export type { GrowingDisk, InjectedAnomaly } from './metrics';
+export type { GrowingDisk, InjectedAnomaly, LowDisk } from './metrics';
 export { METRIC_HISTORY_MS } from './metrics';
 export { STALE_BACKUP_DAYS, type BackupState } from './sql';
 
@@ -73,6 +73,8 @@ export interface SampleSource extends InfraSource {
     groundTruth(): InjectedAnomaly[];
     /** Disks that fill steadily all month on machines without a planted anomaly (not anomalies, but full within weeks). */
     growingDisks(): GrowingDisk[];
+    /** Disks that have been nearly full (under 10 % free) and flat all month, on machines with neither of the above. */
+    lowDisks(): LowDisk[];
     /** Names of machines assessed within 7 days and missing no patch at all. */
     fullyPatchedMachines(): string[];
     /** Databases whose last full backup is missing (`never`) or older than `STALE_BACKUP_DAYS` (7) days (`stale`). */
@@ -166,6 +168,9 @@ class SampleEstate implements SampleSource {
     }
     growingDisks(): GrowingDisk[] {
         return this.current().growingDisks();
+    }
+    lowDisks(): LowDisk[] {
+        return this.current().lowDisks();
     }
     fullyPatchedMachines(): string[] {
         return this.current().fullyPatchedMachines();
@@ -501,6 +506,10 @@ class EstateAtHour {
 
     growingDisks(): GrowingDisk[] {
         return this.metrics.growingDisks();
+    }
+
+    lowDisks(): LowDisk[] {
+        return this.metrics.lowDisks();
     }
 
     fullyPatchedMachines(): string[] {

@@ -32,6 +32,19 @@ export interface GrowingDisk {
 /** About one machine in this many without a planted anomaly has a disk that fills steadily. */
 const GROWING_DISK_ONE_IN = 25;
 
+/**
+ * A disk that has sat nearly full all month — a volume sized too tight, a log partition nobody cleans — on a machine with
+ * no planted anomaly and no steadily filling disk: flat, so never an anomaly nor filling, yet under 10 % free.
+ */
+export interface LowDisk {
+    computer: string;
+    /** Free space (without noise and daily rhythm) at the end of the data, in %. */
+    freeAtEnd: number;
+}
+
+/** About one machine in this many without a planted anomaly or a filling disk has a disk that is nearly full. */
+const LOW_DISK_ONE_IN = 20;
+
 /** How much history the sample keeps: the 30 days the tools look back at most. */
 export const METRIC_HISTORY_MS = 30 * TIME.DAY;
 const FIVE_MINUTES = 5 * TIME.MINUTE;
@@ -149,6 +162,32 @@ export class MetricModel {
         );
     }
 
+    /** Whether a machine with neither a planted anomaly nor a filling disk has a disk that has been nearly full all month. */
+    private runsLow(fm: FleetMachine): boolean {
+        return (
+            !this.anomalous.has(fm.index) &&
+            !this.grows(fm) &&
+            isReporting(fm) &&
+            fm.reportingUntil >= this.fleet.anchor &&
+            new Random(hashKey(fm.key, 'low-disk?')).chance(1 / LOW_DISK_ONE_IN)
+        );
+    }
+
+    /** Every disk that has been nearly full all month, by computer name. */
+    lowDisks(): LowDisk[] {
+        const disks: LowDisk[] = [];
+        for (const fm of this.fleet.machines) {
+            if (this.runsLow(fm)) {
+                const p = this.profile(fm);
+                disks.push({
+                    computer: fm.machine.name,
+                    freeAtEnd: p.diskStart - (p.diskDriftPerDay * (p.dataEnd - this.dataStart)) / TIME.DAY,
+                });
+            }
+        }
+        return disks.sort((a, b) => (a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0));
+    }
+
     /** Every steadily filling disk, by computer name. */
     growingDisks(): GrowingDisk[] {
         const disks: GrowingDisk[] = [];
@@ -200,6 +239,12 @@ export class MetricModel {
             const growth = new Random(hashKey(fm.key, 'growing-disk'));
             p.diskDriftPerDay = growth.range(0.4, 1.2);
             p.diskStart = Math.min(95, growth.range(10, 35) + (p.diskDriftPerDay * (p.dataEnd - this.dataStart)) / TIME.DAY);
+        } else if (this.runsLow(fm)) {
+            // Its own stream too. Flat: at most 0.004 % a day (a tenth of a point in a month), so it is not filling, and it ends
+            // at 3–8.5 % free (with the daily rhythm and noise, still under 10 %).
+            const low = new Random(hashKey(fm.key, 'low-disk'));
+            p.diskDriftPerDay = low.range(0, 0.004);
+            p.diskStart = low.range(3, 8.5) + (p.diskDriftPerDay * (p.dataEnd - this.dataStart)) / TIME.DAY;
         }
         // Agents restart and networks drop: half the machines have a gap or two of a few hours.
         if (random.chance(0.5)) {

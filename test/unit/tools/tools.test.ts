@@ -193,13 +193,16 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             lower: (number | null)[];
             upper: (number | null)[];
         }[];
-        // The series of the incidents shown and of the disks filling up that are listed, each once.
-        const listed = [...charted.items, ...(charted.filling as Record<string, unknown>[])].map(
-            (i) => `${String(i.computer)} ${String(i.counter)}`,
-        );
+        // The series of the incidents shown and of the disks filling up or low on space that are listed, each once.
+        const listed = [
+            ...charted.items,
+            ...(charted.filling as Record<string, unknown>[]),
+            ...(charted.lowSpace as Record<string, unknown>[]),
+        ].map((i) => `${String(i.computer)} ${String(i.counter)}`);
         assert.deepEqual(new Set(series.map((s) => `${s.computer} ${s.counter}`)), new Set(listed));
         assert.equal(series.length, new Set(listed).size);
         assert.ok((charted.filling as unknown[]).length > 0, 'a disk filling up is charted too');
+        assert.ok((charted.lowSpace as unknown[]).length > 0, 'and a disk low on space');
         for (const s of series) {
             assert.equal(s.values.length, s.expected.length);
             assert.equal(s.values.length, s.upper.length);
@@ -334,7 +337,7 @@ describe('GetAnomalies on disks that fill up', () => {
         const first = filling[0];
         const lines = result.text.split('\n');
         assert.ok(
-            lines[1].endsWith(
+            lines[1].includes(
                 ` ${filling.length} disks filling up, the first full around ${first.fullAt.slice(0, 10)} ${first.fullAt.slice(11, 16)}Z at its present pace.`,
             ),
             lines[1],
@@ -348,6 +351,92 @@ describe('GetAnomalies on disks that fill up', () => {
         const few = await run(source, 'GetAnomalies', { timespan: '7d', metric: 'disk', max_results: 2 });
         assert.deepEqual(few.filling, filling.slice(0, 2), 'max_results bounds the list');
         assert.equal(few.summary.disksFilling, filling.length, 'the summary counts them all');
+    });
+});
+
+describe('GetAnomalies on disks low on space', () => {
+    const source = sampleSource({ machines: 300 });
+    interface Low { computer: string; counter: string; latest: number; latestAt: string; fullAt: string | null }
+
+    it('lists every disk under 10 % free in every workspace, lowest first, flat or filling, and names them in its text', async () => {
+        const scopes = await run(source, 'ListScopes');
+        const workspaces = (scopes.workspaces as { customerId: string }[]).map((w) => w.customerId);
+        assert.ok(workspaces.length >= 2);
+        const low: Low[] = [];
+        for (const workspace_id of workspaces) {
+            const result = await runTool('GetAnomalies', { source }, { workspace_id, metric: 'disk', max_results: 1000 });
+            if (!result.ok) {
+                assert.fail(result.message);
+            }
+            const out = result.structured as Structured;
+            const list = out.lowSpace as Low[];
+            assert.equal(out.summary.disksLow, list.length);
+            assert.equal(out.summary.lowFreeSpace, 10);
+            assert.deepEqual(
+                list.map((d) => d.latest),
+                list.map((d) => d.latest).sort((a, b) => a - b),
+                'lowest first',
+            );
+            const filling = out.filling as { computer: string; counter: string; fullAt: string }[];
+            for (const d of list) {
+                assert.ok(d.latest < 10 && d.latest >= 0, `${d.computer}: ${d.latest} %`);
+                // The latest value of the window: the end of the series, not an old sample.
+                assert.ok(NOW.getTime() - Date.parse(d.latestAt) <= 3_600_000, `${d.computer} measured at ${d.latestAt}`);
+                const fills = filling.find((f) => f.computer === d.computer && f.counter === d.counter);
+                assert.equal(d.fullAt, fills?.fullAt ?? null, `${d.computer}: full when its filling entry says`);
+            }
+            if (list.length > 0) {
+                const first = list[0];
+                const lines = result.text.split('\n');
+                assert.ok(
+                    lines[1].endsWith(
+                        ` ${list.length === 1 ? '1 disk' : `${list.length} disks`} under 10% free, the lowest ${first.computer} ${first.counter} at ${first.latest}%.`,
+                    ),
+                    lines[1],
+                );
+                const line = lines.find((l) => l.startsWith('Disks under 10% free, lowest first: ')) ?? '';
+                assert.ok(line.includes(`${first.computer} ${first.counter}: ${first.latest}% free`), line);
+            }
+            low.push(...list);
+        }
+        // Every disk the estate keeps nearly full all month is found, and it is flat: not filling.
+        const planted = source.lowDisks();
+        assert.ok(planted.length >= 5, `${planted.length} disks nearly full in the estate`);
+        for (const p of planted) {
+            const disk = low.find((d) => d.computer === p.computer);
+            assert.ok(disk, `${p.computer}, ${p.freeAtEnd.toFixed(1)} % free, is listed`);
+            assert.ok(Math.abs(disk.latest - p.freeAtEnd) < 1.5, `${p.computer}: ${disk.latest} vs ${p.freeAtEnd} %`);
+            assert.equal(disk.fullAt, null, `${p.computer} is flat`);
+        }
+        // A filling disk on the list carries its full date (leaks are planted down to 8 % free).
+        assert.ok(low.some((d) => d.fullAt !== null) || low.length === planted.length);
+    });
+
+    it('takes the threshold from low_free_space, and refuses one that is not a percentage', async () => {
+        const at10 = await run(source, 'GetAnomalies', { metric: 'disk', max_results: 1000 });
+        const at30 = await run(source, 'GetAnomalies', { metric: 'disk', max_results: 1000, low_free_space: 30 });
+        const low10 = at10.lowSpace as Low[];
+        const low30 = at30.lowSpace as Low[];
+        assert.equal(at30.summary.lowFreeSpace, 30);
+        assert.ok(low30.length > low10.length, `${low30.length} under 30 %, ${low10.length} under 10 %`);
+        assert.ok(low30.every((d) => d.latest < 30));
+        assert.deepEqual(
+            low30.filter((d) => d.latest < 10),
+            low10,
+            'the same disks under 10 %',
+        );
+        // Growing disks are planted to end at 10–35 % free: some of them are under 30 % and filling.
+        assert.ok(low30.some((d) => d.fullAt !== null));
+        const few = await run(source, 'GetAnomalies', { metric: 'disk', max_results: 2, low_free_space: 30 });
+        assert.deepEqual(few.lowSpace, low30.slice(0, 2), 'max_results bounds the list');
+        assert.equal(few.summary.disksLow, low30.length, 'the summary counts them all');
+        for (const bad of [0, -5, 101, '20']) {
+            const result = await runTool('GetAnomalies', { source }, { low_free_space: bad });
+            assert.ok(!result.ok && result.kind === 'input', JSON.stringify(bad));
+            assert.match(result.message, /low_free_space/);
+        }
+        const cpu = await run(source, 'GetAnomalies', { metric: 'cpu' });
+        assert.deepEqual(cpu.lowSpace, [], 'no disk series, no disk low on space');
     });
 });
 

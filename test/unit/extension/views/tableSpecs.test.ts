@@ -115,6 +115,33 @@ describe('tables from tool answers', () => {
         );
     });
 
+    it('shows the disks low on space, lowest first, with the nearly full ones the estate planted', async () => {
+        const answer = await structured(source, 'GetAnomalies', { metric: 'disk', low_free_space: 30 });
+        const table = tableFromResult({ tool: 'GetAnomalies', args: {}, view: 'lowSpace' }, answer);
+        assert.equal(table.title, 'Disks low on space');
+        assert.deepEqual(
+            table.columns.map((c) => c.title),
+            ['Machine', 'Counter', 'Free %', 'Measured', 'Filling up', 'Full at'],
+        );
+        assert.equal(table.rows.length, answer.summary.disksLow);
+        const free = table.rows.map((r) => Number(r[2]));
+        assert.deepEqual(free, [...free].sort((a, b) => a - b));
+        assert.ok(free.every((f) => f < 30));
+        // Under 30 %: the planted nearly full disks (flat) and the planted steadily filling ones, which say when they are full.
+        const index = new TableIndex(table);
+        const machinesWith = (filling: string) => index.rowsFor({ text: '', facets: { filling: [filling] } }).map((r) => table.rows[r]);
+        for (const p of source.lowDisks()) {
+            assert.deepEqual(
+                machinesWith('no').filter((r) => r[0] === p.computer).length,
+                1,
+                `${p.computer} is listed as not filling`,
+            );
+        }
+        const filling = machinesWith('yes');
+        assert.ok(filling.length > 0 && filling.every((r) => typeof r[5] === 'string'), 'filling disks have a full date');
+        assert.ok(machinesWith('no').every((r) => r[5] === null));
+    });
+
     it('links to the Azure portal only for Azure resources', async () => {
         const answer = await structured(source, 'GetServerMetadata');
         assert.ok(!tableFromResult({ tool: 'GetServerMetadata', args: {} }, answer).columns.some((c) => c.key === 'portal'));
@@ -182,6 +209,26 @@ describe('tables from tool answers', () => {
         assert.equal(chart.projection.fromValue, Number(disk.latest), 'from the value the table shows');
         // Another disk of the same machine is not taken for it.
         assert.equal(chartFor(answer, { computer: disk.computer, metric: 'diskFree', counter: 'Z: % Free Space' }, { fullAt }), undefined);
+    });
+
+    it('charts a disk low on space with its series, and with the line to 0 % only when it is filling up', async () => {
+        const answer = await structured(source, 'GetAnomalies', { metric: 'disk', include_series: true, low_free_space: 30 });
+        const low = answer.lowSpace as Record<string, string | number | null>[];
+        const flat = low.find((d) => d.fullAt === null);
+        const filling = low.find((d) => typeof d.fullAt === 'string');
+        assert.ok(flat && filling, 'a flat and a filling disk under 30 %');
+        const flatChart = chartFor(answer, { computer: String(flat.computer), metric: 'diskFree', counter: String(flat.counter) }, {});
+        assert.ok(flatChart, 'the series of every listed disk is returned');
+        assert.equal(flatChart.projection, undefined);
+        const last = flatChart.values.length - 1 - [...flatChart.values].reverse().findIndex((v) => v !== null);
+        assert.equal(flatChart.values[last], flat.latest);
+        const fullAt = Date.parse(String(filling.fullAt));
+        const fillingChart = chartFor(
+            answer,
+            { computer: String(filling.computer), metric: 'diskFree', counter: String(filling.counter) },
+            { fullAt },
+        );
+        assert.equal(fillingChart?.projection?.to, fullAt);
     });
 
     it('writes a page whose CSP allows only its own nonce-tagged script and the extension stylesheet', () => {

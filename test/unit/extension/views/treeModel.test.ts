@@ -67,10 +67,15 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.ok(Number(day.summary.disksFilling) > 0, 'the sample estate has a disk filling up now');
         assert.equal(find(nodes, 'disksFilling')?.label, `Disks filling up: ${day.summary.disksFilling}`);
         assert.match(find(nodes, 'disksFilling')?.description ?? '', /^first full around \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
-        for (const id of ['machines', 'compliance', 'reboot', 'critical', 'sqlHigh', 'winHigh', 'anomalies', 'disksFilling']) {
+        const low = (day.lowSpace as Record<string, unknown>[])[0];
+        assert.ok(low, 'the sample estate has a disk under 10 % free');
+        assert.equal(find(nodes, 'disksLow')?.label, `Disks under 10 % free: ${day.summary.disksLow}`);
+        assert.equal(find(nodes, 'disksLow')?.description, `lowest ${String(low.latest)} % on ${String(low.computer)} ${String(low.counter)}`);
+        for (const id of ['machines', 'compliance', 'reboot', 'critical', 'sqlHigh', 'winHigh', 'anomalies', 'disksFilling', 'disksLow']) {
             assert.ok(find(nodes, id)?.table, `${id} opens a table`);
         }
         assert.equal(find(nodes, 'disksFilling')?.table?.view, 'filling', 'the disks, not the incidents');
+        assert.equal(find(nodes, 'disksLow')?.table?.view, 'lowSpace');
     });
 
     it('Overview: a figure still computing says so, a failed one says why, and the rest still show', () => {
@@ -163,7 +168,21 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             assert.match(disk.description ?? '', /^[\d.]+% free · -[\d.]+% a day · full \d{4}-\d{2}-\d{2}$/);
             assert.equal(disk.table?.view, 'filling');
         }
-        const nodes = all.slice(1);
+        // Then the disks low on space, lowest first, each saying whether it is filling up too.
+        const low = anomalies.lowSpace as Record<string, unknown>[];
+        assert.ok(low.length > 0, 'the sample estate has a disk under 10 % free');
+        assert.equal(all[1].label, 'Disks under 10 % free');
+        assert.equal(all[1].description, `${low.length}, lowest ${String(low[0].latest)} %`);
+        assert.deepEqual(
+            all[1].children?.map((c) => [c.label, c.description]),
+            low.map((d) => [
+                `${String(d.computer)} ${String(d.counter)}`,
+                `${String(d.latest)}% free${typeof d.fullAt === 'string' ? ` · full ${d.fullAt.slice(0, 10)}` : ''}`,
+            ]),
+        );
+        assert.match(all[1].children?.[0].tooltip ?? '', /^[\d.]+% free at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC; not filling up\.$/);
+        assert.equal(all[1].table?.view, 'lowSpace');
+        const nodes = all.slice(2);
         assert.equal(nodes.length, anomalies.summary.machinesWithIncidents);
         assert.equal(leaves(nodes).length, anomalies.items.length);
         for (const incident of leaves(nodes)) {
@@ -177,7 +196,9 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         }
         // A trend says where it stands now in its tooltip, and a disk still filling up when it is full; other kinds do not.
         // (A larger estate, for leaks still going on at the fixed clock.)
-        const leaking = leaves(buildAnomaliesTree(await answer(sampleSource({ machines: 300 }), 'GetAnomalies')).slice(1));
+        const leaking = leaves(
+            buildAnomaliesTree(await answer(sampleSource({ machines: 300 }), 'GetAnomalies')).filter((n) => n.id.startsWith('m/')),
+        );
         const trends = leaking.filter((n) => n.label.endsWith('· trend'));
         for (const trend of trends) {
             assert.match(
@@ -197,6 +218,10 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.deepEqual(
             buildAnomaliesTree({ summary: { machines: 3 }, items: [], filling: filling.slice(0, 1) }).map((n) => n.label),
             ['Disks filling up', 'No anomalies'],
+        );
+        assert.deepEqual(
+            buildAnomaliesTree({ summary: { machines: 3, lowFreeSpace: 20 }, items: [], lowSpace: low.slice(0, 1) }).map((n) => n.label),
+            ['Disks under 20 % free', 'No anomalies'],
         );
     });
 
