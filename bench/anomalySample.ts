@@ -28,6 +28,7 @@ export async function runSampleEstateCheck(
     const source = createSampleSource({ seed: 42, machines, now: () => new Date(NOW) });
     const truth = source.groundTruth();
     const growing = new Set(source.growingDisks().map((g) => g.computer));
+    const low = new Set(source.lowDisks().map((d) => d.computer));
     const { workspaces } = await source.listScopes();
     const from = new Date(NOW - 30 * DAY);
     const to = new Date(NOW);
@@ -36,6 +37,7 @@ export async function runSampleEstateCheck(
     let found = 0;
     let falseIncidents = 0;
     let falseOnGrowing = 0;
+    let falseOnLow = 0;
     let machineMs = 0;
     const seenMachines = new Set<string>();
     const foundByKind: Record<string, [number, number]> = {};
@@ -79,6 +81,9 @@ export async function runSampleEstateCheck(
             if (series.metric === 'diskFree' && growing.has(series.computer)) {
                 falseOnGrowing += falseHere;
             }
+            if (series.metric === 'diskFree' && low.has(series.computer)) {
+                falseOnLow += falseHere;
+            }
         }
     }
     const machineWeeks = machineMs / WEEK;
@@ -92,7 +97,7 @@ export async function runSampleEstateCheck(
             `Sample estate (seed 42, ${seenMachines.size} machines, 30 days, ${stepMs / 60_000}-minute steps, sensitivity '${sensitivity}'): ` +
             `found ${found}/${planted} planted anomalies = ${(100 * share).toFixed(1)} % (${byKind}); ` +
             `${falseIncidents} false incidents in ${machineWeeks.toFixed(0)} machine-weeks = ${falsePer20.toFixed(2)} per 20 machine-weeks ` +
-            `(${falseOnGrowing} of them on the ${growing.size} disks that fill steadily all month)`,
+            `(${falseOnGrowing} of them on the ${growing.size} disks that fill steadily all month, ${falseOnLow} on the ${low.size} nearly full ones)`,
         figures: {
             planted,
             found,
@@ -100,6 +105,8 @@ export async function runSampleEstateCheck(
             falseIncidents,
             falseOnGrowingDisks: falseOnGrowing,
             growingDisks: growing.size,
+            falseOnLowDisks: falseOnLow,
+            lowDisks: low.size,
             machineWeeks: Number(machineWeeks.toFixed(1)),
             falsePer20MachineWeeks: Number(falsePer20.toFixed(3)),
         },

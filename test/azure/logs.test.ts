@@ -106,6 +106,7 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
             generatedAt: string;
             items: unknown[];
             filling: Record<string, unknown>[];
+            lowSpace: Record<string, unknown>[];
             summary: Record<string, unknown>;
         };
         assert.equal(out.source, 'azure');
@@ -120,6 +121,18 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         const days = (Date.parse(String(disk.fullAt)) - Date.parse(out.generatedAt)) / DAY;
         assert.ok(Math.abs(days - 20 / 0.75) < 1, `${days} days`);
         assert.equal(out.summary.disksFilling, 1);
+        // The third machine's disk is nearly full and flat, and its latest value is two days old: the text says so.
+        assert.equal(out.lowSpace.length, 1, JSON.stringify(out.lowSpace));
+        const [low] = out.lowSpace;
+        assert.equal(low.computer, fake.estate.machines[2].name);
+        assert.ok(Math.abs(Number(low.latest) - 6.5) < 0.25, String(low.latest));
+        assert.equal(low.fullAt, null);
+        const age = (Date.parse(out.generatedAt) - Date.parse(String(low.latestAt))) / DAY;
+        assert.ok(age > 2 && age < 2.2, `${age} days old`);
+        assert.match(
+            run.text,
+            new RegExp(`\\nDisks under 10% free, lowest first: ${String(low.computer)} C: % Free Space: ${String(low.latest)}% free as of \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z\\.(\\n|$)`),
+        );
     });
 
     it('uses InsightsMetrics when the workspace has only VM Insights', async () => {

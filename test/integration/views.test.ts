@@ -16,6 +16,16 @@ interface InspectedNode {
 const inspect = (view: string, path: string[] = []) =>
     vscode.commands.executeCommand<InspectedNode[] | undefined>('infraInsights.views.inspect', view, path);
 
+/** "Run Tool…" with its answers given: opens the table and says what it opened. */
+async function openTable(request: { tool: string; args: Record<string, unknown>; view?: string }) {
+    const opened = await vscode.commands.executeCommand<{ ok: boolean; title: string; rows: number; message?: string }>(
+        'infraInsights.runTool',
+        request,
+    );
+    assert.ok(opened?.ok, opened?.message);
+    return opened;
+}
+
 describe('Sidebar views and tables', function () {
     this.timeout(120_000);
 
@@ -65,7 +75,7 @@ describe('Sidebar views and tables', function () {
         assert.deepEqual(assessments, ['SQL Server', 'Windows Server']);
     });
 
-    it('starts the Anomalies tree with the disks filling up, soonest first, and drills down to each disk', async () => {
+    it('starts the Anomalies tree with the disks filling up, soonest first, then those low on space, and drills down to each disk', async () => {
         const top = (await inspect('infraInsights.anomalies')) ?? [];
         note(`Anomalies: ${top.map((n) => `${n.label} (${n.description})`).join(' | ')}`);
         assert.equal(top[0]?.label, 'Disks filling up');
@@ -75,8 +85,16 @@ describe('Sidebar views and tables', function () {
         for (const disk of disks) {
             assert.match(disk.description ?? '', /^[\d.]+% free · -[\d.]+% a day · full \d{4}-\d{2}-\d{2}$/, disk.label);
         }
+        assert.equal(top[1]?.label, 'Disks under 10 % free');
+        const low = (await inspect('infraInsights.anomalies', ['Disks under 10 % free'])) ?? [];
+        assert.equal(low.length, top[1].children);
+        assert.ok(low.length > 0);
+        assert.equal(top[1].description, `${low.length}, lowest ${/^([\d.]+)% free/.exec(low[0]?.description ?? '')?.[1]} %`);
+        for (const disk of low) {
+            assert.match(disk.description ?? '', /^[\d.]+% free( · full \d{4}-\d{2}-\d{2})?$/, disk.label);
+        }
         assert.ok(
-            top.slice(1).every((machine) => machine.children > 0),
+            top.slice(2).every((machine) => machine.children > 0),
             'then the machines with incidents',
         );
     });
@@ -85,14 +103,7 @@ describe('Sidebar views and tables', function () {
         const critical = ((await inspect('infraInsights.patches')) ?? []).find((n) => n.label === 'Critical');
         const expectedRows = Number(/^([\d,]+) patch/.exec(critical?.description ?? '')?.[1].replace(/,/g, ''));
         assert.ok(expectedRows > 0);
-        const opened = await vscode.commands.executeCommand<{ ok: boolean; title: string; rows: number; message?: string }>(
-            'infraInsights.runTool',
-            {
-                tool: 'GetPatchingLevel',
-                args: { classification: ['Critical'] },
-            },
-        );
-        assert.ok(opened?.ok, opened?.message);
+        const opened = await openTable({ tool: 'GetPatchingLevel', args: { classification: ['Critical'] } });
         assert.equal(opened.title, 'Missing patches');
         assert.equal(opened.rows, expectedRows);
 
@@ -108,15 +119,20 @@ describe('Sidebar views and tables', function () {
         assert.ok(lines.slice(1).every((l) => l.includes(',Critical,')));
     });
 
+    // Before the filling table, so that the sidebar screenshot taken at the end shows that one.
+    it('opens the disks low on space as their own table, with the rows the Anomalies tree lists', async () => {
+        const low = ((await inspect('infraInsights.anomalies')) ?? []).find((n) => n.label === 'Disks under 10 % free');
+        assert.ok(low && low.children > 0);
+        const opened = await openTable({ tool: 'GetAnomalies', args: { metric: 'disk' }, view: 'lowSpace' });
+        assert.equal(opened.title, 'Disks low on space');
+        assert.equal(opened.rows, low.children);
+    });
+
     it('opens the disks filling up as their own table, with the rows the Anomalies tree lists', async () => {
         const top = (await inspect('infraInsights.anomalies')) ?? [];
         const filling = top.find((n) => n.label === 'Disks filling up');
         assert.ok(filling && filling.children > 0);
-        const opened = await vscode.commands.executeCommand<{ ok: boolean; title: string; rows: number; message?: string }>(
-            'infraInsights.runTool',
-            { tool: 'GetAnomalies', args: { metric: 'disk' }, view: 'filling' },
-        );
-        assert.ok(opened?.ok, opened?.message);
+        const opened = await openTable({ tool: 'GetAnomalies', args: { metric: 'disk' }, view: 'filling' });
         assert.equal(opened.title, 'Disks filling up');
         assert.equal(opened.rows, filling.children);
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;

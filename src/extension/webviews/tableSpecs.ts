@@ -267,7 +267,7 @@ const SPECS: Record<
             col('counter', 'Counter', 'text', { width: 1.2 }),
             col('latest', 'Free %', 'number', { width: 0.8 }),
             col('latestAt', 'Measured', 'date', { width: 1.3 }),
-            col('filling', 'Filling up', 'text', { facet: true, width: 0.8 }),
+            col('filling', 'Filling up', 'text', { facet: true, width: 1 }),
             col('fullAt', 'Full at', 'date', { width: 1.5 }),
         ],
         cells: (d) => [d.computer, d.counter, d.latest, d.latestAt, typeof d.fullAt === 'string' ? 'yes' : 'no', d.fullAt].map(toCell),
@@ -349,7 +349,7 @@ export function tableFromResult(request: TableRequest, structured: Record<string
     const counts =
         truncation.total > truncation.shown
             ? `${truncation.shown.toLocaleString('en')} of ${truncation.total.toLocaleString('en')} rows`
-            : `${table.rows.length.toLocaleString('en')} rows`;
+            : `${table.rows.length.toLocaleString('en')} ${table.rows.length === 1 ? 'row' : 'rows'}`;
     return { ...base, ...table, subtitle: `${answer.sourceDescription ?? ''} · ${counts}`, truncation };
 }
 

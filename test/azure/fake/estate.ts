@@ -340,9 +340,12 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
             }
             if (query.includes("CounterName == '% Free Space' and") || query.includes("Name == 'FreeSpacePercentage')")) {
                 // Every disk drifts down slowly; the estate's second machine's fills steadily instead, 0.75 points a day from 20 % free at
-                // the end of the range back, with a daily rhythm: never an anomaly, but full within weeks.
+                // the end of the range back, with a daily rhythm: never an anomaly, but full within weeks. The third machine's sits
+                // nearly full (6.5 %, flat) and stopped reporting two days before the end of the range.
                 const filling = (i: number) =>
                     20 + (0.75 * (bins - 1 - i) * step) / DAY + 0.3 * Math.sin((2 * Math.PI * (from + i * step)) / DAY);
+                const nearlyFull = (i: number) =>
+                    (bins - i) * step > 2 * DAY ? Math.round((6.5 + 0.2 * Math.sin((2 * Math.PI * (from + i * step)) / DAY)) * 1000) / 1000 : null;
                 rows.push([
                     m.name,
                     'diskFree',
@@ -350,7 +353,11 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                     axis,
                     JSON.stringify(
                         Array.from({ length: bins }, (_, i) =>
-                            m === estate.machines[1] ? Math.round(filling(i) * 1000) / 1000 : 60 - i * 0.01,
+                            m === estate.machines[1]
+                                ? Math.round(filling(i) * 1000) / 1000
+                                : m === estate.machines[2]
+                                  ? nearlyFull(i)
+                                  : 60 - i * 0.01,
                         ),
                     ),
                 ]);

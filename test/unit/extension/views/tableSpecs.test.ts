@@ -170,6 +170,7 @@ describe('tables from tool answers', () => {
             ],
         );
         assert.deepEqual(table.rows[0], [HOSTILE_STRINGS[0], '2026-11-20T10:00:00Z', 3, 'a, b']);
+        assert.ok(table.subtitle.endsWith(' · 1 row'), table.subtitle);
     });
 
     it('cuts the chart of one incident from GetAnomalies with series', async () => {
