@@ -90,10 +90,10 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
                 [
                     `Review the health of my server estate over the last ${JSON.stringify(span)}, with the Infra Insights tools:`,
                     '1. ListScopes, to know the subscriptions and the default workspace.',
-                    '2. GetServerMetadata: machines that are disconnected, expired or stopped.',
+                    '2. GetServerMetadata: machines that are disconnected, expired or stopped, and those on a Windows Server release past or near the end of extended support.',
                     '3. GetPatchingLevel with classification ["Critical","Security"]: machines missing them, reboots pending, machines not assessed.',
                     `4. GetAnomalies with timespan ${JSON.stringify(span)}: CPU and disk incidents, the disks filling up (its filling list: free space now, pace a day, when full) and the disks low on space (its lowSpace list).`,
-                    '5. GetSqlMetadata: databases without a recent backup, and instances by edition and licence.',
+                    '5. GetSqlMetadata: databases without a recent backup, instances on a release past or near the end of extended support, and instances by edition and licence.',
                     '6. GetSqlBpAssessment with severity ["High"] and GetWinBpAssessment: the highest-weight findings with their remediation.',
                     reportRules(source),
                 ].join('\n'),

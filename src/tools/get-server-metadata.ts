@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES } from '../core/lifecycle';
 import type { Machine } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
-import { describeCounts, renderText, shortTime } from './text';
+import { describeCounts, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const STATUSES = ['Connected', 'Disconnected', 'Expired', 'Error', 'Running', 'Stopped', 'Deallocated', 'Unknown'] as const;
@@ -17,6 +18,18 @@ const STATUS_RANK: Record<string, number> = {
     Connected: 6,
     Running: 6,
 };
+
+/** A release's place in Microsoft's fixed lifecycle (src/core/lifecycle.ts). */
+export const supportSchema = z.object({
+    product: z.string(),
+    status: z
+        .enum(SUPPORT_STATUSES)
+        .describe(
+            `ended: out of support; esu: past extended support, security updates only with Extended Security Updates; ending: extended support ends within ${SUPPORT_ENDING_DAYS} days; supported`,
+        ),
+    extendedEnd: z.string().describe('last day of extended support'),
+    esuEnd: z.string().optional().describe('last day Extended Security Updates are offered'),
+});
 
 export const machineSchema = z.object({
     id: z.string(),
@@ -43,6 +56,9 @@ export const machineSchema = z.object({
     sqlDiscovered: z.boolean(),
     tags: z.record(z.string()),
     workspaceId: z.string().optional(),
+    support: supportSchema
+        .nullable()
+        .describe('where the Windows Server release stands in its lifecycle; null for Linux or a release not known'),
 });
 
 export const getServerMetadata = defineTool({
@@ -51,7 +67,8 @@ export const getServerMetadata = defineTool({
     description:
         'Lists Arc-enabled servers and Azure VMs with their OS, agent status, CPU (cores, processor), memory, IP addresses, tags and whether SQL Server was discovered. ' +
         'Use it to answer "which servers do we have", "which are disconnected", "which run Windows Server 2012 R2", or to find exact machine names for other tools. ' +
-        'Filters: server_name (wildcards with *), os (windows|linux), os_name (text contained in the OS name, e.g. "2012"), status, kind (arc|azure-vm). ' +
+        `Says for each Windows Server where its release stands in Microsoft's lifecycle (out of support, on Extended Security Updates, ending within ${SUPPORT_ENDING_DAYS} days, supported). ` +
+        'Filters: server_name (wildcards with *), os (windows|linux), os_name (text contained in the OS name, e.g. "2012"), status, kind (arc|azure-vm), support. ' +
         'Returns machines needing attention (Error, Expired, Disconnected) first, then by name.',
     input: z
         .object({
@@ -70,6 +87,13 @@ export const getServerMetadata = defineTool({
                 .optional()
                 .describe('Only machines with one of these statuses (Arc agent status, or VM power state).'),
             kind: z.enum(['arc', 'azure-vm']).optional().describe('arc = Arc-enabled servers, azure-vm = Azure virtual machines.'),
+            support: z
+                .array(z.enum(SUPPORT_STATUSES))
+                .max(4)
+                .optional()
+                .describe(
+                    `Only machines whose OS release is in one of these lifecycle states: ended, esu, ending (within ${SUPPORT_ENDING_DAYS} days), supported (Linux is never matched).`,
+                ),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -81,6 +105,8 @@ export const getServerMetadata = defineTool({
             byOs: z.record(z.number()),
             byKind: z.record(z.number()),
             sqlDiscovered: z.number().int(),
+            outOfSupport: z.number().int().describe('machines whose Windows Server release is past extended support (on ESU or not)'),
+            supportEnding: z.number().int().describe(`machines whose Windows Server release leaves extended support within ${SUPPORT_ENDING_DAYS} days`),
             totalCores: z.number(),
             totalMemoryGb: z.number(),
         }),
@@ -96,27 +122,36 @@ export const getServerMetadata = defineTool({
         }
         const matchesName = serverName ? nameMatcher(serverName) : () => true;
         const osName = input.os_name?.toLowerCase();
-        const machines = result.rows.filter(
-            (m) =>
-                matchesName(m.name) &&
-                (!input.os || m.osType === input.os) &&
-                (!osName || m.osName.toLowerCase().includes(osName)) &&
-                (!input.status?.length || input.status.includes(m.status)) &&
-                (!input.kind || m.kind === input.kind),
-        );
+        const now = context.source.now();
+        const machines = result.rows
+            .filter(
+                (m) =>
+                    matchesName(m.name) &&
+                    (!input.os || m.osType === input.os) &&
+                    (!osName || m.osName.toLowerCase().includes(osName)) &&
+                    (!input.status?.length || input.status.includes(m.status)) &&
+                    (!input.kind || m.kind === input.kind),
+            )
+            .map((m) => ({ ...m, support: (m.osType === 'windows' && osSupport(m.osName, now)) || null }))
+            .filter((m) => !input.support?.length || (m.support !== null && input.support.includes(m.support.status)));
         const { items, truncation } = top(machines, input.max_results, compareMachines);
+        const outOfSupport = machines.filter((m) => m.support?.status === 'ended' || m.support?.status === 'esu');
+        const ending = machines.filter((m) => m.support?.status === 'ending');
         const summary = {
             machines: machines.length,
             byStatus: countIn(machines, (m) => m.status) as Record<string, number>,
             byOs: countIn(machines, (m) => m.osType) as Record<string, number>,
             byKind: countIn(machines, (m) => m.kind) as Record<string, number>,
             sqlDiscovered: machines.filter((m) => m.sqlDiscovered).length,
+            outOfSupport: outOfSupport.length,
+            supportEnding: ending.length,
             totalCores: machines.reduce((sum, m) => sum + (m.coreCount ?? 0), 0),
             totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
         };
         const sentence =
             `${machines.length} machines (${describeCounts(summary.byKind)}; ${describeCounts(summary.byOs)}) — status: ${describeCounts(summary.byStatus)}; ` +
-            `SQL Server discovered on ${summary.sqlDiscovered}.`;
+            `SQL Server discovered on ${summary.sqlDiscovered}.` +
+            supportSentence(outOfSupport, ending, ['machine runs', 'machines run'], 'a Windows Server release');
         return {
             structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
             text: renderText(context, {
@@ -124,11 +159,12 @@ export const getServerMetadata = defineTool({
                 warnings: result.warnings,
                 truncation,
                 table: {
-                    columns: ['Name', 'Kind', 'OS', 'Status', 'Since', 'Cores', 'Memory GB', 'IP', 'SQL', 'Resource group'],
+                    columns: ['Name', 'Kind', 'OS', 'Support', 'Status', 'Since', 'Cores', 'Memory GB', 'IP', 'SQL', 'Resource group'],
                     rows: items.map((m) => [
                         m.name,
                         m.kind,
                         m.osName,
+                        m.support?.status,
                         m.status,
                         shortTime(m.lastStatusChange),
                         m.coreCount,

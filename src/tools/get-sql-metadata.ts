@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, sqlSupport } from '../core/lifecycle';
 import type { SqlDatabase } from '../core/model';
 import { byText, caselessKey, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
-import { describeCounts, renderText, shortTime } from './text';
+import { describeCounts, renderText, shortTime, supportSentence } from './text';
+import { supportSchema } from './get-server-metadata';
 import { defineTool, READ_ONLY } from './types';
 
 /** A full backup older than this is stale (weekly full backups are the common minimum). */
@@ -50,6 +52,7 @@ const instance = z.object({
     vCores: z.number().optional(),
     status: z.string(),
     collation: z.string().optional(),
+    support: supportSchema.nullable().describe('where the SQL Server release stands in its lifecycle; null when not known'),
     totalSizeMb: z.number(),
     databases: z.array(database),
 });
@@ -60,7 +63,8 @@ export const getSqlMetadata = defineTool({
     description:
         'Lists SQL Server instances enabled by Azure Arc with version, build, edition, license type, vCores and status, and under each its databases with size, free space, ' +
         'state, recovery model and last full/log backup (backupState never|stale|ok). Use it for licensing questions (edition, vCores, license type), capacity, ' +
-        'and "which databases are not backed up". Filters: server_name (the host, wildcards with *), instance_name, backup_state. ' +
+        `and "which databases are not backed up", and says where each release stands in Microsoft's lifecycle (out of support, ending within ${SUPPORT_ENDING_DAYS} days, supported). ` +
+        'Filters: server_name (the host, wildcards with *), instance_name, backup_state, support. ' +
         'Instances with backup problems come first.',
     input: z
         .object({
@@ -79,6 +83,11 @@ export const getSqlMetadata = defineTool({
                 .describe(
                     'Only databases in these backup states (instances keep only matching databases; instances with none are left out).',
                 ),
+            support: z
+                .array(z.enum(SUPPORT_STATUSES))
+                .max(4)
+                .optional()
+                .describe(`Only instances whose release is in one of these lifecycle states: ended, esu, ending (within ${SUPPORT_ENDING_DAYS} days), supported.`),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -94,6 +103,8 @@ export const getSqlMetadata = defineTool({
             totalSizeGb: z.number(),
             databasesNeverBackedUp: z.number().int(),
             databasesWithStaleBackup: z.number().int(),
+            outOfSupport: z.number().int().describe('instances whose release is past extended support'),
+            supportEnding: z.number().int().describe(`instances whose release leaves extended support within ${SUPPORT_ENDING_DAYS} days`),
         }),
         items: z.array(instance),
     }),
@@ -109,7 +120,8 @@ export const getSqlMetadata = defineTool({
                 instances.map((i) => ({ name: i.machineName })),
             );
         }
-        const now = context.source.now().getTime();
+        const today = context.source.now();
+        const now = today.getTime();
         const backupState = (db: SqlDatabase): BackupState => {
             const last = db.lastFullBackup ? Date.parse(db.lastFullBackup) : NaN;
             return !Number.isFinite(last) ? 'never' : now - last > BACKUP_STALE_AFTER_DAYS * TIME.DAY ? 'stale' : 'ok';
@@ -129,6 +141,8 @@ export const getSqlMetadata = defineTool({
         const instanceText = input.instance_name?.toLowerCase();
         const rows = instances
             .filter((i) => matchesName(i.machineName) && (!instanceText || i.name.toLowerCase().includes(instanceText)))
+            .map((i) => ({ ...i, support: sqlSupport(i.version, today) ?? null }))
+            .filter((i) => !input.support?.length || (i.support !== null && input.support.includes(i.support.status)))
             .map((i) => {
                 const dbs = (byInstance.get(key(i.id)) ?? [])
                     .map((db) => ({
@@ -172,10 +186,18 @@ export const getSqlMetadata = defineTool({
             totalSizeGb: Math.round(allDbs.reduce((sum, db) => sum + db.sizeMb, 0) / 102.4) / 10,
             databasesNeverBackedUp: allDbs.filter((db) => db.backupState === 'never').length,
             databasesWithStaleBackup: allDbs.filter((db) => db.backupState === 'stale').length,
+            outOfSupport: rows.filter((i) => i.support?.status === 'ended' || i.support?.status === 'esu').length,
+            supportEnding: rows.filter((i) => i.support?.status === 'ending').length,
         };
         const sentence =
             `${summary.instances} SQL Server instances (${describeCounts(summary.byVersion)}) with ${summary.databases} databases, ${summary.totalSizeGb} GB in all; ` +
-            `${summary.databasesNeverBackedUp} databases never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days.`;
+            `${summary.databasesNeverBackedUp} databases never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days.` +
+            supportSentence(
+                rows.filter((i) => i.support?.status === 'ended' || i.support?.status === 'esu'),
+                rows.filter((i) => i.support?.status === 'ending'),
+                ['instance runs', 'instances run'],
+                'a SQL Server release',
+            );
         return {
             structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
             text: renderText(context, {
@@ -199,7 +221,7 @@ export const getSqlMetadata = defineTool({
                         i.databases.length
                             ? i.databases.map((db) => [
                                   i.name,
-                                  i.version,
+                                  versionCell(i),
                                   i.edition,
                                   i.licenseType,
                                   i.vCores,
@@ -212,7 +234,7 @@ export const getSqlMetadata = defineTool({
                             : [
                                   [
                                       i.name,
-                                      i.version,
+                                      versionCell(i),
                                       i.edition,
                                       i.licenseType,
                                       i.vCores,
@@ -229,6 +251,11 @@ export const getSqlMetadata = defineTool({
         };
     },
 });
+
+/** The version, with its lifecycle state unless it is simply supported: `SQL Server 2014 (ended)`. */
+function versionCell(i: { version: string; support: { status: string } | null }): string {
+    return i.support && i.support.status !== 'supported' ? `${i.version} (${i.support.status})` : i.version;
+}
 
 function problems(instance: { databases: { backupState: BackupState }[] }): number {
     return instance.databases.filter((db) => db.backupState !== 'ok').length;

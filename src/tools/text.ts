@@ -1,3 +1,4 @@
+import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../core/lifecycle';
 import { SAMPLE_NOTICE, type Envelope } from './common';
 import type { ToolContext } from './types';
 
@@ -83,4 +84,36 @@ export function shortTime(iso: string | undefined): string | undefined {
 
 export function plural(count: number, word: string, pluralWord = `${word}s`): string {
     return `${count} ${count === 1 ? word : pluralWord}`;
+}
+
+/**
+ * " 12 machines run a Windows Server release past extended support (Windows Server 2012 R2 on 12: extended support ended …). 9
+ * run one that leaves it within 180 days (…)." — empty when neither.
+ */
+export function supportSentence(
+    outOfSupport: readonly { support: Support | null }[],
+    ending: readonly { support: Support | null }[],
+    [one, many]: readonly [string, string],
+    release: string,
+): string {
+    const byRelease = (list: readonly { support: Support | null }[]) => {
+        const counts = new Map<string, { support: Support; count: number }>();
+        for (const { support } of list) {
+            if (support) {
+                const entry = counts.get(support.product) ?? { support, count: 0 };
+                entry.count++;
+                counts.set(support.product, entry);
+            }
+        }
+        return [...counts.values()].map(({ support, count }) => `${support.product} on ${count}: ${describeSupport(support)}`).join('; ');
+    };
+    const subject = (n: number) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
+    let text = '';
+    if (outOfSupport.length > 0) {
+        text += ` ${subject(outOfSupport.length)} ${release} past extended support (${byRelease(outOfSupport)}).`;
+    }
+    if (ending.length > 0) {
+        text += ` ${subject(ending.length)} one that leaves it within ${SUPPORT_ENDING_DAYS} days (${byRelease(ending)}).`;
+    }
+    return text;
 }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SourceError } from '../../src/core/source';
+import { runTool } from '../../src/tools';
 import { startAzureFake, type AzureFake } from './fake';
 import { ARM_TOKEN, LOGS_TOKEN, rejection, sourceFor } from './helpers';
 
@@ -53,6 +54,21 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.ok(old);
         assert.equal(old.coreCount, undefined);
         assert.equal(old.memoryGb, undefined);
+        // Where each release stands, read from the names Arc (osSku) and Azure VMs (image offer and SKU) give.
+        const run = await runTool('GetServerMetadata', { source }, { max_results: 100 });
+        assert.ok(run.ok, run.ok ? '' : run.message);
+        const support = (name: string) =>
+            ((run.structured.items as { name: string; support: { product: string; status: string } | null }[]).find((m) => m.name === name) ?? {})
+                .support;
+        assert.deepEqual(support('srv-00009'), {
+            product: 'Windows Server 2012 R2',
+            status: 'ended',
+            extendedEnd: '2023-10-10',
+            esuEnd: '2026-10-13',
+        });
+        assert.equal(support('srv-00000')?.product, 'Windows Server 2019');
+        assert.equal(support('vm-00002')?.product, 'Windows Server 2022');
+        assert.equal(support('srv-00003'), null, 'Linux is not judged');
     });
 
     it('batches more than 100 subscriptions into requests of at most 100', async () => {

@@ -3,6 +3,7 @@
  * person sees (labels, counts, order, which items open which table) from the sample estate in plain Node. The tree
  * providers turn these nodes into `TreeItem`s.
  */
+import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../../core/lifecycle';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
 import { FULL_HORIZON_DAYS, LOW_FREE_SPACE_PERCENT, PACE_BASIS_TEXT, signedPace, type PaceBasis } from '../../tools/trend';
@@ -198,6 +199,28 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                                 tool: 'GetServerMetadata',
                                 args: { status: ['Disconnected', 'Expired', 'Error'] },
                                 title: 'Disconnected machines',
+                            },
+                        },
+                        {
+                            id: 'machines/outOfSupport',
+                            label: `Windows Server past extended support: ${fmt(s.outOfSupport)}`,
+                            tooltip: 'Machines whose Windows Server release no longer gets security updates without Extended Security Updates, or at all.',
+                            icon: { id: 'warning', color: s.outOfSupport ? 'list.errorForeground' : undefined },
+                            table: {
+                                tool: 'GetServerMetadata',
+                                args: { support: ['ended', 'esu'] },
+                                title: 'Machines past extended support',
+                            },
+                        },
+                        {
+                            id: 'machines/supportEnding',
+                            label: `Leaving extended support within ${SUPPORT_ENDING_DAYS} days: ${fmt(s.supportEnding)}`,
+                            tooltip: 'Machines whose Windows Server release reaches the end of extended support soon: time to plan the upgrade.',
+                            icon: { id: 'calendar', color: s.supportEnding ? 'list.warningForeground' : undefined },
+                            table: {
+                                tool: 'GetServerMetadata',
+                                args: { support: ['ending'] },
+                                title: `Machines leaving extended support within ${SUPPORT_ENDING_DAYS} days`,
                             },
                         },
                     ],
@@ -681,6 +704,12 @@ function lowestDisk(disks: Row[] | undefined): string {
     return d ? `lowest ${String(d.latest)} % on ${String(d.computer)} ${String(d.counter)}` : '';
 }
 
+/** A tooltip line on where a release stands in its lifecycle: "\nWindows Server 2016: extended support ends 2027-01-12". */
+function supportLine(support: unknown): string {
+    const s = support as Support | null | undefined;
+    return s ? `\n${s.product}: ${describeSupport(s)}` : '';
+}
+
 /** For a trend, a tooltip line on where it stands: the latest value, its pace per day, and when a disk is full at it. */
 function trendNow(i: Row): string {
     if (typeof i.ratePerDay !== 'number') {
@@ -725,7 +754,7 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                             id: `s/${subscriptionId}/${group}/${String(m.name)}`,
                             label: String(m.name),
                             description: `${String(m.status)} · ${String(m.osName)}`,
-                            tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}`,
+                            tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${supportLine(m.support)}`,
                             icon: {
                                 id: m.osType === 'linux' ? 'terminal-linux' : 'window',
                                 color: healthy ? undefined : 'list.warningForeground',

@@ -3,6 +3,7 @@
  * columns and rows a person sees for every tool. Known tools get chosen columns and facets; any other answer is
  * flattened generically (scalar fields of `items`), so a new tool gets a usable table before it gets a tuned one.
  */
+import { SUPPORT_STATUSES, type Support } from '../../core/lifecycle';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import type { CellValue, TableColumn, TableData, TableViewState } from '../../shared/messages';
 
@@ -63,6 +64,8 @@ const SPECS: Record<
             col('name', 'Name', 'text', { width: 1.4 }),
             col('kind', 'Kind', 'text', { facet: true }),
             col('osName', 'OS', 'text', { facet: true, width: 1.6 }),
+            supportColumn(),
+            col('supportEnds', 'Support ends', 'date', { width: 0.9 }),
             col('status', 'Status', 'text', { facet: true }),
             col('lastStatusChange', 'Since', 'date'),
             col('coreCount', 'Cores', 'number', { width: 0.6 }),
@@ -78,6 +81,8 @@ const SPECS: Record<
                 m.name,
                 m.kind,
                 m.osName,
+                supportState(m.support),
+                supportEnds(m.support),
                 m.status,
                 m.lastStatusChange,
                 m.coreCount,
@@ -353,6 +358,21 @@ export function tableFromResult(request: TableRequest, structured: Record<string
     return { ...base, ...table, subtitle: `${answer.sourceDescription ?? ''} · ${counts}`, truncation };
 }
 
+/** The lifecycle state of a release, worst first when sorted; `unknown` for Linux or a release not in the table. */
+function supportColumn(): TableColumn {
+    return col('support', 'Support', 'severity', { facet: true, ranks: [...SUPPORT_STATUSES, 'unknown'], width: 0.8 });
+}
+
+function supportState(support: unknown): string {
+    return (support as Support | null | undefined)?.status ?? 'unknown';
+}
+
+/** The last day of support that still lies ahead or has just passed: the ESU end when on ESU, else the extended end. */
+function supportEnds(support: unknown): string | null {
+    const s = support as Support | null | undefined;
+    return s ? (s.status === 'esu' || (s.status === 'ended' && s.esuEnd) ? (s.esuEnd ?? s.extendedEnd) : s.extendedEnd) : null;
+}
+
 /** The Azure portal page of a resource. */
 export function portalUrl(resourceId: string): string {
     return `https://portal.azure.com/#@/resource${resourceId.startsWith('/') ? '' : '/'}${resourceId}`;
@@ -366,6 +386,7 @@ function sqlDatabases(
         col('instance', 'Instance', 'text', { facet: true, width: 1.4 }),
         machineFacet('machineName'),
         col('version', 'Version', 'text', { facet: true }),
+        supportColumn(),
         col('edition', 'Edition', 'text', { facet: true }),
         col('licenseType', 'License', 'text', { facet: true }),
         col('vCores', 'vCores', 'number', { width: 0.5 }),
@@ -377,7 +398,7 @@ function sqlDatabases(
     ];
     const rows: CellValue[][] = [];
     for (const i of instances) {
-        const head = [i.name, i.machineName, i.version, i.edition, i.licenseType, i.vCores].map(toCell);
+        const head = [i.name, i.machineName, i.version, supportState(i.support), i.edition, i.licenseType, i.vCores].map(toCell);
         const dbs = (i.databases as Row[] | undefined) ?? [];
         if (dbs.length === 0) {
             rows.push([...head, null, null, null, null, null]);

@@ -244,7 +244,9 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                 osType: m.osType,
                 osName: isArc
                     ? m.osType === 'windows'
-                        ? 'Windows Server 2019 Datacenter'
+                        ? m.oldAgent
+                            ? 'Windows Server 2012 R2 Datacenter'
+                            : 'Windows Server 2019 Datacenter'
                         : 'Ubuntu 22.04.4 LTS'
                     : m.osType === 'windows'
                       ? 'WindowsServer 2022-datacenter'

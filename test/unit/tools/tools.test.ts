@@ -44,6 +44,63 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.deepEqual(limited.truncation, { shown: 5, total: all.rows.length });
     });
 
+    it('GetServerMetadata says which machines run a Windows Server release past or near the end of extended support', async () => {
+        // At the fixed clock (2026-11-26): Windows Server 2012 R2 is out of support (ESU ended 2026-10-13); 2016 ends
+        // 2027-01-12, within 180 days; later releases are supported; Linux is not judged.
+        const all = (await source.getMachines({ subscriptionIds: (await source.listScopes()).subscriptions.map((s) => s.subscriptionId) })).rows;
+        const named = (text: string) => all.filter((m) => m.osName.includes(text)).map((m) => m.name).sort();
+        assert.ok(named('2012 R2').length > 0 && named('2016').length > 0, 'the sample estate runs both');
+        const out = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const support = new Map(out.items.map((m) => [m.name as string, m.support as { product: string; status: string } | null]));
+        for (const m of all) {
+            const expected = m.osName.includes('2012 R2')
+                ? ['Windows Server 2012 R2', 'ended']
+                : m.osName.includes('2016')
+                  ? ['Windows Server 2016', 'ending']
+                  : m.osType === 'windows'
+                    ? [m.osName.replace(/^(Windows Server \d{4}).*$/, '$1'), 'supported']
+                    : null;
+            const got = support.get(m.name);
+            assert.deepEqual(got ? [got.product, got.status] : null, expected, `${m.name}: ${m.osName}`);
+        }
+        assert.equal(out.summary.outOfSupport, named('2012 R2').length);
+        assert.equal(out.summary.supportEnding, named('2016').length);
+        const ended = await run(source, 'GetServerMetadata', { support: ['ended', 'esu'], max_results: 1000 });
+        assert.deepEqual(ended.items.map((m) => m.name).sort(), named('2012 R2'));
+        const text = await runTool('GetServerMetadata', { source }, {});
+        assert.ok(text.ok);
+        assert.ok(
+            text.text.includes(
+                ` ${named('2012 R2').length} machines run a Windows Server release past extended support (Windows Server 2012 R2 on ${named('2012 R2').length}: extended support ended 2023-10-10, Extended Security Updates ended 2026-10-13).` +
+                    ` ${named('2016').length} machines run one that leaves it within 180 days (Windows Server 2016 on ${named('2016').length}: extended support ends 2027-01-12).`,
+            ),
+            text.text.split('\n')[1],
+        );
+        const bad = await runTool('GetServerMetadata', { source }, { support: ['expired'] });
+        assert.ok(!bad.ok && bad.kind === 'input' && /support/.test(bad.message), bad.ok ? '' : bad.message);
+    });
+
+    it('GetSqlMetadata says which instances run a SQL Server release past or near the end of extended support', async () => {
+        const large = sampleSource({ machines: 300 });
+        const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });
+        const versions = out.items.map((i) => [i.version as string, (i.support as { status: string } | null)?.status] as const);
+        // At the fixed clock: 2014 (ended 2024-07-09) and 2016 (ended 2026-07-14) are out of support; 2017 (2027-10-12) and later are not.
+        const expected = (version: string) => (version === 'SQL Server 2014' || version === 'SQL Server 2016' ? 'ended' : 'supported');
+        assert.ok(versions.some(([v]) => v === 'SQL Server 2014') && versions.some(([v]) => v === 'SQL Server 2016'));
+        for (const [version, status] of versions) {
+            assert.equal(status, expected(version), version);
+        }
+        const outOfSupport = versions.filter(([, status]) => status === 'ended').length;
+        assert.equal(out.summary.outOfSupport, outOfSupport);
+        assert.equal(out.summary.supportEnding, 0);
+        const ended = await run(large, 'GetSqlMetadata', { support: ['ended'], max_results: 1000 });
+        assert.equal(ended.items.length, outOfSupport);
+        const text = await runTool('GetSqlMetadata', { source: large }, { support: ['ended'] });
+        assert.ok(text.ok);
+        assert.match(text.text, new RegExp(` ${outOfSupport} instances run a SQL Server release past extended support \\(SQL Server 201[46] on `));
+        assert.match(text.text, /\| SQL Server 2014 \(ended\) \|/);
+    });
+
     it('GetPatchingLevel reports the fully patched machines as compliant and the unassessed ones as not assessed', async () => {
         const out = await run(source, 'GetPatchingLevel', { max_results: 10_000 });
         const machines = out.machines as { machineName: string; state: string; missing: number; notAssessedReason?: string }[];

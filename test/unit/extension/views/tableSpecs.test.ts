@@ -17,7 +17,7 @@ describe('tables from tool answers', () => {
 
     it('gives every tool a table with one row per item and the columns a person expects', async () => {
         const expected: Record<string, string[]> = {
-            GetServerMetadata: ['Name', 'Kind', 'OS', 'Status'],
+            GetServerMetadata: ['Name', 'Kind', 'OS', 'Support', 'Support ends', 'Status'],
             GetPatchingLevel: ['Machine', 'Patch', 'KB / version', 'Classification', 'Severity', 'Published', 'Reboot'],
             GetSqlBpAssessment: ['Severity', 'Check', 'Machine', 'Instance', 'Target', 'Message'],
             GetWinBpAssessment: ['Severity', 'Weight', 'Recommendation', 'Machine', 'Focus area'],
@@ -140,6 +140,31 @@ describe('tables from tool answers', () => {
         const filling = machinesWith('yes');
         assert.ok(filling.length > 0 && filling.every((r) => typeof r[5] === 'string'), 'filling disks have a full date');
         assert.ok(machinesWith('no').every((r) => r[5] === null));
+    });
+
+    it('shows where each machine\'s and instance\'s release stands in its lifecycle, worst first when sorted', async () => {
+        const servers = await structured(source, 'GetServerMetadata', { max_results: 1000 });
+        const table = tableFromResult({ tool: 'GetServerMetadata', args: {} }, servers);
+        const col = (key: string) => table.columns.findIndex((c) => c.key === key);
+        const support = table.columns[col('support')];
+        assert.equal(support.type, 'severity');
+        assert.ok(support.facet);
+        assert.deepEqual(support.ranks, ['ended', 'esu', 'ending', 'supported', 'unknown']);
+        for (const [i, m] of (servers.items ?? []).entries()) {
+            const row = table.rows[i];
+            const s = m.support as { status: string; extendedEnd: string; esuEnd?: string } | null;
+            assert.equal(row[col('support')], s?.status ?? 'unknown', String(m.name));
+            // The end that matters: the ESU end for a release that had them, else the end of extended support.
+            assert.equal(row[col('supportEnds')], s ? (s.esuEnd ?? s.extendedEnd) : null, String(m.name));
+        }
+        const ended = new TableIndex(table).rowsFor({ text: '', facets: { support: ['ended'] } });
+        assert.equal(ended.length, servers.summary.outOfSupport);
+        assert.ok(ended.every((r) => String(table.rows[r][col('osName')]).includes('2012 R2')));
+        const sql = tableFromResult({ tool: 'GetSqlMetadata', args: {} }, await structured(sampleSource({ machines: 300 }), 'GetSqlMetadata'));
+        const sqlSupport = sql.columns.findIndex((c) => c.key === 'support');
+        const sqlVersion = sql.columns.findIndex((c) => c.key === 'version');
+        assert.ok(sql.rows.some((r) => r[sqlVersion] === 'SQL Server 2014' && r[sqlSupport] === 'ended'));
+        assert.ok(sql.rows.every((r) => r[sqlSupport] === (/201[46]$/.test(String(r[sqlVersion])) ? 'ended' : 'supported')));
     });
 
     it('links to the Azure portal only for Azure resources', async () => {

@@ -42,6 +42,13 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         const byStatus = servers.summary.byStatus as unknown as Record<string, number>;
         const disconnected = (byStatus.Disconnected ?? 0) + (byStatus.Expired ?? 0) + (byStatus.Error ?? 0);
         assert.match(find(nodes, 'machines')?.description ?? '', new RegExp(`, ${disconnected} disconnected$`));
+        const machineChildren = find(nodes, 'machines')?.children ?? [];
+        const child = (id: string) => machineChildren.find((c) => c.id === id);
+        assert.equal(child('machines/outOfSupport')?.label, `Windows Server past extended support: ${servers.summary.outOfSupport}`);
+        assert.ok(Number(servers.summary.outOfSupport) > 0, 'the sample estate runs Windows Server 2012 R2');
+        assert.deepEqual(child('machines/outOfSupport')?.table?.args, { support: ['ended', 'esu'] });
+        assert.equal(child('machines/supportEnding')?.label, `Leaving extended support within 180 days: ${servers.summary.supportEnding}`);
+        assert.deepEqual(child('machines/supportEnding')?.table?.args, { support: ['ending'] });
         assert.equal(find(nodes, 'compliance')?.label, `Patch compliance: ${patches.summary.compliancePercent}%`);
         assert.equal(find(nodes, 'reboot')?.label, `Reboot pending: ${patches.summary.rebootPending}`);
         assert.deepEqual(find(nodes, 'reboot')?.table, {
@@ -239,5 +246,18 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         );
         const names = new Map((scopes.subscriptions as Record<string, string>[]).map((s) => [s.subscriptionId, s.displayName]));
         assert.ok(nodes.every((n) => [...names.values()].includes(n.label)));
+        // A Windows machine's tooltip says where its release stands; a Linux machine's says nothing of it.
+        for (const m of machines) {
+            const os = /\n(.*) \S+\nStatus /.exec(m.tooltip ?? '')?.[1] ?? '';
+            const line = (m.tooltip ?? '').split('\n').at(-1) ?? '';
+            if (os.includes('2012 R2')) {
+                assert.equal(line, 'Windows Server 2012 R2: extended support ended 2023-10-10, Extended Security Updates ended 2026-10-13');
+            } else if (os.startsWith('Windows Server 2016')) {
+                assert.equal(line, 'Windows Server 2016: extended support ends 2027-01-12');
+            } else if (!os.startsWith('Windows')) {
+                assert.ok(!line.includes('support'), `${m.label}: ${line}`);
+            }
+        }
+        assert.ok(machines.some((m) => (m.tooltip ?? '').endsWith('Extended Security Updates ended 2026-10-13')));
     });
 });
