@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES } from '../core/lifecycle';
+import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, type Support, type SupportStatus } from '../core/lifecycle';
 import type { Machine } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
@@ -122,21 +122,34 @@ export const getServerMetadata = defineTool({
         }
         const matchesName = serverName ? nameMatcher(serverName) : () => true;
         const osName = input.os_name?.toLowerCase();
+        // A fleet has a few OS names: each is judged once, and only the machines shown are copied with it.
         const now = context.source.now();
-        const machines = result.rows
-            .filter(
-                (m) =>
-                    matchesName(m.name) &&
-                    (!input.os || m.osType === input.os) &&
-                    (!osName || m.osName.toLowerCase().includes(osName)) &&
-                    (!input.status?.length || input.status.includes(m.status)) &&
-                    (!input.kind || m.kind === input.kind),
-            )
-            .map((m) => ({ ...m, support: (m.osType === 'windows' && osSupport(m.osName, now)) || null }))
-            .filter((m) => !input.support?.length || (m.support !== null && input.support.includes(m.support.status)));
-        const { items, truncation } = top(machines, input.max_results, compareMachines);
-        const outOfSupport = machines.filter((m) => m.support?.status === 'ended' || m.support?.status === 'esu');
-        const ending = machines.filter((m) => m.support?.status === 'ending');
+        const supportByOs = new Map<string, Support | null>();
+        const supportOf = (m: Machine): Support | null => {
+            if (m.osType !== 'windows') {
+                return null;
+            }
+            let support = supportByOs.get(m.osName);
+            if (support === undefined) {
+                support = osSupport(m.osName, now) ?? null;
+                supportByOs.set(m.osName, support);
+            }
+            return support;
+        };
+        const machines = result.rows.filter(
+            (m) =>
+                matchesName(m.name) &&
+                (!input.os || m.osType === input.os) &&
+                (!osName || m.osName.toLowerCase().includes(osName)) &&
+                (!input.status?.length || input.status.includes(m.status)) &&
+                (!input.kind || m.kind === input.kind) &&
+                (!input.support?.length || inStates(supportOf(m), input.support)),
+        );
+        const shown = top(machines, input.max_results, compareMachines);
+        const items = shown.items.map((m) => ({ ...m, support: supportOf(m) }));
+        const truncation = shown.truncation;
+        const outOfSupport = machines.filter((m) => inStates(supportOf(m), ['ended', 'esu']));
+        const ending = machines.filter((m) => inStates(supportOf(m), ['ending']));
         const summary = {
             machines: machines.length,
             byStatus: countIn(machines, (m) => m.status) as Record<string, number>,
@@ -151,7 +164,12 @@ export const getServerMetadata = defineTool({
         const sentence =
             `${machines.length} machines (${describeCounts(summary.byKind)}; ${describeCounts(summary.byOs)}) — status: ${describeCounts(summary.byStatus)}; ` +
             `SQL Server discovered on ${summary.sqlDiscovered}.` +
-            supportSentence(outOfSupport, ending, ['machine runs', 'machines run'], 'a Windows Server release');
+            supportSentence(
+                outOfSupport.map((m) => ({ support: supportOf(m) })),
+                ending.map((m) => ({ support: supportOf(m) })),
+                ['machine runs', 'machines run'],
+                'a Windows Server release',
+            );
         return {
             structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
             text: renderText(context, {
@@ -178,6 +196,11 @@ export const getServerMetadata = defineTool({
         };
     },
 });
+
+/** Whether a release is known and in one of these lifecycle states. */
+export function inStates(support: Support | null, states: readonly SupportStatus[]): boolean {
+    return support !== null && states.includes(support.status);
+}
 
 function compareMachines(a: Machine, b: Machine): number {
     return (STATUS_RANK[a.status] ?? 3) - (STATUS_RANK[b.status] ?? 3) || byText(a.name, b.name);

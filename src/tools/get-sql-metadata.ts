@@ -5,7 +5,7 @@ import { byText, caselessKey, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, renderText, shortTime, supportSentence } from './text';
-import { supportSchema } from './get-server-metadata';
+import { inStates, supportSchema } from './get-server-metadata';
 import { defineTool, READ_ONLY } from './types';
 
 /** A full backup older than this is stale (weekly full backups are the common minimum). */
@@ -142,7 +142,7 @@ export const getSqlMetadata = defineTool({
         const rows = instances
             .filter((i) => matchesName(i.machineName) && (!instanceText || i.name.toLowerCase().includes(instanceText)))
             .map((i) => ({ ...i, support: sqlSupport(i.version, today) ?? null }))
-            .filter((i) => !input.support?.length || (i.support !== null && input.support.includes(i.support.status)))
+            .filter((i) => !input.support?.length || inStates(i.support, input.support))
             .map((i) => {
                 const dbs = (byInstance.get(key(i.id)) ?? [])
                     .map((db) => ({
@@ -186,15 +186,15 @@ export const getSqlMetadata = defineTool({
             totalSizeGb: Math.round(allDbs.reduce((sum, db) => sum + db.sizeMb, 0) / 102.4) / 10,
             databasesNeverBackedUp: allDbs.filter((db) => db.backupState === 'never').length,
             databasesWithStaleBackup: allDbs.filter((db) => db.backupState === 'stale').length,
-            outOfSupport: rows.filter((i) => i.support?.status === 'ended' || i.support?.status === 'esu').length,
-            supportEnding: rows.filter((i) => i.support?.status === 'ending').length,
+            outOfSupport: rows.filter((i) => inStates(i.support, ['ended', 'esu'])).length,
+            supportEnding: rows.filter((i) => inStates(i.support, ['ending'])).length,
         };
         const sentence =
             `${summary.instances} SQL Server instances (${describeCounts(summary.byVersion)}) with ${summary.databases} databases, ${summary.totalSizeGb} GB in all; ` +
             `${summary.databasesNeverBackedUp} databases never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days.` +
             supportSentence(
-                rows.filter((i) => i.support?.status === 'ended' || i.support?.status === 'esu'),
-                rows.filter((i) => i.support?.status === 'ending'),
+                rows.filter((i) => inStates(i.support, ['ended', 'esu'])),
+                rows.filter((i) => inStates(i.support, ['ending'])),
                 ['instance runs', 'instances run'],
                 'a SQL Server release',
             );
