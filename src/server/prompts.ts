@@ -92,7 +92,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
                     '1. ListScopes, to know the subscriptions and the default workspace.',
                     '2. GetServerMetadata: machines that are disconnected, expired or stopped, and those on a Windows Server release past or near the end of extended support.',
                     '3. GetPatchingLevel with classification ["Critical","Security"]: machines missing them, reboots pending, machines not assessed.',
-                    `4. GetAnomalies with timespan ${JSON.stringify(span)}: CPU and disk incidents, the disks filling up (its filling list: free space now, pace a day, when full) and the disks low on space (its lowSpace list).`,
+                    `4. GetAnomalies with timespan ${JSON.stringify(span)}: CPU and disk incidents, the disks filling up (its filling list: free space now, pace a day, when full), the disks low on space (its lowSpace list) and the machines that stopped reporting (its silent list).`,
                     '5. GetSqlMetadata: databases without a recent backup, instances on a release past or near the end of extended support, and instances by edition and licence.',
                     '6. GetSqlBpAssessment with severity ["High"] and GetWinBpAssessment: the highest-weight findings with their remediation.',
                     reportRules(source),

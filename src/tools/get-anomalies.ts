@@ -94,6 +94,15 @@ const lowDisk = z.object({
     fullAt: z.string().nullable().describe('when it is full at its present pace, if it is also filling up (see filling); else null'),
 });
 
+/** A machine whose latest data point is older than this at the end of the window has stopped reporting. */
+export const SILENT_AFTER_HOURS = 3;
+
+const silentMachine = z.object({
+    computer: z.string(),
+    lastData: z.string().describe('the start of the last time bin with data from it in any series read'),
+    hoursSilent: z.number().describe('hours from that bin to the end of the timespan'),
+});
+
 const series = z.object({
     computer: z.string(),
     metric: z.enum(['cpu', 'diskFree', 'diskTransfers']),
@@ -115,7 +124,8 @@ export const getAnomalies = defineTool({
         'weekly pattern and noise. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
         'the actual vs expected value at its peak, the latest value, a 0–100 score, and for a trend its pace per day now and, for free space, when the disk is full at that pace; sorted by score. ' +
         `Also lists every disk filling up fast enough to be full within ${FULL_HORIZON_DAYS} days, soonest first — leaks, and disks that fill steadily without ever being an anomaly (the median daily change of the last week) — ` +
-        `and every disk low on space now (latest free space under low_free_space, default ${LOW_FREE_SPACE_PERCENT} %), lowest first, filling or not. ` +
+        `and every disk low on space now (latest free space under low_free_space, default ${LOW_FREE_SPACE_PERCENT} %), lowest first, filling or not, ` +
+        `and every machine that stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} hours or more at the end of the timespan), most recent first. ` +
         'Metrics: cpu (% processor time), disk (free space % and transfers/s). ' +
         'Default timespan 7d, hourly resolution, sensitivity medium. include_series adds the series with the expected band for charting.',
     input: z
@@ -163,6 +173,7 @@ export const getAnomalies = defineTool({
             firstFullAt: z.string().nullable().describe('the earliest fullAt of those disks'),
             disksLow: z.number().int().describe('disks whose latest free space is under lowFreeSpace %'),
             lowFreeSpace: z.number().describe('the free-space percentage under which a disk is low on space'),
+            machinesSilent: z.number().int().describe(`machines with data in the series read but none in their last ${SILENT_AFTER_HOURS} hours`),
         }),
         items: z.array(incident),
         filling: z
@@ -173,6 +184,11 @@ export const getAnomalies = defineTool({
         lowSpace: z
             .array(lowDisk)
             .describe('every disk whose latest free space is under summary.lowFreeSpace %, lowest first (at most max_results)'),
+        silent: z
+            .array(silentMachine)
+            .describe(
+                `every machine that sent data in the series read (the metric chosen) earlier but none in the last ${SILENT_AFTER_HOURS} hours of the timespan, the most recently silent first (at most max_results): its agent or data collection stopped, or the machine is off. A machine that sent nothing at all in the range read is not here; GetServerMetadata lists every machine`,
+            ),
         series: z.array(series).optional(),
     }),
     annotations: READ_ONLY,
@@ -257,6 +273,8 @@ export const getAnomalies = defineTool({
         const lowFreeSpace = input.low_free_space ?? LOW_FREE_SPACE_PERCENT;
         const allLow = lowDisks(analysed, allFilling, lowFreeSpace);
         const lowSpace = limit(allLow, input.max_results).items;
+        const allSilent = silentMachines(analysed, scope.range.to.getTime());
+        const silent = limit(allSilent, input.max_results).items;
         const charts = input.include_series
             ? chartedSeries(found.slice(0, items.length), [...filling, ...lowSpace], analysed).map((s) => {
                   // The few charted series are scanned again here for their bands: cheaper than keeping every band.
@@ -292,6 +310,7 @@ export const getAnomalies = defineTool({
             firstFullAt: allFilling[0]?.fullAt ?? null,
             disksLow: allLow.length,
             lowFreeSpace,
+            machinesSilent: allSilent.length,
         };
         const fromBefore = found.filter((f) => f.incident.end < windowStart).length;
         const sentence =
@@ -307,6 +326,9 @@ export const getAnomalies = defineTool({
                   : '') +
             (allLow.length > 0
                 ? ` ${plural(allLow.length, 'disk')} under ${lowFreeSpace}% free, the lowest ${allLow[0].computer} ${allLow[0].counter} at ${allLow[0].latest}%.`
+                : '') +
+            (allSilent.length > 0
+                ? ` ${allSilent.length === 1 ? '1 machine has' : `${allSilent.length} machines have`} sent no data for ${SILENT_AFTER_HOURS} hours or more.`
                 : '');
         return {
             structured: {
@@ -315,6 +337,7 @@ export const getAnomalies = defineTool({
                 items,
                 filling,
                 lowSpace,
+                silent,
                 ...(charts ? { series: charts } : {}),
             },
             text: renderText(context, {
@@ -323,6 +346,7 @@ export const getAnomalies = defineTool({
                 notes: [
                     ...fillingNotes(allFilling, filling.length),
                     ...lowSpaceNotes(allLow, lowSpace.length, lowFreeSpace, scope.range.to.getTime()),
+                    ...silentNotes(allSilent, silent.length),
                 ],
                 truncation,
                 table: {
@@ -441,7 +465,7 @@ function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]
     return disks.sort((a, b) => (a.fullAt < b.fullAt ? -1 : a.fullAt > b.fullAt ? 1 : 0));
 }
 
-/** How many disks of each list the text names; the rest are in structuredContent. */
+/** How many disks (or machines) of each list the text names; the rest are in structuredContent. */
 const DISKS_IN_TEXT = 10;
 
 /** A line naming the disks that fill up, soonest first; `listed` of them are in structuredContent. */
@@ -498,7 +522,42 @@ function lowSpaceNotes(disks: readonly LowDisk[], listed: number, below: number,
     return [`Disks under ${below}% free, lowest first: ${named.join('; ')}${moreDisks(disks.length, listed, 'lowSpace')}.`];
 }
 
-/** Where the disks a line does not name are: in structuredContent's list, or beyond max_results. */
+type SilentMachine = z.infer<typeof silentMachine>;
+
+/**
+ * Every machine whose series read all end more than SILENT_AFTER_HOURS before the end of the window, the most recently
+ * silent first: an agent that stopped sending, a data collection rule removed, a machine switched off. Azure Arc may still
+ * say Connected (its heartbeat is not the monitoring agent's), so this is news of its own.
+ */
+function silentMachines(analysed: readonly MetricSeries[], windowEnd: number): SilentMachine[] {
+    const last = new Map<string, number>();
+    for (const s of analysed) {
+        const i = latestIndexOf(s.values);
+        const seen = i < 0 ? -Infinity : s.start + i * s.stepMs;
+        last.set(s.computer, Math.max(last.get(s.computer) ?? -Infinity, seen));
+    }
+    const machines: SilentMachine[] = [];
+    for (const [computer, seen] of last) {
+        const hours = (windowEnd - seen) / TIME.HOUR;
+        if (Number.isFinite(seen) && hours >= SILENT_AFTER_HOURS) {
+            machines.push({ computer, lastData: new Date(seen).toISOString(), hoursSilent: Math.round(hours * 10) / 10 });
+        }
+    }
+    return machines.sort((a, b) => a.hoursSilent - b.hoursSilent || (a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0));
+}
+
+/** A line naming the machines that stopped reporting, most recent first; `listed` of them are in structuredContent. */
+function silentNotes(machines: readonly SilentMachine[], listed: number): string[] {
+    if (machines.length === 0) {
+        return [];
+    }
+    const named = machines.slice(0, DISKS_IN_TEXT).map((m) => `${m.computer} (last data ${shortTime(m.lastData)})`);
+    return [
+        `Stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} h or more), most recent first: ${named.join('; ')}${moreDisks(machines.length, listed, 'silent')}.`,
+    ];
+}
+
+/** Where the entries a line does not name are: in structuredContent's list, or beyond max_results. */
 function moreDisks(total: number, listed: number, list: string): string {
     const rest = total - DISKS_IN_TEXT;
     if (rest <= 0) {

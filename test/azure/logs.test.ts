@@ -107,6 +107,7 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
             items: unknown[];
             filling: Record<string, unknown>[];
             lowSpace: Record<string, unknown>[];
+            silent: Record<string, unknown>[];
             summary: Record<string, unknown>;
         };
         assert.equal(out.source, 'azure');
@@ -133,6 +134,14 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
             run.text,
             new RegExp(`\\nDisks under 10% free, lowest first: ${String(low.computer)} C: % Free Space: ${String(low.latest)}% free as of \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z\\.(\\n|$)`),
         );
+        // The fourth machine sent nothing in the last six hours of the range read: it stopped reporting. So, of the disk series read
+        // here, did the third (two days ago), the most recently silent first.
+        assert.deepEqual(
+            out.silent.map((m) => m.computer),
+            [fake.estate.machines[3].name, fake.estate.machines[2].name],
+        );
+        assert.ok(Number(out.silent[0].hoursSilent) >= 6 && Number(out.silent[0].hoursSilent) < 8, String(out.silent[0].hoursSilent));
+        assert.equal(out.summary.machinesSilent, 2);
     });
 
     it('uses InsightsMetrics when the workspace has only VM Insights', async () => {

@@ -80,7 +80,7 @@ describe('Sidebar views and tables', function () {
         assert.deepEqual(assessments, ['SQL Server', 'Windows Server']);
     });
 
-    it('starts the Anomalies tree with the disks filling up, soonest first, then those low on space, and drills down to each disk', async () => {
+    it('starts the Anomalies tree with the disks filling up, those low on space and the machines that stopped reporting, and drills down', async () => {
         const top = (await inspect('infraInsights.anomalies')) ?? [];
         note(`Anomalies: ${top.map((n) => `${n.label} (${n.description})`).join(' | ')}`);
         assert.equal(top[0]?.label, 'Disks filling up');
@@ -98,8 +98,14 @@ describe('Sidebar views and tables', function () {
         for (const disk of low) {
             assert.match(disk.description ?? '', /^[\d.]+% free( · full \d{4}-\d{2}-\d{2})?$/, disk.label);
         }
+        assert.equal(top[2]?.label, 'Stopped reporting');
+        const silent = (await inspect('infraInsights.anomalies', ['Stopped reporting'])) ?? [];
+        assert.ok(silent.length > 0 && silent.length === top[2].children);
+        for (const machine of silent) {
+            assert.match(machine.description ?? '', /^last data \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · [\d.]+ h ago$/, machine.label);
+        }
         assert.ok(
-            top.slice(2).every((machine) => machine.children > 0),
+            top.slice(3).every((machine) => machine.children > 0),
             'then the machines with incidents',
         );
     });

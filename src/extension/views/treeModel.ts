@@ -6,6 +6,7 @@
 import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../../core/lifecycle';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
+import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
 import { FULL_HORIZON_DAYS, LOW_FREE_SPACE_PERCENT, PACE_BASIS_TEXT, signedPace, type PaceBasis } from '../../tools/trend';
 
 /** Codicon id plus an optional theme colour id (`list.errorForeground`, …). */
@@ -355,6 +356,22 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
             },
             'Disks low on space',
         ),
+        figure(
+            'silent',
+            inputs.anomalies24h,
+            (a) => {
+                const silent = Number(a.summary?.machinesSilent ?? 0);
+                const first = (a.silent as Row[] | undefined)?.[0];
+                return {
+                    label: `Stopped reporting: ${fmt(silent)}`,
+                    description: first ? `latest ${String(first.computer)}, ${String(first.hoursSilent)} h ago` : 'none',
+                    tooltip: `Machines that sent CPU and disk data earlier but none in the last ${SILENT_AFTER_HOURS} hours: an agent or data collection that stopped, or a machine that is off.`,
+                    icon: { id: 'debug-disconnect', color: silent > 0 ? 'list.warningForeground' : undefined },
+                    table: { tool: 'GetAnomalies', args: { timespan: '24h' }, view: 'silent', title: 'Machines that stopped reporting' },
+                };
+            },
+            'Stopped reporting',
+        ),
     );
     return nodes;
 }
@@ -578,6 +595,7 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
     const filling = [
         ...fillingNode((answer.filling as Row[] | undefined) ?? []),
         ...lowSpaceNode((answer.lowSpace as Row[] | undefined) ?? [], answer.summary?.lowFreeSpace),
+        ...silentNode((answer.silent as Row[] | undefined) ?? []),
     ];
     if (items.length === 0) {
         return [
@@ -691,6 +709,37 @@ function lowSpaceNode(disks: Row[], lowFreeSpace: unknown): TreeNodeModel[] {
                     icon: { id: 'database', color: 'list.errorForeground' },
                     machine,
                     copyText: `${machine} ${String(d.counter)} ${String(d.latest)}% free at ${String(d.latestAt)}`,
+                    table,
+                };
+            }),
+        },
+    ];
+}
+
+/** "Stopped reporting" after the disks, the most recently silent first; nothing when every machine reports. */
+function silentNode(machines: Row[]): TreeNodeModel[] {
+    if (machines.length === 0) {
+        return [];
+    }
+    const table: TableRequest = { tool: 'GetAnomalies', args: {}, view: 'silent', title: 'Machines that stopped reporting' };
+    return [
+        {
+            id: 'silent',
+            label: 'Stopped reporting',
+            description: `${machines.length}, latest ${String(machines[0].hoursSilent)} h ago`,
+            tooltip: `Machines that sent data earlier but none in the last ${SILENT_AFTER_HOURS} hours, the most recently silent first.`,
+            icon: { id: 'debug-disconnect', color: 'list.warningForeground' },
+            table,
+            children: machines.map((m) => {
+                const machine = String(m.computer);
+                return {
+                    id: `silent/${machine}`,
+                    label: machine,
+                    description: `last data ${time(m.lastData)} · ${String(m.hoursSilent)} h ago`,
+                    tooltip: `No data since ${time(m.lastData)} (${String(m.hoursSilent)} hours). If Azure Arc still shows it connected, its monitoring agent or data collection rule stopped.`,
+                    icon: { id: 'debug-disconnect', color: 'list.warningForeground' },
+                    machine,
+                    copyText: `${machine} last data ${String(m.lastData)}`,
                     table,
                 };
             }),

@@ -12,8 +12,8 @@ export interface TableRequest {
     tool: string;
     args: Record<string, unknown>;
     /**
-     * For tools with more than one list: `machines` (GetPatchingLevel), `databases` (GetSqlMetadata), `filling` and `lowSpace`
-     * (GetAnomalies).
+     * For tools with more than one list: `machines` (GetPatchingLevel), `databases` (GetSqlMetadata), `filling`, `lowSpace` and
+     * `silent` (GetAnomalies).
      */
     view?: string;
     /** Overrides the default title (e.g. "Machines waiting for a reboot"). */
@@ -34,6 +34,7 @@ interface Envelope {
     machines?: Row[];
     filling?: Row[];
     lowSpace?: Row[];
+    silent?: Row[];
     subscriptions?: Row[];
     workspaces?: Row[];
 }
@@ -276,6 +277,16 @@ const SPECS: Record<
             col('fullAt', 'Full at', 'date', { width: 1.5 }),
         ],
         cells: (d) => [d.computer, d.counter, d.latest, d.latestAt, typeof d.fullAt === 'string' ? 'yes' : 'no', d.fullAt].map(toCell),
+    },
+    'GetAnomalies/silent': {
+        title: 'Machines that stopped reporting',
+        list: 'silent',
+        columns: [
+            machineFacet('computer'),
+            col('lastData', 'Last data', 'date', { width: 1.3 }),
+            col('hoursSilent', 'Hours without data', 'number', { width: 1 }),
+        ],
+        cells: (m) => [m.computer, m.lastData, m.hoursSilent].map(toCell),
     },
     GetSwConfig: {
         title: 'Installed software',

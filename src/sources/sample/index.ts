@@ -28,13 +28,13 @@ import { UserError } from '../../core/source';
 import { TIME } from '../../core/timespan';
 import { AssessmentBuilder } from './assessments';
 import { buildFleet, type Fleet, type FleetMachine } from './fleet';
-import { MetricModel, SeriesArena, type GrowingDisk, type InjectedAnomaly, type LowDisk } from './metrics';
+import { MetricModel, SeriesArena, type GrowingDisk, type InjectedAnomaly, type LowDisk, type SilentMachine } from './metrics';
 import { machinePatches, type MachinePatches } from './patches';
 import { buildSqlEstate, type BackupState, type SqlEstateData } from './sql';
 import { machineSoftware, type MachineSoftware } from './software';
 
 export { HOSTILE_LINK, HOSTILE_STRINGS } from './hostile';
-export type { GrowingDisk, InjectedAnomaly, LowDisk } from './metrics';
+export type { GrowingDisk, InjectedAnomaly, LowDisk, SilentMachine } from './metrics';
 export { METRIC_HISTORY_MS } from './metrics';
 export { STALE_BACKUP_DAYS, type BackupState } from './sql';
 
@@ -75,6 +75,8 @@ export interface SampleSource extends InfraSource {
     growingDisks(): GrowingDisk[];
     /** Disks that have been nearly full (under 10 % free) and flat all month, on machines with neither of the above. */
     lowDisks(): LowDisk[];
+    /** Machines that stopped sending metrics hours or days ago while Azure Arc still shows them connected. */
+    silentMachines(): SilentMachine[];
     /** Names of machines assessed within 7 days and missing no patch at all. */
     fullyPatchedMachines(): string[];
     /** Databases whose last full backup is missing (`never`) or older than `STALE_BACKUP_DAYS` (7) days (`stale`). */
@@ -171,6 +173,9 @@ class SampleEstate implements SampleSource {
     }
     lowDisks(): LowDisk[] {
         return this.current().lowDisks();
+    }
+    silentMachines(): SilentMachine[] {
+        return this.current().silentMachines();
     }
     fullyPatchedMachines(): string[] {
         return this.current().fullyPatchedMachines();
@@ -510,6 +515,10 @@ class EstateAtHour {
 
     lowDisks(): LowDisk[] {
         return this.metrics.lowDisks();
+    }
+
+    silentMachines(): SilentMachine[] {
+        return this.metrics.silentMachines();
     }
 
     fullyPatchedMachines(): string[] {

@@ -45,6 +45,19 @@ export interface LowDisk {
 /** About one machine in this many without a planted anomaly or a filling disk has a disk that is nearly full. */
 const LOW_DISK_ONE_IN = 20;
 
+/**
+ * A machine whose monitoring agent stopped sending a few hours to three days ago while the machine itself stays connected
+ * (a broken agent, a data collection rule removed): its series end early, yet Azure Arc still says Connected.
+ */
+export interface SilentMachine {
+    computer: string;
+    /** ISO time of its last sample. */
+    lastSample: string;
+}
+
+/** About one machine in this many with none of the above stopped sending metrics. */
+const SILENT_ONE_IN = 40;
+
 /** How much history the sample keeps: the 30 days the tools look back at most. */
 export const METRIC_HISTORY_MS = 30 * TIME.DAY;
 const FIVE_MINUTES = 5 * TIME.MINUTE;
@@ -173,6 +186,32 @@ export class MetricModel {
         );
     }
 
+    /** Whether a machine with none of the planted behaviours above stopped sending metrics lately. */
+    private goesSilent(fm: FleetMachine): boolean {
+        return (
+            !this.anomalous.has(fm.index) &&
+            !this.grows(fm) &&
+            !this.runsLow(fm) &&
+            isReporting(fm) &&
+            fm.reportingUntil >= this.fleet.anchor &&
+            new Random(hashKey(fm.key, 'silent?')).chance(1 / SILENT_ONE_IN)
+        );
+    }
+
+    /** Every machine that stopped sending metrics while still connected, by computer name. */
+    silentMachines(): SilentMachine[] {
+        const machines: SilentMachine[] = [];
+        for (const fm of this.fleet.machines) {
+            if (this.goesSilent(fm)) {
+                // The last 5-minute sample before the end of its data.
+                const p = this.profile(fm);
+                const last = this.dataStart + (Math.floor((p.dataEnd - this.dataStart) / FIVE_MINUTES) - 1) * FIVE_MINUTES;
+                machines.push({ computer: fm.machine.name, lastSample: new Date(last).toISOString() });
+            }
+        }
+        return machines.sort((a, b) => (a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0));
+    }
+
     /** Every disk that has been nearly full all month, by computer name. */
     lowDisks(): LowDisk[] {
         const disks: LowDisk[] = [];
@@ -232,6 +271,11 @@ export class MetricModel {
             anomalies: [],
             dataEnd: Math.min(this.fleet.anchor, fm.reportingUntil),
         };
+        if (this.goesSilent(fm)) {
+            // Its own stream: from 4 hours to 3 days ago, on a whole 5 minutes.
+            const silentFor = new Random(hashKey(fm.key, 'silent')).range(4 * TIME.HOUR, 3 * TIME.DAY);
+            p.dataEnd = Math.floor((this.fleet.anchor - silentFor) / FIVE_MINUTES) * FIVE_MINUTES;
+        }
         if (this.anomalous.has(fm.index)) {
             p.anomalies.push(this.plantAnomaly(p, random));
         } else if (this.grows(fm)) {

@@ -446,7 +446,7 @@ describe('GetAnomalies on disks low on space', () => {
                 const first = list[0];
                 const lines = result.text.split('\n');
                 assert.ok(
-                    lines[1].endsWith(
+                    lines[1].includes(
                         ` ${list.length === 1 ? '1 disk' : `${list.length} disks`} under 10% free, the lowest ${first.computer} ${first.counter} at ${first.latest}%.`,
                     ),
                     lines[1],
@@ -494,6 +494,61 @@ describe('GetAnomalies on disks low on space', () => {
         }
         const cpu = await run(source, 'GetAnomalies', { metric: 'cpu' });
         assert.deepEqual(cpu.lowSpace, [], 'no disk series, no disk low on space');
+    });
+});
+
+describe('GetAnomalies on machines that stopped reporting', () => {
+    const source = sampleSource({ machines: 300 });
+
+    it('lists every machine with no data for 3 hours, most recent first: agents gone quiet on connected machines, and machines off', async () => {
+        const scopes = await run(source, 'ListScopes');
+        const servers = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const status = new Map(servers.items.map((m) => [m.name as string, m.status as string]));
+        interface Silent { computer: string; lastData: string; hoursSilent: number }
+        const silent: Silent[] = [];
+        for (const { customerId } of scopes.workspaces as { customerId: string }[]) {
+            const result = await runTool('GetAnomalies', { source }, { workspace_id: customerId, max_results: 1000 });
+            if (!result.ok) {
+                assert.fail(result.message);
+            }
+            const out = result.structured as Structured;
+            const list = out.silent as Silent[];
+            assert.equal(out.summary.machinesSilent, list.length);
+            assert.deepEqual(
+                list.map((m) => m.hoursSilent),
+                list.map((m) => m.hoursSilent).sort((a, b) => a - b),
+                'most recent first',
+            );
+            for (const m of list) {
+                assert.ok(m.hoursSilent >= 3, `${m.computer}: ${m.hoursSilent} h`);
+                assert.equal(m.hoursSilent, Math.round(((NOW.getTime() - Date.parse(m.lastData)) / 3_600_000) * 10) / 10);
+            }
+            if (list.length > 0) {
+                const line = result.text.split('\n').find((l) => l.startsWith('Stopped reporting (no data in the series read for 3 h or more), most recent first: '));
+                assert.ok(line?.includes(`${list[0].computer} (last data ${list[0].lastData.slice(0, 10)} ${list[0].lastData.slice(11, 16)}Z)`), line);
+                assert.match(result.text.split('\n')[1], new RegExp(` ${list.length === 1 ? '1 machine has' : `${list.length} machines have`} sent no data for 3 hours or more\\.`));
+            }
+            silent.push(...list);
+        }
+        // Every agent planted to fall silent is listed, at the hour of its last sample; Azure Arc still calls the machine connected.
+        const planted = source.silentMachines();
+        assert.ok(planted.length >= 2, `${planted.length} machines gone quiet`);
+        for (const p of planted) {
+            const m = silent.find((s) => s.computer === p.computer);
+            assert.ok(m, `${p.computer}, quiet since ${p.lastSample}, is listed`);
+            // Hourly bins are read from hourly samples: the last one is the last whole hour before the agent stopped.
+            const behind = Date.parse(p.lastSample) - Date.parse(m.lastData);
+            assert.ok(behind >= 0 && behind < 2 * 3_600_000, `${p.computer}: last data ${m.lastData}, last sample ${p.lastSample}`);
+            assert.ok(['Connected', 'Running'].includes(status.get(p.computer) ?? ''), `${p.computer} is ${status.get(p.computer)}`);
+        }
+        // Any other machine listed is one Azure also reports as off or unreachable; none that reports is listed.
+        const others = silent.filter((m) => !planted.some((p) => p.computer === m.computer));
+        assert.ok(others.length > 0, 'the estate has disconnected and stopped machines');
+        for (const m of others) {
+            assert.ok(['Disconnected', 'Expired', 'Stopped', 'Deallocated'].includes(status.get(m.computer) ?? ''), `${m.computer}: ${status.get(m.computer)}`);
+        }
+        const few = await run(source, 'GetAnomalies', { max_results: 1 });
+        assert.equal((few.silent as unknown[]).length, Math.min(1, Number(few.summary.machinesSilent)));
     });
 });
 

@@ -167,6 +167,21 @@ describe('tables from tool answers', () => {
         assert.ok(sql.rows.every((r) => r[sqlSupport] === (/201[46]$/.test(String(r[sqlVersion])) ? 'ended' : 'supported')));
     });
 
+    it('shows the machines that stopped reporting, most recently silent first', async () => {
+        const answer = await structured(source, 'GetAnomalies');
+        const table = tableFromResult({ tool: 'GetAnomalies', args: {}, view: 'silent' }, answer);
+        assert.equal(table.title, 'Machines that stopped reporting');
+        assert.deepEqual(
+            table.columns.map((c) => c.title),
+            ['Machine', 'Last data', 'Hours without data'],
+        );
+        assert.equal(table.rows.length, answer.summary.machinesSilent);
+        assert.ok(table.rows.length > 0);
+        for (const p of source.silentMachines()) {
+            assert.ok(table.rows.some((r) => r[0] === p.computer), p.computer);
+        }
+    });
+
     it('links to the Azure portal only for Azure resources', async () => {
         const answer = await structured(source, 'GetServerMetadata');
         assert.ok(!tableFromResult({ tool: 'GetServerMetadata', args: {} }, answer).columns.some((c) => c.key === 'portal'));

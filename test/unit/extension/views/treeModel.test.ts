@@ -78,11 +78,13 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.ok(low, 'the sample estate has a disk under 10 % free');
         assert.equal(find(nodes, 'disksLow')?.label, `Disks under 10 % free: ${day.summary.disksLow}`);
         assert.equal(find(nodes, 'disksLow')?.description, `lowest ${String(low.latest)} % on ${String(low.computer)} ${String(low.counter)}`);
-        for (const id of ['machines', 'compliance', 'reboot', 'critical', 'sqlHigh', 'winHigh', 'anomalies', 'disksFilling', 'disksLow']) {
+        for (const id of ['machines', 'compliance', 'reboot', 'critical', 'sqlHigh', 'winHigh', 'anomalies', 'disksFilling', 'disksLow', 'silent']) {
             assert.ok(find(nodes, id)?.table, `${id} opens a table`);
         }
         assert.equal(find(nodes, 'disksFilling')?.table?.view, 'filling', 'the disks, not the incidents');
         assert.equal(find(nodes, 'disksLow')?.table?.view, 'lowSpace');
+        assert.equal(find(nodes, 'silent')?.label, `Stopped reporting: ${day.summary.machinesSilent}`);
+        assert.equal(find(nodes, 'silent')?.table?.view, 'silent');
     });
 
     it('Overview: a figure still computing says so, a failed one says why, and the rest still show', () => {
@@ -189,7 +191,18 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         );
         assert.match(all[1].children?.[0].tooltip ?? '', /^[\d.]+% free at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC; not filling up\.$/);
         assert.equal(all[1].table?.view, 'lowSpace');
-        const nodes = all.slice(2);
+        // Then the machines that stopped reporting, most recently silent first.
+        const silent = anomalies.silent as Record<string, unknown>[];
+        assert.ok(silent.length > 0, 'the sample estate has machines that stopped reporting');
+        assert.equal(all[2].label, 'Stopped reporting');
+        assert.equal(all[2].description, `${silent.length}, latest ${String(silent[0].hoursSilent)} h ago`);
+        assert.deepEqual(
+            all[2].children?.map((c) => c.label),
+            silent.map((m) => m.computer),
+        );
+        assert.match(all[2].children?.[0].description ?? '', /^last data \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · [\d.]+ h ago$/);
+        assert.equal(all[2].table?.view, 'silent');
+        const nodes = all.slice(3);
         assert.equal(nodes.length, anomalies.summary.machinesWithIncidents);
         assert.equal(leaves(nodes).length, anomalies.items.length);
         for (const incident of leaves(nodes)) {
