@@ -1,5 +1,6 @@
 import type { MissingPatch, PatchAssessment, PatchClassification, PatchSeverity, RebootBehaviour } from '../../core/model';
 import { WINDOWS_PATCH_CLASSIFICATIONS } from '../../core/model';
+import { osSupport } from '../../core/lifecycle';
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
@@ -297,7 +298,11 @@ function addWindowsPatches(fm: FleetMachine, random: Random, assessedAt: number,
     if (fm.patchProfile === 'fully-patched') {
         return;
     }
-    const released = latestPatchTuesday(assessedAt);
+    // A release out of support (Extended Security Updates included) gets no monthly updates after its last day: its machines
+    // miss at most what came out until then (Windows Server 2012 R2: the October 2026 updates).
+    const support = osSupport(fm.machine.osName, new Date(assessedAt));
+    const lastDay = support?.status === 'ended' ? Date.parse(`${support.esuEnd ?? support.extendedEnd}T23:59:59Z`) : Infinity;
+    const released = latestPatchTuesday(Math.min(assessedAt, lastDay));
     const month = monthLabel(released);
     const d = new Date(released);
     const monthIndex = (d.getUTCFullYear() - 2020) * 12 + d.getUTCMonth();
