@@ -465,8 +465,8 @@ function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]
     return disks.sort((a, b) => (a.fullAt < b.fullAt ? -1 : a.fullAt > b.fullAt ? 1 : 0));
 }
 
-/** How many disks (or machines) of each list the text names; the rest are in structuredContent. */
-const DISKS_IN_TEXT = 10;
+/** How many entries of each list (disks, machines) the text names; the rest are in structuredContent. */
+const NAMED_IN_TEXT = 10;
 
 /** A line naming the disks that fill up, soonest first; `listed` of them are in structuredContent. */
 function fillingNotes(disks: readonly FillingDisk[], listed: number): string[] {
@@ -474,12 +474,12 @@ function fillingNotes(disks: readonly FillingDisk[], listed: number): string[] {
         return [];
     }
     const named = disks
-        .slice(0, DISKS_IN_TEXT)
+        .slice(0, NAMED_IN_TEXT)
         .map(
             (d) =>
                 `${d.computer} ${d.counter}: ${d.latest ?? '?'}% free, ${signedPace(d.ratePerDay, '%')}/day (${PACE_BASIS_TEXT[d.basis]}), full ~${shortTime(d.fullAt)}`,
         );
-    return [`Disks filling up, soonest first: ${named.join('; ')}${moreDisks(disks.length, listed, 'filling')}.`];
+    return [`Disks filling up, soonest first: ${named.join('; ')}${moreInList(disks.length, listed, 'filling')}.`];
 }
 
 type LowDisk = z.infer<typeof lowDisk>;
@@ -514,12 +514,12 @@ function lowSpaceNotes(disks: readonly LowDisk[], listed: number, below: number,
     if (disks.length === 0) {
         return [];
     }
-    const named = disks.slice(0, DISKS_IN_TEXT).map((d) => {
+    const named = disks.slice(0, NAMED_IN_TEXT).map((d) => {
         const stale = windowEnd - Date.parse(d.latestAt) > STALE_LATEST_MS ? ` as of ${shortTime(d.latestAt)}` : '';
         const full = d.fullAt === null ? '' : `, filling: full ~${shortTime(d.fullAt)}`;
         return `${d.computer} ${d.counter}: ${d.latest}% free${stale}${full}`;
     });
-    return [`Disks under ${below}% free, lowest first: ${named.join('; ')}${moreDisks(disks.length, listed, 'lowSpace')}.`];
+    return [`Disks under ${below}% free, lowest first: ${named.join('; ')}${moreInList(disks.length, listed, 'lowSpace')}.`];
 }
 
 type SilentMachine = z.infer<typeof silentMachine>;
@@ -551,15 +551,15 @@ function silentNotes(machines: readonly SilentMachine[], listed: number): string
     if (machines.length === 0) {
         return [];
     }
-    const named = machines.slice(0, DISKS_IN_TEXT).map((m) => `${m.computer} (last data ${shortTime(m.lastData)})`);
+    const named = machines.slice(0, NAMED_IN_TEXT).map((m) => `${m.computer} (last data ${shortTime(m.lastData)})`);
     return [
-        `Stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} h or more), most recent first: ${named.join('; ')}${moreDisks(machines.length, listed, 'silent')}.`,
+        `Stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} h or more), most recent first: ${named.join('; ')}${moreInList(machines.length, listed, 'silent')}.`,
     ];
 }
 
 /** Where the entries a line does not name are: in structuredContent's list, or beyond max_results. */
-function moreDisks(total: number, listed: number, list: string): string {
-    const rest = total - DISKS_IN_TEXT;
+function moreInList(total: number, listed: number, list: string): string {
+    const rest = total - NAMED_IN_TEXT;
     if (rest <= 0) {
         return '';
     }
