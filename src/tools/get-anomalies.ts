@@ -145,7 +145,9 @@ export const getAnomalies = defineTool({
                 .gt(0)
                 .max(100)
                 .optional()
-                .describe(`A disk is low on space when its latest free space is under this percentage (default ${LOW_FREE_SPACE_PERCENT}).`),
+                .describe(
+                    `A disk is low on space when its latest free space is under this percentage (default ${LOW_FREE_SPACE_PERCENT}).`,
+                ),
             include_series: z
                 .boolean()
                 .optional()
@@ -173,7 +175,10 @@ export const getAnomalies = defineTool({
             firstFullAt: z.string().nullable().describe('the earliest fullAt of those disks'),
             disksLow: z.number().int().describe('disks whose latest free space is under lowFreeSpace %'),
             lowFreeSpace: z.number().describe('the free-space percentage under which a disk is low on space'),
-            machinesSilent: z.number().int().describe(`machines with data in the series read but none in their last ${SILENT_AFTER_HOURS} hours`),
+            machinesSilent: z
+                .number()
+                .int()
+                .describe(`machines with data in the series read but none in their last ${SILENT_AFTER_HOURS} hours`),
         }),
         items: z.array(incident),
         filling: z

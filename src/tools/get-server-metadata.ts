@@ -106,7 +106,10 @@ export const getServerMetadata = defineTool({
             byKind: z.record(z.number()),
             sqlDiscovered: z.number().int(),
             outOfSupport: z.number().int().describe('machines whose Windows Server release is past extended support (on ESU or not)'),
-            supportEnding: z.number().int().describe(`machines whose Windows Server release leaves extended support within ${SUPPORT_ENDING_DAYS} days`),
+            supportEnding: z
+                .number()
+                .int()
+                .describe(`machines whose Windows Server release leaves extended support within ${SUPPORT_ENDING_DAYS} days`),
             totalCores: z.number(),
             totalMemoryGb: z.number(),
         }),

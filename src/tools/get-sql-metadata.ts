@@ -87,7 +87,9 @@ export const getSqlMetadata = defineTool({
                 .array(z.enum(SUPPORT_STATUSES))
                 .max(4)
                 .optional()
-                .describe(`Only instances whose release is in one of these lifecycle states: ended, esu, ending (within ${SUPPORT_ENDING_DAYS} days), supported.`),
+                .describe(
+                    `Only instances whose release is in one of these lifecycle states: ended, esu, ending (within ${SUPPORT_ENDING_DAYS} days), supported.`,
+                ),
             max_results: inputs.maxResults,
         })
         .strict(),

@@ -58,8 +58,11 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         const run = await runTool('GetServerMetadata', { source }, { max_results: 100 });
         assert.ok(run.ok, run.ok ? '' : run.message);
         const support = (name: string) =>
-            ((run.structured.items as { name: string; support: { product: string; status: string } | null }[]).find((m) => m.name === name) ?? {})
-                .support;
+            (
+                (run.structured.items as { name: string; support: { product: string; status: string } | null }[]).find(
+                    (m) => m.name === name,
+                ) ?? {}
+            ).support;
         assert.deepEqual(support('srv-00009'), {
             product: 'Windows Server 2012 R2',
             status: 'ended',

@@ -132,7 +132,9 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(age > 2 && age < 2.2, `${age} days old`);
         assert.match(
             run.text,
-            new RegExp(`\\nDisks under 10% free, lowest first: ${String(low.computer)} C: % Free Space: ${String(low.latest)}% free as of \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z\\.(\\n|$)`),
+            new RegExp(
+                `\\nDisks under 10% free, lowest first: ${String(low.computer)} C: % Free Space: ${String(low.latest)}% free as of \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z\\.(\\n|$)`,
+            ),
         );
         // The fourth machine sent nothing in the last six hours of the range read: it stopped reporting. So, of the disk series read
         // here, did the third (two days ago), the most recently silent first.

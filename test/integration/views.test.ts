@@ -61,7 +61,10 @@ describe('Sidebar views and tables', function () {
         const machines = labels.find((l) => l.startsWith('Machines: ')) ?? '';
         const children = ((await inspect('infraInsights.overview', [machines])) ?? []).map((n) => n.label);
         note(`${machines}: ${children.join(' | ')}`);
-        assert.ok(children.some((l) => /^Windows Server past extended support: [1-9]\d*$/.test(l)), 'the sample runs Windows Server 2012 R2');
+        assert.ok(
+            children.some((l) => /^Windows Server past extended support: [1-9]\d*$/.test(l)),
+            'the sample runs Windows Server 2012 R2',
+        );
         assert.ok(children.some((l) => /^Leaving extended support within 180 days: \d+$/.test(l)));
     });
 

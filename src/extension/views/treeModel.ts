@@ -205,7 +205,8 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                         {
                             id: 'machines/outOfSupport',
                             label: `Windows Server past extended support: ${fmt(s.outOfSupport)}`,
-                            tooltip: 'Machines whose Windows Server release no longer gets security updates without Extended Security Updates, or at all.',
+                            tooltip:
+                                'Machines whose Windows Server release no longer gets security updates without Extended Security Updates, or at all.',
                             icon: { id: 'warning', color: s.outOfSupport ? 'list.errorForeground' : undefined },
                             table: {
                                 tool: 'GetServerMetadata',
@@ -216,7 +217,8 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                         {
                             id: 'machines/supportEnding',
                             label: `Leaving extended support within ${SUPPORT_ENDING_DAYS} days: ${fmt(s.supportEnding)}`,
-                            tooltip: 'Machines whose Windows Server release reaches the end of extended support soon: time to plan the upgrade.',
+                            tooltip:
+                                'Machines whose Windows Server release reaches the end of extended support soon: time to plan the upgrade.',
                             icon: { id: 'calendar', color: s.supportEnding ? 'list.warningForeground' : undefined },
                             table: {
                                 tool: 'GetServerMetadata',
@@ -705,7 +707,9 @@ function lowSpaceNode(disks: Row[], lowFreeSpace: unknown): TreeNodeModel[] {
                     description: `${String(d.latest)}% free${full}`,
                     tooltip:
                         `${String(d.latest)}% free at ${time(d.latestAt)}` +
-                        (typeof d.fullAt === 'string' ? `; filling up, full around ${time(d.fullAt)} at its present pace.` : '; not filling up.'),
+                        (typeof d.fullAt === 'string'
+                            ? `; filling up, full around ${time(d.fullAt)} at its present pace.`
+                            : '; not filling up.'),
                     icon: { id: 'database', color: 'list.errorForeground' },
                     machine,
                     copyText: `${machine} ${String(d.counter)} ${String(d.latest)}% free at ${String(d.latestAt)}`,

@@ -349,7 +349,9 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                 const filling = (i: number) =>
                     20 + (0.75 * (bins - 1 - i) * step) / DAY + 0.3 * Math.sin((2 * Math.PI * (from + i * step)) / DAY);
                 const nearlyFull = (i: number) =>
-                    (bins - i) * step > 2 * DAY ? Math.round((6.5 + 0.2 * Math.sin((2 * Math.PI * (from + i * step)) / DAY)) * 1000) / 1000 : null;
+                    (bins - i) * step > 2 * DAY
+                        ? Math.round((6.5 + 0.2 * Math.sin((2 * Math.PI * (from + i * step)) / DAY)) * 1000) / 1000
+                        : null;
                 rows.push([
                     m.name,
                     'diskFree',

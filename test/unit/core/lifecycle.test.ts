@@ -5,7 +5,11 @@ const on = (date: string) => new Date(`${date}T12:00:00Z`);
 
 describe('where a Windows Server or SQL Server release stands in its lifecycle', () => {
     it('reads the release from the names inventories use, R2 apart from the release before it', () => {
-        for (const name of ['Windows Server 2012 R2 Standard', 'WindowsServer 2012-R2-Datacenter', 'Microsoft Windows Server 2012 R2 Datacenter']) {
+        for (const name of [
+            'Windows Server 2012 R2 Standard',
+            'WindowsServer 2012-R2-Datacenter',
+            'Microsoft Windows Server 2012 R2 Datacenter',
+        ]) {
             assert.equal(osSupport(name, on('2026-11-26'))?.product, 'Windows Server 2012 R2', name);
         }
         assert.equal(osSupport('Windows Server 2012 Datacenter', on('2026-11-26'))?.product, 'Windows Server 2012');

@@ -47,8 +47,13 @@ describe('tools on the sample estate, against the generator’s truth', () => {
     it('GetServerMetadata says which machines run a Windows Server release past or near the end of extended support', async () => {
         // At the fixed clock (2026-11-26): Windows Server 2012 R2 is out of support (ESU ended 2026-10-13); 2016 ends
         // 2027-01-12, within 180 days; later releases are supported; Linux is not judged.
-        const all = (await source.getMachines({ subscriptionIds: (await source.listScopes()).subscriptions.map((s) => s.subscriptionId) })).rows;
-        const named = (text: string) => all.filter((m) => m.osName.includes(text)).map((m) => m.name).sort();
+        const all = (await source.getMachines({ subscriptionIds: (await source.listScopes()).subscriptions.map((s) => s.subscriptionId) }))
+            .rows;
+        const named = (text: string) =>
+            all
+                .filter((m) => m.osName.includes(text))
+                .map((m) => m.name)
+                .sort();
         assert.ok(named('2012 R2').length > 0 && named('2016').length > 0, 'the sample estate runs both');
         const out = await run(source, 'GetServerMetadata', { max_results: 1000 });
         const support = new Map(out.items.map((m) => [m.name as string, m.support as { product: string; status: string } | null]));
@@ -97,7 +102,10 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.equal(ended.items.length, outOfSupport);
         const text = await runTool('GetSqlMetadata', { source: large }, { support: ['ended'] });
         assert.ok(text.ok);
-        assert.match(text.text, new RegExp(` ${outOfSupport} instances run a SQL Server release past extended support \\(SQL Server 201[46] on `));
+        assert.match(
+            text.text,
+            new RegExp(` ${outOfSupport} instances run a SQL Server release past extended support \\(SQL Server 201[46] on `),
+        );
         assert.match(text.text, /\| SQL Server 2014 \(ended\) \|/);
     });
 
@@ -413,7 +421,13 @@ describe('GetAnomalies on disks that fill up', () => {
 
 describe('GetAnomalies on disks low on space', () => {
     const source = sampleSource({ machines: 300 });
-    interface Low { computer: string; counter: string; latest: number; latestAt: string; fullAt: string | null }
+    interface Low {
+        computer: string;
+        counter: string;
+        latest: number;
+        latestAt: string;
+        fullAt: string | null;
+    }
 
     it('lists every disk under 10 % free in every workspace, lowest first, flat or filling, and names them in its text', async () => {
         const scopes = await run(source, 'ListScopes');
@@ -504,7 +518,11 @@ describe('GetAnomalies on machines that stopped reporting', () => {
         const scopes = await run(source, 'ListScopes');
         const servers = await run(source, 'GetServerMetadata', { max_results: 1000 });
         const status = new Map(servers.items.map((m) => [m.name as string, m.status as string]));
-        interface Silent { computer: string; lastData: string; hoursSilent: number }
+        interface Silent {
+            computer: string;
+            lastData: string;
+            hoursSilent: number;
+        }
         const silent: Silent[] = [];
         for (const { customerId } of scopes.workspaces as { customerId: string }[]) {
             const result = await runTool('GetAnomalies', { source }, { workspace_id: customerId, max_results: 1000 });
@@ -524,9 +542,19 @@ describe('GetAnomalies on machines that stopped reporting', () => {
                 assert.equal(m.hoursSilent, Math.round(((NOW.getTime() - Date.parse(m.lastData)) / 3_600_000) * 10) / 10);
             }
             if (list.length > 0) {
-                const line = result.text.split('\n').find((l) => l.startsWith('Stopped reporting (no data in the series read for 3 h or more), most recent first: '));
-                assert.ok(line?.includes(`${list[0].computer} (last data ${list[0].lastData.slice(0, 10)} ${list[0].lastData.slice(11, 16)}Z)`), line);
-                assert.match(result.text.split('\n')[1], new RegExp(` ${list.length === 1 ? '1 machine has' : `${list.length} machines have`} sent no data for 3 hours or more\\.`));
+                const line = result.text
+                    .split('\n')
+                    .find((l) => l.startsWith('Stopped reporting (no data in the series read for 3 h or more), most recent first: '));
+                assert.ok(
+                    line?.includes(`${list[0].computer} (last data ${list[0].lastData.slice(0, 10)} ${list[0].lastData.slice(11, 16)}Z)`),
+                    line,
+                );
+                assert.match(
+                    result.text.split('\n')[1],
+                    new RegExp(
+                        ` ${list.length === 1 ? '1 machine has' : `${list.length} machines have`} sent no data for 3 hours or more\\.`,
+                    ),
+                );
             }
             silent.push(...list);
         }
@@ -545,7 +573,10 @@ describe('GetAnomalies on machines that stopped reporting', () => {
         const others = silent.filter((m) => !planted.some((p) => p.computer === m.computer));
         assert.ok(others.length > 0, 'the estate has disconnected and stopped machines');
         for (const m of others) {
-            assert.ok(['Disconnected', 'Expired', 'Stopped', 'Deallocated'].includes(status.get(m.computer) ?? ''), `${m.computer}: ${status.get(m.computer)}`);
+            assert.ok(
+                ['Disconnected', 'Expired', 'Stopped', 'Deallocated'].includes(status.get(m.computer) ?? ''),
+                `${m.computer}: ${status.get(m.computer)}`,
+            );
         }
         const few = await run(source, 'GetAnomalies', { max_results: 1 });
         assert.equal((few.silent as unknown[]).length, Math.min(1, Number(few.summary.machinesSilent)));

@@ -125,24 +125,23 @@ describe('tables from tool answers', () => {
         );
         assert.equal(table.rows.length, answer.summary.disksLow);
         const free = table.rows.map((r) => Number(r[2]));
-        assert.deepEqual(free, [...free].sort((a, b) => a - b));
+        assert.deepEqual(
+            free,
+            [...free].sort((a, b) => a - b),
+        );
         assert.ok(free.every((f) => f < 30));
         // Under 30 %: the planted nearly full disks (flat) and the planted steadily filling ones, which say when they are full.
         const index = new TableIndex(table);
         const machinesWith = (filling: string) => index.rowsFor({ text: '', facets: { filling: [filling] } }).map((r) => table.rows[r]);
         for (const p of source.lowDisks()) {
-            assert.deepEqual(
-                machinesWith('no').filter((r) => r[0] === p.computer).length,
-                1,
-                `${p.computer} is listed as not filling`,
-            );
+            assert.deepEqual(machinesWith('no').filter((r) => r[0] === p.computer).length, 1, `${p.computer} is listed as not filling`);
         }
         const filling = machinesWith('yes');
         assert.ok(filling.length > 0 && filling.every((r) => typeof r[5] === 'string'), 'filling disks have a full date');
         assert.ok(machinesWith('no').every((r) => r[5] === null));
     });
 
-    it('shows where each machine\'s and instance\'s release stands in its lifecycle, worst first when sorted', async () => {
+    it("shows where each machine's and instance's release stands in its lifecycle, worst first when sorted", async () => {
         const servers = await structured(source, 'GetServerMetadata', { max_results: 1000 });
         const table = tableFromResult({ tool: 'GetServerMetadata', args: {} }, servers);
         const col = (key: string) => table.columns.findIndex((c) => c.key === key);
@@ -160,7 +159,10 @@ describe('tables from tool answers', () => {
         const ended = new TableIndex(table).rowsFor({ text: '', facets: { support: ['ended'] } });
         assert.equal(ended.length, servers.summary.outOfSupport);
         assert.ok(ended.every((r) => String(table.rows[r][col('osName')]).includes('2012 R2')));
-        const sql = tableFromResult({ tool: 'GetSqlMetadata', args: {} }, await structured(sampleSource({ machines: 300 }), 'GetSqlMetadata'));
+        const sql = tableFromResult(
+            { tool: 'GetSqlMetadata', args: {} },
+            await structured(sampleSource({ machines: 300 }), 'GetSqlMetadata'),
+        );
         const sqlSupport = sql.columns.findIndex((c) => c.key === 'support');
         const sqlVersion = sql.columns.findIndex((c) => c.key === 'version');
         assert.ok(sql.rows.some((r) => r[sqlVersion] === 'SQL Server 2014' && r[sqlSupport] === 'ended'));
@@ -178,7 +180,10 @@ describe('tables from tool answers', () => {
         assert.equal(table.rows.length, answer.summary.machinesSilent);
         assert.ok(table.rows.length > 0);
         for (const p of source.silentMachines()) {
-            assert.ok(table.rows.some((r) => r[0] === p.computer), p.computer);
+            assert.ok(
+                table.rows.some((r) => r[0] === p.computer),
+                p.computer,
+            );
         }
     });
 

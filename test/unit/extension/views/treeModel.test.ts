@@ -77,8 +77,22 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         const low = (day.lowSpace as Record<string, unknown>[])[0];
         assert.ok(low, 'the sample estate has a disk under 10 % free');
         assert.equal(find(nodes, 'disksLow')?.label, `Disks under 10 % free: ${day.summary.disksLow}`);
-        assert.equal(find(nodes, 'disksLow')?.description, `lowest ${String(low.latest)} % on ${String(low.computer)} ${String(low.counter)}`);
-        for (const id of ['machines', 'compliance', 'reboot', 'critical', 'sqlHigh', 'winHigh', 'anomalies', 'disksFilling', 'disksLow', 'silent']) {
+        assert.equal(
+            find(nodes, 'disksLow')?.description,
+            `lowest ${String(low.latest)} % on ${String(low.computer)} ${String(low.counter)}`,
+        );
+        for (const id of [
+            'machines',
+            'compliance',
+            'reboot',
+            'critical',
+            'sqlHigh',
+            'winHigh',
+            'anomalies',
+            'disksFilling',
+            'disksLow',
+            'silent',
+        ]) {
             assert.ok(find(nodes, id)?.table, `${id} opens a table`);
         }
         assert.equal(find(nodes, 'disksFilling')?.table?.view, 'filling', 'the disks, not the incidents');

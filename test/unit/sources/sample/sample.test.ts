@@ -232,7 +232,9 @@ describe('sample estate', () => {
             const os = new Map(machines.map((m) => [m.id, m.osName]));
             const monthly = windows.filter((p) => /^\d{4}-\d{2} /.test(p.patchName));
             const old = monthly.filter((p) => os.get(p.machineId)?.includes('2012 R2'));
-            assert.ok(old.length > 0 && old.every((p) => !p.patchName.startsWith('2026-11 ') && (p.publishedAt ?? '') <= '2026-10-13T23:59:59Z'));
+            assert.ok(
+                old.length > 0 && old.every((p) => !p.patchName.startsWith('2026-11 ') && (p.publishedAt ?? '') <= '2026-10-13T23:59:59Z'),
+            );
             assert.ok(monthly.some((p) => p.patchName.startsWith('2026-11 ')));
             assert.ok(
                 linux.length > 0 &&
