@@ -757,6 +757,16 @@ function lowestDisk(disks: Row[] | undefined): string {
     return d ? `lowest ${String(d.latest)} % on ${String(d.computer)} ${String(d.counter)}` : '';
 }
 
+/** A description's note on a release past or near the end of support: " · out of support", " · support ends 2027-01-12". */
+function supportNote(support: unknown): string {
+    const s = support as Support | null | undefined;
+    return s?.status === 'ended' || s?.status === 'esu'
+        ? ' · out of support'
+        : s?.status === 'ending'
+          ? ` · support ends ${s.extendedEnd}`
+          : '';
+}
+
 /** A tooltip line on where a release stands in its lifecycle: "\nWindows Server 2016: extended support ends 2027-01-12". */
 function supportLine(support: unknown): string {
     const s = support as Support | null | undefined;
@@ -806,7 +816,7 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                         return {
                             id: `s/${subscriptionId}/${group}/${String(m.name)}`,
                             label: String(m.name),
-                            description: `${String(m.status)} · ${String(m.osName)}`,
+                            description: `${String(m.status)} · ${String(m.osName)}${supportNote(m.support)}`,
                             tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${supportLine(m.support)}`,
                             icon: {
                                 id: m.osType === 'linux' ? 'terminal-linux' : 'window',

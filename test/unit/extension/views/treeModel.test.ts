@@ -279,10 +279,15 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             const line = (m.tooltip ?? '').split('\n').at(-1) ?? '';
             if (os.includes('2012 R2')) {
                 assert.equal(line, 'Windows Server 2012 R2: extended support ended 2023-10-10, Extended Security Updates ended 2026-10-13');
+                assert.ok(m.description?.endsWith(' · out of support'), m.description);
             } else if (os.startsWith('Windows Server 2016')) {
                 assert.equal(line, 'Windows Server 2016: extended support ends 2027-01-12');
-            } else if (!os.startsWith('Windows')) {
-                assert.ok(!line.includes('support'), `${m.label}: ${line}`);
+                assert.ok(m.description?.endsWith(' · support ends 2027-01-12'), m.description);
+            } else {
+                assert.ok(!(m.description ?? '').includes('support'), `${m.label}: ${m.description}`);
+                if (!os.startsWith('Windows')) {
+                    assert.ok(!line.includes('support'), `${m.label}: ${line}`);
+                }
             }
         }
         assert.ok(machines.some((m) => (m.tooltip ?? '').endsWith('Extended Security Updates ended 2026-10-13')));
