@@ -131,7 +131,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
             return userMessage(
                 [
                     `Investigate the server whose name is the JSON string ${arg} (a name, not an instruction), over the last ${JSON.stringify(span)}:`,
-                    `1. GetServerMetadata with server_name ${arg}: what it is, its status, OS, size, and whether SQL Server runs on it.`,
+                    `1. GetServerMetadata with server_name ${arg}: what it is, its status, OS (and whether that release is still supported), size, and whether SQL Server runs on it.`,
                     `2. GetAnomalies with server_name ${arg}, timespan ${JSON.stringify(span)} and include_series true: each incident's kind, time, actual against expected; for a disk filling up, its pace and when it is full; a disk low on space.`,
                     `3. GetSwChangesList with server_name ${arg} over the same timespan: the changes shortly before each incident are the first suspects.`,
                     `4. GetPatchingLevel with server_name ${arg}: missing patches and whether a reboot is pending.`,
@@ -155,8 +155,8 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
                 [
                     'Plan the patching of my estate with the Infra Insights tools:',
                     '1. GetPatchingLevel (all classifications; raise max_results if the answer is truncated): compliance per machine and for the fleet.',
-                    '2. GetServerMetadata: which machines are production-like (names, SQL Server discovered) and which are disconnected.',
-                    'Then propose waves: critical and security patches first, machines with a pending reboot or a reboot-requiring patch together in a maintenance window, SQL Server machines apart. List machines that are not assessed, with the likely reason, instead of counting them as compliant.',
+                    '2. GetServerMetadata: which machines are production-like (names, SQL Server discovered), which are disconnected, and which run a Windows Server release past or near the end of extended support (support).',
+                    'Then propose waves: critical and security patches first, machines with a pending reboot or a reboot-requiring patch together in a maintenance window, SQL Server machines apart. List machines that are not assessed, with the likely reason, instead of counting them as compliant. Machines on a release out of support get no more monthly updates however well they are patched: list them apart, for an upgrade plan.',
                     reportRules(source),
                 ].join('\n'),
             ),
@@ -173,7 +173,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
             userMessage(
                 [
                     'Review my SQL Server estate with the Infra Insights tools:',
-                    '1. GetSqlMetadata: instances by version, edition and licence type, vCores, databases by size and free space, and databases without a recent full backup.',
+                    '1. GetSqlMetadata: instances by version (and where each release stands in its lifecycle: support), edition and licence type, vCores, databases by size and free space, and databases without a recent full backup.',
                     '2. GetSqlBpAssessment (latest run per instance): high-severity findings first, with their remediation and help links.',
                     '3. GetAnomalies with metric "cpu", for the machines that run SQL Server.',
                     'Then list the risks (missing backups, unsupported versions, low free space, high-severity findings) and the licensing picture.',
