@@ -21,6 +21,7 @@ import {
     top,
     TopSelection,
 } from './common';
+import { TIME } from '../core/timespan';
 import { describeCounts, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -61,6 +62,12 @@ const machine = z.object({
     other: z.number().int(),
 });
 
+/**
+ * A Critical or Security update still missing this many days after it was published is overdue: the common deadline for
+ * critical security patches (PCI DSS asks for them within a month of release).
+ */
+export const PATCH_OVERDUE_DAYS = 30;
+
 const machineIdsBySource = new WeakMap<InfraSource, CaselessIds>();
 
 /**
@@ -85,7 +92,8 @@ export const getPatchingLevel = defineTool({
         'classification, MSRC severity, published date and reboot behaviour; per machine its state (compliant, missing-critical-or-security, missing-other, not-assessed ' +
         'with the likely reason) and whether a reboot is pending; and fleet compliance % (assessed machines missing no Critical or Security update). ' +
         'A machine with no assessment in the last 7 days is "not-assessed", never "0 missing". ' +
-        'Filters: server_name, classification, severity, reboot_pending. Patches are sorted most urgent first.',
+        `Counts the machines missing a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago (overdue). ` +
+        'Filters: server_name, classification, severity, reboot_pending, older_than_days. Patches are sorted most urgent first.',
     input: z
         .object({
             subscription_ids: inputs.subscriptionIds,
@@ -98,6 +106,15 @@ export const getPatchingLevel = defineTool({
                 .describe('Only patches of these classifications (e.g. ["Critical","Security"]).'),
             severity: z.array(z.enum(PATCH_SEVERITIES)).max(10).optional().describe('Only patches of these MSRC severities.'),
             reboot_pending: z.boolean().optional().describe('true: only machines waiting for a reboot; false: only machines not waiting.'),
+            older_than_days: z
+                .number()
+                .int()
+                .min(0)
+                .max(3650)
+                .optional()
+                .describe(
+                    `Only patches published at least this many days ago (e.g. ${PATCH_OVERDUE_DAYS} for overdue ones). Linux packages carry no publication date and are left out.`,
+                ),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -114,6 +131,10 @@ export const getPatchingLevel = defineTool({
             criticalMissing: z.number().int(),
             securityMissing: z.number().int(),
             machinesMissingCriticalOrSecurity: z.number().int(),
+            machinesOverdue: z
+                .number()
+                .int()
+                .describe(`assessed machines missing a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago`),
             bySeverity: z.record(z.number()),
             byClassification: z.record(z.number()),
             machinesShown: z.number().int(),
@@ -169,16 +190,36 @@ export const getPatchingLevel = defineTool({
         const listed = new TopSelection(input.max_results, comparePatches);
         const classifications = input.classification?.length ? input.classification : undefined;
         const severities = input.severity?.length ? input.severity : undefined;
+        // ISO times in UTC compare as text: one string comparison per patch instead of parsing its date.
+        const overdueBefore = new Date(now.getTime() - PATCH_OVERDUE_DAYS * TIME.DAY).toISOString();
+        const publishedBefore =
+            input.older_than_days === undefined ? undefined : new Date(now.getTime() - input.older_than_days * TIME.DAY).toISOString();
+        const overdue = new Set<number>();
         let runId: string | undefined;
         let runAssessed = false;
+        let runOverdue = false;
         for (const p of patches.rows) {
             if (p.machineId !== runId) {
                 runId = p.machineId;
                 runAssessed = assessed[machineIds.number(runId)] === true;
+                runOverdue = false;
             }
             if (runAssessed) {
                 counted.add(p);
-                if ((!classifications || classifications.includes(p.classification)) && (!severities || severities.includes(p.severity))) {
+                if (
+                    !runOverdue &&
+                    (p.classification === 'Critical' || p.classification === 'Security') &&
+                    p.publishedAt !== undefined &&
+                    p.publishedAt < overdueBefore
+                ) {
+                    runOverdue = true;
+                    overdue.add(machineIds.number(runId));
+                }
+                if (
+                    (!classifications || classifications.includes(p.classification)) &&
+                    (!severities || severities.includes(p.severity)) &&
+                    (publishedBefore === undefined || (p.publishedAt !== undefined && p.publishedAt <= publishedBefore))
+                ) {
                     listed.offer(p);
                 }
             }
@@ -198,12 +239,16 @@ export const getPatchingLevel = defineTool({
             ...fleet,
             bySeverity: fleet.bySeverity as Record<string, number>,
             byClassification: fleet.byClassification as Record<string, number>,
+            machinesOverdue: overdue.size,
             machinesShown: machineList.length,
         };
         const sentence =
             `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent ?? 0}% compliant ` +
             `(${plural(fleet.machinesMissingCriticalOrSecurity, 'machine')} missing Critical or Security updates); ${fleet.missingPatches} missing patches (${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
-            `${fleet.rebootPending} waiting for a reboot; ${fleet.notAssessed} not assessed.`;
+            `${fleet.rebootPending} waiting for a reboot; ${fleet.notAssessed} not assessed.` +
+            (overdue.size > 0
+                ? ` ${overdue.size === 1 ? '1 machine misses' : `${overdue.size} machines miss`} a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago.`
+                : '');
         const notAssessed = perMachine.filter((m) => m.state === 'not-assessed');
         const notes = notAssessed.length
             ? [

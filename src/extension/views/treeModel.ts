@@ -7,6 +7,7 @@ import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../../core/l
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
 import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
+import { PATCH_OVERDUE_DAYS } from '../../tools/get-patching-level';
 import { FULL_HORIZON_DAYS, LOW_FREE_SPACE_PERCENT, PACE_BASIS_TEXT, signedPace, type PaceBasis } from '../../tools/trend';
 
 /** Codicon id plus an optional theme colour id (`list.errorForeground`, …). */
@@ -279,6 +280,19 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                     args: { classification: ['Critical', 'Security'] },
                     title: 'Missing Critical and Security patches',
                 },
+                children: [
+                    {
+                        id: 'critical/overdue',
+                        label: `Overdue, published over ${PATCH_OVERDUE_DAYS} days ago: ${fmt(a.summary?.machinesOverdue)} machines`,
+                        tooltip: `Assessed machines still missing a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago.`,
+                        icon: { id: 'history', color: a.summary?.machinesOverdue ? 'list.errorForeground' : undefined },
+                        table: {
+                            tool: 'GetPatchingLevel',
+                            args: { classification: ['Critical', 'Security'], older_than_days: PATCH_OVERDUE_DAYS },
+                            title: `Critical and Security patches missing for over ${PATCH_OVERDUE_DAYS} days`,
+                        },
+                    },
+                ],
             }),
             'Critical / security patches missing',
         ),

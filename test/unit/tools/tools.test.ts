@@ -145,6 +145,46 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.ok(out.items.every((p) => p.machineName === machine && p.classification === 'Critical'));
     });
 
+    it('GetPatchingLevel counts the machines with an overdue Critical or Security update, and lists patches by age', async () => {
+        const subscriptionIds = (await source.listScopes()).subscriptions.map((s) => s.subscriptionId);
+        const raw = (await source.getMissingPatches({ subscriptionIds })).rows;
+        const out = await run(source, 'GetPatchingLevel', { max_results: 10_000 });
+        const assessed = new Set(
+            (out.machines as { machineId: string; state: string }[]).filter((m) => m.state !== 'not-assessed').map((m) => m.machineId),
+        );
+        const cutoff = NOW.getTime() - 30 * 86_400_000;
+        const old = (p: { publishedAt?: string }, before: number) => p.publishedAt !== undefined && Date.parse(p.publishedAt) <= before;
+        const overdue = new Set(
+            raw
+                .filter(
+                    (p) =>
+                        assessed.has(p.machineId) && (p.classification === 'Critical' || p.classification === 'Security') && old(p, cutoff),
+                )
+                .map((p) => p.machineId),
+        );
+        assert.ok(overdue.size > 0, 'the sample estate has overdue updates');
+        assert.equal(out.summary.machinesOverdue, overdue.size);
+        const text = await runTool('GetPatchingLevel', { source }, {});
+        assert.ok(text.ok);
+        assert.ok(
+            text.text
+                .split('\n')[1]
+                .endsWith(` ${overdue.size} machines miss a Critical or Security update published more than 30 days ago.`),
+            text.text.split('\n')[1],
+        );
+        // older_than_days lists only patches at least that old, of assessed machines; Linux packages carry no date.
+        const aged = await run(source, 'GetPatchingLevel', { older_than_days: 30, max_results: 10_000 });
+        const expected = raw.filter((p) => assessed.has(p.machineId) && old(p, cutoff));
+        assert.ok(expected.length > 0 && expected.length < out.items.length);
+        assert.equal(aged.items.length, expected.length);
+        assert.ok(aged.items.every((p) => p.osType === 'windows' && old(p as { publishedAt?: string }, cutoff)));
+        assert.equal(aged.summary.missingPatches, out.summary.missingPatches, 'the fleet summary is not filtered');
+        for (const bad of [-1, 1.5, '30', 4000]) {
+            const result = await runTool('GetPatchingLevel', { source }, { older_than_days: bad });
+            assert.ok(!result.ok && result.kind === 'input' && /older_than_days/.test(result.message), JSON.stringify(bad));
+        }
+    });
+
     it('GetSqlMetadata flags exactly the databases without a recent full backup', async () => {
         assert.equal(BACKUP_STALE_AFTER_DAYS, STALE_BACKUP_DAYS);
         const truth = source.databasesWithoutRecentBackup();

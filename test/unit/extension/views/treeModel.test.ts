@@ -61,6 +61,9 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             find(nodes, 'critical')?.label,
             `Critical / security patches missing: ${patches.summary.criticalMissing + patches.summary.securityMissing}`,
         );
+        const overdue = find(nodes, 'critical')?.children?.find((c) => c.id === 'critical/overdue');
+        assert.equal(overdue?.label, `Overdue, published over 30 days ago: ${patches.summary.machinesOverdue} machines`);
+        assert.deepEqual(overdue?.table?.args, { classification: ['Critical', 'Security'], older_than_days: 30 });
         const sql = await answer(source, 'GetSqlBpAssessment');
         assert.equal(
             find(nodes, 'sqlHigh')?.label,
