@@ -158,6 +158,25 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.equal(linux.machineName, 'srv-00003');
     });
 
+    it('counts the machines with an overdue Critical or Security update, and lists patches by age', async () => {
+        // Assessments and publication dates relative to the clock the source judges them by.
+        fake = await startAzureFake({ estate: { machines: 100, now: new Date() } });
+        const source = sourceFor(fake);
+        // Old-agent machines (every tenth from the tenth) with a fresh assessment miss a Security rollup published 45 days ago.
+        const late = fake.estate.machines
+            .filter((m) => m.oldAgent && m.osType === 'windows' && m.assessment === 'fresh')
+            .map((m) => m.name);
+        assert.ok(late.length >= 2, late.join());
+        const all = await runTool('GetPatchingLevel', { source }, { max_results: 1000 });
+        assert.ok(all.ok, all.ok ? '' : all.message);
+        assert.equal((all.structured.summary as { machinesOverdue: number }).machinesOverdue, late.length);
+        const aged = await runTool('GetPatchingLevel', { source }, { older_than_days: 30, max_results: 1000 });
+        assert.ok(aged.ok, aged.ok ? '' : aged.message);
+        const items = aged.structured.items as { machineName: string; kbId: string }[];
+        assert.deepEqual(items.map((p) => p.machineName).sort(), [...late].sort());
+        assert.ok(items.every((p) => p.kbId === '5031419'));
+    });
+
     it('returns SQL instances joined to their databases', async () => {
         fake = await startAzureFake({ estate: { machines: 10 } });
         const source = sourceFor(fake);

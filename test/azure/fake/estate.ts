@@ -129,6 +129,24 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                               rebootBehaviour: 'CanRequestReboot',
                               assessmentState: 'Available',
                           },
+                          // The machines with an old agent run Windows Server 2012 R2, and miss its last rollup, 45 days old: overdue.
+                          ...(m.oldAgent
+                              ? [
+                                    {
+                                        id: `${base}/kb5031419`,
+                                        subscriptionId: m.subscriptionId,
+                                        machineId: m.id,
+                                        patchName: '2026-10 Security Monthly Quality Rollup for Windows Server 2012 R2 (KB5031419)',
+                                        kbId: '5031419',
+                                        version: '',
+                                        classifications: ['Security'],
+                                        severity: 'Critical',
+                                        publishedAt: new Date(now - 45 * DAY).toISOString(),
+                                        rebootBehaviour: 'CanRequestReboot',
+                                        assessmentState: 'Available',
+                                    },
+                                ]
+                              : []),
                           {
                               id: `${base}/kb890830`,
                               subscriptionId: m.subscriptionId,
@@ -178,7 +196,16 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                 assessmentOsType: assessedAt ? (m.osType === 'windows' ? 'Windows' : 'Linux') : '',
                 counts: assessedAt
                     ? m.osType === 'windows'
-                        ? { critical: 0, security: 1, updateRollup: 1, featurePack: 0, servicePack: 0, definition: 0, tools: 0, updates: 0 }
+                        ? {
+                              critical: 0,
+                              security: m.oldAgent ? 2 : 1,
+                              updateRollup: 1,
+                              featurePack: 0,
+                              servicePack: 0,
+                              definition: 0,
+                              tools: 0,
+                              updates: 0,
+                          }
                         : { security: 1, other: 0 }
                     : null,
             };
