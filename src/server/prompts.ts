@@ -91,7 +91,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
                     `Review the health of my server estate over the last ${JSON.stringify(span)}, with the Infra Insights tools:`,
                     '1. ListScopes, to know the subscriptions and the default workspace.',
                     '2. GetServerMetadata: machines that are disconnected, expired or stopped, and those on a Windows Server release past or near the end of extended support.',
-                    '3. GetPatchingLevel with classification ["Critical","Security"]: machines missing them, reboots pending, machines not assessed.',
+                    '3. GetPatchingLevel with classification ["Critical","Security"]: machines missing them (and those overdue: published more than 30 days ago), reboots pending, machines not assessed.',
                     `4. GetAnomalies with timespan ${JSON.stringify(span)}: CPU and disk incidents, the disks filling up (its filling list: free space now, pace a day, when full), the disks low on space (its lowSpace list) and the machines that stopped reporting (its silent list).`,
                     '5. GetSqlMetadata: databases without a recent backup, instances on a release past or near the end of extended support, and instances by edition and licence.',
                     '6. GetSqlBpAssessment with severity ["High"] and GetWinBpAssessment: the highest-weight findings with their remediation.',
@@ -154,7 +154,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
             userMessage(
                 [
                     'Plan the patching of my estate with the Infra Insights tools:',
-                    '1. GetPatchingLevel (all classifications; raise max_results if the answer is truncated): compliance per machine and for the fleet.',
+                    '1. GetPatchingLevel (all classifications; raise max_results if the answer is truncated): compliance per machine and for the fleet, and the machines with overdue Critical or Security updates (older_than_days 30 lists those patches).',
                     '2. GetServerMetadata: which machines are production-like (names, SQL Server discovered), which are disconnected, and which run a Windows Server release past or near the end of extended support (support).',
                     'Then propose waves: critical and security patches first, machines with a pending reboot or a reboot-requiring patch together in a maintenance window, SQL Server machines apart. List machines that are not assessed, with the likely reason, instead of counting them as compliant. Machines on a release out of support get no more monthly updates however well they are patched: list them apart, for an upgrade plan.',
                     reportRules(source),
