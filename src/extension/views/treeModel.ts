@@ -843,7 +843,8 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                                 ? instances.map((i) => ({
                                       id: `s/${subscriptionId}/${group}/${String(m.name)}/${String(i.name)}`,
                                       label: String(i.name),
-                                      description: `${String(i.version)} ${String(i.edition)} · ${plural(((i.databases as Row[] | undefined) ?? []).length, 'database')}`,
+                                      description: `${String(i.version)} ${String(i.edition)} · ${plural(((i.databases as Row[] | undefined) ?? []).length, 'database')}${supportNote(i.support)}`,
+                                      tooltip: `${String(i.name)}: ${String(i.version)} ${String(i.edition)}${supportLine(i.support)}`,
                                       icon: { id: 'database' },
                                       resourceId: String(i.id),
                                       copyText: String(i.name),

@@ -294,5 +294,17 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             }
         }
         assert.ok(machines.some((m) => (m.tooltip ?? '').endsWith('Extended Security Updates ended 2026-10-13')));
+        // A SQL Server instance says the same of its release (the larger estate runs 2014 and 2016, both out of support).
+        const large = sampleSource({ machines: 300 });
+        const largeTree = buildServersTree(
+            await answer(large, 'GetServerMetadata', { max_results: 1000 }),
+            await answer(large, 'GetSqlMetadata', { max_results: 1000 }),
+            await answer(large, 'ListScopes'),
+        );
+        const instances = largeTree.flatMap((s) => (s.children ?? []).flatMap((g) => (g.children ?? []).flatMap((m) => m.children ?? [])));
+        const old = instances.filter((i) => /^SQL Server 201[46] /.test(i.description ?? ''));
+        assert.ok(old.length > 0 && old.every((i) => i.description?.endsWith(' · out of support')));
+        assert.ok(old.every((i) => /\nSQL Server 201[46]: extended support ended 20\d\d-\d\d-\d\d$/.test(i.tooltip ?? '')));
+        assert.ok(instances.filter((i) => !old.includes(i)).every((i) => !(i.description ?? '').includes('support')));
     });
 });
