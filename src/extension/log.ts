@@ -17,12 +17,16 @@ export interface Logger {
 
 /** Removes JWTs, bearer credentials and long opaque secrets from a log line. */
 export function redact(line: string): string {
-    return line
-        .replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '<redacted token>')
-        .replace(/\b(Bearer|access_token=|"?token"?\s*[:=])\s*"?[A-Za-z0-9._~+/=-]{8,}"?/gi, '$1 <redacted>')
-        .replace(/\b[A-Za-z0-9_-]{43}\b(?=[^A-Za-z0-9_-]|$)/g, (match) =>
-            /[a-z]/.test(match) && /[A-Z0-9]/.test(match) ? '<redacted secret>' : match,
-        );
+    return (
+        line
+            .replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '<redacted token>')
+            .replace(/\b(Bearer|access_token=|"?token"?\s*[:=])\s*"?[A-Za-z0-9._~+/=-]{8,}"?/gi, '$1 <redacted>')
+            // 43 base64url characters (a 32-byte secret) standing alone: not part of a longer run of them. `\b` would not do: a
+            // secret that starts or ends with '-' has no word boundary there, and would slip through.
+            .replace(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g, (match) =>
+                /[a-z]/.test(match) && /[A-Z0-9]/.test(match) ? '<redacted secret>' : match,
+            )
+    );
 }
 
 /** Wraps the output channel; `channel` is created by `extension.ts` and disposed with the extension. */
