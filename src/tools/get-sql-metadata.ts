@@ -171,6 +171,8 @@ export const getSqlMetadata = defineTool({
             })
             .filter((i) => !input.backup_state?.length || i.databases.length > 0);
         const allDbs = rows.flatMap((i) => i.databases);
+        const outOfSupport = rows.filter((i) => inStates(i.support, ['ended', 'esu']));
+        const ending = rows.filter((i) => inStates(i.support, ['ending']));
         // Counted once per instance, not on every comparison of the selection.
         const problemCount = new Map(rows.map((i) => [i, problems(i)]));
         const { items, truncation } = top(
@@ -188,18 +190,13 @@ export const getSqlMetadata = defineTool({
             totalSizeGb: Math.round(allDbs.reduce((sum, db) => sum + db.sizeMb, 0) / 102.4) / 10,
             databasesNeverBackedUp: allDbs.filter((db) => db.backupState === 'never').length,
             databasesWithStaleBackup: allDbs.filter((db) => db.backupState === 'stale').length,
-            outOfSupport: rows.filter((i) => inStates(i.support, ['ended', 'esu'])).length,
-            supportEnding: rows.filter((i) => inStates(i.support, ['ending'])).length,
+            outOfSupport: outOfSupport.length,
+            supportEnding: ending.length,
         };
         const sentence =
             `${summary.instances} SQL Server instances (${describeCounts(summary.byVersion)}) with ${summary.databases} databases, ${summary.totalSizeGb} GB in all; ` +
             `${summary.databasesNeverBackedUp} databases never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days.` +
-            supportSentence(
-                rows.filter((i) => inStates(i.support, ['ended', 'esu'])),
-                rows.filter((i) => inStates(i.support, ['ending'])),
-                ['instance runs', 'instances run'],
-                'a SQL Server release',
-            );
+            supportSentence(outOfSupport, ending, ['instance runs', 'instances run'], 'a SQL Server release');
         return {
             structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
             text: renderText(context, {

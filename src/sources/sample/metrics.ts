@@ -165,44 +165,30 @@ export class MetricModel {
         );
     }
 
-    /** Whether a machine without a planted anomaly has a steadily filling disk (reporting until now, so it is visible). */
-    private grows(fm: FleetMachine): boolean {
-        return (
-            !this.anomalous.has(fm.index) &&
-            isReporting(fm) &&
-            fm.reportingUntil >= this.fleet.anchor &&
-            new Random(hashKey(fm.key, 'growing-disk?')).chance(1 / GROWING_DISK_ONE_IN)
-        );
-    }
-
-    /** Whether a machine with neither a planted anomaly nor a filling disk has a disk that has been nearly full all month. */
-    private runsLow(fm: FleetMachine): boolean {
-        return (
-            !this.anomalous.has(fm.index) &&
-            !this.grows(fm) &&
-            isReporting(fm) &&
-            fm.reportingUntil >= this.fleet.anchor &&
-            new Random(hashKey(fm.key, 'low-disk?')).chance(1 / LOW_DISK_ONE_IN)
-        );
-    }
-
-    /** Whether a machine with none of the planted behaviours above stopped sending metrics lately. */
-    private goesSilent(fm: FleetMachine): boolean {
-        return (
-            !this.anomalous.has(fm.index) &&
-            !this.grows(fm) &&
-            !this.runsLow(fm) &&
-            isReporting(fm) &&
-            fm.reportingUntil >= this.fleet.anchor &&
-            new Random(hashKey(fm.key, 'silent?')).chance(1 / SILENT_ONE_IN)
-        );
+    /**
+     * The one normal-but-notable behaviour planted on a machine without a planted anomaly that reports until now (so it is
+     * visible), if any: a steadily filling disk, else a disk nearly full all month, else an agent gone quiet. Each is drawn
+     * from its own random stream, so adding one left every other machine's series as they were.
+     */
+    private behaviourOf(fm: FleetMachine): 'growing-disk' | 'low-disk' | 'silent' | undefined {
+        if (this.anomalous.has(fm.index) || !isReporting(fm) || fm.reportingUntil < this.fleet.anchor) {
+            return undefined;
+        }
+        const drawn = (stream: string, oneIn: number) => new Random(hashKey(fm.key, stream)).chance(1 / oneIn);
+        return drawn('growing-disk?', GROWING_DISK_ONE_IN)
+            ? 'growing-disk'
+            : drawn('low-disk?', LOW_DISK_ONE_IN)
+              ? 'low-disk'
+              : drawn('silent?', SILENT_ONE_IN)
+                ? 'silent'
+                : undefined;
     }
 
     /** Every machine that stopped sending metrics while still connected, by computer name. */
     silentMachines(): SilentMachine[] {
         const machines: SilentMachine[] = [];
         for (const fm of this.fleet.machines) {
-            if (this.goesSilent(fm)) {
+            if (this.behaviourOf(fm) === 'silent') {
                 // The last 5-minute sample before the end of its data.
                 const p = this.profile(fm);
                 const last = this.dataStart + (Math.floor((p.dataEnd - this.dataStart) / FIVE_MINUTES) - 1) * FIVE_MINUTES;
@@ -216,7 +202,7 @@ export class MetricModel {
     lowDisks(): LowDisk[] {
         const disks: LowDisk[] = [];
         for (const fm of this.fleet.machines) {
-            if (this.runsLow(fm)) {
+            if (this.behaviourOf(fm) === 'low-disk') {
                 const p = this.profile(fm);
                 disks.push({
                     computer: fm.machine.name,
@@ -231,7 +217,7 @@ export class MetricModel {
     growingDisks(): GrowingDisk[] {
         const disks: GrowingDisk[] = [];
         for (const fm of this.fleet.machines) {
-            if (!this.grows(fm)) {
+            if (this.behaviourOf(fm) !== 'growing-disk') {
                 continue;
             }
             const p = this.profile(fm);
@@ -271,19 +257,20 @@ export class MetricModel {
             anomalies: [],
             dataEnd: Math.min(this.fleet.anchor, fm.reportingUntil),
         };
-        if (this.goesSilent(fm)) {
+        const behaviour = this.behaviourOf(fm);
+        if (behaviour === 'silent') {
             // Its own stream: from 4 hours to 3 days ago, on a whole 5 minutes.
             const silentFor = new Random(hashKey(fm.key, 'silent')).range(4 * TIME.HOUR, 3 * TIME.DAY);
             p.dataEnd = Math.floor((this.fleet.anchor - silentFor) / FIVE_MINUTES) * FIVE_MINUTES;
         }
         if (this.anomalous.has(fm.index)) {
             p.anomalies.push(this.plantAnomaly(p, random));
-        } else if (this.grows(fm)) {
+        } else if (behaviour === 'growing-disk') {
             // Its own random stream, so that every other machine's series stay exactly as they were.
             const growth = new Random(hashKey(fm.key, 'growing-disk'));
             p.diskDriftPerDay = growth.range(0.4, 1.2);
             p.diskStart = Math.min(95, growth.range(10, 35) + (p.diskDriftPerDay * (p.dataEnd - this.dataStart)) / TIME.DAY);
-        } else if (this.runsLow(fm)) {
+        } else if (behaviour === 'low-disk') {
             // Its own stream too. Flat: at most 0.004 % a day (a tenth of a point in a month), so it is not filling, and it ends
             // at 3–8.5 % free (with the daily rhythm and noise, still under 10 %).
             const low = new Random(hashKey(fm.key, 'low-disk'));
