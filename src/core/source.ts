@@ -44,8 +44,18 @@ export interface WorkspaceQuery extends QueryOptions {
     workspaceId: string;
     from: Date;
     to: Date;
-    /** Only these computers (exact names, case-insensitive); all when absent. */
+    /**
+     * Only these machines, by name as Azure knows them (case-insensitive); all when absent. A machine matches under its
+     * host name or any FQDN that starts with it (`hostName`): Log Analytics reports a domain-joined machine as
+     * `web01.contoso.local` where Resource Graph says `web01`.
+     */
     computers?: string[];
+}
+
+/** The host part of a machine name (before the first dot), lower case: what Azure and Log Analytics names agree on. */
+export function hostName(name: string): string {
+    const dot = name.indexOf('.');
+    return (dot > 0 ? name.slice(0, dot) : name).toLowerCase();
 }
 
 export interface SqlFindingQuery extends WorkspaceQuery {

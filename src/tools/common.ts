@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Machine, Scopes, Workspace } from '../core/model';
-import { SourceError, UserError, type WorkspaceQuery } from '../core/source';
+import { hostName, SourceError, UserError, type WorkspaceQuery } from '../core/source';
 import { byText } from '../core/summaries';
 import { parseTimespan, truncate } from '../core/timespan';
 import type { ToolContext } from './types';
@@ -38,7 +38,9 @@ export const inputs = {
         .string()
         .max(300)
         .optional()
-        .describe('Only this machine: its name, case-insensitive; * matches any characters (web-*). Default: all machines.'),
+        .describe(
+            'Only this machine: its name, case-insensitive, with or without its domain (web01 also finds web01.contoso.local); * matches any characters (web-*). Default: all machines.',
+        ),
     serverNameLegacy: z.string().max(300).optional().describe('Same as server_name (the name the original sample used).'),
     maxResults: z
         .number()
@@ -172,21 +174,15 @@ export function pickServerName(input: { server_name?: string; ServerName?: strin
     return name ? name : undefined;
 }
 
-/** The part of a computer name before the domain: Log Analytics may report FQDNs where Azure has host names. */
-export function shortName(name: string): string {
-    const dot = name.indexOf('.');
-    return (dot > 0 ? name.slice(0, dot) : name).toLowerCase();
-}
-
 /** A case-insensitive matcher for a machine name pattern (`*` = any characters), comparing host names without domain. */
 export function nameMatcher(pattern: string): (name: string) => boolean {
     const wanted = pattern.toLowerCase();
     if (!wanted.includes('*')) {
-        const wantedShort = shortName(wanted);
-        return (name) => name.toLowerCase() === wanted || shortName(name) === wantedShort;
+        const wantedShort = hostName(wanted);
+        return (name) => name.toLowerCase() === wanted || hostName(name) === wantedShort;
     }
     const regex = new RegExp(`^${wanted.split('*').map(escapeRegExp).join('.*')}$`, 'i');
-    return (name) => regex.test(name) || regex.test(shortName(name));
+    return (name) => regex.test(name) || regex.test(hostName(name));
 }
 
 function escapeRegExp(text: string): string {

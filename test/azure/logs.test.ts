@@ -146,6 +146,33 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.equal(out.summary.machinesSilent, 2);
     });
 
+    it('finds a domain-joined machine that Log Analytics reports by its FQDN when asked by its Azure name', async () => {
+        fake = await startAzureFake({ estate: { machines: 6 } });
+        const machine = fake.estate.machines[4];
+        assert.equal(machine.computer, `${machine.name}.contoso.local`);
+        const context = { source: sourceFor(fake) };
+        const workspace_id = fake.estate.workspaces[0].customerId;
+        for (const tool of ['GetSwConfig', 'GetSqlBpAssessment', 'GetSwChangesList']) {
+            const run = await runTool(tool, context, { workspace_id, server_name: machine.name.toUpperCase(), timespan: '30d' });
+            assert.ok(run.ok, run.ok ? '' : run.message);
+            const rows = (run.structured as { items: { computer: string }[] }).items;
+            assert.ok(rows.length > 0, `${tool}: ${run.text}`);
+            assert.deepEqual([...new Set(rows.map((r) => r.computer))], [machine.computer], tool);
+        }
+        const anomalies = await runTool('GetAnomalies', context, { workspace_id, server_name: machine.name });
+        assert.ok(anomalies.ok, anomalies.ok ? '' : anomalies.message);
+        assert.match(anomalies.text, / on 0 of 1 machines in the last 7d, from 2 series /);
+        const series = await context.source.getMetricSeries({ ...window(), computers: [machine.name], metrics: ['cpu'], stepMs: HOUR });
+        assert.deepEqual(
+            series.rows.map((r) => [r.computer, r.metric]),
+            [[machine.computer, 'cpu']],
+        );
+        // The names went to Log Analytics as host names, so the FQDN matched there (the fake filters as Kusto would).
+        const sent = fake.requests.filter((r) => r.service === 'logs' && r.query.includes("split(Computer, '.')[0]) in~"));
+        assert.ok(sent.length >= 5, `${sent.length} queries by host name`);
+        assert.ok(sent.every((r) => r.query.includes(`in~ ("${machine.name}")`)));
+    });
+
     it('uses InsightsMetrics when the workspace has only VM Insights', async () => {
         fake = await startAzureFake({ estate: { machines: 3 }, metricTable: 'InsightsMetrics' });
         const result = await sourceFor(fake).getMetricSeries({

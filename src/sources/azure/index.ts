@@ -33,7 +33,7 @@ import type {
     SubscriptionQuery,
     WorkspaceQuery,
 } from '../../core/source';
-import { SourceError, UserError } from '../../core/source';
+import { hostName, SourceError, UserError } from '../../core/source';
 import { truncate } from '../../core/timespan';
 import { chooseCredential, CLOUD_NAMES, CLOUDS, type CloudName, type CredentialKind } from './credentials';
 import { toSourceError, type ErrorContext } from './errors';
@@ -576,8 +576,16 @@ class AzureInfraSource implements AzureSource {
         if (!(query.from.getTime() < query.to.getTime())) {
             throw new UserError('The time range is empty: "from" must be before "to".');
         }
-        const computers = query.computers?.map((c) => c.trim()).filter(Boolean);
-        return { from: query.from, to: query.to, computers: computers && computers.length > 0 ? [...new Set(computers)] : undefined };
+        // One name per host: the query matches host names, so `WEB01` and `web01.contoso.local` are the same machine there.
+        const computers = [
+            ...new Map(
+                (query.computers ?? [])
+                    .map((c) => c.trim())
+                    .filter(Boolean)
+                    .map((c) => [hostName(c), c]),
+            ).values(),
+        ];
+        return { from: query.from, to: query.to, computers: computers.length > 0 ? computers : undefined };
     }
 
     async getSqlFindings(query: SqlFindingQuery): Promise<QueryResult<SqlFinding>> {
@@ -640,7 +648,9 @@ class AzureInfraSource implements AzureSource {
             return { rows: [], warnings };
         }
         let computers = window.computers;
+        let exactComputers = false;
         if (!computers) {
+            exactComputers = true;
             const listBuilt = q.metricComputersQuery({ ...window, table });
             const listed = await this.queryLogs(workspaceId, listBuilt, window, table, query.signal);
             warnings.push(...listed.warnings);
@@ -660,7 +670,14 @@ class AzureInfraSource implements AzureSource {
         let nextToDeliver = 0;
         const answers = await Promise.all(
             batches.map(async (batch, k) => {
-                const built = q.metricSeriesQuery({ ...window, computers: batch, table, metrics: query.metrics, stepMs: query.stepMs });
+                const built = q.metricSeriesQuery({
+                    ...window,
+                    computers: batch,
+                    exactComputers,
+                    table,
+                    metrics: query.metrics,
+                    stepMs: query.stepMs,
+                });
                 const answer = await this.queryLogs(workspaceId, built, window, table, query.signal);
                 const rows = map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs);
                 ready[k] = rows;

@@ -11,6 +11,7 @@
 import type { MetricKind } from '../../core/model';
 import { METRIC_KINDS } from '../../core/model';
 import { datetime, int, oneOf, strList, timespan } from './kql';
+import { hostName } from '../../core/source';
 
 /** A query plus the columns its answer must have (in any order; extra columns are ignored). */
 export interface BuiltQuery {
@@ -226,7 +227,13 @@ export function workspacesQuery(): BuiltQuery {
 export interface LogsWindow {
     from: Date;
     to: Date;
+    /**
+     * Only these machines, by host name: a name matches the computer Log Analytics reports by that name or by an FQDN
+     * that starts with its host name (a domain-joined machine is `web01.contoso.local` there and `web01` in Azure).
+     */
     computers?: readonly string[];
+    /** `computers` are names exactly as this workspace reports them (listed from it), not host names. */
+    exactComputers?: boolean;
 }
 
 /**
@@ -240,7 +247,19 @@ function timeFilter(window: LogsWindow): string {
 }
 
 function computerFilter(window: LogsWindow): string {
-    return window.computers && window.computers.length > 0 ? `\n| where Computer in~ ${strList(window.computers)}` : '';
+    if (!window.computers || window.computers.length === 0) {
+        return '';
+    }
+    if (window.exactComputers) {
+        return `\n| where Computer in~ ${strList(window.computers)}`;
+    }
+    // `has_any` finds the rows through the term index; the host part then has to equal one of the names exactly.
+    const hosts = strList(hostNames(window.computers));
+    return `\n| where Computer has_any ${hosts}\n| where tostring(split(Computer, '.')[0]) in~ ${hosts}`;
+}
+
+function hostNames(names: readonly string[]): string[] {
+    return [...new Set(names.map(hostName))];
 }
 
 /**

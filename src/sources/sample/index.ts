@@ -24,7 +24,7 @@ import type {
     SubscriptionQuery,
     WorkspaceQuery,
 } from '../../core/source';
-import { UserError } from '../../core/source';
+import { hostName, UserError } from '../../core/source';
 import { TIME } from '../../core/timespan';
 import { AssessmentBuilder } from './assessments';
 import { buildFleet, type Fleet, type FleetMachine } from './fleet';
@@ -627,9 +627,9 @@ class EstateAtHour {
     /** Machines reporting to the query's workspace (and among `computers` when given), in name order. */
     private selectMachines(query: WorkspaceQuery): FleetMachine[] {
         const workspace = this.workspace(query.workspaceId);
-        const names = query.computers ? new Set(query.computers.map((c) => c.toLowerCase())) : undefined;
+        const names = query.computers ? new Set(query.computers.map(hostName)) : undefined;
         return this.machinesSorted.filter(
-            (fm) => fm.machine.workspaceId === workspace.customerId && (!names || names.has(fm.machine.name.toLowerCase())),
+            (fm) => fm.machine.workspaceId === workspace.customerId && (!names || names.has(hostName(fm.machine.name))),
         );
     }
 }

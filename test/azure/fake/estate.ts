@@ -30,6 +30,11 @@ export interface FakeMachine {
     assessmentMode?: string;
     /** An old Arc agent that reports no hardware keys. */
     oldAgent: boolean;
+    /**
+     * The name Log Analytics reports (`Computer`): the FQDN for domain-joined Windows machines (here the Arc servers
+     * 4 and 9, as agents on domain members do), the Azure name otherwise.
+     */
+    computer: string;
 }
 
 export interface FakeEstate {
@@ -87,6 +92,7 @@ export function buildFakeEstate(options: FakeEstateOptions = {}): FakeEstate {
             assessment: i % 7 === 0 ? 'none' : i % 7 === 1 ? 'stale' : 'fresh',
             assessmentMode: i % 7 === 0 ? 'ImageDefault' : 'AutomaticByPlatform',
             oldAgent: !isVm && i % 10 === 9,
+            computer: !isVm && osType === 'windows' && i % 5 === 4 ? `${name}.contoso.local` : name,
         });
     }
     return { tenantId: FAKE_TENANT, now, subscriptions, workspaces, machines };
@@ -313,15 +319,30 @@ function table(columns: [string, string][], rows: unknown[][]): WireTable {
     return { name: 'PrimaryResult', columns: columns.map(([name, type]) => ({ name, type })), rows };
 }
 
-/** Decodes the `Computer in~ (...)` list of a query (our literals are valid JSON strings). */
-export function computersIn(query: string): string[] | undefined {
-    const start = query.indexOf('Computer in~ (');
+const EXACT_FILTER = 'Computer in~ (';
+const HOST_FILTER = "split(Computer, '.')[0]) in~ (";
+
+/**
+ * Which of the machines a query's computer filter keeps: `Computer in~ (...)` matches the reported name exactly, the
+ * host-name filter matches the part before the first dot (as Log Analytics would run them).
+ */
+function filterComputers(machines: readonly FakeMachine[], query: string): FakeMachine[] {
+    const exact = listAfter(query, EXACT_FILTER)?.map((c) => c.toLowerCase());
+    const hosts = listAfter(query, HOST_FILTER)?.map((c) => c.toLowerCase());
+    return machines.filter(
+        (m) => (!exact || exact.includes(m.computer.toLowerCase())) && (!hosts || hosts.includes(m.computer.split('.')[0].toLowerCase())),
+    );
+}
+
+/** Decodes the list of string literals after `marker` in a query (our literals are valid JSON strings). */
+function listAfter(query: string, marker: string): string[] | undefined {
+    const start = query.indexOf(marker);
     if (start < 0) {
         return undefined;
     }
     const out: string[] = [];
     const re = /"(?:[^"\\]|\\.)*"/y;
-    let i = start + 'Computer in~ ('.length;
+    let i = start + marker.length;
     for (;;) {
         re.lastIndex = i;
         const m = re.exec(query);
@@ -344,8 +365,7 @@ const UNIT_MS: Record<string, number> = { d: DAY, h: 3_600_000, m: 60_000, s: 10
 /** Log Analytics answer for one of our queries, or undefined when the fake does not recognise it. */
 export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf' | 'InsightsMetrics' | 'none'): WireTable | undefined {
     const now = estate.now.getTime();
-    const wanted = computersIn(query)?.map((c) => c.toLowerCase());
-    const machines = estate.machines.filter((m) => !wanted || wanted.includes(m.name.toLowerCase()));
+    const machines = filterComputers(estate.machines, query);
     if (query.startsWith('union isfuzzy')) {
         return table([['SourceTable', 'string']], metricTable === 'none' ? [] : [[metricTable]]);
     }
@@ -367,7 +387,7 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                 i % 7 === 3 || quiet(i) ? null : Math.round((30 + 10 * Math.sin(i / 4 + k)) * 100) / 100,
             );
             if (query.includes("CounterName == '% Processor Time' and") || query.includes("Name == 'UtilizationPercentage')")) {
-                rows.push([m.name, 'cpu', '% Processor Time', axis, JSON.stringify(cpu)]);
+                rows.push([m.computer, 'cpu', '% Processor Time', axis, JSON.stringify(cpu)]);
             }
             if (query.includes("CounterName == '% Free Space' and") || query.includes("Name == 'FreeSpacePercentage')")) {
                 // Every disk drifts down slowly; the estate's second machine's fills steadily instead, 0.75 points a day from 20 % free at
@@ -380,7 +400,7 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                         ? Math.round((6.5 + 0.2 * Math.sin((2 * Math.PI * (from + i * step)) / DAY)) * 1000) / 1000
                         : null;
                 rows.push([
-                    m.name,
+                    m.computer,
                     'diskFree',
                     'C: % Free Space',
                     axis,
@@ -410,7 +430,7 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
         );
     }
     if (query.includes('summarize by Computer')) {
-        return table([['Computer', 'string']], metricTable === 'none' ? [] : machines.map((m) => [m.name]));
+        return table([['Computer', 'string']], metricTable === 'none' ? [] : machines.map((m) => [m.computer]));
     }
     if (query.startsWith('SqlAssessment_CL') || query.includes('SqlAssessment_CL\n')) {
         const latestOnly = query.includes('arg_max(TimeGenerated, AssessmentId)');
@@ -425,8 +445,8 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                 const at = new Date(now - age * DAY).toISOString();
                 rows.push([
                     at,
-                    `run-${run}-${m.name}`,
-                    m.name,
+                    `run-${run}-${m.computer}`,
+                    m.computer,
                     'MSSQLSERVER',
                     'AutoShrink',
                     'Auto-shrink is on',
@@ -440,15 +460,15 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                 ]);
                 rows.push([
                     at,
-                    `run-${run}-${m.name}`,
-                    m.name,
+                    `run-${run}-${m.computer}`,
+                    m.computer,
                     'MSSQLSERVER',
                     'MaxDOP',
                     'MAXDOP is 0',
                     'Set MAXDOP',
                     'https://aka.ms/sql-maxdop',
                     '1',
-                    m.name,
+                    m.computer,
                     '20',
                     'MAXDOP is 0',
                     'DefaultRuleset,MaxDOP',
@@ -495,14 +515,14 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                 .map((m) => [
                     at,
                     'win-run-1',
-                    m.name,
+                    m.computer,
                     'rec-smb1',
                     'Disable SMBv1',
                     'SMBv1 is enabled',
                     'Security and Compliance',
                     'Network',
                     'Server',
-                    m.name,
+                    m.computer,
                     42.5,
                 ]),
         );
@@ -511,10 +531,10 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
         const at = new Date(now - DAY).toISOString();
         const rows: unknown[][] = [];
         for (const m of machines) {
-            rows.push([m.name, 'Microsoft Edge', 'Application', 'Microsoft Corporation', '131.0.2903.51', at]);
-            rows.push([m.name, '7-Zip 23.01', 'Application', 'Igor Pavlov', '23.01', at]);
+            rows.push([m.computer, 'Microsoft Edge', 'Application', 'Microsoft Corporation', '131.0.2903.51', at]);
+            rows.push([m.computer, '7-Zip 23.01', 'Application', 'Igor Pavlov', '23.01', at]);
             if (query.includes("'Update')")) {
-                rows.push([m.name, 'KB5040000', 'Update', 'Microsoft Corporation', '', at]);
+                rows.push([m.computer, 'KB5040000', 'Update', 'Microsoft Corporation', '', at]);
             }
         }
         return table(
@@ -544,7 +564,7 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
             ],
             machines.map((m) => [
                 at,
-                m.name,
+                m.computer,
                 'Microsoft Edge',
                 'Application',
                 'Microsoft Corporation',
