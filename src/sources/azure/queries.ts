@@ -253,9 +253,9 @@ function computerFilter(window: LogsWindow): string {
     if (window.exactComputers) {
         return `\n| where Computer in~ ${strList(window.computers)}`;
     }
-    // `has_any` finds the rows through the term index; the host part then has to equal one of the names exactly.
-    const hosts = strList(hostNames(window.computers));
-    return `\n| where Computer has_any ${hosts}\n| where tostring(split(Computer, '.')[0]) in~ ${hosts}`;
+    // Not `has_any` (faster through the term index): its matching of names with '-' or '_' is not documented well
+    // enough to trust with a filter whose misses would be silent.
+    return `\n| where tostring(split(Computer, '.')[0]) in~ ${strList(hostNames(window.computers))}`;
 }
 
 function hostNames(names: readonly string[]): string[] {
