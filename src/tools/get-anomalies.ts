@@ -174,6 +174,12 @@ export const getAnomalies = defineTool({
                 .describe(`disks whose free space is falling fast enough to be full within ${FULL_HORIZON_DAYS} days`),
             firstFullAt: z.string().nullable().describe('the earliest fullAt of those disks'),
             disksLow: z.number().int().describe('disks whose latest free space is under lowFreeSpace %'),
+            disksLowByDesign: z
+                .number()
+                .int()
+                .describe(
+                    'volumes under lowFreeSpace % that are full by design and not counted in disksLow: Linux snap packages (/snap/…), Windows volumes without a drive letter (HarddiskVolumeN: recovery and system partitions)',
+                ),
             lowFreeSpace: z.number().describe('the free-space percentage under which a disk is low on space'),
             machinesSilent: z
                 .number()
@@ -188,7 +194,9 @@ export const getAnomalies = defineTool({
             ),
         lowSpace: z
             .array(lowDisk)
-            .describe('every disk whose latest free space is under summary.lowFreeSpace %, lowest first (at most max_results)'),
+            .describe(
+                'every disk whose latest free space is under summary.lowFreeSpace %, lowest first (at most max_results); volumes full by design are left out (summary.disksLowByDesign)',
+            ),
         silent: z
             .array(silentMachine)
             .describe(
@@ -276,7 +284,7 @@ export const getAnomalies = defineTool({
         const allFilling = fillingDisks(analysed, found);
         const filling = limit(allFilling, input.max_results).items;
         const lowFreeSpace = input.low_free_space ?? LOW_FREE_SPACE_PERCENT;
-        const allLow = lowDisks(analysed, allFilling, lowFreeSpace);
+        const { disks: allLow, byDesign: lowByDesign } = lowDisks(analysed, allFilling, lowFreeSpace);
         const lowSpace = limit(allLow, input.max_results).items;
         const allSilent = silentMachines(analysed, scope.range.to.getTime());
         const silent = limit(allSilent, input.max_results).items;
@@ -314,6 +322,7 @@ export const getAnomalies = defineTool({
             disksFilling: allFilling.length,
             firstFullAt: allFilling[0]?.fullAt ?? null,
             disksLow: allLow.length,
+            disksLowByDesign: lowByDesign,
             lowFreeSpace,
             machinesSilent: allSilent.length,
         };
@@ -350,7 +359,7 @@ export const getAnomalies = defineTool({
                 warnings: result.warnings,
                 notes: [
                     ...fillingNotes(allFilling, filling.length),
-                    ...lowSpaceNotes(allLow, lowSpace.length, lowFreeSpace, scope.range.to.getTime()),
+                    ...lowSpaceNotes(allLow, lowSpace.length, lowFreeSpace, scope.range.to.getTime(), lowByDesign),
                     ...silentNotes(allSilent, silent.length),
                 ],
                 truncation,
@@ -490,18 +499,35 @@ function fillingNotes(disks: readonly FillingDisk[], listed: number): string[] {
 type LowDisk = z.infer<typeof lowDisk>;
 
 /**
- * Every disk whose latest free space is under `below` %, lowest first, with when it is full if it is also filling up. A flat
- * disk at 4 % is never an anomaly and never filling, yet it is the first thing an operator wants to hear about.
+ * Volumes that are full by design or hold nothing a person manages, told by the instance name the counter starts with:
+ * Linux snap packages (read-only images mounted under /snap, always 0 % free) and Windows volumes without a drive letter
+ * (`HarddiskVolumeN`: recovery and system partitions, made nearly full). Listing them would bury the disks that matter.
  */
-function lowDisks(analysed: readonly MetricSeries[], filling: readonly FillingDisk[], below: number): LowDisk[] {
+const FULL_BY_DESIGN = /^(?:\/snap\/|HarddiskVolume\d+(?:\s|$))/i;
+
+/**
+ * Every disk whose latest free space is under `below` %, lowest first, with when it is full if it is also filling up (a
+ * flat disk at 4 % is never an anomaly and never filling, yet it is the first thing an operator wants to hear about);
+ * and how many volumes full by design were under `below` and left out.
+ */
+function lowDisks(
+    analysed: readonly MetricSeries[],
+    filling: readonly FillingDisk[],
+    below: number,
+): { disks: LowDisk[]; byDesign: number } {
     const fullAt = new Map(filling.map((d) => [`${d.computer}\u0000${d.counter}`, d.fullAt]));
     const disks: LowDisk[] = [];
+    let byDesign = 0;
     for (const s of analysed) {
         if (s.metric !== 'diskFree') {
             continue;
         }
         const last = latestIndexOf(s.values);
         if (last >= 0 && s.values[last] < below) {
+            if (FULL_BY_DESIGN.test(s.counter)) {
+                byDesign++;
+                continue;
+            }
             disks.push({
                 computer: s.computer,
                 counter: s.counter,
@@ -511,20 +537,25 @@ function lowDisks(analysed: readonly MetricSeries[], filling: readonly FillingDi
             });
         }
     }
-    return disks.sort((a, b) => a.latest - b.latest || (a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0));
+    disks.sort((a, b) => a.latest - b.latest || (a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0));
+    return { disks, byDesign };
 }
 
 /** A line naming the disks low on space, lowest first; `listed` of them are in structuredContent. */
-function lowSpaceNotes(disks: readonly LowDisk[], listed: number, below: number, windowEnd: number): string[] {
+function lowSpaceNotes(disks: readonly LowDisk[], listed: number, below: number, windowEnd: number, byDesign: number): string[] {
+    const leftOut =
+        byDesign > 0
+            ? ` Not listed: ${plural(byDesign, 'volume')} under ${below}% that ${byDesign === 1 ? 'is' : 'are'} full by design (snap packages, Windows volumes without a drive letter).`
+            : '';
     if (disks.length === 0) {
-        return [];
+        return leftOut ? [leftOut.trim()] : [];
     }
     const named = disks.slice(0, NAMED_IN_TEXT).map((d) => {
         const stale = windowEnd - Date.parse(d.latestAt) > STALE_LATEST_MS ? ` as of ${shortTime(d.latestAt)}` : '';
         const full = d.fullAt === null ? '' : `, filling: full ~${shortTime(d.fullAt)}`;
         return `${d.computer} ${d.counter}: ${d.latest}% free${stale}${full}`;
     });
-    return [`Disks under ${below}% free, lowest first: ${named.join('; ')}${moreInList(disks.length, listed, 'lowSpace')}.`];
+    return [`Disks under ${below}% free, lowest first: ${named.join('; ')}${moreInList(disks.length, listed, 'lowSpace')}.${leftOut}`];
 }
 
 type SilentMachine = z.infer<typeof silentMachine>;

@@ -93,8 +93,8 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(fake.maxLogsInFlight <= 5, `at most 5 in flight, saw ${fake.maxLogsInFlight}`);
     });
 
-    it('GetAnomalies through the source lists a disk that fills steadily, with when it is full', async () => {
-        fake = await startAzureFake({ estate: { machines: 4 } });
+    it('GetAnomalies through the source lists a disk that fills steadily, with when it is full, and the disks low on space', async () => {
+        fake = await startAzureFake({ estate: { machines: 4, fullByDesignVolumes: true } });
         const run = await runTool(
             'GetAnomalies',
             { source: sourceFor(fake) },
@@ -133,9 +133,13 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.match(
             run.text,
             new RegExp(
-                `\\nDisks under 10% free, lowest first: ${String(low.computer)} C: % Free Space: ${String(low.latest)}% free as of \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z\\.(\\n|$)`,
+                `\\nDisks under 10% free, lowest first: ${String(low.computer)} C: % Free Space: ${String(low.latest)}% free as of \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z\\. ` +
+                    'Not listed: 4 volumes under 10% that are full by design \\(snap packages, Windows volumes without a drive letter\\)\\.(\\n|$)',
             ),
         );
+        // Those four: the Linux machine's snap package at 0 % and the three Windows machines' recovery partitions at 8.4 %.
+        assert.equal(out.summary.disksLowByDesign, 4);
+        assert.equal(out.summary.disksLow, 1);
         // The fourth machine sent nothing in the last six hours of the range read: it stopped reporting. So, of the disk series read
         // here, did the third (two days ago), the most recently silent first.
         assert.deepEqual(

@@ -13,6 +13,11 @@ export interface FakeEstateOptions {
     workspaces?: number;
     /** The fake's clock (default 2026-11-20T12:00:00Z), so tests can reason about "stale". */
     now?: Date;
+    /**
+     * Also report volumes that are full by design, as real agents do: a snap package on every Linux machine (0 % free)
+     * and a recovery partition without a drive letter on every Windows one (8.4 % free). Off by default.
+     */
+    fullByDesignVolumes?: boolean;
 }
 
 export type FakeAssessment = 'fresh' | 'stale' | 'none';
@@ -43,6 +48,7 @@ export interface FakeEstate {
     subscriptions: { subscriptionId: string; name: string; state: string }[];
     workspaces: { id: string; customerId: string; name: string; subscriptionId: string; resourceGroup: string; location: string }[];
     machines: FakeMachine[];
+    fullByDesignVolumes: boolean;
 }
 
 /** A GUID made from a number, so ids are stable and readable in failures. */
@@ -95,7 +101,7 @@ export function buildFakeEstate(options: FakeEstateOptions = {}): FakeEstate {
             computer: !isVm && osType === 'windows' && i % 5 === 4 ? `${name}.contoso.local` : name,
         });
     }
-    return { tenantId: FAKE_TENANT, now, subscriptions, workspaces, machines };
+    return { tenantId: FAKE_TENANT, now, subscriptions, workspaces, machines, fullByDesignVolumes: options.fullByDesignVolumes ?? false };
 }
 
 const DAY = 86_400_000;
@@ -416,6 +422,13 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                         ),
                     ),
                 ]);
+                if (estate.fullByDesignVolumes) {
+                    const [volume, free] = m.osType === 'linux' ? ['/snap/core22/1380', 0] : ['HarddiskVolume1', 8.4];
+                    // Silent whenever the machine's C: is (the third machine's disks stop two days early).
+                    const stopped = (i: number) => quiet(i) || (m === estate.machines[2] && nearlyFull(i) === null);
+                    const values = Array.from({ length: bins }, (_, i) => (stopped(i) ? null : free));
+                    rows.push([m.computer, 'diskFree', `${volume} % Free Space`, axis, JSON.stringify(values)]);
+                }
             }
         });
         return table(
