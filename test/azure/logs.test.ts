@@ -177,6 +177,24 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(sent.every((r) => r.query.includes(`in~ ("${machine.name}")`)));
     });
 
+    it("reads the Azure Monitor Agent's counter names too: a machine's disks per volume, or as _Total when that is all it sends", async () => {
+        fake = await startAzureFake({ estate: { machines: 6, diskTotals: true } });
+        const result = await sourceFor(fake).getMetricSeries({ ...window(), metrics: ['cpu', 'diskFree'], stepMs: HOUR });
+        const disks = (k: number) =>
+            result.rows.filter((s) => s.computer === fake.estate.machines[k].computer && s.metric === 'diskFree').map((s) => s.counter);
+        // Every machine reports C: and _Total but the fifth, which reports only _Total: the aggregate is kept only there.
+        for (const k of [0, 1, 2, 3, 5]) {
+            assert.deepEqual(disks(k), ['C: % Free Space'], `machine ${k}`);
+        }
+        assert.deepEqual(disks(4), ['_Total % Free Space']);
+        assert.equal(result.rows.filter((s) => s.metric === 'cpu').length, 6);
+        // CPU under either Windows object name (the agent's basic rules collect 'Processor Information'), all volumes asked for.
+        const query = fake.requests.find((r) => r.query.includes('make-series'))?.query ?? '';
+        assert.match(query, /ObjectName in \('Processor', 'Processor Information'\) and InstanceName == '_Total'/);
+        assert.match(query, /CounterName == '% Free Space'\)/);
+        assert.doesNotMatch(query, /InstanceName != '_Total'/);
+    });
+
     it('uses InsightsMetrics when the workspace has only VM Insights', async () => {
         fake = await startAzureFake({ estate: { machines: 3 }, metricTable: 'InsightsMetrics' });
         const result = await sourceFor(fake).getMetricSeries({

@@ -679,7 +679,7 @@ class AzureInfraSource implements AzureSource {
                     stepMs: query.stepMs,
                 });
                 const answer = await this.queryLogs(workspaceId, built, window, table, query.signal);
-                const rows = map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs);
+                const rows = withoutRedundantTotals(map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs));
                 ready[k] = rows;
                 while (query.onSeries && ready[nextToDeliver] !== undefined) {
                     query.onSeries(ready[nextToDeliver]);
@@ -695,6 +695,21 @@ class AzureInfraSource implements AzureSource {
         }
         return { rows, warnings };
     }
+}
+
+/**
+ * Drops a machine's `_Total` disk series when it also reports its volumes: the aggregate would list the same space
+ * twice (and a nearly full C: could hide behind a roomy D:). A machine that reports only `_Total` keeps it. A batch
+ * holds every series of its computers, so this is decided per batch.
+ */
+export function withoutRedundantTotals(rows: MetricSeries[]): MetricSeries[] {
+    const totalPrefix = `${q.PERF_TOTAL_INSTANCE} `;
+    const withVolumes = new Set(
+        rows.filter((s) => s.metric !== 'cpu' && !s.counter.startsWith(totalPrefix)).map((s) => `${s.computer}\u0000${s.metric}`),
+    );
+    return rows.filter(
+        (s) => s.metric === 'cpu' || !s.counter.startsWith(totalPrefix) || !withVolumes.has(`${s.computer}\u0000${s.metric}`),
+    );
 }
 
 function describeWorkspaces(workspaces: Workspace[]): string {

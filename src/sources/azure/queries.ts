@@ -367,11 +367,21 @@ ${timeFilter(window)}${computerFilter(window)}
     };
 }
 
+/**
+ * The counters of each metric in `Perf`, under the names the agents use: Windows CPU as `Processor` (the legacy agent's
+ * and many rules') or `Processor Information` (the Azure Monitor Agent's basic and VM Insights-style rules) — the same
+ * figure, averaged into one series when both come; disks as `LogicalDisk` (Windows) or `Logical Disk` (Linux), per
+ * volume and as `_Total`, which those rules often collect alone. A machine's `_Total` series is dropped when it also
+ * reports its volumes (`withoutRedundantTotals`).
+ */
 const PERF_COUNTERS: Record<MetricKind, string> = {
-    cpu: `(ObjectName == 'Processor' and CounterName == '% Processor Time' and InstanceName == '_Total')`,
-    diskFree: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == '% Free Space' and InstanceName != '_Total')`,
-    diskTransfers: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == 'Disk Transfers/sec' and InstanceName != '_Total')`,
+    cpu: `(ObjectName in ('Processor', 'Processor Information') and InstanceName == '_Total' and CounterName == '% Processor Time')`,
+    diskFree: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == '% Free Space')`,
+    diskTransfers: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == 'Disk Transfers/sec')`,
 };
+
+/** The instance name of a machine's all-volumes aggregate in `Perf`. */
+export const PERF_TOTAL_INSTANCE = '_Total';
 
 const INSIGHTS_METRICS: Record<MetricKind, string> = {
     cpu: `(Namespace == 'Processor' and Name == 'UtilizationPercentage')`,

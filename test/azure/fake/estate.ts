@@ -18,6 +18,11 @@ export interface FakeEstateOptions {
      * and a recovery partition without a drive letter on every Windows one (8.4 % free). Off by default.
      */
     fullByDesignVolumes?: boolean;
+    /**
+     * Report disks' free space also as `_Total` (all volumes), as the Azure Monitor Agent's basic rules collect it; the
+     * fifth machine then reports only `_Total`. Off by default.
+     */
+    diskTotals?: boolean;
 }
 
 export type FakeAssessment = 'fresh' | 'stale' | 'none';
@@ -49,6 +54,7 @@ export interface FakeEstate {
     workspaces: { id: string; customerId: string; name: string; subscriptionId: string; resourceGroup: string; location: string }[];
     machines: FakeMachine[];
     fullByDesignVolumes: boolean;
+    diskTotals: boolean;
 }
 
 /** A GUID made from a number, so ids are stable and readable in failures. */
@@ -101,7 +107,15 @@ export function buildFakeEstate(options: FakeEstateOptions = {}): FakeEstate {
             computer: !isVm && osType === 'windows' && i % 5 === 4 ? `${name}.contoso.local` : name,
         });
     }
-    return { tenantId: FAKE_TENANT, now, subscriptions, workspaces, machines, fullByDesignVolumes: options.fullByDesignVolumes ?? false };
+    return {
+        tenantId: FAKE_TENANT,
+        now,
+        subscriptions,
+        workspaces,
+        machines,
+        fullByDesignVolumes: options.fullByDesignVolumes ?? false,
+        diskTotals: options.diskTotals ?? false,
+    };
 }
 
 const DAY = 86_400_000;
@@ -392,10 +406,10 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
             const cpu = Array.from({ length: bins }, (_, i) =>
                 i % 7 === 3 || quiet(i) ? null : Math.round((30 + 10 * Math.sin(i / 4 + k)) * 100) / 100,
             );
-            if (query.includes("CounterName == '% Processor Time' and") || query.includes("Name == 'UtilizationPercentage')")) {
+            if (query.includes("CounterName == '% Processor Time')") || query.includes("Name == 'UtilizationPercentage')")) {
                 rows.push([m.computer, 'cpu', '% Processor Time', axis, JSON.stringify(cpu)]);
             }
-            if (query.includes("CounterName == '% Free Space' and") || query.includes("Name == 'FreeSpacePercentage')")) {
+            if (query.includes("CounterName == '% Free Space')") || query.includes("Name == 'FreeSpacePercentage')")) {
                 // Every disk drifts down slowly; the estate's second machine's fills steadily instead, 0.75 points a day from 20 % free at
                 // the end of the range back, with a daily rhythm: never an anomaly, but full within weeks. The third machine's sits
                 // nearly full (6.5 %, flat) and stopped reporting two days before the end of the range.
@@ -405,23 +419,28 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                     (bins - i) * step > 2 * DAY
                         ? Math.round((6.5 + 0.2 * Math.sin((2 * Math.PI * (from + i * step)) / DAY)) * 1000) / 1000
                         : null;
-                rows.push([
-                    m.computer,
-                    'diskFree',
-                    'C: % Free Space',
-                    axis,
-                    JSON.stringify(
-                        Array.from({ length: bins }, (_, i) =>
-                            m === estate.machines[1]
-                                ? Math.round(filling(i) * 1000) / 1000
-                                : m === estate.machines[2]
-                                  ? nearlyFull(i)
-                                  : quiet(i)
-                                    ? null
-                                    : 60 - i * 0.01,
-                        ),
-                    ),
-                ]);
+                const free = Array.from({ length: bins }, (_, i) =>
+                    m === estate.machines[1]
+                        ? Math.round(filling(i) * 1000) / 1000
+                        : m === estate.machines[2]
+                          ? nearlyFull(i)
+                          : quiet(i)
+                            ? null
+                            : 60 - i * 0.01,
+                );
+                // With `diskTotals`, every machine also reports the all-volumes `_Total`, and the fifth only that (a basic rule).
+                if (!estate.diskTotals || m !== estate.machines[4]) {
+                    rows.push([m.computer, 'diskFree', 'C: % Free Space', axis, JSON.stringify(free)]);
+                }
+                if (estate.diskTotals) {
+                    rows.push([
+                        m.computer,
+                        'diskFree',
+                        '_Total % Free Space',
+                        axis,
+                        JSON.stringify(free.map((v) => (v === null ? v : v + 5))),
+                    ]);
+                }
                 if (estate.fullByDesignVolumes) {
                     const [volume, free] = m.osType === 'linux' ? ['/snap/core22/1380', 0] : ['HarddiskVolume1', 8.4];
                     // Silent whenever the machine's C: is (the third machine's disks stop two days early).
