@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { z } from 'zod';
+import { hostName } from '../../src/core/source';
 import { createServer } from '../../src/server/createServer';
 import * as q from '../../src/sources/azure/queries';
 import { allTools } from '../../src/tools';
@@ -124,6 +125,7 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
         const machine = fake.estate.machines[0];
         machine.id = `${machine.id.slice(0, machine.id.lastIndexOf('/') + 1)}${name}`;
         machine.name = name;
+        machine.computer = name;
         fake.resetCache();
     }
 
@@ -178,7 +180,7 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
             });
 
             for (const [param, kind] of params) {
-                it(`${param}: any string keeps every query's shape and appears only as an exact literal, or is refused`, async () => {
+                it(`${param}: any string keeps every query's shape and appears only as an exact literal (a machine name as its host name), or is refused`, async () => {
                     const runs = tool.name === 'GetAnomalies' ? 30 : 50;
                     await fc.assert(
                         fc.asyncProperty(hostileValue, async (value) => {
@@ -186,8 +188,10 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
                             fc.pre(!isServerName(param) || !value.includes('*'));
                             inputsPerParam.set(`${tool.name}.${param}`, (inputsPerParam.get(`${tool.name}.${param}`) ?? 0) + 1);
                             // A blank server_name means "no filter"; a machine with a blank name is not one the fake should serve.
-                            const hostName = isServerName(param) && value.trim() !== '' ? value : BENIGN_HOST;
-                            nameMachine(hostName);
+                            const machineName = isServerName(param) && value.trim() !== '' ? value : BENIGN_HOST;
+                            nameMachine(machineName);
+                            // Log Analytics is asked by host name: the part before the first dot, in lower case.
+                            const literal = hostName(machineName);
                             const { result, requests } = await captured(tool.name, { [param]: kind === 'string' ? value : [value] });
                             for (const shape of check(requests)) {
                                 const match = benign.find(
@@ -195,13 +199,13 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
                                         b.kinds.length === shape.kinds.length &&
                                         b.kinds.every((k, i) => k === shape.kinds[i]) &&
                                         b.literals.length === shape.literals.length &&
-                                        b.literals.every((l, i) => shape.literals[i] === (l === BENIGN_HOST ? hostName : l)),
+                                        b.literals.every((l, i) => shape.literals[i] === (l === BENIGN_HOST ? literal : l)),
                                 );
                                 assert.ok(
                                     match,
                                     `a query of another shape, or the value outside an exact literal: ${JSON.stringify(shape.literals)}`,
                                 );
-                                if (isServerName(param) && shape.literals.includes(value)) {
+                                if (isServerName(param) && shape.literals.includes(literal)) {
                                     reachedQuery.set(`${tool.name}.${param}`, (reachedQuery.get(`${tool.name}.${param}`) ?? 0) + 1);
                                 }
                             }
