@@ -59,6 +59,11 @@ export interface Machine {
     /** When the status last changed (Arc `lastStatusChange`). */
     lastStatusChange?: string;
     agentVersion?: string;
+    /**
+     * The operating system's host name (`osProfile.computerName`) when it differs from the resource name — as an Azure
+     * VM's often does (`vm-prd-app01` in Azure, `APP01` inside). Log Analytics reports the machine under this name.
+     */
+    computerName?: string;
     fqdn?: string;
     domain?: string;
     manufacturer?: string;

@@ -39,7 +39,7 @@ export const inputs = {
         .max(300)
         .optional()
         .describe(
-            'Only this machine: its name, case-insensitive, with or without its domain (web01 also finds web01.contoso.local); * matches any characters (web-*). Default: all machines.',
+            'Only this machine: its Azure name or OS host name, case-insensitive, with or without its domain (web01 also finds web01.contoso.local); * matches any characters (web-*). Default: all machines.',
         ),
     serverNameLegacy: z.string().max(300).optional().describe('Same as server_name (the name the original sample used).'),
     maxResults: z
@@ -185,6 +185,27 @@ export function nameMatcher(pattern: string): (name: string) => boolean {
     return (name) => regex.test(name) || regex.test(hostName(name));
 }
 
+/** The names a machine goes by: its Azure resource name, and its OS host name and FQDN when Azure knows them. */
+export function namesOf(machine: Pick<Machine, 'name' | 'computerName' | 'fqdn'>): string[] {
+    const names = [machine.name];
+    if (machine.computerName) {
+        names.push(machine.computerName);
+    }
+    if (machine.fqdn) {
+        names.push(machine.fqdn);
+    }
+    return names;
+}
+
+/** Whether a machine answers to a `server_name` pattern under any of its names (`namesOf`). */
+export function machineMatcher(pattern: string): (machine: Pick<Machine, 'name' | 'computerName' | 'fqdn'>) => boolean {
+    const matches = nameMatcher(pattern);
+    return (machine) =>
+        matches(machine.name) ||
+        (machine.computerName !== undefined && matches(machine.computerName)) ||
+        (machine.fqdn !== undefined && matches(machine.fqdn));
+}
+
 function escapeRegExp(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -193,9 +214,9 @@ function escapeRegExp(text: string): string {
  * Checks a `server_name` against the machines the source knows; an unknown name is the caller's mistake,
  * answered with the nearest names so a model can correct itself.
  */
-export function assertKnownMachine(pattern: string, machines: readonly Pick<Machine, 'name'>[]): void {
-    const matches = nameMatcher(pattern);
-    if (machines.some((m) => matches(m.name))) {
+export function assertKnownMachine(pattern: string, machines: readonly Pick<Machine, 'name' | 'computerName' | 'fqdn'>[]): void {
+    const matches = machineMatcher(pattern);
+    if (machines.some(matches)) {
         return;
     }
     const nearest = nearestNames(
@@ -398,7 +419,7 @@ export function compact<T extends object>(value: T): T {
 export interface WorkspaceScope {
     workspaceId: string;
     range: TimeRange;
-    /** Exact names of the machines `server_name` selects, to push the filter into the query; absent = all. */
+    /** Host names of the machines `server_name` selects (every name each goes by), to push the filter into the query; absent = all. */
     computers?: string[];
     /** Matches a computer name as Log Analytics reports it (host name or FQDN). */
     matchesComputer: (computer: string) => boolean;
@@ -428,8 +449,12 @@ export async function resolveWorkspaceScope(
             signal: context.signal,
         });
         assertKnownMachine(serverName, machines.rows);
-        matchesComputer = nameMatcher(serverName);
-        computers = machines.rows.filter((m) => matchesComputer(m.name)).map((m) => m.name);
+        // Log Analytics knows a machine by its OS host name, which may not be its Azure name: ask for every name it has.
+        const matches = machineMatcher(serverName);
+        const hosts = new Set(machines.rows.filter(matches).flatMap(namesOf).map(hostName));
+        const matchesPattern = nameMatcher(serverName);
+        matchesComputer = (computer) => hosts.has(hostName(computer)) || matchesPattern(computer);
+        computers = [...hosts];
     }
     return {
         workspaceId: workspace.customerId,

@@ -15,6 +15,7 @@ import {
     envelope,
     envelopeOf,
     inputs,
+    machineMatcher,
     nameMatcher,
     pickServerName,
     resolveSubscriptions,
@@ -155,7 +156,12 @@ export const getPatchingLevel = defineTool({
         if (serverName) {
             assertKnownMachine(serverName, machines.rows);
         }
-        const matchesName = serverName ? nameMatcher(serverName) : () => true;
+        // A machine asked for by any of its names (resource, OS host, FQDN); its assessment rows carry the resource name and id.
+        const matchesMachine = serverName ? machineMatcher(serverName) : () => true;
+        const selected = new Set(machines.rows.filter(matchesMachine).map((m) => m.id.toLowerCase()));
+        const matchesPattern = serverName ? nameMatcher(serverName) : () => true;
+        const matchesName = (row: { machineId: string; machineName: string }) =>
+            selected.has(row.machineId.toLowerCase()) || matchesPattern(row.machineName);
         const machineIds = numberedMachineIds(context.source, machines.rows.length + assessments.rows.length);
         // Machine status only explains why a machine is not assessed: most answers never look it up.
         let status: (Machine['status'] | undefined)[] | undefined;
@@ -170,8 +176,8 @@ export const getPatchingLevel = defineTool({
         };
         const now = context.source.now();
         const summaries = summarisePatchesPerMachine(
-            serverName ? assessments.rows.filter((a) => matchesName(a.machineName)) : assessments.rows,
-            serverName ? patches.rows.filter((p) => matchesName(p.machineName)) : patches.rows,
+            serverName ? assessments.rows.filter(matchesName) : assessments.rows,
+            serverName ? patches.rows.filter(matchesName) : patches.rows,
             now,
             statusOf,
             machineIds,

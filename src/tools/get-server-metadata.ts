@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, type Support, type SupportStatus } from '../core/lifecycle';
 import type { Machine } from '../core/model';
 import { byText, countIn } from '../core/summaries';
-import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
+import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -44,6 +44,10 @@ export const machineSchema = z.object({
     status: z.enum(STATUSES),
     lastStatusChange: z.string().optional(),
     agentVersion: z.string().optional(),
+    computerName: z
+        .string()
+        .optional()
+        .describe('the OS host name when it differs from the Azure name; Log Analytics (Computer) reports the machine under it'),
     fqdn: z.string().optional(),
     domain: z.string().optional(),
     manufacturer: z.string().optional(),
@@ -123,7 +127,7 @@ export const getServerMetadata = defineTool({
         if (serverName) {
             assertKnownMachine(serverName, result.rows);
         }
-        const matchesName = serverName ? nameMatcher(serverName) : () => true;
+        const matchesName = serverName ? machineMatcher(serverName) : () => true;
         const osName = input.os_name?.toLowerCase();
         // A fleet has a few OS names: each is judged once, and only the machines shown are copied with it.
         const now = context.source.now();
@@ -141,7 +145,7 @@ export const getServerMetadata = defineTool({
         };
         const machines = result.rows.filter(
             (m) =>
-                matchesName(m.name) &&
+                matchesName(m) &&
                 (!input.os || m.osType === input.os) &&
                 (!osName || m.osName.toLowerCase().includes(osName)) &&
                 (!input.status?.length || input.status.includes(m.status)) &&

@@ -177,6 +177,38 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(sent.every((r) => r.query.includes(`in~ ("${machine.name}")`)));
     });
 
+    it('finds a VM whose OS host name is not its Azure name, by either name, in every tool', async () => {
+        fake = await startAzureFake({ estate: { machines: 6 } });
+        const vm = fake.estate.machines[5];
+        assert.equal(vm.type, 'microsoft.compute/virtualmachines');
+        assert.equal(vm.computer, 'APP05');
+        const context = { source: sourceFor(fake) };
+        const workspace_id = fake.estate.workspaces[0].customerId;
+        // Log Analytics knows it only as APP05: asked by its Azure name, the tools still find its data.
+        const software = await runTool('GetSwConfig', context, { workspace_id, server_name: vm.name });
+        assert.ok(software.ok, software.ok ? '' : software.message);
+        const items = (software.structured as { items: { computer: string }[] }).items;
+        assert.ok(items.length > 0, software.text);
+        assert.deepEqual([...new Set(items.map((i) => i.computer))], ['APP05']);
+        const anomalies = await runTool('GetAnomalies', context, { workspace_id, server_name: vm.name });
+        assert.ok(anomalies.ok, anomalies.ok ? '' : anomalies.message);
+        assert.match(anomalies.text, / on 0 of 1 machines in the last 7d, from 2 series /);
+        // Resource Graph tools take the OS host name too, and say it.
+        const servers = await runTool('GetServerMetadata', context, { server_name: 'app05' });
+        assert.ok(servers.ok, servers.ok ? '' : servers.message);
+        assert.deepEqual(
+            (servers.structured as { items: { name: string; computerName?: string }[] }).items.map((m) => [m.name, m.computerName]),
+            [[vm.name, 'APP05']],
+        );
+        const patches = await runTool('GetPatchingLevel', context, { server_name: 'APP05' });
+        assert.ok(patches.ok, patches.ok ? '' : patches.message);
+        const machines = (patches.structured as { machines: { machineName: string }[] }).machines;
+        assert.deepEqual(
+            machines.map((m) => m.machineName),
+            [vm.name],
+        );
+    });
+
     it("reads the Azure Monitor Agent's counter names too: a machine's disks per volume, or as _Total when that is all it sends", async () => {
         fake = await startAzureFake({ estate: { machines: 6, diskTotals: true } });
         const result = await sourceFor(fake).getMetricSeries({ ...window(), metrics: ['cpu', 'diskFree'], stepMs: HOUR });

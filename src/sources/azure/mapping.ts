@@ -26,7 +26,7 @@ import type {
     Workspace,
 } from '../../core/model';
 import { METRIC_KINDS, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../../core/model';
-import { SourceError } from '../../core/source';
+import { hostName, SourceError } from '../../core/source';
 
 /**
  * One Resource Graph row, read by column name. An accessor rather than an object: building a 20-key object per row
@@ -208,6 +208,10 @@ export function toMachine(row: GraphRow): Machine {
     const agentVersion = optionalText(row('agentVersion'));
     if (agentVersion !== undefined) {
         machine.agentVersion = agentVersion;
+    }
+    const computerName = optionalText(row('computerName'));
+    if (computerName !== undefined && hostName(computerName) !== hostName(machine.name)) {
+        machine.computerName = computerName;
     }
     const fqdn = optionalText(row('fqdn'));
     if (fqdn !== undefined) {

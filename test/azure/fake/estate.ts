@@ -42,7 +42,8 @@ export interface FakeMachine {
     oldAgent: boolean;
     /**
      * The name Log Analytics reports (`Computer`): the FQDN for domain-joined Windows machines (here the Arc servers
-     * 4 and 9, as agents on domain members do), the Azure name otherwise.
+     * 4 and 9, as agents on domain members do); for the VM 5 its OS host name `APP05`, not its Azure name; the Azure
+     * name otherwise. Resource Graph has the host part as `osProfile.computerName`.
      */
     computer: string;
 }
@@ -104,7 +105,7 @@ export function buildFakeEstate(options: FakeEstateOptions = {}): FakeEstate {
             assessment: i % 7 === 0 ? 'none' : i % 7 === 1 ? 'stale' : 'fresh',
             assessmentMode: i % 7 === 0 ? 'ImageDefault' : 'AutomaticByPlatform',
             oldAgent: !isVm && i % 10 === 9,
-            computer: !isVm && osType === 'windows' && i % 5 === 4 ? `${name}.contoso.local` : name,
+            computer: i === 5 ? 'APP05' : !isVm && osType === 'windows' && i % 5 === 4 ? `${name}.contoso.local` : name,
         });
     }
     return {
@@ -308,6 +309,7 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                 status: isArc ? (i % 11 === 5 ? 'Disconnected' : 'Connected') : 'PowerState/running',
                 lastStatusChange: isArc ? new Date(now - DAY).toISOString() : null,
                 agentVersion: isArc ? (m.oldAgent ? '1.10.21239.009' : '1.58.03228.700') : null,
+                computerName: m.computer.split('.')[0],
                 fqdn: `${m.name}.contoso.local`,
                 domain: 'contoso.local',
                 manufacturer: m.oldAgent || !isArc ? null : 'Dell Inc.',
