@@ -647,16 +647,13 @@ class AzureInfraSource implements AzureSource {
             warnings.push('No Perf or InsightsMetrics data in this workspace for the time range: no CPU or disk counters are collected.');
             return { rows: [], warnings };
         }
-        let computers = window.computers;
-        let exactComputers = false;
-        if (!computers) {
-            exactComputers = true;
-            const listBuilt = q.metricComputersQuery({ ...window, table });
-            const listed = await this.queryLogs(workspaceId, listBuilt, window, table, query.signal);
-            warnings.push(...listed.warnings);
-            const ix = map.columnIndex(listed.table, listBuilt.columns, 'computer list');
-            computers = listed.table.rows.map((r) => String(r[ix.Computer] ?? '')).filter(Boolean);
-        }
+        // The workspace's own names of the machines first (all, or those the host names select), so that the series
+        // queries over the largest table filter by exact name, which the workspace's index serves.
+        const listBuilt = q.metricComputersQuery({ ...window, table });
+        const listed = await this.queryLogs(workspaceId, listBuilt, window, table, query.signal);
+        warnings.push(...listed.warnings);
+        const ix = map.columnIndex(listed.table, listBuilt.columns, 'computer list');
+        const computers = listed.table.rows.map((r) => String(r[ix.Computer] ?? '')).filter(Boolean);
         const bins = Math.max(1, Math.ceil((window.to.getTime() - window.from.getTime()) / query.stepMs));
         const perComputer = query.metrics.reduce((n, m) => n + SERIES_PER_METRIC[m], 0);
         const batchSize = Math.max(1, Math.min(500, Math.floor(SERIES_VALUE_BUDGET / (bins * perComputer))));
@@ -673,7 +670,7 @@ class AzureInfraSource implements AzureSource {
                 const built = q.metricSeriesQuery({
                     ...window,
                     computers: batch,
-                    exactComputers,
+                    exactComputers: true,
                     table,
                     metrics: query.metrics,
                     stepMs: query.stepMs,

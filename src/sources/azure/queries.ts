@@ -355,13 +355,17 @@ export function metricTablesQuery(window: LogsWindow): BuiltQuery {
     };
 }
 
-/** Computers that reported metrics in the window, so series can be fetched in batches of computers. */
+/**
+ * Computers that reported metrics in the window, by the names the workspace uses, so series can be fetched in batches of
+ * computers with exact names. The machine filter comes after the `summarize`: it then looks at each distinct name once,
+ * not at every row of the largest table in the workspace.
+ */
 export function metricComputersQuery(window: LogsWindow & { table: MetricTable }): BuiltQuery {
     const table = oneOf(window.table, METRIC_TABLES, 'Metric table');
     return {
         text: `${table}
-${timeFilter(window)}${computerFilter(window)}
-| summarize by Computer
+${timeFilter(window)}
+| summarize by Computer${computerFilter(window)}
 | order by Computer asc
 | take ${int(LOGS_ROW_CAP + 1)}`,
         columns: ['Computer'],
