@@ -108,6 +108,12 @@ export interface InfraSource {
     getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>>;
     getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>>;
     getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>>;
+    /**
+     * The names under which `query.computers` (by host name) sent anything to the workspace in the window: how a machine
+     * that Resource Graph does not show this account — one in a subscription it cannot read, whose agent reports to a
+     * central workspace it can — is still found by name.
+     */
+    findComputers(query: WorkspaceQuery): Promise<QueryResult<string>>;
 }
 
 /**

@@ -161,5 +161,6 @@ export function deferred(kind: InfraSource['kind'], create: () => InfraSource): 
         getSoftware: (query) => get().getSoftware(query),
         getSoftwareChanges: (query) => get().getSoftwareChanges(query),
         getMetricSeries: (query) => get().getMetricSeries(query),
+        findComputers: (query) => get().findComputers(query),
     };
 }

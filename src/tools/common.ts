@@ -448,10 +448,25 @@ export async function resolveWorkspaceScope(
             subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId),
             signal: context.signal,
         });
-        assertKnownMachine(serverName, machines.rows);
         // Log Analytics knows a machine by its OS host name, which may not be its Azure name: ask for every name it has.
-        const matches = machineMatcher(serverName);
-        const hosts = new Set(machines.rows.filter(matches).flatMap(namesOf).map(hostName));
+        const selected = machines.rows.filter(machineMatcher(serverName));
+        let names = selected.flatMap(namesOf);
+        if (selected.length === 0 && !serverName.includes('*')) {
+            // Not a machine Resource Graph shows this account, but a central workspace may hold machines of subscriptions
+            // the account cannot read: the workspace is asked whether anything reported under that name.
+            const found = await context.source.findComputers({
+                workspaceId: workspace.customerId,
+                from: range.from,
+                to: range.to,
+                computers: [serverName],
+                signal: context.signal,
+            });
+            names = found.rows;
+        }
+        if (names.length === 0) {
+            assertKnownMachine(serverName, machines.rows);
+        }
+        const hosts = new Set(names.map(hostName));
         const matchesPattern = nameMatcher(serverName);
         matchesComputer = (computer) => hosts.has(hostName(computer)) || matchesPattern(computer);
         computers = [...hosts];

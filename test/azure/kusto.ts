@@ -15,6 +15,7 @@ const COMMON =
 /** Table name → column list, from shared/reference/azure-reference.md §3 and §5. */
 export const SCHEMAS: Record<string, string> = {
     resources: ARG_COLUMNS,
+    Heartbeat: `(${COMMON}, ['Category']:string, ['ComputerIP']:string, ['OSType']:string, ['Version']:string, ['ComputerEnvironment']:string, ['SourceComputerId']:string)`,
     resourcecontainers: ARG_COLUMNS,
     patchassessmentresources: ARG_COLUMNS,
     SqlAssessment_CL: `(${COMMON}, ['RawData']:string)`,

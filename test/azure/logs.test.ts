@@ -209,6 +209,32 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         );
     });
 
+    it('finds by name a machine that reports to the workspace but that Resource Graph does not show', async () => {
+        fake = await startAzureFake({ estate: { machines: 4, workspaceOnly: 2 } });
+        const context = { source: sourceFor(fake) };
+        const workspace_id = fake.estate.workspaces[0].customerId;
+        const hidden = fake.estate.workspaceOnly[1];
+        const software = await runTool('GetSwConfig', context, { workspace_id, server_name: hidden.name });
+        assert.ok(software.ok, software.ok ? '' : software.message);
+        const items = (software.structured as { items: { computer: string }[] }).items;
+        assert.ok(items.length > 0, software.text);
+        assert.deepEqual([...new Set(items.map((i) => i.computer))], [hidden.computer]);
+        const anomalies = await runTool('GetAnomalies', context, { workspace_id, server_name: hidden.name.toUpperCase() });
+        assert.ok(anomalies.ok, anomalies.ok ? '' : anomalies.message);
+        assert.match(anomalies.text, / on 0 of 1 machines in the last 7d, from 2 series /);
+        // The workspace was asked only because Resource Graph did not know the name; a name neither knows is still an error.
+        assert.ok(fake.requests.some((r) => r.query.startsWith('union isfuzzy=true Heartbeat')));
+        const unknown = await runTool('GetSwConfig', context, { workspace_id, server_name: 'legacy-0000' });
+        assert.equal(unknown.ok, false);
+        assert.match(unknown.ok ? '' : unknown.message, /server_name "legacy-0000" matches no machine\. Nearest names: /);
+        const before = fake.requests.length;
+        await runTool('GetSwConfig', context, { workspace_id, server_name: fake.estate.machines[0].name });
+        assert.ok(
+            !fake.requests.slice(before).some((r) => r.query.startsWith('union isfuzzy=true Heartbeat')),
+            'a known machine needs no lookup',
+        );
+    });
+
     it("reads the Azure Monitor Agent's counter names too: a machine's disks per volume, or as _Total when that is all it sends", async () => {
         fake = await startAzureFake({ estate: { machines: 6, diskTotals: true } });
         const result = await sourceFor(fake).getMetricSeries({ ...window(), metrics: ['cpu', 'diskFree'], stepMs: HOUR });

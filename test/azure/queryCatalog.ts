@@ -50,6 +50,13 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
         }
         out.push({ name: `softwareChanges ${tag}`, text: q.softwareChangesQuery(window).text });
         out.push({ name: `metricTables ${tag}`, text: q.metricTablesQuery(window).text });
+        if (window.computers) {
+            out.push({ name: `reportingComputers ${tag}`, text: q.reportingComputersQuery(window).text });
+            out.push({
+                name: `metricSeries exact names ${tag}`,
+                text: q.metricSeriesQuery({ ...window, exactComputers: true, table: 'Perf', metrics: ['cpu'], stepMs: 3_600_000 }).text,
+            });
+        }
         for (const table of q.METRIC_TABLES) {
             out.push({ name: `metricComputers ${table} ${tag}`, text: q.metricComputersQuery({ ...window, table }).text });
             for (const metrics of subsets<MetricKind>(METRIC_KINDS)) {

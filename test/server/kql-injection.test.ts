@@ -22,6 +22,8 @@ import { call, textOf } from '../helpers/fixtures';
 
 /** The name machine 0 has in benign runs. */
 const BENIGN_HOST = 'benign-host-00';
+/** A name no machine has. */
+const BENIGN_UNKNOWN = 'benign-host-99';
 
 const HOSTILE = [
     "' or 1==1 //",
@@ -171,6 +173,12 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
                     assert.notEqual(result.isError, true, textOf(result));
                     benign.push(...check(requests));
                 }
+                // A name Resource Graph does not know is looked up in the workspace (then refused): that query's shape
+                // too, with the name in the place of the benign one.
+                const { requests } = await captured(tool.name, { server_name: BENIGN_UNKNOWN });
+                for (const shape of check(requests)) {
+                    benign.push({ ...shape, literals: shape.literals.map((l) => (l === BENIGN_UNKNOWN ? BENIGN_HOST : l)) });
+                }
                 if (params.some(([name]) => name === 'workspace_id')) {
                     assert.ok(
                         benign.some((s) => s.literals.includes(BENIGN_HOST)),
@@ -193,7 +201,8 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
                             // Log Analytics is asked by host name (the part before the first dot, in lower case), and
                             // the series then by the name the workspace itself reported, which the fake makes the value.
                             const literal = hostName(machineName);
-                            const asLiteral = (text: string) => text === literal || text === machineName;
+                            const asLiteral = (text: string) =>
+                                text === literal || text === machineName || text === hostName(machineName.trim());
                             const { result, requests } = await captured(tool.name, { [param]: kind === 'string' ? value : [value] });
                             for (const shape of check(requests)) {
                                 const match = benign.find(

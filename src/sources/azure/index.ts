@@ -622,6 +622,18 @@ class AzureInfraSource implements AzureSource {
         return { rows: map.toSoftwareChanges(table, built.columns), warnings };
     }
 
+    async findComputers(query: WorkspaceQuery): Promise<QueryResult<string>> {
+        const window = this.window(query);
+        if (!window.computers) {
+            return { rows: [], warnings: [] };
+        }
+        const workspaceId = await this.workspaceOf(query);
+        const built = q.reportingComputersQuery(window);
+        const { table, warnings } = await this.queryLogs(workspaceId, built, window, 'Heartbeat', query.signal);
+        const ix = map.columnIndex(table, built.columns, 'computer list');
+        return { rows: table.rows.map((r) => String(r[ix.Computer] ?? '')).filter(Boolean), warnings };
+    }
+
     /**
      * CPU and disk series from `Perf` or, when the workspace has only VM Insights, `InsightsMetrics`. Computers are
      * fetched in batches sized so that one answer holds about a million values, far below Log Analytics' limits.

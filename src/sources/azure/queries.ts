@@ -338,6 +338,39 @@ ${timeFilter(window)}${computerFilter(window)}
     };
 }
 
+/** The tables a machine's agents write to, and the ones the tools read: any of them shows a machine reports here. */
+const REPORTING_TABLES = [
+    'Heartbeat',
+    'Perf',
+    'InsightsMetrics',
+    'ConfigurationData',
+    'ConfigurationChange',
+    'SqlAssessment_CL',
+    'WindowsServerAssessmentRecommendation',
+];
+
+/** Most names `reportingComputersQuery` returns (a name that matches more is not one machine). */
+export const MAX_FOUND_COMPUTERS = 100;
+
+/**
+ * The names under which the machines of `window.computers` (by host name) reported anything in the window. `isfuzzy`
+ * lets the union succeed when the workspace lacks some of the tables; the filter comes after `summarize by Computer`,
+ * so it looks at each distinct name once.
+ */
+export function reportingComputersQuery(window: LogsWindow): BuiltQuery {
+    if (!window.computers || window.computers.length === 0) {
+        throw new Error('reportingComputersQuery needs the machines to look for');
+    }
+    return {
+        text: `union isfuzzy=true ${REPORTING_TABLES.join(', ')}
+${timeFilter(window)}
+| summarize by Computer${computerFilter(window)}
+| order by Computer asc
+| take ${int(MAX_FOUND_COMPUTERS)}`,
+        columns: ['Computer'],
+    };
+}
+
 export const METRIC_TABLES = ['Perf', 'InsightsMetrics'] as const;
 export type MetricTable = (typeof METRIC_TABLES)[number];
 

@@ -165,6 +165,9 @@ class SampleEstate implements SampleSource {
     getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>> {
         return this.current().getMetricSeries(query);
     }
+    findComputers(query: WorkspaceQuery): Promise<QueryResult<string>> {
+        return this.current().findComputers(query);
+    }
     groundTruth(): InjectedAnomaly[] {
         return this.current().groundTruth();
     }
@@ -430,6 +433,11 @@ class EstateAtHour {
             }
         }
         return ok(rows);
+    }
+
+    /** Every machine of the sample estate is one Resource Graph shows, so this finds what `computers` already names. */
+    async findComputers(query: WorkspaceQuery): Promise<QueryResult<string>> {
+        return ok(query.computers ? this.selectMachines(query).map((fm) => fm.machine.name) : []);
     }
 
     async getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>> {

@@ -23,6 +23,11 @@ export interface FakeEstateOptions {
      * fifth machine then reports only `_Total`. Off by default.
      */
     diskTotals?: boolean;
+    /**
+     * Machines that report to the workspace but that Resource Graph does not show (`legacy-00000`…: in a subscription the
+     * account cannot read, or agents without Azure Arc). Default none.
+     */
+    workspaceOnly?: number;
 }
 
 export type FakeAssessment = 'fresh' | 'stale' | 'none';
@@ -56,6 +61,8 @@ export interface FakeEstate {
     machines: FakeMachine[];
     fullByDesignVolumes: boolean;
     diskTotals: boolean;
+    /** Machines only Log Analytics knows (see `FakeEstateOptions.workspaceOnly`). */
+    workspaceOnly: FakeMachine[];
 }
 
 /** A GUID made from a number, so ids are stable and readable in failures. */
@@ -116,6 +123,22 @@ export function buildFakeEstate(options: FakeEstateOptions = {}): FakeEstate {
         machines,
         fullByDesignVolumes: options.fullByDesignVolumes ?? false,
         diskTotals: options.diskTotals ?? false,
+        workspaceOnly: Array.from({ length: options.workspaceOnly ?? 0 }, (_, i) => {
+            const name = `legacy-${String(i).padStart(5, '0')}`;
+            return {
+                id: `/subscriptions/${fakeGuid(0xdead, 1)}/resourceGroups/rg-hidden/providers/Microsoft.HybridCompute/machines/${name}`,
+                name,
+                type: 'microsoft.hybridcompute/machines' as const,
+                subscriptionId: fakeGuid(0xdead, 1),
+                resourceGroup: 'rg-hidden',
+                location: 'westeurope',
+                osType: 'windows' as const,
+                hasSql: false,
+                assessment: 'none' as const,
+                oldAgent: false,
+                computer: `${name}.contoso.local`,
+            };
+        }),
     };
 }
 
@@ -387,7 +410,13 @@ const UNIT_MS: Record<string, number> = { d: DAY, h: 3_600_000, m: 60_000, s: 10
 /** Log Analytics answer for one of our queries, or undefined when the fake does not recognise it. */
 export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf' | 'InsightsMetrics' | 'none'): WireTable | undefined {
     const now = estate.now.getTime();
-    const machines = filterComputers(estate.machines, query);
+    const machines = filterComputers([...estate.machines, ...estate.workspaceOnly], query);
+    if (query.startsWith('union isfuzzy=true Heartbeat')) {
+        return table(
+            [['Computer', 'string']],
+            machines.map((m) => [m.computer]),
+        );
+    }
     if (query.startsWith('union isfuzzy')) {
         return table([['SourceTable', 'string']], metricTable === 'none' ? [] : [[metricTable]]);
     }
