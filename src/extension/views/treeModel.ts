@@ -831,7 +831,7 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                             id: `s/${subscriptionId}/${group}/${String(m.name)}`,
                             label: String(m.name),
                             description: `${String(m.status)} · ${String(m.osName)}${supportNote(m.support)}`,
-                            tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${supportLine(m.support)}`,
+                            tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})${m.computerName ? `\nHost name ${String(m.computerName)}` : ''}\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${supportLine(m.support)}`,
                             icon: {
                                 id: m.osType === 'linux' ? 'terminal-linux' : 'window',
                                 color: healthy ? undefined : 'list.warningForeground',

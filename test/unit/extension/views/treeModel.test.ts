@@ -294,6 +294,13 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             }
         }
         assert.ok(machines.some((m) => (m.tooltip ?? '').endsWith('Extended Security Updates ended 2026-10-13')));
+        // A VM whose OS calls itself otherwise shows that host name, the one Log Analytics lists it under.
+        const [first, ...rest] = servers.items as Record<string, unknown>[];
+        const renamed = buildServersTree({ ...servers, items: [{ ...first, computerName: 'APP01' }, ...rest] }, sql, scopes)
+            .flatMap((s) => (s.children ?? []).flatMap((g) => g.children ?? []))
+            .find((m) => m.label === first.name);
+        assert.match(renamed?.tooltip ?? '', /^\S+ \((Arc-enabled server|Azure VM)\)\nHost name APP01\n/);
+        assert.ok(machines.every((m) => !(m.tooltip ?? '').includes('Host name')));
         // A SQL Server instance says the same of its release (the larger estate runs 2014 and 2016, both out of support).
         const large = sampleSource({ machines: 300 });
         const largeTree = buildServersTree(
