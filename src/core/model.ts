@@ -252,6 +252,16 @@ export type MetricKind = (typeof METRIC_KINDS)[number];
  * A metric series on a regular grid (`make-series` in KQL gives the same shape):
  * `values[i]` is the average over `[start + i*stepMs, start + (i+1)*stepMs)`, NaN where no sample arrived.
  */
+/** The latest free space of one disk in megabytes, keyed like its free-space % series (`counter`). */
+export interface DiskFreeSpace {
+    computer: string;
+    /** The counter of the disk's free-space % series, e.g. `C: % Free Space`, so the two are joined exactly. */
+    counter: string;
+    freeMb: number;
+    /** When it was measured (ISO 8601). */
+    at: string;
+}
+
 export interface MetricSeries {
     computer: string;
     metric: MetricKind;

@@ -1,4 +1,5 @@
 import type {
+    DiskFreeSpace,
     Machine,
     MetricKind,
     MetricSeries,
@@ -114,6 +115,8 @@ export interface InfraSource {
      * central workspace it can — is still found by name.
      */
     findComputers(query: WorkspaceQuery): Promise<QueryResult<string>>;
+    /** The latest free megabytes of the disks of `query.computers` (all machines when absent) in the window. */
+    getDiskFreeSpace(query: WorkspaceQuery): Promise<QueryResult<DiskFreeSpace>>;
 }
 
 /**

@@ -162,5 +162,6 @@ export function deferred(kind: InfraSource['kind'], create: () => InfraSource): 
         getSoftwareChanges: (query) => get().getSoftwareChanges(query),
         getMetricSeries: (query) => get().getMetricSeries(query),
         findComputers: (query) => get().findComputers(query),
+        getDiskFreeSpace: (query) => get().getDiskFreeSpace(query),
     };
 }

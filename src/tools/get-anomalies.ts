@@ -4,7 +4,7 @@ import type { MetricKind, MetricSeries } from '../core/model';
 import type { QueryResult } from '../core/source';
 import { countIn, distinctCount } from '../core/summaries';
 import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
-import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope } from './common';
+import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope, type WorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
 import {
@@ -24,7 +24,7 @@ import {
     type IncidentNow,
     type RecentChange,
 } from './trend';
-import { defineTool, READ_ONLY } from './types';
+import { defineTool, READ_ONLY, type ToolContext } from './types';
 
 /** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
 export const WARM_UP_MS = 14 * TIME.DAY;
@@ -92,6 +92,10 @@ const lowDisk = z.object({
     latest: z.number().describe('free space at its latest value, %'),
     latestAt: z.string().describe('when that value was measured'),
     fullAt: z.string().nullable().describe('when it is full at its present pace, if it is also filling up (see filling); else null'),
+    freeGb: z
+        .number()
+        .nullable()
+        .describe('space left in GB at the latest measurement in the timespan, when the workspace collects it (Free Megabytes); else null'),
 });
 
 /** A machine whose latest data point is older than this at the end of the window has stopped reporting. */
@@ -124,7 +128,7 @@ export const getAnomalies = defineTool({
         'weekly pattern and noise. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
         'the actual vs expected value at its peak, the latest value, a 0–100 score, and for a trend its pace per day now and, for free space, when the disk is full at that pace; sorted by score. ' +
         `Also lists every disk filling up fast enough to be full within ${FULL_HORIZON_DAYS} days, soonest first — leaks, and disks that fill steadily without ever being an anomaly (the median daily change of the last week) — ` +
-        `and every disk low on space now (latest free space under low_free_space, default ${LOW_FREE_SPACE_PERCENT} %), lowest first, filling or not, ` +
+        `and every disk low on space now (latest free space under low_free_space, default ${LOW_FREE_SPACE_PERCENT} %), lowest first, with the GB left, filling or not, ` +
         `and every machine that stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} hours or more at the end of the timespan), most recent first. ` +
         'Metrics: cpu (% processor time), disk (free space % and transfers/s). ' +
         'Default timespan 7d, hourly resolution, sensitivity medium. include_series adds the series with the expected band for charting.',
@@ -284,7 +288,10 @@ export const getAnomalies = defineTool({
         const allFilling = fillingDisks(analysed, found);
         const filling = limit(allFilling, input.max_results).items;
         const lowFreeSpace = input.low_free_space ?? LOW_FREE_SPACE_PERCENT;
-        const { disks: allLow, byDesign: lowByDesign } = lowDisks(analysed, allFilling, lowFreeSpace);
+        const low = lowDisks(analysed, allFilling, lowFreeSpace);
+        const warnings = [...result.warnings];
+        const allLow = await withFreeSpace(context, scope, low.disks, warnings);
+        const lowByDesign = low.byDesign;
         const lowSpace = limit(allLow, input.max_results).items;
         const allSilent = silentMachines(analysed, scope.range.to.getTime());
         const silent = limit(allSilent, input.max_results).items;
@@ -346,7 +353,7 @@ export const getAnomalies = defineTool({
                 : '');
         return {
             structured: {
-                ...envelopeOf(context, scope.scope, truncation, result.warnings),
+                ...envelopeOf(context, scope.scope, truncation, warnings),
                 summary,
                 items,
                 filling,
@@ -356,7 +363,7 @@ export const getAnomalies = defineTool({
             },
             text: renderText(context, {
                 summary: sentence,
-                warnings: result.warnings,
+                warnings,
                 notes: [
                     ...fillingNotes(allFilling, filling.length),
                     ...lowSpaceNotes(allLow, lowSpace.length, lowFreeSpace, scope.range.to.getTime(), lowByDesign),
@@ -534,11 +541,37 @@ function lowDisks(
                 latest: round(s.values[last]),
                 latestAt: new Date(s.start + last * s.stepMs).toISOString(),
                 fullAt: fullAt.get(`${s.computer}\u0000${s.counter}`) ?? null,
+                freeGb: null,
             });
         }
     }
     disks.sort((a, b) => a.latest - b.latest || (a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0));
     return { disks, byDesign };
+}
+
+/**
+ * The low disks with how many GB each has left, asked of the source for their machines only. Supplementary: if the source
+ * cannot say, the disks are listed without it and a warning says why (a cancelled run still stops).
+ */
+async function withFreeSpace(context: ToolContext, scope: WorkspaceScope, disks: LowDisk[], warnings: string[]): Promise<LowDisk[]> {
+    if (disks.length === 0) {
+        return disks;
+    }
+    try {
+        const space = await context.source.getDiskFreeSpace({ ...scope.query, computers: [...new Set(disks.map((d) => d.computer))] });
+        warnings.push(...space.warnings);
+        const freeMb = new Map(space.rows.map((r) => [`${r.computer}\u0000${r.counter}`, r.freeMb]));
+        return disks.map((d) => {
+            const mb = freeMb.get(`${d.computer}\u0000${d.counter}`);
+            return mb === undefined ? d : { ...d, freeGb: Math.round((mb / 1024) * 10) / 10 };
+        });
+    } catch (error) {
+        if (context.signal?.aborted) {
+            throw error;
+        }
+        warnings.push(`The disks low on space are listed without their free GB: ${error instanceof Error ? error.message : String(error)}`);
+        return disks;
+    }
 }
 
 /** A line naming the disks low on space, lowest first; `listed` of them are in structuredContent. */
@@ -553,7 +586,8 @@ function lowSpaceNotes(disks: readonly LowDisk[], listed: number, below: number,
     const named = disks.slice(0, NAMED_IN_TEXT).map((d) => {
         const stale = windowEnd - Date.parse(d.latestAt) > STALE_LATEST_MS ? ` as of ${shortTime(d.latestAt)}` : '';
         const full = d.fullAt === null ? '' : `, filling: full ~${shortTime(d.fullAt)}`;
-        return `${d.computer} ${d.counter}: ${d.latest}% free${stale}${full}`;
+        const gb = d.freeGb === null ? '' : ` (${d.freeGb} GB)`;
+        return `${d.computer} ${d.counter}: ${d.latest}% free${gb}${stale}${full}`;
     });
     return [`Disks under ${below}% free, lowest first: ${named.join('; ')}${moreInList(disks.length, listed, 'lowSpace')}.${leftOut}`];
 }

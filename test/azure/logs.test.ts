@@ -133,13 +133,40 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.match(
             run.text,
             new RegExp(
-                `\\nDisks under 10% free, lowest first: ${String(low.computer)} C: % Free Space: ${String(low.latest)}% free as of \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z\\. ` +
+                `\\nDisks under 10% free, lowest first: ${String(low.computer)} C: % Free Space: ${String(low.latest)}% free \\(8\\.3 GB\\) as of \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z\\. ` +
                     'Not listed: 4 volumes under 10% that are full by design \\(snap packages, Windows volumes without a drive letter\\)\\.(\\n|$)',
             ),
         );
         // Those four: the Linux machine's snap package at 0 % and the three Windows machines' recovery partitions at 8.4 %.
         assert.equal(out.summary.disksLowByDesign, 4);
         assert.equal(out.summary.disksLow, 1);
+        // How much is left: 6.5 % of a 127 GB disk, from the workspace's Free Megabytes, asked for that machine only.
+        assert.equal(low.freeGb, 8.3);
+        const sizes = fake.requests.filter((r) => r.query.includes("CounterName == 'Free Megabytes'"));
+        assert.equal(sizes.length, 1);
+        assert.match(sizes[0].query, new RegExp(`in~ \\("${fake.estate.machines[2].name}"\\)`));
+        // When the workspace cannot say, the disk is still listed, without the GB, and a warning says why.
+        const logsCalls = () => fake.requests.filter((r) => r.service === 'logs').length;
+        const calls = logsCalls();
+        await runTool('GetAnomalies', { source: sourceFor(fake) }, { metric: 'disk', workspace_id: fake.estate.workspaces[0].customerId });
+        const perRun = logsCalls() - calls;
+        fake.fail('logs', {
+            status: 403,
+            body: { error: { code: 'InsufficientAccessError', message: 'The provided credentials have insufficient access' } },
+            skip: perRun - 1,
+        });
+        const without = await runTool(
+            'GetAnomalies',
+            { source: sourceFor(fake) },
+            { metric: 'disk', workspace_id: fake.estate.workspaces[0].customerId },
+        );
+        assert.ok(without.ok, without.ok ? '' : without.message);
+        const structured = without.structured as { lowSpace: { freeGb: number | null }[]; warnings?: string[] };
+        assert.deepEqual(
+            structured.lowSpace.map((d) => d.freeGb),
+            [null],
+        );
+        assert.match(without.text, /The disks low on space are listed without their free GB: /);
         // The fourth machine sent nothing in the last six hours of the range read: it stopped reporting. So, of the disk series read
         // here, did the third (two days ago), the most recently silent first.
         assert.deepEqual(

@@ -715,12 +715,13 @@ function lowSpaceNode(disks: Row[], lowFreeSpace: unknown): TreeNodeModel[] {
             children: disks.map((d) => {
                 const machine = String(d.computer);
                 const full = typeof d.fullAt === 'string' ? ` · full ${time(d.fullAt).slice(0, 10)}` : '';
+                const gb = typeof d.freeGb === 'number' ? ` (${String(d.freeGb)} GB)` : '';
                 return {
                     id: `lowSpace/${machine}/${String(d.counter)}`,
                     label: `${machine} ${String(d.counter)}`,
-                    description: `${String(d.latest)}% free${full}`,
+                    description: `${String(d.latest)}% free${gb}${full}`,
                     tooltip:
-                        `${String(d.latest)}% free at ${time(d.latestAt)}` +
+                        `${String(d.latest)}% free${gb} at ${time(d.latestAt)}` +
                         (typeof d.fullAt === 'string'
                             ? `; filling up, full around ${time(d.fullAt)} at its present pace.`
                             : '; not filling up.'),

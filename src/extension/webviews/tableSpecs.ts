@@ -272,11 +272,13 @@ const SPECS: Record<
             machineFacet('computer'),
             col('counter', 'Counter', 'text', { width: 1.2 }),
             col('latest', 'Free %', 'number', { width: 0.8 }),
+            col('freeGb', 'Free GB', 'number', { width: 0.8 }),
             col('latestAt', 'Measured', 'date', { width: 1.3 }),
             col('filling', 'Filling up', 'text', { facet: true, width: 1 }),
             col('fullAt', 'Full at', 'date', { width: 1.5 }),
         ],
-        cells: (d) => [d.computer, d.counter, d.latest, d.latestAt, typeof d.fullAt === 'string' ? 'yes' : 'no', d.fullAt].map(toCell),
+        cells: (d) =>
+            [d.computer, d.counter, d.latest, d.freeGb, d.latestAt, typeof d.fullAt === 'string' ? 'yes' : 'no', d.fullAt].map(toCell),
     },
     'GetAnomalies/silent': {
         title: 'Machines that stopped reporting',

@@ -5,6 +5,7 @@
  */
 import type {
     ChangeCategory,
+    DiskFreeSpace,
     Machine,
     MachineStatus,
     MetricKind,
@@ -630,6 +631,21 @@ export function toSoftwareChanges(table: TableLike, required: readonly string[])
         }
         return change;
     });
+}
+
+/** Rows of `diskFreeSpaceQuery`; a row without a number is dropped (the disk then just has no size to tell). */
+export function toDiskFreeSpace(table: TableLike, required: readonly string[]): DiskFreeSpace[] {
+    const ix = columnIndex(table, required, 'disk free space');
+    const out: DiskFreeSpace[] = [];
+    for (const r of table.rows) {
+        const raw = cell(r, ix, 'FreeMb');
+        const freeMb = typeof raw === 'number' ? raw : Number(raw);
+        if (raw === null || raw === undefined || raw === '' || !Number.isFinite(freeMb)) {
+            continue;
+        }
+        out.push({ computer: text(cell(r, ix, 'Computer')), counter: text(cell(r, ix, 'Counter')), freeMb, at: iso(cell(r, ix, 'At')) });
+    }
+    return out;
 }
 
 /** A dynamic cell: the SDK parses JSON, but leaves the text when parsing fails. */

@@ -1,4 +1,5 @@
 import type {
+    DiskFreeSpace,
     Machine,
     MetricKind,
     MetricSeries,
@@ -167,6 +168,9 @@ class SampleEstate implements SampleSource {
     }
     findComputers(query: WorkspaceQuery): Promise<QueryResult<string>> {
         return this.current().findComputers(query);
+    }
+    getDiskFreeSpace(query: WorkspaceQuery): Promise<QueryResult<DiskFreeSpace>> {
+        return this.current().getDiskFreeSpace(query);
     }
     groundTruth(): InjectedAnomaly[] {
         return this.current().groundTruth();
@@ -440,6 +444,30 @@ class EstateAtHour {
         return ok(query.computers ? this.selectMachines(query).map((fm) => fm.machine.name) : []);
     }
 
+    /** The latest free space of each machine's system disk (the one disk the sample's machines report), from its series. */
+    async getDiskFreeSpace(query: WorkspaceQuery): Promise<QueryResult<DiskFreeSpace>> {
+        const machines = new Map(this.selectMachines(query).map((fm) => [fm.machine.name, fm]));
+        const series = await this.getMetricSeries({ ...query, metrics: ['diskFree'], stepMs: DISK_SPACE_STEP_MS });
+        const rows: DiskFreeSpace[] = [];
+        for (const s of series.rows) {
+            const fm = machines.get(s.computer);
+            let last = s.values.length - 1;
+            while (last >= 0 && !Number.isFinite(s.values[last])) {
+                last--;
+            }
+            if (fm && last >= 0) {
+                const sizeMb = systemDiskGb(fm) * 1024;
+                rows.push({
+                    computer: s.computer,
+                    counter: s.counter,
+                    freeMb: Math.round((s.values[last] / 100) * sizeMb),
+                    at: new Date(s.start + last * s.stepMs).toISOString(),
+                });
+            }
+        }
+        return { rows, warnings: series.warnings };
+    }
+
     async getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>> {
         const from = query.from.getTime();
         const to = query.to.getTime();
@@ -640,6 +668,18 @@ class EstateAtHour {
             (fm) => fm.machine.workspaceId === workspace.customerId && (!names || names.has(hostName(fm.machine.name))),
         );
     }
+}
+
+/** The resolution at which the latest free space of a disk is read: hourly, as GetAnomalies reads the % by default. */
+const DISK_SPACE_STEP_MS = TIME.HOUR;
+
+/**
+ * A machine's system disk in GB: the usual Azure OS disk sizes (127 GB for Windows images, 30 GB for Linux ones) or a
+ * larger one, fixed per machine.
+ */
+function systemDiskGb(fm: FleetMachine): number {
+    const sizes = fm.machine.osType === 'windows' ? [127, 127, 256, 512] : [30, 30, 64, 128];
+    return sizes[Math.abs(Math.trunc(fm.key)) % sizes.length];
 }
 
 /** Points per batch of series handed to a query's `onSeries` (a few milliseconds of generating). */

@@ -420,6 +420,27 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
     if (query.startsWith('union isfuzzy')) {
         return table([['SourceTable', 'string']], metricTable === 'none' ? [] : [[metricTable]]);
     }
+    if (query.includes("CounterName == 'Free Megabytes'") || query.includes("Name == 'FreeSpaceMB'")) {
+        // Every machine's C: is 127 GB (130,048 MB): its free megabytes follow its free-space % (see below) at the end of the range.
+        const to = /TimeGenerated < datetime\(([^)]+)\)/.exec(query);
+        const at = to ? new Date(Date.parse(to[1]) - 60_000).toISOString() : estate.now.toISOString();
+        return table(
+            [
+                ['Computer', 'string'],
+                ['Counter', 'string'],
+                ['FreeMb', 'real'],
+                ['At', 'datetime'],
+            ],
+            machines
+                .filter((m) => m !== estate.machines[3])
+                .map((m) => [
+                    m.computer,
+                    'C: % Free Space',
+                    m === estate.machines[2] ? 0.065 * 130_048 : m === estate.machines[1] ? 0.2 * 130_048 : 0.5 * 130_048,
+                    at,
+                ]),
+        );
+    }
     if (query.includes('make-series')) {
         const grid = /from datetime\(([^)]+)\) to datetime\(([^)]+)\) step (\d+)(ms|d|h|m|s)/.exec(query);
         if (!grid) {

@@ -467,6 +467,7 @@ describe('GetAnomalies on disks low on space', () => {
         latest: number;
         latestAt: string;
         fullAt: string | null;
+        freeGb: number | null;
     }
 
     it('lists every disk under 10 % free in every workspace, lowest first, flat or filling, and names them in its text', async () => {
@@ -495,6 +496,13 @@ describe('GetAnomalies on disks low on space', () => {
                 assert.ok(NOW.getTime() - Date.parse(d.latestAt) <= 3_600_000, `${d.computer} measured at ${d.latestAt}`);
                 const fills = filling.find((f) => f.computer === d.computer && f.counter === d.counter);
                 assert.equal(d.fullAt, fills?.fullAt ?? null, `${d.computer}: full when its filling entry says`);
+                // What is left in GB: that share of the machine's system disk (127–512 GB Windows, 30–128 GB Linux images).
+                const sizeGb = d.freeGb === null ? NaN : (d.freeGb / d.latest) * 100;
+                const sizes = d.counter.startsWith('C:') ? [127, 256, 512] : [30, 64, 128];
+                assert.ok(
+                    sizes.some((size) => Math.abs(sizeGb - size) < size * 0.05),
+                    `${d.computer}: ${d.freeGb} GB at ${d.latest} % is a ${sizeGb} GB disk`,
+                );
             }
             if (list.length > 0) {
                 const first = list[0];
@@ -506,7 +514,7 @@ describe('GetAnomalies on disks low on space', () => {
                     lines[1],
                 );
                 const line = lines.find((l) => l.startsWith('Disks under 10% free, lowest first: ')) ?? '';
-                assert.ok(line.includes(`${first.computer} ${first.counter}: ${first.latest}% free`), line);
+                assert.ok(line.includes(`${first.computer} ${first.counter}: ${first.latest}% free (${first.freeGb} GB)`), line);
             }
             low.push(...list);
         }

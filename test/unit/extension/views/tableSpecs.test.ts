@@ -121,10 +121,15 @@ describe('tables from tool answers', () => {
         assert.equal(table.title, 'Disks low on space');
         assert.deepEqual(
             table.columns.map((c) => c.title),
-            ['Machine', 'Counter', 'Free %', 'Measured', 'Filling up', 'Full at'],
+            ['Machine', 'Counter', 'Free %', 'Free GB', 'Measured', 'Filling up', 'Full at'],
         );
         assert.equal(table.rows.length, answer.summary.disksLow);
         const free = table.rows.map((r) => Number(r[2]));
+        assert.deepEqual(
+            table.rows.map((r) => r[3]),
+            (answer.lowSpace as { freeGb: number }[]).map((d) => d.freeGb),
+        );
+        assert.ok(table.rows.every((r) => typeof r[3] === 'number' && r[3] > 0));
         assert.deepEqual(
             free,
             [...free].sort((a, b) => a - b),
@@ -137,8 +142,8 @@ describe('tables from tool answers', () => {
             assert.deepEqual(machinesWith('no').filter((r) => r[0] === p.computer).length, 1, `${p.computer} is listed as not filling`);
         }
         const filling = machinesWith('yes');
-        assert.ok(filling.length > 0 && filling.every((r) => typeof r[5] === 'string'), 'filling disks have a full date');
-        assert.ok(machinesWith('no').every((r) => r[5] === null));
+        assert.ok(filling.length > 0 && filling.every((r) => typeof r[6] === 'string'), 'filling disks have a full date');
+        assert.ok(machinesWith('no').every((r) => r[6] === null));
     });
 
     it("shows where each machine's and instance's release stands in its lifecycle, worst first when sorted", async () => {

@@ -203,10 +203,14 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             all[1].children?.map((c) => [c.label, c.description]),
             low.map((d) => [
                 `${String(d.computer)} ${String(d.counter)}`,
-                `${String(d.latest)}% free${typeof d.fullAt === 'string' ? ` · full ${d.fullAt.slice(0, 10)}` : ''}`,
+                `${String(d.latest)}% free (${String(d.freeGb)} GB)${typeof d.fullAt === 'string' ? ` · full ${d.fullAt.slice(0, 10)}` : ''}`,
             ]),
         );
-        assert.match(all[1].children?.[0].tooltip ?? '', /^[\d.]+% free at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC; not filling up\.$/);
+        assert.ok(low.every((d) => typeof d.freeGb === 'number'));
+        assert.match(
+            all[1].children?.[0].tooltip ?? '',
+            /^[\d.]+% free \([\d.]+ GB\) at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC; not filling up\.$/,
+        );
         assert.equal(all[1].table?.view, 'lowSpace');
         // Then the machines that stopped reporting, most recently silent first.
         const silent = anomalies.silent as Record<string, unknown>[];
