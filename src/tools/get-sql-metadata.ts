@@ -63,7 +63,8 @@ export const getSqlMetadata = defineTool({
     description:
         'Lists SQL Server instances enabled by Azure Arc with version, build, edition, license type, vCores and status, and under each its databases with size, free space, ' +
         'state, recovery model and last full/log backup (backupState never|stale|ok). Use it for licensing questions (edition, vCores, license type), capacity, ' +
-        `and "which databases are not backed up", and says where each release stands in Microsoft's lifecycle (out of support, ending within ${SUPPORT_ENDING_DAYS} days, supported). ` +
+        `and "which databases are not backed up", and says where each release stands in Microsoft's lifecycle (out of support, ending within ${SUPPORT_ENDING_DAYS} days, supported) ` +
+        'and which instances run the Evaluation edition (it stops 180 days after installation). ' +
         'Filters: server_name (the host, wildcards with *), instance_name, backup_state, support. ' +
         'Instances with backup problems come first.',
     input: z
@@ -107,6 +108,10 @@ export const getSqlMetadata = defineTool({
             databasesWithStaleBackup: z.number().int(),
             outOfSupport: z.number().int().describe('instances whose release is past extended support'),
             supportEnding: z.number().int().describe(`instances whose release leaves extended support within ${SUPPORT_ENDING_DAYS} days`),
+            evaluationEdition: z
+                .number()
+                .int()
+                .describe('instances on the Evaluation edition, whose database engine stops 180 days after installation unless licensed'),
         }),
         items: z.array(instance),
     }),
@@ -180,6 +185,7 @@ export const getSqlMetadata = defineTool({
             input.max_results,
             (a, b) => (problemCount.get(b) ?? 0) - (problemCount.get(a) ?? 0) || byText(a.name, b.name),
         );
+        const evaluation = rows.filter((i) => i.edition.toLowerCase() === 'evaluation');
         const summary = {
             instances: rows.length,
             databases: allDbs.length,
@@ -192,11 +198,13 @@ export const getSqlMetadata = defineTool({
             databasesWithStaleBackup: allDbs.filter((db) => db.backupState === 'stale').length,
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
+            evaluationEdition: evaluation.length,
         };
         const sentence =
             `${summary.instances} SQL Server instances (${describeCounts(summary.byVersion)}) with ${summary.databases} databases, ${summary.totalSizeGb} GB in all; ` +
             `${summary.databasesNeverBackedUp} databases never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days.` +
-            supportSentence(outOfSupport, ending, ['instance runs', 'instances run'], 'a SQL Server release');
+            supportSentence(outOfSupport, ending, ['instance runs', 'instances run'], 'a SQL Server release') +
+            evaluationSentence(evaluation);
         return {
             structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
             text: renderText(context, {
@@ -258,4 +266,17 @@ function versionCell(i: { version: string; support: { status: string } | null })
 
 function problems(instance: { databases: { backupState: BackupState }[] }): number {
     return instance.databases.filter((db) => db.backupState !== 'ok').length;
+}
+
+/** How many instances run the Evaluation edition, naming a few: it stops working 180 days after installation. */
+function evaluationSentence(instances: readonly { name: string }[]): string {
+    if (instances.length === 0) {
+        return '';
+    }
+    const named = instances
+        .map((i) => i.name)
+        .sort(byText)
+        .slice(0, 5);
+    const more = instances.length > named.length ? ` and ${instances.length - named.length} more` : '';
+    return ` ${instances.length === 1 ? '1 instance runs' : `${instances.length} instances run`} the Evaluation edition, which stops 180 days after it was installed unless licensed: ${named.join(', ')}${more}.`;
 }

@@ -61,6 +61,9 @@ export interface SqlEstateData {
 /** Days after which a full backup counts as stale, here and in the BPA findings. */
 export const STALE_BACKUP_DAYS = 7;
 
+/** Editions that need no licence (Arc reports them with license type `Free`). */
+const FREE_EDITIONS = new Set(['Developer', 'Express', 'Evaluation']);
+
 /**
  * Builds SQL Server instances and databases on the machines that report SQL discovered. Cheap enough to do
  * eagerly (a few objects per SQL machine); backup states are dealt out so every size has some never-backed-up
@@ -86,14 +89,16 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
                       ['Enterprise', 3],
                       ['Standard', 5],
                       ['Web', 1],
+                      // An evaluation copy installed for a trial and never licensed: it stops after 180 days.
+                      ['Evaluation', 0.25],
                   ])
                 : random.weighted([
                       ['Developer', 4],
                       ['Express', 1],
                       ['Standard', 1],
+                      ['Evaluation', 0.5],
                   ]);
-            const licenseType =
-                edition === 'Developer' || edition === 'Express' ? 'Free' : random.pick(['PAYG', 'Paid', 'LicenseOnly', 'ServerCAL']);
+            const licenseType = FREE_EDITIONS.has(edition) ? 'Free' : random.pick(['PAYG', 'Paid', 'LicenseOnly', 'ServerCAL']);
             const isDefault = instanceName === 'MSSQLSERVER';
             const resourceName = isDefault ? m.name : `${m.name}_${instanceName}`;
             const instance: SqlInstance = {

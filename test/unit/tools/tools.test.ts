@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { byText } from '../../../src/core/summaries';
 import { HOSTILE_STRINGS, STALE_BACKUP_DAYS } from '../../../src/sources/sample';
 import { BACKUP_STALE_AFTER_DAYS } from '../../../src/tools/get-sql-metadata';
 import { runTool, type ToolRun } from '../../../src/tools';
@@ -107,6 +108,33 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             new RegExp(` ${outOfSupport} instances run a SQL Server release past extended support \\(SQL Server 201[46] on `),
         );
         assert.match(text.text, /\| SQL Server 2014 \(ended\) \|/);
+    });
+
+    it('GetSqlMetadata warns of every instance on the Evaluation edition, which stops after 180 days', async () => {
+        const large = sampleSource({ machines: 300 });
+        const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });
+        const evaluation = out.items
+            .filter((i) => i.edition === 'Evaluation')
+            .map((i) => String(i.name))
+            .sort(byText);
+        assert.ok(evaluation.length > 5, `${evaluation.length} Evaluation instances in the larger estate`);
+        assert.equal(out.summary.evaluationEdition, evaluation.length);
+        assert.ok(out.items.filter((i) => i.edition === 'Evaluation').every((i) => i.licenseType === 'Free'));
+        const text = await runTool('GetSqlMetadata', { source: large }, {});
+        assert.ok(text.ok);
+        assert.ok(
+            text.text.includes(
+                ` ${evaluation.length} instances run the Evaluation edition, which stops 180 days after it was installed unless licensed: ${evaluation.slice(0, 5).join(', ')} and ${evaluation.length - 5} more.`,
+            ),
+            text.text.split('\n')[1],
+        );
+        // None, no sentence.
+        const none = await runTool(
+            'GetSqlMetadata',
+            { source: large },
+            { server_name: String(out.items.find((i) => i.edition !== 'Evaluation')?.machineName) },
+        );
+        assert.ok(none.ok && !none.text.includes('Evaluation edition'));
     });
 
     it('GetPatchingLevel reports the fully patched machines as compliant and the unassessed ones as not assessed', async () => {
