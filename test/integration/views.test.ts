@@ -99,7 +99,7 @@ describe('Sidebar views and tables', function () {
         assert.ok(low.length > 0);
         assert.equal(top[1].description, `${low.length}, lowest ${/^([\d.]+)% free/.exec(low[0]?.description ?? '')?.[1]} %`);
         for (const disk of low) {
-            assert.match(disk.description ?? '', /^[\d.]+% free( · full \d{4}-\d{2}-\d{2})?$/, disk.label);
+            assert.match(disk.description ?? '', /^[\d.]+% free \([\d.]+ GB\)( · full \d{4}-\d{2}-\d{2})?$/, disk.label);
         }
         assert.equal(top[2]?.label, 'Stopped reporting');
         const silent = (await inspect('infraInsights.anomalies', ['Stopped reporting'])) ?? [];
