@@ -845,8 +845,13 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                                       id: `s/${subscriptionId}/${group}/${String(m.name)}/${String(i.name)}`,
                                       label: String(i.name),
                                       description: `${String(i.version)} ${String(i.edition)} · ${plural(((i.databases as Row[] | undefined) ?? []).length, 'database')}${supportNote(i.support)}`,
-                                      tooltip: `${String(i.name)}: ${String(i.version)} ${String(i.edition)}${supportLine(i.support)}`,
-                                      icon: { id: 'database' },
+                                      tooltip:
+                                          `${String(i.name)}: ${String(i.version)} ${String(i.edition)}` +
+                                          (i.edition === 'Evaluation'
+                                              ? '\nEvaluation edition: the engine stops 180 days after installation unless licensed'
+                                              : '') +
+                                          supportLine(i.support),
+                                      icon: { id: 'database', color: i.edition === 'Evaluation' ? 'list.warningForeground' : undefined },
                                       resourceId: String(i.id),
                                       copyText: String(i.name),
                                       table: {

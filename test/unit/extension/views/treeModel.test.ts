@@ -317,5 +317,16 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.ok(old.length > 0 && old.every((i) => i.description?.endsWith(' · out of support')));
         assert.ok(old.every((i) => /\nSQL Server 201[46]: extended support ended 20\d\d-\d\d-\d\d$/.test(i.tooltip ?? '')));
         assert.ok(instances.filter((i) => !old.includes(i)).every((i) => !(i.description ?? '').includes('support')));
+        // An instance on the Evaluation edition is marked, and says why.
+        const evaluation = instances.filter((i) => / Evaluation · /.test(i.description ?? ''));
+        assert.ok(evaluation.length > 0);
+        for (const i of instances) {
+            const marked = evaluation.includes(i);
+            assert.equal(i.icon?.color, marked ? 'list.warningForeground' : undefined, i.label);
+            assert.equal(
+                (i.tooltip ?? '').includes('\nEvaluation edition: the engine stops 180 days after installation unless licensed'),
+                marked,
+            );
+        }
     });
 });
