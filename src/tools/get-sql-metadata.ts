@@ -4,7 +4,7 @@ import type { SqlDatabase } from '../core/model';
 import { byText, caselessKey, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
-import { describeCounts, renderText, shortTime, supportSentence } from './text';
+import { describeCounts, plural, renderText, shortTime, supportSentence } from './text';
 import { inStates, supportSchema } from './get-server-metadata';
 import { defineTool, READ_ONLY } from './types';
 
@@ -13,6 +13,10 @@ export const BACKUP_STALE_AFTER_DAYS = 7;
 
 const BACKUP_STATES = ['never', 'stale', 'ok'] as const;
 type BackupState = (typeof BACKUP_STATES)[number];
+const LOG_BACKUP_STATES = ['never', 'stale', 'ok', 'not-needed'] as const;
+type LogBackupState = (typeof LOG_BACKUP_STATES)[number];
+/** A database in the full or bulk-logged recovery model whose last log backup is older than this has none recent. */
+export const LOG_BACKUP_STALE_AFTER_HOURS = 24;
 
 const database = z.object({
     id: z.string(),
@@ -29,6 +33,11 @@ const database = z.object({
     backupState: z
         .enum(BACKUP_STATES)
         .describe(`never = no full backup known; stale = last full backup older than ${BACKUP_STALE_AFTER_DAYS} days`),
+    logBackupState: z
+        .enum(LOG_BACKUP_STATES)
+        .describe(
+            `for the full and bulk-logged recovery models: never = no log backup known, stale = last log backup older than ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until it is backed up, and the data since is not recoverable); not-needed under the simple model`,
+        ),
     isReadOnly: z.boolean().optional(),
     isEncrypted: z.boolean().optional(),
     isAutoShrinkOn: z.boolean().optional(),
@@ -106,6 +115,12 @@ export const getSqlMetadata = defineTool({
             totalSizeGb: z.number(),
             databasesNeverBackedUp: z.number().int(),
             databasesWithStaleBackup: z.number().int(),
+            databasesWithoutLogBackup: z
+                .number()
+                .int()
+                .describe(
+                    `databases in the full or bulk-logged recovery model with no log backup in the last ${LOG_BACKUP_STALE_AFTER_HOURS} hours`,
+                ),
             outOfSupport: z.number().int().describe('instances whose release is past extended support'),
             supportEnding: z.number().int().describe(`instances whose release leaves extended support within ${SUPPORT_ENDING_DAYS} days`),
             evaluationEdition: z
@@ -132,6 +147,13 @@ export const getSqlMetadata = defineTool({
         const backupState = (db: SqlDatabase): BackupState => {
             const last = db.lastFullBackup ? Date.parse(db.lastFullBackup) : NaN;
             return !Number.isFinite(last) ? 'never' : now - last > BACKUP_STALE_AFTER_DAYS * TIME.DAY ? 'stale' : 'ok';
+        };
+        const logBackupState = (db: SqlDatabase): LogBackupState => {
+            if (db.recoveryModel.toLowerCase() === 'simple') {
+                return 'not-needed';
+            }
+            const last = db.lastLogBackup ? Date.parse(db.lastLogBackup) : NaN;
+            return !Number.isFinite(last) ? 'never' : now - last > LOG_BACKUP_STALE_AFTER_HOURS * TIME.HOUR ? 'stale' : 'ok';
         };
         const key = caselessKey();
         const byInstance = new Map<string, SqlDatabase[]>();
@@ -165,6 +187,7 @@ export const getSqlMetadata = defineTool({
                         lastFullBackup: db.lastFullBackup,
                         lastLogBackup: db.lastLogBackup,
                         backupState: backupState(db),
+                        logBackupState: logBackupState(db),
                         isReadOnly: db.isReadOnly,
                         isEncrypted: db.isEncrypted,
                         isAutoShrinkOn: db.isAutoShrinkOn,
@@ -186,6 +209,7 @@ export const getSqlMetadata = defineTool({
             (a, b) => (problemCount.get(b) ?? 0) - (problemCount.get(a) ?? 0) || byText(a.name, b.name),
         );
         const evaluation = rows.filter((i) => i.edition.toLowerCase() === 'evaluation');
+        const withoutLog = allDbs.filter((db) => db.logBackupState === 'never' || db.logBackupState === 'stale');
         const summary = {
             instances: rows.length,
             databases: allDbs.length,
@@ -196,13 +220,17 @@ export const getSqlMetadata = defineTool({
             totalSizeGb: Math.round(allDbs.reduce((sum, db) => sum + db.sizeMb, 0) / 102.4) / 10,
             databasesNeverBackedUp: allDbs.filter((db) => db.backupState === 'never').length,
             databasesWithStaleBackup: allDbs.filter((db) => db.backupState === 'stale').length,
+            databasesWithoutLogBackup: withoutLog.length,
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
             evaluationEdition: evaluation.length,
         };
         const sentence =
             `${summary.instances} SQL Server instances (${describeCounts(summary.byVersion)}) with ${summary.databases} databases, ${summary.totalSizeGb} GB in all; ` +
-            `${summary.databasesNeverBackedUp} databases never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days.` +
+            `${summary.databasesNeverBackedUp} databases never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days` +
+            (withoutLog.length > 0
+                ? `; ${plural(withoutLog.length, 'database')} in the full recovery model ${withoutLog.length === 1 ? 'has' : 'have'} no log backup in the last ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until one runs).`
+                : '.') +
             supportSentence(outOfSupport, ending, ['instance runs', 'instances run'], 'a SQL Server release') +
             evaluationSentence(evaluation);
         return {
@@ -264,8 +292,9 @@ function versionCell(i: { version: string; support: { status: string } | null })
     return i.support && i.support.status !== 'supported' ? `${i.version} (${i.support.status})` : i.version;
 }
 
-function problems(instance: { databases: { backupState: BackupState }[] }): number {
-    return instance.databases.filter((db) => db.backupState !== 'ok').length;
+function problems(instance: { databases: { backupState: BackupState; logBackupState: LogBackupState }[] }): number {
+    return instance.databases.filter((db) => db.backupState !== 'ok' || db.logBackupState === 'never' || db.logBackupState === 'stale')
+        .length;
 }
 
 /** How many instances run the Evaluation edition, naming a few: it stops working 180 days after installation. */

@@ -408,16 +408,19 @@ function sqlDatabases(
         col('freePercent', 'Free %', 'number', { width: 0.6 }),
         col('lastFullBackup', 'Last full backup', 'date'),
         col('backupState', 'Backup', 'severity', { facet: true, ranks: ['never', 'stale', 'ok'], width: 0.6 }),
+        col('lastLogBackup', 'Last log backup', 'date'),
+        col('logBackupState', 'Log backup', 'severity', { facet: true, ranks: ['never', 'stale', 'ok', 'not-needed'], width: 0.6 }),
     ];
     const rows: CellValue[][] = [];
     for (const i of instances) {
         const head = [i.name, i.machineName, i.version, supportState(i.support), i.edition, i.licenseType, i.vCores].map(toCell);
         const dbs = (i.databases as Row[] | undefined) ?? [];
         if (dbs.length === 0) {
-            rows.push([...head, null, null, null, null, null]);
+            rows.push([...head, null, null, null, null, null, null, null]);
         }
         for (const db of dbs) {
-            rows.push([...head, ...[db.name, db.sizeMb, db.freePercent, db.lastFullBackup, db.backupState].map(toCell)]);
+            const cells = [db.name, db.sizeMb, db.freePercent, db.lastFullBackup, db.backupState, db.lastLogBackup, db.logBackupState];
+            rows.push([...head, ...cells.map(toCell)]);
         }
     }
     return { title: title ?? 'SQL Server instances and databases', columns, rows };

@@ -82,6 +82,8 @@ export interface SampleSource extends InfraSource {
     fullyPatchedMachines(): string[];
     /** Databases whose last full backup is missing (`never`) or older than `STALE_BACKUP_DAYS` (7) days (`stale`). */
     databasesWithoutRecentBackup(): BackupTruth[];
+    /** Databases in the full or bulk-logged recovery model planted without log backups (also those never or long not backed up). */
+    databasesWithoutLogBackup(): SqlDatabase[];
     /** Names of machines whose Update Manager assessment is older than 7 days or absent. */
     machinesNotAssessed(): string[];
 }
@@ -189,6 +191,9 @@ class SampleEstate implements SampleSource {
     }
     databasesWithoutRecentBackup(): BackupTruth[] {
         return this.current().databasesWithoutRecentBackup();
+    }
+    databasesWithoutLogBackup(): SqlDatabase[] {
+        return this.current().databasesWithoutLogBackup();
     }
     machinesNotAssessed(): string[] {
         return this.current().machinesNotAssessed();
@@ -575,6 +580,10 @@ class EstateAtHour {
         return this.sql.databases
             .map((database) => ({ database, state: this.sql.backupStates.get(database.id) ?? 'ok' }))
             .filter((b) => b.state === 'never' || b.state === 'stale');
+    }
+
+    databasesWithoutLogBackup(): SqlDatabase[] {
+        return this.sql.databases.filter((db) => db.recoveryModel !== 'Simple' && (this.sql.backupStates.get(db.id) ?? 'ok') !== 'ok');
     }
 
     /** Patches of every machine in name order, built once. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { byText } from '../../../src/core/summaries';
 import { HOSTILE_STRINGS, STALE_BACKUP_DAYS } from '../../../src/sources/sample';
-import { BACKUP_STALE_AFTER_DAYS } from '../../../src/tools/get-sql-metadata';
+import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS } from '../../../src/tools/get-sql-metadata';
 import { runTool, type ToolRun } from '../../../src/tools';
 import { detectionStats } from '../../../src/tools/detection';
 import { NOW, sampleSource } from '../../helpers/fixtures';
@@ -230,6 +230,36 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.ok(stale);
         const text = (await runTool('GetSqlMetadata', { source }, { backup_state: ['stale'] })) as { ok: true; text: string };
         assert.match(text.text, new RegExp(stale.database.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    });
+
+    it('GetSqlMetadata flags the databases in the full recovery model without a recent log backup', async () => {
+        const planted = source.databasesWithoutLogBackup();
+        assert.ok(planted.length > 0);
+        const out = await run(source, 'GetSqlMetadata', { max_results: 1000 });
+        const dbs = out.items.flatMap(
+            (i) => i.databases as { id: string; name: string; recoveryModel: string; lastLogBackup?: string; logBackupState: string }[],
+        );
+        const flagged = dbs.filter((d) => d.logBackupState === 'never' || d.logBackupState === 'stale');
+        assert.equal(out.summary.databasesWithoutLogBackup, flagged.length);
+        // Every planted one, and besides them only databases whose last log backup Azure heard of is over a day old (their
+        // machine stopped reporting): none of the others.
+        const flaggedIds = new Set(flagged.map((d) => d.id));
+        assert.ok(planted.every((db) => flaggedIds.has(db.id)));
+        const plantedIds = new Set(planted.map((db) => db.id));
+        for (const d of flagged.filter((x) => !plantedIds.has(x.id))) {
+            assert.equal(d.logBackupState, 'stale', d.name);
+            assert.ok(NOW.getTime() - Date.parse(String(d.lastLogBackup)) > LOG_BACKUP_STALE_AFTER_HOURS * 3_600_000, d.name);
+        }
+        assert.ok(dbs.filter((d) => d.recoveryModel === 'Simple').every((d) => d.logBackupState === 'not-needed'));
+        assert.ok(dbs.filter((d) => !flaggedIds.has(d.id) && d.recoveryModel !== 'Simple').every((d) => d.logBackupState === 'ok'));
+        const text = await runTool('GetSqlMetadata', { source }, {});
+        assert.ok(text.ok);
+        assert.ok(
+            text.text.includes(
+                `; ${flagged.length} databases in the full recovery model have no log backup in the last 24 hours (the log grows until one runs).`,
+            ),
+            text.text.split('\n')[1],
+        );
     });
 
     it('GetSqlBpAssessment returns only the latest run per instance by default, and every run on request', async () => {

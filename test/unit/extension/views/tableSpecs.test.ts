@@ -75,6 +75,17 @@ describe('tables from tool answers', () => {
         const table = tableFromResult({ tool: 'GetSqlMetadata', args: {} }, sql);
         const expectedRows = (sql.items ?? []).reduce((n, i) => n + Math.max(1, (i.databases as unknown[]).length), 0);
         assert.equal(table.rows.length, expectedRows);
+        // Each row has as many cells as there are columns; the log backup state is a facet, with the problems in it.
+        assert.ok(table.rows.every((r) => r.length === table.columns.length));
+        const log = table.columns.findIndex((c) => c.key === 'logBackupState');
+        assert.ok(log > 0 && table.columns[log].facet);
+        const states = table.rows.map((r) => r[log]);
+        const dbs = (sql.items ?? []).flatMap((i) => i.databases as { logBackupState: string }[]);
+        assert.deepEqual(
+            states.filter((v) => v !== null),
+            dbs.map((d) => d.logBackupState),
+        );
+        assert.ok(states.includes('never') && states.includes('ok') && states.includes('not-needed'));
         const scopes = tableFromResult({ tool: 'ListScopes', args: {} }, await structured(source, 'ListScopes'));
         assert.deepEqual(
             scopes.rows.map((r) => r[0]),
