@@ -71,7 +71,7 @@ export const getSqlMetadata = defineTool({
     title: 'SQL Server instances and databases',
     description:
         'Lists SQL Server instances enabled by Azure Arc with version, build, edition, license type, vCores and status, and under each its databases with size, free space, ' +
-        'state, recovery model and last full/log backup (backupState never|stale|ok). Use it for licensing questions (edition, vCores, license type), capacity, ' +
+        'state, recovery model and last full/log backup (backupState never|stale|ok; logBackupState never|stale|ok|not-needed). Use it for licensing questions (edition, vCores, license type), capacity, ' +
         `and "which databases are not backed up", and says where each release stands in Microsoft's lifecycle (out of support, ending within ${SUPPORT_ENDING_DAYS} days, supported) ` +
         'and which instances run the Evaluation edition (it stops 180 days after installation). ' +
         'Filters: server_name (the host, wildcards with *), instance_name, backup_state, support. ' +
