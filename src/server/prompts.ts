@@ -93,7 +93,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
                     '2. GetServerMetadata: machines that are disconnected, expired or stopped, and those on a Windows Server release past or near the end of extended support.',
                     '3. GetPatchingLevel with classification ["Critical","Security"]: machines missing them (and those overdue: published more than 30 days ago), reboots pending, machines not assessed.',
                     `4. GetAnomalies with timespan ${JSON.stringify(span)}: CPU and disk incidents, the disks filling up (its filling list: free space now, pace a day, when full), the disks low on space (its lowSpace list) and the machines that stopped reporting (its silent list).`,
-                    '5. GetSqlMetadata: databases without a recent backup, instances on a release past or near the end of extended support, and instances by edition and licence.',
+                    '5. GetSqlMetadata: databases without a recent full or log backup, instances on a release past or near the end of extended support or on the Evaluation edition, and instances by edition and licence.',
                     '6. GetSqlBpAssessment with severity ["High"] and GetWinBpAssessment: the highest-weight findings with their remediation.',
                     reportRules(source),
                 ].join('\n'),
@@ -173,10 +173,10 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
             userMessage(
                 [
                     'Review my SQL Server estate with the Infra Insights tools:',
-                    '1. GetSqlMetadata: instances by version (and where each release stands in its lifecycle: support), edition and licence type, vCores, databases by size and free space, and databases without a recent full backup.',
+                    '1. GetSqlMetadata: instances by version (and where each release stands in its lifecycle: support), edition and licence type, vCores, databases by size and free space, databases without a recent full backup, databases in the full recovery model without a recent log backup, and instances on the Evaluation edition.',
                     '2. GetSqlBpAssessment (latest run per instance): high-severity findings first, with their remediation and help links.',
                     '3. GetAnomalies with metric "cpu", for the machines that run SQL Server.',
-                    'Then list the risks (missing backups, unsupported versions, low free space, high-severity findings) and the licensing picture.',
+                    'Then list the risks (missing full or log backups, unsupported versions, Evaluation editions that will stop, low free space, high-severity findings) and the licensing picture.',
                     reportRules(source),
                 ].join('\n'),
             ),
