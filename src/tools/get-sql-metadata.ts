@@ -15,6 +15,8 @@ const BACKUP_STATES = ['never', 'stale', 'ok'] as const;
 type BackupState = (typeof BACKUP_STATES)[number];
 const LOG_BACKUP_STATES = ['never', 'stale', 'ok', 'not-needed'] as const;
 type LogBackupState = (typeof LOG_BACKUP_STATES)[number];
+/** Database states that mean it cannot be used until someone recovers it (`Offline` is often deliberate: counted apart). */
+const NEEDS_RECOVERY_STATES = ['suspect', 'recoverypending', 'emergency'];
 /** A database in the full or bulk-logged recovery model whose last log backup is older than this has none recent. */
 export const LOG_BACKUP_STALE_AFTER_HOURS = 24;
 
@@ -115,6 +117,11 @@ export const getSqlMetadata = defineTool({
             totalSizeGb: z.number(),
             databasesNeverBackedUp: z.number().int(),
             databasesWithStaleBackup: z.number().int(),
+            databasesNeedingRecovery: z
+                .number()
+                .int()
+                .describe('databases in the Suspect, RecoveryPending or Emergency state: unusable until recovered'),
+            databasesOffline: z.number().int().describe('databases taken offline'),
             databasesWithoutLogBackup: z
                 .number()
                 .int()
@@ -210,6 +217,11 @@ export const getSqlMetadata = defineTool({
         );
         const evaluation = rows.filter((i) => i.edition.toLowerCase() === 'evaluation');
         const withoutLog = allDbs.filter((db) => db.logBackupState === 'never' || db.logBackupState === 'stale');
+        const needRecovery = rows
+            .flatMap((i) =>
+                i.databases.filter((db) => needsRecovery(db.state)).map((db) => ({ instance: i.name, name: db.name, state: db.state })),
+            )
+            .sort((a, b) => byText(a.instance, b.instance) || byText(a.name, b.name));
         const summary = {
             instances: rows.length,
             databases: allDbs.length,
@@ -220,6 +232,8 @@ export const getSqlMetadata = defineTool({
             totalSizeGb: Math.round(allDbs.reduce((sum, db) => sum + db.sizeMb, 0) / 102.4) / 10,
             databasesNeverBackedUp: allDbs.filter((db) => db.backupState === 'never').length,
             databasesWithStaleBackup: allDbs.filter((db) => db.backupState === 'stale').length,
+            databasesNeedingRecovery: needRecovery.length,
+            databasesOffline: allDbs.filter((db) => db.state.toLowerCase() === 'offline').length,
             databasesWithoutLogBackup: withoutLog.length,
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
@@ -231,6 +245,7 @@ export const getSqlMetadata = defineTool({
             (withoutLog.length > 0
                 ? `; ${plural(withoutLog.length, 'database')} in the full recovery model ${withoutLog.length === 1 ? 'has' : 'have'} no log backup in the last ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until one runs).`
                 : '.') +
+            recoverySentence(needRecovery, summary.databasesOffline) +
             supportSentence(outOfSupport, ending, ['instance runs', 'instances run'], 'a SQL Server release') +
             evaluationSentence(evaluation);
         return {
@@ -292,9 +307,25 @@ function versionCell(i: { version: string; support: { status: string } | null })
     return i.support && i.support.status !== 'supported' ? `${i.version} (${i.support.status})` : i.version;
 }
 
-function problems(instance: { databases: { backupState: BackupState; logBackupState: LogBackupState }[] }): number {
-    return instance.databases.filter((db) => db.backupState !== 'ok' || db.logBackupState === 'never' || db.logBackupState === 'stale')
-        .length;
+function problems(instance: { databases: { state: string; backupState: BackupState; logBackupState: LogBackupState }[] }): number {
+    return instance.databases.filter(
+        (db) => needsRecovery(db.state) || db.backupState !== 'ok' || db.logBackupState === 'never' || db.logBackupState === 'stale',
+    ).length;
+}
+
+function needsRecovery(state: string): boolean {
+    return NEEDS_RECOVERY_STATES.includes(state.toLowerCase());
+}
+
+/** The databases that need recovery, naming a few with their state, and how many are offline. */
+function recoverySentence(databases: readonly { instance: string; name: string; state: string }[], offline: number): string {
+    const named = databases.slice(0, 5).map((d) => `${d.name} on ${d.instance} (${d.state})`);
+    const more = databases.length > named.length ? ` and ${databases.length - named.length} more` : '';
+    const recovery =
+        databases.length > 0
+            ? ` ${databases.length === 1 ? '1 database needs' : `${databases.length} databases need`} recovery: ${named.join(', ')}${more}.`
+            : '';
+    return recovery + (offline > 0 ? ` ${offline === 1 ? '1 database is' : `${offline} databases are`} offline.` : '');
 }
 
 /** How many instances run the Evaluation edition, naming a few: it stops working 180 days after installation. */

@@ -404,6 +404,7 @@ function sqlDatabases(
         col('licenseType', 'License', 'text', { facet: true }),
         col('vCores', 'vCores', 'number', { width: 0.5 }),
         col('database', 'Database', 'text', { width: 1.2 }),
+        col('state', 'State', 'text', { facet: true, width: 0.8 }),
         col('sizeMb', 'Size MB', 'number', { width: 0.7 }),
         col('freePercent', 'Free %', 'number', { width: 0.6 }),
         col('lastFullBackup', 'Last full backup', 'date'),
@@ -416,10 +417,19 @@ function sqlDatabases(
         const head = [i.name, i.machineName, i.version, supportState(i.support), i.edition, i.licenseType, i.vCores].map(toCell);
         const dbs = (i.databases as Row[] | undefined) ?? [];
         if (dbs.length === 0) {
-            rows.push([...head, null, null, null, null, null, null, null]);
+            rows.push([...head, null, null, null, null, null, null, null, null]);
         }
         for (const db of dbs) {
-            const cells = [db.name, db.sizeMb, db.freePercent, db.lastFullBackup, db.backupState, db.lastLogBackup, db.logBackupState];
+            const cells = [
+                db.name,
+                db.state,
+                db.sizeMb,
+                db.freePercent,
+                db.lastFullBackup,
+                db.backupState,
+                db.lastLogBackup,
+                db.logBackupState,
+            ];
             rows.push([...head, ...cells.map(toCell)]);
         }
     }

@@ -110,7 +110,7 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.match(text.text, /\| SQL Server 2014 \(ended\) \|/);
     });
 
-    it('GetSqlMetadata warns of every instance on the Evaluation edition, which stops after 180 days', async () => {
+    it('GetSqlMetadata warns of every instance on the Evaluation edition, which stops after 180 days, and of databases that need recovery', async () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });
         const evaluation = out.items
@@ -128,6 +128,26 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             ),
             text.text.split('\n')[1],
         );
+        // Databases that need recovery are named with their state; offline ones counted.
+        const dbs = out.items.flatMap((i) =>
+            (i.databases as { name: string; state: string }[]).map((d) => ({ ...d, instance: String(i.name) })),
+        );
+        const broken = dbs
+            .filter((d) => ['Suspect', 'RecoveryPending', 'Emergency'].includes(d.state))
+            .sort((a, b) => byText(a.instance, b.instance) || byText(a.name, b.name));
+        assert.ok(broken.length > 0, 'the larger estate has a database pending recovery');
+        assert.equal(out.summary.databasesNeedingRecovery, broken.length);
+        assert.equal(out.summary.databasesOffline, dbs.filter((d) => d.state === 'Offline').length);
+        assert.ok(
+            text.text.includes(
+                ` ${broken.length} databases need recovery: ${broken
+                    .slice(0, 5)
+                    .map((d) => `${d.name} on ${d.instance} (${d.state})`)
+                    .join(', ')}`,
+            ),
+        );
+        // Their instances come first.
+        assert.ok(broken.every((d) => out.items.findIndex((i) => i.name === d.instance) < out.items.length / 2));
         // None, no sentence.
         const none = await runTool(
             'GetSqlMetadata',
