@@ -162,6 +162,8 @@ export interface PatchAssessment {
     countsByClassification: Partial<Record<PatchClassification, number>>;
     /** Periodic assessment setting (`AutomaticByPlatform` or `ImageDefault`), when known. */
     assessmentMode?: string;
+    /** Why the last assessment failed, as Azure says (`errorDetails.message`), when it did. */
+    error?: string;
 }
 
 export interface MissingPatch {

@@ -1,6 +1,6 @@
 import type { MachineStatus, MissingPatch, OsType, PatchAssessment, PatchClassification, PatchSeverity } from './model';
 import { PATCH_SEVERITIES } from './model';
-import { TIME } from './timespan';
+import { TIME, truncate } from './timespan';
 
 /** Azure Update Manager keeps assessments 7 days; older (or none) means we do not know the machine's patch state. */
 export const ASSESSMENT_MAX_AGE_MS = 7 * TIME.DAY;
@@ -73,8 +73,19 @@ export function isRecentlyAssessed(assessment: PatchAssessment | undefined, now:
     return Number.isFinite(assessedAt) && now.getTime() - assessedAt <= ASSESSMENT_MAX_AGE_MS;
 }
 
-/** Explains a missing or stale assessment with the likely cause. */
+/** Whether the last assessment failed: its patch counts say nothing (Azure keeps the failed run, often with none). */
+export function assessmentFailed(assessment: PatchAssessment | undefined): boolean {
+    return assessment?.status.toLowerCase() === 'failed';
+}
+
+/** Explains a missing, stale or failed assessment with the likely cause. */
 export function notAssessedReason(assessment: PatchAssessment | undefined, now: Date, status?: MachineStatus): string | undefined {
+    if (assessment && isRecentlyAssessed(assessment, now) && assessmentFailed(assessment)) {
+        const days = Math.floor((now.getTime() - assessedTime(assessment)) / TIME.DAY);
+        const when = days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
+        const why = assessment.error ? `: ${truncate(assessment.error.replace(/\s+/g, ' ').trim(), 300)}` : '';
+        return `the last assessment failed (${when})${why} — its results cannot be trusted; see the machine's history in Azure Update Manager`;
+    }
     if (isRecentlyAssessed(assessment, now)) {
         return undefined;
     }
@@ -205,7 +216,7 @@ export function summarisePatchesPerMachine(
     }
     const none = { missing: 0, critical: 0, security: 0 };
     return assessments.map((a) => {
-        const reason = isRecentlyAssessed(a, now) ? undefined : notAssessedReason(a, now, statusOf(a.machineId));
+        const reason = isRecentlyAssessed(a, now) && !assessmentFailed(a) ? undefined : notAssessedReason(a, now, statusOf(a.machineId));
         const { missing, critical, security } = reason ? none : (counts[ids.number(a.machineId)] ?? none);
         const state: PatchState = reason
             ? 'not-assessed'

@@ -92,7 +92,7 @@ export const getPatchingLevel = defineTool({
         'Reports missing OS updates from Azure Update Manager assessments for Arc-enabled servers and Azure VMs: per patch the KB (Windows) or package and version (Linux), ' +
         'classification, MSRC severity, published date and reboot behaviour; per machine its state (compliant, missing-critical-or-security, missing-other, not-assessed ' +
         'with the likely reason) and whether a reboot is pending; and fleet compliance % (assessed machines missing no Critical or Security update). ' +
-        'A machine with no assessment in the last 7 days is "not-assessed", never "0 missing". ' +
+        'A machine with no assessment in the last 7 days, or whose last assessment failed, is "not-assessed" (with the reason or the error), never "0 missing". ' +
         `Counts the machines missing a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago (overdue). ` +
         'Filters: server_name, classification, severity, reboot_pending, older_than_days. Patches are sorted most urgent first.',
     input: z

@@ -142,6 +142,30 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         });
     });
 
+    it('reports a machine whose last assessment failed as not assessed, with what Azure says, never as compliant', async () => {
+        fake = await startAzureFake({ estate: { machines: 21, now: new Date() } });
+        const machine = fake.estate.machines[20];
+        assert.equal(machine.assessment, 'failed');
+        const source = sourceFor(fake);
+        const { rows } = await source.getPatchAssessments({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
+        const failed = rows.find((r) => r.machineName === machine.name);
+        assert.equal(failed?.status, 'Failed');
+        assert.equal(failed?.error, 'Windows Update service is not responding.\nError code 0x8024402C.');
+        const run = await runTool('GetPatchingLevel', { source }, { server_name: machine.name });
+        assert.ok(run.ok, run.ok ? '' : run.message);
+        const out = run.structured as { machines: { state: string; notAssessedReason?: string }[]; summary: Record<string, number> };
+        assert.deepEqual(out.machines, [
+            {
+                ...out.machines[0],
+                state: 'not-assessed',
+                notAssessedReason:
+                    "the last assessment failed (1 day ago): Windows Update service is not responding. Error code 0x8024402C. — its results cannot be trusted; see the machine's history in Azure Update Manager",
+            },
+        ]);
+        assert.equal(out.summary.compliant, 0);
+        assert.equal(out.summary.notAssessed, 1);
+    });
+
     it('lists missing patches of Windows and Linux machines', async () => {
         fake = await startAzureFake({ estate: { machines: 8 } });
         const source = sourceFor(fake);

@@ -434,6 +434,10 @@ export function toPatchAssessment(row: GraphRow): PatchAssessment {
     if (mode) {
         assessment.assessmentMode = mode;
     }
+    const error = assessedAt ? optionalText(row('error')) : undefined;
+    if (error) {
+        assessment.error = error;
+    }
     return assessment;
 }
 

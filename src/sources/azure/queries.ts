@@ -154,6 +154,7 @@ export function patchAssessmentsQuery(): BuiltQuery {
     | project machineKey = tolower(tostring(split(id, '/patchAssessmentResults')[0])),
         assessedAt = tostring(properties.lastModifiedDateTime),
         status = tostring(properties.status),
+        error = tostring(properties.errorDetails.message),
         rebootPending = tobool(properties.rebootPending),
         assessmentOsType = tolower(tostring(properties.osType)),
         counts = properties.availablePatchCountByClassification

@@ -84,7 +84,7 @@ export interface SampleSource extends InfraSource {
     databasesWithoutRecentBackup(): BackupTruth[];
     /** Databases in the full or bulk-logged recovery model planted without log backups (also those never or long not backed up). */
     databasesWithoutLogBackup(): SqlDatabase[];
-    /** Names of machines whose Update Manager assessment is older than 7 days or absent. */
+    /** Names of machines whose Update Manager assessment is older than 7 days, absent, or failed. */
     machinesNotAssessed(): string[];
 }
 
@@ -572,7 +572,12 @@ class EstateAtHour {
     machinesNotAssessed(): string[] {
         const recent = this.fleet.anchor - 7 * TIME.DAY;
         return this.allPatches()
-            .filter((p) => p.assessment.assessedAt === undefined || Date.parse(p.assessment.assessedAt) < recent)
+            .filter(
+                (p) =>
+                    p.assessment.assessedAt === undefined ||
+                    Date.parse(p.assessment.assessedAt) < recent ||
+                    p.assessment.status === 'Failed',
+            )
             .map((p) => p.assessment.machineName);
     }
 

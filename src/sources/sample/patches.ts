@@ -277,6 +277,13 @@ export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
     if (assessment.assessedAt === undefined) {
         delete assessment.assessedAt;
     }
+    if (assessment.status === 'Failed') {
+        // What Update Manager says of an assessment on a machine whose agent is in error.
+        assessment.error =
+            m.osType === 'windows'
+                ? 'The Windows Update service (wuauserv) did not respond; the assessment could not list updates.'
+                : 'The package manager could not be run: another process holds its lock.';
+    }
     return { assessment, missing };
 }
 

@@ -30,7 +30,7 @@ export interface FakeEstateOptions {
     workspaceOnly?: number;
 }
 
-export type FakeAssessment = 'fresh' | 'stale' | 'none';
+export type FakeAssessment = 'fresh' | 'stale' | 'none' | 'failed';
 
 export interface FakeMachine {
     id: string;
@@ -109,7 +109,8 @@ export function buildFakeEstate(options: FakeEstateOptions = {}): FakeEstate {
             location: 'westeurope',
             osType,
             hasSql: !isVm && osType === 'windows' && i % 2 === 0,
-            assessment: i % 7 === 0 ? 'none' : i % 7 === 1 ? 'stale' : 'fresh',
+            // The 21st machine's last assessment failed (Windows Update did not answer): Azure keeps the failed run.
+            assessment: i === 20 ? 'failed' : i % 7 === 0 ? 'none' : i % 7 === 1 ? 'stale' : 'fresh',
             assessmentMode: i % 7 === 0 ? 'ImageDefault' : 'AutomaticByPlatform',
             oldAgent: !isVm && i % 10 === 9,
             computer: i === 5 ? 'APP05' : !isVm && osType === 'windows' && i % 5 === 4 ? `${name}.contoso.local` : name,
@@ -241,7 +242,8 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                 machineOsType: m.osType,
                 assessmentMode: m.assessmentMode ?? '',
                 assessedAt: assessedAt ?? '',
-                status: assessedAt ? 'Succeeded' : '',
+                status: assessedAt ? (m.assessment === 'failed' ? 'Failed' : 'Succeeded') : '',
+                error: m.assessment === 'failed' ? 'Windows Update service is not responding.\nError code 0x8024402C.' : '',
                 rebootPending: assessedAt ? m.name.endsWith('4') : null,
                 assessmentOsType: assessedAt ? (m.osType === 'windows' ? 'Windows' : 'Linux') : '',
                 counts: assessedAt

@@ -169,9 +169,19 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.ok(source.machinesNotAssessed().length > 0);
         for (const name of source.machinesNotAssessed()) {
             assert.equal(byName.get(name)?.state, 'not-assessed', name);
-            assert.match(byName.get(name)?.notAssessedReason ?? '', /7 days|assessed \d+ days ago/);
+            assert.match(byName.get(name)?.notAssessedReason ?? '', /7 days|assessed \d+ days ago|the last assessment failed/);
         }
         assert.equal(out.summary.notAssessed, source.machinesNotAssessed().length);
+        // A machine whose last assessment failed is not assessed, with Update Manager's error, never "compliant".
+        const failed = machines.filter((m) => /^the last assessment failed/.test(m.notAssessedReason ?? ''));
+        assert.ok(failed.length > 0, 'the sample has a failed assessment');
+        for (const m of failed) {
+            assert.equal(m.state, 'not-assessed');
+            assert.match(
+                m.notAssessedReason ?? '',
+                /^the last assessment failed \((today|\d+ days? ago)\): The (Windows Update service|package manager) .+ — its results cannot be trusted; see the machine's history in Azure Update Manager$/,
+            );
+        }
     });
 
     it('GetPatchingLevel lists a given machine’s missing critical patches exactly', async () => {

@@ -206,10 +206,13 @@ describe('sample estate', () => {
                 const total = Object.values(a.countsByClassification).reduce((sum, n) => sum + (n ?? 0), 0);
                 assert.equal(total, mine.length, a.machineName);
             }
+            // Not assessed: none, none in the last 7 days, or the last one failed (the machines whose agent is in error).
+            const failed = assessments.filter((a) => a.status === 'Failed');
+            assert.ok(failed.length >= 1 && failed.every((a) => a.assessedAt && a.error), 'a failed assessment, with its error');
             assert.deepEqual(
                 source.machinesNotAssessed().sort(),
                 assessments
-                    .filter((a) => !a.assessedAt || a.assessedAt < weekAgo)
+                    .filter((a) => !a.assessedAt || a.assessedAt < weekAgo || a.status === 'Failed')
                     .map((a) => a.machineName)
                     .sort(),
             );
