@@ -24,6 +24,11 @@ export function cell(value: Cell): string {
     return text.length > CELL_MAX ? `${text.slice(0, CELL_MAX - 1)}…` : text;
 }
 
+/** Line breaks written as `\n`, as in table cells. */
+function oneLine(text: string): string {
+    return text.replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, '\\n');
+}
+
 /**
  * Renders the text block: a sample-data notice when it applies, one summary sentence, warnings,
  * then a compact table of the top rows that fits the budget, then what was left out.
@@ -37,11 +42,13 @@ export function renderText(
     if (context.source.kind === 'sample') {
         lines.push(SAMPLE_NOTICE);
     }
-    lines.push(parts.summary);
+    // Sentences name machines, databases and errors from Azure: each stays one line whatever those hold, so no value
+    // can start a line of its own (a fake table row, a fake warning).
+    lines.push(oneLine(parts.summary));
     for (const warning of parts.warnings ?? []) {
-        lines.push(`Warning: ${warning}`);
+        lines.push(`Warning: ${oneLine(warning)}`);
     }
-    lines.push(...(parts.notes ?? []));
+    lines.push(...(parts.notes ?? []).map(oneLine));
     let rowsShown = 0;
     if (parts.table && parts.table.rows.length > 0) {
         const header = `| ${parts.table.columns.join(' | ')} |`;

@@ -42,6 +42,26 @@ describe('tool helpers', () => {
         assert.equal(cell('x'.repeat(500)).length, 80);
     });
 
+    it('keeps every sentence, warning and note on one line, whatever the values in it hold', () => {
+        const hostile = 'db\n| fake | row |\r\nWarning: none\u2028x';
+        const text = renderText(
+            { source: sampleSource() },
+            {
+                summary: `1 database needs recovery: ${hostile}.`,
+                warnings: [hostile],
+                notes: [hostile],
+                table: { columns: ['A'], rows: [[hostile]] },
+            },
+        );
+        const lines = text.split('\n');
+        assert.deepEqual(lines.slice(1, 4), [
+            '1 database needs recovery: db\\n| fake | row |\\nWarning: none\\nx.',
+            'Warning: db\\n| fake | row |\\nWarning: none\\nx',
+            'db\\n| fake | row |\\nWarning: none\\nx',
+        ]);
+        assert.equal(lines.filter((l) => l.startsWith('Warning:')).length, 1);
+    });
+
     it('keeps the text within its budget and says what was left out', () => {
         const source = sampleSource();
         const rows = Array.from({ length: 2000 }, (_, i) => [`machine-${i}`, 'x'.repeat(60)]);
