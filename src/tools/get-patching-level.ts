@@ -157,11 +157,10 @@ export const getPatchingLevel = defineTool({
             assertKnownMachine(serverName, machines.rows);
         }
         // A machine asked for by any of its names (resource, OS host, FQDN); its assessment rows carry the resource name and id.
-        const matchesMachine = serverName ? machineMatcher(serverName) : () => true;
-        const selected = new Set(machines.rows.filter(matchesMachine).map((m) => m.id.toLowerCase()));
+        const selected = serverName ? new Set(machines.rows.filter(machineMatcher(serverName)).map((m) => m.id.toLowerCase())) : undefined;
         const matchesPattern = serverName ? nameMatcher(serverName) : () => true;
         const matchesName = (row: { machineId: string; machineName: string }) =>
-            selected.has(row.machineId.toLowerCase()) || matchesPattern(row.machineName);
+            selected?.has(row.machineId.toLowerCase()) || matchesPattern(row.machineName);
         const machineIds = numberedMachineIds(context.source, machines.rows.length + assessments.rows.length);
         // Machine status only explains why a machine is not assessed: most answers never look it up.
         let status: (Machine['status'] | undefined)[] | undefined;

@@ -151,17 +151,11 @@ export const getSqlMetadata = defineTool({
         }
         const today = context.source.now();
         const now = today.getTime();
-        const backupState = (db: SqlDatabase): BackupState => {
-            const last = db.lastFullBackup ? Date.parse(db.lastFullBackup) : NaN;
-            return !Number.isFinite(last) ? 'never' : now - last > BACKUP_STALE_AFTER_DAYS * TIME.DAY ? 'stale' : 'ok';
-        };
-        const logBackupState = (db: SqlDatabase): LogBackupState => {
-            if (db.recoveryModel.toLowerCase() === 'simple') {
-                return 'not-needed';
-            }
-            const last = db.lastLogBackup ? Date.parse(db.lastLogBackup) : NaN;
-            return !Number.isFinite(last) ? 'never' : now - last > LOG_BACKUP_STALE_AFTER_HOURS * TIME.HOUR ? 'stale' : 'ok';
-        };
+        const fullStale = ageCheck(now - BACKUP_STALE_AFTER_DAYS * TIME.DAY);
+        const logStale = ageCheck(now - LOG_BACKUP_STALE_AFTER_HOURS * TIME.HOUR);
+        const backupState = (db: SqlDatabase): BackupState => fullStale(db.lastFullBackup);
+        const logBackupState = (db: SqlDatabase): LogBackupState =>
+            db.recoveryModel === 'Simple' || db.recoveryModel.toLowerCase() === 'simple' ? 'not-needed' : logStale(db.lastLogBackup);
         const key = caselessKey();
         const byInstance = new Map<string, SqlDatabase[]>();
         for (const db of databases) {
@@ -314,7 +308,25 @@ function problems(instance: { databases: { state: string; backupState: BackupSta
 }
 
 function needsRecovery(state: string): boolean {
-    return NEEDS_RECOVERY_STATES.includes(state.toLowerCase());
+    return state !== 'Online' && NEEDS_RECOVERY_STATES.includes(state.toLowerCase());
+}
+
+/**
+ * Whether a time is missing (`never`), before `cutoff` (`stale`) or not (`ok`). Both sources write times as canonical
+ * ISO 8601 (`2026-11-20T12:00:00.000Z`), which compare as text; anything else is parsed.
+ */
+function ageCheck(cutoff: number): (time: string | undefined) => 'never' | 'stale' | 'ok' {
+    const cutoffIso = new Date(cutoff).toISOString();
+    return (time) => {
+        if (!time) {
+            return 'never';
+        }
+        if (time.length === 24 && time.charCodeAt(23) === 90 /* Z */) {
+            return time < cutoffIso ? 'stale' : 'ok';
+        }
+        const parsed = Date.parse(time);
+        return !Number.isFinite(parsed) ? 'never' : parsed < cutoff ? 'stale' : 'ok';
+    };
 }
 
 /** The databases that need recovery, naming a few with their state, and how many are offline. */
