@@ -41,14 +41,15 @@ export function answerOrError(
 
 /** The Overview's figures except anomalies (each run asks for one row: the summaries count everything). */
 export async function overviewInputs(source: InfraSource, signal?: AbortSignal, account?: string): Promise<OverviewInputs> {
-    const [scopes, servers, patches, sqlHigh, windowsHigh] = await Promise.all([
+    const [scopes, servers, patches, sql, sqlHigh, windowsHigh] = await Promise.all([
         answerOrError(source, 'ListScopes', {}, signal),
         answerOrError(source, 'GetServerMetadata', { max_results: 1 }, signal),
         answerOrError(source, 'GetPatchingLevel', { max_results: 1 }, signal),
+        answerOrError(source, 'GetSqlMetadata', { max_results: 1 }, signal),
         answerOrError(source, 'GetSqlBpAssessment', { severity: ['High'], max_results: 1 }, signal),
         answerOrError(source, 'GetWinBpAssessment', { min_weight: WINDOWS_HIGH_WEIGHT, max_results: 1 }, signal),
     ]);
-    return { sourceKind: source.kind, sourceDescription: source.description, account, scopes, servers, patches, sqlHigh, windowsHigh };
+    return { sourceKind: source.kind, sourceDescription: source.description, account, scopes, servers, patches, sql, sqlHigh, windowsHigh };
 }
 
 /** The Overview's anomaly figure: seconds on a large estate, so it arrives after the rest. */

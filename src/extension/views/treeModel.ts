@@ -8,6 +8,7 @@ import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
 import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
 import { PATCH_OVERDUE_DAYS } from '../../tools/get-patching-level';
+import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS } from '../../tools/get-sql-metadata';
 import { FULL_HORIZON_DAYS, LOW_FREE_SPACE_PERCENT, PACE_BASIS_TEXT, signedPace, type PaceBasis } from '../../tools/trend';
 
 /** Codicon id plus an optional theme colour id (`list.errorForeground`, …). */
@@ -88,6 +89,7 @@ export interface OverviewInputs {
     scopes?: Answer | Error;
     servers?: Answer | Error;
     patches?: Answer | Error;
+    sql?: Answer | Error;
     sqlHigh?: Answer | Error;
     windowsHigh?: Answer | Error;
     anomalies24h?: Answer | Error;
@@ -295,6 +297,63 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                 ],
             }),
             'Critical / security patches missing',
+        ),
+        figure(
+            'sql',
+            inputs.sql,
+            (a) => {
+                const s = a.summary ?? {};
+                const n = (key: string) => (typeof s[key] === 'number' ? (s[key] as number) : 0);
+                const recovery = n('databasesNeedingRecovery');
+                const noFull = n('databasesNeverBackedUp') + n('databasesWithStaleBackup');
+                const noLog = n('databasesWithoutLogBackup');
+                const evaluation = n('evaluationEdition');
+                const sqlTable = (facets: Record<string, string[]>, title: string): TableRequest => ({
+                    tool: 'GetSqlMetadata',
+                    args: {},
+                    initial: { facets },
+                    title,
+                });
+                return {
+                    label: `SQL Server: ${fmt(s.instances)} instances, ${fmt(s.databases)} databases`,
+                    description: `${fmt(recovery)} need recovery · ${fmt(noFull)} no recent full backup · ${fmt(noLog)} no log backup`,
+                    icon: {
+                        id: 'database',
+                        color: recovery || noFull ? 'list.errorForeground' : noLog ? 'list.warningForeground' : undefined,
+                    },
+                    table: { tool: 'GetSqlMetadata', args: {} },
+                    children: [
+                        {
+                            id: 'sql/recovery',
+                            label: `Databases that need recovery: ${fmt(recovery)}`,
+                            tooltip: 'In the Suspect, RecoveryPending or Emergency state: unusable until someone recovers them.',
+                            icon: { id: 'error', color: recovery ? 'list.errorForeground' : undefined },
+                            table: sqlTable({ state: ['Suspect', 'RecoveryPending', 'Emergency'] }, 'SQL databases that need recovery'),
+                        },
+                        {
+                            id: 'sql/fullBackup',
+                            label: `Without a full backup in ${BACKUP_STALE_AFTER_DAYS} days: ${fmt(noFull)}`,
+                            icon: { id: 'archive', color: noFull ? 'list.errorForeground' : undefined },
+                            table: sqlTable({ backupState: ['never', 'stale'] }, 'SQL databases without a recent full backup'),
+                        },
+                        {
+                            id: 'sql/logBackup',
+                            label: `Full recovery model, no log backup in ${LOG_BACKUP_STALE_AFTER_HOURS} h: ${fmt(noLog)}`,
+                            tooltip: 'The log grows until a log backup runs, and nothing since the last full backup can be restored.',
+                            icon: { id: 'history', color: noLog ? 'list.warningForeground' : undefined },
+                            table: sqlTable({ logBackupState: ['never', 'stale'] }, 'SQL databases without a recent log backup'),
+                        },
+                        {
+                            id: 'sql/evaluation',
+                            label: `Instances on the Evaluation edition: ${fmt(evaluation)}`,
+                            tooltip: 'The Evaluation edition stops its database engine 180 days after installation unless licensed.',
+                            icon: { id: 'watch', color: evaluation ? 'list.warningForeground' : undefined },
+                            table: sqlTable({ edition: ['Evaluation'] }, 'SQL Server instances on the Evaluation edition'),
+                        },
+                    ],
+                };
+            },
+            'SQL Server',
         ),
         figure(
             'sqlHigh',

@@ -9,7 +9,8 @@ import {
     buildServersTree,
     type TreeNodeModel,
 } from '../../../../src/extension/views/treeModel';
-import { windowsSeverity } from '../../../../src/extension/webviews/tableSpecs';
+import { tableFromResult, windowsSeverity } from '../../../../src/extension/webviews/tableSpecs';
+import { TableIndex } from '../../../../src/shared/tableModel';
 import { runTool } from '../../../../src/tools';
 import { sampleSource } from '../../../helpers/fixtures';
 
@@ -84,8 +85,30 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             find(nodes, 'disksLow')?.description,
             `lowest ${String(low.latest)} % on ${String(low.computer)} ${String(low.counter)}`,
         );
+        // SQL Server: the databases at risk, each kind opening the SQL table filtered to exactly those databases.
+        const sqlMeta = await answer(source, 'GetSqlMetadata', { max_results: 1000 });
+        const ss = sqlMeta.summary as unknown as Record<string, number>;
+        assert.equal(find(nodes, 'sql')?.label, `SQL Server: ${ss.instances} instances, ${ss.databases} databases`);
+        const sqlTable = tableFromResult({ tool: 'GetSqlMetadata', args: {} }, sqlMeta);
+        const sqlIndex = new TableIndex(sqlTable);
+        const expectedRows: Record<string, number> = {
+            'sql/recovery': ss.databasesNeedingRecovery,
+            'sql/fullBackup': ss.databasesNeverBackedUp + ss.databasesWithStaleBackup,
+            'sql/logBackup': ss.databasesWithoutLogBackup,
+        };
+        assert.ok(expectedRows['sql/fullBackup'] > 0 && expectedRows['sql/logBackup'] > 0);
+        for (const [id, count] of Object.entries(expectedRows)) {
+            const node = find(nodes, 'sql')?.children?.find((c) => c.id === id);
+            assert.ok(node?.label?.endsWith(`: ${count}`), `${id}: ${node?.label}`);
+            const facets = node?.table?.initial?.facets ?? {};
+            assert.equal(sqlIndex.rowsFor({ text: '', facets }).length, count, id);
+        }
+        const evaluation = find(nodes, 'sql')?.children?.find((c) => c.id === 'sql/evaluation');
+        assert.equal(evaluation?.label, `Instances on the Evaluation edition: ${ss.evaluationEdition}`);
+        assert.deepEqual(evaluation?.table?.initial?.facets, { edition: ['Evaluation'] });
         for (const id of [
             'machines',
+            'sql',
             'compliance',
             'reboot',
             'critical',
