@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, type Support, type SupportStatus } from '../core/lifecycle';
 import type { Machine } from '../core/model';
 import { byText, countIn } from '../core/summaries';
+import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';
+
+/** Arc-enabled servers disconnected this long are named: their identity expires between 45 and 90 days away. */
+export const LONG_DISCONNECTED_DAYS = 30;
 
 const STATUSES = ['Connected', 'Disconnected', 'Expired', 'Error', 'Running', 'Stopped', 'Deallocated', 'Unknown'] as const;
 /** Machines that need attention come first. */
@@ -114,6 +118,12 @@ export const getServerMetadata = defineTool({
                 .number()
                 .int()
                 .describe(`machines whose Windows Server release leaves extended support within ${SUPPORT_ENDING_DAYS} days`),
+            disconnectedLong: z
+                .number()
+                .int()
+                .describe(
+                    `Arc-enabled servers disconnected for ${LONG_DISCONNECTED_DAYS} days or more: their managed identity expires after 45 to 90 days disconnected, and then the agent cannot reconnect without being onboarded again`,
+                ),
             totalCores: z.number(),
             totalMemoryGb: z.number(),
         }),
@@ -157,6 +167,10 @@ export const getServerMetadata = defineTool({
         const truncation = shown.truncation;
         const outOfSupport = machines.filter((m) => inStates(supportOf(m), ['ended', 'esu']));
         const ending = machines.filter((m) => inStates(supportOf(m), ['ending']));
+        const longGoneBefore = new Date(now.getTime() - LONG_DISCONNECTED_DAYS * TIME.DAY).toISOString();
+        const longGone = machines
+            .filter((m) => m.kind === 'arc' && m.status === 'Disconnected' && m.lastStatusChange && m.lastStatusChange < longGoneBefore)
+            .sort((a, b) => byText(a.lastStatusChange ?? '', b.lastStatusChange ?? '') || byText(a.name, b.name));
         const summary = {
             machines: machines.length,
             byStatus: countIn(machines, (m) => m.status) as Record<string, number>,
@@ -165,6 +179,7 @@ export const getServerMetadata = defineTool({
             sqlDiscovered: machines.filter((m) => m.sqlDiscovered).length,
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
+            disconnectedLong: longGone.length,
             totalCores: machines.reduce((sum, m) => sum + (m.coreCount ?? 0), 0),
             totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
         };
@@ -176,7 +191,8 @@ export const getServerMetadata = defineTool({
                 ending.map((m) => ({ support: supportOf(m) })),
                 ['machine runs', 'machines run'],
                 'a Windows Server release',
-            );
+            ) +
+            longDisconnectedSentence(longGone, now);
         return {
             structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
             text: renderText(context, {
@@ -211,4 +227,16 @@ export function inStates(support: Support | null, states: readonly SupportStatus
 
 function compareMachines(a: Machine, b: Machine): number {
     return (STATUS_RANK[a.status] ?? 3) - (STATUS_RANK[b.status] ?? 3) || byText(a.name, b.name);
+}
+
+/** The Arc-enabled servers disconnected for weeks, longest first, with how long. */
+function longDisconnectedSentence(machines: readonly Machine[], now: Date): string {
+    if (machines.length === 0) {
+        return '';
+    }
+    const named = machines
+        .slice(0, 5)
+        .map((m) => `${m.name} (${Math.floor((now.getTime() - Date.parse(m.lastStatusChange ?? '')) / TIME.DAY)} days)`);
+    const more = machines.length > named.length ? ` and ${machines.length - named.length} more` : '';
+    return ` ${machines.length === 1 ? '1 Arc-enabled server has' : `${machines.length} Arc-enabled servers have`} been disconnected for ${LONG_DISCONNECTED_DAYS} days or more: ${named.join(', ')}${more} — after 45 to 90 days disconnected a server's managed identity expires, and its agent must be onboarded again.`;
 }

@@ -8,6 +8,7 @@ import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
 import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
 import { PATCH_OVERDUE_DAYS } from '../../tools/get-patching-level';
+import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
 import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS } from '../../tools/get-sql-metadata';
 import { FULL_HORIZON_DAYS, LOW_FREE_SPACE_PERCENT, PACE_BASIS_TEXT, signedPace, type PaceBasis } from '../../tools/trend';
 
@@ -203,6 +204,18 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                                 tool: 'GetServerMetadata',
                                 args: { status: ['Disconnected', 'Expired', 'Error'] },
                                 title: 'Disconnected machines',
+                            },
+                        },
+                        {
+                            id: 'machines/disconnectedLong',
+                            label: `Disconnected ${LONG_DISCONNECTED_DAYS} days or more: ${fmt(s.disconnectedLong)}`,
+                            tooltip:
+                                "Arc-enabled servers away for weeks: after 45 to 90 days disconnected a server's managed identity expires, and its agent must be onboarded again.",
+                            icon: { id: 'watch', color: s.disconnectedLong ? 'list.errorForeground' : undefined },
+                            table: {
+                                tool: 'GetServerMetadata',
+                                args: { status: ['Disconnected'], kind: 'arc' },
+                                title: 'Disconnected Arc-enabled servers',
                             },
                         },
                         {

@@ -476,8 +476,9 @@ function assignStatuses(random: Random, machines: FleetMachine[], anchor: number
     const expired = Math.max(1, Math.round(n * 0.025));
     picked.forEach((m, i) => {
         const status: MachineStatus = i < disconnected ? 'Disconnected' : i < disconnected + expired ? 'Expired' : 'Error';
-        const daysAgo =
-            status === 'Disconnected' ? random.range(1, 25) : status === 'Expired' ? random.range(46, 150) : random.range(0.3, 3);
+        const drawn = status === 'Disconnected' ? random.range(1, 25) : status === 'Expired' ? random.range(46, 150) : random.range(0.3, 3);
+        // The first disconnected machine has been away five to six weeks: its managed identity expires soon.
+        const daysAgo = i === 0 ? 35 + drawn / 3 : drawn;
         const changed = anchor - Math.round(daysAgo * TIME.DAY);
         m.machine.status = status;
         m.machine.lastStatusChange = isoTime(changed);

@@ -86,6 +86,32 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.ok(!bad.ok && bad.kind === 'input' && /support/.test(bad.message), bad.ok ? '' : bad.message);
     });
 
+    it('GetServerMetadata names the Arc-enabled servers disconnected for 30 days or more, whose identity will expire', async () => {
+        const out = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const cutoff = NOW.getTime() - 30 * 86_400_000;
+        const away = out.items.filter(
+            (m) => m.kind === 'arc' && m.status === 'Disconnected' && Date.parse(String(m.lastStatusChange)) < cutoff,
+        );
+        assert.equal(away.length, 1, 'the sample plants one');
+        assert.equal(out.summary.disconnectedLong, 1);
+        const days = Math.floor((NOW.getTime() - Date.parse(String(away[0].lastStatusChange))) / 86_400_000);
+        assert.ok(days >= 35 && days < 45, `${days} days`);
+        const text = await runTool('GetServerMetadata', { source }, {});
+        assert.ok(text.ok);
+        assert.ok(
+            text.text.includes(
+                ` 1 Arc-enabled server has been disconnected for 30 days or more: ${String(away[0].name)} (${days} days) — after 45 to 90 days disconnected a server's managed identity expires, and its agent must be onboarded again.`,
+            ),
+            text.text.split('\n')[1],
+        );
+        // The others disconnected are more recent; expired ones are past it and say so by their status.
+        assert.ok(
+            out.items
+                .filter((m) => m.status === 'Disconnected' && m !== away[0])
+                .every((m) => Date.parse(String(m.lastStatusChange)) >= cutoff),
+        );
+    });
+
     it('GetSqlMetadata says which instances run a SQL Server release past or near the end of extended support', async () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });

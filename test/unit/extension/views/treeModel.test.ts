@@ -50,6 +50,9 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.deepEqual(child('machines/outOfSupport')?.table?.args, { support: ['ended', 'esu'] });
         assert.equal(child('machines/supportEnding')?.label, `Leaving extended support within 180 days: ${servers.summary.supportEnding}`);
         assert.deepEqual(child('machines/supportEnding')?.table?.args, { support: ['ending'] });
+        assert.equal(child('machines/disconnectedLong')?.label, `Disconnected 30 days or more: ${servers.summary.disconnectedLong}`);
+        assert.ok(Number(servers.summary.disconnectedLong) > 0);
+        assert.deepEqual(child('machines/disconnectedLong')?.table?.args, { status: ['Disconnected'], kind: 'arc' });
         assert.equal(find(nodes, 'compliance')?.label, `Patch compliance: ${patches.summary.compliancePercent}%`);
         assert.equal(find(nodes, 'reboot')?.label, `Reboot pending: ${patches.summary.rebootPending}`);
         assert.deepEqual(find(nodes, 'reboot')?.table, {
