@@ -178,8 +178,8 @@ export function pickServerName(input: { server_name?: string; ServerName?: strin
 export function nameMatcher(pattern: string): (name: string) => boolean {
     const wanted = pattern.toLowerCase();
     if (!wanted.includes('*')) {
-        const wantedShort = hostName(wanted);
-        return (name) => name.toLowerCase() === wanted || hostName(name) === wantedShort;
+        const wantedHost = hostName(wanted);
+        return (name) => hostName(name) === wantedHost;
     }
     const regex = new RegExp(`^${wanted.split('*').map(escapeRegExp).join('.*')}$`, 'i');
     return (name) => regex.test(name) || regex.test(hostName(name));

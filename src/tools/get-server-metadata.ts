@@ -4,7 +4,7 @@ import type { Machine } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
-import { describeCounts, renderText, shortTime, supportSentence } from './text';
+import { describeCounts, firstNames, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 /** Arc-enabled servers disconnected this long are named: their identity expires between 45 and 90 days away. */
@@ -234,9 +234,8 @@ function longDisconnectedSentence(machines: readonly Machine[], now: Date): stri
     if (machines.length === 0) {
         return '';
     }
-    const named = machines
-        .slice(0, 5)
-        .map((m) => `${m.name} (${Math.floor((now.getTime() - Date.parse(m.lastStatusChange ?? '')) / TIME.DAY)} days)`);
-    const more = machines.length > named.length ? ` and ${machines.length - named.length} more` : '';
-    return ` ${machines.length === 1 ? '1 Arc-enabled server has' : `${machines.length} Arc-enabled servers have`} been disconnected for ${LONG_DISCONNECTED_DAYS} days or more: ${named.join(', ')}${more} — after 45 to 90 days disconnected a server's managed identity expires, and its agent must be onboarded again.`;
+    const named = firstNames(
+        machines.map((m) => `${m.name} (${Math.floor((now.getTime() - Date.parse(m.lastStatusChange ?? '')) / TIME.DAY)} days)`),
+    );
+    return ` ${machines.length === 1 ? '1 Arc-enabled server has' : `${machines.length} Arc-enabled servers have`} been disconnected for ${LONG_DISCONNECTED_DAYS} days or more: ${named} — after 45 to 90 days disconnected a server's managed identity expires, and its agent must be onboarded again.`;
 }

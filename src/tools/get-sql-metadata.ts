@@ -4,7 +4,7 @@ import type { SqlDatabase } from '../core/model';
 import { byText, caselessKey, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
-import { describeCounts, plural, renderText, shortTime, supportSentence } from './text';
+import { describeCounts, firstNames, plural, renderText, shortTime, supportSentence } from './text';
 import { inStates, supportSchema } from './get-server-metadata';
 import { defineTool, READ_ONLY } from './types';
 
@@ -331,11 +331,10 @@ function ageCheck(cutoff: number): (time: string | undefined) => 'never' | 'stal
 
 /** The databases that need recovery, naming a few with their state, and how many are offline. */
 function recoverySentence(databases: readonly { instance: string; name: string; state: string }[], offline: number): string {
-    const named = databases.slice(0, 5).map((d) => `${d.name} on ${d.instance} (${d.state})`);
-    const more = databases.length > named.length ? ` and ${databases.length - named.length} more` : '';
+    const named = firstNames(databases.map((d) => `${d.name} on ${d.instance} (${d.state})`));
     const recovery =
         databases.length > 0
-            ? ` ${databases.length === 1 ? '1 database needs' : `${databases.length} databases need`} recovery: ${named.join(', ')}${more}.`
+            ? ` ${databases.length === 1 ? '1 database needs' : `${databases.length} databases need`} recovery: ${named}.`
             : '';
     return recovery + (offline > 0 ? ` ${offline === 1 ? '1 database is' : `${offline} databases are`} offline.` : '');
 }
@@ -345,10 +344,6 @@ function evaluationSentence(instances: readonly { name: string }[]): string {
     if (instances.length === 0) {
         return '';
     }
-    const named = instances
-        .map((i) => i.name)
-        .sort(byText)
-        .slice(0, 5);
-    const more = instances.length > named.length ? ` and ${instances.length - named.length} more` : '';
-    return ` ${instances.length === 1 ? '1 instance runs' : `${instances.length} instances run`} the Evaluation edition, which stops 180 days after it was installed unless licensed: ${named.join(', ')}${more}.`;
+    const named = firstNames(instances.map((i) => i.name).sort(byText));
+    return ` ${instances.length === 1 ? '1 instance runs' : `${instances.length} instances run`} the Evaluation edition, which stops 180 days after it was installed unless licensed: ${named}.`;
 }

@@ -89,6 +89,15 @@ export function shortTime(iso: string | undefined): string | undefined {
     return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}Z` : undefined;
 }
 
+/** How many names a summary sentence spells out before "and N more" (the rest are in structuredContent). */
+export const NAMED_IN_SENTENCE = 5;
+
+/** The first names, comma-separated, then "and N more" for the rest: `a, b and 3 more`. */
+export function firstNames(names: readonly string[], shown = NAMED_IN_SENTENCE): string {
+    const rest = names.length - shown;
+    return `${names.slice(0, shown).join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+}
+
 export function plural(count: number, word: string, pluralWord = `${word}s`): string {
     return `${count} ${count === 1 ? word : pluralWord}`;
 }

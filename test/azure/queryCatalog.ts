@@ -50,6 +50,7 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
         }
         out.push({ name: `softwareChanges ${tag}`, text: q.softwareChangesQuery(window).text });
         out.push({ name: `metricTables ${tag}`, text: q.metricTablesQuery(window).text });
+        out.push({ name: `diskFreeSpace ${tag}`, text: q.diskFreeSpaceQuery(window).text });
         if (window.computers) {
             out.push({ name: `reportingComputers ${tag}`, text: q.reportingComputersQuery(window).text });
             out.push({
@@ -59,7 +60,6 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
         }
         for (const table of q.METRIC_TABLES) {
             out.push({ name: `metricComputers ${table} ${tag}`, text: q.metricComputersQuery({ ...window, table }).text });
-            out.push({ name: `diskFreeSpace ${table} ${tag}`, text: q.diskFreeSpaceQuery({ ...window, table }).text });
             for (const metrics of subsets<MetricKind>(METRIC_KINDS)) {
                 for (const stepMs of [5 * 60_000, 15 * 60_000, 3_600_000, 86_400_000, 90_500]) {
                     out.push({

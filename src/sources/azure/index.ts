@@ -626,27 +626,9 @@ class AzureInfraSource implements AzureSource {
     async getDiskFreeSpace(query: WorkspaceQuery): Promise<QueryResult<DiskFreeSpace>> {
         const workspaceId = await this.workspaceOf(query);
         const window = this.window(query);
-        const tables = await this.metricTableOf(workspaceId, window, query.signal);
-        if (!tables.table) {
-            return { rows: [], warnings: tables.warnings };
-        }
-        const built = q.diskFreeSpaceQuery({ ...window, table: tables.table });
-        const { table, warnings } = await this.queryLogs(workspaceId, built, window, tables.table, query.signal);
-        return { rows: map.toDiskFreeSpace(table, built.columns), warnings: [...tables.warnings, ...warnings] };
-    }
-
-    /** Which metric table the workspace holds data in for the window: `Perf`, else `InsightsMetrics` (VM Insights only). */
-    private async metricTableOf(
-        workspaceId: string,
-        window: q.LogsWindow,
-        signal: AbortSignal | undefined,
-    ): Promise<{ table: q.MetricTable | undefined; warnings: string[] }> {
-        const built = q.metricTablesQuery(window);
-        const found = await this.queryLogs(workspaceId, built, window, 'Perf', signal);
-        const ix = map.columnIndex(found.table, built.columns, 'metric table');
-        const present = new Set(found.table.rows.map((r) => String(r[ix.SourceTable])));
-        const table = present.has('Perf') ? 'Perf' : present.has('InsightsMetrics') ? 'InsightsMetrics' : undefined;
-        return { table, warnings: found.warnings };
+        const built = q.diskFreeSpaceQuery(window);
+        const { table, warnings } = await this.queryLogs(workspaceId, built, window, 'Perf', query.signal);
+        return { rows: map.toDiskFreeSpace(table, built.columns), warnings };
     }
 
     async findComputers(query: WorkspaceQuery): Promise<QueryResult<string>> {
@@ -671,9 +653,17 @@ class AzureInfraSource implements AzureSource {
         if (query.metrics.length === 0) {
             return { rows: [], warnings: [] };
         }
-        const found = await this.metricTableOf(workspaceId, window, query.signal);
-        const warnings = [...found.warnings];
-        const table = found.table;
+        const warnings: string[] = [];
+        const tablesBuilt = q.metricTablesQuery(window);
+        const found = await this.queryLogs(workspaceId, tablesBuilt, window, 'Perf', query.signal);
+        warnings.push(...found.warnings);
+        const sourceIx = map.columnIndex(found.table, tablesBuilt.columns, 'metric table');
+        const present = new Set(found.table.rows.map((r) => String(r[sourceIx.SourceTable])));
+        const table: q.MetricTable | undefined = present.has('Perf')
+            ? 'Perf'
+            : present.has('InsightsMetrics')
+              ? 'InsightsMetrics'
+              : undefined;
         if (!table) {
             warnings.push('No Perf or InsightsMetrics data in this workspace for the time range: no CPU or disk counters are collected.');
             return { rows: [], warnings };

@@ -466,22 +466,26 @@ ${timeFilter(window)}${computerFilter(window)}
 
 /**
  * The latest free megabytes of each disk, keyed by the counter of its free-space % series (`Counter` is built as
- * `metricSeriesQuery` builds it for `diskFree`), so a disk low on space can say how much is left.
+ * `metricSeriesQuery` builds it for `diskFree`), so a disk low on space can say how much is left. Both metric tables in
+ * one `isfuzzy` union, so no query is spent finding out which the workspace has (a workspace without VM Insights has
+ * no `InsightsMetrics`).
  */
-export function diskFreeSpaceQuery(window: LogsWindow & { table: MetricTable }): BuiltQuery {
-    const table = oneOf(window.table, METRIC_TABLES, 'Metric table');
-    const text =
-        table === 'Perf'
-            ? `Perf
-${timeFilter(window)}${computerFilter(window)}
-| where ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == 'Free Megabytes'
-| summarize arg_max(TimeGenerated, CounterValue) by Computer, InstanceName
-| project Computer, Counter = strcat(InstanceName, ' % Free Space'), FreeMb = CounterValue, At = TimeGenerated`
-            : `InsightsMetrics
-${timeFilter(window)}${computerFilter(window)}
-| where Origin == 'vm.azm.ms' and Namespace == 'LogicalDisk' and Name == 'FreeSpaceMB'
-| extend Volume = tostring(todynamic(Tags)['vm.azm.ms/mountId'])
-| summarize arg_max(TimeGenerated, Val) by Computer, Volume
-| project Computer, Counter = strcat(Volume, ' FreeSpacePercentage'), FreeMb = Val, At = TimeGenerated`;
-    return { text: `${text}\n| take ${int(LOGS_ROW_CAP + 1)}`, columns: ['Computer', 'Counter', 'FreeMb', 'At'] };
+export function diskFreeSpaceQuery(window: LogsWindow): BuiltQuery {
+    const filter = `${timeFilter(window)}${computerFilter(window)}`;
+    return {
+        text: `union isfuzzy=true
+    (Perf
+    ${filter}
+    | where ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == 'Free Megabytes'
+    | summarize arg_max(TimeGenerated, CounterValue) by Computer, InstanceName
+    | project Computer, Counter = strcat(InstanceName, ' % Free Space'), FreeMb = CounterValue, At = TimeGenerated),
+    (InsightsMetrics
+    ${filter}
+    | where Origin == 'vm.azm.ms' and Namespace == 'LogicalDisk' and Name == 'FreeSpaceMB'
+    | extend Volume = tostring(todynamic(Tags)['vm.azm.ms/mountId'])
+    | summarize arg_max(TimeGenerated, Val) by Computer, Volume
+    | project Computer, Counter = strcat(Volume, ' FreeSpacePercentage'), FreeMb = Val, At = TimeGenerated)
+| take ${int(LOGS_ROW_CAP + 1)}`,
+        columns: ['Computer', 'Counter', 'FreeMb', 'At'],
+    };
 }

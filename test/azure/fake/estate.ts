@@ -419,9 +419,6 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
             machines.map((m) => [m.computer]),
         );
     }
-    if (query.startsWith('union isfuzzy')) {
-        return table([['SourceTable', 'string']], metricTable === 'none' ? [] : [[metricTable]]);
-    }
     if (query.includes("CounterName == 'Free Megabytes'") || query.includes("Name == 'FreeSpaceMB'")) {
         // Every machine's C: is 127 GB (130,048 MB): its free megabytes follow its free-space % (see below) at the end of the range.
         const to = /TimeGenerated < datetime\(([^)]+)\)/.exec(query);
@@ -442,6 +439,9 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                     at,
                 ]),
         );
+    }
+    if (query.startsWith('union isfuzzy')) {
+        return table([['SourceTable', 'string']], metricTable === 'none' ? [] : [[metricTable]]);
     }
     if (query.includes('make-series')) {
         const grid = /from datetime\(([^)]+)\) to datetime\(([^)]+)\) step (\d+)(ms|d|h|m|s)/.exec(query);
