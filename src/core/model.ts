@@ -81,6 +81,33 @@ export interface Machine {
     workspaceId?: string;
 }
 
+/**
+ * Extension types of the agents that send a machine's data to Log Analytics: the Azure Monitor Agent, and the Log
+ * Analytics agent (MMA on Windows, OMS on Linux) it replaced, unsupported since 31 August 2024.
+ */
+export const MONITORING_AGENT_TYPES = {
+    ama: ['AzureMonitorWindowsAgent', 'AzureMonitorLinuxAgent'],
+    legacy: ['MicrosoftMonitoringAgent', 'OmsAgentForLinux'],
+} as const;
+
+/**
+ * A VM extension of an Arc-enabled server or Azure VM (`…/machines/extensions`, `…/virtualMachines/extensions`). Sources
+ * return the monitoring agents (whatever their state) and every extension not in the Succeeded state.
+ */
+export interface MachineExtension {
+    /** ARM id of the machine, as the extension's id starts (compare in lower case). */
+    machineId: string;
+    name: string;
+    /** Extension type, e.g. `AzureMonitorWindowsAgent`, `MDE.Linux`, `WindowsAgent.SqlServer`. */
+    type: string;
+    publisher: string;
+    version?: string;
+    /** Provisioning state: `Succeeded`, `Failed`, `Creating`, `Updating`, `Deleting`. */
+    state: string;
+    /** The status message Azure keeps for an extension that is not Succeeded (first 300 characters, on one line). */
+    message?: string;
+}
+
 export interface SqlInstance {
     id: string;
     /** `HOST` for a default instance, `HOST\NAME` for a named one. */

@@ -1,6 +1,7 @@
 import type {
     DiskFreeSpace,
     Machine,
+    MachineExtension,
     MetricKind,
     MetricSeries,
     MissingPatch,
@@ -101,6 +102,8 @@ export interface InfraSource {
 
     listScopes(options?: QueryOptions): Promise<Scopes>;
     getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>>;
+    /** The machines' monitoring-agent extensions, and every extension of theirs that is not in the Succeeded state. */
+    getMachineExtensions(query: SubscriptionQuery): Promise<QueryResult<MachineExtension>>;
     getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>>;
     getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>>;
     getMissingPatches(query: SubscriptionQuery): Promise<QueryResult<MissingPatch>>;

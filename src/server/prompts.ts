@@ -90,7 +90,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
                 [
                     `Review the health of my server estate over the last ${JSON.stringify(span)}, with the Infra Insights tools:`,
                     '1. ListScopes, to know the subscriptions and the default workspace.',
-                    '2. GetServerMetadata: machines that are disconnected (and those away 30 days or more, whose identity will expire), expired or stopped, and those on a Windows Server release past or near the end of extended support.',
+                    '2. GetServerMetadata: machines that are disconnected (and those away 30 days or more, whose identity will expire), expired or stopped, those on a Windows Server release past or near the end of extended support, and those without the Azure Monitor Agent or with a failed extension (their data may be missing from every later step).',
                     '3. GetPatchingLevel with classification ["Critical","Security"]: machines missing them (and those overdue: published more than 30 days ago), reboots pending, machines not assessed.',
                     `4. GetAnomalies with timespan ${JSON.stringify(span)}: CPU and disk incidents, the disks filling up (its filling list: free space now, pace a day, when full), the disks low on space (its lowSpace list) and the machines that stopped reporting (its silent list).`,
                     '5. GetSqlMetadata: databases that need recovery or lack a recent full or log backup, instances on a release past or near the end of extended support or on the Evaluation edition, and instances by edition and licence.',

@@ -163,5 +163,6 @@ export function deferred(kind: InfraSource['kind'], create: () => InfraSource): 
         getMetricSeries: (query) => get().getMetricSeries(query),
         findComputers: (query) => get().findComputers(query),
         getDiskFreeSpace: (query) => get().getDiskFreeSpace(query),
+        getMachineExtensions: (query) => get().getMachineExtensions(query),
     };
 }

@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, type Support, type SupportStatus } from '../core/lifecycle';
-import type { Machine } from '../core/model';
+import { MONITORING_AGENT_TYPES, type Machine, type MachineExtension } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
-import { describeCounts, firstNames, renderText, shortTime, supportSentence } from './text';
-import { defineTool, READ_ONLY } from './types';
+import { describeCounts, firstNames, plural, renderText, shortTime, supportSentence } from './text';
+import { defineTool, READ_ONLY, type ToolContext } from './types';
 
 /** Arc-enabled servers disconnected this long are named: their identity expires between 45 and 90 days away. */
 export const LONG_DISCONNECTED_DAYS = 30;
+
+/** Which agent sends a machine's data to Log Analytics (see {@link MONITORING_AGENT_TYPES}). */
+export const MONITORING_AGENTS = ['ama', 'legacy', 'both', 'none'] as const;
+type MonitoringAgent = (typeof MONITORING_AGENTS)[number];
+const MONITORING_AGENT_TEXT =
+    'ama: the Azure Monitor Agent; legacy: only the Log Analytics agent (MMA/OMS), unsupported since 31 August 2024; both: both (a migration under way); none: neither, so no Log Analytics workspace gets its performance, inventory or assessment data';
 
 const STATUSES = ['Connected', 'Disconnected', 'Expired', 'Error', 'Running', 'Stopped', 'Deallocated', 'Unknown'] as const;
 /** Machines that need attention come first. */
@@ -69,6 +75,27 @@ export const machineSchema = z.object({
         .describe('where the Windows Server release stands in its lifecycle; null for Linux or a release not known'),
 });
 
+const failedExtension = z.object({
+    name: z.string(),
+    type: z.string().describe('e.g. AzureMonitorWindowsAgent, MDE.Linux, WindowsAgent.SqlServer'),
+    message: z.string().optional().describe('the status message Azure keeps for it'),
+});
+
+/** A machine as GetServerMetadata lists it: the record, its lifecycle, and its agent extensions. */
+const listedMachine = machineSchema.extend({
+    monitoringAgent: z
+        .enum(MONITORING_AGENTS)
+        .nullable()
+        .describe(`${MONITORING_AGENT_TEXT}; null when the extensions could not be read (see warnings)`),
+    monitoringAgentState: z
+        .string()
+        .nullable()
+        .describe(
+            "the provisioning state of that agent's extension (Succeeded, Failed, Creating, Updating…), the Azure Monitor Agent's when both",
+        ),
+    failedExtensions: z.array(failedExtension).describe('its extensions in the Failed state, the monitoring agent first'),
+});
+
 export const getServerMetadata = defineTool({
     name: 'GetServerMetadata',
     title: 'Server metadata',
@@ -102,6 +129,14 @@ export const getServerMetadata = defineTool({
                 .describe(
                     `Only machines whose OS release is in one of these lifecycle states: ended, esu, ending (within ${SUPPORT_ENDING_DAYS} days), supported (Linux is never matched).`,
                 ),
+            monitoring_agent: z
+                .array(z.enum(MONITORING_AGENTS))
+                .max(4)
+                .optional()
+                .describe(
+                    `Only machines whose monitoring agent is one of these (${MONITORING_AGENT_TEXT}). ["none", "legacy"] lists every machine without the Azure Monitor Agent.`,
+                ),
+            failed_extensions: z.boolean().optional().describe('Only machines with at least one extension in the Failed state.'),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -124,15 +159,34 @@ export const getServerMetadata = defineTool({
                 .describe(
                     `Arc-enabled servers disconnected for ${LONG_DISCONNECTED_DAYS} days or more: their managed identity expires after 45 to 90 days disconnected, and then the agent cannot reconnect without being onboarded again`,
                 ),
+            byMonitoringAgent: z
+                .record(z.number())
+                .nullable()
+                .describe('machines per monitoring agent (ama, legacy, both, none); null when the extensions could not be read'),
+            withoutAzureMonitorAgent: z
+                .number()
+                .int()
+                .nullable()
+                .describe('machines with no Azure Monitor Agent: only the retired Log Analytics agent, or no agent at all'),
+            monitoringAgentFailed: z
+                .number()
+                .int()
+                .nullable()
+                .describe('machines whose monitoring agent extension is in the Failed state: their data may not reach Log Analytics'),
+            extensionsFailed: z.number().int().nullable().describe('machines with at least one extension in the Failed state'),
             totalCores: z.number(),
             totalMemoryGb: z.number(),
         }),
-        items: z.array(machineSchema),
+        items: z.array(listedMachine),
     }),
     annotations: READ_ONLY,
     async run(context, input) {
         const { ids } = await resolveSubscriptions(context, input.subscription_ids);
-        const result = await context.source.getMachines({ subscriptionIds: ids, signal: context.signal, progress: context.progress });
+        const query = { subscriptionIds: ids, signal: context.signal, progress: context.progress };
+        // Filtering on the extensions needs them; otherwise they are supplementary, and a failure is a warning.
+        const filtersOnAgents = input.monitoring_agent?.length || input.failed_extensions !== undefined;
+        const [result, agents] = await Promise.all([context.source.getMachines(query), agentsOf(context, ids, !filtersOnAgents)]);
+        const warnings = [...result.warnings, ...agents.warnings];
         const serverName = pickServerName(input);
         if (serverName) {
             assertKnownMachine(serverName, result.rows);
@@ -160,10 +214,12 @@ export const getServerMetadata = defineTool({
                 (!osName || m.osName.toLowerCase().includes(osName)) &&
                 (!input.status?.length || input.status.includes(m.status)) &&
                 (!input.kind || m.kind === input.kind) &&
-                (!input.support?.length || inStates(supportOf(m), input.support)),
+                (!input.support?.length || inStates(supportOf(m), input.support)) &&
+                (!input.monitoring_agent?.length || input.monitoring_agent.includes(agents.of(m).monitoringAgent as MonitoringAgent)) &&
+                (input.failed_extensions === undefined || agents.of(m).failedExtensions.length > 0 === input.failed_extensions),
         );
         const shown = top(machines, input.max_results, compareMachines);
-        const items = shown.items.map((m) => ({ ...m, support: supportOf(m) }));
+        const items = shown.items.map((m) => ({ ...m, support: supportOf(m), ...agents.of(m) }));
         const truncation = shown.truncation;
         const outOfSupport = machines.filter((m) => inStates(supportOf(m), ['ended', 'esu']));
         const ending = machines.filter((m) => inStates(supportOf(m), ['ending']));
@@ -180,6 +236,7 @@ export const getServerMetadata = defineTool({
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
             disconnectedLong: longGone.length,
+            ...agentCounts(machines, agents),
             totalCores: machines.reduce((sum, m) => sum + (m.coreCount ?? 0), 0),
             totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
         };
@@ -192,15 +249,29 @@ export const getServerMetadata = defineTool({
                 ['machine runs', 'machines run'],
                 'a Windows Server release',
             ) +
-            longDisconnectedSentence(longGone, now);
+            longDisconnectedSentence(longGone, now) +
+            agentSentences(machines, agents);
         return {
-            structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
+            structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
-                warnings: result.warnings,
+                warnings,
                 truncation,
                 table: {
-                    columns: ['Name', 'Kind', 'OS', 'Support', 'Status', 'Since', 'Cores', 'Memory GB', 'IP', 'SQL', 'Resource group'],
+                    columns: [
+                        'Name',
+                        'Kind',
+                        'OS',
+                        'Support',
+                        'Status',
+                        'Since',
+                        'Agent',
+                        'Cores',
+                        'Memory GB',
+                        'IP',
+                        'SQL',
+                        'Resource group',
+                    ],
                     rows: items.map((m) => [
                         m.name,
                         m.kind,
@@ -208,6 +279,7 @@ export const getServerMetadata = defineTool({
                         m.support?.status,
                         m.status,
                         shortTime(m.lastStatusChange),
+                        agentLabel(m.monitoringAgent, m.monitoringAgentState),
                         m.coreCount,
                         m.memoryGb,
                         m.ipAddresses[0],
@@ -238,4 +310,155 @@ function longDisconnectedSentence(machines: readonly Machine[], now: Date): stri
         machines.map((m) => `${m.name} (${Math.floor((now.getTime() - Date.parse(m.lastStatusChange ?? '')) / TIME.DAY)} days)`),
     );
     return ` ${machines.length === 1 ? '1 Arc-enabled server has' : `${machines.length} Arc-enabled servers have`} been disconnected for ${LONG_DISCONNECTED_DAYS} days or more: ${named} — after 45 to 90 days disconnected a server's managed identity expires, and its agent must be onboarded again.`;
+}
+
+interface AgentView {
+    monitoringAgent: MonitoringAgent | null;
+    monitoringAgentState: string | null;
+    failedExtensions: z.infer<typeof failedExtension>[];
+}
+
+/** The machines' agent extensions, by machine; `known` is false when the source could not say (then `warnings` says why). */
+interface Agents {
+    known: boolean;
+    warnings: string[];
+    of(machine: Machine): AgentView;
+}
+
+const UNKNOWN_AGENT: AgentView = Object.freeze({ monitoringAgent: null, monitoringAgentState: null, failedExtensions: [] });
+const AMA_TYPES = new Set<string>(MONITORING_AGENT_TYPES.ama.map((t) => t.toLowerCase()));
+const LEGACY_TYPES = new Set<string>(MONITORING_AGENT_TYPES.legacy.map((t) => t.toLowerCase()));
+const isFailed = (e: MachineExtension) => e.state.toLowerCase() === 'failed';
+
+/**
+ * Reads the extensions of the machines in the subscriptions and tells, per machine, which agent sends its data to Log
+ * Analytics and which extensions failed. With `tolerant`, a failure (no read access to extensions, a throttled page)
+ * leaves every machine's agent unknown with a warning instead of failing the tool; a cancelled call still stops.
+ */
+async function agentsOf(context: ToolContext, subscriptionIds: string[], tolerant: boolean): Promise<Agents> {
+    let rows: MachineExtension[];
+    let warnings: string[];
+    try {
+        ({ rows, warnings } = await context.source.getMachineExtensions({ subscriptionIds, signal: context.signal }));
+    } catch (error) {
+        if (!tolerant || context.signal?.aborted) {
+            throw error;
+        }
+        const reason = error instanceof Error ? error.message : String(error);
+        return { known: false, warnings: [`Monitoring agents and failed extensions are not shown: ${reason}`], of: () => UNKNOWN_AGENT };
+    }
+    const byMachine = new Map<string, MachineExtension[]>();
+    for (const e of rows) {
+        const key = e.machineId.toLowerCase();
+        const list = byMachine.get(key);
+        if (list) {
+            list.push(e);
+        } else {
+            byMachine.set(key, [e]);
+        }
+    }
+    const views = new Map<string, AgentView>();
+    const none: AgentView = Object.freeze({ monitoringAgent: 'none', monitoringAgentState: null, failedExtensions: [] });
+    return {
+        known: true,
+        warnings,
+        of(machine) {
+            const key = machine.id.toLowerCase();
+            let view = views.get(key);
+            if (!view) {
+                view = agentView(byMachine.get(key)) ?? none;
+                views.set(key, view);
+            }
+            return view;
+        },
+    };
+}
+
+function agentView(extensions: readonly MachineExtension[] | undefined): AgentView | undefined {
+    if (!extensions?.length) {
+        return undefined;
+    }
+    const ama = extensions.find((e) => AMA_TYPES.has(e.type.toLowerCase()));
+    const legacy = extensions.find((e) => LEGACY_TYPES.has(e.type.toLowerCase()));
+    const agent = ama ?? legacy;
+    const failed = extensions.filter(isFailed).sort((a, b) => Number(b === agent) - Number(a === agent) || byText(a.name, b.name));
+    return {
+        monitoringAgent: ama && legacy ? 'both' : ama ? 'ama' : legacy ? 'legacy' : 'none',
+        monitoringAgentState: agent?.state ?? null,
+        failedExtensions: failed.map((e) =>
+            e.message ? { name: e.name, type: e.type, message: e.message } : { name: e.name, type: e.type },
+        ),
+    };
+}
+
+function agentCounts(
+    machines: readonly Machine[],
+    agents: Agents,
+): {
+    byMonitoringAgent: Record<string, number> | null;
+    withoutAzureMonitorAgent: number | null;
+    monitoringAgentFailed: number | null;
+    extensionsFailed: number | null;
+} {
+    if (!agents.known) {
+        return { byMonitoringAgent: null, withoutAzureMonitorAgent: null, monitoringAgentFailed: null, extensionsFailed: null };
+    }
+    const byMonitoringAgent = countIn(machines, (m) => agents.of(m).monitoringAgent ?? 'none') as Record<string, number>;
+    return {
+        byMonitoringAgent,
+        withoutAzureMonitorAgent: (byMonitoringAgent.none ?? 0) + (byMonitoringAgent.legacy ?? 0),
+        monitoringAgentFailed: machines.filter((m) => agents.of(m).monitoringAgentState?.toLowerCase() === 'failed').length,
+        extensionsFailed: machines.filter((m) => agents.of(m).failedExtensions.length > 0).length,
+    };
+}
+
+/**
+ * The machines without the Azure Monitor Agent, and those with a failed extension (a failed monitoring agent first), by
+ * name — empty when every machine is well or the extensions are unknown.
+ */
+function agentSentences(machines: readonly Machine[], agents: Agents): string {
+    if (!agents.known) {
+        return '';
+    }
+    const byName = [...machines].sort((a, b) => byText(a.name, b.name));
+    const legacy = byName.filter((m) => agents.of(m).monitoringAgent === 'legacy').map((m) => m.name);
+    const none = byName.filter((m) => agents.of(m).monitoringAgent === 'none').map((m) => m.name);
+    let text = '';
+    if (legacy.length + none.length > 0) {
+        const parts = [
+            legacy.length > 0
+                ? `${legacy.length} ${legacy.length === 1 ? 'runs' : 'run'} only the Log Analytics agent (MMA/OMS), unsupported since 31 August 2024 (${firstNames(legacy)})`
+                : '',
+            none.length > 0
+                ? `${none.length} ${none.length === 1 ? 'has' : 'have'} no monitoring agent at all, so no workspace gets ${none.length === 1 ? 'its' : 'their'} performance, inventory or assessment data (${firstNames(none)})`
+                : '',
+        ].filter(Boolean);
+        text += ` ${plural(legacy.length + none.length, 'machine has', 'machines have')} no Azure Monitor Agent: ${parts.join('; ')}.`;
+    }
+    const failed = byName
+        .filter((m) => agents.of(m).failedExtensions.length > 0)
+        .sort((a, b) => Number(agentFailed(agents.of(b))) - Number(agentFailed(agents.of(a))));
+    if (failed.length > 0) {
+        const named = failed.map((m) => {
+            const first = agents.of(m).failedExtensions[0];
+            const why = first.message ? `: ${first.message.length > 100 ? `${first.message.slice(0, 99)}…` : first.message}` : '';
+            const more = agents.of(m).failedExtensions.length - 1;
+            return `${m.name} (${first.type}${why}${more > 0 ? `; and ${more} more` : ''})`;
+        });
+        text += ` ${plural(failed.length, 'machine has', 'machines have')} an extension in the Failed state, a failed monitoring agent first: ${firstNames(named)}.`;
+    }
+    return text;
+}
+
+function agentFailed(view: AgentView): boolean {
+    return view.monitoringAgentState?.toLowerCase() === 'failed';
+}
+
+/** A machine's monitoring agent in a few words (AMA, MMA only (retired), AMA + MMA, none), its state added when not Succeeded. */
+export function agentLabel(agent: unknown, state: unknown): string | undefined {
+    if (typeof agent !== 'string') {
+        return undefined;
+    }
+    const name = ({ ama: 'AMA', legacy: 'MMA only (retired)', both: 'AMA + MMA', none: 'none' } as Record<string, string>)[agent] ?? agent;
+    return typeof state === 'string' && state.toLowerCase() !== 'succeeded' ? `${name} (${state})` : name;
 }

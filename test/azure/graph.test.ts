@@ -74,6 +74,91 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.equal(support('srv-00003'), null, 'Linux is not judged');
     });
 
+    it('tells which machines lack the Azure Monitor Agent and which extensions failed, from the extension resources', async () => {
+        fake = await startAzureFake({ estate: { machines: 12 } });
+        const source = sourceFor(fake);
+        const run = await runTool('GetServerMetadata', { source }, { max_results: 100 });
+        assert.ok(run.ok, run.ok ? '' : run.message);
+        interface Listed {
+            name: string;
+            monitoringAgent: string | null;
+            monitoringAgentState: string | null;
+            failedExtensions: { name: string; type: string; message?: string }[];
+        }
+        const items = run.structured.items as Listed[];
+        const agent = (name: string) => {
+            const m = items.find((i) => i.name === name);
+            return m && [m.monitoringAgent, m.monitoringAgentState, m.failedExtensions];
+        };
+        assert.deepEqual(agent('srv-00000'), ['ama', 'Succeeded', []]);
+        assert.deepEqual(agent('srv-00003'), ['none', null, []], 'no agent extension at all');
+        assert.deepEqual(agent('srv-00009'), ['legacy', 'Succeeded', []], 'only the Log Analytics agent');
+        assert.deepEqual(agent('vm-00008'), ['both', 'Succeeded', []], 'an Azure VM with both agents');
+        // Azure's multi-line status message arrives on one line.
+        assert.deepEqual(agent('srv-00010'), [
+            'ama',
+            'Failed',
+            [
+                {
+                    name: 'AzureMonitorWindowsAgent',
+                    type: 'AzureMonitorWindowsAgent',
+                    message: 'Enable failed. The agent service did not start (exit code 1).',
+                },
+            ],
+        ]);
+        assert.deepEqual(agent('srv-00004'), [
+            'ama',
+            'Succeeded',
+            [{ name: 'MDE.Windows', type: 'MDE.Windows', message: 'Onboarding failed: proxy returned 407.' }],
+        ]);
+        const summary = run.structured.summary as Record<string, unknown>;
+        assert.deepEqual(summary.byMonitoringAgent, { ama: 9, none: 1, legacy: 1, both: 1 });
+        assert.equal(summary.withoutAzureMonitorAgent, 2);
+        assert.equal(summary.monitoringAgentFailed, 1);
+        assert.equal(summary.extensionsFailed, 2);
+        assert.match(
+            run.text,
+            / 2 machines have no Azure Monitor Agent: 1 runs only the Log Analytics agent \(MMA\/OMS\), unsupported since 31 August 2024 \(srv-00009\); 1 has no monitoring agent at all, so no workspace gets its performance, inventory or assessment data \(srv-00003\)\. 2 machines have an extension in the Failed state, a failed monitoring agent first: srv-00010 \(AzureMonitorWindowsAgent: Enable failed\. The agent service did not start \(exit code 1\)\.\), srv-00004 \(MDE\.Windows: Onboarding failed: proxy returned 407\.\)\./,
+        );
+        const query = fake.requests.find((r) => r.service === 'graph' && r.query.includes('machines/extensions'));
+        assert.ok(query, 'the extensions were read from Resource Graph');
+        const missing = await runTool('GetServerMetadata', { source }, { monitoring_agent: ['none', 'legacy'] });
+        assert.ok(missing.ok, missing.ok ? '' : missing.message);
+        assert.deepEqual((missing.structured.items as Listed[]).map((m) => m.name).sort(), ['srv-00003', 'srv-00009']);
+        const failed = await runTool('GetServerMetadata', { source }, { failed_extensions: true });
+        assert.ok(failed.ok, failed.ok ? '' : failed.message);
+        assert.deepEqual((failed.structured.items as Listed[]).map((m) => m.name).sort(), ['srv-00004', 'srv-00010']);
+    });
+
+    it('still lists the machines when the extensions cannot be read, saying so; a filter on them fails with the reason', async () => {
+        fake = await startAzureFake({ estate: { machines: 6 } });
+        const source = sourceFor(fake);
+        const forbidden = {
+            status: 403,
+            when: 'machines/extensions',
+            body: { error: { code: 'AuthorizationFailed', message: 'The client does not have authorization to read extensions.' } },
+        };
+        fake.fail('graph', forbidden);
+        const run = await runTool('GetServerMetadata', { source }, {});
+        assert.ok(run.ok, run.ok ? '' : run.message);
+        assert.equal((run.structured.items as unknown[]).length, 6);
+        const summary = run.structured.summary as Record<string, unknown>;
+        assert.equal(summary.withoutAzureMonitorAgent, null, 'unknown, not zero');
+        assert.ok((run.structured.items as { monitoringAgent: unknown }[]).every((m) => m.monitoringAgent === null));
+        const warnings = run.structured.warnings as string[];
+        assert.equal(warnings.length, 1);
+        assert.match(
+            warnings[0],
+            /^Monitoring agents and failed extensions are not shown: No access to subscriptions .* Reader on the subscriptions\.$/,
+        );
+        assert.ok(run.text.includes(warnings[0]));
+        assert.ok(!run.text.includes('Azure Monitor Agent:'), 'no claim about agents');
+        fake.fail('graph', forbidden);
+        const filtered = await runTool('GetServerMetadata', { source }, { monitoring_agent: ['none'] });
+        assert.equal(filtered.ok, false);
+        assert.match(filtered.ok ? '' : filtered.message, /No access to subscriptions .* Reader on the subscriptions\./);
+    });
+
     it('batches more than 100 subscriptions into requests of at most 100', async () => {
         fake = await startAzureFake({ estate: { machines: 500, subscriptions: 250 } });
         const source = sourceFor(fake);

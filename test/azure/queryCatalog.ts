@@ -25,6 +25,7 @@ function subsets<T>(items: readonly T[]): T[][] {
 export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], ['srv-00001', 'SRV-00002.contoso.local']]): CatalogEntry[] {
     const out: CatalogEntry[] = [
         { name: 'machines', text: q.machinesQuery().text },
+        { name: 'machineExtensions', text: q.machineExtensionsQuery().text },
         { name: 'sqlInstances', text: q.sqlInstancesQuery().text },
         { name: 'sqlDatabases', text: q.sqlDatabasesQuery().text },
         { name: 'patchAssessments', text: q.patchAssessmentsQuery().text },

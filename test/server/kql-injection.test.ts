@@ -97,6 +97,7 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
             q.sqlDatabasesQuery,
             q.patchAssessmentsQuery,
             q.missingPatchesQuery,
+            q.machineExtensionsQuery,
             q.subscriptionsQuery,
             q.workspacesQuery,
         ].map((build) => build().text),

@@ -218,6 +218,7 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                                 title: 'Disconnected Arc-enabled servers',
                             },
                         },
+                        ...agentNodes(s),
                         {
                             id: 'machines/outOfSupport',
                             label: `Windows Server past extended support: ${fmt(s.outOfSupport)}`,
@@ -904,7 +905,7 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                             id: `s/${subscriptionId}/${group}/${String(m.name)}`,
                             label: String(m.name),
                             description: `${String(m.status)} · ${String(m.osName)}${supportNote(m.support)}`,
-                            tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})${m.computerName ? `\nHost name ${String(m.computerName)}` : ''}\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${supportLine(m.support)}`,
+                            tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})${m.computerName ? `\nHost name ${String(m.computerName)}` : ''}\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${agentLine(m)}${supportLine(m.support)}`,
                             icon: {
                                 id: m.osType === 'linux' ? 'terminal-linux' : 'window',
                                 color: healthy ? undefined : 'list.warningForeground',
@@ -937,4 +938,56 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                     }),
             })),
     }));
+}
+
+/**
+ * The Machines figure's agent children: machines without the Azure Monitor Agent, and machines with a failed extension —
+ * none when the extensions could not be read (the summary's counts are null then, and the answer's warning says why).
+ */
+function agentNodes(s: Record<string, unknown>): TreeNodeModel[] {
+    if (typeof s.withoutAzureMonitorAgent !== 'number' || typeof s.extensionsFailed !== 'number') {
+        return [];
+    }
+    const missing = s.withoutAzureMonitorAgent;
+    const failed = s.extensionsFailed;
+    return [
+        {
+            id: 'machines/withoutAma',
+            label: `Without the Azure Monitor Agent: ${fmt(missing)}`,
+            tooltip:
+                'Machines with only the Log Analytics agent (MMA/OMS), unsupported since 31 August 2024, or with no monitoring agent at all: no workspace gets their data from the Azure Monitor Agent.',
+            icon: { id: 'eye-closed', color: missing ? 'list.warningForeground' : undefined },
+            table: {
+                tool: 'GetServerMetadata',
+                args: { monitoring_agent: ['none', 'legacy'] },
+                title: 'Machines without the Azure Monitor Agent',
+            },
+        },
+        {
+            id: 'machines/extensionsFailed',
+            label: `With a failed extension: ${fmt(failed)}`,
+            tooltip:
+                'Machines with an extension in the Failed state — a failed monitoring agent means its data may not reach Log Analytics.',
+            icon: { id: 'extensions', color: failed ? 'list.errorForeground' : undefined },
+            table: { tool: 'GetServerMetadata', args: { failed_extensions: true }, title: 'Machines with a failed extension' },
+        },
+    ];
+}
+
+const AGENT_NAMES: Record<string, string> = {
+    ama: 'Azure Monitor Agent',
+    legacy: 'Log Analytics agent only (retired)',
+    both: 'Azure Monitor Agent and Log Analytics agent',
+    none: 'none',
+};
+
+/** The Servers tooltip's agent lines: which agent, its state when not Succeeded, and any failed extension. */
+function agentLine(m: Row): string {
+    if (typeof m.monitoringAgent !== 'string') {
+        return '';
+    }
+    const state =
+        typeof m.monitoringAgentState === 'string' && m.monitoringAgentState !== 'Succeeded' ? ` (${m.monitoringAgentState})` : '';
+    const failed = ((m.failedExtensions as Row[] | undefined) ?? []).map((e) => String(e.type));
+    return `\nMonitoring agent: ${AGENT_NAMES[m.monitoringAgent] ?? m.monitoringAgent}${state}${failed.length ? `\nFailed extensions: ${failed.join(', ')}` : ''}`;
 }

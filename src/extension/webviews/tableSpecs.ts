@@ -4,6 +4,7 @@
  * flattened generically (scalar fields of `items`), so a new tool gets a usable table before it gets a tuned one.
  */
 import { SUPPORT_STATUSES, type Support } from '../../core/lifecycle';
+import { agentLabel } from '../../tools/get-server-metadata';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import type { CellValue, TableColumn, TableData, TableViewState } from '../../shared/messages';
 
@@ -69,6 +70,8 @@ const SPECS: Record<
             col('supportEnds', 'Support ends', 'date', { width: 0.9 }),
             col('status', 'Status', 'text', { facet: true }),
             col('lastStatusChange', 'Since', 'date'),
+            col('monitoringAgent', 'Monitoring agent', 'text', { facet: true }),
+            col('failedExtensions', 'Failed extensions', 'text', { width: 1.2 }),
             col('coreCount', 'Cores', 'number', { width: 0.6 }),
             col('memoryGb', 'Memory GB', 'number', { width: 0.7 }),
             col('ip', 'IP'),
@@ -86,6 +89,8 @@ const SPECS: Record<
                 supportEnds(m.support),
                 m.status,
                 m.lastStatusChange,
+                agentLabel(m.monitoringAgent, m.monitoringAgentState),
+                ((m.failedExtensions as Row[] | undefined) ?? []).map((e) => e.type).join(', '),
                 m.coreCount,
                 m.memoryGb,
                 (m.ipAddresses as string[] | undefined)?.[0],

@@ -13,6 +13,7 @@ import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryResult, type Logs
 import type {
     Machine,
     DiskFreeSpace,
+    MachineExtension,
     MetricSeries,
     MissingPatch,
     PatchAssessment,
@@ -432,6 +433,10 @@ class AzureInfraSource implements AzureSource {
 
     getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>> {
         return this.queryGraph(q.machinesQuery(), query.subscriptionIds, map.toMachine, query, 'machines');
+    }
+
+    getMachineExtensions(query: SubscriptionQuery): Promise<QueryResult<MachineExtension>> {
+        return this.queryGraph(q.machineExtensionsQuery(), query.subscriptionIds, map.toMachineExtension, query, 'machine extensions');
     }
 
     async getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>> {

@@ -7,6 +7,7 @@ import type {
     ChangeCategory,
     DiskFreeSpace,
     Machine,
+    MachineExtension,
     MachineStatus,
     MetricKind,
     MetricSeries,
@@ -28,6 +29,7 @@ import type {
 } from '../../core/model';
 import { METRIC_KINDS, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS } from '../../core/model';
 import { hostName, SourceError } from '../../core/source';
+import { truncate } from '../../core/timespan';
 
 /**
  * One Resource Graph row, read by column name. An accessor rather than an object: building a 20-key object per row
@@ -439,6 +441,27 @@ export function toPatchAssessment(row: GraphRow): PatchAssessment {
         assessment.error = error;
     }
     return assessment;
+}
+
+/** One row of `machineExtensionsQuery`. */
+export function toMachineExtension(row: GraphRow): MachineExtension {
+    const id = requireId(row, 'machine extension');
+    const extension: MachineExtension = {
+        machineId: text(row('machineId')) || id.split(/\/extensions\//i)[0],
+        name: text(row('name')) || lastSegment(id),
+        type: text(row('extensionType')),
+        publisher: text(row('publisher')),
+        state: text(row('state')) || 'Unknown',
+    };
+    const version = optionalText(row('version'));
+    if (version !== undefined) {
+        extension.version = version;
+    }
+    const message = extension.state.toLowerCase() === 'succeeded' ? undefined : optionalText(row('message'));
+    if (message !== undefined) {
+        extension.message = truncate(message.replace(/\s+/g, ' ').trim(), 300);
+    }
+    return extension;
 }
 
 /** One row of `missingPatchesQuery`. */

@@ -9,7 +9,7 @@
  * `Perf`, `InsightsMetrics` (see shared/reference/azure-reference.md §3 and §5).
  */
 import type { MetricKind } from '../../core/model';
-import { METRIC_KINDS } from '../../core/model';
+import { METRIC_KINDS, MONITORING_AGENT_TYPES } from '../../core/model';
 import { datetime, int, oneOf, strList, timespan } from './kql';
 import { hostName } from '../../core/source';
 
@@ -74,6 +74,30 @@ export function machinesQuery(): BuiltQuery {
             'status',
             'sqlDiscovered',
         ],
+    };
+}
+
+/**
+ * The extensions of Arc-enabled servers and Azure VMs that say whether a machine's data reaches Log Analytics — the
+ * Azure Monitor Agent and the retired Log Analytics agent, whatever their state — and every other extension that is not
+ * in the Succeeded state. Healthy extensions of other kinds are left out in the query: a fleet has several per machine,
+ * and Resource Graph pages them 1,000 at a time. The machine id is the extension id up to `/extensions/`, in
+ * lower case (`split` is case-sensitive, so the id is lowered first).
+ */
+export function machineExtensionsQuery(): BuiltQuery {
+    return {
+        text: `resources
+| where type in~ ('microsoft.hybridcompute/machines/extensions', 'microsoft.compute/virtualmachines/extensions')
+| extend p = properties
+| extend extensionType = tostring(p.type), state = tostring(p.provisioningState)
+| where extensionType in~ ${strList([...MONITORING_AGENT_TYPES.ama, ...MONITORING_AGENT_TYPES.legacy])} or state !~ 'Succeeded'
+| project id, name, extensionType, state,
+    machineId = tostring(split(tolower(id), '/extensions/')[0]),
+    publisher = tostring(p.publisher),
+    version = tostring(p.typeHandlerVersion),
+    message = tostring(p.instanceView.status.message)
+| order by id asc`,
+        columns: ['id', 'name', 'extensionType', 'state', 'machineId'],
     };
 }
 

@@ -205,7 +205,14 @@ export interface FleetMachine {
     rebootPending: boolean;
     /** SQL Server named instances beside the default one ([] for a default instance only); undefined when none. */
     sqlInstances?: string[];
+    /**
+     * The agent extensions that send its data to Log Analytics: the Azure Monitor Agent, the retired Log Analytics agent
+     * (MMA/OMS), both (half-way through a migration) or none — then the machine reports to no workspace at all.
+     */
+    monitoring: MonitoringAgent;
 }
+
+export type MonitoringAgent = 'ama' | 'legacy' | 'both' | 'none';
 
 /** A resource group and where it lives; listed so scope counts can be checked. */
 export interface ResourceGroupInfo {
@@ -224,6 +231,8 @@ export interface Fleet {
     resourceGroups: ResourceGroupInfo[];
     workspaces: Workspace[];
     machines: FleetMachine[];
+    /** Indexes of the machines with a planted metric anomaly (see {@link pickAnomalous}). */
+    anomalous: ReadonlySet<number>;
 }
 
 interface SubscriptionPlan {
@@ -374,6 +383,7 @@ export function buildFleet(seed: number, count: number, anchor: number, hostile:
             assessmentState: 'recent',
             rebootPending: false,
             sqlInstances,
+            monitoring: 'ama',
         });
     }
 
@@ -385,6 +395,8 @@ export function buildFleet(seed: number, count: number, anchor: number, hostile:
     }
     assignStatuses(random, machines, anchor);
     assignPatchState(random, machines);
+    const anomalous = pickAnomalous(seed, machines, anchor);
+    assignMonitoring(machines, anomalous);
     if (hostile) {
         plantHostileMachines(machines);
     }
@@ -397,6 +409,7 @@ export function buildFleet(seed: number, count: number, anchor: number, hostile:
         resourceGroups: Object.values(groups),
         workspaces: [production, nonProduction],
         machines,
+        anomalous,
     };
 }
 
@@ -567,6 +580,81 @@ function plantHostileMachines(machines: FleetMachine[]): void {
     const other = machines[2] ?? machines[0];
     other.machine.tags[HOSTILE_STRINGS[0]] = HOSTILE_STRINGS[2];
     other.machine.osName = `${other.machine.osName} ${HOSTILE_STRINGS[6]}`;
+}
+
+/**
+ * About one machine in five gets one metric anomaly in 30 days; only machines that report until now, so it is visible.
+ * Picked here, before the monitoring agents, so that no machine without an agent is picked.
+ */
+function pickAnomalous(seed: number, machines: readonly FleetMachine[], anchor: number): Set<number> {
+    const candidates = machines.filter((m) => isReporting(m) && m.reportingUntil >= anchor);
+    const random = new Random(hashKey(seed, 'anomalies'));
+    return new Set(random.sample(candidates, Math.round(machines.length / 5)).map((m) => m.index));
+}
+
+/** A normal-but-notable metric behaviour planted on a machine without a planted anomaly (see {@link drawnBehaviour}). */
+export type PlantedBehaviour = 'growing-disk' | 'low-disk' | 'silent';
+
+/** About one machine in this many without a planted anomaly has a disk that fills steadily. */
+const GROWING_DISK_ONE_IN = 25;
+/** About one machine in this many without a planted anomaly or a filling disk has a disk that is nearly full. */
+const LOW_DISK_ONE_IN = 20;
+/** About one machine in this many with none of the above stopped sending metrics. */
+const SILENT_ONE_IN = 40;
+
+/**
+ * The behaviour drawn for a machine, if any — a steadily filling disk, else a disk nearly full all month, else an agent
+ * gone quiet — each from its own random stream, so adding one left every other machine's series as they were. The metric
+ * model plants it only on a machine without a planted anomaly that reports until now. An agent goes quiet only on a
+ * machine Azure still calls connected (an Error machine is news already).
+ */
+export function drawnBehaviour(fm: FleetMachine): PlantedBehaviour | undefined {
+    const drawn = (stream: string, oneIn: number) => new Random(hashKey(fm.key, stream)).chance(1 / oneIn);
+    return drawn('growing-disk?', GROWING_DISK_ONE_IN)
+        ? 'growing-disk'
+        : drawn('low-disk?', LOW_DISK_ONE_IN)
+          ? 'low-disk'
+          : drawn('silent?', SILENT_ONE_IN) && fm.machine.status !== 'Error'
+            ? 'silent'
+            : undefined;
+}
+
+/**
+ * Which agent sends each machine's data to Log Analytics, drawn from the machine's own stream (so nothing else in the
+ * estate moves): the retired Log Analytics agent lingers on the oldest releases (a third of Windows Server 2012 R2 and
+ * 2016 and Ubuntu 20.04 machines) and on a few others, never on releases that came after it; some machines are half-way
+ * through the migration (both agents); and about one in twenty-five never got an agent (at least one connected
+ * Arc-enabled server in an estate of 20 machines or more) — it reports to no workspace, so no workspace data names it.
+ * The first machine keeps the Azure Monitor Agent, so the examples that name it hold, and so does every machine with
+ * something planted in its metrics.
+ */
+function assignMonitoring(machines: FleetMachine[], anomalous: ReadonlySet<number>): void {
+    // The machine with nothing planted that drew the lowest, so even a small estate has one machine without an agent.
+    let lowest: { m: FleetMachine; draw: number } | undefined;
+    for (const m of machines) {
+        if (m.index === 0) {
+            continue;
+        }
+        const random = new Random(hashKey(m.key, 'monitoring'));
+        // The Log Analytics agent was never released for the newest images (age 0), so they never had it.
+        const legacyChance = m.os.age >= 3 ? 0.33 : m.os.age > 0 ? 0.03 : 0;
+        const draw = random.next();
+        // A machine with a planted anomaly or behaviour keeps an agent, so what was planted is there to be found.
+        const plain = !anomalous.has(m.index) && drawnBehaviour(m) === undefined;
+        m.monitoring =
+            draw < 0.04 && plain ? 'none' : draw < 0.06 && legacyChance > 0 ? 'both' : random.chance(legacyChance) ? 'legacy' : 'ama';
+        if (plain && m.machine.kind === 'arc' && isOnline(m) && (!lowest || draw < lowest.draw)) {
+            lowest = { m, draw };
+        }
+    }
+    if (machines.length >= 20 && lowest && !machines.some((m) => m.monitoring === 'none')) {
+        lowest.m.monitoring = 'none';
+    }
+    for (const m of machines) {
+        if (m.monitoring === 'none') {
+            delete m.machine.workspaceId;
+        }
+    }
 }
 
 /** Whether the machine is up and sending data now. */

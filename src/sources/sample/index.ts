@@ -1,6 +1,7 @@
 import type {
     DiskFreeSpace,
     Machine,
+    MachineExtension,
     MetricKind,
     MetricSeries,
     MissingPatch,
@@ -28,6 +29,7 @@ import type {
 import { hostName, UserError } from '../../core/source';
 import { TIME } from '../../core/timespan';
 import { AssessmentBuilder } from './assessments';
+import { machineExtensions } from './extensions';
 import { buildFleet, type Fleet, type FleetMachine } from './fleet';
 import { MetricModel, SeriesArena, type GrowingDisk, type InjectedAnomaly, type LowDisk, type SilentMachine } from './metrics';
 import { machinePatches, type MachinePatches } from './patches';
@@ -144,6 +146,9 @@ class SampleEstate implements SampleSource {
     getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>> {
         return this.current().getMachines(query);
     }
+    getMachineExtensions(query: SubscriptionQuery): Promise<QueryResult<MachineExtension>> {
+        return this.current().getMachineExtensions(query);
+    }
     getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>> {
         return this.current().getSql(query);
     }
@@ -218,6 +223,7 @@ class EstateAtHour {
     private patches?: MachinePatches[];
     /** Rows of every machine in name order, built on first use: a query of every subscription copies them whole. */
     private machineRows?: Machine[];
+    private extensionRows?: MachineExtension[];
     private assessmentRows?: PatchAssessment[];
     private missingRows?: MissingPatch[];
     private machineSubscriptions?: string[];
@@ -258,6 +264,16 @@ class EstateAtHour {
         const inScope = this.subscriptionFilter(query);
         this.machineRows ??= this.machinesSorted.map((m) => m.machine);
         return ok(this.everyMachineIn(inScope) ? this.machineRows.slice() : this.machineRows.filter((m) => inScope(m.subscriptionId)));
+    }
+
+    async getMachineExtensions(query: SubscriptionQuery): Promise<QueryResult<MachineExtension>> {
+        const inScope = this.subscriptionFilter(query);
+        if (!this.extensionRows) {
+            const silent = new Set(this.metrics.silentMachines().map((m) => m.computer));
+            this.extensionRows = this.machinesSorted.flatMap((fm) => machineExtensions(this.fleet, fm, silent.has(fm.machine.name)));
+        }
+        const bySubscription = (e: MachineExtension) => inScope(e.machineId.split('/')[2] ?? '');
+        return ok(this.everyMachineIn(inScope) ? this.extensionRows.slice() : this.extensionRows.filter(bySubscription));
     }
 
     async getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>> {

@@ -1,7 +1,7 @@
 import { METRIC_KINDS, type MetricKind, type MetricSeries } from '../../core/model';
 import { TIME } from '../../core/timespan';
-import type { Fleet, FleetMachine } from './fleet';
-import { isReporting } from './fleet';
+import type { Fleet, FleetMachine, PlantedBehaviour } from './fleet';
+import { drawnBehaviour, isReporting } from './fleet';
 import { boundedNoise, hashKey, Random } from './random';
 
 /** An anomaly planted in a metric series, with the interval it covers: the ground truth detection is measured against. */
@@ -29,9 +29,6 @@ export interface GrowingDisk {
     fullAt: string;
 }
 
-/** About one machine in this many without a planted anomaly has a disk that fills steadily. */
-const GROWING_DISK_ONE_IN = 25;
-
 /**
  * A disk that has sat nearly full all month — a volume sized too tight, a log partition nobody cleans — on a machine with
  * no planted anomaly and no steadily filling disk: flat, so never an anomaly nor filling, yet under 10 % free.
@@ -42,9 +39,6 @@ export interface LowDisk {
     freeAtEnd: number;
 }
 
-/** About one machine in this many without a planted anomaly or a filling disk has a disk that is nearly full. */
-const LOW_DISK_ONE_IN = 20;
-
 /**
  * A machine whose monitoring agent stopped sending a few hours to three days ago while the machine itself stays connected
  * (a broken agent, a data collection rule removed): its series end early, yet Azure Arc still says Connected.
@@ -54,9 +48,6 @@ export interface SilentMachine {
     /** ISO time of its last sample. */
     lastSample: string;
 }
-
-/** About one machine in this many with none of the above stopped sending metrics. */
-const SILENT_ONE_IN = 40;
 
 /** How much history the sample keeps: the 30 days the tools look back at most. */
 export const METRIC_HISTORY_MS = 30 * TIME.DAY;
@@ -117,7 +108,7 @@ interface MetricProfile {
 /** The planted anomalies and per-machine metric profiles, worked out once on first use. */
 export class MetricModel {
     private readonly profiles = new Map<number, MetricProfile>();
-    private readonly anomalous = new Set<number>();
+    private readonly anomalous: ReadonlySet<number>;
     /** Scratch sample counts per bin, reused across series to spare the garbage collector. */
     private counts = new Uint16Array(0);
     private readonly cache = new Map<number, Float32Array>();
@@ -126,12 +117,7 @@ export class MetricModel {
 
     constructor(private readonly fleet: Fleet) {
         this.dataStart = fleet.anchor - METRIC_HISTORY_MS;
-        // About one machine in five gets one anomaly in 30 days; only machines that report until now, so it is visible.
-        const candidates = fleet.machines.filter((m) => isReporting(m) && m.reportingUntil >= fleet.anchor);
-        const random = new Random(hashKey(fleet.seed, 'anomalies'));
-        for (const m of random.sample(candidates, Math.round(fleet.machines.length / 5))) {
-            this.anomalous.add(m.index);
-        }
+        this.anomalous = fleet.anomalous;
     }
 
     profile(fm: FleetMachine): MetricProfile {
@@ -170,18 +156,16 @@ export class MetricModel {
      * visible), if any: a steadily filling disk, else a disk nearly full all month, else an agent gone quiet. Each is drawn
      * from its own random stream, so adding one left every other machine's series as they were.
      */
-    private behaviourOf(fm: FleetMachine): 'growing-disk' | 'low-disk' | 'silent' | undefined {
-        if (this.anomalous.has(fm.index) || !isReporting(fm) || fm.reportingUntil < this.fleet.anchor) {
+    private behaviourOf(fm: FleetMachine): PlantedBehaviour | undefined {
+        if (
+            this.anomalous.has(fm.index) ||
+            !isReporting(fm) ||
+            fm.reportingUntil < this.fleet.anchor ||
+            fm.machine.workspaceId === undefined
+        ) {
             return undefined;
         }
-        const drawn = (stream: string, oneIn: number) => new Random(hashKey(fm.key, stream)).chance(1 / oneIn);
-        return drawn('growing-disk?', GROWING_DISK_ONE_IN)
-            ? 'growing-disk'
-            : drawn('low-disk?', LOW_DISK_ONE_IN)
-              ? 'low-disk'
-              : drawn('silent?', SILENT_ONE_IN)
-                ? 'silent'
-                : undefined;
+        return drawnBehaviour(fm);
     }
 
     /** Every machine that stopped sending metrics while still connected, by computer name. */

@@ -311,6 +311,9 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
             collation: 'SQL_Latin1_General_CP1_CI_AS',
         }));
     }
+    if (query.includes('machines/extensions')) {
+        return estate.machines.flatMap((m, i) => fakeExtensions(m, i)).map((e) => ({ ...e, machineId: String(e.machineId).toLowerCase() }));
+    }
     if (query.includes('microsoft.hybridcompute/machines')) {
         return estate.machines.map((m, i) => {
             const isArc = m.type === 'microsoft.hybridcompute/machines';
@@ -349,6 +352,44 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
         });
     }
     return undefined;
+}
+
+/**
+ * The extensions `machineExtensionsQuery` returns for machine `i`: the Azure Monitor Agent, except on machine 3 (no
+ * agent at all), 9 (only the retired Log Analytics agent) and 8 (both); machine 10's agent failed to update; machine 4
+ * has a Defender extension in the Failed state.
+ */
+export function fakeExtensions(m: FakeMachine, i: number): Record<string, unknown>[] {
+    const windows = m.osType === 'windows';
+    const row = (type: string, publisher: string, state = 'Succeeded', message = '') => ({
+        id: `${m.id}/extensions/${type}`,
+        name: type,
+        extensionType: type,
+        state,
+        machineId: m.id,
+        publisher,
+        version: '1.0',
+        message,
+    });
+    const rows: Record<string, unknown>[] = [];
+    if (i !== 3 && i !== 9) {
+        const failed = i === 10;
+        rows.push(
+            row(
+                windows ? 'AzureMonitorWindowsAgent' : 'AzureMonitorLinuxAgent',
+                'Microsoft.Azure.Monitor',
+                failed ? 'Failed' : 'Succeeded',
+                failed ? 'Enable failed.\n  The agent service did not start (exit code 1).' : '',
+            ),
+        );
+    }
+    if (i === 8 || i === 9) {
+        rows.push(row(windows ? 'MicrosoftMonitoringAgent' : 'OmsAgentForLinux', 'Microsoft.EnterpriseCloud.Monitoring'));
+    }
+    if (i === 4) {
+        rows.push(row('MDE.Windows', 'Microsoft.Azure.AzureDefenderForServers', 'Failed', 'Onboarding failed: proxy returned 407.'));
+    }
+    return rows;
 }
 
 function sqlMachines(estate: FakeEstate): FakeMachine[] {

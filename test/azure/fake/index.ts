@@ -25,6 +25,8 @@ export interface FakeFault {
     partial?: boolean;
     /** Let this many requests pass before the fault fires (default 0). */
     skip?: number;
+    /** Fire only for a query containing this text (requests in parallel arrive in any order); any query when absent. */
+    when?: string;
 }
 
 export interface AzureFakeOptions {
@@ -124,8 +126,10 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         });
     });
 
-    function takeFault(service: FakeService): FakeFault | undefined {
-        const next = faults[service][0];
+    function takeFault(service: FakeService, query: string): FakeFault | undefined {
+        // The first queued fault for this query: one with `when` waits for a query that contains its text.
+        const at = faults[service].findIndex((f) => f.when === undefined || query.includes(f.when));
+        const next = faults[service][at];
         if (!next) {
             return undefined;
         }
@@ -133,7 +137,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
             next.skip--;
             return undefined;
         }
-        return faults[service].shift();
+        return faults[service].splice(at, 1)[0];
     }
 
     async function handle(
@@ -223,7 +227,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
             quotaLog.push(now);
             Object.assign(quotaHeaders, quotaClock(options.quota.limit - quotaLog.length, quotaLog[0] + options.quota.windowMs - now));
         }
-        const fault = takeFault('graph');
+        const fault = takeFault('graph', record.query);
         if (fault) {
             return [fault.status, fault.body ?? {}, { ...quotaHeaders, ...fault.headers }];
         }
@@ -262,7 +266,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
 
     function handleLogs(path: string, query: string): [number, unknown, Record<string, string>?] {
         const workspace = decodeURIComponent(path.split('/')[3]).toLowerCase();
-        const fault = takeFault('logs');
+        const fault = takeFault('logs', query);
         if (fault && !fault.partial) {
             return [fault.status, fault.body ?? {}, fault.headers];
         }

@@ -112,6 +112,74 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it("GetServerMetadata says which agent sends each machine's data, and a machine without one is in no workspace", async () => {
+        const large = sampleSource({ machines: 300 });
+        const out = await run(large, 'GetServerMetadata', { max_results: 1000 });
+        const agentOf = new Map(out.items.map((m) => [m.name as string, m.monitoringAgent as string]));
+        const count = (agent: string) => out.items.filter((m) => m.monitoringAgent === agent).length;
+        for (const agent of ['ama', 'legacy', 'both', 'none']) {
+            assert.ok(count(agent) > 0, `the sample has machines with agent ${agent}`);
+        }
+        assert.deepEqual(out.summary.byMonitoringAgent, {
+            ama: count('ama'),
+            legacy: count('legacy'),
+            both: count('both'),
+            none: count('none'),
+        });
+        assert.equal(out.summary.withoutAzureMonitorAgent, count('none') + count('legacy'));
+        // The retired agent never ran on releases that came after it.
+        for (const m of out.items.filter((i) => i.monitoringAgent === 'legacy' || i.monitoringAgent === 'both')) {
+            assert.ok(!/2025|24\.04|RHEL 9|Enterprise Linux 9|SP6/.test(String(m.osName)), `${String(m.name)} runs ${String(m.osName)}`);
+        }
+        // A machine without an agent reports to no workspace: no series, no inventory, in any of them.
+        const none = out.items.filter((m) => m.monitoringAgent === 'none');
+        assert.ok(none.every((m) => m.workspaceId === undefined));
+        const scopes = await large.listScopes();
+        for (const w of scopes.workspaces) {
+            const base = { workspaceId: w.customerId, from: new Date(NOW.getTime() - 7 * 86_400_000), to: NOW };
+            const series = (await large.getMetricSeries({ ...base, metrics: ['cpu'], stepMs: 3_600_000 })).rows;
+            const software = (await large.getSoftware({ ...base, includeUpdates: false })).rows;
+            for (const m of none) {
+                assert.ok(!series.some((s) => s.computer === m.name), `${String(m.name)} has no series in ${w.name}`);
+                assert.ok(!software.some((s) => s.computer === m.name), `${String(m.name)} has no inventory in ${w.name}`);
+            }
+        }
+        // Every machine whose agent went quiet while connected has its Azure Monitor Agent failed, saying why.
+        const silent = large.silentMachines();
+        assert.ok(silent.length > 0);
+        for (const { computer } of silent) {
+            const m = out.items.find((i) => i.name === computer);
+            assert.equal(m?.monitoringAgentState, 'Failed', computer);
+            const failed = m.failedExtensions as { type: string; message?: string }[];
+            assert.match(failed[0].type, /^AzureMonitor(Windows|Linux)Agent$/);
+            assert.match(String(failed[0].message), /no data has been sent since/);
+        }
+        assert.equal(out.summary.monitoringAgentFailed, silent.length);
+        // The filters select exactly what the summary counts, and the sentence names them.
+        const missing = await run(large, 'GetServerMetadata', { monitoring_agent: ['none', 'legacy'], max_results: 1000 });
+        assert.equal(missing.items.length, out.summary.withoutAzureMonitorAgent);
+        assert.ok(missing.items.every((m) => ['none', 'legacy'].includes(agentOf.get(m.name as string) ?? '')));
+        const failing = await run(large, 'GetServerMetadata', { failed_extensions: true, max_results: 1000 });
+        assert.equal(failing.items.length, out.summary.extensionsFailed);
+        assert.ok(failing.items.length > silent.length, 'other extensions fail too');
+        const text = await runTool('GetServerMetadata', { source: large }, {});
+        assert.ok(text.ok);
+        const line = text.text.split('\n')[1];
+        assert.ok(
+            line.includes(
+                ` ${Number(out.summary.withoutAzureMonitorAgent)} machines have no Azure Monitor Agent: ${count('legacy')} run only the Log Analytics agent (MMA/OMS), unsupported since 31 August 2024 (`,
+            ),
+            line,
+        );
+        assert.ok(line.includes(`; ${count('none')} have no monitoring agent at all, so no workspace gets their performance`), line);
+        assert.ok(
+            line.includes(
+                ` ${Number(out.summary.extensionsFailed)} machines have an extension in the Failed state, a failed monitoring agent first: `,
+            ),
+            line,
+        );
+    });
+
     it('GetSqlMetadata says which instances run a SQL Server release past or near the end of extended support', async () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });
@@ -501,25 +569,35 @@ describe('GetAnomalies on disks that fill up', () => {
     });
 
     it('lists every disk that fills up, soonest first: leaks going on, and disks that fill steadily without any anomaly', async () => {
-        const result = await runTool('GetAnomalies', { source }, { timespan: '7d', metric: 'disk', max_results: 1000 });
-        if (!result.ok) {
-            assert.fail(result.message);
-        }
-        const out = result.structured as Structured;
-        const filling = out.filling as {
+        interface Filling {
             computer: string;
             counter: string;
             ratePerDay: number;
             fullAt: string;
             basis: string;
             latest: number;
-        }[];
+        }
+        // Each workspace in turn (what was planted on a machine is in the workspace it reports to); the default one first.
+        const workspaces = ((await source.listScopes()).workspaces as { customerId: string }[]).map((w) => w.customerId);
+        workspaces.sort((a, b) => Number(b === source.defaultWorkspaceId) - Number(a === source.defaultWorkspaceId));
+        const runs = await Promise.all(
+            workspaces.map((workspace_id) =>
+                runTool('GetAnomalies', { source }, { workspace_id, timespan: '7d', metric: 'disk', max_results: 1000 }),
+            ),
+        );
+        const [result] = runs;
+        if (!runs.every((r) => r.ok) || !result.ok) {
+            assert.fail(runs.map((r) => (r.ok ? '' : r.message)).join(' '));
+        }
+        const out = result.structured as Structured;
+        const filling = out.filling as Filling[];
+        const everywhere = runs.flatMap((r) => (r.ok ? ((r.structured as Structured).filling as Filling[]) : []));
         const now = NOW.getTime();
         const day = 86_400_000;
         const growing = source.growingDisks();
         assert.ok(growing.length >= 3, `${growing.length} steadily filling disks in the estate`);
         for (const g of growing) {
-            const disk = filling.find((d) => d.computer === g.computer);
+            const disk = everywhere.find((d) => d.computer === g.computer);
             assert.ok(disk, `${g.computer}, filling ${g.ratePerDay.toFixed(2)} % a day, is listed`);
             assert.equal(disk.basis, 'steady', g.computer);
             assert.ok(Math.abs(disk.ratePerDay + g.ratePerDay) < 0.1, `${g.computer}: ${disk.ratePerDay} vs -${g.ratePerDay} % a day`);
@@ -532,11 +610,11 @@ describe('GetAnomalies on disks that fill up', () => {
         const going = leaks.filter((a) => Date.parse(a.end) >= now && Date.parse(a.start) <= now - 2 * day);
         assert.ok(going.length >= 3, `${going.length} leaks going on`);
         for (const a of going) {
-            const disk = filling.find((d) => d.computer === a.computer);
+            const disk = everywhere.find((d) => d.computer === a.computer);
             assert.ok(disk && disk.basis !== 'steady', `${a.computer}: ${disk?.basis}`);
             assert.ok(disk.ratePerDay < -2 && disk.ratePerDay > -5.5, `${a.computer}: ${disk.ratePerDay} % a day`);
         }
-        assert.ok(filling.some((d) => d.basis === 'recent') && filling.some((d) => d.basis === 'trend'));
+        assert.ok(everywhere.some((d) => d.basis === 'recent') && everywhere.some((d) => d.basis === 'trend'));
         // Stopped more than a day and six hours ago: the last six hours no longer fall against the same hours a day earlier.
         const stopped = leaks.filter((a) => Date.parse(a.end) <= now - 30 * 3_600_000);
         assert.ok(
@@ -544,7 +622,7 @@ describe('GetAnomalies on disks that fill up', () => {
             'a leak that stopped less than two days ago',
         );
         for (const a of stopped) {
-            assert.ok(!filling.some((d) => d.computer === a.computer), `${a.computer}: its leak stopped on ${a.end}`);
+            assert.ok(!everywhere.some((d) => d.computer === a.computer), `${a.computer}: its leak stopped on ${a.end}`);
         }
         assert.deepEqual(
             filling.map((d) => d.fullAt),

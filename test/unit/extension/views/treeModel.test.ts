@@ -53,6 +53,21 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.equal(child('machines/disconnectedLong')?.label, `Disconnected 30 days or more: ${servers.summary.disconnectedLong}`);
         assert.ok(Number(servers.summary.disconnectedLong) > 0);
         assert.deepEqual(child('machines/disconnectedLong')?.table?.args, { status: ['Disconnected'], kind: 'arc' });
+        assert.equal(child('machines/withoutAma')?.label, `Without the Azure Monitor Agent: ${servers.summary.withoutAzureMonitorAgent}`);
+        assert.deepEqual(child('machines/withoutAma')?.table?.args, { monitoring_agent: ['none', 'legacy'] });
+        assert.equal(child('machines/extensionsFailed')?.label, `With a failed extension: ${servers.summary.extensionsFailed}`);
+        assert.deepEqual(child('machines/extensionsFailed')?.table?.args, { failed_extensions: true });
+        assert.ok(Number(servers.summary.withoutAzureMonitorAgent) > 0 && Number(servers.summary.extensionsFailed) > 0);
+        // Extensions that could not be read are unknown, not zero: no child claims a count.
+        const unknown = buildOverview({
+            ...inputs,
+            servers: { ...servers, summary: { ...servers.summary, withoutAzureMonitorAgent: null, extensionsFailed: null } },
+        });
+        const machinesUnknown = find(unknown, 'machines')?.children ?? [];
+        assert.ok(
+            machinesUnknown.length > 0 &&
+                !machinesUnknown.some((c) => c.id === 'machines/withoutAma' || c.id === 'machines/extensionsFailed'),
+        );
         assert.equal(find(nodes, 'compliance')?.label, `Patch compliance: ${patches.summary.compliancePercent}%`);
         assert.equal(find(nodes, 'reboot')?.label, `Reboot pending: ${patches.summary.rebootPending}`);
         assert.deepEqual(find(nodes, 'reboot')?.table, {
@@ -331,6 +346,18 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             .find((m) => m.label === first.name);
         assert.match(renamed?.tooltip ?? '', /^\S+ \((Arc-enabled server|Azure VM)\)\nHost name APP01\n/);
         assert.ok(machines.every((m) => !(m.tooltip ?? '').includes('Host name')));
+        // Each tooltip says which agent sends the machine's data; a failed one is named.
+        const agentLines = machines.map((m) => /\nMonitoring agent: ([^\n]*)/.exec(m.tooltip ?? '')?.[1]);
+        assert.ok(
+            agentLines.every((l) => l !== undefined),
+            'every machine says',
+        );
+        for (const state of ['Azure Monitor Agent', 'Log Analytics agent only (retired)', 'none', 'Azure Monitor Agent (Failed)']) {
+            assert.ok(agentLines.includes(state), `some machine has ${state}`);
+        }
+        assert.ok(
+            machines.some((m) => /\nFailed extensions: (AzureMonitor\w+Agent|MDE\.\w+|WindowsAgent\.SqlServer)/.test(m.tooltip ?? '')),
+        );
         // A SQL Server instance says the same of its release (the larger estate runs 2014 and 2016, both out of support).
         const large = sampleSource({ machines: 300 });
         const largeTree = buildServersTree(
