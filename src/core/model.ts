@@ -95,7 +95,7 @@ export const MONITORING_AGENT_TYPES = {
  * return the monitoring agents (whatever their state) and every extension not in the Succeeded state.
  */
 export interface MachineExtension {
-    /** ARM id of the machine, as the extension's id starts (compare in lower case). */
+    /** ARM id of the machine, as the extension's id starts: exactly as the machine's `id`, or in lower case. */
     machineId: string;
     name: string;
     /** Extension type, e.g. `AzureMonitorWindowsAgent`, `MDE.Linux`, `WindowsAgent.SqlServer`. */

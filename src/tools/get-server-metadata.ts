@@ -4,7 +4,7 @@ import { MONITORING_AGENT_TYPES, type Machine, type MachineExtension } from '../
 import { byText, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
-import { describeCounts, firstNames, plural, renderText, shortTime, supportSentence } from './text';
+import { describeCounts, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY, type ToolContext } from './types';
 
 /** Arc-enabled servers disconnected this long are named: their identity expires between 45 and 90 days away. */
@@ -227,6 +227,7 @@ export const getServerMetadata = defineTool({
         const longGone = machines
             .filter((m) => m.kind === 'arc' && m.status === 'Disconnected' && m.lastStatusChange && m.lastStatusChange < longGoneBefore)
             .sort((a, b) => byText(a.lastStatusChange ?? '', b.lastStatusChange ?? '') || byText(a.name, b.name));
+        const fleet = agentFleet(machines, agents);
         const summary = {
             machines: machines.length,
             byStatus: countIn(machines, (m) => m.status) as Record<string, number>,
@@ -236,7 +237,10 @@ export const getServerMetadata = defineTool({
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
             disconnectedLong: longGone.length,
-            ...agentCounts(machines, agents),
+            byMonitoringAgent: fleet.byMonitoringAgent,
+            withoutAzureMonitorAgent: fleet.withoutAzureMonitorAgent,
+            monitoringAgentFailed: fleet.monitoringAgentFailed,
+            extensionsFailed: fleet.extensionsFailed,
             totalCores: machines.reduce((sum, m) => sum + (m.coreCount ?? 0), 0),
             totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
         };
@@ -250,7 +254,7 @@ export const getServerMetadata = defineTool({
                 'a Windows Server release',
             ) +
             longDisconnectedSentence(longGone, now) +
-            agentSentences(machines, agents);
+            agentSentences(fleet, agents);
         return {
             structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings), summary, items },
             text: renderText(context, {
@@ -328,7 +332,20 @@ interface Agents {
 const UNKNOWN_AGENT: AgentView = Object.freeze({ monitoringAgent: null, monitoringAgentState: null, failedExtensions: [] });
 const AMA_TYPES = new Set<string>(MONITORING_AGENT_TYPES.ama.map((t) => t.toLowerCase()));
 const LEGACY_TYPES = new Set<string>(MONITORING_AGENT_TYPES.legacy.map((t) => t.toLowerCase()));
-const isFailed = (e: MachineExtension) => e.state.toLowerCase() === 'failed';
+/** Extension types as written, to what they are: a fleet has a handful of distinct types and thousands of extensions. */
+const typeKinds = new Map<string, 'ama' | 'legacy' | 'other'>();
+function kindOf(type: string): 'ama' | 'legacy' | 'other' {
+    let kind = typeKinds.get(type);
+    if (kind === undefined) {
+        const lower = type.toLowerCase();
+        kind = AMA_TYPES.has(lower) ? 'ama' : LEGACY_TYPES.has(lower) ? 'legacy' : 'other';
+        if (typeKinds.size < 1000) {
+            typeKinds.set(type, kind);
+        }
+    }
+    return kind;
+}
+const isFailed = (e: MachineExtension) => e.state === 'Failed' || (e.state !== 'Succeeded' && e.state.toLowerCase() === 'failed');
 
 /**
  * Reads the extensions of the machines in the subscriptions and tells, per machine, which agent sends its data to Log
@@ -347,68 +364,125 @@ async function agentsOf(context: ToolContext, subscriptionIds: string[], toleran
         const reason = error instanceof Error ? error.message : String(error);
         return { known: false, warnings: [`Monitoring agents and failed extensions are not shown: ${reason}`], of: () => UNKNOWN_AGENT };
     }
-    const byMachine = new Map<string, MachineExtension[]>();
-    for (const e of rows) {
-        const key = e.machineId.toLowerCase();
-        const list = byMachine.get(key);
-        if (list) {
-            list.push(e);
-        } else {
-            byMachine.set(key, [e]);
-        }
-    }
+    // One view per machine id, as the source gives it: exactly as the machine's id, or in lower case (Resource Graph ids
+    // keep the casing they were created with, and the extensions query lowers them). Exact first, so a lookup hashes no
+    // new string.
     const views = new Map<string, AgentView>();
+    for (const [id, extensions] of groupBy(rows, (e) => e.machineId)) {
+        views.set(id, agentView(extensions));
+    }
     const none: AgentView = Object.freeze({ monitoringAgent: 'none', monitoringAgentState: null, failedExtensions: [] });
     return {
         known: true,
         warnings,
-        of(machine) {
-            const key = machine.id.toLowerCase();
-            let view = views.get(key);
-            if (!view) {
-                view = agentView(byMachine.get(key)) ?? none;
-                views.set(key, view);
-            }
-            return view;
-        },
+        of: (machine) => views.get(machine.id) ?? views.get(machine.id.toLowerCase()) ?? none,
     };
 }
 
-function agentView(extensions: readonly MachineExtension[] | undefined): AgentView | undefined {
-    if (!extensions?.length) {
-        return undefined;
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const row of rows) {
+        const k = key(row);
+        const list = groups.get(k);
+        if (list) {
+            list.push(row);
+        } else {
+            groups.set(k, [row]);
+        }
     }
-    const ama = extensions.find((e) => AMA_TYPES.has(e.type.toLowerCase()));
-    const legacy = extensions.find((e) => LEGACY_TYPES.has(e.type.toLowerCase()));
+    return groups;
+}
+
+/** Views without a failed extension are shared, one per agent and state: most machines allocate nothing. */
+const healthyViews = new Map<string, AgentView>();
+
+function agentView(extensions: readonly MachineExtension[]): AgentView {
+    let ama: MachineExtension | undefined;
+    let legacy: MachineExtension | undefined;
+    let failed = 0;
+    for (const e of extensions) {
+        const kind = kindOf(e.type);
+        if (!ama && kind === 'ama') {
+            ama = e;
+        } else if (!legacy && kind === 'legacy') {
+            legacy = e;
+        }
+        failed += isFailed(e) ? 1 : 0;
+    }
     const agent = ama ?? legacy;
-    const failed = extensions.filter(isFailed).sort((a, b) => Number(b === agent) - Number(a === agent) || byText(a.name, b.name));
+    const monitoringAgent: MonitoringAgent = ama && legacy ? 'both' : ama ? 'ama' : legacy ? 'legacy' : 'none';
+    const monitoringAgentState = agent?.state ?? null;
+    if (failed === 0) {
+        const key = `${monitoringAgent}\u0000${monitoringAgentState ?? ''}`;
+        let view = healthyViews.get(key);
+        if (!view) {
+            view = Object.freeze({ monitoringAgent, monitoringAgentState, failedExtensions: [] });
+            healthyViews.set(key, view);
+        }
+        return view;
+    }
+    const failures = extensions.filter(isFailed).sort((x, y) => Number(y === agent) - Number(x === agent) || byText(x.name, y.name));
     return {
-        monitoringAgent: ama && legacy ? 'both' : ama ? 'ama' : legacy ? 'legacy' : 'none',
-        monitoringAgentState: agent?.state ?? null,
-        failedExtensions: failed.map((e) =>
+        monitoringAgent,
+        monitoringAgentState,
+        failedExtensions: failures.map((e) =>
             e.message ? { name: e.name, type: e.type, message: e.message } : { name: e.name, type: e.type },
         ),
     };
 }
 
-function agentCounts(
-    machines: readonly Machine[],
-    agents: Agents,
-): {
+/** The machines' agents in one pass: the summary's counts and the machines the summary sentence names. */
+interface AgentFleet {
     byMonitoringAgent: Record<string, number> | null;
     withoutAzureMonitorAgent: number | null;
     monitoringAgentFailed: number | null;
     extensionsFailed: number | null;
-} {
+    legacy: Machine[];
+    none: Machine[];
+    failed: Machine[];
+}
+
+function agentFleet(machines: readonly Machine[], agents: Agents): AgentFleet {
     if (!agents.known) {
-        return { byMonitoringAgent: null, withoutAzureMonitorAgent: null, monitoringAgentFailed: null, extensionsFailed: null };
+        return {
+            byMonitoringAgent: null,
+            withoutAzureMonitorAgent: null,
+            monitoringAgentFailed: null,
+            extensionsFailed: null,
+            legacy: [],
+            none: [],
+            failed: [],
+        };
     }
-    const byMonitoringAgent = countIn(machines, (m) => agents.of(m).monitoringAgent ?? 'none') as Record<string, number>;
+    const byMonitoringAgent: Record<string, number> = {};
+    const legacy: Machine[] = [];
+    const none: Machine[] = [];
+    const failed: Machine[] = [];
+    let agentDown = 0;
+    for (const m of machines) {
+        const view = agents.of(m);
+        const agent = view.monitoringAgent ?? 'none';
+        byMonitoringAgent[agent] = (byMonitoringAgent[agent] ?? 0) + 1;
+        if (agent === 'legacy') {
+            legacy.push(m);
+        } else if (agent === 'none') {
+            none.push(m);
+        }
+        if (view.failedExtensions.length > 0) {
+            failed.push(m);
+        }
+        agentDown += agentFailed(view) ? 1 : 0;
+    }
+    const byName = (a: Machine, b: Machine) => byText(a.name, b.name);
     return {
         byMonitoringAgent,
-        withoutAzureMonitorAgent: (byMonitoringAgent.none ?? 0) + (byMonitoringAgent.legacy ?? 0),
-        monitoringAgentFailed: machines.filter((m) => agents.of(m).monitoringAgentState?.toLowerCase() === 'failed').length,
-        extensionsFailed: machines.filter((m) => agents.of(m).failedExtensions.length > 0).length,
+        withoutAzureMonitorAgent: legacy.length + none.length,
+        monitoringAgentFailed: agentDown,
+        extensionsFailed: failed.length,
+        legacy: legacy.sort(byName),
+        none: none.sort(byName),
+        // A failed monitoring agent first: its machine's data may be missing from every workspace answer.
+        failed: failed.sort((a, b) => Number(agentFailed(agents.of(b))) - Number(agentFailed(agents.of(a))) || byName(a, b)),
     };
 }
 
@@ -416,13 +490,9 @@ function agentCounts(
  * The machines without the Azure Monitor Agent, and those with a failed extension (a failed monitoring agent first), by
  * name — empty when every machine is well or the extensions are unknown.
  */
-function agentSentences(machines: readonly Machine[], agents: Agents): string {
-    if (!agents.known) {
-        return '';
-    }
-    const byName = [...machines].sort((a, b) => byText(a.name, b.name));
-    const legacy = byName.filter((m) => agents.of(m).monitoringAgent === 'legacy').map((m) => m.name);
-    const none = byName.filter((m) => agents.of(m).monitoringAgent === 'none').map((m) => m.name);
+function agentSentences(fleet: AgentFleet, agents: Agents): string {
+    const legacy = fleet.legacy.map((m) => m.name);
+    const none = fleet.none.map((m) => m.name);
     let text = '';
     if (legacy.length + none.length > 0) {
         const parts = [
@@ -435,17 +505,14 @@ function agentSentences(machines: readonly Machine[], agents: Agents): string {
         ].filter(Boolean);
         text += ` ${plural(legacy.length + none.length, 'machine has', 'machines have')} no Azure Monitor Agent: ${parts.join('; ')}.`;
     }
-    const failed = byName
-        .filter((m) => agents.of(m).failedExtensions.length > 0)
-        .sort((a, b) => Number(agentFailed(agents.of(b))) - Number(agentFailed(agents.of(a))));
-    if (failed.length > 0) {
-        const named = failed.map((m) => {
-            const first = agents.of(m).failedExtensions[0];
+    if (fleet.failed.length > 0) {
+        const named = fleet.failed.slice(0, NAMED_IN_SENTENCE).map((m) => {
+            const [first, ...more] = agents.of(m).failedExtensions;
             const why = first.message ? `: ${first.message.length > 100 ? `${first.message.slice(0, 99)}…` : first.message}` : '';
-            const more = agents.of(m).failedExtensions.length - 1;
-            return `${m.name} (${first.type}${why}${more > 0 ? `; and ${more} more` : ''})`;
+            return `${m.name} (${first.type}${why}${more.length > 0 ? `; and ${more.length} more` : ''})`;
         });
-        text += ` ${plural(failed.length, 'machine has', 'machines have')} an extension in the Failed state, a failed monitoring agent first: ${firstNames(named)}.`;
+        const rest = fleet.failed.length - named.length;
+        text += ` ${plural(fleet.failed.length, 'machine has', 'machines have')} an extension in the Failed state, a failed monitoring agent first: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`;
     }
     return text;
 }

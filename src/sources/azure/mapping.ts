@@ -447,7 +447,7 @@ export function toPatchAssessment(row: GraphRow): PatchAssessment {
 export function toMachineExtension(row: GraphRow): MachineExtension {
     const id = requireId(row, 'machine extension');
     const extension: MachineExtension = {
-        machineId: text(row('machineId')) || id.split(/\/extensions\//i)[0],
+        machineId: (text(row('machineId')) || id.split(/\/extensions\//i)[0]).toLowerCase(),
         name: text(row('name')) || lastSegment(id),
         type: text(row('extensionType')),
         publisher: text(row('publisher')),
