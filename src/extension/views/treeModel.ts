@@ -846,6 +846,17 @@ function lowestDisk(disks: Row[] | undefined): string {
 }
 
 /** A description's note on a release past or near the end of support: " · out of support", " · support ends 2027-01-12". */
+/** What a person should know of a machine's monitoring agent at a glance: missing, retired, or failed; else nothing. */
+function agentNote(m: Row): string {
+    return m.monitoringAgent === 'none'
+        ? ' · no monitoring agent'
+        : m.monitoringAgent === 'legacy'
+          ? ' · retired agent only'
+          : m.monitoringAgentState === 'Failed'
+            ? ' · agent failed'
+            : '';
+}
+
 function supportNote(support: unknown): string {
     const s = support as Support | null | undefined;
     return s?.status === 'ended' || s?.status === 'esu'
@@ -904,11 +915,11 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                         return {
                             id: `s/${subscriptionId}/${group}/${String(m.name)}`,
                             label: String(m.name),
-                            description: `${String(m.status)} · ${String(m.osName)}${supportNote(m.support)}`,
+                            description: `${String(m.status)} · ${String(m.osName)}${agentNote(m)}${supportNote(m.support)}`,
                             tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})${m.computerName ? `\nHost name ${String(m.computerName)}` : ''}\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${agentLine(m)}${supportLine(m.support)}`,
                             icon: {
                                 id: m.osType === 'linux' ? 'terminal-linux' : 'window',
-                                color: healthy ? undefined : 'list.warningForeground',
+                                color: healthy && !agentNote(m) ? undefined : 'list.warningForeground',
                             },
                             machine: String(m.name),
                             resourceId: String(m.id),

@@ -358,6 +358,17 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.ok(
             machines.some((m) => /\nFailed extensions: (AzureMonitor\w+Agent|MDE\.\w+|WindowsAgent\.SqlServer)/.test(m.tooltip ?? '')),
         );
+        // The description marks a machine without an agent, with only the retired one, or whose agent failed.
+        const notes: Record<string, string> = {
+            none: ' · no monitoring agent',
+            'Log Analytics agent only (retired)': ' · retired agent only',
+            'Azure Monitor Agent (Failed)': ' · agent failed',
+        };
+        for (const [line, note] of Object.entries(notes)) {
+            const marked = machines.filter((_, i) => agentLines[i] === line);
+            assert.ok(marked.length > 0 && marked.every((m) => (m.description ?? '').includes(note)), `${line}: ${note}`);
+        }
+        assert.ok(machines.filter((_, i) => agentLines[i] === 'Azure Monitor Agent').every((m) => !/agent/.test(m.description ?? '')));
         // A SQL Server instance says the same of its release (the larger estate runs 2014 and 2016, both out of support).
         const large = sampleSource({ machines: 300 });
         const largeTree = buildServersTree(
