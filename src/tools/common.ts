@@ -423,6 +423,8 @@ export interface WorkspaceScope {
     computers?: string[];
     /** Matches a computer name as Log Analytics reports it (host name or FQDN). */
     matchesComputer: (computer: string) => boolean;
+    /** The machines Resource Graph shows that `server_name` selects (absent without one). */
+    selected?: Machine[];
     scope: Envelope['scope'];
     /** The typed query these resolve to, for the source. */
     query: WorkspaceQuery;
@@ -442,6 +444,7 @@ export async function resolveWorkspaceScope(
     const serverName = pickServerName(input);
     let computers: string[] | undefined;
     let matchesComputer = (_computer: string) => true;
+    let selected: Machine[] | undefined;
     if (serverName) {
         const scopes = await context.source.listScopes({ signal: context.signal });
         const machines = await context.source.getMachines({
@@ -449,7 +452,7 @@ export async function resolveWorkspaceScope(
             signal: context.signal,
         });
         // Log Analytics knows a machine by its OS host name, which may not be its Azure name: ask for every name it has.
-        const selected = machines.rows.filter(machineMatcher(serverName));
+        selected = machines.rows.filter(machineMatcher(serverName));
         let names = selected.flatMap(namesOf);
         if (selected.length === 0 && !serverName.includes('*')) {
             // Not a machine Resource Graph shows this account, but a central workspace may hold machines of subscriptions
@@ -476,6 +479,7 @@ export async function resolveWorkspaceScope(
         range,
         computers,
         matchesComputer,
+        selected,
         scope: { workspaceId: workspace.customerId, from: range.from.toISOString(), to: range.to.toISOString() },
         query: { workspaceId: workspace.customerId, from: range.from, to: range.to, computers, signal: context.signal },
     };

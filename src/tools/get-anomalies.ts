@@ -4,6 +4,7 @@ import type { MetricKind, MetricSeries } from '../core/model';
 import type { QueryResult } from '../core/source';
 import { countIn, distinctCount } from '../core/summaries';
 import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
+import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope, type WorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
@@ -290,6 +291,8 @@ export const getAnomalies = defineTool({
         const lowFreeSpace = input.low_free_space ?? LOW_FREE_SPACE_PERCENT;
         const low = lowDisks(analysed, allFilling, lowFreeSpace);
         const warnings = [...result.warnings];
+        const what = { cpu: 'CPU data', disk: 'disk data', all: 'CPU or disk data' }[input.metric ?? 'all'];
+        warnings.push(...(await noDataWarnings(context, scope, rowsComputers(analysed), what, true)));
         const allLow = await withFreeSpace(context, scope, low.disks, warnings);
         const lowByDesign = low.byDesign;
         const lowSpace = limit(allLow, input.max_results).items;

@@ -1,20 +1,24 @@
 import { z } from 'zod';
 import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, type Support, type SupportStatus } from '../core/lifecycle';
-import { MONITORING_AGENT_TYPES, type Machine, type MachineExtension } from '../core/model';
+import type { Machine } from '../core/model';
+import {
+    agentFailed,
+    agentLabel,
+    agentsOf,
+    failedExtension,
+    MONITORING_AGENT_TEXT,
+    MONITORING_AGENTS,
+    type Agents,
+    type MonitoringAgent,
+} from './agents';
 import { byText, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
-import { defineTool, READ_ONLY, type ToolContext } from './types';
+import { defineTool, READ_ONLY } from './types';
 
 /** Arc-enabled servers disconnected this long are named: their identity expires between 45 and 90 days away. */
 export const LONG_DISCONNECTED_DAYS = 30;
-
-/** Which agent sends a machine's data to Log Analytics (see {@link MONITORING_AGENT_TYPES}). */
-export const MONITORING_AGENTS = ['ama', 'legacy', 'both', 'none'] as const;
-type MonitoringAgent = (typeof MONITORING_AGENTS)[number];
-const MONITORING_AGENT_TEXT =
-    'ama: the Azure Monitor Agent; legacy: only the Log Analytics agent (MMA/OMS), unsupported since 31 August 2024; both: both (a migration under way); none: neither, so no Log Analytics workspace gets its performance, inventory or assessment data';
 
 const STATUSES = ['Connected', 'Disconnected', 'Expired', 'Error', 'Running', 'Stopped', 'Deallocated', 'Unknown'] as const;
 /** Machines that need attention come first. */
@@ -73,12 +77,6 @@ export const machineSchema = z.object({
     support: supportSchema
         .nullable()
         .describe('where the Windows Server release stands in its lifecycle; null for Linux or a release not known'),
-});
-
-const failedExtension = z.object({
-    name: z.string(),
-    type: z.string().describe('e.g. AzureMonitorWindowsAgent, MDE.Linux, WindowsAgent.SqlServer'),
-    message: z.string().optional().describe('the status message Azure keeps for it'),
 });
 
 /** A machine as GetServerMetadata lists it: the record, its lifecycle, and its agent extensions. */
@@ -316,121 +314,6 @@ function longDisconnectedSentence(machines: readonly Machine[], now: Date): stri
     return ` ${machines.length === 1 ? '1 Arc-enabled server has' : `${machines.length} Arc-enabled servers have`} been disconnected for ${LONG_DISCONNECTED_DAYS} days or more: ${named} — after 45 to 90 days disconnected a server's managed identity expires, and its agent must be onboarded again.`;
 }
 
-interface AgentView {
-    monitoringAgent: MonitoringAgent | null;
-    monitoringAgentState: string | null;
-    failedExtensions: z.infer<typeof failedExtension>[];
-}
-
-/** The machines' agent extensions, by machine; `known` is false when the source could not say (then `warnings` says why). */
-interface Agents {
-    known: boolean;
-    warnings: string[];
-    of(machine: Machine): AgentView;
-}
-
-const UNKNOWN_AGENT: AgentView = Object.freeze({ monitoringAgent: null, monitoringAgentState: null, failedExtensions: [] });
-const AMA_TYPES = new Set<string>(MONITORING_AGENT_TYPES.ama.map((t) => t.toLowerCase()));
-const LEGACY_TYPES = new Set<string>(MONITORING_AGENT_TYPES.legacy.map((t) => t.toLowerCase()));
-/** Extension types as written, to what they are: a fleet has a handful of distinct types and thousands of extensions. */
-const typeKinds = new Map<string, 'ama' | 'legacy' | 'other'>();
-function kindOf(type: string): 'ama' | 'legacy' | 'other' {
-    let kind = typeKinds.get(type);
-    if (kind === undefined) {
-        const lower = type.toLowerCase();
-        kind = AMA_TYPES.has(lower) ? 'ama' : LEGACY_TYPES.has(lower) ? 'legacy' : 'other';
-        if (typeKinds.size < 1000) {
-            typeKinds.set(type, kind);
-        }
-    }
-    return kind;
-}
-const isFailed = (e: MachineExtension) => e.state === 'Failed' || (e.state !== 'Succeeded' && e.state.toLowerCase() === 'failed');
-
-/**
- * Reads the extensions of the machines in the subscriptions and tells, per machine, which agent sends its data to Log
- * Analytics and which extensions failed. With `tolerant`, a failure (no read access to extensions, a throttled page)
- * leaves every machine's agent unknown with a warning instead of failing the tool; a cancelled call still stops.
- */
-async function agentsOf(context: ToolContext, subscriptionIds: string[], tolerant: boolean): Promise<Agents> {
-    let rows: MachineExtension[];
-    let warnings: string[];
-    try {
-        ({ rows, warnings } = await context.source.getMachineExtensions({ subscriptionIds, signal: context.signal }));
-    } catch (error) {
-        if (!tolerant || context.signal?.aborted) {
-            throw error;
-        }
-        const reason = error instanceof Error ? error.message : String(error);
-        return { known: false, warnings: [`Monitoring agents and failed extensions are not shown: ${reason}`], of: () => UNKNOWN_AGENT };
-    }
-    // One view per machine id, as the source gives it: exactly as the machine's id, or in lower case (Resource Graph ids
-    // keep the casing they were created with, and the extensions query lowers them). Exact first, so a lookup hashes no
-    // new string.
-    const views = new Map<string, AgentView>();
-    for (const [id, extensions] of groupBy(rows, (e) => e.machineId)) {
-        views.set(id, agentView(extensions));
-    }
-    const none: AgentView = Object.freeze({ monitoringAgent: 'none', monitoringAgentState: null, failedExtensions: [] });
-    return {
-        known: true,
-        warnings,
-        of: (machine) => views.get(machine.id) ?? views.get(machine.id.toLowerCase()) ?? none,
-    };
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-    const groups = new Map<string, T[]>();
-    for (const row of rows) {
-        const k = key(row);
-        const list = groups.get(k);
-        if (list) {
-            list.push(row);
-        } else {
-            groups.set(k, [row]);
-        }
-    }
-    return groups;
-}
-
-/** Views without a failed extension are shared, one per agent and state: most machines allocate nothing. */
-const healthyViews = new Map<string, AgentView>();
-
-function agentView(extensions: readonly MachineExtension[]): AgentView {
-    let ama: MachineExtension | undefined;
-    let legacy: MachineExtension | undefined;
-    let failed = 0;
-    for (const e of extensions) {
-        const kind = kindOf(e.type);
-        if (!ama && kind === 'ama') {
-            ama = e;
-        } else if (!legacy && kind === 'legacy') {
-            legacy = e;
-        }
-        failed += isFailed(e) ? 1 : 0;
-    }
-    const agent = ama ?? legacy;
-    const monitoringAgent: MonitoringAgent = ama && legacy ? 'both' : ama ? 'ama' : legacy ? 'legacy' : 'none';
-    const monitoringAgentState = agent?.state ?? null;
-    if (failed === 0) {
-        const key = `${monitoringAgent}\u0000${monitoringAgentState ?? ''}`;
-        let view = healthyViews.get(key);
-        if (!view) {
-            view = Object.freeze({ monitoringAgent, monitoringAgentState, failedExtensions: [] });
-            healthyViews.set(key, view);
-        }
-        return view;
-    }
-    const failures = extensions.filter(isFailed).sort((x, y) => Number(y === agent) - Number(x === agent) || byText(x.name, y.name));
-    return {
-        monitoringAgent,
-        monitoringAgentState,
-        failedExtensions: failures.map((e) =>
-            e.message ? { name: e.name, type: e.type, message: e.message } : { name: e.name, type: e.type },
-        ),
-    };
-}
-
 /** The machines' agents in one pass: the summary's counts and the machines the summary sentence names. */
 interface AgentFleet {
     byMonitoringAgent: Record<string, number> | null;
@@ -515,17 +398,4 @@ function agentSentences(fleet: AgentFleet, agents: Agents): string {
         text += ` ${plural(fleet.failed.length, 'machine has', 'machines have')} an extension in the Failed state, a failed monitoring agent first: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`;
     }
     return text;
-}
-
-function agentFailed(view: AgentView): boolean {
-    return view.monitoringAgentState?.toLowerCase() === 'failed';
-}
-
-/** A machine's monitoring agent in a few words (AMA, MMA only (retired), AMA + MMA, none), its state added when not Succeeded. */
-export function agentLabel(agent: unknown, state: unknown): string | undefined {
-    if (typeof agent !== 'string') {
-        return undefined;
-    }
-    const name = ({ ama: 'AMA', legacy: 'MMA only (retired)', both: 'AMA + MMA', none: 'none' } as Record<string, string>)[agent] ?? agent;
-    return typeof state === 'string' && state.toLowerCase() !== 'succeeded' ? `${name} (${state})` : name;
 }

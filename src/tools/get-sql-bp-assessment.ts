@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
 import { byText, countIn } from '../core/summaries';
+import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -78,6 +79,12 @@ export const getSqlBpAssessment = defineTool({
                 byText(b.timeGenerated, a.timeGenerated),
         );
         const bySeverity = countIn(findings, (f) => f.severity) as Record<string, number>;
+        // Only machines running SQL Server are assessed; one that cannot send any result is worth a word.
+        const sqlHosts = { ...scope, selected: scope.selected?.filter((m) => m.sqlDiscovered) };
+        const warnings = [
+            ...result.warnings,
+            ...(await noDataWarnings(context, sqlHosts, rowsComputers(result.rows), 'SQL best-practices assessment results', false)),
+        ];
         const summary = {
             findings: findings.length,
             bySeverity,
@@ -89,10 +96,10 @@ export const getSqlBpAssessment = defineTool({
             (input.latest_run_only ?? true) ? ', latest run of each instance' : ', every run'
         } in the last ${scope.range.timespan}.`;
         return {
-            structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items },
+            structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
-                warnings: result.warnings,
+                warnings,
                 truncation,
                 table: {
                     columns: ['Severity', 'Check', 'Instance', 'Target', 'Message', 'Run'],

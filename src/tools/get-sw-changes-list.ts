@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byText, countIn } from '../core/summaries';
+import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -62,6 +63,11 @@ export const getSwChangesList = defineTool({
             (a, b) => byText(b.timeGenerated, a.timeGenerated) || byText(a.computer, b.computer) || byText(a.name, b.name),
         );
         const byCategory = countIn(rows, (c) => c.changeCategory) as Record<string, number>;
+        // A machine with no change in the window is usual; one that cannot send any is worth a word.
+        const warnings = [
+            ...result.warnings,
+            ...(await noDataWarnings(context, scope, rowsComputers(result.rows), 'software changes', false)),
+        ];
         const perMachine = countIn(rows, (c) => c.computer);
         const summary = {
             changes: rows.length,
@@ -74,10 +80,10 @@ export const getSwChangesList = defineTool({
         };
         const sentence = `${rows.length} software changes (${describeCounts(byCategory, CATEGORIES)}) on ${summary.machines} machines in the last ${scope.range.timespan}.`;
         return {
-            structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items },
+            structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
-                warnings: result.warnings,
+                warnings,
                 truncation,
                 table: {
                     columns: ['When', 'Machine', 'Change', 'Name', 'Previous', 'Current'],

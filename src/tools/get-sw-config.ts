@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SoftwareItem } from '../core/model';
 import { byText } from '../core/summaries';
+import { noDataWarnings } from './agents';
 import { DEFAULT_MAX_RESULTS, envelope, envelopeOf, inputs, resolveWorkspaceScope, TopK } from './common';
 import { describeCounts, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -68,9 +69,12 @@ export const getSwConfig = defineTool({
         let computerOutranked = false;
         let runType: string | undefined;
         let runLength = 0;
+        // The machines that sent any inventory, when machines were named: those that sent none are explained.
+        const reporting = scope.selected ? new Set<string>() : undefined;
         for (const s of result.rows) {
             if (s.computer !== lastComputer) {
                 lastComputer = s.computer;
+                reporting?.add(s.computer);
                 computerMatches = scope.matchesComputer(s.computer);
                 computerCounted = false;
                 // Rows rank by computer first: once every kept row's computer comes before this one, none of its rows
@@ -108,13 +112,14 @@ export const getSwConfig = defineTool({
             byType[runType] = (byType[runType] ?? 0) + runLength;
         }
         const { items, truncation } = best.result();
+        const warnings = [...result.warnings, ...(await noDataWarnings(context, scope, reporting ?? [], 'software inventory', true))];
         const summary = { items: truncation.total, machines: machines.size, distinctSoftware: names.size, byType };
         const sentence = `${truncation.total} installed items (${describeCounts(byType)}) on ${summary.machines} machines, ${summary.distinctSoftware} distinct names, inventory of the last ${scope.range.timespan}.`;
         return {
-            structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items },
+            structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
-                warnings: result.warnings,
+                warnings,
                 truncation,
                 table: {
                     columns: ['Machine', 'Name', 'Version', 'Publisher', 'Type', 'Last seen'],

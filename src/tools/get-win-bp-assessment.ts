@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byText, countIn, distinctCount } from '../core/summaries';
+import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -67,6 +68,12 @@ export const getWinBpAssessment = defineTool({
             (a, b) => b.weight - a.weight || byText(a.recommendation, b.recommendation) || byText(a.computer, b.computer),
         );
         const byFocusArea = countIn(findings, (f) => f.focusArea) as Record<string, number>;
+        // A Windows machine without failed recommendations may simply pass them; one that cannot send any is worth a word.
+        const windows = { ...scope, selected: scope.selected?.filter((m) => m.osType === 'windows') };
+        const warnings = [
+            ...result.warnings,
+            ...(await noDataWarnings(context, windows, rowsComputers(result.rows), 'Windows Server assessment results', false)),
+        ];
         const summary = {
             findings: findings.length,
             machines: distinctCount(findings, (f) => f.computer),
@@ -75,10 +82,10 @@ export const getWinBpAssessment = defineTool({
         };
         const sentence = `${findings.length} failed Windows Server recommendations on ${summary.machines} machines in the last ${scope.range.timespan} (${describeCounts(byFocusArea)}).`;
         return {
-            structured: { ...envelopeOf(context, scope.scope, truncation, result.warnings), summary, items },
+            structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
-                warnings: result.warnings,
+                warnings,
                 truncation,
                 table: {
                     columns: ['Weight', 'Machine', 'Recommendation', 'Focus area', 'Affected object'],

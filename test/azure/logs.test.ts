@@ -280,6 +280,38 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.doesNotMatch(query, /InstanceName != '_Total'/);
     });
 
+    it('says why a machine asked about sent nothing: no agent, a failed one, the retired one, or a rule to check', async () => {
+        fake = await startAzureFake({ estate: { machines: 12, now: new Date() }, metricTable: 'none' });
+        const source = sourceFor(fake);
+        const warningFor = async (server_name: string) => {
+            const run = await runTool('GetAnomalies', { source }, { server_name, metric: 'cpu' });
+            assert.ok(run.ok, run.ok ? '' : run.message);
+            const warnings = (run.structured.warnings as string[]).filter((w) => w.startsWith(`${server_name} sent no CPU data`));
+            assert.equal(warnings.length, 1, JSON.stringify(run.structured.warnings));
+            assert.ok(run.text.includes(warnings[0]), 'in the text too');
+            return warnings[0];
+        };
+        assert.equal(
+            await warningFor('srv-00003'),
+            'srv-00003 sent no CPU data to this workspace in the last 7d: it has no monitoring agent, so no workspace receives its data (GetServerMetadata lists its agent).',
+        );
+        assert.equal(
+            await warningFor('srv-00010'),
+            'srv-00010 sent no CPU data to this workspace in the last 7d: its monitoring agent (AzureMonitorWindowsAgent) is in the Failed state: Enable failed. The agent service did not start (exit code 1).',
+        );
+        assert.match(
+            await warningFor('srv-00009'),
+            /: it runs only the retired Log Analytics agent \(MMA\/OMS\), unsupported since 31 August 2024\.$/,
+        );
+        assert.match(
+            await warningFor('srv-00000'),
+            /: its Azure Monitor Agent is installed, so check that a data collection rule associated with it sends this data to this workspace\.$/,
+        );
+        // The extensions were read for the machine's subscription only.
+        const reads = fake.requests.filter((r) => r.service === 'graph' && r.query.includes('machines/extensions'));
+        assert.ok(reads.length > 0 && reads.every((r) => r.subscriptions?.length === 1));
+    });
+
     it('uses InsightsMetrics when the workspace has only VM Insights', async () => {
         fake = await startAzureFake({ estate: { machines: 3 }, metricTable: 'InsightsMetrics' });
         const result = await sourceFor(fake).getMetricSeries({

@@ -4,7 +4,7 @@
  * flattened generically (scalar fields of `items`), so a new tool gets a usable table before it gets a tuned one.
  */
 import { SUPPORT_STATUSES, type Support } from '../../core/lifecycle';
-import { agentLabel } from '../../tools/get-server-metadata';
+import { agentLabel } from '../../tools/agents';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import type { CellValue, TableColumn, TableData, TableViewState } from '../../shared/messages';
 

@@ -180,6 +180,49 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it('a workspace tool asked about a machine that sent nothing says why, and stays quiet about one that reports', async () => {
+        const source = sampleSource();
+        const servers = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const workspaceId = source.defaultWorkspaceId;
+        const pick = (keep: (m: Record<string, unknown>) => boolean) => {
+            const m = servers.items.find(keep);
+            assert.ok(m, 'the sample has such a machine');
+            return String(m.name);
+        };
+        const noAgent = pick((m) => m.monitoringAgent === 'none');
+        const elsewhere = pick((m) => m.workspaceId !== undefined && m.workspaceId !== workspaceId);
+        const away = pick((m) => m.status === 'Expired' && m.workspaceId === workspaceId);
+        const reporting = pick((m) => m.status === 'Connected' && m.workspaceId === workspaceId && m.monitoringAgent === 'ama');
+        const warnings = async (tool: string, server_name: string) => {
+            const result = await runTool(tool, { source }, { server_name });
+            assert.ok(result.ok, result.ok ? '' : result.message);
+            const list = result.structured.warnings as string[];
+            for (const w of list) {
+                assert.ok(result.text.includes(`Warning: ${w}`), w);
+            }
+            return list;
+        };
+        assert.deepEqual(await warnings('GetSwConfig', noAgent), [
+            `${noAgent} sent no software inventory to this workspace in the last 7d: it has no monitoring agent, so no workspace receives its data (GetServerMetadata lists its agent).`,
+        ]);
+        const other = (await source.listScopes()).workspaces.find((w) => w.customerId !== workspaceId);
+        assert.deepEqual(await warnings('GetAnomalies', elsewhere), [
+            `${elsewhere} sent no CPU or disk data to this workspace in the last 7d: it reports to workspace ${String(other?.name)} (${String(other?.customerId)}).`,
+        ]);
+        const [gone] = await warnings('GetSwChangesList', away);
+        assert.match(
+            gone,
+            new RegExp(
+                `^${away} sent no software changes to this workspace in the last 7d: it is Expired since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ\\.$`,
+            ),
+        );
+        for (const tool of ['GetSwConfig', 'GetAnomalies', 'GetSwChangesList', 'GetWinBpAssessment', 'GetSqlBpAssessment']) {
+            assert.deepEqual(await warnings(tool, reporting), [], `${tool} on ${reporting}`);
+        }
+        // A wildcard over many machines is not looked into one by one.
+        assert.deepEqual(await warnings('GetSwConfig', '*'), []);
+    });
+
     it('GetSqlMetadata says which instances run a SQL Server release past or near the end of extended support', async () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });

@@ -1,0 +1,240 @@
+/**
+ * Which agent sends each machine's data to Log Analytics, and which of its extensions failed, from the extension records
+ * a source returns: shared by GetServerMetadata (which lists them) and the workspace tools (which say why a machine they
+ * were asked about sent nothing).
+ */
+import { z } from 'zod';
+import { MONITORING_AGENT_TYPES, type Machine, type MachineExtension } from '../core/model';
+import { byText } from '../core/summaries';
+import { hostName } from '../core/source';
+import type { WorkspaceScope } from './common';
+import { namesOf } from './common';
+import { shortTime } from './text';
+import type { ToolContext } from './types';
+
+/** Which agent sends a machine's data to Log Analytics (see {@link MONITORING_AGENT_TYPES}). */
+export const MONITORING_AGENTS = ['ama', 'legacy', 'both', 'none'] as const;
+export type MonitoringAgent = (typeof MONITORING_AGENTS)[number];
+export const MONITORING_AGENT_TEXT =
+    'ama: the Azure Monitor Agent; legacy: only the Log Analytics agent (MMA/OMS), unsupported since 31 August 2024; both: both (a migration under way); none: neither, so no Log Analytics workspace gets its performance, inventory or assessment data';
+
+export const failedExtension = z.object({
+    name: z.string(),
+    type: z.string().describe('e.g. AzureMonitorWindowsAgent, MDE.Linux, WindowsAgent.SqlServer'),
+    message: z.string().optional().describe('the status message Azure keeps for it'),
+});
+
+export interface AgentView {
+    monitoringAgent: MonitoringAgent | null;
+    monitoringAgentState: string | null;
+    failedExtensions: z.infer<typeof failedExtension>[];
+}
+
+/** The machines' agent extensions, by machine; `known` is false when the source could not say (then `warnings` says why). */
+export interface Agents {
+    known: boolean;
+    warnings: string[];
+    of(machine: Machine): AgentView;
+}
+
+const UNKNOWN_AGENT: AgentView = Object.freeze({ monitoringAgent: null, monitoringAgentState: null, failedExtensions: [] });
+const AMA_TYPES = new Set<string>(MONITORING_AGENT_TYPES.ama.map((t) => t.toLowerCase()));
+const LEGACY_TYPES = new Set<string>(MONITORING_AGENT_TYPES.legacy.map((t) => t.toLowerCase()));
+/** Extension types as written, to what they are: a fleet has a handful of distinct types and thousands of extensions. */
+const typeKinds = new Map<string, 'ama' | 'legacy' | 'other'>();
+function kindOf(type: string): 'ama' | 'legacy' | 'other' {
+    let kind = typeKinds.get(type);
+    if (kind === undefined) {
+        const lower = type.toLowerCase();
+        kind = AMA_TYPES.has(lower) ? 'ama' : LEGACY_TYPES.has(lower) ? 'legacy' : 'other';
+        if (typeKinds.size < 1000) {
+            typeKinds.set(type, kind);
+        }
+    }
+    return kind;
+}
+const isFailed = (e: MachineExtension) => e.state === 'Failed' || (e.state !== 'Succeeded' && e.state.toLowerCase() === 'failed');
+
+/**
+ * Reads the extensions of the machines in the subscriptions and tells, per machine, which agent sends its data to Log
+ * Analytics and which extensions failed. With `tolerant`, a failure (no read access to extensions, a throttled page)
+ * leaves every machine's agent unknown with a warning instead of failing the tool; a cancelled call still stops.
+ */
+export async function agentsOf(context: ToolContext, subscriptionIds: string[], tolerant: boolean): Promise<Agents> {
+    let rows: MachineExtension[];
+    let warnings: string[];
+    try {
+        ({ rows, warnings } = await context.source.getMachineExtensions({ subscriptionIds, signal: context.signal }));
+    } catch (error) {
+        if (!tolerant || context.signal?.aborted) {
+            throw error;
+        }
+        const reason = error instanceof Error ? error.message : String(error);
+        return { known: false, warnings: [`Monitoring agents and failed extensions are not shown: ${reason}`], of: () => UNKNOWN_AGENT };
+    }
+    // One view per machine id, as the source gives it: exactly as the machine's id, or in lower case (Resource Graph ids
+    // keep the casing they were created with, and the extensions query lowers them). Exact first, so a lookup hashes no
+    // new string.
+    const views = new Map<string, AgentView>();
+    for (const [id, extensions] of groupBy(rows, (e) => e.machineId)) {
+        views.set(id, agentView(extensions));
+    }
+    const none: AgentView = Object.freeze({ monitoringAgent: 'none', monitoringAgentState: null, failedExtensions: [] });
+    return {
+        known: true,
+        warnings,
+        of: (machine) => views.get(machine.id) ?? views.get(machine.id.toLowerCase()) ?? none,
+    };
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const row of rows) {
+        const k = key(row);
+        const list = groups.get(k);
+        if (list) {
+            list.push(row);
+        } else {
+            groups.set(k, [row]);
+        }
+    }
+    return groups;
+}
+
+/** Views without a failed extension are shared, one per agent and state: most machines allocate nothing. */
+const healthyViews = new Map<string, AgentView>();
+
+function agentView(extensions: readonly MachineExtension[]): AgentView {
+    let ama: MachineExtension | undefined;
+    let legacy: MachineExtension | undefined;
+    let failed = 0;
+    for (const e of extensions) {
+        const kind = kindOf(e.type);
+        if (!ama && kind === 'ama') {
+            ama = e;
+        } else if (!legacy && kind === 'legacy') {
+            legacy = e;
+        }
+        failed += isFailed(e) ? 1 : 0;
+    }
+    const agent = ama ?? legacy;
+    const monitoringAgent: MonitoringAgent = ama && legacy ? 'both' : ama ? 'ama' : legacy ? 'legacy' : 'none';
+    const monitoringAgentState = agent?.state ?? null;
+    if (failed === 0) {
+        const key = `${monitoringAgent}\u0000${monitoringAgentState ?? ''}`;
+        let view = healthyViews.get(key);
+        if (!view) {
+            view = Object.freeze({ monitoringAgent, monitoringAgentState, failedExtensions: [] });
+            healthyViews.set(key, view);
+        }
+        return view;
+    }
+    const failures = extensions.filter(isFailed).sort((x, y) => Number(y === agent) - Number(x === agent) || byText(x.name, y.name));
+    return {
+        monitoringAgent,
+        monitoringAgentState,
+        failedExtensions: failures.map((e) =>
+            e.message ? { name: e.name, type: e.type, message: e.message } : { name: e.name, type: e.type },
+        ),
+    };
+}
+
+export function agentFailed(view: AgentView): boolean {
+    return view.monitoringAgentState?.toLowerCase() === 'failed';
+}
+
+/** A machine's monitoring agent in a few words (AMA, MMA only (retired), AMA + MMA, none), its state added when not Succeeded. */
+export function agentLabel(agent: unknown, state: unknown): string | undefined {
+    if (typeof agent !== 'string') {
+        return undefined;
+    }
+    const name = ({ ama: 'AMA', legacy: 'MMA only (retired)', both: 'AMA + MMA', none: 'none' } as Record<string, string>)[agent] ?? agent;
+    return typeof state === 'string' && state.toLowerCase() !== 'succeeded' ? `${name} (${state})` : name;
+}
+
+/** A `server_name` selecting more machines than this (a wide wildcard) is not looked into machine by machine. */
+const EXPLAINED_MACHINES = 20;
+
+/**
+ * Warnings for the machines `server_name` selected that an answer holds nothing of — why the workspace has no data from
+ * them, as far as Azure says: no monitoring agent, a failed one, only the retired one, another workspace, a machine off —
+ * so an empty answer is not read as "nothing to report". `expected`: a machine that reports always has some of this data
+ * (inventory, metrics), so even one whose agent looks well is named, with where to look; otherwise (changes, findings)
+ * only a definite reason is worth saying. Supplementary: if the extensions cannot be read, the reasons they give are left
+ * out.
+ */
+export async function noDataWarnings(
+    context: ToolContext,
+    scope: Pick<WorkspaceScope, 'selected' | 'workspaceId' | 'range'>,
+    reported: Iterable<string>,
+    what: string,
+    expected: boolean,
+): Promise<string[]> {
+    const selected = scope.selected ?? [];
+    if (selected.length === 0 || selected.length > EXPLAINED_MACHINES) {
+        return [];
+    }
+    const hosts = new Set<string>();
+    for (const computer of reported) {
+        hosts.add(hostName(computer));
+    }
+    const missing = selected.filter((m) => !namesOf(m).some((n) => hosts.has(hostName(n))));
+    if (missing.length === 0) {
+        return [];
+    }
+    const agents = await agentsOf(context, [...new Set(missing.map((m) => m.subscriptionId))], true);
+    const elsewhere = missing.some((m) => m.workspaceId && m.workspaceId.toLowerCase() !== scope.workspaceId.toLowerCase());
+    const workspaces = elsewhere ? (await context.source.listScopes({ signal: context.signal })).workspaces : [];
+    const warnings: string[] = [];
+    for (const m of missing) {
+        const why = noDataReason(m, agents.of(m), scope, workspaces, expected);
+        if (why) {
+            // A status message's own full stop is not doubled.
+            warnings.push(`${m.name} sent no ${what} to this workspace in the last ${scope.range.timespan}: ${why.replace(/\.+$/, '')}.`);
+        }
+    }
+    return warnings;
+}
+
+function noDataReason(
+    m: Machine,
+    view: AgentView,
+    scope: Pick<WorkspaceScope, 'workspaceId' | 'range'>,
+    workspaces: readonly { customerId: string; name: string }[],
+    expected: boolean,
+): string | undefined {
+    if (m.workspaceId && m.workspaceId.toLowerCase() !== scope.workspaceId.toLowerCase()) {
+        const other = workspaces.find((w) => w.customerId.toLowerCase() === m.workspaceId?.toLowerCase());
+        return `it reports to workspace ${other ? `${other.name} (${other.customerId})` : m.workspaceId}`;
+    }
+    if (view.monitoringAgent === 'none') {
+        return 'it has no monitoring agent, so no workspace receives its data (GetServerMetadata lists its agent)';
+    }
+    if (agentFailed(view)) {
+        const failure = view.failedExtensions[0];
+        const message = failure?.message ? `: ${failure.message.length > 150 ? `${failure.message.slice(0, 149)}…` : failure.message}` : '';
+        return `its monitoring agent (${failure?.type ?? 'extension'}) is in the Failed state${message}`;
+    }
+    const online = m.status === 'Connected' || m.status === 'Running';
+    if (!online) {
+        return `it is ${m.status}${m.lastStatusChange ? ` since ${shortTime(m.lastStatusChange)}` : ''}`;
+    }
+    if (view.monitoringAgent === 'legacy') {
+        return 'it runs only the retired Log Analytics agent (MMA/OMS), unsupported since 31 August 2024';
+    }
+    if (!expected) {
+        return undefined;
+    }
+    return view.monitoringAgent === null
+        ? 'check that its monitoring agent runs and that a data collection rule sends this data to this workspace'
+        : 'its Azure Monitor Agent is installed, so check that a data collection rule associated with it sends this data to this workspace';
+}
+
+/** The computers of an answer's rows, for {@link noDataWarnings}. */
+export function rowsComputers(rows: readonly { computer: string }[]): Set<string> {
+    const computers = new Set<string>();
+    for (const row of rows) {
+        computers.add(row.computer);
+    }
+    return computers;
+}
