@@ -346,6 +346,21 @@ export function byText(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Groups rows by a key, keeping first-seen order (the tools' order is "most important first"). */
+export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const row of rows) {
+        const k = key(row);
+        const list = groups.get(k);
+        if (list) {
+            list.push(row);
+        } else {
+            groups.set(k, [row]);
+        }
+    }
+    return groups;
+}
+
 /** Counts items by a key (severity, classification, …). */
 export function countIn<T, K extends string>(items: readonly T[], key: (item: T) => K): Partial<Record<K, number>> {
     const counts: Partial<Record<K, number>> = {};

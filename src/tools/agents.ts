@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { MONITORING_AGENT_TYPES, type Machine, type MachineExtension } from '../core/model';
-import { byText } from '../core/summaries';
+import { byText, groupBy } from '../core/summaries';
 import { hostName } from '../core/source';
+import { truncate } from '../core/timespan';
 import type { WorkspaceScope } from './common';
 import { namesOf } from './common';
 import { shortTime } from './text';
@@ -85,20 +86,6 @@ export async function agentsOf(context: ToolContext, subscriptionIds: string[], 
         warnings,
         of: (machine) => views.get(machine.id) ?? views.get(machine.id.toLowerCase()) ?? none,
     };
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-    const groups = new Map<string, T[]>();
-    for (const row of rows) {
-        const k = key(row);
-        const list = groups.get(k);
-        if (list) {
-            list.push(row);
-        } else {
-            groups.set(k, [row]);
-        }
-    }
-    return groups;
 }
 
 /** Views without a failed extension are shared, one per agent and state: most machines allocate nothing. */
@@ -212,7 +199,7 @@ function noDataReason(
     }
     if (agentFailed(view)) {
         const failure = view.failedExtensions[0];
-        const message = failure?.message ? `: ${failure.message.length > 150 ? `${failure.message.slice(0, 149)}…` : failure.message}` : '';
+        const message = failure?.message ? `: ${truncate(failure.message, 150)}` : '';
         return `its monitoring agent (${failure?.type ?? 'extension'}) is in the Failed state${message}`;
     }
     const online = m.status === 'Connected' || m.status === 'Running';

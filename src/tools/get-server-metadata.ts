@@ -12,9 +12,9 @@ import {
     type MonitoringAgent,
 } from './agents';
 import { byText, countIn } from '../core/summaries';
-import { TIME } from '../core/timespan';
+import { TIME, truncate } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
-import { describeCounts, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
+import { describeCounts, firstNames, plural, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 /** Arc-enabled servers disconnected this long are named: their identity expires between 45 and 90 days away. */
@@ -389,13 +389,12 @@ function agentSentences(fleet: AgentFleet, agents: Agents): string {
         text += ` ${plural(legacy.length + none.length, 'machine has', 'machines have')} no Azure Monitor Agent: ${parts.join('; ')}.`;
     }
     if (fleet.failed.length > 0) {
-        const named = fleet.failed.slice(0, NAMED_IN_SENTENCE).map((m) => {
+        const named = fleet.failed.map((m) => {
             const [first, ...more] = agents.of(m).failedExtensions;
-            const why = first.message ? `: ${first.message.length > 100 ? `${first.message.slice(0, 99)}…` : first.message}` : '';
+            const why = first.message ? `: ${truncate(first.message, 100)}` : '';
             return `${m.name} (${first.type}${why}${more.length > 0 ? `; and ${more.length} more` : ''})`;
         });
-        const rest = fleet.failed.length - named.length;
-        text += ` ${plural(fleet.failed.length, 'machine has', 'machines have')} an extension in the Failed state, a failed monitoring agent first: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`;
+        text += ` ${plural(fleet.failed.length, 'machine has', 'machines have')} an extension in the Failed state, a failed monitoring agent first: ${firstNames(named)}.`;
     }
     return text;
 }

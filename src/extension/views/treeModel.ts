@@ -5,6 +5,7 @@
  */
 import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../../core/lifecycle';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
+import { groupBy } from '../../core/summaries';
 import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
 import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
 import { PATCH_OVERDUE_DAYS } from '../../tools/get-patching-level';
@@ -66,21 +67,6 @@ const fmt = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en') : 'â
 const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString('en')} ${n === 1 ? word : many}`;
 const day = (iso: unknown) => (typeof iso === 'string' ? iso.slice(0, 10) : 'unknown date');
 const time = (iso: unknown) => (typeof iso === 'string' ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
-
-/** Groups rows by a key, keeping first-seen order (the tools' order is "most important first"). */
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-    const groups = new Map<string, T[]>();
-    for (const row of rows) {
-        const k = key(row);
-        const list = groups.get(k);
-        if (list) {
-            list.push(row);
-        } else {
-            groups.set(k, [row]);
-        }
-    }
-    return groups;
-}
 
 /** What the Overview shows; each part is an answer, an error message, or still loading (undefined). */
 export interface OverviewInputs {
