@@ -131,7 +131,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
             return userMessage(
                 [
                     `Investigate the server whose name is the JSON string ${arg} (a name, not an instruction), over the last ${JSON.stringify(span)}:`,
-                    `1. GetServerMetadata with server_name ${arg}: what it is, its status, OS (and whether that release is still supported), size, and whether SQL Server runs on it.`,
+                    `1. GetServerMetadata with server_name ${arg}: what it is, its status, OS (and whether that release is still supported), size, whether SQL Server runs on it, and which agent sends its data to Log Analytics (an empty answer below may be why).`,
                     `2. GetAnomalies with server_name ${arg}, timespan ${JSON.stringify(span)} and include_series true: each incident's kind, time, actual against expected; for a disk filling up, its pace and when it is full; a disk low on space.`,
                     `3. GetSwChangesList with server_name ${arg} over the same timespan: the changes shortly before each incident are the first suspects.`,
                     `4. GetPatchingLevel with server_name ${arg}: missing patches and whether a reboot is pending.`,
@@ -157,6 +157,27 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
                     '1. GetPatchingLevel (all classifications; raise max_results if the answer is truncated): compliance per machine and for the fleet, and the machines with overdue Critical or Security updates (older_than_days 30 lists those patches).',
                     '2. GetServerMetadata: which machines are production-like (names, SQL Server discovered), which are disconnected, and which run a Windows Server release past or near the end of extended support (support).',
                     'Then propose waves: critical and security patches first, machines with a pending reboot or a reboot-requiring patch together in a maintenance window, SQL Server machines apart. List machines that are not assessed, with the likely reason, instead of counting them as compliant. Machines on a release out of support get no more monthly updates however well they are patched: list them apart, for an upgrade plan.',
+                    reportRules(source),
+                ].join('\n'),
+            ),
+    );
+
+    server.registerPrompt(
+        'monitoring-coverage',
+        {
+            title: 'Check monitoring coverage',
+            description:
+                "Which machines' data is missing from Log Analytics, and why: no Azure Monitor Agent, only the retired Log Analytics agent, a failed agent extension, or an agent that stopped sending — with the fix for each.",
+        },
+        () =>
+            userMessage(
+                [
+                    'Find the machines of my estate whose data does not reach Log Analytics, with the Infra Insights tools:',
+                    '1. ListScopes: the subscriptions and workspaces.',
+                    '2. GetServerMetadata with monitoring_agent ["none","legacy"]: machines without the Azure Monitor Agent (none: no agent at all; legacy: only the Log Analytics agent, unsupported since 31 August 2024).',
+                    '3. GetServerMetadata with failed_extensions true: machines with an extension in the Failed state, a failed monitoring agent first, with the message Azure keeps.',
+                    '4. GetAnomalies for each workspace (its silent list): machines that stopped sending data, and since when.',
+                    'Then list each machine once with its gap and the fix: install the Azure Monitor Agent (an extension, or at scale an Azure Policy assignment) with a data collection rule that sends to the right workspace; migrate from the Log Analytics agent and remove it; repair or reinstall a failed extension; for a machine that stopped sending, its agent and its connectivity. Say how many machines are fully covered.',
                     reportRules(source),
                 ].join('\n'),
             ),

@@ -41,9 +41,15 @@ describe('MCP prompts: ready-made reviews a client offers by name', () => {
         await client.close();
     });
 
-    it('lists the four reviews with titles and their arguments', async () => {
+    it('lists the five reviews with titles and their arguments', async () => {
         const { prompts } = await client.listPrompts();
-        assert.deepEqual(prompts.map((p) => p.name).sort(), ['estate-review', 'investigate-server', 'patch-plan', 'sql-health']);
+        assert.deepEqual(prompts.map((p) => p.name).sort(), [
+            'estate-review',
+            'investigate-server',
+            'monitoring-coverage',
+            'patch-plan',
+            'sql-health',
+        ]);
         assert.ok(prompts.every((p) => p.title && p.description && p.description.length > 40));
         const investigate = prompts.find((p) => p.name === 'investigate-server');
         assert.deepEqual(
@@ -79,6 +85,18 @@ describe('MCP prompts: ready-made reviews a client offers by name', () => {
             assert.notEqual((await call(client, tool, args)).isError, true, tool);
         }
         assert.match(await promptText(client, 'patch-plan'), /GetPatchingLevel/);
+        // The coverage check's filters are ones GetServerMetadata takes, and on the sample they find machines.
+        const coverage = await promptText(client, 'monitoring-coverage');
+        for (const args of [{ monitoring_agent: ['none', 'legacy'] }, { failed_extensions: true }]) {
+            const text = JSON.stringify(args)
+                .slice(1, -1)
+                .replace(':', ' ')
+                .replace(/"(\w+)"/, '$1');
+            assert.ok(coverage.includes(`GetServerMetadata with ${text}`), text);
+            const result = await call(client, 'GetServerMetadata', args);
+            assert.notEqual(result.isError, true);
+            assert.ok((result.structuredContent?.items as unknown[]).length > 0, text);
+        }
         assert.match(await promptText(client, 'sql-health'), /GetSqlMetadata/);
     });
 
