@@ -60,6 +60,12 @@ export interface Machine {
     lastStatusChange?: string;
     agentVersion?: string;
     /**
+     * The Arc agent's extension service as it last reported it (`serviceStatuses.extensionService.status`: `Running` or
+     * `Stopped` on Windows, systemd's `active` or `inactive` on Linux). While it does not run, no extension — the
+     * monitoring agent among them — can be installed, updated or removed. Arc-enabled servers only.
+     */
+    extensionService?: string;
+    /**
      * The operating system's host name (`osProfile.computerName`) when it differs from the resource name — as an Azure
      * VM's often does (`vm-prd-app01` in Azure, `APP01` inside). Log Analytics reports the machine under this name.
      */

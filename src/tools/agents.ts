@@ -139,6 +139,17 @@ export function agentLabel(agent: unknown, state: unknown): string | undefined {
     return typeof state === 'string' && state.toLowerCase() !== 'succeeded' ? `${name} (${state})` : name;
 }
 
+/**
+ * Whether a connected Arc-enabled server says its extension service is not running (Windows `Stopped`, systemd
+ * `inactive` or `failed`): then no extension can be installed, updated or removed on it. A machine that did not say, or
+ * is not connected (its last report is stale), is not judged.
+ */
+export function extensionServiceDown(m: Pick<Machine, 'kind' | 'status' | 'extensionService'>): boolean {
+    return (
+        m.kind === 'arc' && m.status === 'Connected' && m.extensionService !== undefined && !/^(running|active)$/i.test(m.extensionService)
+    );
+}
+
 /** A `server_name` selecting more machines than this (a wide wildcard) is not looked into machine by machine. */
 const EXPLAINED_MACHINES = 20;
 
@@ -195,7 +206,9 @@ function noDataReason(
         return `it reports to workspace ${other ? `${other.name} (${other.customerId})` : m.workspaceId}`;
     }
     if (view.monitoringAgent === 'none') {
-        return 'it has no monitoring agent, so no workspace receives its data (GetServerMetadata lists its agent)';
+        return extensionServiceDown(m)
+            ? `it has no monitoring agent, so no workspace receives its data, and none can be installed while its extension service is ${m.extensionService}`
+            : 'it has no monitoring agent, so no workspace receives its data (GetServerMetadata lists its agent)';
     }
     if (agentFailed(view)) {
         const failure = view.failedExtensions[0];

@@ -5,6 +5,7 @@ import {
     agentFailed,
     agentLabel,
     agentsOf,
+    extensionServiceDown,
     failedExtension,
     MONITORING_AGENT_TEXT,
     MONITORING_AGENTS,
@@ -58,6 +59,12 @@ export const machineSchema = z.object({
     status: z.enum(STATUSES),
     lastStatusChange: z.string().optional(),
     agentVersion: z.string().optional(),
+    extensionService: z
+        .string()
+        .optional()
+        .describe(
+            "Arc-enabled servers: the agent's extension service as last reported (Running/Stopped on Windows, active/inactive on Linux); while it does not run, no extension can be installed, updated or removed",
+        ),
     computerName: z
         .string()
         .optional()
@@ -172,6 +179,12 @@ export const getServerMetadata = defineTool({
                 .nullable()
                 .describe('machines whose monitoring agent extension is in the Failed state: their data may not reach Log Analytics'),
             extensionsFailed: z.number().int().nullable().describe('machines with at least one extension in the Failed state'),
+            extensionServiceDown: z
+                .number()
+                .int()
+                .describe(
+                    'connected Arc-enabled servers whose extension service is not running: no extension (the monitoring agent among them) can be installed, updated or removed there',
+                ),
             totalCores: z.number(),
             totalMemoryGb: z.number(),
         }),
@@ -226,6 +239,7 @@ export const getServerMetadata = defineTool({
             .filter((m) => m.kind === 'arc' && m.status === 'Disconnected' && m.lastStatusChange && m.lastStatusChange < longGoneBefore)
             .sort((a, b) => byText(a.lastStatusChange ?? '', b.lastStatusChange ?? '') || byText(a.name, b.name));
         const fleet = agentFleet(machines, agents);
+        const serviceDown = machines.filter(extensionServiceDown).sort((a, b) => byText(a.name, b.name));
         const summary = {
             machines: machines.length,
             byStatus: countIn(machines, (m) => m.status) as Record<string, number>,
@@ -239,6 +253,7 @@ export const getServerMetadata = defineTool({
             withoutAzureMonitorAgent: fleet.withoutAzureMonitorAgent,
             monitoringAgentFailed: fleet.monitoringAgentFailed,
             extensionsFailed: fleet.extensionsFailed,
+            extensionServiceDown: serviceDown.length,
             totalCores: machines.reduce((sum, m) => sum + (m.coreCount ?? 0), 0),
             totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
         };
@@ -252,7 +267,10 @@ export const getServerMetadata = defineTool({
                 'a Windows Server release',
             ) +
             longDisconnectedSentence(longGone, now) +
-            agentSentences(fleet, agents);
+            agentSentences(fleet, agents) +
+            (serviceDown.length > 0
+                ? ` ${plural(serviceDown.length, 'connected Arc-enabled server reports', 'connected Arc-enabled servers report')} the extension service not running, so no extension — the monitoring agent among them — can be installed, updated or removed there: ${firstNames(serviceDown.map((m) => `${m.name} (${m.extensionService})`))}.`
+                : '');
         return {
             structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings), summary, items },
             text: renderText(context, {

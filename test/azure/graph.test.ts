@@ -116,6 +116,16 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.equal(summary.withoutAzureMonitorAgent, 2);
         assert.equal(summary.monitoringAgentFailed, 1);
         assert.equal(summary.extensionsFailed, 2);
+        // The Arc agent's extension service, as Windows and systemd name its state: only srv-00003's is not running.
+        const service = (name: string) =>
+            (items as unknown as { name: string; extensionService?: string }[]).find((m) => m.name === name)?.extensionService;
+        assert.deepEqual([service('srv-00000'), service('srv-00003'), service('vm-00002')], ['Running', 'inactive', undefined]);
+        assert.equal(summary.extensionServiceDown, 1);
+        assert.ok(
+            run.text.includes(
+                ' 1 connected Arc-enabled server reports the extension service not running, so no extension — the monitoring agent among them — can be installed, updated or removed there: srv-00003 (inactive).',
+            ),
+        );
         assert.match(
             run.text,
             / 2 machines have no Azure Monitor Agent: 1 runs only the Log Analytics agent \(MMA\/OMS\), unsupported since 31 August 2024 \(srv-00009\); 1 has no monitoring agent at all, so no workspace gets its performance, inventory or assessment data \(srv-00003\)\. 2 machines have an extension in the Failed state, a failed monitoring agent first: srv-00010 \(AzureMonitorWindowsAgent: Enable failed\. The agent service did not start \(exit code 1\)\.\), srv-00004 \(MDE\.Windows: Onboarding failed: proxy returned 407\.\)\./,

@@ -293,7 +293,7 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         };
         assert.equal(
             await warningFor('srv-00003'),
-            'srv-00003 sent no CPU data to this workspace in the last 7d: it has no monitoring agent, so no workspace receives its data (GetServerMetadata lists its agent).',
+            'srv-00003 sent no CPU data to this workspace in the last 7d: it has no monitoring agent, so no workspace receives its data, and none can be installed while its extension service is inactive.',
         );
         assert.equal(
             await warningFor('srv-00010'),

@@ -212,6 +212,10 @@ export function toMachine(row: GraphRow): Machine {
     if (agentVersion !== undefined) {
         machine.agentVersion = agentVersion;
     }
+    const extensionService = optionalText(row('extensionService'));
+    if (extensionService !== undefined) {
+        machine.extensionService = extensionService;
+    }
     const computerName = optionalText(row('computerName'));
     if (computerName !== undefined && hostName(computerName) !== hostName(machine.name)) {
         machine.computerName = computerName;

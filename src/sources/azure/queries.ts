@@ -48,6 +48,7 @@ export function machinesQuery(): BuiltQuery {
     status = iff(type =~ 'microsoft.hybridcompute/machines', tostring(p.status), tostring(p.extended.instanceView.powerState.code)),
     lastStatusChange = tostring(p.lastStatusChange),
     agentVersion = tostring(p.agentVersion),
+    extensionService = tostring(p.serviceStatuses.extensionService.status),
     computerName = tostring(coalesce(p.osProfile.computerName, p.extended.instanceView.computerName)),
     fqdn = tostring(coalesce(p.machineFqdn, p.dnsFqdn)),
     domain = tostring(p.domainName),

@@ -337,6 +337,8 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                 status: isArc ? (i % 11 === 5 ? 'Disconnected' : 'Connected') : 'PowerState/running',
                 lastStatusChange: isArc ? new Date(now - DAY).toISOString() : null,
                 agentVersion: isArc ? (m.oldAgent ? '1.10.21239.009' : '1.58.03228.700') : null,
+                // Windows services run or stop; systemd units are active or not. Machine 3 (no agent) cannot get one.
+                extensionService: isArc ? (m.osType === 'windows' ? 'Running' : i === 3 ? 'inactive' : 'active') : null,
                 computerName: m.computer.split('.')[0],
                 fqdn: `${m.name}.contoso.local`,
                 domain: 'contoso.local',

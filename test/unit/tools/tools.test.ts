@@ -155,6 +155,17 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             assert.match(String(failed[0].message), /no data has been sent since/);
         }
         assert.equal(out.summary.monitoringAgentFailed, silent.length);
+        // Connected Arc-enabled servers whose extension service is stopped are counted and named; half the Arc-enabled
+        // servers without an agent are among them.
+        const down = out.items.filter(
+            (m) => m.kind === 'arc' && m.status === 'Connected' && ['Stopped', 'inactive'].includes(String(m.extensionService)),
+        );
+        assert.ok(down.length > 0 && down.some((m) => m.monitoringAgent === 'none'));
+        assert.equal(out.summary.extensionServiceDown, down.length);
+        assert.ok(
+            out.items.every((m) => (m.kind === 'arc') === (m.extensionService !== undefined)),
+            'Arc-enabled servers only',
+        );
         // The filters select exactly what the summary counts, and the sentence names them.
         const missing = await run(large, 'GetServerMetadata', { monitoring_agent: ['none', 'legacy'], max_results: 1000 });
         assert.equal(missing.items.length, out.summary.withoutAzureMonitorAgent);
