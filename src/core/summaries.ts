@@ -79,7 +79,12 @@ export function assessmentFailed(assessment: PatchAssessment | undefined): boole
 }
 
 /** Explains a missing, stale or failed assessment with the likely cause. */
-export function notAssessedReason(assessment: PatchAssessment | undefined, now: Date, status?: MachineStatus): string | undefined {
+export function notAssessedReason(
+    assessment: PatchAssessment | undefined,
+    now: Date,
+    status?: MachineStatus,
+    extensionServiceDown?: string,
+): string | undefined {
     if (assessment && isRecentlyAssessed(assessment, now) && assessmentFailed(assessment)) {
         const days = Math.floor((now.getTime() - assessedTime(assessment)) / TIME.DAY);
         const when = days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
@@ -95,6 +100,9 @@ export function notAssessedReason(assessment: PatchAssessment | undefined, now: 
         : 'no assessment in the last 7 days';
     if (status === 'Disconnected' || status === 'Expired' || status === 'Stopped' || status === 'Deallocated') {
         return `${age}; the machine is ${status.toLowerCase()}, and machines are not assessed while offline`;
+    }
+    if (extensionServiceDown) {
+        return `${age}; its Arc agent's extension service is ${extensionServiceDown}, and Azure Update Manager assesses through an extension — start that service on the machine`;
     }
     if (assessment?.assessmentMode && assessment.assessmentMode !== 'AutomaticByPlatform') {
         return `${age}; periodic assessment is off (assessmentMode ${assessment.assessmentMode}) — enable it in Azure Update Manager`;
@@ -187,8 +195,9 @@ export function distinctCount<T>(items: readonly T[], nameOf: (item: T) => strin
 
 /**
  * Patch state per machine, from the latest assessments and the missing patches they found.
- * Machines appear in assessment order; counts come from the patch rows. `statusOf` is asked only about machines
- * whose assessment is missing or stale, to explain why.
+ * Machines appear in assessment order; counts come from the patch rows. `statusOf` and `extensionServiceDownOf` (the
+ * state of an Arc agent's extension service that does not run) are asked only about machines whose assessment is
+ * missing or stale, to explain why.
  */
 export function summarisePatchesPerMachine(
     assessments: readonly PatchAssessment[],
@@ -196,6 +205,7 @@ export function summarisePatchesPerMachine(
     now: Date,
     statusOf: (machineId: string) => MachineStatus | undefined = () => undefined,
     ids: CaselessIds = new CaselessIds(),
+    extensionServiceDownOf: (machineId: string) => string | undefined = () => undefined,
 ): MachinePatchSummary[] {
     const counts = ids.table<{ missing: number; critical: number; security: number }>();
     // Sources list a machine's patches together, so the id is looked up once per run of rows rather than once per row.
@@ -216,7 +226,10 @@ export function summarisePatchesPerMachine(
     }
     const none = { missing: 0, critical: 0, security: 0 };
     return assessments.map((a) => {
-        const reason = isRecentlyAssessed(a, now) && !assessmentFailed(a) ? undefined : notAssessedReason(a, now, statusOf(a.machineId));
+        const reason =
+            isRecentlyAssessed(a, now) && !assessmentFailed(a)
+                ? undefined
+                : notAssessedReason(a, now, statusOf(a.machineId), extensionServiceDownOf(a.machineId));
         const { missing, critical, security } = reason ? none : (counts[ids.number(a.machineId)] ?? none);
         const state: PatchState = reason
             ? 'not-assessed'

@@ -1,3 +1,4 @@
+import { extensionServiceDown } from './agents';
 import { z } from 'zod';
 import { PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS, type Machine } from '../core/model';
 import type { InfraSource } from '../core/source';
@@ -162,16 +163,21 @@ export const getPatchingLevel = defineTool({
         const matchesName = (row: { machineId: string; machineName: string }) =>
             selected?.has(row.machineId.toLowerCase()) || matchesPattern(row.machineName);
         const machineIds = numberedMachineIds(context.source, machines.rows.length + assessments.rows.length);
-        // Machine status only explains why a machine is not assessed: most answers never look it up.
-        let status: (Machine['status'] | undefined)[] | undefined;
-        const statusOf = (id: string) => {
-            if (!status) {
-                status = machineIds.table();
+        // A machine's status and extension service only explain why it is not assessed: most answers never look them up.
+        let byNumber: (Machine | undefined)[] | undefined;
+        const machineOf = (id: string) => {
+            if (!byNumber) {
+                byNumber = machineIds.table();
                 for (const m of machines.rows) {
-                    status[machineIds.number(m.id)] = m.status;
+                    byNumber[machineIds.number(m.id)] = m;
                 }
             }
-            return status[machineIds.number(id)];
+            return byNumber[machineIds.number(id)];
+        };
+        const statusOf = (id: string) => machineOf(id)?.status;
+        const serviceDownOf = (id: string) => {
+            const m = machineOf(id);
+            return m && extensionServiceDown(m) ? m.extensionService : undefined;
         };
         const now = context.source.now();
         const summaries = summarisePatchesPerMachine(
@@ -180,6 +186,7 @@ export const getPatchingLevel = defineTool({
             now,
             statusOf,
             machineIds,
+            serviceDownOf,
         );
         const perMachine =
             input.reboot_pending === undefined ? summaries : summaries.filter((m) => m.rebootPending === input.reboot_pending);

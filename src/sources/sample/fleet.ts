@@ -660,6 +660,10 @@ function assignMonitoring(machines: FleetMachine[], anomalous: ReadonlySet<numbe
             const stopped = new Random(hashKey(m.key, 'extension service')).chance(m.monitoring === 'none' ? 0.5 : 0.01);
             m.machine.extensionService =
                 m.machine.osType === 'windows' ? (stopped ? 'Stopped' : 'Running') : stopped ? 'inactive' : 'active';
+            if (stopped && m.assessmentState === 'recent' && m.machine.status === 'Connected') {
+                // Azure Update Manager assesses through an extension: the last assessment predates the service stopping.
+                m.assessmentState = 'stale';
+            }
         }
     }
 }

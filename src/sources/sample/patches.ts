@@ -254,7 +254,11 @@ export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
             counts[p.classification] = (counts[p.classification] ?? 0) + 1;
         }
     }
-    const periodicOff = fm.assessmentState !== 'recent' && (fm.machine.status === 'Connected' || fm.machine.status === 'Running');
+    // Not assessed lately while online: periodic assessment is off — unless the extension service that runs it is stopped.
+    const periodicOff =
+        fm.assessmentState !== 'recent' &&
+        (fm.machine.status === 'Connected' || fm.machine.status === 'Running') &&
+        !/^(Stopped|inactive)$/.test(fm.machine.extensionService ?? '');
     const assessment: PatchAssessment = {
         machineId: m.id,
         machineName: m.name,

@@ -73,6 +73,25 @@ describe('patch compliance summaries', () => {
             perMachine[4].notAssessedReason ?? '',
             /no assessment in the last 7 days; periodic assessment is off \(assessmentMode ImageDefault\)/,
         );
+        // An Arc agent whose extension service does not run explains it before the assessment setting; offline comes first.
+        const serviceDown = summarisePatchesPerMachine(
+            assessments,
+            patches,
+            now,
+            (id) => (id.endsWith('/d') ? 'Disconnected' : 'Connected'),
+            undefined,
+            () => 'Stopped',
+        );
+        assert.deepEqual(
+            serviceDown.map((m) => m.notAssessedReason),
+            [
+                undefined,
+                undefined,
+                undefined,
+                perMachine[3].notAssessedReason,
+                "no assessment in the last 7 days; its Arc agent's extension service is Stopped, and Azure Update Manager assesses through an extension — start that service on the machine",
+            ],
+        );
     });
 
     it('computes fleet compliance over assessed machines only', () => {
