@@ -139,15 +139,16 @@ export function agentLabel(agent: unknown, state: unknown): string | undefined {
     return typeof state === 'string' && state.toLowerCase() !== 'succeeded' ? `${name} (${state})` : name;
 }
 
+/** Service states that mean "not running": Windows' Stopped, StopPending and Paused; systemd's inactive and failed. */
+const SERVICE_DOWN = /^(stopped|stoppending|paused|inactive|failed)$/i;
+
 /**
- * Whether a connected Arc-enabled server says its extension service is not running (Windows `Stopped`, systemd
- * `inactive` or `failed`): then no extension can be installed, updated or removed on it. A machine that did not say, or
- * is not connected (its last report is stale), is not judged.
+ * Whether a connected Arc-enabled server says its extension service is not running: then no extension can be installed,
+ * updated or removed on it. A state it did not give or that says nothing clear (`Unknown`), or a machine not connected
+ * (its last report is stale), is not judged.
  */
 export function extensionServiceDown(m: Pick<Machine, 'kind' | 'status' | 'extensionService'>): boolean {
-    return (
-        m.kind === 'arc' && m.status === 'Connected' && m.extensionService !== undefined && !/^(running|active)$/i.test(m.extensionService)
-    );
+    return m.kind === 'arc' && m.status === 'Connected' && SERVICE_DOWN.test(m.extensionService ?? '');
 }
 
 /** A `server_name` selecting more machines than this (a wide wildcard) is not looked into machine by machine. */
