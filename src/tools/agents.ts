@@ -206,19 +206,9 @@ function noDataReason(
         const other = workspaces.find((w) => w.customerId.toLowerCase() === m.workspaceId?.toLowerCase());
         return `it reports to workspace ${other ? `${other.name} (${other.customerId})` : m.workspaceId}`;
     }
-    if (view.monitoringAgent === 'none') {
-        return extensionServiceDown(m)
-            ? `it has no monitoring agent, so no workspace receives its data, and none can be installed while its extension service is ${m.extensionService}`
-            : 'it has no monitoring agent, so no workspace receives its data (GetServerMetadata lists its agent)';
-    }
-    if (agentFailed(view)) {
-        const failure = view.failedExtensions[0];
-        const message = failure?.message ? `: ${truncate(failure.message, 150)}` : '';
-        return `its monitoring agent (${failure?.type ?? 'extension'}) is in the Failed state${message}`;
-    }
-    const online = m.status === 'Connected' || m.status === 'Running';
-    if (!online) {
-        return `it is ${m.status}${m.lastStatusChange ? ` since ${shortTime(m.lastStatusChange)}` : ''}`;
+    const cause = machineReason(m, view);
+    if (cause) {
+        return cause;
     }
     if (view.monitoringAgent === 'legacy') {
         return 'it runs only the retired Log Analytics agent (MMA/OMS), unsupported since 31 August 2024';
@@ -229,6 +219,77 @@ function noDataReason(
     return view.monitoringAgent === null
         ? 'check that its monitoring agent runs and that a data collection rule sends this data to this workspace'
         : 'its Azure Monitor Agent is installed, so check that a data collection rule associated with it sends this data to this workspace';
+}
+
+/**
+ * What Azure says of machines a workspace stopped hearing from, by computer name as Log Analytics reports it: the machine
+ * off (and since when), or its monitoring agent failed (with Azure's message) or gone — or nothing, when Azure sees no
+ * reason (then look at the data collection rule or the network). Supplementary: a failure to
+ * read the machines or their extensions only leaves the reasons out, with a warning; a cancelled call still stops.
+ */
+export async function silentReasons(context: ToolContext, computers: readonly string[], warnings: string[]): Promise<Map<string, string>> {
+    const reasons = new Map<string, string>();
+    if (computers.length === 0) {
+        return reasons;
+    }
+    let machines: Machine[];
+    try {
+        const scopes = await context.source.listScopes({ signal: context.signal });
+        machines = (
+            await context.source.getMachines({ subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId), signal: context.signal })
+        ).rows;
+    } catch (error) {
+        if (context.signal?.aborted) {
+            throw error;
+        }
+        warnings.push(`Why machines stopped reporting is not shown: ${error instanceof Error ? error.message : String(error)}`);
+        return reasons;
+    }
+    const byHost = new Map<string, Machine>();
+    for (const m of machines) {
+        for (const name of namesOf(m)) {
+            byHost.set(hostName(name), m);
+        }
+    }
+    const matched = new Map<string, Machine>();
+    for (const computer of computers) {
+        const m = byHost.get(hostName(computer));
+        if (m) {
+            matched.set(computer, m);
+        }
+    }
+    if (matched.size === 0) {
+        return reasons;
+    }
+    const agents = await agentsOf(context, [...new Set([...matched.values()].map((m) => m.subscriptionId))], true);
+    warnings.push(...agents.warnings);
+    for (const [computer, m] of matched) {
+        const why = machineReason(m, agents.of(m));
+        if (why) {
+            reasons.set(computer, why);
+        }
+    }
+    return reasons;
+}
+
+/**
+ * Why a machine sends nothing, as far as Azure says, without guessing — the machine off, its monitoring agent failed or
+ * missing — as a clause ("it is Disconnected since …"); undefined when Azure sees nothing wrong.
+ */
+function machineReason(m: Machine, view: AgentView): string | undefined {
+    if (m.status !== 'Connected' && m.status !== 'Running') {
+        return `it is ${m.status}${m.lastStatusChange ? ` since ${shortTime(m.lastStatusChange)}` : ''}`;
+    }
+    if (agentFailed(view)) {
+        const failure = view.failedExtensions[0];
+        return `its monitoring agent (${failure?.type ?? 'extension'}) is in the Failed state${failure?.message ? `: ${truncate(failure.message.replace(/\.+$/, ''), 150)}` : ''}`;
+    }
+    if (view.monitoringAgent === 'none') {
+        return extensionServiceDown(m)
+            ? `it has no monitoring agent, so no workspace receives its data, and none can be installed while its extension service is ${m.extensionService}`
+            : 'it has no monitoring agent, so no workspace receives its data (GetServerMetadata lists its agent)';
+    }
+    return undefined;
 }
 
 /** The computers of an answer's rows, for {@link noDataWarnings}. */

@@ -4,7 +4,7 @@ import type { MetricKind, MetricSeries } from '../core/model';
 import type { QueryResult } from '../core/source';
 import { countIn, distinctCount } from '../core/summaries';
 import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
-import { noDataWarnings, rowsComputers } from './agents';
+import { noDataWarnings, rowsComputers, silentReasons } from './agents';
 import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope, type WorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
@@ -106,6 +106,12 @@ const silentMachine = z.object({
     computer: z.string(),
     lastData: z.string().describe('the start of the last time bin with data from it in any series read'),
     hoursSilent: z.number().describe('hours from that bin to the end of the timespan'),
+    reason: z
+        .string()
+        .optional()
+        .describe(
+            'why, as far as Azure says: the machine off (Disconnected, Stopped… since when), its monitoring agent in the Failed state (with the message), or no monitoring agent; absent when Azure sees nothing wrong (then the data collection rule or the network)',
+        ),
 });
 
 const series = z.object({
@@ -297,6 +303,17 @@ export const getAnomalies = defineTool({
         const lowByDesign = low.byDesign;
         const lowSpace = limit(allLow, input.max_results).items;
         const allSilent = silentMachines(analysed, scope.range.to.getTime());
+        const reasons = await silentReasons(
+            context,
+            allSilent.map((m) => m.computer),
+            warnings,
+        );
+        for (const m of allSilent) {
+            const reason = reasons.get(m.computer);
+            if (reason) {
+                m.reason = reason;
+            }
+        }
         const silent = limit(allSilent, input.max_results).items;
         const charts = input.include_series
             ? chartedSeries(found.slice(0, items.length), [...filling, ...lowSpace], analysed).map((s) => {
@@ -624,7 +641,9 @@ function silentNotes(machines: readonly SilentMachine[], listed: number): string
     if (machines.length === 0) {
         return [];
     }
-    const named = machines.slice(0, NAMED_IN_TEXT).map((m) => `${m.computer} (last data ${shortTime(m.lastData)})`);
+    const named = machines
+        .slice(0, NAMED_IN_TEXT)
+        .map((m) => `${m.computer} (last data ${shortTime(m.lastData)}${m.reason ? `; ${m.reason}` : ''})`);
     return [
         `Stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} h or more), most recent first: ${named.join('; ')}${moreInList(machines.length, listed, 'silent')}.`,
     ];

@@ -814,7 +814,10 @@ function silentNode(machines: Row[]): TreeNodeModel[] {
                     id: `silent/${machine}`,
                     label: machine,
                     description: `last data ${time(m.lastData)} · ${String(m.hoursSilent)} h ago`,
-                    tooltip: `No data since ${time(m.lastData)} (${String(m.hoursSilent)} hours). If Azure Arc still shows it connected, its monitoring agent or data collection rule stopped.`,
+                    tooltip:
+                        typeof m.reason === 'string'
+                            ? `No data since ${time(m.lastData)} (${String(m.hoursSilent)} hours): ${m.reason}.`
+                            : `No data since ${time(m.lastData)} (${String(m.hoursSilent)} hours). Azure sees nothing wrong with the machine or its agent: look at its data collection rule and its network.`,
                     icon: { id: 'debug-disconnect', color: 'list.warningForeground' },
                     machine,
                     copyText: `${machine} last data ${String(m.lastData)}`,

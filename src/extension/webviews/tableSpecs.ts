@@ -292,8 +292,9 @@ const SPECS: Record<
             machineFacet('computer'),
             col('lastData', 'Last data', 'date', { width: 1.3 }),
             col('hoursSilent', 'Hours without data', 'number', { width: 1 }),
+            col('reason', 'What Azure says', 'text', { width: 2.4 }),
         ],
-        cells: (m) => [m.computer, m.lastData, m.hoursSilent].map(toCell),
+        cells: (m) => [m.computer, m.lastData, m.hoursSilent, m.reason].map(toCell),
     },
     GetSwConfig: {
         title: 'Installed software',

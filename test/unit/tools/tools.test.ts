@@ -817,6 +817,7 @@ describe('GetAnomalies on machines that stopped reporting', () => {
             computer: string;
             lastData: string;
             hoursSilent: number;
+            reason?: string;
         }
         const silent: Silent[] = [];
         for (const { customerId } of scopes.workspaces as { customerId: string }[]) {
@@ -840,8 +841,11 @@ describe('GetAnomalies on machines that stopped reporting', () => {
                 const line = result.text
                     .split('\n')
                     .find((l) => l.startsWith('Stopped reporting (no data in the series read for 3 h or more), most recent first: '));
+                const why = list[0].reason ? `; ${list[0].reason})` : ')';
                 assert.ok(
-                    line?.includes(`${list[0].computer} (last data ${list[0].lastData.slice(0, 10)} ${list[0].lastData.slice(11, 16)}Z)`),
+                    line?.includes(
+                        `${list[0].computer} (last data ${list[0].lastData.slice(0, 10)} ${list[0].lastData.slice(11, 16)}Z${why}`,
+                    ),
                     line,
                 );
                 assert.match(
@@ -863,6 +867,11 @@ describe('GetAnomalies on machines that stopped reporting', () => {
             const behind = Date.parse(p.lastSample) - Date.parse(m.lastData);
             assert.ok(behind >= 0 && behind < 2 * 3_600_000, `${p.computer}: last data ${m.lastData}, last sample ${p.lastSample}`);
             assert.ok(['Connected', 'Running'].includes(status.get(p.computer) ?? ''), `${p.computer} is ${status.get(p.computer)}`);
+            // Azure says why: the agent's update failed.
+            assert.match(
+                String(m.reason),
+                /^its monitoring agent \(AzureMonitor(Windows|Linux)Agent\) is in the Failed state: .*no data has been sent since$/,
+            );
         }
         // Any other machine listed is one Azure also reports as off or unreachable; none that reports is listed.
         const others = silent.filter((m) => !planted.some((p) => p.computer === m.computer));
@@ -872,6 +881,7 @@ describe('GetAnomalies on machines that stopped reporting', () => {
                 ['Disconnected', 'Expired', 'Stopped', 'Deallocated'].includes(status.get(m.computer) ?? ''),
                 `${m.computer}: ${status.get(m.computer)}`,
             );
+            assert.match(String(m.reason), new RegExp(`^it is ${status.get(m.computer)} since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ$`));
         }
         const few = await run(source, 'GetAnomalies', { max_results: 1 });
         assert.equal((few.silent as unknown[]).length, Math.min(1, Number(few.summary.machinesSilent)));

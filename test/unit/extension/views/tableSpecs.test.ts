@@ -191,15 +191,14 @@ describe('tables from tool answers', () => {
         assert.equal(table.title, 'Machines that stopped reporting');
         assert.deepEqual(
             table.columns.map((c) => c.title),
-            ['Machine', 'Last data', 'Hours without data'],
+            ['Machine', 'Last data', 'Hours without data', 'What Azure says'],
         );
         assert.equal(table.rows.length, answer.summary.machinesSilent);
         assert.ok(table.rows.length > 0);
         for (const p of source.silentMachines()) {
-            assert.ok(
-                table.rows.some((r) => r[0] === p.computer),
-                p.computer,
-            );
+            const row = table.rows.find((r) => r[0] === p.computer);
+            assert.ok(row, p.computer);
+            assert.match(String(row[3]), /^its monitoring agent \(\w+\) is in the Failed state: /, p.computer);
         }
     });
 

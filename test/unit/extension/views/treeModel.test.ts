@@ -263,6 +263,17 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             silent.map((m) => m.computer),
         );
         assert.match(all[2].children?.[0].description ?? '', /^last data \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · [\d.]+ h ago$/);
+        // Each says what Azure knows of why, or that Azure sees nothing wrong.
+        all[2].children?.forEach((child, i) => {
+            const reason = silent[i].reason;
+            assert.ok(
+                typeof reason === 'string'
+                    ? (child.tooltip ?? '').endsWith(`: ${reason}.`)
+                    : (child.tooltip ?? '').includes('Azure sees nothing wrong with the machine or its agent'),
+                child.tooltip,
+            );
+        });
+        assert.ok(silent.some((m) => typeof m.reason === 'string'));
         assert.equal(all[2].table?.view, 'silent');
         const nodes = all.slice(3);
         assert.equal(nodes.length, anomalies.summary.machinesWithIncidents);
