@@ -135,6 +135,11 @@ export interface SqlInstance {
     vCores?: number;
     status: string;
     collation?: string;
+    /**
+     * When the SQL Server extension last uploaded this instance's inventory (`lastInventoryUploadTime`): what Azure says of
+     * the instance and its databases — sizes, states, backups — is as of then.
+     */
+    inventoryAt?: string;
 }
 
 export interface SqlDatabase {

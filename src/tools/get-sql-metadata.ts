@@ -19,6 +19,8 @@ type LogBackupState = (typeof LOG_BACKUP_STATES)[number];
 const NEEDS_RECOVERY_STATES = ['suspect', 'recoverypending', 'emergency'];
 /** A database in the full or bulk-logged recovery model whose last log backup is older than this has none recent. */
 export const LOG_BACKUP_STALE_AFTER_HOURS = 24;
+/** An instance whose inventory Azure last received longer ago than this is reported as of then (the extension uploads far more often). */
+export const INVENTORY_STALE_AFTER_DAYS = 3;
 
 const database = z.object({
     id: z.string(),
@@ -63,6 +65,12 @@ const instance = z.object({
     vCores: z.number().optional(),
     status: z.string(),
     collation: z.string().optional(),
+    inventoryAt: z
+        .string()
+        .optional()
+        .describe(
+            "when the SQL Server extension last uploaded this instance's inventory: its databases, sizes, states and backups are as of then",
+        ),
     support: supportSchema.nullable().describe('where the SQL Server release stands in its lifecycle; null when not known'),
     totalSizeMb: z.number(),
     databases: z.array(database),
@@ -134,6 +142,12 @@ export const getSqlMetadata = defineTool({
                 .number()
                 .int()
                 .describe('instances on the Evaluation edition, whose database engine stops 180 days after installation unless licensed'),
+            inventoryStale: z
+                .number()
+                .int()
+                .describe(
+                    `instances whose inventory Azure last received ${INVENTORY_STALE_AFTER_DAYS} days ago or more: their databases and backups are as of then (the machine or its SQL Server extension stopped reporting)`,
+                ),
         }),
         items: z.array(instance),
     }),
@@ -210,6 +224,10 @@ export const getSqlMetadata = defineTool({
             (a, b) => (problemCount.get(b) ?? 0) - (problemCount.get(a) ?? 0) || byText(a.name, b.name),
         );
         const evaluation = rows.filter((i) => i.edition.toLowerCase() === 'evaluation');
+        const inventoryAge = ageCheck(now - INVENTORY_STALE_AFTER_DAYS * TIME.DAY);
+        const staleInventory = rows
+            .filter((i) => i.inventoryAt !== undefined && inventoryAge(i.inventoryAt) === 'stale')
+            .sort((a, b) => byText(a.inventoryAt ?? '', b.inventoryAt ?? '') || byText(a.name, b.name));
         const withoutLog = allDbs.filter((db) => db.logBackupState === 'never' || db.logBackupState === 'stale');
         const needRecovery = rows
             .flatMap((i) =>
@@ -232,6 +250,7 @@ export const getSqlMetadata = defineTool({
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
             evaluationEdition: evaluation.length,
+            inventoryStale: staleInventory.length,
         };
         const sentence =
             `${summary.instances} SQL Server instances (${describeCounts(summary.byVersion)}) with ${summary.databases} databases, ${summary.totalSizeGb} GB in all; ` +
@@ -241,7 +260,10 @@ export const getSqlMetadata = defineTool({
                 : '.') +
             recoverySentence(needRecovery, summary.databasesOffline) +
             supportSentence(outOfSupport, ending, ['instance runs', 'instances run'], 'a SQL Server release') +
-            evaluationSentence(evaluation);
+            evaluationSentence(evaluation) +
+            (staleInventory.length > 0
+                ? ` ${plural(staleInventory.length, 'instance has', 'instances have')} sent no inventory for ${INVENTORY_STALE_AFTER_DAYS} days or more — what Azure says of ${staleInventory.length === 1 ? 'it' : 'them'}, backups included, is as of then: ${firstNames(staleInventory.map((i) => `${i.name} (${shortTime(i.inventoryAt)})`))}.`
+                : '');
         return {
             structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
             text: renderText(context, {

@@ -297,7 +297,8 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
     });
 
     it('returns SQL instances joined to their databases', async () => {
-        fake = await startAzureFake({ estate: { machines: 10 } });
+        // The source's clock is the real one: the fake's estate is dated from it.
+        fake = await startAzureFake({ estate: { machines: 10, now: new Date() } });
         const source = sourceFor(fake);
         const { rows } = await source.getSql({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
         const [{ instances, databases }] = rows;
@@ -308,6 +309,20 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.equal(sales.instanceName, 'srv-00000');
         assert.equal(sales.lastFullBackup, undefined, 'never backed up');
         assert.equal(instances[0].vCores, 4);
+        // The first SQL machine's extension last uploaded its inventory five days ago: what Azure says of it is as of then.
+        const now = fake.estate.now.getTime();
+        const ages = instances.map((i) => Math.round((now - Date.parse(String(i.inventoryAt))) / 3_600_000));
+        assert.deepEqual(ages, [120, ...instances.slice(1).map(() => 1)]);
+        const run = await runTool('GetSqlMetadata', { source }, {});
+        assert.ok(run.ok, run.ok ? '' : run.message);
+        assert.equal((run.structured.summary as Record<string, unknown>).inventoryStale, 1);
+        const stale = instances[0];
+        assert.ok(
+            run.text.includes(
+                ` 1 instance has sent no inventory for 3 days or more — what Azure says of it, backups included, is as of then: ${stale.name} (${String(stale.inventoryAt).slice(0, 10)} ${String(stale.inventoryAt).slice(11, 16)}Z).`,
+            ),
+            run.text.split('\n')[1],
+        );
     });
 
     it('lists subscriptions with tenants and workspaces', async () => {

@@ -417,13 +417,14 @@ function sqlDatabases(
         col('backupState', 'Backup', 'severity', { facet: true, ranks: ['never', 'stale', 'ok'], width: 0.6 }),
         col('lastLogBackup', 'Last log backup', 'date'),
         col('logBackupState', 'Log backup', 'severity', { facet: true, ranks: ['never', 'stale', 'ok', 'not-needed'], width: 0.6 }),
+        col('inventoryAt', 'Inventory as of', 'date'),
     ];
     const rows: CellValue[][] = [];
     for (const i of instances) {
         const head = [i.name, i.machineName, i.version, supportState(i.support), i.edition, i.licenseType, i.vCores].map(toCell);
         const dbs = (i.databases as Row[] | undefined) ?? [];
         if (dbs.length === 0) {
-            rows.push([...head, null, null, null, null, null, null, null, null]);
+            rows.push([...head, null, null, null, null, null, null, null, null, toCell(i.inventoryAt)]);
         }
         for (const db of dbs) {
             const cells = [
@@ -436,7 +437,7 @@ function sqlDatabases(
                 db.lastLogBackup,
                 db.logBackupState,
             ];
-            rows.push([...head, ...cells.map(toCell)]);
+            rows.push([...head, ...cells.map(toCell), toCell(i.inventoryAt)]);
         }
     }
     return { title: title ?? 'SQL Server instances and databases', columns, rows };

@@ -340,6 +340,10 @@ export function toSqlInstance(row: GraphRow): SqlInstance {
     if (currentVersion) {
         instance.currentVersion = currentVersion;
     }
+    const inventoryAt = optionalIso(row('inventoryAt'));
+    if (inventoryAt) {
+        instance.inventoryAt = inventoryAt;
+    }
     const patchLevel = optionalText(row('patchLevel'));
     if (patchLevel) {
         instance.patchLevel = patchLevel;

@@ -118,7 +118,8 @@ export function sqlInstancesQuery(): BuiltQuery {
     licenseType = tostring(p.licenseType),
     vCores = toint(p.vCore),
     status = tostring(p.status),
-    collation = tostring(p.collation)
+    collation = tostring(p.collation),
+    inventoryAt = tostring(p.lastInventoryUploadTime)
 | order by id asc`,
         columns: ['id', 'name', 'subscriptionId', 'resourceGroup', 'location', 'instanceName', 'machineId', 'version', 'edition', 'status'],
     };

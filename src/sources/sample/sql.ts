@@ -118,6 +118,11 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
                 vCores: Math.min(m.logicalCoreCount ?? 4, random.pick([2, 4, 4, 8, 8, 16])),
                 status: m.status === 'Connected' || m.status === 'Error' ? 'Connected' : 'Disconnected',
                 collation: random.chance(0.8) ? 'SQL_Latin1_General_CP1_CI_AS' : 'Latin1_General_CI_AS',
+                // The extension uploads inventory about hourly while the machine reports (its own stream: nothing else moves).
+                inventoryAt: isoTime(
+                    Math.min(fleet.anchor, fm.reportingUntil) -
+                        Math.round(new Random(hashKey(fm.key, 'inventory', instanceName)).range(5, 55) * TIME.MINUTE),
+                ),
             };
             instances.push(instance);
             hosts.set(instance.id, fm);

@@ -309,6 +309,8 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
             vCores: 4,
             status: 'Connected',
             collation: 'SQL_Latin1_General_CP1_CI_AS',
+            // The first SQL machine's extension last uploaded five days ago; the others within the hour.
+            inventoryAt: new Date(now - (m === sqlMachines(estate)[0] ? 5 * DAY : DAY / 48)).toISOString(),
         }));
     }
     if (query.includes('machines/extensions')) {

@@ -234,6 +234,23 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.deepEqual(await warnings('GetSwConfig', '*'), []);
     });
 
+    it('GetSqlMetadata says which instances sent no inventory for days: those whose machine stopped reporting', async () => {
+        const large = sampleSource({ machines: 300 });
+        const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });
+        const servers = await run(large, 'GetServerMetadata', { max_results: 1000 });
+        const status = new Map(servers.items.map((m) => [m.name as string, m]));
+        const cutoff = NOW.getTime() - 3 * 86_400_000;
+        const stale = out.items.filter((i) => Date.parse(String(i.inventoryAt)) < cutoff);
+        assert.ok(stale.length > 0 && stale.length < out.items.length);
+        assert.equal(out.summary.inventoryStale, stale.length);
+        for (const i of out.items) {
+            // The extension uploads about hourly while its machine reports: stale exactly when the machine stopped 3+ days ago.
+            const host = status.get(String(i.machineName));
+            const away = host?.status !== 'Connected' && Date.parse(String(host?.lastStatusChange)) < cutoff;
+            assert.equal(stale.includes(i), away, `${String(i.name)}: ${String(i.inventoryAt)}, host ${String(host?.status)}`);
+        }
+    });
+
     it('GetSqlMetadata says which instances run a SQL Server release past or near the end of extended support', async () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });
