@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, type Support, type SupportStatus } from '../core/lifecycle';
 import type { Machine } from '../core/model';
+import { byText, countIn } from '../core/summaries';
+import { TIME, truncate } from '../core/timespan';
 import {
     agentFailed,
     agentLabel,
@@ -12,8 +14,6 @@ import {
     type Agents,
     type MonitoringAgent,
 } from './agents';
-import { byText, countIn } from '../core/summaries';
-import { TIME, truncate } from '../core/timespan';
 import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, firstNames, plural, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';
