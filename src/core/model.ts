@@ -97,6 +97,13 @@ export const MONITORING_AGENT_TYPES = {
 } as const;
 
 /**
+ * Which agent sends a machine's data to Log Analytics: the Azure Monitor Agent, only the retired one, both (a migration
+ * under way), or none.
+ */
+export const MONITORING_AGENTS = ['ama', 'legacy', 'both', 'none'] as const;
+export type MonitoringAgent = (typeof MONITORING_AGENTS)[number];
+
+/**
  * A VM extension of an Arc-enabled server or Azure VM (`…/machines/extensions`, `…/virtualMachines/extensions`). Sources
  * return the monitoring agents (whatever their state) and every extension not in the Succeeded state.
  */

@@ -4,7 +4,7 @@
  * were asked about sent nothing).
  */
 import { z } from 'zod';
-import { MONITORING_AGENT_TYPES, type Machine, type MachineExtension } from '../core/model';
+import { MONITORING_AGENT_TYPES, type Machine, type MachineExtension, type MonitoringAgent } from '../core/model';
 import { byText, groupBy } from '../core/summaries';
 import { hostName } from '../core/source';
 import { truncate } from '../core/timespan';
@@ -13,9 +13,6 @@ import { namesOf } from './common';
 import { shortTime } from './text';
 import type { ToolContext } from './types';
 
-/** Which agent sends a machine's data to Log Analytics (see {@link MONITORING_AGENT_TYPES}). */
-export const MONITORING_AGENTS = ['ama', 'legacy', 'both', 'none'] as const;
-export type MonitoringAgent = (typeof MONITORING_AGENTS)[number];
 export const MONITORING_AGENT_TEXT =
     'ama: the Azure Monitor Agent; legacy: only the Log Analytics agent (MMA/OMS), unsupported since 31 August 2024; both: both (a migration under way); none: neither, so no Log Analytics workspace gets its performance, inventory or assessment data';
 

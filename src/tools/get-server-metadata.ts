@@ -1,19 +1,9 @@
 import { z } from 'zod';
 import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, type Support, type SupportStatus } from '../core/lifecycle';
-import type { Machine } from '../core/model';
+import { MONITORING_AGENTS, type Machine, type MonitoringAgent } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { TIME, truncate } from '../core/timespan';
-import {
-    agentFailed,
-    agentLabel,
-    agentsOf,
-    extensionServiceDown,
-    failedExtension,
-    MONITORING_AGENT_TEXT,
-    MONITORING_AGENTS,
-    type Agents,
-    type MonitoringAgent,
-} from './agents';
+import { agentFailed, agentLabel, agentsOf, extensionServiceDown, failedExtension, MONITORING_AGENT_TEXT, type Agents } from './agents';
 import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
 import { describeCounts, firstNames, plural, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';

@@ -1,4 +1,4 @@
-import type { Machine, MachineStatus, OsType, Subscription, Workspace } from '../../core/model';
+import type { Machine, MachineStatus, MonitoringAgent, OsType, Subscription, Workspace } from '../../core/model';
 import { TIME } from '../../core/timespan';
 import { HOSTILE_STRINGS } from './hostile';
 import { flat, hashKey, isoTime, Random } from './random';
@@ -211,8 +211,6 @@ export interface FleetMachine {
      */
     monitoring: MonitoringAgent;
 }
-
-export type MonitoringAgent = 'ama' | 'legacy' | 'both' | 'none';
 
 /** A resource group and where it lives; listed so scope counts can be checked. */
 export interface ResourceGroupInfo {
