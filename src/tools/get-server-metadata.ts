@@ -154,6 +154,10 @@ export const getServerMetadata = defineTool({
                 .describe(
                     `Arc-enabled servers disconnected for ${LONG_DISCONNECTED_DAYS} days or more: their managed identity expires after 45 to 90 days disconnected, and then the agent cannot reconnect without being onboarded again`,
                 ),
+            stoppedNotDeallocated: z
+                .number()
+                .int()
+                .describe('Azure VMs stopped from inside or without deallocation: their compute is billed until they are deallocated'),
             byMonitoringAgent: z
                 .record(z.number())
                 .nullable()
@@ -229,6 +233,9 @@ export const getServerMetadata = defineTool({
             .filter((m) => m.kind === 'arc' && m.status === 'Disconnected' && m.lastStatusChange && m.lastStatusChange < longGoneBefore)
             .sort((a, b) => byText(a.lastStatusChange ?? '', b.lastStatusChange ?? '') || byText(a.name, b.name));
         const fleet = agentFleet(machines, agents);
+        const stoppedVms = machines
+            .filter((m) => m.kind === 'azure-vm' && m.status === 'Stopped')
+            .sort((a, b) => byText(a.lastStatusChange ?? '', b.lastStatusChange ?? '') || byText(a.name, b.name));
         const serviceDown = machines.filter(extensionServiceDown).sort((a, b) => byText(a.name, b.name));
         const summary = {
             machines: machines.length,
@@ -239,6 +246,7 @@ export const getServerMetadata = defineTool({
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
             disconnectedLong: longGone.length,
+            stoppedNotDeallocated: stoppedVms.length,
             byMonitoringAgent: fleet.byMonitoringAgent,
             withoutAzureMonitorAgent: fleet.withoutAzureMonitorAgent,
             monitoringAgentFailed: fleet.monitoringAgentFailed,
@@ -257,6 +265,9 @@ export const getServerMetadata = defineTool({
                 'a Windows Server release',
             ) +
             longDisconnectedSentence(longGone, now) +
+            (stoppedVms.length > 0
+                ? ` ${plural(stoppedVms.length, 'Azure VM is', 'Azure VMs are')} stopped but not deallocated, so ${stoppedVms.length === 1 ? 'its' : 'their'} compute is still billed: ${firstNames(stoppedVms.map((m) => (m.lastStatusChange ? `${m.name} (since ${shortTime(m.lastStatusChange)})` : m.name)))}.`
+                : '') +
             agentSentences(fleet, agents) +
             (serviceDown.length > 0
                 ? ` ${plural(serviceDown.length, 'connected Arc-enabled server reports', 'connected Arc-enabled servers report')} the extension service not running, so no extension — the monitoring agent among them — can be installed, updated or removed there: ${firstNames(serviceDown.map((m) => `${m.name} (${m.extensionService})`))}.`

@@ -206,6 +206,18 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                         },
                         ...agentNodes(s),
                         {
+                            id: 'machines/stoppedNotDeallocated',
+                            label: `Azure VMs stopped, still billed: ${fmt(s.stoppedNotDeallocated)}`,
+                            tooltip:
+                                'Azure VMs stopped without being deallocated keep their compute allocated, and it is billed: deallocate them (Stop in the portal, or az vm deallocate).',
+                            icon: { id: 'debug-pause', color: s.stoppedNotDeallocated ? 'list.warningForeground' : undefined },
+                            table: {
+                                tool: 'GetServerMetadata',
+                                args: { kind: 'azure-vm', status: ['Stopped'] },
+                                title: 'Azure VMs stopped but not deallocated',
+                            },
+                        },
+                        {
                             id: 'machines/outOfSupport',
                             label: `Windows Server past extended support: ${fmt(s.outOfSupport)}`,
                             tooltip:

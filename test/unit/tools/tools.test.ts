@@ -234,6 +234,26 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.deepEqual(await warnings('GetSwConfig', '*'), []);
     });
 
+    it('GetServerMetadata names the Azure VMs stopped without deallocation: their compute is still billed', async () => {
+        const large = sampleSource({ machines: 300 });
+        const out = await run(large, 'GetServerMetadata', { max_results: 1000 });
+        const stopped = out.items.filter((m) => m.kind === 'azure-vm' && m.status === 'Stopped');
+        assert.ok(stopped.length > 0 && out.items.some((m) => m.status === 'Deallocated'), 'the sample has both');
+        assert.equal(out.summary.stoppedNotDeallocated, stopped.length);
+        const text = await runTool('GetServerMetadata', { source: large }, {});
+        assert.ok(text.ok);
+        const first = stopped.sort((a, b) => String(a.lastStatusChange).localeCompare(String(b.lastStatusChange)))[0];
+        assert.match(
+            text.text.split('\n')[1],
+            new RegExp(
+                ` ${stopped.length} Azure VMs? (is|are) stopped but not deallocated, so (its|their) compute is still billed: ${String(first.name)} \\(since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ\\)`,
+            ),
+        );
+        // The filter the Overview uses lists exactly them.
+        const listed = await run(large, 'GetServerMetadata', { kind: 'azure-vm', status: ['Stopped'], max_results: 1000 });
+        assert.equal(listed.items.length, stopped.length);
+    });
+
     it('GetSqlMetadata says which instances sent no inventory for days: those whose machine stopped reporting', async () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });

@@ -57,6 +57,11 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.deepEqual(child('machines/withoutAma')?.table?.args, { monitoring_agent: ['none', 'legacy'] });
         assert.equal(child('machines/extensionsFailed')?.label, `With a failed extension: ${servers.summary.extensionsFailed}`);
         assert.deepEqual(child('machines/extensionsFailed')?.table?.args, { failed_extensions: true });
+        assert.equal(
+            child('machines/stoppedNotDeallocated')?.label,
+            `Azure VMs stopped, still billed: ${servers.summary.stoppedNotDeallocated}`,
+        );
+        assert.deepEqual(child('machines/stoppedNotDeallocated')?.table?.args, { kind: 'azure-vm', status: ['Stopped'] });
         assert.ok(Number(servers.summary.withoutAzureMonitorAgent) > 0 && Number(servers.summary.extensionsFailed) > 0);
         // Extensions that could not be read are unknown, not zero: no child claims a count.
         const unknown = buildOverview({
