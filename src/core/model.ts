@@ -209,6 +209,26 @@ export interface PatchAssessment {
     assessmentMode?: string;
     /** Why the last assessment failed, as Azure says (`errorDetails.message`), when it did. */
     error?: string;
+    /** The machine's latest patch installation run that Azure keeps, if any. */
+    lastInstallation?: PatchInstallation;
+}
+
+/** One patch installation run of Azure Update Manager (`patchinstallationresults`). */
+export interface PatchInstallation {
+    /** When it finished (or was last updated, while in progress). */
+    at: string;
+    /** `Succeeded`, `Failed` (a patch failed), `CompletedWithWarnings`, `InProgress`, `NotStarted`. */
+    status: string;
+    installed: number;
+    failed: number;
+    /** Patches selected that the run did not get to (the maintenance window ran out, or a reboot is awaited). */
+    pending: number;
+    /** `NotNeeded`, `Required`, `Started`, `Failed`, `Completed`. */
+    rebootStatus?: string;
+    /** The run stopped because its maintenance window closed. */
+    maintenanceWindowExceeded?: boolean;
+    /** What Azure says went wrong (`errorDetails.message`), when it says. */
+    error?: string;
 }
 
 export interface MissingPatch {

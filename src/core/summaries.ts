@@ -1,4 +1,4 @@
-import type { MachineStatus, MissingPatch, OsType, PatchAssessment, PatchClassification, PatchSeverity } from './model';
+import type { MachineStatus, MissingPatch, OsType, PatchAssessment, PatchClassification, PatchInstallation, PatchSeverity } from './model';
 import { PATCH_SEVERITIES } from './model';
 import { TIME, truncate } from './timespan';
 
@@ -26,6 +26,8 @@ export interface MachinePatchSummary {
     critical: number;
     security: number;
     other: number;
+    /** The latest patch installation run Azure keeps for the machine. */
+    lastInstallation?: PatchInstallation;
 }
 
 export interface FleetPatchSummary {
@@ -252,6 +254,7 @@ export function summarisePatchesPerMachine(
             critical,
             security,
             other: missing - critical - security,
+            ...(a.lastInstallation ? { lastInstallation: a.lastInstallation } : {}),
         };
     });
 }

@@ -1,4 +1,3 @@
-import { extensionServiceDown } from './agents';
 import { z } from 'zod';
 import { PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS, type Machine } from '../core/model';
 import type { InfraSource } from '../core/source';
@@ -23,8 +22,9 @@ import {
     top,
     TopSelection,
 } from './common';
-import { TIME } from '../core/timespan';
-import { describeCounts, plural, renderText } from './text';
+import { TIME, truncate } from '../core/timespan';
+import { extensionServiceDown } from './agents';
+import { describeCounts, firstNames, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const PATCH_STATES = ['compliant', 'missing-critical-or-security', 'missing-other', 'not-assessed'] as const;
@@ -62,6 +62,19 @@ const machine = z.object({
     critical: z.number().int(),
     security: z.number().int(),
     other: z.number().int(),
+    lastInstallation: z
+        .object({
+            at: z.string().describe('when the run finished'),
+            status: z.string().describe('Succeeded, Failed (a patch failed), CompletedWithWarnings, InProgress, NotStarted'),
+            installed: z.number().int(),
+            failed: z.number().int(),
+            pending: z.number().int().describe('patches selected that the run did not get to'),
+            rebootStatus: z.string().optional().describe('NotNeeded, Required, Started, Failed, Completed'),
+            maintenanceWindowExceeded: z.boolean().optional().describe('the run stopped because its maintenance window closed'),
+            error: z.string().optional().describe('what Azure says went wrong'),
+        })
+        .optional()
+        .describe("the machine's latest patch installation run that Azure keeps (Azure Update Manager); absent when there is none"),
 });
 
 /**
@@ -140,6 +153,11 @@ export const getPatchingLevel = defineTool({
             bySeverity: z.record(z.number()),
             byClassification: z.record(z.number()),
             machinesShown: z.number().int(),
+            lastInstallFailed: z.number().int().describe('machines whose latest patch installation run failed (a patch failed to install)'),
+            lastInstallOutOfWindow: z
+                .number()
+                .int()
+                .describe('machines whose latest patch installation run stopped when its maintenance window closed, with patches pending'),
         }),
         machines: z.array(machine).describe('per-machine state, worst first (limited by max_results like items)'),
         items: z.array(patch).describe('missing patches, most urgent first'),
@@ -247,12 +265,21 @@ export const getPatchingLevel = defineTool({
                 byText(a.machineName, b.machineName),
         ).items;
         const warnings = [...assessments.warnings, ...patches.warnings, ...machines.warnings];
+        // Latest installation runs that went wrong, most recent first: a failed patch, or a maintenance window too short.
+        const byRunTime = (a: MachinePatchSummary, b: MachinePatchSummary) =>
+            byText(b.lastInstallation?.at ?? '', a.lastInstallation?.at ?? '') || byText(a.machineName, b.machineName);
+        const installFailed = perMachine.filter((m) => m.lastInstallation?.status === 'Failed').sort(byRunTime);
+        const outOfWindow = perMachine
+            .filter((m) => m.lastInstallation?.maintenanceWindowExceeded && m.lastInstallation.status !== 'Failed')
+            .sort(byRunTime);
         const summary = {
             ...fleet,
             bySeverity: fleet.bySeverity as Record<string, number>,
             byClassification: fleet.byClassification as Record<string, number>,
             machinesOverdue: overdue.size,
             machinesShown: machineList.length,
+            lastInstallFailed: installFailed.length,
+            lastInstallOutOfWindow: outOfWindow.length,
         };
         const sentence =
             `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent ?? 0}% compliant ` +
@@ -262,7 +289,7 @@ export const getPatchingLevel = defineTool({
                 ? ` ${overdue.size === 1 ? '1 machine misses' : `${overdue.size} machines miss`} a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago.`
                 : '');
         const notAssessed = perMachine.filter((m) => m.state === 'not-assessed');
-        const notes = notAssessed.length
+        const notes: string[] = notAssessed.length
             ? [
                   `Not assessed: ${notAssessed
                       .slice(0, 10)
@@ -270,6 +297,7 @@ export const getPatchingLevel = defineTool({
                       .join('; ')}${notAssessed.length > 10 ? `; and ${notAssessed.length - 10} more` : ''}.`,
               ]
             : [];
+        notes.push(...installationNotes(installFailed, outOfWindow));
         return {
             structured: {
                 ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings),
@@ -298,3 +326,25 @@ export const getPatchingLevel = defineTool({
         };
     },
 });
+
+/** Lines naming the machines whose latest patch run failed, and those whose run ran out of its maintenance window. */
+function installationNotes(failed: readonly MachinePatchSummary[], outOfWindow: readonly MachinePatchSummary[]): string[] {
+    const notes: string[] = [];
+    if (failed.length > 0) {
+        const named = failed.map((m) => {
+            const run = m.lastInstallation;
+            const why = run?.error ? `: ${truncate(run.error.replace(/\.+$/, ''), 120)}` : '';
+            return `${m.machineName} (${shortTime(run?.at)}, ${run?.failed ?? 0} of ${(run?.failed ?? 0) + (run?.installed ?? 0)} failed${why})`;
+        });
+        notes.push(`Latest patch run failed: ${firstNames(named, 10)}.`);
+    }
+    if (outOfWindow.length > 0) {
+        const named = outOfWindow.map(
+            (m) => `${m.machineName} (${shortTime(m.lastInstallation?.at)}, ${m.lastInstallation?.pending ?? 0} pending)`,
+        );
+        notes.push(
+            `Latest patch run stopped when its maintenance window closed, patches left pending — a longer window or fewer patches per run: ${firstNames(named, 10)}.`,
+        );
+    }
+    return notes;
+}

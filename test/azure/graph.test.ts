@@ -261,6 +261,40 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.equal(out.summary.notAssessed, 1);
     });
 
+    it('gives each machine its latest patch installation run, and names the runs that failed or ran out of their window', async () => {
+        fake = await startAzureFake({ estate: { machines: 13, now: new Date() } });
+        const source = sourceFor(fake);
+        const run = await runTool('GetPatchingLevel', { source }, {});
+        assert.ok(run.ok, run.ok ? '' : run.message);
+        const machines = run.structured.machines as { machineName: string; lastInstallation?: Record<string, unknown> }[];
+        const runOf = (name: string) => machines.find((m) => m.machineName === name)?.lastInstallation;
+        const at = new Date(fake.estate.now.getTime() - 3 * DAY).toISOString();
+        assert.deepEqual(runOf('srv-00006'), {
+            at,
+            status: 'Failed',
+            installed: 5,
+            failed: 2,
+            pending: 0,
+            rebootStatus: 'Completed',
+            maintenanceWindowExceeded: false,
+            error: 'Installation failed for 2 updates. Error 0x80070643.',
+        });
+        assert.equal(runOf('srv-00012')?.maintenanceWindowExceeded, true);
+        assert.equal(runOf('srv-00012')?.pending, 4);
+        assert.equal(runOf('srv-00000'), undefined, 'never assessed, never patched through Azure');
+        const summary = run.structured.summary as Record<string, unknown>;
+        assert.equal(summary.lastInstallFailed, 1);
+        assert.equal(summary.lastInstallOutOfWindow, 1);
+        const day = `${at.slice(0, 10)} ${at.slice(11, 16)}Z`;
+        assert.ok(
+            run.text.includes(
+                `Latest patch run failed: srv-00006 (${day}, 2 of 7 failed: Installation failed for 2 updates. Error 0x80070643).`,
+            ),
+            run.text,
+        );
+        assert.ok(run.text.includes(`patches left pending — a longer window or fewer patches per run: srv-00012 (${day}, 4 pending).`));
+    });
+
     it('lists missing patches of Windows and Linux machines', async () => {
         fake = await startAzureFake({ estate: { machines: 8 } });
         const source = sourceFor(fake);

@@ -18,6 +18,7 @@ export const SCHEMAS: Record<string, string> = {
     Heartbeat: `(${COMMON}, ['Category']:string, ['ComputerIP']:string, ['OSType']:string, ['Version']:string, ['ComputerEnvironment']:string, ['SourceComputerId']:string)`,
     resourcecontainers: ARG_COLUMNS,
     patchassessmentresources: ARG_COLUMNS,
+    patchinstallationresources: ARG_COLUMNS,
     SqlAssessment_CL: `(${COMMON}, ['RawData']:string)`,
     WindowsServerAssessmentRecommendation:
         `(${COMMON}, ['Recommendation']:string, ['RecommendationId']:string, ['RecommendationResult']:string, ['RecommendationWeight']:real, ` +

@@ -140,6 +140,8 @@ const SPECS: Record<
             col('security', 'Security', 'number', { width: 0.6 }),
             col('assessedAt', 'Assessed', 'date'),
             col('notAssessedReason', 'Why not assessed', 'text', { width: 2 }),
+            col('lastRun', 'Last patch run', 'text', { facet: true, width: 1 }),
+            col('lastRunAt', 'Run finished', 'date'),
             col('resourceGroup', 'Resource group', 'text', { facet: true }),
         ],
         cells: (m) =>
@@ -152,6 +154,8 @@ const SPECS: Record<
                 m.security,
                 m.assessedAt,
                 m.notAssessedReason,
+                lastRun(m.lastInstallation as Row | undefined),
+                (m.lastInstallation as Row | undefined)?.at,
                 m.resourceGroup,
             ].map(toCell),
     },
@@ -375,6 +379,11 @@ export function tableFromResult(request: TableRequest, structured: Record<string
             ? `${truncation.shown.toLocaleString('en')} of ${truncation.total.toLocaleString('en')} rows`
             : `${table.rows.length.toLocaleString('en')} ${table.rows.length === 1 ? 'row' : 'rows'}`;
     return { ...base, ...table, subtitle: `${answer.sourceDescription ?? ''} · ${counts}`, truncation };
+}
+
+/** A patch run as a facet value: its outcome, "window exceeded" when the maintenance window closed on it, or none. */
+function lastRun(run: Row | undefined): string {
+    return !run ? 'none' : run.maintenanceWindowExceeded && run.status !== 'Failed' ? 'window exceeded' : String(run.status);
 }
 
 /** The lifecycle state of a release, worst first when sorted; `unknown` for Linux or a release not in the table. */

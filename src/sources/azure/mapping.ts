@@ -15,6 +15,7 @@ import type {
     OsType,
     PatchAssessment,
     PatchClassification,
+    PatchInstallation,
     PatchSeverity,
     RebootBehaviour,
     SoftwareChange,
@@ -447,6 +448,29 @@ export function toPatchAssessment(row: GraphRow): PatchAssessment {
     const error = assessedAt ? optionalText(row('error')) : undefined;
     if (error) {
         assessment.error = error;
+    }
+    const installedAt = optionalIso(row('installedAt'));
+    if (installedAt) {
+        const installation: PatchInstallation = {
+            at: installedAt,
+            status: text(row('installStatus')) || 'Unknown',
+            installed: optionalNumber(row('installedCount')) ?? 0,
+            failed: optionalNumber(row('failedCount')) ?? 0,
+            pending: optionalNumber(row('pendingCount')) ?? 0,
+        };
+        const rebootStatus = optionalText(row('rebootStatus'));
+        if (rebootStatus) {
+            installation.rebootStatus = rebootStatus;
+        }
+        const exceeded = optionalBool(row('windowExceeded'));
+        if (exceeded !== undefined) {
+            installation.maintenanceWindowExceeded = exceeded;
+        }
+        const installError = optionalText(row('installError'));
+        if (installError) {
+            installation.error = truncate(installError.replace(/\s+/g, ' ').trim(), 300);
+        }
+        assessment.lastInstallation = installation;
     }
     return assessment;
 }

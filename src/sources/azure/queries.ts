@@ -164,7 +164,8 @@ export function sqlDatabasesQuery(): BuiltQuery {
  * Every machine with its latest patch assessment summary, or none: a left outer join from the machines, so a machine
  * that was never assessed (or whose assessment aged out of Resource Graph's 7 days) still comes back, with its
  * periodic-assessment setting from `osProfile` so the tools can say why. `split` is case-sensitive and the
- * assessment ids keep `patchAssessmentResults` in camel case; both sides are lower-cased before the join.
+ * assessment ids keep `patchAssessmentResults` in camel case; both sides are lower-cased before the join. The machine's
+ * latest patch installation run (the newest `patchinstallationresults`) comes by a second left outer join.
  */
 export function patchAssessmentsQuery(): BuiltQuery {
     return {
@@ -184,6 +185,21 @@ export function patchAssessmentsQuery(): BuiltQuery {
         rebootPending = tobool(properties.rebootPending),
         assessmentOsType = tolower(tostring(properties.osType)),
         counts = properties.availablePatchCountByClassification
+  ) on machineKey
+| project-away machineKey1
+| join kind=leftouter (
+    patchinstallationresources
+    | where type in~ ('microsoft.compute/virtualmachines/patchinstallationresults', 'microsoft.hybridcompute/machines/patchinstallationresults')
+    | extend machineKey = tostring(split(tolower(id), '/patchinstallationresults')[0]), installedAt = todatetime(properties.lastModifiedDateTime)
+    | summarize arg_max(installedAt, properties) by machineKey
+    | project machineKey, installedAt,
+        installStatus = tostring(properties.status),
+        installedCount = toint(properties.installedPatchCount),
+        failedCount = toint(properties.failedPatchCount),
+        pendingCount = toint(properties.pendingPatchCount),
+        rebootStatus = tostring(properties.rebootStatus),
+        windowExceeded = tobool(properties.maintenanceWindowExceeded),
+        installError = tostring(properties.errorDetails.message)
   ) on machineKey
 | project-away machineKey1
 | order by id asc`,

@@ -230,7 +230,7 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
             });
     }
     if (query.includes('patchassessmentresources')) {
-        return estate.machines.map((m) => {
+        return estate.machines.map((m, i) => {
             const assessedAt = m.assessment === 'none' ? null : new Date(now - (m.assessment === 'stale' ? 12 * DAY : DAY)).toISOString();
             return {
                 id: m.id,
@@ -243,6 +243,20 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                 assessmentMode: m.assessmentMode ?? '',
                 assessedAt: assessedAt ?? '',
                 status: assessedAt ? (m.assessment === 'failed' ? 'Failed' : 'Succeeded') : '',
+                // The latest installation run: none on machines never assessed; machine 6's failed on two patches, and
+                // machine 12's ran out of its maintenance window with four pending.
+                ...(m.assessment === 'none'
+                    ? {}
+                    : {
+                          installedAt: new Date(now - 3 * DAY).toISOString(),
+                          installStatus: i === 6 ? 'Failed' : i === 12 ? 'CompletedWithWarnings' : 'Succeeded',
+                          installedCount: 5,
+                          failedCount: i === 6 ? 2 : 0,
+                          pendingCount: i === 12 ? 4 : 0,
+                          rebootStatus: m.osType === 'windows' ? 'Completed' : 'NotNeeded',
+                          windowExceeded: i === 12,
+                          installError: i === 6 ? 'Installation failed for 2 updates.\n Error 0x80070643.' : '',
+                      }),
                 error: m.assessment === 'failed' ? 'Windows Update service is not responding.\nError code 0x8024402C.' : '',
                 rebootPending: assessedAt ? m.name.endsWith('4') : null,
                 assessmentOsType: assessedAt ? (m.osType === 'windows' ? 'Windows' : 'Linux') : '',

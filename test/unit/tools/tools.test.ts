@@ -234,6 +234,29 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.deepEqual(await warnings('GetSwConfig', '*'), []);
     });
 
+    it('GetPatchingLevel names the machines whose latest patch run failed or ran out of its maintenance window', async () => {
+        const large = sampleSource({ machines: 300 });
+        const result = await runTool('GetPatchingLevel', { source: large }, { max_results: 1000 });
+        assert.ok(result.ok, result.ok ? '' : result.message);
+        const out = result.structured as Structured;
+        const machines = out.machines as { machineName: string; assessedAt?: string; lastInstallation?: Record<string, unknown> }[];
+        const failed = machines.filter((m) => m.lastInstallation?.status === 'Failed');
+        const outOfWindow = machines.filter((m) => m.lastInstallation?.maintenanceWindowExceeded && m.lastInstallation.status !== 'Failed');
+        assert.ok(failed.length > 1 && outOfWindow.length > 0, 'the sample has both');
+        assert.equal(out.summary.lastInstallFailed, failed.length);
+        assert.equal(out.summary.lastInstallOutOfWindow, outOfWindow.length);
+        // A run comes before the assessment that followed it; a machine never assessed was never patched through Azure.
+        for (const m of machines) {
+            if (m.lastInstallation) {
+                assert.ok(m.assessedAt && String(m.lastInstallation.at) < m.assessedAt, m.machineName);
+            }
+        }
+        assert.ok(failed.every((m) => Number(m.lastInstallation?.failed) > 0 && typeof m.lastInstallation?.error === 'string'));
+        const line = result.text.split('\n').find((l) => l.startsWith('Latest patch run failed: '));
+        const latest = [...failed].sort((a, b) => String(b.lastInstallation?.at).localeCompare(String(a.lastInstallation?.at)))[0];
+        assert.ok(line?.startsWith(`Latest patch run failed: ${latest.machineName} (`), line);
+    });
+
     it('GetServerMetadata names the Azure VMs stopped without deallocation: their compute is still billed', async () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetServerMetadata', { max_results: 1000 });

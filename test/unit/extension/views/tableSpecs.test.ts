@@ -101,6 +101,12 @@ describe('tables from tool answers', () => {
         );
         const shown = new TableIndex(table).rowsFor({ text: '', facets: table.initial?.facets ?? {} });
         assert.deepEqual(shown.map((r) => table.rows[r][0]).sort(), [...source.machinesNotAssessed()].sort());
+        // The Last patch run facet selects the machines whose latest run failed, as many as the summary counts.
+        const failedRuns = new TableIndex(table).rowsFor({ text: '', facets: { lastRun: ['Failed'] } });
+        assert.equal(failedRuns.length, answer.summary.lastInstallFailed);
+        assert.ok(failedRuns.length > 0);
+        const lastRun = table.columns.findIndex((c) => c.key === 'lastRun');
+        assert.ok(table.rows.every((r) => ['none', 'Succeeded', 'Failed', 'window exceeded'].includes(String(r[lastRun]))));
     });
 
     it('shows the disks filling up, soonest first, with the steadily filling ones the estate planted', async () => {
