@@ -262,6 +262,36 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                         'Assessed machines missing no Critical or Security update, of all assessed machines (Azure Update Manager, last 7 days).',
                     icon: { id: 'shield', color: typeof percent === 'number' && percent < 80 ? 'list.warningForeground' : undefined },
                     table: { tool: 'GetPatchingLevel', args: {}, view: 'machines' },
+                    children: [
+                        {
+                            id: 'compliance/lastRunFailed',
+                            label: `Latest patch run failed: ${fmt(s.lastInstallFailed)}`,
+                            tooltip:
+                                "Machines whose latest Azure Update Manager installation run failed to install a patch: see Azure's error in the table.",
+                            icon: { id: 'error', color: s.lastInstallFailed ? 'list.errorForeground' : undefined },
+                            table: {
+                                tool: 'GetPatchingLevel',
+                                args: {},
+                                view: 'machines',
+                                title: 'Machines whose latest patch run failed',
+                                initial: { facets: { lastRun: ['Failed'] } },
+                            },
+                        },
+                        {
+                            id: 'compliance/lastRunOutOfWindow',
+                            label: `Maintenance window too short: ${fmt(s.lastInstallOutOfWindow)}`,
+                            tooltip:
+                                'Machines whose latest patch run stopped when its maintenance window closed, with patches left pending.',
+                            icon: { id: 'watch', color: s.lastInstallOutOfWindow ? 'list.warningForeground' : undefined },
+                            table: {
+                                tool: 'GetPatchingLevel',
+                                args: {},
+                                view: 'machines',
+                                title: 'Machines whose latest patch run ran out of its window',
+                                initial: { facets: { lastRun: ['window exceeded'] } },
+                            },
+                        },
+                    ],
                 };
             },
             'Patch compliance',

@@ -74,6 +74,14 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
                 !machinesUnknown.some((c) => c.id === 'machines/withoutAma' || c.id === 'machines/extensionsFailed'),
         );
         assert.equal(find(nodes, 'compliance')?.label, `Patch compliance: ${patches.summary.compliancePercent}%`);
+        const runs = find(nodes, 'compliance')?.children ?? [];
+        assert.deepEqual(
+            runs.map((c) => [c.label, c.table?.initial?.facets]),
+            [
+                [`Latest patch run failed: ${patches.summary.lastInstallFailed}`, { lastRun: ['Failed'] }],
+                [`Maintenance window too short: ${patches.summary.lastInstallOutOfWindow}`, { lastRun: ['window exceeded'] }],
+            ],
+        );
         assert.equal(find(nodes, 'reboot')?.label, `Reboot pending: ${patches.summary.rebootPending}`);
         assert.deepEqual(find(nodes, 'reboot')?.table, {
             tool: 'GetPatchingLevel',
