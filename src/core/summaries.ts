@@ -254,7 +254,7 @@ export function summarisePatchesPerMachine(
             critical,
             security,
             other: missing - critical - security,
-            ...(a.lastInstallation ? { lastInstallation: a.lastInstallation } : {}),
+            lastInstallation: a.lastInstallation,
         };
     });
 }

@@ -268,10 +268,18 @@ export const getPatchingLevel = defineTool({
         // Latest installation runs that went wrong, most recent first: a failed patch, or a maintenance window too short.
         const byRunTime = (a: MachinePatchSummary, b: MachinePatchSummary) =>
             byText(b.lastInstallation?.at ?? '', a.lastInstallation?.at ?? '') || byText(a.machineName, b.machineName);
-        const installFailed = perMachine.filter((m) => m.lastInstallation?.status === 'Failed').sort(byRunTime);
-        const outOfWindow = perMachine
-            .filter((m) => m.lastInstallation?.maintenanceWindowExceeded && m.lastInstallation.status !== 'Failed')
-            .sort(byRunTime);
+        const installFailed: MachinePatchSummary[] = [];
+        const outOfWindow: MachinePatchSummary[] = [];
+        for (const m of perMachine) {
+            const run = m.lastInstallation;
+            if (run?.status === 'Failed') {
+                installFailed.push(m);
+            } else if (run?.maintenanceWindowExceeded) {
+                outOfWindow.push(m);
+            }
+        }
+        installFailed.sort(byRunTime);
+        outOfWindow.sort(byRunTime);
         const summary = {
             ...fleet,
             bySeverity: fleet.bySeverity as Record<string, number>,
