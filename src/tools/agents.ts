@@ -224,17 +224,29 @@ function noDataReason(
  * reason (then look at the data collection rule or the network). Supplementary: a failure to
  * read the machines or their extensions only leaves the reasons out, with a warning; a cancelled call still stops.
  */
-export async function silentReasons(context: ToolContext, computers: readonly string[], warnings: string[]): Promise<Map<string, string>> {
+export async function silentReasons(
+    context: ToolContext,
+    computers: readonly string[],
+    warnings: string[],
+    known?: readonly Machine[],
+): Promise<Map<string, string>> {
     const reasons = new Map<string, string>();
     if (computers.length === 0) {
         return reasons;
     }
-    let machines: Machine[];
+    let machines: readonly Machine[];
     try {
-        const scopes = await context.source.listScopes({ signal: context.signal });
-        machines = (
-            await context.source.getMachines({ subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId), signal: context.signal })
-        ).rows;
+        // The machines `server_name` already selected, when it did: no second read of the fleet.
+        machines =
+            known ??
+            (
+                await context.source.getMachines({
+                    subscriptionIds: (await context.source.listScopes({ signal: context.signal })).subscriptions.map(
+                        (s) => s.subscriptionId,
+                    ),
+                    signal: context.signal,
+                })
+            ).rows;
     } catch (error) {
         if (context.signal?.aborted) {
             throw error;

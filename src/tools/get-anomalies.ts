@@ -307,6 +307,7 @@ export const getAnomalies = defineTool({
             context,
             allSilent.map((m) => m.computer),
             warnings,
+            scope.selected,
         );
         for (const m of allSilent) {
             const reason = reasons.get(m.computer);
