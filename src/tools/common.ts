@@ -228,11 +228,22 @@ export function assertKnownMachine(pattern: string, machines: readonly Pick<Mach
     );
 }
 
-/** Up to `count` names closest to `text` by edit distance (ties by name). */
+/**
+ * Up to `count` names that `text` plausibly meant, closest by edit distance first (ties by name): a typo (at most a third
+ * of the characters wrong, two at least) or a part of the name (`sql-ams-01` for `ctso-sql-ams-01`). A name that is
+ * merely nearest among unrelated ones is no help and is not offered.
+ */
 export function nearestNames(text: string, names: readonly string[], count = 5): string[] {
     const wanted = text.toLowerCase().replace(/\*/g, '').slice(0, 100);
+    const allowed = Math.max(2, Math.floor(wanted.length / 3));
     return [...new Set(names)]
-        .map((name) => ({ name, distance: editDistance(wanted, name.toLowerCase().slice(0, 100)) }))
+        .map((name) => {
+            const lower = name.toLowerCase().slice(0, 100);
+            const distance = editDistance(wanted, lower);
+            const part = wanted.length >= 3 && lower.includes(wanted);
+            return { name, distance, plausible: distance <= allowed || part };
+        })
+        .filter((entry) => entry.plausible)
         .sort((a, b) => a.distance - b.distance || byText(a.name, b.name))
         .slice(0, count)
         .map((entry) => entry.name);

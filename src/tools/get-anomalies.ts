@@ -356,7 +356,9 @@ export const getAnomalies = defineTool({
         };
         const fromBefore = found.filter((f) => f.incident.end < windowStart).length;
         const sentence =
-            `${plural(incidents.length, 'anomaly', 'anomalies')} (${describeCounts(byDirection)}) on ${summary.machinesWithIncidents} of ${summary.machines} machines in the last ${scope.range.timespan}` +
+            (incidents.length === 0
+                ? `No anomalies on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}`
+                : `${plural(incidents.length, 'anomaly', 'anomalies')} (${describeCounts(byDirection)}) on ${summary.machinesWithIncidents} of ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}`) +
             (fromBefore > 0
                 ? ` (${fromBefore} of them ${fromBefore === 1 ? 'a trend' : 'trends'} that began earlier and still ${fromBefore === 1 ? 'goes' : 'go'} on), `
                 : ', ') +

@@ -290,8 +290,8 @@ export const getPatchingLevel = defineTool({
             lastInstallOutOfWindow: outOfWindow.length,
         };
         const sentence =
-            `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent ?? 0}% compliant ` +
-            `(${plural(fleet.machinesMissingCriticalOrSecurity, 'machine')} missing Critical or Security updates); ${fleet.missingPatches} missing patches (${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
+            `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent === null ? 'compliance unknown' : `${fleet.compliancePercent}% compliant`} ` +
+            `(${plural(fleet.machinesMissingCriticalOrSecurity, 'machine')} missing Critical or Security updates); ${plural(fleet.missingPatches, 'missing patch', 'missing patches')} (${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
             `${fleet.rebootPending} waiting for a reboot; ${fleet.notAssessed} not assessed.` +
             (overdue.size > 0
                 ? ` ${overdue.size === 1 ? '1 machine misses' : `${overdue.size} machines miss`} a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago.`

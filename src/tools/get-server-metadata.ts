@@ -256,7 +256,7 @@ export const getServerMetadata = defineTool({
             totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
         };
         const sentence =
-            `${machines.length} machines (${describeCounts(summary.byKind)}; ${describeCounts(summary.byOs)}) — status: ${describeCounts(summary.byStatus)}; ` +
+            `${plural(machines.length, 'machine')} (${describeCounts(summary.byKind)}; ${describeCounts(summary.byOs)}) — status: ${describeCounts(summary.byStatus)}; ` +
             `SQL Server discovered on ${summary.sqlDiscovered}.` +
             supportSentence(
                 outOfSupport.map((m) => ({ support: supportOf(m) })),

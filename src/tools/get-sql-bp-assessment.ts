@@ -3,7 +3,7 @@ import { FINDING_SEVERITIES } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
-import { describeCounts, renderText, shortTime } from './text';
+import { describeCounts, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const finding = z.object({
@@ -92,7 +92,7 @@ export const getSqlBpAssessment = defineTool({
             checks: new Set(findings.map((f) => f.checkId)).size,
             latestRun: findings.reduce<string | undefined>((max, f) => (!max || f.timeGenerated > max ? f.timeGenerated : max), undefined),
         };
-        const sentence = `${findings.length} SQL best-practice findings (${describeCounts(bySeverity, FINDING_SEVERITIES)}) on ${summary.instances} instances${
+        const sentence = `${findings.length === 0 ? 'No SQL best-practice findings' : `${plural(findings.length, 'SQL best-practice finding')} (${describeCounts(bySeverity, FINDING_SEVERITIES)}) on ${plural(summary.instances, 'instance')}`}${
             (input.latest_run_only ?? true) ? ', latest run of each instance' : ', every run'
         } in the last ${scope.range.timespan}.`;
         return {

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, sqlSupport } from '../core/lifecycle';
-import type { SqlDatabase } from '../core/model';
+import type { Machine, SqlDatabase } from '../core/model';
 import { byText, caselessKey, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
-import { assertKnownMachine, envelope, envelopeOf, inputs, nameMatcher, pickServerName, resolveSubscriptions, top } from './common';
-import { describeCounts, firstNames, plural, renderText, shortTime, supportSentence } from './text';
+import {
+    assertKnownMachine,
+    envelope,
+    envelopeOf,
+    inputs,
+    machineMatcher,
+    nameMatcher,
+    pickServerName,
+    resolveSubscriptions,
+    top,
+} from './common';
+import { describeCounts, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
 import { inStates, supportSchema } from './get-server-metadata';
 import { defineTool, READ_ONLY } from './types';
 
@@ -157,11 +167,16 @@ export const getSqlMetadata = defineTool({
         const result = await context.source.getSql({ subscriptionIds: ids, signal: context.signal, progress: context.progress });
         const { instances, databases } = result.rows[0] ?? { instances: [], databases: [] };
         const serverName = pickServerName(input);
+        const warnings = [...result.warnings];
         if (serverName) {
-            assertKnownMachine(
-                serverName,
-                instances.map((i) => ({ name: i.machineName })),
-            );
+            const matchesMachine = nameMatcher(serverName);
+            if (!instances.some((i) => matchesMachine(i.machineName))) {
+                // A machine without SQL Server is a plain answer (none), not a mistake in the name; only a name no machine
+                // has is refused.
+                const machines = await context.source.getMachines({ subscriptionIds: ids, signal: context.signal });
+                assertKnownMachine(serverName, machines.rows);
+                warnings.push(...noSqlWarnings(machines.rows.filter(machineMatcher(serverName))));
+            }
         }
         const today = context.source.now();
         const now = today.getTime();
@@ -253,22 +268,24 @@ export const getSqlMetadata = defineTool({
             inventoryStale: staleInventory.length,
         };
         const sentence =
-            `${summary.instances} SQL Server instances (${describeCounts(summary.byVersion)}) with ${summary.databases} databases, ${summary.totalSizeGb} GB in all; ` +
-            `${summary.databasesNeverBackedUp} databases never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days` +
-            (withoutLog.length > 0
-                ? `; ${plural(withoutLog.length, 'database')} in the full recovery model ${withoutLog.length === 1 ? 'has' : 'have'} no log backup in the last ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until one runs).`
-                : '.') +
-            recoverySentence(needRecovery, summary.databasesOffline) +
-            supportSentence(outOfSupport, ending, ['instance runs', 'instances run'], 'a SQL Server release') +
-            evaluationSentence(evaluation) +
-            (staleInventory.length > 0
-                ? ` ${plural(staleInventory.length, 'instance has', 'instances have')} sent no inventory for ${INVENTORY_STALE_AFTER_DAYS} days or more — what Azure says of ${staleInventory.length === 1 ? 'it' : 'them'}, backups included, is as of then: ${firstNames(staleInventory.map((i) => `${i.name} (${shortTime(i.inventoryAt)})`))}.`
-                : '');
+            summary.instances === 0
+                ? 'No Arc-enabled SQL Server instance found.'
+                : `${plural(summary.instances, 'SQL Server instance')} (${describeCounts(summary.byVersion)}) with ${plural(summary.databases, 'database')}, ${summary.totalSizeGb} GB in all; ` +
+                  `${plural(summary.databasesNeverBackedUp, 'database')} never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days` +
+                  (withoutLog.length > 0
+                      ? `; ${plural(withoutLog.length, 'database')} in the full recovery model ${withoutLog.length === 1 ? 'has' : 'have'} no log backup in the last ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until one runs).`
+                      : '.') +
+                  recoverySentence(needRecovery, summary.databasesOffline) +
+                  supportSentence(outOfSupport, ending, ['instance runs', 'instances run'], 'a SQL Server release') +
+                  evaluationSentence(evaluation) +
+                  (staleInventory.length > 0
+                      ? ` ${plural(staleInventory.length, 'instance has', 'instances have')} sent no inventory for ${INVENTORY_STALE_AFTER_DAYS} days or more — what Azure says of ${staleInventory.length === 1 ? 'it' : 'them'}, backups included, is as of then: ${firstNames(staleInventory.map((i) => `${i.name} (${shortTime(i.inventoryAt)})`))}.`
+                      : '');
         return {
-            structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, result.warnings), summary, items },
+            structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
-                warnings: result.warnings,
+                warnings,
                 truncation: { shown: allDbs.length, total: allDbs.length },
                 table: {
                     columns: [
@@ -317,6 +334,24 @@ export const getSqlMetadata = defineTool({
         };
     },
 });
+
+/**
+ * Why machines that `server_name` names have no SQL Server instance here: none on them as far as Azure knows, or SQL Server
+ * found by the Arc agent but not registered as an Arc-enabled SQL Server instance, or an Azure VM (whose SQL Server is
+ * a SQL virtual machine resource, not read by this tool).
+ */
+function noSqlWarnings(machines: readonly Machine[]): string[] {
+    return [...machines]
+        .sort((a, b) => byText(a.name, b.name))
+        .slice(0, NAMED_IN_SENTENCE)
+        .map((m) =>
+            m.kind === 'azure-vm'
+                ? `${m.name} is an Azure VM: SQL Server on Azure VMs is registered as a SQL virtual machine (Microsoft.SqlVirtualMachine), which this tool does not read — only Arc-enabled SQL Server instances.`
+                : m.sqlDiscovered
+                  ? `${m.name} has SQL Server installed (found by the Azure Arc agent), but no Arc-enabled SQL Server instance is registered for it: the Azure extension for SQL Server (${m.osType === 'linux' ? 'LinuxAgent.SqlServer' : 'WindowsAgent.SqlServer'}) is not installed on it, has failed, or has not reported yet.`
+                  : `${m.name} has no SQL Server instance: the Azure Arc agent found no SQL Server on it.`,
+        );
+}
 
 /** The version, with its lifecycle state unless it is simply supported: `SQL Server 2014 (ended)`. */
 function versionCell(i: { version: string; support: { status: string } | null }): string {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { byText, countIn } from '../core/summaries';
 import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
-import { describeCounts, renderText, shortTime } from './text';
+import { describeCounts, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const CATEGORIES = ['Added', 'Removed', 'Modified'] as const;
@@ -78,7 +78,10 @@ export const getSwChangesList = defineTool({
                 .sort((a, b) => b.changes - a.changes || byText(a.computer, b.computer))
                 .slice(0, 5),
         };
-        const sentence = `${rows.length} software changes (${describeCounts(byCategory, CATEGORIES)}) on ${summary.machines} machines in the last ${scope.range.timespan}.`;
+        const sentence =
+            rows.length === 0
+                ? `No software changes in the last ${scope.range.timespan}.`
+                : `${plural(rows.length, 'software change')} (${describeCounts(byCategory, CATEGORIES)}) on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}.`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {

@@ -3,7 +3,7 @@ import type { SoftwareItem } from '../core/model';
 import { byText } from '../core/summaries';
 import { noDataWarnings } from './agents';
 import { DEFAULT_MAX_RESULTS, envelope, envelopeOf, inputs, resolveWorkspaceScope, TopK } from './common';
-import { describeCounts, renderText, shortTime } from './text';
+import { describeCounts, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const software = z.object({
@@ -114,7 +114,10 @@ export const getSwConfig = defineTool({
         const { items, truncation } = best.result();
         const warnings = [...result.warnings, ...(await noDataWarnings(context, scope, reporting ?? [], 'software inventory', true))];
         const summary = { items: truncation.total, machines: machines.size, distinctSoftware: names.size, byType };
-        const sentence = `${truncation.total} installed items (${describeCounts(byType)}) on ${summary.machines} machines, ${summary.distinctSoftware} distinct names, inventory of the last ${scope.range.timespan}.`;
+        const sentence =
+            truncation.total === 0
+                ? `No installed software found in the inventory of the last ${scope.range.timespan}.`
+                : `${plural(truncation.total, 'installed item')} (${describeCounts(byType)}) on ${plural(summary.machines, 'machine')}, ${plural(summary.distinctSoftware, 'distinct name')}, inventory of the last ${scope.range.timespan}.`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
-import { describeCounts, renderText } from './text';
+import { describeCounts, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const finding = z.object({
@@ -80,7 +80,10 @@ export const getWinBpAssessment = defineTool({
             byFocusArea,
             highestWeight: items.length ? items[0].weight : null,
         };
-        const sentence = `${findings.length} failed Windows Server recommendations on ${summary.machines} machines in the last ${scope.range.timespan} (${describeCounts(byFocusArea)}).`;
+        const sentence =
+            findings.length === 0
+                ? `No failed Windows Server recommendations in the last ${scope.range.timespan}.`
+                : `${plural(findings.length, 'failed Windows Server recommendation')} on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan} (${describeCounts(byFocusArea)}).`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {

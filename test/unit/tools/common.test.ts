@@ -36,6 +36,14 @@ describe('tool helpers', () => {
         ]);
     });
 
+    it('offers only names a user plausibly meant: a typo or a part of the name, not whatever is least unlike', () => {
+        const names = ['web-lnx-fra-07', 'ctso-sql-ams-01', 'ctso-sql-ams-02', 'pg-lnx-ams-01'];
+        assert.deepEqual(nearestNames('sql-ams-01', names), ['ctso-sql-ams-01']);
+        assert.deepEqual(nearestNames('web*', names), ['web-lnx-fra-07']);
+        assert.deepEqual(nearestNames('zzz*', names), []);
+        assert.deepEqual(nearestNames('nope-01', names), []);
+    });
+
     it('keeps table cells on one line and short', () => {
         assert.equal(cell('a|b\nc'), 'a\\|b\\nc');
         assert.equal(cell(undefined), '-');

@@ -392,6 +392,59 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         }
     });
 
+    it('answers about one machine in the singular, and calls compliance unknown when nothing was assessed', async () => {
+        const servers = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const windows = servers.items.find((m) => m.osType === 'windows' && m.status === 'Connected' && m.monitoringAgent === 'ama');
+        assert.ok(windows, 'a connected Windows machine with the Azure Monitor Agent');
+        const name = String(windows.name);
+        for (const [tool, pattern] of [
+            ['GetServerMetadata', /^1 machine \(/],
+            ['GetSwConfig', / on 1 machine, /],
+            ['GetWinBpAssessment', / on 1 machine in the last /],
+            ['GetAnomalies', /(^No anomalies on| on \d of) 1 machine in the last /],
+        ] as const) {
+            const result = await runTool(tool, { source }, { server_name: name });
+            assert.ok(result.ok, result.ok ? '' : result.message);
+            const line = result.text.split('\n')[1];
+            assert.match(line, pattern, `${tool}: ${line}`);
+            assert.doesNotMatch(line, /\b1 (machines|instances|software changes|installed items)\b/, `${tool}: ${line}`);
+        }
+        const offline = source.machinesNotAssessed()[0];
+        const patches = await runTool('GetPatchingLevel', { source }, { server_name: offline });
+        assert.ok(patches.ok, patches.ok ? '' : patches.message);
+        const line = patches.text.split('\n')[1];
+        assert.match(line, /^0 of 1 machine assessed in the last 7 days; compliance unknown /, line);
+        assert.equal((patches.structured as Structured).summary.compliancePercent, null);
+    });
+
+    it('GetSqlMetadata asked about a machine without SQL Server says so, instead of calling the name unknown', async () => {
+        const servers = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const sql = await run(source, 'GetSqlMetadata', { max_results: 1000 });
+        const withSql = new Set(sql.items.map((i) => String(i.machineName)));
+        const plain = servers.items.find((m) => m.kind === 'arc' && !m.sqlDiscovered && !withSql.has(String(m.name)));
+        const vm = servers.items.find((m) => m.kind === 'azure-vm' && !withSql.has(String(m.name)));
+        assert.ok(plain && vm, 'an Arc-enabled server and an Azure VM without an Arc-enabled SQL Server instance');
+        const none = await runTool('GetSqlMetadata', { source }, { server_name: String(plain.name).toUpperCase() });
+        assert.ok(none.ok, none.ok ? '' : none.message);
+        assert.equal((none.structured as Structured).items.length, 0);
+        assert.deepEqual((none.structured as Structured).warnings, [
+            `${String(plain.name)} has no SQL Server instance: the Azure Arc agent found no SQL Server on it.`,
+        ]);
+        assert.match(none.text.split('\n')[1], /^No Arc-enabled SQL Server instance found\.$/);
+        const onVm = await runTool('GetSqlMetadata', { source }, { server_name: String(vm.name) });
+        assert.ok(onVm.ok, onVm.ok ? '' : onVm.message);
+        assert.match(
+            ((onVm.structured as Structured).warnings as string[])[0],
+            /is an Azure VM: SQL Server on Azure VMs is registered as a SQL virtual machine/,
+        );
+        const unknown = await runTool('GetSqlMetadata', { source }, { server_name: 'no-such-host-anywhere' });
+        assert.equal(unknown.ok, false);
+        assert.equal(
+            unknown.ok ? '' : unknown.message,
+            'server_name "no-such-host-anywhere" matches no machine. GetServerMetadata lists the machines.',
+        );
+    });
+
     it('GetPatchingLevel lists a given machine’s missing critical patches exactly', async () => {
         const subscriptionIds = (await source.listScopes()).subscriptions.map((s) => s.subscriptionId);
         const notAssessed = new Set(source.machinesNotAssessed());
