@@ -10,7 +10,7 @@ import { hostName } from '../core/source';
 import { truncate } from '../core/timespan';
 import type { WorkspaceScope } from './common';
 import { namesOf } from './common';
-import { shortTime } from './text';
+import { firstNames, shortTime } from './text';
 import type { ToolContext } from './types';
 
 export const MONITORING_AGENT_TEXT =
@@ -190,6 +190,26 @@ export async function noDataWarnings(
         }
     }
     return warnings;
+}
+
+/**
+ * A warning naming the machines `server_name` selected that a tool's data cannot cover at all (a Linux machine for the
+ * Windows Server assessment, a machine without SQL Server for the SQL Server assessment), so that an empty answer about
+ * them is not read as a clean bill of health. `why`: what follows the names, for one machine and for several.
+ */
+export function outsideWarnings(
+    selected: readonly Machine[] | undefined,
+    outside: (m: Machine) => boolean,
+    why: readonly [one: string, many: string],
+): string[] {
+    if (!selected || selected.length > EXPLAINED_MACHINES) {
+        return []; // a wide wildcard: the machines it holds are not looked into one by one
+    }
+    const names = selected.filter(outside).map((m) => m.name);
+    if (names.length === 0) {
+        return [];
+    }
+    return [`${firstNames(names.sort(byText))} ${names.length === 1 ? why[0] : why[1]}.`];
 }
 
 function noDataReason(

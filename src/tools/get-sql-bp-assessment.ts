@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
 import { byText, countIn } from '../core/summaries';
-import { noDataWarnings, rowsComputers } from './agents';
+import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -84,6 +84,11 @@ export const getSqlBpAssessment = defineTool({
         const warnings = [
             ...result.warnings,
             ...(await noDataWarnings(context, sqlHosts, rowsComputers(result.rows), 'SQL best-practices assessment results', false)),
+            // Only the Arc agent says whether SQL Server runs on a machine; of an Azure VM it says nothing.
+            ...outsideWarnings(scope.selected, (m) => m.kind === 'arc' && !m.sqlDiscovered, [
+                'has no SQL Server (the Azure Arc agent found none on it): the SQL Server assessment has nothing to assess there',
+                'have no SQL Server (the Azure Arc agent found none on them): the SQL Server assessment has nothing to assess there',
+            ]),
         ];
         const summary = {
             findings: findings.length,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { byText, countIn, distinctCount } from '../core/summaries';
-import { noDataWarnings, rowsComputers } from './agents';
+import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -73,6 +73,10 @@ export const getWinBpAssessment = defineTool({
         const warnings = [
             ...result.warnings,
             ...(await noDataWarnings(context, windows, rowsComputers(result.rows), 'Windows Server assessment results', false)),
+            ...outsideWarnings(scope.selected, (m) => m.osType === 'linux', [
+                'runs Linux: the Windows Server assessment covers Windows machines only',
+                'run Linux: the Windows Server assessment covers Windows machines only',
+            ]),
         ];
         const summary = {
             findings: findings.length,

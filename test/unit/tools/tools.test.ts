@@ -227,11 +227,38 @@ describe('tools on the sample estate, against the generator’s truth', () => {
                 `^${away} sent no software changes to this workspace in the last 7d: it is Expired since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ\\.$`,
             ),
         );
-        for (const tool of ['GetSwConfig', 'GetAnomalies', 'GetSwChangesList', 'GetWinBpAssessment', 'GetSqlBpAssessment']) {
+        for (const tool of ['GetSwConfig', 'GetAnomalies', 'GetSwChangesList']) {
             assert.deepEqual(await warnings(tool, reporting), [], `${tool} on ${reporting}`);
         }
+        // The assessments: a machine they cannot cover is named as such, one they cover is not.
+        const sqlHost = pick(
+            (m) => m.kind === 'arc' && m.sqlDiscovered === true && m.workspaceId === workspaceId && m.status === 'Connected',
+        );
+        const windowsPlain = pick(
+            (m) => m.kind === 'arc' && m.osType === 'windows' && m.sqlDiscovered === false && m.status === 'Connected',
+        );
+        const linux = servers.items
+            .filter((m) => m.osType === 'linux')
+            .map((m) => String(m.name))
+            .sort(byText);
+        assert.deepEqual(await warnings('GetSqlBpAssessment', sqlHost), []);
+        assert.deepEqual(await warnings('GetWinBpAssessment', sqlHost), []);
+        assert.deepEqual(await warnings('GetWinBpAssessment', windowsPlain), []);
+        assert.deepEqual(await warnings('GetSqlBpAssessment', windowsPlain), [
+            `${windowsPlain} has no SQL Server (the Azure Arc agent found none on it): the SQL Server assessment has nothing to assess there.`,
+        ]);
+        assert.deepEqual(await warnings('GetWinBpAssessment', linux[0]), [
+            `${linux[0]} runs Linux: the Windows Server assessment covers Windows machines only.`,
+        ]);
+        const prefix = linux[0].replace(/-\d+$/, '-*');
+        const named = linux.filter((n) => n.startsWith(prefix.slice(0, -1)));
+        assert.ok(named.length > 1, prefix);
+        assert.deepEqual(await warnings('GetWinBpAssessment', prefix), [
+            `${named.slice(0, 5).join(', ')}${named.length > 5 ? ` and ${named.length - 5} more` : ''} run Linux: the Windows Server assessment covers Windows machines only.`,
+        ]);
         // A wildcard over many machines is not looked into one by one.
         assert.deepEqual(await warnings('GetSwConfig', '*'), []);
+        assert.deepEqual(await warnings('GetWinBpAssessment', '*'), []);
     });
 
     it('GetPatchingLevel names the machines whose latest patch run failed or ran out of its maintenance window', async () => {
