@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, sqlSupport } from '../core/lifecycle';
-import type { Machine, SqlDatabase } from '../core/model';
+import { SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, sqlSupport, type Support } from '../core/lifecycle';
+import type { Machine, SqlDatabase, SqlInstance } from '../core/model';
 import { byText, caselessKey, countIn } from '../core/summaries';
 import { TIME } from '../core/timespan';
 import {
@@ -198,69 +198,89 @@ export const getSqlMetadata = defineTool({
         }
         const matchesName = serverName ? nameMatcher(serverName) : () => true;
         const instanceText = input.instance_name?.toLowerCase();
-        const rows = instances
-            .filter((i) => matchesName(i.machineName) && (!instanceText || i.name.toLowerCase().includes(instanceText)))
-            .map((i) => ({ ...i, support: sqlSupport(i.version, today) ?? null }))
-            .filter((i) => !input.support?.length || inStates(i.support, input.support))
-            .map((i) => {
-                const dbs = (byInstance.get(key(i.id)) ?? [])
-                    .map((db) => ({
-                        id: db.id,
-                        name: db.name,
-                        sizeMb: db.sizeMb,
-                        spaceAvailableMb: db.spaceAvailableMb,
-                        freePercent: db.sizeMb > 0 ? Math.round((db.spaceAvailableMb / db.sizeMb) * 1000) / 10 : null,
-                        state: db.state,
-                        recoveryModel: db.recoveryModel,
-                        compatibilityLevel: db.compatibilityLevel,
-                        createdAt: db.createdAt,
-                        lastFullBackup: db.lastFullBackup,
-                        lastLogBackup: db.lastLogBackup,
-                        backupState: backupState(db),
-                        logBackupState: logBackupState(db),
-                        isReadOnly: db.isReadOnly,
-                        isEncrypted: db.isEncrypted,
-                        isAutoShrinkOn: db.isAutoShrinkOn,
-                        isAutoCloseOn: db.isAutoCloseOn,
-                    }))
-                    .filter((db) => !input.backup_state?.length || input.backup_state.includes(db.backupState))
-                    .sort((a, b) => BACKUP_STATES.indexOf(a.backupState) - BACKUP_STATES.indexOf(b.backupState) || byText(a.name, b.name));
-                return { ...i, totalSizeMb: dbs.reduce((sum, db) => sum + db.sizeMb, 0), databases: dbs };
-            })
-            .filter((i) => !input.backup_state?.length || i.databases.length > 0);
-        const allDbs = rows.flatMap((i) => i.databases);
-        const outOfSupport = rows.filter((i) => inStates(i.support, ['ended', 'esu']));
-        const ending = rows.filter((i) => inStates(i.support, ['ending']));
-        // Counted once per instance, not on every comparison of the selection.
-        const problemCount = new Map(rows.map((i) => [i, problems(i)]));
-        const { items, truncation } = top(
-            rows,
-            input.max_results,
-            (a, b) => (problemCount.get(b) ?? 0) - (problemCount.get(a) ?? 0) || byText(a.name, b.name),
-        );
-        const evaluation = rows.filter((i) => i.edition.toLowerCase() === 'evaluation');
+        const wantedBackup = input.backup_state?.length ? input.backup_state : undefined;
+        // Every selected instance's databases are judged (for the counts and the order), but only the instances shown are
+        // built into output records: a fleet has tens of thousands of databases and an answer shows a few instances.
+        const rows: SelectedInstance[] = [];
+        for (const i of instances) {
+            if (!matchesName(i.machineName) || (instanceText && !i.name.toLowerCase().includes(instanceText))) {
+                continue;
+            }
+            const support = sqlSupport(i.version, today) ?? null;
+            if (input.support?.length && !inStates(support, input.support)) {
+                continue;
+            }
+            const dbs: JudgedDatabase[] = [];
+            let problemCount = 0;
+            for (const db of byInstance.get(key(i.id)) ?? []) {
+                const backup = backupState(db);
+                if (wantedBackup && !wantedBackup.includes(backup)) {
+                    continue;
+                }
+                const log = logBackupState(db);
+                dbs.push({ db, backup, log });
+                if (needsRecovery(db.state) || backup !== 'ok' || log === 'never' || log === 'stale') {
+                    problemCount++;
+                }
+            }
+            if (wantedBackup && dbs.length === 0) {
+                continue;
+            }
+            dbs.sort((a, b) => BACKUP_STATES.indexOf(a.backup) - BACKUP_STATES.indexOf(b.backup) || byText(a.db.name, b.db.name));
+            rows.push({ i, support, dbs, totalSizeMb: dbs.reduce((sum, d) => sum + d.db.sizeMb, 0), problems: problemCount });
+        }
+        const allDbs = rows.flatMap((r) => r.dbs);
+        const outOfSupport = rows.filter((r) => inStates(r.support, ['ended', 'esu']));
+        const ending = rows.filter((r) => inStates(r.support, ['ending']));
+        const { items: shown, truncation } = top(rows, input.max_results, (a, b) => b.problems - a.problems || byText(a.i.name, b.i.name));
+        const items = shown.map((r) => ({
+            ...r.i,
+            support: r.support,
+            totalSizeMb: r.totalSizeMb,
+            databases: r.dbs.map(({ db, backup, log }) => ({
+                id: db.id,
+                name: db.name,
+                sizeMb: db.sizeMb,
+                spaceAvailableMb: db.spaceAvailableMb,
+                freePercent: db.sizeMb > 0 ? Math.round((db.spaceAvailableMb / db.sizeMb) * 1000) / 10 : null,
+                state: db.state,
+                recoveryModel: db.recoveryModel,
+                compatibilityLevel: db.compatibilityLevel,
+                createdAt: db.createdAt,
+                lastFullBackup: db.lastFullBackup,
+                lastLogBackup: db.lastLogBackup,
+                backupState: backup,
+                logBackupState: log,
+                isReadOnly: db.isReadOnly,
+                isEncrypted: db.isEncrypted,
+                isAutoShrinkOn: db.isAutoShrinkOn,
+                isAutoCloseOn: db.isAutoCloseOn,
+            })),
+        }));
+        const evaluation = rows.filter((r) => r.i.edition.toLowerCase() === 'evaluation').map((r) => r.i);
         const inventoryAge = ageCheck(now - INVENTORY_STALE_AFTER_DAYS * TIME.DAY);
         const staleInventory = rows
+            .map((r) => r.i)
             .filter((i) => i.inventoryAt !== undefined && inventoryAge(i.inventoryAt) === 'stale')
             .sort((a, b) => byText(a.inventoryAt ?? '', b.inventoryAt ?? '') || byText(a.name, b.name));
-        const withoutLog = allDbs.filter((db) => db.logBackupState === 'never' || db.logBackupState === 'stale');
+        const withoutLog = allDbs.filter((d) => d.log === 'never' || d.log === 'stale');
         const needRecovery = rows
-            .flatMap((i) =>
-                i.databases.filter((db) => needsRecovery(db.state)).map((db) => ({ instance: i.name, name: db.name, state: db.state })),
+            .flatMap((r) =>
+                r.dbs.filter((d) => needsRecovery(d.db.state)).map((d) => ({ instance: r.i.name, name: d.db.name, state: d.db.state })),
             )
             .sort((a, b) => byText(a.instance, b.instance) || byText(a.name, b.name));
         const summary = {
             instances: rows.length,
             databases: allDbs.length,
-            byVersion: countIn(rows, (i) => i.version) as Record<string, number>,
-            byEdition: countIn(rows, (i) => i.edition) as Record<string, number>,
-            byLicenseType: countIn(rows, (i) => i.licenseType) as Record<string, number>,
-            totalVCores: rows.reduce((sum, i) => sum + (i.vCores ?? 0), 0),
-            totalSizeGb: Math.round(allDbs.reduce((sum, db) => sum + db.sizeMb, 0) / 102.4) / 10,
-            databasesNeverBackedUp: allDbs.filter((db) => db.backupState === 'never').length,
-            databasesWithStaleBackup: allDbs.filter((db) => db.backupState === 'stale').length,
+            byVersion: countIn(rows, (r) => r.i.version) as Record<string, number>,
+            byEdition: countIn(rows, (r) => r.i.edition) as Record<string, number>,
+            byLicenseType: countIn(rows, (r) => r.i.licenseType) as Record<string, number>,
+            totalVCores: rows.reduce((sum, r) => sum + (r.i.vCores ?? 0), 0),
+            totalSizeGb: Math.round(allDbs.reduce((sum, d) => sum + d.db.sizeMb, 0) / 102.4) / 10,
+            databasesNeverBackedUp: allDbs.filter((d) => d.backup === 'never').length,
+            databasesWithStaleBackup: allDbs.filter((d) => d.backup === 'stale').length,
             databasesNeedingRecovery: needRecovery.length,
-            databasesOffline: allDbs.filter((db) => db.state.toLowerCase() === 'offline').length,
+            databasesOffline: allDbs.filter((d) => d.db.state.toLowerCase() === 'offline').length,
             databasesWithoutLogBackup: withoutLog.length,
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
@@ -353,15 +373,25 @@ function noSqlWarnings(machines: readonly Machine[]): string[] {
         );
 }
 
+/** An instance `server_name` and the filters selected, its databases judged (and filtered by backup state), in shown order. */
+interface SelectedInstance {
+    i: SqlInstance;
+    support: Support | null;
+    dbs: JudgedDatabase[];
+    totalSizeMb: number;
+    /** Databases needing recovery or without a recent full or log backup: the most first. */
+    problems: number;
+}
+
+interface JudgedDatabase {
+    db: SqlDatabase;
+    backup: BackupState;
+    log: LogBackupState;
+}
+
 /** The version, with its lifecycle state unless it is simply supported: `SQL Server 2014 (ended)`. */
 function versionCell(i: { version: string; support: { status: string } | null }): string {
     return i.support && i.support.status !== 'supported' ? `${i.version} (${i.support.status})` : i.version;
-}
-
-function problems(instance: { databases: { state: string; backupState: BackupState; logBackupState: LogBackupState }[] }): number {
-    return instance.databases.filter(
-        (db) => needsRecovery(db.state) || db.backupState !== 'ok' || db.logBackupState === 'never' || db.logBackupState === 'stale',
-    ).length;
 }
 
 function needsRecovery(state: string): boolean {
