@@ -154,7 +154,8 @@ const EXPLAINED_MACHINES = 20;
 /**
  * Warnings for the machines `server_name` selected that an answer holds nothing of — why the workspace has no data from
  * them, as far as Azure says: no monitoring agent, a failed one, only the retired one, another workspace, a machine off —
- * so an empty answer is not read as "nothing to report". `expected`: a machine that reports always has some of this data
+ * so an empty answer is not read as "nothing to report". `reported`: the computers the answer holds data of, asked only when
+there are machines to explain. `expected`: a machine that reports always has some of this data
  * (inventory, metrics), so even one whose agent looks well is named, with where to look; otherwise (changes, findings)
  * only a definite reason is worth saying. Supplementary: if the extensions cannot be read, the reasons they give are left
  * out.
@@ -162,7 +163,7 @@ const EXPLAINED_MACHINES = 20;
 export async function noDataWarnings(
     context: ToolContext,
     scope: Pick<WorkspaceScope, 'selected' | 'workspaceId' | 'range'>,
-    reported: Iterable<string>,
+    reported: () => Iterable<string>,
     what: string,
     expected: boolean,
 ): Promise<string[]> {
@@ -171,7 +172,7 @@ export async function noDataWarnings(
         return [];
     }
     const hosts = new Set<string>();
-    for (const computer of reported) {
+    for (const computer of reported()) {
         hosts.add(hostName(computer));
     }
     const missing = selected.filter((m) => !namesOf(m).some((n) => hosts.has(hostName(n))));

@@ -298,7 +298,7 @@ export const getAnomalies = defineTool({
         const low = lowDisks(analysed, allFilling, lowFreeSpace);
         const warnings = [...result.warnings];
         const what = { cpu: 'CPU data', disk: 'disk data', all: 'CPU or disk data' }[input.metric ?? 'all'];
-        warnings.push(...(await noDataWarnings(context, scope, rowsComputers(analysed), what, true)));
+        warnings.push(...(await noDataWarnings(context, scope, () => rowsComputers(analysed), what, true)));
         const allLow = await withFreeSpace(context, scope, low.disks, warnings);
         const lowByDesign = low.byDesign;
         const lowSpace = limit(allLow, input.max_results).items;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
-import { byText, countIn } from '../core/summaries';
+import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, plural, renderText, shortTime } from './text';
@@ -83,7 +83,7 @@ export const getSqlBpAssessment = defineTool({
         const sqlHosts = { ...scope, selected: scope.selected?.filter((m) => m.sqlDiscovered) };
         const warnings = [
             ...result.warnings,
-            ...(await noDataWarnings(context, sqlHosts, rowsComputers(result.rows), 'SQL best-practices assessment results', false)),
+            ...(await noDataWarnings(context, sqlHosts, () => rowsComputers(result.rows), 'SQL best-practices assessment results', false)),
             // Only the Arc agent says whether SQL Server runs on a machine; of an Azure VM it says nothing.
             ...outsideWarnings(scope.selected, (m) => m.kind === 'arc' && !m.sqlDiscovered, [
                 'has no SQL Server (the Azure Arc agent found none on it): the SQL Server assessment has nothing to assess there',
@@ -93,7 +93,7 @@ export const getSqlBpAssessment = defineTool({
         const summary = {
             findings: findings.length,
             bySeverity,
-            instances: new Set(findings.map((f) => `${f.computer.toLowerCase()}\\${f.instanceName.toLowerCase()}`)).size,
+            instances: distinctCount(findings, (f) => `${f.computer}\\${f.instanceName}`),
             checks: new Set(findings.map((f) => f.checkId)).size,
             latestRun: findings.reduce<string | undefined>((max, f) => (!max || f.timeGenerated > max ? f.timeGenerated : max), undefined),
         };

@@ -112,7 +112,7 @@ export const getSwConfig = defineTool({
             byType[runType] = (byType[runType] ?? 0) + runLength;
         }
         const { items, truncation } = best.result();
-        const warnings = [...result.warnings, ...(await noDataWarnings(context, scope, reporting ?? [], 'software inventory', true))];
+        const warnings = [...result.warnings, ...(await noDataWarnings(context, scope, () => reporting ?? [], 'software inventory', true))];
         const summary = { items: truncation.total, machines: machines.size, distinctSoftware: names.size, byType };
         const sentence =
             truncation.total === 0

@@ -72,7 +72,7 @@ export const getWinBpAssessment = defineTool({
         const windows = { ...scope, selected: scope.selected?.filter((m) => m.osType === 'windows') };
         const warnings = [
             ...result.warnings,
-            ...(await noDataWarnings(context, windows, rowsComputers(result.rows), 'Windows Server assessment results', false)),
+            ...(await noDataWarnings(context, windows, () => rowsComputers(result.rows), 'Windows Server assessment results', false)),
             ...outsideWarnings(scope.selected, (m) => m.osType === 'linux', [
                 'runs Linux: the Windows Server assessment covers Windows machines only',
                 'run Linux: the Windows Server assessment covers Windows machines only',
