@@ -54,6 +54,18 @@ export interface WorkspaceQuery extends QueryOptions {
     computers?: string[];
 }
 
+/** Which machines `findComputers` looks for: `computers` by name, or the names that match `pattern`. */
+export interface ComputerSearch extends WorkspaceQuery {
+    /**
+     * A `server_name` pattern (`*` for any characters, case-insensitive) matched against the whole reported name and its
+     * host part. A pattern matching more than {@link MAX_FOUND_COMPUTERS} names is refused as too wide.
+     */
+    pattern?: string;
+}
+
+/** Most machines `findComputers` names. */
+export const MAX_FOUND_COMPUTERS = 100;
+
 /** The host part of a machine name (before the first dot), lower case: what Azure and Log Analytics names agree on. */
 export function hostName(name: string): string {
     const dot = name.indexOf('.');
@@ -117,7 +129,7 @@ export interface InfraSource {
      * that Resource Graph does not show this account — one in a subscription it cannot read, whose agent reports to a
      * central workspace it can — is still found by name.
      */
-    findComputers(query: WorkspaceQuery): Promise<QueryResult<string>>;
+    findComputers(query: ComputerSearch): Promise<QueryResult<string>>;
     /** The latest free megabytes of the disks of `query.computers` (all machines when absent) in the window. */
     getDiskFreeSpace(query: WorkspaceQuery): Promise<QueryResult<DiskFreeSpace>>;
 }

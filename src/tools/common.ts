@@ -465,14 +465,14 @@ export async function resolveWorkspaceScope(
         // Log Analytics knows a machine by its OS host name, which may not be its Azure name: ask for every name it has.
         selected = machines.rows.filter(machineMatcher(serverName));
         let names = selected.flatMap(namesOf);
-        if (selected.length === 0 && !serverName.includes('*')) {
+        if (selected.length === 0) {
             // Not a machine Resource Graph shows this account, but a central workspace may hold machines of subscriptions
-            // the account cannot read: the workspace is asked whether anything reported under that name.
+            // the account cannot read: the workspace is asked whether anything reported under that name (or pattern).
             const found = await context.source.findComputers({
                 workspaceId: workspace.customerId,
                 from: range.from,
                 to: range.to,
-                computers: [serverName],
+                ...(serverName.includes('*') ? { pattern: serverName } : { computers: [serverName] }),
                 signal: context.signal,
             });
             names = found.rows;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { hostName, UserError } from '../../src/core/source';
-import { datetime, guid, oneOf, str, strList, timespan } from '../../src/sources/azure/kql';
+import { datetime, guid, oneOf, str, strList, timespan, wildcardRegex } from '../../src/sources/azure/kql';
 import * as q from '../../src/sources/azure/queries';
 import { analyze, structure } from './kusto';
 import { allQueries } from './queryCatalog';
@@ -141,6 +141,37 @@ describe('every query the Azure source can send', () => {
                 assert.equal(shape.literals.length, want.literals.length);
             }),
             { numRuns: 400, seed: 20261127 },
+        );
+    });
+
+    it('turns a server_name pattern into a regex in which only its stars are syntax, whatever the pattern holds', () => {
+        assert.equal(wildcardRegex('Web-0*'), '(?i)^Web\\x{2d}0.*$');
+        assert.equal(wildcardRegex('a.b(c)|d'), '(?i)^a\\x{2e}b\\x{28}c\\x{29}\\x{7c}d$');
+        const benign = structure(q.reportingComputersQuery({ from: new Date(0), to: new Date(1e12), namePattern: 'web-*' }).text);
+        // Whole pattern: (?i)^ then letters, digits, code-point escapes and .* only, then $.
+        const onlyLiterals = /^\(\?i\)\^(?:[A-Za-z0-9]|\\x\{[0-9a-f]+\}|\.\*)*\$$/;
+        fc.assert(
+            fc.property(
+                fc.oneof(
+                    fc.constantFrom(...HOSTILE),
+                    fc.string({ unit: 'binary', maxLength: 60 }),
+                    fc.string({ unit: 'grapheme', maxLength: 20 }),
+                ),
+                (pattern) => {
+                    const regex = wildcardRegex(pattern);
+                    assert.match(regex, onlyLiterals);
+                    const shape = structure(
+                        q.reportingComputersQuery({ from: new Date(0), to: new Date(1e12), namePattern: pattern }).text,
+                    );
+                    assert.deepEqual(shape.kinds, benign.kinds, 'same syntax tree');
+                    assert.equal(shape.literals.filter((l) => l === regex).length, 2, 'the regex, twice, decoded back');
+                    // As a regex (RE2's \x{…} read as JavaScript's \u{…}), it matches the pattern's own text with each star
+                    // standing for something.
+                    const js = new RegExp(regex.slice(4).replace(/\\x\{([0-9a-f]+)\}/g, '\\u{$1}'), 'iu');
+                    assert.ok(js.test(pattern.replace(/\*/g, 'x')), pattern);
+                },
+            ),
+            { numRuns: 300, seed: 20261127 },
         );
     });
 

@@ -264,6 +264,35 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
             !fake.requests.slice(before).some((r) => r.query.startsWith('union isfuzzy=true Heartbeat')),
             'a known machine needs no lookup',
         );
+        // A wildcard that Resource Graph matches nothing with is looked up in the workspace too, by name or host part.
+        const all = await runTool('GetSwConfig', context, { workspace_id, server_name: 'LEGACY-*', max_results: 1000 });
+        assert.ok(all.ok, all.ok ? '' : all.message);
+        assert.deepEqual(
+            [...new Set((all.structured as { items: { computer: string }[] }).items.map((i) => i.computer))].sort(),
+            fake.estate.workspaceOnly.map((m) => m.computer).sort(),
+        );
+        const lookups = fake.requests.filter((r) => r.query.includes('matches regex'));
+        assert.equal(lookups.length, 1);
+        assert.ok(lookups[0].query.includes(String.raw`matches regex "(?i)^LEGACY\\x{2d}.*$"`), lookups[0].query);
+        const none = await runTool('GetSwConfig', context, { workspace_id, server_name: 'nothing-like-it-*' });
+        assert.equal(
+            none.ok ? '' : none.message,
+            'server_name "nothing-like-it-*" matches no machine. GetServerMetadata lists the machines.',
+        );
+    });
+
+    it('refuses a wildcard that matches more machines in the workspace than one answer should name', async () => {
+        fake = await startAzureFake({ estate: { machines: 2, workspaceOnly: 101 } });
+        const result = await runTool(
+            'GetSwConfig',
+            { source: sourceFor(fake) },
+            { workspace_id: fake.estate.workspaces[0].customerId, server_name: 'legacy-*' },
+        );
+        assert.equal(result.ok, false);
+        assert.equal(
+            result.ok ? '' : result.message,
+            'server_name "legacy-*" matches more than 100 machines that report to this workspace but that Resource Graph does not show you: give a narrower pattern.',
+        );
     });
 
     it("reads the Azure Monitor Agent's counter names too: a machine's disks per volume, or as _Total when that is all it sends", async () => {

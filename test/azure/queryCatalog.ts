@@ -52,6 +52,10 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
         out.push({ name: `softwareChanges ${tag}`, text: q.softwareChangesQuery(window).text });
         out.push({ name: `metricTables ${tag}`, text: q.metricTablesQuery(window).text });
         out.push({ name: `diskFreeSpace ${tag}`, text: q.diskFreeSpaceQuery(window).text });
+        out.push({
+            name: `reportingComputers pattern ${tag}`,
+            text: q.reportingComputersQuery({ ...window, namePattern: 'web-*.contoso*' }).text,
+        });
         if (window.computers) {
             out.push({ name: `reportingComputers ${tag}`, text: q.reportingComputersQuery(window).text });
             out.push({

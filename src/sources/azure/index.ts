@@ -25,6 +25,7 @@ import type {
     Workspace,
 } from '../../core/model';
 import type {
+    ComputerSearch,
     InfraSource,
     MetricQuery,
     QueryOptions,
@@ -35,7 +36,7 @@ import type {
     SubscriptionQuery,
     WorkspaceQuery,
 } from '../../core/source';
-import { hostName, SourceError, UserError } from '../../core/source';
+import { hostName, MAX_FOUND_COMPUTERS, SourceError, UserError } from '../../core/source';
 import { truncate } from '../../core/timespan';
 import { chooseCredential, CLOUD_NAMES, CLOUDS, type CloudName, type CredentialKind } from './credentials';
 import { toSourceError, type ErrorContext } from './errors';
@@ -636,16 +637,22 @@ class AzureInfraSource implements AzureSource {
         return { rows: map.toDiskFreeSpace(table, built.columns), warnings };
     }
 
-    async findComputers(query: WorkspaceQuery): Promise<QueryResult<string>> {
-        const window = this.window(query);
-        if (!window.computers) {
+    async findComputers(query: ComputerSearch): Promise<QueryResult<string>> {
+        const window: q.LogsWindow = { ...this.window(query), namePattern: query.pattern };
+        if (!window.computers && window.namePattern === undefined) {
             return { rows: [], warnings: [] };
         }
         const workspaceId = await this.workspaceOf(query);
         const built = q.reportingComputersQuery(window);
         const { table, warnings } = await this.queryLogs(workspaceId, built, window, 'Heartbeat', query.signal);
         const ix = map.columnIndex(table, built.columns, 'computer list');
-        return { rows: table.rows.map((r) => String(r[ix.Computer] ?? '')).filter(Boolean), warnings };
+        const rows = table.rows.map((r) => String(r[ix.Computer] ?? '')).filter(Boolean);
+        if (rows.length > MAX_FOUND_COMPUTERS && query.pattern !== undefined) {
+            throw new UserError(
+                `server_name ${JSON.stringify(truncate(query.pattern))} matches more than ${MAX_FOUND_COMPUTERS} machines that report to this workspace but that Resource Graph does not show you: give a narrower pattern.`,
+            );
+        }
+        return { rows: rows.slice(0, MAX_FOUND_COMPUTERS), warnings };
     }
 
     /**

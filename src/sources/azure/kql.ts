@@ -53,6 +53,25 @@ export function strList(values: readonly string[]): string {
     return `(${values.map(str).join(', ')})`;
 }
 
+/**
+ * The RE2 regular expression (text, to be quoted with `str`) that matches a whole name against a `server_name` pattern
+ * in which `*` stands for any characters, case-insensitively. Every other character is literal: letters and digits as
+ * themselves, anything else as a `\x{…}` code-point escape, so no character of the pattern is regex syntax.
+ */
+export function wildcardRegex(pattern: string): string {
+    let out = '(?i)^';
+    for (const char of pattern) {
+        if (char === '*') {
+            out += '.*';
+        } else if (/^[A-Za-z0-9]$/.test(char)) {
+            out += char;
+        } else {
+            out += `\\x{${(char.codePointAt(0) ?? 0).toString(16)}}`;
+        }
+    }
+    return `${out}$`;
+}
+
 /** `datetime(...)` of a valid `Date`, to the millisecond. */
 export function datetime(value: Date): string {
     const time = value.getTime();

@@ -10,8 +10,8 @@
  */
 import type { MetricKind } from '../../core/model';
 import { METRIC_KINDS, MONITORING_AGENT_TYPES } from '../../core/model';
-import { datetime, int, oneOf, strList, timespan } from './kql';
-import { hostName } from '../../core/source';
+import { datetime, int, oneOf, str, strList, timespan, wildcardRegex } from './kql';
+import { hostName, MAX_FOUND_COMPUTERS } from '../../core/source';
 
 /** A query plus the columns its answer must have (in any order; extra columns are ignored). */
 export interface BuiltQuery {
@@ -278,6 +278,8 @@ export interface LogsWindow {
     computers?: readonly string[];
     /** `computers` are names exactly as this workspace reports them (listed from it), not host names. */
     exactComputers?: boolean;
+    /** `reportingComputersQuery` only: the names that match this `server_name` pattern (`*` for any characters). */
+    namePattern?: string;
 }
 
 /**
@@ -392,24 +394,29 @@ const REPORTING_TABLES = [
     'WindowsServerAssessmentRecommendation',
 ];
 
-/** Most names `reportingComputersQuery` returns (a name that matches more is not one machine). */
-export const MAX_FOUND_COMPUTERS = 100;
-
 /**
  * The names under which the machines of `window.computers` (by host name) reported anything in the window. `isfuzzy`
  * lets the union succeed when the workspace lacks some of the tables; the filter comes after `summarize by Computer`,
  * so it looks at each distinct name once.
  */
 export function reportingComputersQuery(window: LogsWindow): BuiltQuery {
-    if (!window.computers || window.computers.length === 0) {
+    let filter: string;
+    if (window.namePattern !== undefined) {
+        // The whole reported name or its host part, as the tools match a pattern; one more than the cap tells the source
+        // that the pattern matched too many to be taken as meant.
+        const regex = str(wildcardRegex(window.namePattern));
+        filter = `\n| where Computer matches regex ${regex} or tostring(split(Computer, '.')[0]) matches regex ${regex}`;
+    } else if (window.computers && window.computers.length > 0) {
+        filter = computerFilter(window);
+    } else {
         throw new Error('reportingComputersQuery needs the machines to look for');
     }
     return {
         text: `union isfuzzy=true ${REPORTING_TABLES.join(', ')}
 ${timeFilter(window)}
-| summarize by Computer${computerFilter(window)}
+| summarize by Computer${filter}
 | order by Computer asc
-| take ${int(MAX_FOUND_COMPUTERS)}`,
+| take ${int(MAX_FOUND_COMPUTERS + 1)}`,
         columns: ['Computer'],
     };
 }

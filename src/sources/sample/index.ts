@@ -16,6 +16,7 @@ import type {
 } from '../../core/model';
 import { METRIC_KINDS } from '../../core/model';
 import type {
+    ComputerSearch,
     InfraSource,
     MetricQuery,
     QueryOptions,
@@ -26,7 +27,7 @@ import type {
     SubscriptionQuery,
     WorkspaceQuery,
 } from '../../core/source';
-import { hostName, UserError } from '../../core/source';
+import { hostName, MAX_FOUND_COMPUTERS, UserError } from '../../core/source';
 import { TIME } from '../../core/timespan';
 import { AssessmentBuilder } from './assessments';
 import { machineExtensions } from './extensions';
@@ -173,7 +174,7 @@ class SampleEstate implements SampleSource {
     getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>> {
         return this.current().getMetricSeries(query);
     }
-    findComputers(query: WorkspaceQuery): Promise<QueryResult<string>> {
+    findComputers(query: ComputerSearch): Promise<QueryResult<string>> {
         return this.current().findComputers(query);
     }
     getDiskFreeSpace(query: WorkspaceQuery): Promise<QueryResult<DiskFreeSpace>> {
@@ -460,8 +461,19 @@ class EstateAtHour {
         return ok(rows);
     }
 
-    /** Every machine of the sample estate is one Resource Graph shows, so this finds what `computers` already names. */
-    async findComputers(query: WorkspaceQuery): Promise<QueryResult<string>> {
+    /** Every machine of the sample estate is one Resource Graph shows, so this finds what `computers` or `pattern` already names. */
+    async findComputers(query: ComputerSearch): Promise<QueryResult<string>> {
+        if (query.pattern !== undefined) {
+            const pattern = query.pattern.toLowerCase();
+            const matches = (name: string) => wildcardMatch(pattern, name.toLowerCase()) || wildcardMatch(pattern, hostName(name));
+            const { computers: _all, ...everyMachine } = query;
+            return ok(
+                this.selectMachines(everyMachine)
+                    .map((fm) => fm.machine.name)
+                    .filter(matches)
+                    .slice(0, MAX_FOUND_COMPUTERS),
+            );
+        }
         return ok(query.computers ? this.selectMachines(query).map((fm) => fm.machine.name) : []);
     }
 
@@ -772,4 +784,26 @@ function compareWindowsFindings(a: WindowsFinding, b: WindowsFinding): number {
         compareText(a.recommendation, b.recommendation) ||
         compareText(a.affectedObjectName, b.affectedObjectName)
     );
+}
+
+/** Whether `name` matches `pattern` as a whole, `*` standing for any characters (both already in one case). */
+function wildcardMatch(pattern: string, name: string): boolean {
+    const parts = pattern.split('*');
+    if (parts.length === 1) {
+        return pattern === name;
+    }
+    const first = parts[0];
+    const last = parts[parts.length - 1];
+    if (!name.startsWith(first) || name.length < first.length + last.length || !name.endsWith(last)) {
+        return false;
+    }
+    let at = first.length;
+    for (const part of parts.slice(1, -1)) {
+        const found = name.indexOf(part, at);
+        if (found < 0 || found + part.length > name.length - last.length) {
+            return false;
+        }
+        at = found + part.length;
+    }
+    return true;
 }

@@ -435,9 +435,28 @@ const HOST_FILTER = "split(Computer, '.')[0]) in~ (";
 function filterComputers(machines: readonly FakeMachine[], query: string): FakeMachine[] {
     const exact = listAfter(query, EXACT_FILTER)?.map((c) => c.toLowerCase());
     const hosts = listAfter(query, HOST_FILTER)?.map((c) => c.toLowerCase());
+    const regex = regexAfter(query, REGEX_FILTER);
     return machines.filter(
-        (m) => (!exact || exact.includes(m.computer.toLowerCase())) && (!hosts || hosts.includes(m.computer.split('.')[0].toLowerCase())),
+        (m) =>
+            (!exact || exact.includes(m.computer.toLowerCase())) &&
+            (!hosts || hosts.includes(m.computer.split('.')[0].toLowerCase())) &&
+            (!regex || regex.test(m.computer) || regex.test(m.computer.split('.')[0])),
     );
+}
+
+const REGEX_FILTER = 'Computer matches regex ';
+
+/**
+ * The RE2 expression after `marker`, as a JavaScript RegExp: the subset our queries write — `(?i)` first, `\x{…}` code
+ * points — is translated, anything else is taken as JavaScript would read it.
+ */
+function regexAfter(query: string, marker: string): RegExp | undefined {
+    const [text] = listAfter(query, marker) ?? [];
+    if (text === undefined) {
+        return undefined;
+    }
+    const insensitive = text.startsWith('(?i)');
+    return new RegExp((insensitive ? text.slice(4) : text).replace(/\\x\{([0-9a-f]+)\}/gi, '\\u{$1}'), insensitive ? 'iu' : 'u');
 }
 
 /** Decodes the list of string literals after `marker` in a query (our literals are valid JSON strings). */

@@ -277,6 +277,21 @@ describe('sample estate', () => {
             );
         });
 
+        it('finds the machines reporting to a workspace by name or by a wildcard pattern, case-insensitively', async () => {
+            const workspace = scopes.workspaces[0].customerId;
+            const inWorkspace = machines.filter((m) => m.workspaceId === workspace).map((m) => m.name);
+            const wanted = inWorkspace.filter((n) => n.startsWith('ctso-sql-')).sort();
+            assert.ok(wanted.length > 1);
+            const window = { workspaceId: workspace, from: daysAgo(7), to: NOW };
+            assert.deepEqual([...(await source.findComputers({ ...window, pattern: 'CTSO-SQL-*' })).rows].sort(), wanted);
+            assert.deepEqual(
+                [...(await source.findComputers({ ...window, pattern: '*-SQL-*-01' })).rows].sort(),
+                wanted.filter((n) => n.endsWith('-01')),
+            );
+            assert.deepEqual((await source.findComputers({ ...window, pattern: 'zz*' })).rows, []);
+            assert.deepEqual((await source.findComputers({ ...window, computers: [wanted[0].toUpperCase()] })).rows, [wanted[0]]);
+        });
+
         it('has Windows assessment findings with focus area, action area, object and weight', async () => {
             const rows = (await source.getWindowsFindings({ workspaceId: scopes.workspaces[0].customerId, from: daysAgo(30), to: NOW }))
                 .rows;
