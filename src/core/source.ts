@@ -156,3 +156,18 @@ export class SourceError extends Error {
         super(message);
     }
 }
+
+/** A case-insensitive matcher for a machine name pattern (`*` = any characters), comparing host names without domain. */
+export function nameMatcher(pattern: string): (name: string) => boolean {
+    const wanted = pattern.toLowerCase();
+    if (!wanted.includes('*')) {
+        const wantedHost = hostName(wanted);
+        return (name) => hostName(name) === wantedHost;
+    }
+    const regex = new RegExp(`^${wanted.split('*').map(escapeRegExp).join('.*')}$`, 'i');
+    return (name) => regex.test(name) || regex.test(hostName(name));
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

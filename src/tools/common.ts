@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Machine, Scopes, Workspace } from '../core/model';
-import { hostName, SourceError, UserError, type WorkspaceQuery } from '../core/source';
+import { hostName, nameMatcher, SourceError, UserError, type WorkspaceQuery } from '../core/source';
+
+export { nameMatcher };
 import { byText } from '../core/summaries';
 import { parseTimespan, truncate } from '../core/timespan';
 import type { ToolContext } from './types';
@@ -174,17 +176,6 @@ export function pickServerName(input: { server_name?: string; ServerName?: strin
     return name ? name : undefined;
 }
 
-/** A case-insensitive matcher for a machine name pattern (`*` = any characters), comparing host names without domain. */
-export function nameMatcher(pattern: string): (name: string) => boolean {
-    const wanted = pattern.toLowerCase();
-    if (!wanted.includes('*')) {
-        const wantedHost = hostName(wanted);
-        return (name) => hostName(name) === wantedHost;
-    }
-    const regex = new RegExp(`^${wanted.split('*').map(escapeRegExp).join('.*')}$`, 'i');
-    return (name) => regex.test(name) || regex.test(hostName(name));
-}
-
 /** The names a machine goes by: its Azure resource name, and its OS host name and FQDN when Azure knows them. */
 export function namesOf(machine: Pick<Machine, 'name' | 'computerName' | 'fqdn'>): string[] {
     const names = [machine.name];
@@ -204,10 +195,6 @@ export function machineMatcher(pattern: string): (machine: Pick<Machine, 'name' 
         matches(machine.name) ||
         (machine.computerName !== undefined && matches(machine.computerName)) ||
         (machine.fqdn !== undefined && matches(machine.fqdn));
-}
-
-function escapeRegExp(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

@@ -27,7 +27,7 @@ import type {
     SubscriptionQuery,
     WorkspaceQuery,
 } from '../../core/source';
-import { hostName, MAX_FOUND_COMPUTERS, UserError } from '../../core/source';
+import { hostName, MAX_FOUND_COMPUTERS, nameMatcher, UserError } from '../../core/source';
 import { TIME } from '../../core/timespan';
 import { AssessmentBuilder } from './assessments';
 import { machineExtensions } from './extensions';
@@ -464,8 +464,7 @@ class EstateAtHour {
     /** Every machine of the sample estate is one Resource Graph shows, so this finds what `computers` or `pattern` already names. */
     async findComputers(query: ComputerSearch): Promise<QueryResult<string>> {
         if (query.pattern !== undefined) {
-            const pattern = query.pattern.toLowerCase();
-            const matches = (name: string) => wildcardMatch(pattern, name.toLowerCase()) || wildcardMatch(pattern, hostName(name));
+            const matches = nameMatcher(query.pattern);
             const { computers: _all, ...everyMachine } = query;
             return ok(
                 this.selectMachines(everyMachine)
@@ -784,26 +783,4 @@ function compareWindowsFindings(a: WindowsFinding, b: WindowsFinding): number {
         compareText(a.recommendation, b.recommendation) ||
         compareText(a.affectedObjectName, b.affectedObjectName)
     );
-}
-
-/** Whether `name` matches `pattern` as a whole, `*` standing for any characters (both already in one case). */
-function wildcardMatch(pattern: string, name: string): boolean {
-    const parts = pattern.split('*');
-    if (parts.length === 1) {
-        return pattern === name;
-    }
-    const first = parts[0];
-    const last = parts[parts.length - 1];
-    if (!name.startsWith(first) || name.length < first.length + last.length || !name.endsWith(last)) {
-        return false;
-    }
-    let at = first.length;
-    for (const part of parts.slice(1, -1)) {
-        const found = name.indexOf(part, at);
-        if (found < 0 || found + part.length > name.length - last.length) {
-            return false;
-        }
-        at = found + part.length;
-    }
-    return true;
 }
