@@ -67,3 +67,8 @@ export function truncate(text: string, max = 80): string {
 }
 
 export const TIME = { MINUTE, HOUR, DAY } as const;
+
+/** Line breaks written as `\n` (as in table cells): a value from Azure or a user never starts a line of its own. */
+export function oneLine(text: string): string {
+    return text.replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, '\\n');
+}

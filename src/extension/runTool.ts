@@ -172,6 +172,23 @@ async function optionsFor(deps: RunToolDeps, parameter: ParameterSpec): Promise<
             return (await structured('GetServerMetadata', { max_results: 50_000 })).items
                 .map((m) => ({ label: String(m.name), description: `${String(m.status)} · ${String(m.osName)}` }))
                 .sort((a, b) => a.label.localeCompare(b.label));
+        case 'tags':
+        case 'resource_group': {
+            const machines = (await structured('GetServerMetadata', { max_results: 50_000 })).items;
+            const counts = new Map<string, number>();
+            for (const m of machines) {
+                const values =
+                    parameter.name === 'tags'
+                        ? Object.entries((m.tags ?? {}) as Record<string, string>).map(([name, value]) => `${name}=${value}`)
+                        : [String(m.resourceGroup)];
+                for (const v of values) {
+                    counts.set(v, (counts.get(v) ?? 0) + 1);
+                }
+            }
+            return [...counts]
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([value, n]) => ({ label: value, description: `${n} machine${n === 1 ? '' : 's'}` }));
+        }
         case 'timespan':
             return TIMESPANS.map((t) => ({ label: t }));
         default:
@@ -203,13 +220,16 @@ async function askValue(deps: RunToolDeps, tool: ToolDefinition, parameter: Para
     } catch (error) {
         deps.log.warn(`Could not list values for ${parameter.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // Subscriptions and workspaces are addressed by id (the description); machines, tags, groups and timespans by label.
+    const valueOf = (item: vscode.QuickPickItem) =>
+        parameter.name === 'subscription_ids' || parameter.name === 'workspace_id' ? (item.description ?? item.label) : item.label;
     if (options && parameter.kind === 'stringList') {
         const selected = new Set(Array.isArray(current) ? (current as string[]) : []);
         const picks = await vscode.window.showQuickPick(
-            options.map((o) => ({ ...o, picked: selected.has(o.description ?? o.label) })),
+            options.map((o) => ({ ...o, picked: selected.has(valueOf(o)) })),
             { title, placeHolder: `${parameter.description} (none = all)`, canPickMany: true, matchOnDescription: true },
         );
-        return !picks ? undefined : picks.length ? picks.map((p) => p.description ?? p.label) : CLEAR;
+        return !picks ? undefined : picks.length ? picks.map(valueOf) : CLEAR;
     }
     if (options) {
         const typed: vscode.QuickPickItem = { label: '$(edit) Type a value…' };
@@ -225,8 +245,7 @@ async function askValue(deps: RunToolDeps, tool: ToolDefinition, parameter: Para
             return CLEAR;
         }
         if (pick !== typed) {
-            // Workspaces and subscriptions are addressed by id (the description); machines and timespans by label.
-            return parameter.name === 'workspace_id' ? pick.description : pick.label;
+            return valueOf(pick);
         }
     }
     const text = await vscode.window.showInputBox({

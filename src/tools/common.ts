@@ -4,7 +4,7 @@ import { hostName, nameMatcher, SourceError, UserError, type WorkspaceQuery } fr
 
 export { nameMatcher };
 import { byText } from '../core/summaries';
-import { parseTimespan, truncate } from '../core/timespan';
+import { oneLine, parseTimespan, truncate } from '../core/timespan';
 import type { ToolContext } from './types';
 
 /** Rows a tool returns when the caller does not say; enough for a model, small enough to read. */
@@ -51,7 +51,112 @@ export const inputs = {
         .max(MAX_RESULTS_LIMIT)
         .optional()
         .describe(`How many items to return at most, most important first. Default ${DEFAULT_MAX_RESULTS}.`),
+    tags: z
+        .array(z.string().max(600))
+        .max(20)
+        .optional()
+        .describe(
+            'Only machines that carry every one of these Azure tags: "name=value", or "name" for any value; case-insensitive (e.g. ["environment=Production"]). GetServerMetadata shows the tags of each machine.',
+        ),
+    resourceGroup: z
+        .array(z.string().max(90))
+        .max(100)
+        .optional()
+        .describe('Only machines in one of these resource groups (case-insensitive).'),
 };
+
+/** A machine's place in Azure that `tags` and `resource_group` select on. */
+type Placed = Pick<Machine, 'name' | 'tags' | 'resourceGroup'>;
+
+/**
+ * The test of `tags` (every one carried: `name=value`, or `name` for any value) and `resource_group` (any of them), all
+ * case-insensitive; undefined when neither is given. A tag without a name is refused.
+ */
+export function placementMatcher(input: { tags?: string[]; resource_group?: string[] }): ((m: Placed) => boolean) | undefined {
+    const wanted = (input.tags ?? []).map((text) => {
+        const at = text.indexOf('=');
+        const name = (at < 0 ? text : text.slice(0, at)).trim().toLowerCase();
+        if (!name) {
+            throw new UserError(`tags: ${JSON.stringify(truncate(text))} has no tag name; write "name=value" or "name".`);
+        }
+        return {
+            name,
+            value:
+                at < 0
+                    ? undefined
+                    : text
+                          .slice(at + 1)
+                          .trim()
+                          .toLowerCase(),
+        };
+    });
+    const groups = new Set((input.resource_group ?? []).map((g) => g.trim().toLowerCase()).filter(Boolean));
+    if (wanted.length === 0 && groups.size === 0) {
+        return undefined;
+    }
+    return (m) => {
+        if (groups.size > 0 && !groups.has(m.resourceGroup.toLowerCase())) {
+            return false;
+        }
+        for (const tag of wanted) {
+            let found = false;
+            for (const name in m.tags) {
+                if (name.toLowerCase() === tag.name && (tag.value === undefined || m.tags[name].toLowerCase() === tag.value)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
+    };
+}
+
+/**
+ * Refuses `tags` / `resource_group` that no machine the source shows matches, with what is in use — so that a guessed
+ * value (`env=prod` where the estate says `environment=Production`) is corrected rather than answered with nothing.
+ */
+export function assertPlacementMatches(
+    input: { tags?: string[]; resource_group?: string[] },
+    matches: ((m: Placed) => boolean) | undefined,
+    machines: readonly Placed[],
+): void {
+    if (!matches || machines.some(matches)) {
+        return;
+    }
+    // Names and values from Azure: each kept short and on one line.
+    const inUse = (values: Iterable<string>) =>
+        [...new Set(values)]
+            .sort(byText)
+            .slice(0, 12)
+            .map((v) => oneLine(truncate(v, 100)))
+            .join(', ');
+    const asked = [
+        ...(input.tags?.length ? [`tags ${JSON.stringify(input.tags.map((t) => truncate(t, 100)))}`] : []),
+        ...(input.resource_group?.length ? [`resource_group ${JSON.stringify(input.resource_group.map((g) => truncate(g, 100)))}`] : []),
+    ].join(' and ');
+    const tagNames = new Set((input.tags ?? []).map((t) => t.split('=')[0].trim().toLowerCase()));
+    const tagsInUse = inUse(
+        machines.flatMap((m) =>
+            Object.entries(m.tags)
+                .filter(([name]) => tagNames.size === 0 || tagNames.has(name.toLowerCase()))
+                .map(([name, value]) => `${name}=${value}`),
+        ),
+    );
+    const hints = [
+        ...(input.tags?.length
+            ? [
+                  tagsInUse
+                      ? `Tags in use: ${tagsInUse}.`
+                      : `No machine carries a tag of that name; tag names in use: ${inUse(machines.flatMap((m) => Object.keys(m.tags))) || 'none'}.`,
+              ]
+            : []),
+        ...(input.resource_group?.length ? [`Resource groups: ${inUse(machines.map((m) => m.resourceGroup))}.`] : []),
+    ].join(' ');
+    throw new UserError(`No machine matches ${asked}. ${hints}`);
+}
 
 /** Said first in every sample answer, in the text and in the JSON. */
 export const SAMPLE_NOTICE = 'SAMPLE DATA: a generated fictional estate, not a real Azure environment.';

@@ -12,12 +12,14 @@ import {
 } from '../core/summaries';
 import {
     assertKnownMachine,
+    assertPlacementMatches,
     envelope,
     envelopeOf,
     inputs,
     machineMatcher,
     nameMatcher,
     pickServerName,
+    placementMatcher,
     resolveSubscriptions,
     top,
     TopSelection,
@@ -108,12 +110,14 @@ export const getPatchingLevel = defineTool({
         'with the likely reason) and whether a reboot is pending; and fleet compliance % (assessed machines missing no Critical or Security update). ' +
         'A machine with no assessment in the last 7 days, or whose last assessment failed, is "not-assessed" (with the reason or the error), never "0 missing". ' +
         `Counts the machines missing a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago (overdue). ` +
-        'Filters: server_name, classification, severity, reboot_pending, older_than_days. Patches are sorted most urgent first.',
+        'Filters: server_name, tags (e.g. environment=Production), resource_group, classification, severity, reboot_pending, older_than_days. Patches are sorted most urgent first.',
     input: z
         .object({
             subscription_ids: inputs.subscriptionIds,
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
+            tags: inputs.tags,
+            resource_group: inputs.resourceGroup,
             classification: z
                 .array(z.enum(PATCH_CLASSIFICATIONS))
                 .max(20)
@@ -175,9 +179,17 @@ export const getPatchingLevel = defineTool({
         if (serverName) {
             assertKnownMachine(serverName, machines.rows);
         }
-        // A machine asked for by any of its names (resource, OS host, FQDN); its assessment rows carry the resource name and id.
-        const selected = serverName ? new Set(machines.rows.filter(machineMatcher(serverName)).map((m) => m.id.toLowerCase())) : undefined;
-        const matchesPattern = serverName ? nameMatcher(serverName) : () => true;
+        const placement = placementMatcher(input);
+        assertPlacementMatches(input, placement, machines.rows);
+        const narrowed = serverName !== undefined || placement !== undefined;
+        // A machine asked for by any of its names (resource, OS host, FQDN) or by its tags and resource group; its
+        // assessment rows carry the resource name and id. A row of a machine Resource Graph does not list is kept by its
+        // name alone, and only when no tag or group is asked for (nothing says where it stands).
+        const byName = serverName ? machineMatcher(serverName) : () => true;
+        const selected = narrowed
+            ? new Set(machines.rows.filter((m) => byName(m) && (!placement || placement(m))).map((m) => m.id.toLowerCase()))
+            : undefined;
+        const matchesPattern = serverName && !placement ? nameMatcher(serverName) : () => false;
         const matchesName = (row: { machineId: string; machineName: string }) =>
             selected?.has(row.machineId.toLowerCase()) || matchesPattern(row.machineName);
         const machineIds = numberedMachineIds(context.source, machines.rows.length + assessments.rows.length);
@@ -199,8 +211,8 @@ export const getPatchingLevel = defineTool({
         };
         const now = context.source.now();
         const summaries = summarisePatchesPerMachine(
-            serverName ? assessments.rows.filter(matchesName) : assessments.rows,
-            serverName ? patches.rows.filter(matchesName) : patches.rows,
+            narrowed ? assessments.rows.filter(matchesName) : assessments.rows,
+            narrowed ? patches.rows.filter(matchesName) : patches.rows,
             now,
             statusOf,
             machineIds,

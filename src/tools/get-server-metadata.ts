@@ -4,7 +4,18 @@ import { MONITORING_AGENTS, type Machine, type MonitoringAgent } from '../core/m
 import { byText, countIn } from '../core/summaries';
 import { TIME, truncate } from '../core/timespan';
 import { agentFailed, agentLabel, agentsOf, extensionServiceDown, failedExtension, MONITORING_AGENT_TEXT, type Agents } from './agents';
-import { assertKnownMachine, envelope, envelopeOf, inputs, machineMatcher, pickServerName, resolveSubscriptions, top } from './common';
+import {
+    assertKnownMachine,
+    assertPlacementMatches,
+    envelope,
+    envelopeOf,
+    inputs,
+    machineMatcher,
+    pickServerName,
+    placementMatcher,
+    resolveSubscriptions,
+    top,
+} from './common';
 import { describeCounts, firstNames, plural, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -98,7 +109,7 @@ export const getServerMetadata = defineTool({
         'Lists Arc-enabled servers and Azure VMs with their OS, agent status, CPU (cores, processor), memory, IP addresses, tags and whether SQL Server was discovered. ' +
         'Use it to answer "which servers do we have", "which are disconnected", "which run Windows Server 2012 R2", or to find exact machine names for other tools. ' +
         `Says for each Windows Server where its release stands in Microsoft's lifecycle (out of support, on Extended Security Updates, ending within ${SUPPORT_ENDING_DAYS} days, supported). ` +
-        'Filters: server_name (wildcards with *), os (windows|linux), os_name (text contained in the OS name, e.g. "2012"), status, kind (arc|azure-vm), support. ' +
+        'Filters: server_name (wildcards with *), os (windows|linux), os_name (text contained in the OS name, e.g. "2012"), status, kind (arc|azure-vm), support, tags (e.g. environment=Production), resource_group. ' +
         'Returns machines needing attention (Error, Expired, Disconnected) first, then by name.',
     input: z
         .object({
@@ -132,6 +143,8 @@ export const getServerMetadata = defineTool({
                     `Only machines whose monitoring agent is one of these (${MONITORING_AGENT_TEXT}). ["none", "legacy"] lists every machine without the Azure Monitor Agent.`,
                 ),
             failed_extensions: z.boolean().optional().describe('Only machines with at least one extension in the Failed state.'),
+            tags: inputs.tags,
+            resource_group: inputs.resourceGroup,
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -197,6 +210,8 @@ export const getServerMetadata = defineTool({
             assertKnownMachine(serverName, result.rows);
         }
         const matchesName = serverName ? machineMatcher(serverName) : () => true;
+        const placement = placementMatcher(input);
+        assertPlacementMatches(input, placement, result.rows);
         const osName = input.os_name?.toLowerCase();
         // A fleet has a few OS names: each is judged once, and only the machines shown are copied with it.
         const now = context.source.now();
@@ -215,6 +230,7 @@ export const getServerMetadata = defineTool({
         const machines = result.rows.filter(
             (m) =>
                 matchesName(m) &&
+                (!placement || placement(m)) &&
                 (!input.os || m.osType === input.os) &&
                 (!osName || m.osName.toLowerCase().includes(osName)) &&
                 (!input.status?.length || input.status.includes(m.status)) &&

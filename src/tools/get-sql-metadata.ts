@@ -2,15 +2,18 @@ import { z } from 'zod';
 import { SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, sqlSupport, type Support } from '../core/lifecycle';
 import type { Machine, SqlDatabase, SqlInstance } from '../core/model';
 import { byText, caselessKey, countIn } from '../core/summaries';
+import { hostName } from '../core/source';
 import { TIME } from '../core/timespan';
 import {
     assertKnownMachine,
+    assertPlacementMatches,
     envelope,
     envelopeOf,
     inputs,
     machineMatcher,
     nameMatcher,
     pickServerName,
+    placementMatcher,
     resolveSubscriptions,
     top,
 } from './common';
@@ -94,13 +97,15 @@ export const getSqlMetadata = defineTool({
         'state, recovery model and last full/log backup (backupState never|stale|ok; logBackupState never|stale|ok|not-needed). Use it for licensing questions (edition, vCores, license type), capacity, ' +
         `and "which databases are not backed up", and says where each release stands in Microsoft's lifecycle (out of support, ending within ${SUPPORT_ENDING_DAYS} days, supported) ` +
         'and which instances run the Evaluation edition (it stops 180 days after installation). ' +
-        'Filters: server_name (the host, wildcards with *), instance_name, backup_state, support. ' +
+        'Filters: server_name (the host, wildcards with *), tags and resource_group (of the host machine), instance_name, backup_state, support. ' +
         'Instances with backup problems come first.',
     input: z
         .object({
             subscription_ids: inputs.subscriptionIds,
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
+            tags: inputs.tags,
+            resource_group: inputs.resourceGroup,
             instance_name: z
                 .string()
                 .max(300)
@@ -168,15 +173,30 @@ export const getSqlMetadata = defineTool({
         const { instances, databases } = result.rows[0] ?? { instances: [], databases: [] };
         const serverName = pickServerName(input);
         const warnings = [...result.warnings];
+        const placement = placementMatcher(input);
+        // The host machines, read only when a tag or group selects on them or a name selects no instance.
+        let machines: readonly Machine[] | undefined;
+        const machinesOf = async () =>
+            (machines ??= (await context.source.getMachines({ subscriptionIds: ids, signal: context.signal })).rows);
         if (serverName) {
             const matchesMachine = nameMatcher(serverName);
             if (!instances.some((i) => matchesMachine(i.machineName))) {
                 // A machine without SQL Server is a plain answer (none), not a mistake in the name; only a name no machine
                 // has is refused.
-                const machines = await context.source.getMachines({ subscriptionIds: ids, signal: context.signal });
-                assertKnownMachine(serverName, machines.rows);
-                warnings.push(...noSqlWarnings(machines.rows.filter(machineMatcher(serverName))));
+                const all = await machinesOf();
+                assertKnownMachine(serverName, all);
+                warnings.push(...noSqlWarnings(all.filter(machineMatcher(serverName))));
             }
+        }
+        let onPlacedHost = (_i: SqlInstance) => true;
+        if (placement) {
+            const all = await machinesOf();
+            assertPlacementMatches(input, placement, all);
+            // An instance's host by its ARM id when Azure gives it, else by host name.
+            const placed = all.filter(placement);
+            const hostIds = new Set(placed.map((m) => m.id.toLowerCase()));
+            const hosts = new Set(placed.map((m) => hostName(m.name)));
+            onPlacedHost = (i) => (i.machineId ? hostIds.has(i.machineId.toLowerCase()) : hosts.has(hostName(i.machineName)));
         }
         const today = context.source.now();
         const now = today.getTime();
@@ -203,7 +223,7 @@ export const getSqlMetadata = defineTool({
         // built into output records: a fleet has tens of thousands of databases and an answer shows a few instances.
         const rows: SelectedInstance[] = [];
         for (const i of instances) {
-            if (!matchesName(i.machineName) || (instanceText && !i.name.toLowerCase().includes(instanceText))) {
+            if (!matchesName(i.machineName) || (instanceText && !i.name.toLowerCase().includes(instanceText)) || !onPlacedHost(i)) {
                 continue;
             }
             const support = sqlSupport(i.version, today) ?? null;

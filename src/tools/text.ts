@@ -1,5 +1,6 @@
 import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../core/lifecycle';
 import { SAMPLE_NOTICE, type Envelope } from './common';
+import { oneLine } from '../core/timespan';
 import type { ToolContext } from './types';
 
 /** The text block's budget: a model reads it cheaply; the full rows are in `structuredContent`. */
@@ -22,11 +23,6 @@ export function cell(value: Cell): string {
         .replace(/\r\n|\r|\n/g, '\\n')
         .replace(/\|/g, '\\|');
     return text.length > CELL_MAX ? `${text.slice(0, CELL_MAX - 1)}…` : text;
-}
-
-/** Line breaks written as `\n`, as in table cells. */
-function oneLine(text: string): string {
-    return text.replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, '\\n');
 }
 
 /**

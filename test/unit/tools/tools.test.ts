@@ -472,6 +472,71 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it('selects machines by tags and resource group in GetServerMetadata, GetPatchingLevel and GetSqlMetadata', async () => {
+        const all = (await run(source, 'GetServerMetadata', { max_results: 1000 })).items as {
+            id: string;
+            name: string;
+            resourceGroup: string;
+            tags: Record<string, string>;
+        }[];
+        const wanted = all.filter((m) => m.tags.environment === 'Production' && m.tags.site === 'ams').map((m) => m.name);
+        assert.ok(wanted.length > 1 && wanted.length < all.length);
+        // Tag names and values case-insensitive, every tag required.
+        const servers = await run(source, 'GetServerMetadata', { tags: ['ENVIRONMENT=production', 'Site=AMS'], max_results: 1000 });
+        assert.deepEqual(servers.items.map((m) => String(m.name)).sort(byText), [...wanted].sort(byText));
+        // A name alone: any value.
+        const owned = await run(source, 'GetServerMetadata', { tags: ['patchWindow'], max_results: 1000 });
+        assert.equal(owned.items.length, all.filter((m) => 'patchWindow' in m.tags).length);
+        const group = all[0].resourceGroup;
+        const inGroup = await run(source, 'GetServerMetadata', { resource_group: [group.toUpperCase()], max_results: 1000 });
+        assert.deepEqual(
+            inGroup.items.map((m) => String(m.name)).sort(byText),
+            all
+                .filter((m) => m.resourceGroup === group)
+                .map((m) => m.name)
+                .sort(byText),
+        );
+
+        const patches = await runTool(
+            'GetPatchingLevel',
+            { source },
+            { tags: ['environment=Production', 'site=ams'], max_results: 10_000 },
+        );
+        assert.ok(patches.ok, patches.ok ? '' : patches.message);
+        const perMachine = (patches.structured as { machines: { machineName: string }[] }).machines.map((m) => m.machineName);
+        assert.deepEqual([...perMachine].sort(byText), [...wanted].sort(byText));
+        const patchItems = (patches.structured as Structured).items;
+        assert.ok(patchItems.length > 0);
+        assert.ok(patchItems.every((p) => wanted.includes(String(p.machineName))));
+
+        const sqlAll = (await run(source, 'GetSqlMetadata', { max_results: 1000 })).items;
+        const production = new Set(all.filter((m) => m.tags.environment === 'Production').map((m) => m.name));
+        const sqlProd = await run(source, 'GetSqlMetadata', { tags: ['environment=Production'], max_results: 1000 });
+        assert.ok(sqlProd.items.length > 0 && sqlProd.items.length < sqlAll.length);
+        assert.deepEqual(
+            sqlProd.items.map((i) => String(i.name)).sort(byText),
+            sqlAll
+                .filter((i) => production.has(String(i.machineName)))
+                .map((i) => String(i.name))
+                .sort(byText),
+        );
+
+        // A guessed tag is refused with what is in use, so it can be corrected.
+        const guessed = await runTool('GetPatchingLevel', { source }, { tags: ['env=prod'] });
+        assert.equal(guessed.ok, false);
+        assert.match(
+            guessed.ok ? '' : guessed.message,
+            /^No machine matches tags \["env=prod"\]\. No machine carries a tag of that name; tag names in use: .*\benvironment\b/,
+        );
+        const wrongValue = await runTool('GetSqlMetadata', { source }, { tags: ['environment=prod'] });
+        assert.match(
+            wrongValue.ok ? '' : wrongValue.message,
+            /Tags in use: environment=Development, environment=Production, environment=Test\.$/,
+        );
+        const blank = await runTool('GetServerMetadata', { source }, { tags: [' =x'] });
+        assert.equal(blank.ok ? '' : blank.message, 'tags: " =x" has no tag name; write "name=value" or "name".');
+    });
+
     it('GetPatchingLevel lists a given machine’s missing critical patches exactly', async () => {
         const subscriptionIds = (await source.listScopes()).subscriptions.map((s) => s.subscriptionId);
         const notAssessed = new Set(source.machinesNotAssessed());
