@@ -29,10 +29,19 @@ export interface OpenedTable {
     message?: string;
 }
 
+/** How long a new panel's view state may take to be reported before older panels' reports count again. */
+const SETTLE_MS = 3000;
+
 /** One webview panel showing one tool answer. */
 export class TablePanel implements vscode.Disposable {
     private static readonly open = new Set<TablePanel>();
     private static lastActive: TablePanel | undefined;
+    /**
+     * The newest panel until the window first reports its view state (or SETTLE_MS pass). The window reports view states
+     * late — a panel opened a moment ago may not be drawn yet — so until then a report that an older panel is active
+     * describes the window from before the new one opened, and does not make the older one "the table in front".
+     */
+    private static settling: TablePanel | undefined;
 
     /** The table panel the person used last (for "Export CSV" from the command palette). */
     static get active(): TablePanel | undefined {
@@ -67,6 +76,11 @@ export class TablePanel implements vscode.Disposable {
         this.disposables.push(
             this.panel.webview.onDidReceiveMessage((message: WebviewMessage) => void this.onMessage(message)),
             this.panel.onDidChangeViewState(() => {
+                if (TablePanel.settling === this) {
+                    TablePanel.settling = undefined;
+                } else if (TablePanel.settling) {
+                    return;
+                }
                 if (this.panel.active) {
                     TablePanel.lastActive = this;
                 }
@@ -75,6 +89,13 @@ export class TablePanel implements vscode.Disposable {
         );
         TablePanel.open.add(this);
         TablePanel.lastActive = this;
+        TablePanel.settling = this;
+        const settled = setTimeout(() => {
+            if (TablePanel.settling === this) {
+                TablePanel.settling = undefined;
+            }
+        }, SETTLE_MS);
+        this.disposables.push({ dispose: () => clearTimeout(settled) });
     }
 
     /** Opens a panel, runs the tool under a progress notification, and shows the answer (or the error) in it. */
@@ -271,6 +292,9 @@ export class TablePanel implements vscode.Disposable {
         TablePanel.open.delete(this);
         if (TablePanel.lastActive === this) {
             TablePanel.lastActive = undefined;
+        }
+        if (TablePanel.settling === this) {
+            TablePanel.settling = undefined;
         }
         this.panel.dispose();
         for (const d of this.disposables.splice(0)) {
