@@ -539,27 +539,38 @@ export interface WorkspaceScope {
  */
 export async function resolveWorkspaceScope(
     context: ToolContext,
-    input: { workspace_id?: string; timespan?: string; server_name?: string; ServerName?: string },
+    input: {
+        workspace_id?: string;
+        timespan?: string;
+        server_name?: string;
+        ServerName?: string;
+        tags?: string[];
+        resource_group?: string[];
+    },
     defaultTimespan: string,
 ): Promise<WorkspaceScope> {
     const range = resolveTimeRange(context, input.timespan, defaultTimespan);
     const workspace = await resolveWorkspace(context, input.workspace_id);
     const serverName = pickServerName(input);
+    const placement = placementMatcher(input);
     let computers: string[] | undefined;
     let matchesComputer = (_computer: string) => true;
     let selected: Machine[] | undefined;
-    if (serverName) {
+    if (serverName || placement) {
         const scopes = await context.source.listScopes({ signal: context.signal });
         const machines = await context.source.getMachines({
             subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId),
             signal: context.signal,
         });
+        assertPlacementMatches(input, placement, machines.rows);
+        const byName = serverName ? machineMatcher(serverName) : () => true;
         // Log Analytics knows a machine by its OS host name, which may not be its Azure name: ask for every name it has.
-        selected = machines.rows.filter(machineMatcher(serverName));
+        selected = machines.rows.filter((m) => byName(m) && (!placement || placement(m)));
         let names = selected.flatMap(namesOf);
-        if (selected.length === 0) {
+        if (serverName && !placement && selected.length === 0) {
             // Not a machine Resource Graph shows this account, but a central workspace may hold machines of subscriptions
             // the account cannot read: the workspace is asked whether anything reported under that name (or pattern).
+            // (Of such a machine nothing says its tags or group, so it is not looked for when they are asked.)
             const found = await context.source.findComputers({
                 workspaceId: workspace.customerId,
                 from: range.from,
@@ -569,13 +580,17 @@ export async function resolveWorkspaceScope(
             });
             names = found.rows;
         }
-        if (names.length === 0) {
+        if (serverName && names.length === 0) {
             assertKnownMachine(serverName, machines.rows);
+            throw new UserError(
+                `No machine matches both server_name ${JSON.stringify(truncate(serverName))} and the tags or resource group asked for; GetServerMetadata shows each machine's tags and resource group.`,
+            );
         }
         const hosts = new Set(names.map(hostName));
-        const matchesPattern = nameMatcher(serverName);
+        const matchesPattern = serverName && !placement ? nameMatcher(serverName) : () => false;
         matchesComputer = (computer) => hosts.has(hostName(computer)) || matchesPattern(computer);
-        computers = [...hosts];
+        // A long list is matched here rather than written into every query (a tag can select thousands of machines).
+        computers = hosts.size <= PUSHED_COMPUTERS ? [...hosts] : undefined;
     }
     return {
         workspaceId: workspace.customerId,
@@ -587,3 +602,6 @@ export async function resolveWorkspaceScope(
         query: { workspaceId: workspace.customerId, from: range.from, to: range.to, computers, signal: context.signal },
     };
 }
+
+/** Most host names a workspace query filters on in its text; a larger selection is filtered on the rows it returns. */
+const PUSHED_COMPUTERS = 1000;

@@ -138,6 +138,7 @@ export const getAnomalies = defineTool({
         `and every disk low on space now (latest free space under low_free_space, default ${LOW_FREE_SPACE_PERCENT} %), lowest first, with the GB left, filling or not, ` +
         `and every machine that stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} hours or more at the end of the timespan), most recent first. ` +
         'Metrics: cpu (% processor time), disk (free space % and transfers/s). ' +
+        'Machines: server_name, tags, resource_group (default: every machine reporting to the workspace). ' +
         'Default timespan 7d, hourly resolution, sensitivity medium. include_series adds the series with the expected band for charting.',
     input: z
         .object({
@@ -146,6 +147,8 @@ export const getAnomalies = defineTool({
             metric: z.enum(['cpu', 'disk', 'all']).optional().describe('cpu, disk or all (default all).'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
+            tags: inputs.tags,
+            resource_group: inputs.resourceGroup,
             sensitivity: z
                 .enum(['low', 'medium', 'high'])
                 .optional()

@@ -29,7 +29,7 @@ export const getSqlBpAssessment = defineTool({
         'Returns failed checks of the SQL Server best-practices assessment (Log Analytics table SqlAssessment_CL) for Arc-enabled SQL Server: check id, title, ' +
         'severity (High, Medium, Low, Information), target (server or database), message, remediation help link and tags. ' +
         'By default only the latest assessment run of each instance (latest_run_only: true) over the last 30 days. ' +
-        'Filters: severity, server_name (the host), instance_name. Sorted by severity, then title.',
+        'Filters: severity, server_name (the host), tags and resource_group (of the host), instance_name. Sorted by severity, then title.',
     input: z
         .object({
             workspace_id: inputs.workspaceId,
@@ -37,6 +37,8 @@ export const getSqlBpAssessment = defineTool({
             severity: z.array(z.enum(FINDING_SEVERITIES)).max(4).optional().describe('Only findings of these severities (e.g. ["High"]).'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
+            tags: inputs.tags,
+            resource_group: inputs.resourceGroup,
             instance_name: z.string().max(300).optional().describe('Only this SQL instance (e.g. MSSQLSERVER), case-insensitive.'),
             latest_run_only: z
                 .boolean()

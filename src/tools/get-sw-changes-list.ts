@@ -24,13 +24,15 @@ export const getSwChangesList = defineTool({
     description:
         'Lists software added, removed or modified (with previous and current version) from Change Tracking (Log Analytics table ConfigurationChange), newest first, ' +
         'over the timespan (default 7d). Use it for "what changed on this server before it broke" or "what did patch night install". ' +
-        'Filters: server_name, change_category, software_name (text contained).',
+        'Filters: server_name, tags, resource_group, change_category, software_name (text contained).',
     input: z
         .object({
             workspace_id: inputs.workspaceId,
             timespan: inputs.timespan('7d'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
+            tags: inputs.tags,
+            resource_group: inputs.resourceGroup,
             change_category: z.array(z.enum(CATEGORIES)).max(3).optional().describe('Only these kinds of change.'),
             software_name: z.string().max(300).optional().describe('Only software whose name contains this text, case-insensitive.'),
             max_results: inputs.maxResults,

@@ -21,13 +21,15 @@ export const getSwConfig = defineTool({
     description:
         'Lists installed software from Change Tracking and Inventory (Log Analytics table ConfigurationData): applications on Windows and packages on Linux ' +
         'with publisher and version, latest inventory in the timespan (default 7d). Use it for "which servers have X installed" or "what version of Y runs where". ' +
-        'Filters: server_name, software_name (text contained), publisher, include_updates (installed Windows updates too; default false).',
+        'Filters: server_name, tags, resource_group, software_name (text contained), publisher, include_updates (installed Windows updates too; default false).',
     input: z
         .object({
             workspace_id: inputs.workspaceId,
             timespan: inputs.timespan('7d'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
+            tags: inputs.tags,
+            resource_group: inputs.resourceGroup,
             software_name: z.string().max(300).optional().describe('Only software whose name contains this text, case-insensitive.'),
             publisher: z.string().max(300).optional().describe('Only software whose publisher contains this text, case-insensitive.'),
             include_updates: z.boolean().optional().describe('Also list installed updates (SoftwareType Update). Default false.'),

@@ -25,7 +25,7 @@ export const getWinBpAssessment = defineTool({
     description:
         'Returns failed recommendations of the Windows Server assessment (Log Analytics table WindowsServerAssessmentRecommendation): recommendation, description, ' +
         'focus area (Security and Compliance, Availability and Business Continuity, Performance and Scalability, Upgrade Migration and Deployment, Operations and Monitoring, Change and Configuration Management), ' +
-        'action area, affected object and weight (importance, higher first). Default timespan 30d. Filters: min_weight, server_name, focus_area.',
+        'action area, affected object and weight (importance, higher first). Default timespan 30d. Filters: min_weight, server_name, tags, resource_group, focus_area.',
     input: z
         .object({
             workspace_id: inputs.workspaceId,
@@ -33,6 +33,8 @@ export const getWinBpAssessment = defineTool({
             min_weight: z.number().min(0).max(100).optional().describe('Only recommendations weighing at least this much (0–100).'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
+            tags: inputs.tags,
+            resource_group: inputs.resourceGroup,
             focus_area: z
                 .string()
                 .max(200)

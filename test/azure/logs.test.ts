@@ -281,6 +281,32 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         );
     });
 
+    it('selects machines by their Azure tags for a workspace tool, asking the workspace for those machines only', async () => {
+        fake = await startAzureFake({ estate: { machines: 6 } });
+        const context = { source: sourceFor(fake) };
+        const workspace_id = fake.estate.workspaces[0].customerId;
+        // The fake tags every second machine env=prod.
+        const prod = fake.estate.machines.filter((_, i) => i % 2 === 1).map((m) => m.computer.split('.')[0].toLowerCase());
+        const before = fake.requests.length;
+        const result = await runTool('GetSwConfig', context, { workspace_id, tags: ['ENV=Prod'], max_results: 1000 });
+        assert.ok(result.ok, result.ok ? '' : result.message);
+        const computers = new Set(
+            (result.structured as { items: { computer: string }[] }).items.map((i) => i.computer.split('.')[0].toLowerCase()),
+        );
+        assert.ok(computers.size > 0);
+        assert.ok(
+            [...computers].every((c) => prod.includes(c)),
+            [...computers].join(', '),
+        );
+        const sent = fake.requests.slice(before).find((r) => r.query.startsWith('ConfigurationData'));
+        assert.ok(sent, 'the inventory query');
+        for (const host of prod) {
+            assert.ok(sent.query.includes(JSON.stringify(host)), host);
+        }
+        const unknown = await runTool('GetSwConfig', context, { workspace_id, tags: ['env=staging'] });
+        assert.equal(unknown.ok ? '' : unknown.message, 'No machine matches tags ["env=staging"]. Tags in use: env=prod, env=test.');
+    });
+
     it('refuses a wildcard that matches more machines in the workspace than one answer should name', async () => {
         fake = await startAzureFake({ estate: { machines: 2, workspaceOnly: 101 } });
         const result = await runTool(

@@ -537,6 +537,68 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.equal(blank.ok ? '' : blank.message, 'tags: " =x" has no tag name; write "name=value" or "name".');
     });
 
+    it('selects the machines of the workspace tools by tags and resource group, whether the selection is short or thousands long', async () => {
+        for (const large of [false, true]) {
+            const estate = large ? sampleSource({ machines: 3000 }) : source;
+            const all = (await run(estate, 'GetServerMetadata', { max_results: 10_000 })).items as {
+                name: string;
+                resourceGroup: string;
+                tags: Record<string, string>;
+            }[];
+            // Short: one site's machines by tag. Long: every resource group but the largest of the default workspace, well
+            // over the names a query is given.
+            const workspace = estate.defaultWorkspaceId;
+            const sizes = new Map<string, number>();
+            for (const m of all as { resourceGroup: string; workspaceId?: string }[]) {
+                if (m.workspaceId === workspace) {
+                    sizes.set(m.resourceGroup, (sizes.get(m.resourceGroup) ?? 0) + 1);
+                }
+            }
+            const groups = [...sizes.keys()].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) || byText(a, b));
+            groups.push(...new Set(all.map((m) => m.resourceGroup).filter((g) => !sizes.has(g))));
+            const args = large ? { resource_group: groups.slice(1).map((g) => g.toUpperCase()) } : { tags: ['SITE=Ams'] };
+            const chosen = new Set(all.filter((m) => (large ? m.resourceGroup !== groups[0] : m.tags.site === 'ams')).map((m) => m.name));
+            assert.ok(large ? chosen.size > 1000 : chosen.size < 1000, `${chosen.size} machines chosen`);
+            for (const tool of ['GetSwChangesList', 'GetWinBpAssessment']) {
+                const every = await run(estate, tool, { max_results: 10_000 });
+                const selected = await run(estate, tool, { ...args, max_results: 10_000 });
+                const expected = every.items.filter((c) => chosen.has(String(c.computer)));
+                assert.ok(
+                    expected.length > 0 && expected.length < every.items.length,
+                    `${tool}: ${expected.length} of ${every.items.length}`,
+                );
+                assert.ok(
+                    selected.items.every((c) => chosen.has(String(c.computer))),
+                    `${tool}: only the chosen machines`,
+                );
+                // The same order: what the whole answer shows of the chosen machines leads the chosen machines' own answer
+                // (all of it, when the whole answer was not cut).
+                const shown = JSON.stringify(selected.items.slice(0, expected.length));
+                assert.ok(shown === JSON.stringify(expected), `${tool}: the chosen machines' rows, in order`);
+                if (every.truncation.shown === every.truncation.total) {
+                    assert.equal(selected.items.length, expected.length, tool);
+                }
+            }
+        }
+        const ams = new Set(
+            ((await run(source, 'GetServerMetadata', { tags: ['site=ams'], max_results: 1000 })).items as { name: string }[]).map(
+                (m) => m.name,
+            ),
+        );
+        const anomalies = await run(source, 'GetAnomalies', { tags: ['site=ams'] });
+        assert.ok((anomalies.summary.machines as number) > 0 && (anomalies.summary.machines as number) <= ams.size, 'machines read');
+        assert.ok(
+            anomalies.items.every((i) => ams.has(String(i.computer))),
+            'incidents only on the chosen machines',
+        );
+        const first = [...ams][0];
+        const both = await runTool('GetSwConfig', { source }, { server_name: first, tags: ['site=fra'] });
+        assert.equal(
+            both.ok ? '' : both.message,
+            `No machine matches both server_name ${JSON.stringify(first)} and the tags or resource group asked for; GetServerMetadata shows each machine's tags and resource group.`,
+        );
+    });
+
     it('GetPatchingLevel lists a given machine’s missing critical patches exactly', async () => {
         const subscriptionIds = (await source.listScopes()).subscriptions.map((s) => s.subscriptionId);
         const notAssessed = new Set(source.machinesNotAssessed());
