@@ -51,6 +51,14 @@ describe('MCP prompts: ready-made reviews a client offers by name', () => {
             'sql-health',
         ]);
         assert.ok(prompts.every((p) => p.title && p.description && p.description.length > 40));
+        const review = prompts.find((p) => p.name === 'estate-review');
+        assert.deepEqual(
+            review?.arguments?.map((a) => [a.name, a.required === true]),
+            [
+                ['timespan', false],
+                ['tags', false],
+            ],
+        );
         const investigate = prompts.find((p) => p.name === 'investigate-server');
         assert.deepEqual(
             investigate?.arguments?.map((a) => [a.name, a.required === true]),
@@ -98,6 +106,36 @@ describe('MCP prompts: ready-made reviews a client offers by name', () => {
             assert.ok((result.structuredContent?.items as unknown[]).length > 0, text);
         }
         assert.match(await promptText(client, 'sql-health'), /GetSqlMetadata/);
+    });
+
+    it('narrows the estate review and the patch plan to machines with given tags, and refuses a tag no machine has', async () => {
+        const text = await promptText(client, 'estate-review', { tags: 'environment=Production, site=ams' });
+        const tags = JSON.stringify(['environment=Production', 'site=ams']);
+        for (const step of [
+            `GetServerMetadata with tags ${tags}`,
+            `GetPatchingLevel with classification ["Critical","Security"], tags ${tags}`,
+            `GetAnomalies with timespan "7d", tags ${tags}`,
+            `GetSqlMetadata with tags ${tags}`,
+            `GetSqlBpAssessment with severity ["High"], tags ${tags}`,
+            `GetWinBpAssessment with tags ${tags}`,
+        ]) {
+            assert.ok(text.includes(step), step);
+        }
+        // The arguments it names are ones the tools take.
+        const patches = await call(client, 'GetPatchingLevel', {
+            classification: ['Critical', 'Security'],
+            tags: ['environment=Production', 'site=ams'],
+        });
+        assert.notEqual(patches.isError, true);
+        const plan = await promptText(client, 'patch-plan', { tags: 'environment=Test' });
+        assert.ok(plan.includes('GetPatchingLevel with tags ["environment=Test"]'), plan);
+        assert.ok(!(await promptText(client, 'patch-plan')).includes('tags ['), 'no tags: the whole estate');
+        const guessed = await rejection(client.getPrompt({ name: 'patch-plan', arguments: { tags: 'env=prod' } }));
+        assert.equal(guessed.code, ErrorCode.InvalidParams);
+        assert.match(
+            guessed.message,
+            /No machine matches tags \["env=prod"\]\. No machine carries a tag of that name; tag names in use: .*environment/,
+        );
     });
 
     it('investigates a known machine by its name, quoted as data, and runs each step the prompt names', async () => {
