@@ -123,6 +123,12 @@ export interface MachineExtension {
 
 export interface SqlInstance {
     id: string;
+    /**
+     * Where Azure knows it from: an Arc-enabled SQL Server instance (`arc`, the default), with its databases; or a SQL
+     * virtual machine (`sql-vm`: SQL Server on an Azure VM registered with the SQL IaaS Agent extension), of which Azure
+     * keeps the edition, licence and image but no database inventory.
+     */
+    kind?: 'arc' | 'sql-vm';
     /** `HOST` for a default instance, `HOST\NAME` for a named one. */
     name: string;
     instanceName: string;

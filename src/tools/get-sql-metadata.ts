@@ -63,6 +63,12 @@ const database = z.object({
 
 const instance = z.object({
     id: z.string(),
+    kind: z
+        .enum(['arc', 'sql-vm'])
+        .optional()
+        .describe(
+            'arc (default): an Arc-enabled SQL Server instance, with its databases; sql-vm: SQL Server on an Azure VM (a SQL virtual machine), of which Azure keeps the edition and licence but no databases',
+        ),
     name: z.string(),
     instanceName: z.string(),
     machineName: z.string(),
@@ -97,6 +103,7 @@ export const getSqlMetadata = defineTool({
         'state, recovery model and last full/log backup (backupState never|stale|ok; logBackupState never|stale|ok|not-needed). Use it for licensing questions (edition, vCores, license type), capacity, ' +
         `and "which databases are not backed up", and says where each release stands in Microsoft's lifecycle (out of support, ending within ${SUPPORT_ENDING_DAYS} days, supported) ` +
         'and which instances run the Evaluation edition (it stops 180 days after installation). ' +
+        'SQL Server on Azure VMs registered as SQL virtual machines is listed too (kind sql-vm: edition, licence, release from the image; no databases). ' +
         'Filters: server_name (the host, wildcards with *), tags and resource_group (of the host machine), instance_name, backup_state, support. ' +
         'Instances with backup problems come first.',
     input: z
@@ -289,6 +296,7 @@ export const getSqlMetadata = defineTool({
                 r.dbs.filter((d) => needsRecovery(d.db.state)).map((d) => ({ instance: r.i.name, name: d.db.name, state: d.db.state })),
             )
             .sort((a, b) => byText(a.instance, b.instance) || byText(a.name, b.name));
+        const sqlVms = rows.filter((r) => r.i.kind === 'sql-vm').length;
         const summary = {
             instances: rows.length,
             databases: allDbs.length,
@@ -315,6 +323,9 @@ export const getSqlMetadata = defineTool({
                   (withoutLog.length > 0
                       ? `; ${plural(withoutLog.length, 'database')} in the full recovery model ${withoutLog.length === 1 ? 'has' : 'have'} no log backup in the last ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until one runs).`
                       : '.') +
+                  (sqlVms > 0
+                      ? ` ${plural(sqlVms, 'instance is', 'instances are')} SQL Server on Azure VMs (SQL virtual machines), whose databases and backups Azure does not inventory.`
+                      : '') +
                   recoverySentence(needRecovery, summary.databasesOffline) +
                   supportSentence(outOfSupport, ending, ['instance runs', 'instances run'], 'a SQL Server release') +
                   evaluationSentence(evaluation) +
@@ -386,7 +397,7 @@ function noSqlWarnings(machines: readonly Machine[]): string[] {
         .slice(0, NAMED_IN_SENTENCE)
         .map((m) =>
             m.kind === 'azure-vm'
-                ? `${m.name} is an Azure VM: SQL Server on Azure VMs is registered as a SQL virtual machine (Microsoft.SqlVirtualMachine), which this tool does not read — only Arc-enabled SQL Server instances.`
+                ? `${m.name} is an Azure VM with no SQL virtual machine resource: SQL Server on it, if any, is not registered with the SQL IaaS Agent extension, so Azure does not know it.`
                 : m.sqlDiscovered
                   ? `${m.name} has SQL Server installed (found by the Azure Arc agent), but no Arc-enabled SQL Server instance is registered for it: the Azure extension for SQL Server (${m.osType === 'linux' ? 'LinuxAgent.SqlServer' : 'WindowsAgent.SqlServer'}) is not installed on it, has failed, or has not reported yet.`
                   : `${m.name} has no SQL Server instance: the Azure Arc agent found no SQL Server on it.`,

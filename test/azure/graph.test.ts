@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { SourceError } from '../../src/core/source';
 import { runTool } from '../../src/tools';
-import { startAzureFake, type AzureFake } from './fake';
+import { sqlVirtualMachines, startAzureFake, type AzureFake } from './fake';
 import { ARM_TOKEN, LOGS_TOKEN, rejection, sourceFor } from './helpers';
 
 const DAY = 86_400_000;
@@ -335,7 +335,8 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         fake = await startAzureFake({ estate: { machines: 10, now: new Date() } });
         const source = sourceFor(fake);
         const { rows } = await source.getSql({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
-        const [{ instances, databases }] = rows;
+        const [{ instances: all, databases }] = rows;
+        const instances = all.filter((i) => i.kind !== 'sql-vm');
         assert.ok(instances.length > 0);
         assert.equal(databases.length, instances.length * 3);
         const sales = databases.find((d) => d.name === 'sales' && d.machineName === 'srv-00000');
@@ -357,6 +358,50 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
             ),
             run.text.split('\n')[1],
         );
+    });
+
+    it('lists SQL Server on Azure VMs (SQL virtual machines) with edition, licence and release, and says Azure keeps no databases of them', async () => {
+        fake = await startAzureFake({ estate: { machines: 12 } });
+        const source = sourceFor(fake);
+        const vms = sqlVirtualMachines(fake.estate);
+        assert.equal(vms.length, 2);
+        const { rows } = await source.getSql({ subscriptionIds: fake.estate.subscriptions.map((s) => s.subscriptionId) });
+        const sqlVm = rows[0].instances.filter((i) => i.kind === 'sql-vm');
+        assert.deepEqual(
+            sqlVm.map((i) => [i.name, i.machineName, i.machineId, i.version, i.edition, i.licenseType]),
+            [
+                [vms[0].name, vms[0].name, vms[0].id, 'SQL Server 2019', 'Enterprise', 'AHUB'],
+                [vms[1].name, vms[1].name, vms[1].id, 'SQL Server 2014', 'Standard', 'PAYG'],
+            ],
+        );
+        const run = await runTool('GetSqlMetadata', { source }, { max_results: 100 });
+        assert.ok(run.ok, run.ok ? '' : run.message);
+        const items = run.structured.items as { name: string; kind?: string; databases: unknown[]; support: { status: string } | null }[];
+        const listed = items.filter((i) => i.kind === 'sql-vm');
+        assert.deepEqual(
+            listed.map((i) => [i.name, i.databases.length]),
+            vms.map((m) => [m.name, 0]),
+        );
+        // SQL Server 2014 left extended support in July 2024: the lifecycle applies to SQL virtual machines too.
+        assert.equal(listed.find((i) => i.name === vms[1].name)?.support?.status, 'ended');
+        assert.match(
+            run.text.split('\n')[0],
+            / 2 instances are SQL Server on Azure VMs \(SQL virtual machines\), whose databases and backups Azure does not inventory\./,
+        );
+        // Asked about by name, a SQL virtual machine is found; an Azure VM without one is explained.
+        const one = await runTool('GetSqlMetadata', { source }, { server_name: vms[0].name.toUpperCase() });
+        assert.ok(one.ok, one.ok ? '' : one.message);
+        assert.deepEqual(
+            (one.structured.items as { name: string }[]).map((i) => i.name),
+            [vms[0].name],
+        );
+        const plainVm = fake.estate.machines.find((m) => m.type === 'microsoft.compute/virtualmachines' && !vms.includes(m));
+        assert.ok(plainVm);
+        const none = await runTool('GetSqlMetadata', { source }, { server_name: plainVm.name });
+        assert.ok(none.ok, none.ok ? '' : none.message);
+        assert.deepEqual(none.structured.warnings, [
+            `${plainVm.name} is an Azure VM with no SQL virtual machine resource: SQL Server on it, if any, is not registered with the SQL IaaS Agent extension, so Azure does not know it.`,
+        ]);
     });
 
     it('lists subscriptions with tenants and workspaces', async () => {

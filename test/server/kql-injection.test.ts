@@ -95,6 +95,7 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
             q.machinesQuery,
             q.sqlInstancesQuery,
             q.sqlDatabasesQuery,
+            q.sqlVirtualMachinesQuery,
             q.patchAssessmentsQuery,
             q.missingPatchesQuery,
             q.machineExtensionsQuery,

@@ -449,9 +449,16 @@ class AzureInfraSource implements AzureSource {
             'SQL Server instances',
         );
         const databases = await this.queryGraph(q.sqlDatabasesQuery(), query.subscriptionIds, map.toSqlDatabase, query, 'databases');
+        const sqlVms = await this.queryGraph(
+            q.sqlVirtualMachinesQuery(),
+            query.subscriptionIds,
+            map.toSqlVirtualMachine,
+            query,
+            'SQL virtual machines',
+        );
         return {
-            rows: [{ instances: instances.rows, databases: databases.rows }],
-            warnings: [...instances.warnings, ...databases.warnings],
+            rows: [{ instances: [...instances.rows, ...sqlVms.rows], databases: databases.rows }],
+            warnings: [...instances.warnings, ...databases.warnings, ...sqlVms.warnings],
         };
     }
 

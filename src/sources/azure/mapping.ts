@@ -360,6 +360,37 @@ export function toSqlInstance(row: GraphRow): SqlInstance {
     return instance;
 }
 
+/**
+ * One row of `sqlVirtualMachinesQuery`: the VM's default instance. The release is read from the image offer
+ * (`SQL2019-WS2022` → `SQL Server 2019`); a VM not made from a SQL image says none (`Unknown`).
+ */
+export function toSqlVirtualMachine(row: GraphRow): SqlInstance {
+    const id = requireId(row, 'SQL virtual machine');
+    const resourceName = text(row('name'));
+    const machineId = optionalText(row('machineId'));
+    // A SQL virtual machine is named after its VM.
+    const machineName = machineId ? lastSegment(machineId) : resourceName;
+    const release = /^SQL(\d{4})/i.exec(text(row('imageOffer')));
+    const instance: SqlInstance = {
+        id,
+        kind: 'sql-vm',
+        name: machineName,
+        instanceName: 'MSSQLSERVER',
+        machineName,
+        subscriptionId: text(row('subscriptionId')),
+        resourceGroup: text(row('resourceGroup')),
+        location: text(row('location')),
+        version: release ? `SQL Server ${release[1]}` : 'Unknown',
+        edition: text(row('edition')) || 'Unknown',
+        licenseType: text(row('licenseType')) || 'Undefined',
+        status: text(row('status')) || 'Unknown',
+    };
+    if (machineId) {
+        instance.machineId = machineId;
+    }
+    return instance;
+}
+
 /** One row of `sqlDatabasesQuery`. */
 export function toSqlDatabase(row: GraphRow): SqlDatabase {
     const id = requireId(row, 'SQL database');

@@ -126,6 +126,26 @@ export function sqlInstancesQuery(): BuiltQuery {
 }
 
 /**
+ * SQL Server on Azure VMs, as SQL virtual machines (the SQL IaaS Agent extension's resource): image offer (`SQL2019-WS2022`),
+ * edition (`sqlImageSku`), licence (`PAYG`, `AHUB`, `DR`) and the VM. Azure keeps no database inventory for them.
+ */
+export function sqlVirtualMachinesQuery(): BuiltQuery {
+    return {
+        text: `resources
+| where type =~ 'microsoft.sqlvirtualmachine/sqlvirtualmachines'
+| extend p = properties
+| project id, name, subscriptionId, resourceGroup, location,
+    machineId = tostring(p.virtualMachineResourceId),
+    imageOffer = tostring(p.sqlImageOffer),
+    edition = tostring(p.sqlImageSku),
+    licenseType = tostring(p.sqlServerLicenseType),
+    status = tostring(p.provisioningState)
+| order by id asc`,
+        columns: ['id', 'name', 'subscriptionId', 'resourceGroup', 'location', 'machineId', 'imageOffer', 'edition', 'licenseType'],
+    };
+}
+
+/**
  * Databases joined to their instance, so each row carries the instance and machine names. The parent id is the
  * database id up to `/databases/`, compared in lower case because Resource Graph ids keep the casing they were
  * created with.

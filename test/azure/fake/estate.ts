@@ -306,6 +306,20 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
             }),
         );
     }
+    if (query.includes('microsoft.sqlvirtualmachine/sqlvirtualmachines')) {
+        return sqlVirtualMachines(estate).map((m, k) => ({
+            id: `/subscriptions/${m.subscriptionId}/resourceGroups/${m.resourceGroup}/providers/Microsoft.SqlVirtualMachine/sqlVirtualMachines/${m.name}`,
+            name: m.name,
+            subscriptionId: m.subscriptionId,
+            resourceGroup: m.resourceGroup,
+            location: m.location,
+            machineId: m.id,
+            imageOffer: k === 0 ? 'SQL2019-WS2022' : 'SQL2014SP3-WS2012R2',
+            edition: k === 0 ? 'Enterprise' : 'Standard',
+            licenseType: k === 0 ? 'AHUB' : 'PAYG',
+            status: 'Succeeded',
+        }));
+    }
     if (query.includes('sqlserverinstances')) {
         return sqlMachines(estate).map((m) => ({
             id: `/subscriptions/${m.subscriptionId}/resourceGroups/${m.resourceGroup}/providers/Microsoft.AzureArcData/SqlServerInstances/${m.name}`,
@@ -412,6 +426,13 @@ export function fakeExtensions(m: FakeMachine, i: number): Record<string, unknow
 
 function sqlMachines(estate: FakeEstate): FakeMachine[] {
     return estate.machines.filter((m) => m.hasSql);
+}
+
+/** The Windows Azure VMs registered as SQL virtual machines: every second one. */
+export function sqlVirtualMachines(estate: FakeEstate): FakeMachine[] {
+    return estate.machines
+        .filter((m) => m.type === 'microsoft.compute/virtualmachines' && m.osType === 'windows')
+        .filter((_, k) => k % 2 === 0);
 }
 
 /** A Log Analytics table in wire format. */

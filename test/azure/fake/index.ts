@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { testCertificate } from './cert';
 import { buildFakeEstate, graphRows, logsTable, type FakeEstate, type FakeEstateOptions } from './estate';
 
-export { buildFakeEstate, fakeGuid, FAKE_TENANT } from './estate';
+export { buildFakeEstate, fakeGuid, FAKE_TENANT, sqlVirtualMachines } from './estate';
 export type { FakeEstate, FakeEstateOptions, FakeMachine } from './estate';
 
 export type FakeService = 'graph' | 'logs';
