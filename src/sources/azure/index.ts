@@ -441,21 +441,12 @@ class AzureInfraSource implements AzureSource {
     }
 
     async getSql(query: SubscriptionQuery): Promise<QueryResult<SqlEstate>> {
-        const instances = await this.queryGraph(
-            q.sqlInstancesQuery(),
-            query.subscriptionIds,
-            map.toSqlInstance,
-            query,
-            'SQL Server instances',
-        );
-        const databases = await this.queryGraph(q.sqlDatabasesQuery(), query.subscriptionIds, map.toSqlDatabase, query, 'databases');
-        const sqlVms = await this.queryGraph(
-            q.sqlVirtualMachinesQuery(),
-            query.subscriptionIds,
-            map.toSqlVirtualMachine,
-            query,
-            'SQL virtual machines',
-        );
+        // Three independent reads, side by side (each pages on its own).
+        const [instances, databases, sqlVms] = await Promise.all([
+            this.queryGraph(q.sqlInstancesQuery(), query.subscriptionIds, map.toSqlInstance, query, 'SQL Server instances'),
+            this.queryGraph(q.sqlDatabasesQuery(), query.subscriptionIds, map.toSqlDatabase, query, 'databases'),
+            this.queryGraph(q.sqlVirtualMachinesQuery(), query.subscriptionIds, map.toSqlVirtualMachine, query, 'SQL virtual machines'),
+        ]);
         return {
             rows: [{ instances: [...instances.rows, ...sqlVms.rows], databases: databases.rows }],
             warnings: [...instances.warnings, ...databases.warnings, ...sqlVms.warnings],
