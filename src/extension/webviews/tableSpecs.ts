@@ -413,6 +413,8 @@ function sqlDatabases(
     const columns = [
         col('instance', 'Instance', 'text', { facet: true, width: 1.4 }),
         machineFacet('machineName'),
+        // Arc-enabled SQL Server (with its databases) or a SQL virtual machine on an Azure VM (Azure keeps no databases).
+        col('kind', 'Kind', 'text', { facet: true, width: 0.6 }),
         col('version', 'Version', 'text', { facet: true }),
         supportColumn(),
         col('edition', 'Edition', 'text', { facet: true }),
@@ -430,7 +432,8 @@ function sqlDatabases(
     ];
     const rows: CellValue[][] = [];
     for (const i of instances) {
-        const head = [i.name, i.machineName, i.version, supportState(i.support), i.edition, i.licenseType, i.vCores].map(toCell);
+        const kind = i.kind === 'sql-vm' ? 'SQL VM' : 'Arc';
+        const head = [i.name, i.machineName, kind, i.version, supportState(i.support), i.edition, i.licenseType, i.vCores].map(toCell);
         const dbs = (i.databases as Row[] | undefined) ?? [];
         if (dbs.length === 0) {
             rows.push([...head, null, null, null, null, null, null, null, null, toCell(i.inventoryAt)]);

@@ -86,6 +86,31 @@ describe('tables from tool answers', () => {
             dbs.map((d) => d.logBackupState),
         );
         assert.ok(states.includes('never') && states.includes('ok') && states.includes('not-needed'));
+        // A SQL virtual machine (an Azure VM's SQL Server, without a database inventory) is one row, told apart by its kind.
+        const kind = table.columns.findIndex((c) => c.key === 'kind');
+        assert.ok(kind > 0 && table.columns[kind].facet);
+        assert.deepEqual([...new Set(table.rows.map((r) => r[kind]))], ['Arc']);
+        const withVm = tableFromResult(
+            { tool: 'GetSqlMetadata', args: {} },
+            {
+                ...sql,
+                items: [
+                    ...(sql.items ?? []),
+                    {
+                        name: 'vm-sql-01',
+                        machineName: 'vm-sql-01',
+                        kind: 'sql-vm',
+                        version: 'SQL Server 2019',
+                        edition: 'Enterprise',
+                        licenseType: 'AHUB',
+                        databases: [],
+                    },
+                ],
+            },
+        );
+        const vmRow = withVm.rows[withVm.rows.length - 1];
+        assert.equal(vmRow[kind], 'SQL VM');
+        assert.equal(vmRow[table.columns.findIndex((c) => c.key === 'database')], null);
         const scopes = tableFromResult({ tool: 'ListScopes', args: {} }, await structured(source, 'ListScopes'));
         assert.deepEqual(
             scopes.rows.map((r) => r[0]),
