@@ -35,6 +35,7 @@ Logging: --log-file FILE, --log-level debug|info|warn|error (logs go to stderr).
 
 Examples:
   infra-insights run GetPatchingLevel --classification Critical,Security
+  infra-insights run GetPatchingLevel --tags environment=Production --reboot_pending true
   infra-insights run GetAnomalies --server_name ctso-sql-ams-01 --json
 `;
 
