@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SENSITIVITY, detectAnomalies, type AnomalyIncident } from '../core/anomaly';
 import type { MetricKind, MetricSeries } from '../core/model';
-import type { QueryResult } from '../core/source';
+import { hostName, type QueryResult } from '../core/source';
 import { countIn, distinctCount } from '../core/summaries';
 import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
 import { noDataWarnings, rowsComputers, silentReasons } from './agents';
@@ -625,15 +625,21 @@ type SilentMachine = z.infer<typeof silentMachine>;
  * silent first: an agent that stopped sending, a data collection rule removed, a machine switched off. Azure Arc may still
  * say Connected (its heartbeat is not the monitoring agent's), so this is news of its own.
  */
-function silentMachines(analysed: readonly MetricSeries[], windowEnd: number): SilentMachine[] {
-    const last = new Map<string, number>();
+export function silentMachines(analysed: readonly MetricSeries[], windowEnd: number): SilentMachine[] {
+    // By host name: a machine whose agent changed (the retired agent reporting `WEB01`, the Azure Monitor Agent
+    // `web01.contoso.local`) is silent only if it is silent under every name, and is named as it reported last.
+    const last = new Map<string, { computer: string; seen: number }>();
     for (const s of analysed) {
         const i = latestIndexOf(s.values);
         const seen = i < 0 ? -Infinity : s.start + i * s.stepMs;
-        last.set(s.computer, Math.max(last.get(s.computer) ?? -Infinity, seen));
+        const key = hostName(s.computer);
+        const known = last.get(key);
+        if (!known || seen > known.seen) {
+            last.set(key, { computer: s.computer, seen });
+        }
     }
     const machines: SilentMachine[] = [];
-    for (const [computer, seen] of last) {
+    for (const { computer, seen } of last.values()) {
         const hours = (windowEnd - seen) / TIME.HOUR;
         if (Number.isFinite(seen) && hours >= SILENT_AFTER_HOURS) {
             machines.push({ computer, lastData: new Date(seen).toISOString(), hoursSilent: Math.round(hours * 10) / 10 });

@@ -4,6 +4,7 @@ import { HOSTILE_STRINGS, STALE_BACKUP_DAYS } from '../../../src/sources/sample'
 import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS } from '../../../src/tools/get-sql-metadata';
 import { runTool, type ToolRun } from '../../../src/tools';
 import { detectionStats } from '../../../src/tools/detection';
+import { silentMachines } from '../../../src/tools/get-anomalies';
 import { NOW, sampleSource } from '../../helpers/fixtures';
 
 type Structured = Record<string, unknown> & {
@@ -1152,6 +1153,45 @@ describe('GetAnomalies on machines that stopped reporting', () => {
         }
         const few = await run(source, 'GetAnomalies', { max_results: 1 });
         assert.equal((few.silent as unknown[]).length, Math.min(1, Number(few.summary.machinesSilent)));
+    });
+});
+
+describe('GetAnomalies: which machines stopped reporting', () => {
+    const HOUR = 3_600_000;
+    const end = Date.parse('2026-11-26T12:00:00Z');
+    /** A 48-hour hourly CPU series under `computer` whose last value is `silentFor` hours before the end. */
+    const series = (computer: string, silentFor: number) => {
+        const values = new Float64Array(48).fill(NaN);
+        values.fill(20, 0, 48 - silentFor);
+        return {
+            computer,
+            metric: 'cpu' as const,
+            counter: '% Processor Time',
+            unit: '%' as const,
+            start: end - 48 * HOUR,
+            stepMs: HOUR,
+            values,
+        };
+    };
+
+    it('counts a machine whose agent changed its name as silent only when it is silent under every name', () => {
+        const silent = silentMachines(
+            [
+                series('WEB01', 10), // the retired agent's name, gone 10 h ago …
+                series('web01.contoso.local', 0), // … the new agent's name, reporting now
+                series('DB01', 5),
+                series('APP01', 12),
+                series('app01.contoso.local', 8),
+            ],
+            end,
+        );
+        assert.deepEqual(
+            silent.map((m) => [m.computer, m.hoursSilent]),
+            [
+                ['DB01', 6],
+                ['app01.contoso.local', 9],
+            ],
+        );
     });
 });
 
