@@ -73,23 +73,7 @@ type Placed = Pick<Machine, 'name' | 'tags' | 'resourceGroup'>;
  * case-insensitive; undefined when neither is given. A tag without a name is refused.
  */
 export function placementMatcher(input: { tags?: string[]; resource_group?: string[] }): ((m: Placed) => boolean) | undefined {
-    const wanted = (input.tags ?? []).map((text) => {
-        const at = text.indexOf('=');
-        const name = (at < 0 ? text : text.slice(0, at)).trim().toLowerCase();
-        if (!name) {
-            throw new UserError(`tags: ${JSON.stringify(truncate(text))} has no tag name; write "name=value" or "name".`);
-        }
-        return {
-            name,
-            value:
-                at < 0
-                    ? undefined
-                    : text
-                          .slice(at + 1)
-                          .trim()
-                          .toLowerCase(),
-        };
-    });
+    const wanted = parseTags(input.tags);
     const groups = new Set((input.resource_group ?? []).map((g) => g.trim().toLowerCase()).filter(Boolean));
     if (wanted.length === 0 && groups.size === 0) {
         return undefined;
@@ -112,6 +96,26 @@ export function placementMatcher(input: { tags?: string[]; resource_group?: stri
         }
         return true;
     };
+}
+
+/** `name=value` or `name` (any value), both lower-cased; a tag without a name is refused. */
+function parseTags(tags: readonly string[] = []): { name: string; value?: string }[] {
+    return tags.map((text) => {
+        const at = text.indexOf('=');
+        const name = (at < 0 ? text : text.slice(0, at)).trim().toLowerCase();
+        if (!name) {
+            throw new UserError(`tags: ${JSON.stringify(truncate(text))} has no tag name; write "name=value" or "name".`);
+        }
+        return at < 0
+            ? { name }
+            : {
+                  name,
+                  value: text
+                      .slice(at + 1)
+                      .trim()
+                      .toLowerCase(),
+              };
+    });
 }
 
 /**
@@ -137,7 +141,7 @@ export function assertPlacementMatches(
         ...(input.tags?.length ? [`tags ${JSON.stringify(input.tags.map((t) => truncate(t, 100)))}`] : []),
         ...(input.resource_group?.length ? [`resource_group ${JSON.stringify(input.resource_group.map((g) => truncate(g, 100)))}`] : []),
     ].join(' and ');
-    const tagNames = new Set((input.tags ?? []).map((t) => t.split('=')[0].trim().toLowerCase()));
+    const tagNames = new Set(parseTags(input.tags).map((t) => t.name));
     const tagsInUse = inUse(
         machines.flatMap((m) =>
             Object.entries(m.tags)

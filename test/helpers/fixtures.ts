@@ -7,6 +7,18 @@ import { createSampleSource, type SampleOptions } from '../../src/sources/sample
 
 /** The clock every test fixes, so the sample estate is the same on every run. */
 export const NOW = new Date('2026-11-26T12:00:00Z');
+/** The nine tools, by the names the server registers (the names users of the original sample know). */
+export const TOOL_NAMES = [
+    'GetServerMetadata',
+    'GetSqlMetadata',
+    'GetPatchingLevel',
+    'GetSqlBpAssessment',
+    'GetWinBpAssessment',
+    'GetSwConfig',
+    'GetSwChangesList',
+    'GetAnomalies',
+    'ListScopes',
+];
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SERVER_JS = path.join(REPO_ROOT, 'dist', 'server.js');
 export const CLI_JS = path.join(REPO_ROOT, 'dist', 'cli.js');

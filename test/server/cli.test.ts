@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { runTool } from '../../src/tools';
-import { call, CLI_JS, sampleSource, serverEnv } from '../helpers/fixtures';
+import { call, CLI_JS, sampleSource, serverEnv, TOOL_NAMES } from '../helpers/fixtures';
 
 interface CliRun {
     code: number | null;
@@ -31,17 +31,7 @@ describe('the command line (dist/cli.js)', function () {
         const run = await cli(['tools']);
         assert.equal(run.code, 0, run.stderr);
         const names = [...run.stdout.matchAll(/^(\w+) — /gm)].map((m) => m[1]);
-        assert.deepEqual(names, [
-            'GetServerMetadata',
-            'GetSqlMetadata',
-            'GetPatchingLevel',
-            'GetSqlBpAssessment',
-            'GetWinBpAssessment',
-            'GetSwConfig',
-            'GetSwChangesList',
-            'GetAnomalies',
-            'ListScopes',
-        ]);
+        assert.deepEqual(names, TOOL_NAMES);
         assert.match(run.stdout, /tags/);
     });
 

@@ -2,19 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { progressReporter } from '../../src/server/createServer';
 import { allTools } from '../../src/tools';
-import { call, connectInMemory, textOf } from '../helpers/fixtures';
-
-const TOOL_NAMES = [
-    'GetServerMetadata',
-    'GetSqlMetadata',
-    'GetPatchingLevel',
-    'GetSqlBpAssessment',
-    'GetWinBpAssessment',
-    'GetSwConfig',
-    'GetSwChangesList',
-    'GetAnomalies',
-    'ListScopes',
-];
+import { call, connectInMemory, textOf, TOOL_NAMES } from '../helpers/fixtures';
 
 describe('MCP server in memory', () => {
     let client: Client;
