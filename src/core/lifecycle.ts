@@ -109,3 +109,111 @@ export function describeSupport(support: Support): string {
                 : `extended support ended ${support.extendedEnd}`;
     }
 }
+
+/**
+ * The Azure Connected Machine (Arc) agent: Microsoft supports only the versions released within the last year. The
+ * release month of each version, from the agent's published release notes (1.50 to 1.53 are not listed there; a version
+ * between two listed ones is judged by the later one's month, which it cannot be newer than).
+ */
+const ARC_AGENT_RELEASES: readonly (readonly [minor: number, month: string])[] = [
+    [43, '2024-06'],
+    [44, '2024-07'],
+    [45, '2024-08'],
+    [46, '2024-09'],
+    [47, '2024-10'],
+    [48, '2025-01'],
+    [49, '2025-02'],
+    [54, '2025-07'],
+    [55, '2025-08'],
+    [56, '2025-09'],
+    [57, '2025-10'],
+    [58, '2025-11'],
+    [59, '2025-12'],
+    [60, '2026-01'],
+    [61, '2026-02'],
+    [62, '2026-03'],
+    [63, '2026-04'],
+    [64, '2026-05'],
+    [65, '2026-06'],
+    [66, '2026-07'],
+];
+
+/** The first version that `azcmagent upgrade` can upgrade in place; older agents need the installer or package manager. */
+export const ARC_AGENT_SELF_UPGRADE_MINOR = 62;
+
+export const AGENT_SUPPORT_STATUSES = ['supported', 'unsupported', 'unknown'] as const;
+export type AgentSupportStatus = (typeof AGENT_SUPPORT_STATUSES)[number];
+
+export interface AgentSupport {
+    /** `major.minor`, e.g. `1.58`. */
+    version: string;
+    /**
+     * unsupported: released more than a year ago, for certain; supported: released within the last year, for certain;
+     * unknown: a version format or release month we cannot place.
+     */
+    status: AgentSupportStatus;
+    /** The release month, `YYYY-MM`, when the release notes give it. */
+    released?: string;
+    /** The last day of support: a year after the end of the release month (or of the latest month it can have been released). */
+    supportedUntil?: string;
+}
+
+/** The first day of the month after `YYYY-MM`, a year later: when a release of that month is surely more than a year old. */
+function yearAfterMonthEnds(month: string): number {
+    const [year, mm] = month.split('-').map(Number);
+    return Date.UTC(year + 1, mm, 1);
+}
+
+/**
+ * Where an Arc agent version (`1.58.03228.700`) stands on `now`. Support is judged at month precision, in the agent's favour: a
+ * version is called unsupported only once it is more than a year old whatever day of its month it came out.
+ */
+export function arcAgentSupport(agentVersion: string, now: Date): AgentSupport | undefined {
+    const match = /^\s*(\d+)\.(\d+)/.exec(agentVersion);
+    if (!match) {
+        return undefined;
+    }
+    const major = Number(match[1]);
+    const minor = Number(match[2]);
+    const version = `${major}.${minor}`;
+    const t = now.getTime();
+    const newest = ARC_AGENT_RELEASES[ARC_AGENT_RELEASES.length - 1];
+    if (major > 1 || (major === 1 && minor > newest[0])) {
+        // Newer than any release we know: out no earlier than the month after the newest one.
+        const end = yearAfterMonthEnds(newest[1]);
+        return t < end ? { version, status: 'supported' } : { version, status: 'unknown' };
+    }
+    if (major < 1) {
+        return { version, status: 'unsupported' };
+    }
+    const exact = ARC_AGENT_RELEASES.find(([m]) => m === minor);
+    // Not listed: it came out no later than the next listed release.
+    const bound = exact ?? ARC_AGENT_RELEASES.find(([m]) => m > minor) ?? newest;
+    const end = yearAfterMonthEnds(bound[1]);
+    const supportedUntil = new Date(end - DAY_MS).toISOString().slice(0, 10);
+    if (t >= end) {
+        return { version, status: 'unsupported', ...(exact ? { released: exact[1] } : {}), supportedUntil };
+    }
+    // Listed: supported until then. Not listed: possibly older than its bound, so only certain when it cannot be a year old.
+    return exact ? { version, status: 'supported', released: exact[1], supportedUntil } : { version, status: 'unknown' };
+}
+
+/** The version current `monthsAgo` months before `now` (for generated estates; past the list, one release a month). */
+export function arcAgentVersionAt(now: Date, monthsAgo: number): number {
+    const at = now.getUTCFullYear() * 12 + now.getUTCMonth() - monthsAgo;
+    const monthIndex = (month: string) => {
+        const [year, mm] = month.split('-').map(Number);
+        return year * 12 + mm - 1;
+    };
+    const newest = ARC_AGENT_RELEASES[ARC_AGENT_RELEASES.length - 1];
+    if (at > monthIndex(newest[1])) {
+        return newest[0] + (at - monthIndex(newest[1]));
+    }
+    let minor = ARC_AGENT_RELEASES[0][0];
+    for (const [m, month] of ARC_AGENT_RELEASES) {
+        if (monthIndex(month) <= at) {
+            minor = m;
+        }
+    }
+    return minor;
+}

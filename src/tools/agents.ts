@@ -4,6 +4,7 @@
  * were asked about sent nothing).
  */
 import { z } from 'zod';
+import type { AgentSupport } from '../core/lifecycle';
 import { MONITORING_AGENT_TYPES, type Machine, type MachineExtension, type MonitoringAgent } from '../core/model';
 import { byText, groupBy } from '../core/summaries';
 import { hostName } from '../core/source';
@@ -329,4 +330,12 @@ export function rowsComputers(rows: readonly { computer: string }[]): Set<string
         computers.add(row.computer);
     }
     return computers;
+}
+
+/** An Arc agent's version as a table shows it: `1.58 (out of support)`. */
+export function arcAgentLabel(support: AgentSupport | null | undefined): string | undefined {
+    if (!support) {
+        return undefined;
+    }
+    return support.status === 'unsupported' ? `${support.version} (out of support)` : support.version;
 }

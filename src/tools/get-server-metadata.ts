@@ -1,9 +1,28 @@
 import { z } from 'zod';
-import { osSupport, SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, type Support, type SupportStatus } from '../core/lifecycle';
+import {
+    AGENT_SUPPORT_STATUSES,
+    ARC_AGENT_SELF_UPGRADE_MINOR,
+    arcAgentSupport,
+    osSupport,
+    SUPPORT_ENDING_DAYS,
+    SUPPORT_STATUSES,
+    type AgentSupport,
+    type Support,
+    type SupportStatus,
+} from '../core/lifecycle';
 import { MONITORING_AGENTS, type Machine, type MonitoringAgent } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { TIME, truncate } from '../core/timespan';
-import { agentFailed, agentLabel, agentsOf, extensionServiceDown, failedExtension, MONITORING_AGENT_TEXT, type Agents } from './agents';
+import {
+    agentFailed,
+    agentLabel,
+    agentsOf,
+    arcAgentLabel,
+    extensionServiceDown,
+    failedExtension,
+    MONITORING_AGENT_TEXT,
+    type Agents,
+} from './agents';
 import {
     assertKnownMachine,
     assertPlacementMatches,
@@ -87,8 +106,25 @@ export const machineSchema = z.object({
         .describe('where the Windows Server release stands in its lifecycle; null for Linux or a release not known'),
 });
 
+/** Where an Arc-enabled server's Connected Machine agent stands: Microsoft supports the versions released within the last year. */
+export const agentSupportSchema = z.object({
+    version: z.string().describe('major.minor'),
+    status: z
+        .enum(AGENT_SUPPORT_STATUSES)
+        .describe(
+            'unsupported: released more than a year ago; supported: within the last year; unknown: a version whose release month is not known',
+        ),
+    released: z.string().optional().describe('release month, YYYY-MM'),
+    supportedUntil: z.string().optional().describe('last day of support (at the latest, when the release month is not known)'),
+});
+
 /** A machine as GetServerMetadata lists it: the record, its lifecycle, and its agent extensions. */
 const listedMachine = machineSchema.extend({
+    agentSupport: agentSupportSchema
+        .nullable()
+        .describe(
+            "Arc-enabled servers: whether the Connected Machine agent is within Microsoft's support; null for Azure VMs or no version reported",
+        ),
     monitoringAgent: z
         .enum(MONITORING_AGENTS)
         .nullable()
@@ -108,8 +144,9 @@ export const getServerMetadata = defineTool({
     description:
         'Lists Arc-enabled servers and Azure VMs with their OS, agent status, CPU (cores, processor), memory, IP addresses, tags and whether SQL Server was discovered. ' +
         'Use it to answer "which servers do we have", "which are disconnected", "which run Windows Server 2012 R2", or to find exact machine names for other tools. ' +
-        `Says for each Windows Server where its release stands in Microsoft's lifecycle (out of support, on Extended Security Updates, ending within ${SUPPORT_ENDING_DAYS} days, supported). ` +
-        'Filters: server_name (wildcards with *), os (windows|linux), os_name (text contained in the OS name, e.g. "2012"), status, kind (arc|azure-vm), support, tags (e.g. environment=Production), resource_group. ' +
+        `Says for each Windows Server where its release stands in Microsoft's lifecycle (out of support, on Extended Security Updates, ending within ${SUPPORT_ENDING_DAYS} days, supported), ` +
+        'and for each Arc-enabled server whether its Connected Machine agent is more than a year old (out of support). ' +
+        'Filters: server_name (wildcards with *), os (windows|linux), os_name (text contained in the OS name, e.g. "2012"), status, kind (arc|azure-vm), support, agent_out_of_support, tags (e.g. environment=Production), resource_group. ' +
         'Returns machines needing attention (Error, Expired, Disconnected) first, then by name.',
     input: z
         .object({
@@ -143,6 +180,12 @@ export const getServerMetadata = defineTool({
                     `Only machines whose monitoring agent is one of these (${MONITORING_AGENT_TEXT}). ["none", "legacy"] lists every machine without the Azure Monitor Agent.`,
                 ),
             failed_extensions: z.boolean().optional().describe('Only machines with at least one extension in the Failed state.'),
+            agent_out_of_support: z
+                .boolean()
+                .optional()
+                .describe(
+                    'true: only Arc-enabled servers whose Connected Machine agent was released more than a year ago (Microsoft supports only the last year of versions); false: only those whose agent is known to be within it.',
+                ),
             tags: inputs.tags,
             resource_group: inputs.resourceGroup,
             max_results: inputs.maxResults,
@@ -186,6 +229,10 @@ export const getServerMetadata = defineTool({
                 .nullable()
                 .describe('machines whose monitoring agent extension is in the Failed state: their data may not reach Log Analytics'),
             extensionsFailed: z.number().int().nullable().describe('machines with at least one extension in the Failed state'),
+            agentOutOfSupport: z
+                .number()
+                .int()
+                .describe('Arc-enabled servers whose Connected Machine agent was released more than a year ago, out of Microsoft support'),
             extensionServiceDown: z
                 .number()
                 .int()
@@ -227,6 +274,19 @@ export const getServerMetadata = defineTool({
             }
             return support;
         };
+        const agentSupportByVersion = new Map<string, AgentSupport | null>();
+        const agentSupportOf = (m: Machine): AgentSupport | null => {
+            if (m.kind !== 'arc' || !m.agentVersion) {
+                return null;
+            }
+            let support = agentSupportByVersion.get(m.agentVersion);
+            if (support === undefined) {
+                support = arcAgentSupport(m.agentVersion, now) ?? null;
+                agentSupportByVersion.set(m.agentVersion, support);
+            }
+            return support;
+        };
+        const agentUnsupported = (m: Machine) => agentSupportOf(m)?.status === 'unsupported';
         const machines = result.rows.filter(
             (m) =>
                 matchesName(m) &&
@@ -237,10 +297,12 @@ export const getServerMetadata = defineTool({
                 (!input.kind || m.kind === input.kind) &&
                 (!input.support?.length || inStates(supportOf(m), input.support)) &&
                 (!input.monitoring_agent?.length || input.monitoring_agent.includes(agents.of(m).monitoringAgent as MonitoringAgent)) &&
-                (input.failed_extensions === undefined || agents.of(m).failedExtensions.length > 0 === input.failed_extensions),
+                (input.failed_extensions === undefined || agents.of(m).failedExtensions.length > 0 === input.failed_extensions) &&
+                (input.agent_out_of_support === undefined ||
+                    (input.agent_out_of_support ? agentUnsupported(m) : agentSupportOf(m)?.status === 'supported')),
         );
         const shown = top(machines, input.max_results, compareMachines);
-        const items = shown.items.map((m) => ({ ...m, support: supportOf(m), ...agents.of(m) }));
+        const items = shown.items.map((m) => ({ ...m, support: supportOf(m), agentSupport: agentSupportOf(m), ...agents.of(m) }));
         const truncation = shown.truncation;
         const outOfSupport = machines.filter((m) => inStates(supportOf(m), ['ended', 'esu']));
         const ending = machines.filter((m) => inStates(supportOf(m), ['ending']));
@@ -253,6 +315,7 @@ export const getServerMetadata = defineTool({
             .filter((m) => m.kind === 'azure-vm' && m.status === 'Stopped')
             .sort((a, b) => byText(a.lastStatusChange ?? '', b.lastStatusChange ?? '') || byText(a.name, b.name));
         const serviceDown = machines.filter(extensionServiceDown).sort((a, b) => byText(a.name, b.name));
+        const oldAgents = machines.filter(agentUnsupported);
         const summary = {
             machines: machines.length,
             byStatus: countIn(machines, (m) => m.status) as Record<string, number>,
@@ -267,6 +330,7 @@ export const getServerMetadata = defineTool({
             withoutAzureMonitorAgent: fleet.withoutAzureMonitorAgent,
             monitoringAgentFailed: fleet.monitoringAgentFailed,
             extensionsFailed: fleet.extensionsFailed,
+            agentOutOfSupport: oldAgents.length,
             extensionServiceDown: serviceDown.length,
             totalCores: machines.reduce((sum, m) => sum + (m.coreCount ?? 0), 0),
             totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
@@ -285,6 +349,7 @@ export const getServerMetadata = defineTool({
                 ? ` ${plural(stoppedVms.length, 'Azure VM is', 'Azure VMs are')} stopped but not deallocated, so ${stoppedVms.length === 1 ? 'its' : 'their'} compute is still billed: ${firstNames(stoppedVms.map((m) => (m.lastStatusChange ? `${m.name} (since ${shortTime(m.lastStatusChange)})` : m.name)))}.`
                 : '') +
             agentSentences(fleet, agents) +
+            oldAgentSentence(oldAgents.map((m) => ({ name: m.name, support: agentSupportOf(m) as AgentSupport }))) +
             (serviceDown.length > 0
                 ? ` ${plural(serviceDown.length, 'connected Arc-enabled server reports', 'connected Arc-enabled servers report')} the extension service not running, so no extension — the monitoring agent among them — can be installed, updated or removed there: ${firstNames(serviceDown.map((m) => `${m.name} (${m.extensionService})`))}.`
                 : '');
@@ -303,6 +368,7 @@ export const getServerMetadata = defineTool({
                         'Status',
                         'Since',
                         'Agent',
+                        'Arc agent',
                         'Cores',
                         'Memory GB',
                         'IP',
@@ -317,6 +383,7 @@ export const getServerMetadata = defineTool({
                         m.status,
                         shortTime(m.lastStatusChange),
                         agentLabel(m.monitoringAgent, m.monitoringAgentState),
+                        arcAgentLabel(m.agentSupport),
                         m.coreCount,
                         m.memoryGb,
                         m.ipAddresses[0],
@@ -328,6 +395,35 @@ export const getServerMetadata = defineTool({
         };
     },
 });
+
+/**
+ * The Arc-enabled servers whose agent is more than a year old, by version (oldest first), with what to do: `azcmagent
+ * upgrade` upgrades an agent in place only from 1.62 on.
+ */
+function oldAgentSentence(old: readonly { name: string; support: AgentSupport }[]): string {
+    if (old.length === 0) {
+        return '';
+    }
+    const byVersion = new Map<string, { support: AgentSupport; names: string[] }>();
+    for (const { name, support } of old) {
+        const entry = byVersion.get(support.version) ?? { support, names: [] };
+        entry.names.push(name);
+        byVersion.set(support.version, entry);
+    }
+    const minorOf = (version: string) => Number(version.split('.')[1]);
+    const versions = [...byVersion.values()].sort((a, b) => minorOf(a.support.version) - minorOf(b.support.version));
+    const listed = versions
+        .map(
+            ({ support, names }) =>
+                `${support.version}${support.released ? ` (${support.released})` : ''} on ${firstNames(names.sort(byText), 3)}`,
+        )
+        .join('; ');
+    const selfUpgrade = versions.some(({ support }) => minorOf(support.version) >= ARC_AGENT_SELF_UPGRADE_MINOR);
+    const how = selfUpgrade
+        ? `upgrade them (\`azcmagent upgrade\` from 1.${ARC_AGENT_SELF_UPGRADE_MINOR}, the installer or package manager before it) or turn on automatic agent upgrade`
+        : `upgrade them with the installer or package manager (\`azcmagent upgrade\` works only from 1.${ARC_AGENT_SELF_UPGRADE_MINOR}), or turn on automatic agent upgrade`;
+    return ` ${plural(old.length, 'Arc-enabled server runs', 'Arc-enabled servers run')} a Connected Machine agent released more than a year ago, which Microsoft no longer supports — ${how}: ${listed}.`;
+}
 
 /** Whether a release is known and in one of these lifecycle states. */
 export function inStates(support: Support | null, states: readonly SupportStatus[]): boolean {

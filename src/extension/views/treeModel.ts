@@ -206,6 +206,18 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                         },
                         ...agentNodes(s),
                         {
+                            id: 'machines/agentOutOfSupport',
+                            label: `Arc agent more than a year old: ${fmt(s.agentOutOfSupport)}`,
+                            tooltip:
+                                'Arc-enabled servers whose Connected Machine agent was released more than a year ago: Microsoft supports only the versions of the last year. Upgrade them, or turn on automatic agent upgrade.',
+                            icon: { id: 'history', color: s.agentOutOfSupport ? 'list.warningForeground' : undefined },
+                            table: {
+                                tool: 'GetServerMetadata',
+                                args: { agent_out_of_support: true },
+                                title: 'Arc-enabled servers with an agent out of support',
+                            },
+                        },
+                        {
                             id: 'machines/stoppedNotDeallocated',
                             label: `Azure VMs stopped, still billed: ${fmt(s.stoppedNotDeallocated)}`,
                             tooltip:

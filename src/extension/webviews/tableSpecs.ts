@@ -3,8 +3,8 @@
  * columns and rows a person sees for every tool. Known tools get chosen columns and facets; any other answer is
  * flattened generically (scalar fields of `items`), so a new tool gets a usable table before it gets a tuned one.
  */
-import { SUPPORT_STATUSES, type Support } from '../../core/lifecycle';
-import { agentLabel } from '../../tools/agents';
+import { SUPPORT_STATUSES, type AgentSupport, type Support } from '../../core/lifecycle';
+import { agentLabel, arcAgentLabel } from '../../tools/agents';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import type { CellValue, TableColumn, TableData, TableViewState } from '../../shared/messages';
 
@@ -71,6 +71,7 @@ const SPECS: Record<
             col('status', 'Status', 'text', { facet: true }),
             col('lastStatusChange', 'Since', 'date'),
             col('monitoringAgent', 'Monitoring agent', 'text', { facet: true }),
+            col('arcAgent', 'Arc agent', 'text', { facet: true, width: 0.9 }),
             col('failedExtensions', 'Failed extensions', 'text', { width: 1.2 }),
             col('coreCount', 'Cores', 'number', { width: 0.6 }),
             col('memoryGb', 'Memory GB', 'number', { width: 0.7 }),
@@ -90,6 +91,7 @@ const SPECS: Record<
                 m.status,
                 m.lastStatusChange,
                 agentLabel(m.monitoringAgent, m.monitoringAgentState),
+                arcAgentLabel(m.agentSupport as AgentSupport | null | undefined),
                 ((m.failedExtensions as Row[] | undefined) ?? []).map((e) => e.type).join(', '),
                 m.coreCount,
                 m.memoryGb,

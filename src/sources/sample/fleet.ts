@@ -1,3 +1,4 @@
+import { arcAgentVersionAt } from '../../core/lifecycle';
 import type { Machine, MachineStatus, MonitoringAgent, OsType, Subscription, Workspace } from '../../core/model';
 import { TIME } from '../../core/timespan';
 import { HOSTILE_STRINGS } from './hostile';
@@ -163,7 +164,15 @@ const LINUX_IMAGES: readonly (readonly [OsImage, number])[] = [
     ],
 ];
 
-const AGENT_VERSIONS = ['1.46.02880.1382', '1.50.02982.1203', '1.54.03123.1148', '1.56.03167.687', '1.58.03228.700', '1.60.03293.1016'];
+/**
+ * The Arc agent version a machine last upgraded to `monthsAgo` months before the estate's clock, so that the estate keeps
+ * the same mix of current and year-old agents whenever it is built (the build and revision numbers are made up).
+ */
+function agentVersion(anchor: number, monthsAgo: number): string {
+    const minor = arcAgentVersionAt(new Date(anchor), monthsAgo);
+    const build = String(2880 + Math.round((minor - 46) * 29.5)).padStart(5, '0');
+    return `1.${minor}.${build}.${500 + ((minor * 379) % 2500)}`;
+}
 
 const TEAMS: Record<Role, string> = {
     sql: 'data-platform',
@@ -353,7 +362,8 @@ export function buildFleet(seed: number, count: number, anchor: number, hostile:
             osVersion: os.osVersion,
             status: azureVm ? 'Running' : 'Connected',
             lastStatusChange: isoTime(anchor - random.int(2, 120) * TIME.DAY - random.int(0, 86_399) * 1000),
-            agentVersion: azureVm ? undefined : random.pick(AGENT_VERSIONS.slice(2)),
+            // Most agents are within a year of the newest; some have not been upgraded for longer.
+            agentVersion: azureVm ? undefined : agentVersion(anchor, random.int(0, 14)),
             fqdn: `${name}.${domain}`,
             domain,
             manufacturer: hardware.manufacturer,
@@ -494,7 +504,7 @@ function assignStatuses(random: Random, machines: FleetMachine[], anchor: number
         m.machine.status = status;
         m.machine.lastStatusChange = isoTime(changed);
         // Older agents are the ones that fall off; an expired machine never got the recent versions.
-        m.machine.agentVersion = random.pick(AGENT_VERSIONS.slice(0, 3));
+        m.machine.agentVersion = agentVersion(anchor, random.int(12, 30));
         if (status !== 'Error') {
             m.reportingUntil = changed;
         }

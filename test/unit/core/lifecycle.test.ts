@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { describeSupport, osSupport, sqlSupport } from '../../../src/core/lifecycle';
+import { arcAgentSupport, arcAgentVersionAt, describeSupport, osSupport, sqlSupport } from '../../../src/core/lifecycle';
 
 const on = (date: string) => new Date(`${date}T12:00:00Z`);
 
@@ -52,5 +52,49 @@ describe('where a Windows Server or SQL Server release stands in its lifecycle',
         assert.equal(describeSupport(osSupport('Windows Server 2016 Standard', on('2026-11-26'))!), 'extended support ends 2027-01-12');
         assert.equal(describeSupport(osSupport('Windows Server 2022 Standard', on('2026-11-26'))!), 'supported until 2031-10-14');
         assert.equal(describeSupport(sqlSupport('SQL Server 2014', on('2026-11-26'))!), 'extended support ended 2024-07-09');
+    });
+});
+
+describe('whether an Arc agent version is within the year Microsoft supports', () => {
+    const status = (version: string, date: string) => arcAgentSupport(version, on(date))?.status;
+
+    it('counts a year from the end of the release month, so a version is called unsupported only when it surely is', () => {
+        // 1.58 came out in November 2025: supported through 30 November 2026, whichever day of November it was.
+        assert.deepEqual(arcAgentSupport('1.58.03228.700', on('2026-11-30')), {
+            version: '1.58',
+            status: 'supported',
+            released: '2025-11',
+            supportedUntil: '2026-11-30',
+        });
+        assert.equal(status('1.58.03228.700', '2026-12-01'), 'unsupported');
+        assert.equal(status('1.59', '2026-12-07'), 'supported');
+        assert.equal(status('1.43.02800.1', '2026-12-07'), 'unsupported');
+    });
+
+    it('bounds a version the release notes do not date by the next one they do, and never guesses the other way', () => {
+        // 1.50 to 1.53 are not dated: they came out no later than 1.54 (July 2025).
+        assert.equal(status('1.52.03000.1', '2026-07-31'), 'unknown', 'it may have come out in July 2025');
+        assert.deepEqual(arcAgentSupport('1.52.03000.1', on('2026-08-01')), {
+            version: '1.52',
+            status: 'unsupported',
+            supportedUntil: '2026-07-31',
+        });
+        // Older than every dated version, it is older than the oldest.
+        assert.equal(status('1.10.21239.009', '2026-01-01'), 'unsupported');
+        // Newer than every dated version (1.66, July 2026): supported for at least a year after that month, then unknown.
+        assert.equal(status('1.70.1.1', '2027-07-31'), 'supported');
+        assert.equal(status('1.70.1.1', '2027-08-01'), 'unknown');
+        assert.equal(status('2.0.0.1', '2026-12-07'), 'supported');
+        for (const version of ['', 'latest', 'v1.58']) {
+            assert.equal(arcAgentSupport(version, on('2026-12-07')), undefined, version);
+        }
+    });
+
+    it('gives the version that was current some months back, one a month past the dated list', () => {
+        assert.equal(arcAgentVersionAt(on('2026-07-15'), 0), 66);
+        assert.equal(arcAgentVersionAt(on('2026-12-07'), 12), 59);
+        assert.equal(arcAgentVersionAt(on('2026-12-07'), 0), 71);
+        assert.equal(arcAgentVersionAt(on('2025-06-07'), 0), 49, 'the newest dated one before an undated gap');
+        assert.equal(arcAgentVersionAt(on('2020-01-01'), 0), 43, 'never older than the oldest dated');
     });
 });

@@ -113,6 +113,49 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it('GetServerMetadata names the Arc-enabled servers whose agent is more than a year old, and filters on it', async () => {
+        const out = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const yearAgo = Date.UTC(NOW.getUTCFullYear() - 1, NOW.getUTCMonth(), 1);
+        const old = out.items.filter((m) => {
+            const support = m.agentSupport as { status: string; released?: string; supportedUntil?: string } | null;
+            if (m.kind !== 'arc') {
+                assert.equal(support, null, `${String(m.name)}: an Azure VM has no Arc agent`);
+                return false;
+            }
+            assert.ok(support, `${String(m.name)} reports ${String(m.agentVersion)}`);
+            assert.equal(
+                support.status === 'unsupported',
+                Date.parse(`${support.supportedUntil ?? '9999-12-31'}T00:00:00Z`) < NOW.getTime(),
+            );
+            if (support.released) {
+                // Released before the month a year ago began: surely more than a year old.
+                assert.equal(support.status === 'unsupported', Date.parse(`${support.released}-01T00:00:00Z`) < yearAgo, String(m.name));
+            }
+            return support.status === 'unsupported';
+        });
+        assert.ok(old.length >= 3 && old.length < out.items.length / 2, `${old.length} of ${out.items.length}`);
+        assert.equal(out.summary.agentOutOfSupport, old.length);
+        // Every disconnected or expired machine fell off with an old agent.
+        assert.ok(out.items.filter((m) => m.status === 'Expired').every((m) => old.includes(m)));
+        const filtered = await run(source, 'GetServerMetadata', { agent_out_of_support: true, max_results: 1000 });
+        assert.deepEqual(
+            filtered.items.map((m) => m.name),
+            out.items.filter((m) => old.includes(m)).map((m) => m.name),
+        );
+        const current = await run(source, 'GetServerMetadata', { agent_out_of_support: false, max_results: 1000 });
+        assert.equal(current.items.length, out.items.filter((m) => m.kind === 'arc').length - old.length);
+        const text = await runTool('GetServerMetadata', { source }, { agent_out_of_support: true, max_results: 1000 });
+        assert.ok(text.ok);
+        const sentence = new RegExp(
+            ` ${old.length} Arc-enabled servers run a Connected Machine agent released more than a year ago, which Microsoft no longer supports — upgrade them .*: 1\\.\\d+ \\(\\d{4}-\\d\\d\\) on `,
+        );
+        assert.match(text.text, sentence);
+        const oldest = old.reduce((a, b) =>
+            Number(String(a.agentVersion).split('.')[1]) <= Number(String(b.agentVersion).split('.')[1]) ? a : b,
+        );
+        assert.ok(text.text.includes(`| ${String(oldest.name)} |`) && text.text.includes(' (out of support) |'));
+    });
+
     it("GetServerMetadata says which agent sends each machine's data, and a machine without one is in no workspace", async () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetServerMetadata', { max_results: 1000 });

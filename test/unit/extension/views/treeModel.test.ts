@@ -56,6 +56,9 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.equal(child('machines/withoutAma')?.label, `Without the Azure Monitor Agent: ${servers.summary.withoutAzureMonitorAgent}`);
         assert.deepEqual(child('machines/withoutAma')?.table?.args, { monitoring_agent: ['none', 'legacy'] });
         assert.equal(child('machines/extensionsFailed')?.label, `With a failed extension: ${servers.summary.extensionsFailed}`);
+        assert.equal(child('machines/agentOutOfSupport')?.label, `Arc agent more than a year old: ${servers.summary.agentOutOfSupport}`);
+        assert.ok(Number(servers.summary.agentOutOfSupport) > 0, 'the sample estate has Arc agents not upgraded for over a year');
+        assert.deepEqual(child('machines/agentOutOfSupport')?.table?.args, { agent_out_of_support: true });
         assert.deepEqual(child('machines/extensionsFailed')?.table?.args, { failed_extensions: true });
         assert.equal(
             child('machines/stoppedNotDeallocated')?.label,
