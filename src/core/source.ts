@@ -77,6 +77,11 @@ export interface SqlFindingQuery extends WorkspaceQuery {
     latestRunOnly: boolean;
 }
 
+export interface WindowsFindingQuery extends WorkspaceQuery {
+    /** Only the most recent assessment run of each computer. */
+    latestRunOnly: boolean;
+}
+
 export interface SoftwareQuery extends WorkspaceQuery {
     /** Include installed updates (`SoftwareType == "Update"`) as well as applications and packages. */
     includeUpdates: boolean;
@@ -120,7 +125,7 @@ export interface InfraSource {
     getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>>;
     getMissingPatches(query: SubscriptionQuery): Promise<QueryResult<MissingPatch>>;
     getSqlFindings(query: SqlFindingQuery): Promise<QueryResult<SqlFinding>>;
-    getWindowsFindings(query: WorkspaceQuery): Promise<QueryResult<WindowsFinding>>;
+    getWindowsFindings(query: WindowsFindingQuery): Promise<QueryResult<WindowsFinding>>;
     getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>>;
     getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>>;
     getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>>;

@@ -24,8 +24,9 @@ export const getWinBpAssessment = defineTool({
     title: 'Windows Server best-practices findings',
     description:
         'Returns failed recommendations of the Windows Server assessment (Log Analytics table WindowsServerAssessmentRecommendation): recommendation, description, ' +
-        'focus area (Security and Compliance, Availability and Business Continuity, Performance and Scalability, Upgrade Migration and Deployment, Operations and Monitoring, Change and Configuration Management), ' +
-        'action area, affected object and weight (importance, higher first). Default timespan 30d. Filters: min_weight, server_name, tags, resource_group, focus_area.',
+        'focus area (one of: Security and Compliance; Availability and Business Continuity; Performance and Scalability; Upgrade, Migration and Deployment; Operations and Monitoring; Change and Configuration Management), ' +
+        'action area, affected object and weight (importance, higher first). The assessment runs weekly: by default only the latest run of each machine (latest_run_only: true) over the last 30 days, so a recommendation fixed since is not listed. ' +
+        'Filters: min_weight, server_name, tags, resource_group, focus_area.',
     input: z
         .object({
             workspace_id: inputs.workspaceId,
@@ -40,6 +41,10 @@ export const getWinBpAssessment = defineTool({
                 .max(200)
                 .optional()
                 .describe('Only this focus area (text contained, case-insensitive, e.g. "Security").'),
+            latest_run_only: z
+                .boolean()
+                .optional()
+                .describe('Only the latest assessment run of each machine (default true); false lists every run in the timespan.'),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -50,13 +55,15 @@ export const getWinBpAssessment = defineTool({
             machines: z.number().int(),
             byFocusArea: z.record(z.number()),
             highestWeight: z.number().nullable(),
+            latestRun: z.string().optional().describe('when the newest run among the findings was made'),
         }),
         items: z.array(finding),
     }),
     annotations: READ_ONLY,
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '30d');
-        const result = await context.source.getWindowsFindings(scope.query);
+        const latestRunOnly = input.latest_run_only ?? true;
+        const result = await context.source.getWindowsFindings({ ...scope.query, latestRunOnly });
         const focus = input.focus_area?.trim().toLowerCase();
         const findings = result.rows.filter(
             (f) =>
@@ -85,11 +92,13 @@ export const getWinBpAssessment = defineTool({
             machines: distinctCount(findings, (f) => f.computer),
             byFocusArea,
             highestWeight: items.length ? items[0].weight : null,
+            ...latestOf(findings),
         };
+        const runs = latestRunOnly ? ', latest run of each machine' : ', every run';
         const sentence =
             findings.length === 0
-                ? `No failed Windows Server recommendations in the last ${scope.range.timespan}.`
-                : `${plural(findings.length, 'failed Windows Server recommendation')} on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan} (${describeCounts(byFocusArea)}).`;
+                ? `No failed Windows Server recommendations in the last ${scope.range.timespan}${runs}.`
+                : `${plural(findings.length, 'failed Windows Server recommendation')} on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}${runs} (${describeCounts(byFocusArea)}).`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
@@ -110,3 +119,14 @@ export const getWinBpAssessment = defineTool({
         };
     },
 });
+
+/** The newest run's time among the findings, when there are any. */
+function latestOf(findings: readonly { timeGenerated: string }[]): { latestRun?: string } {
+    let latest: string | undefined;
+    for (const f of findings) {
+        if (!latest || f.timeGenerated > latest) {
+            latest = f.timeGenerated;
+        }
+    }
+    return latest ? { latestRun: latest } : {};
+}

@@ -78,7 +78,7 @@ describe('every query the Azure source can send', () => {
         // One representative query per builder that takes strings; the catalog test covers the option matrix.
         const builders: ((name: string) => string)[] = [
             (name) => q.sqlFindingsQuery({ from: new Date(0), to: new Date(1e12), computers: [name, 'other'], latestRunOnly: true }).text,
-            (name) => q.windowsFindingsQuery({ from: new Date(0), to: new Date(1e12), computers: [name] }).text,
+            (name) => q.windowsFindingsQuery({ from: new Date(0), to: new Date(1e12), computers: [name], latestRunOnly: true }).text,
             (name) => q.softwareQuery({ from: new Date(0), to: new Date(1e12), computers: ['other', name], includeUpdates: true }).text,
             (name) => q.softwareChangesQuery({ from: new Date(0), to: new Date(1e12), computers: [name] }).text,
             (name) => q.metricComputersQuery({ from: new Date(0), to: new Date(1e12), computers: [name], table: 'Perf' }).text,

@@ -53,10 +53,14 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
     it('reads failed Windows Server recommendations, software inventory and software changes', async () => {
         fake = await startAzureFake({ estate: { machines: 4 } });
         const source = sourceFor(fake);
-        const findings = await source.getWindowsFindings(window());
-        assert.equal(findings.rows.length, 3);
-        assert.equal(findings.rows[0].weight, 42.5);
+        const findings = await source.getWindowsFindings({ ...window(), latestRunOnly: true });
+        assert.deepEqual(
+            findings.rows.map((f) => [f.assessmentId, f.recommendationId, f.weight]),
+            [0, 1, 2].map(() => ['win-run-2', 'rec-smb1', 42.5]),
+        );
         assert.match(fake.requests.at(-1)?.query ?? '', /RecommendationResult == 'Failed'/);
+        const everyRun = await source.getWindowsFindings({ ...window(), latestRunOnly: false });
+        assert.equal(everyRun.rows.length, 3 * 3, 'two runs, the older with a recommendation fixed since');
         const apps = await source.getSoftware({ ...window(), includeUpdates: false });
         assert.equal(apps.rows.length, 8);
         const withUpdates = await source.getSoftware({ ...window(), includeUpdates: true, computers: ['SRV-00000'] });

@@ -43,7 +43,12 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
                 text: q.sqlFindingsQuery({ ...window, latestRunOnly }).text,
             });
         }
-        out.push({ name: `windowsFindings ${tag}`, text: q.windowsFindingsQuery(window).text });
+        for (const latestRunOnly of [false, true]) {
+            out.push({
+                name: `windowsFindings latestRunOnly=${latestRunOnly} ${tag}`,
+                text: q.windowsFindingsQuery({ ...window, latestRunOnly }).text,
+            });
+        }
         for (const includeUpdates of [false, true]) {
             out.push({
                 name: `software includeUpdates=${includeUpdates} ${tag}`,

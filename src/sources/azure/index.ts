@@ -34,6 +34,7 @@ import type {
     SqlEstate,
     SqlFindingQuery,
     SubscriptionQuery,
+    WindowsFindingQuery,
     WorkspaceQuery,
 } from '../../core/source';
 import { hostName, MAX_FOUND_COMPUTERS, SourceError, UserError } from '../../core/source';
@@ -600,9 +601,9 @@ class AzureInfraSource implements AzureSource {
         return { rows: map.toSqlFindings(table, built.columns), warnings };
     }
 
-    async getWindowsFindings(query: WorkspaceQuery): Promise<QueryResult<WindowsFinding>> {
+    async getWindowsFindings(query: WindowsFindingQuery): Promise<QueryResult<WindowsFinding>> {
         const workspaceId = await this.workspaceOf(query);
-        const built = q.windowsFindingsQuery(this.window(query));
+        const built = q.windowsFindingsQuery({ ...this.window(query), latestRunOnly: query.latestRunOnly });
         const { table, warnings } = await this.queryLogs(
             workspaceId,
             built,

@@ -361,14 +361,31 @@ findings
     };
 }
 
-/** Failed recommendations of the Windows Server assessment in the window (every run; the tools pick what to show). */
-export function windowsFindingsQuery(window: LogsWindow): BuiltQuery {
-    return {
-        text: `WindowsServerAssessmentRecommendation
-${timeFilter(window)}${computerFilter(window)}
-| where RecommendationResult == 'Failed'
+/**
+ * Failed recommendations of the Windows Server assessment in the window. The assessment runs weekly, so with
+ * `latestRunOnly` only the newest run (`AssessmentId`) of each computer is kept — a recommendation fixed since is gone.
+ * The latest run is taken over every result (passed ones too), so a machine whose latest run failed nothing shows nothing.
+ */
+export function windowsFindingsQuery(window: LogsWindow & { latestRunOnly: boolean }): BuiltQuery {
+    const rows = `WindowsServerAssessmentRecommendation
+${timeFilter(window)}${computerFilter(window)}`;
+    const failed = `| where RecommendationResult == 'Failed'
 | project TimeGenerated, AssessmentId, Computer, RecommendationId, Recommendation, Description, FocusArea, ActionArea,
-    AffectedObjectType, AffectedObjectName, RecommendationWeight
+    AffectedObjectType, AffectedObjectName, RecommendationWeight`;
+    const text = window.latestRunOnly
+        ? `let results = ${rows};
+results
+${failed}
+| join kind=inner (
+    results
+    | summarize arg_max(TimeGenerated, AssessmentId) by Computer
+    | project Computer, AssessmentId
+  ) on Computer, AssessmentId
+| project-away Computer1, AssessmentId1`
+        : `${rows}
+${failed}`;
+    return {
+        text: `${text}
 | order by Computer asc, RecommendationId asc
 | take ${int(LOGS_ROW_CAP + 1)}`,
         columns: ['TimeGenerated', 'AssessmentId', 'Computer', 'RecommendationId', 'Recommendation', 'FocusArea', 'RecommendationWeight'],

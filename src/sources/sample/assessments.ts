@@ -428,8 +428,9 @@ export class AssessmentBuilder {
             if ((check.appliesTo && !check.appliesTo(fm)) || !random.chance(check.odds)) {
                 continue;
             }
+            // Drawn even when lasting, so that the findings after it stay the same.
             const [first, last] = lifetime(random, times.length);
-            add(check, check.objectName(fm, random), first, last);
+            add(check, check.objectName(fm, random), check.lasting ? 0 : first, check.lasting ? times.length - 1 : last);
         }
         if (fleet.hostile && fm.index <= 4) {
             // Unsupported software named by an attacker: the object names carry every planted string.
@@ -453,6 +454,8 @@ interface WindowsCheck {
     /** Which object it names: the server itself, or something on it. */
     objectName: (fm: FleetMachine, random: Random) => string;
     appliesTo?: (fm: FleetMachine) => boolean;
+    /** A state of the machine that no configuration change fixes (its OS release): failed in every run. */
+    lasting?: boolean;
 }
 
 const server = (fm: FleetMachine) => fm.machine.name;
@@ -516,6 +519,7 @@ const WINDOWS_CHECKS: readonly WindowsCheck[] = [
         odds: 1,
         objectName: server,
         appliesTo: (fm) => fm.os.product.includes('2012'),
+        lasting: true,
     },
     {
         recommendation: 'Keep at least 15% free space on the system volume',

@@ -25,6 +25,7 @@ import type {
     SqlEstate,
     SqlFindingQuery,
     SubscriptionQuery,
+    WindowsFindingQuery,
     WorkspaceQuery,
 } from '../../core/source';
 import { hostName, MAX_FOUND_COMPUTERS, nameMatcher, UserError } from '../../core/source';
@@ -162,7 +163,7 @@ class SampleEstate implements SampleSource {
     getSqlFindings(query: SqlFindingQuery): Promise<QueryResult<SqlFinding>> {
         return this.current().getSqlFindings(query);
     }
-    getWindowsFindings(query: WorkspaceQuery): Promise<QueryResult<WindowsFinding>> {
+    getWindowsFindings(query: WindowsFindingQuery): Promise<QueryResult<WindowsFinding>> {
         return this.current().getWindowsFindings(query);
     }
     getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>> {
@@ -312,50 +313,18 @@ class EstateAtHour {
     }
 
     async getSqlFindings(query: SqlFindingQuery): Promise<QueryResult<SqlFinding>> {
-        const { rows, times, groups } = this.findingsIndex(
-            query,
-            this.sqlFindings,
-            (fm) => this.assessments.sqlFindings(fm),
-            compareSqlFindings,
-        );
-        const from = query.from.getTime();
-        const to = query.to.getTime();
-        // Rows are newest first, so the first run met per instance is its latest in the range.
-        const latestRun = new Map<number, string>();
-        const out: SqlFinding[] = [];
-        for (let i = 0; i < rows.length; i++) {
-            if (times[i] < from || times[i] > to) {
-                continue;
-            }
-            if (query.latestRunOnly) {
-                const latest = latestRun.get(groups[i]);
-                if (latest === undefined) {
-                    latestRun.set(groups[i], rows[i].assessmentId);
-                } else if (latest !== rows[i].assessmentId) {
-                    continue;
-                }
-            }
-            out.push(rows[i]);
-        }
-        return ok(out);
+        const indexed = this.findingsIndex(query, this.sqlFindings, (fm) => this.assessments.sqlFindings(fm), compareSqlFindings);
+        return ok(inRange(indexed, query));
     }
 
-    async getWindowsFindings(query: WorkspaceQuery): Promise<QueryResult<WindowsFinding>> {
-        const { rows, times } = this.findingsIndex(
+    async getWindowsFindings(query: WindowsFindingQuery): Promise<QueryResult<WindowsFinding>> {
+        const indexed = this.findingsIndex(
             query,
             this.windowsFindings,
             (fm) => this.assessments.windowsFindings(fm),
             compareWindowsFindings,
         );
-        const from = query.from.getTime();
-        const to = query.to.getTime();
-        const out: WindowsFinding[] = [];
-        for (let i = 0; i < rows.length; i++) {
-            if (times[i] >= from && times[i] <= to) {
-                out.push(rows[i]);
-            }
-        }
-        return ok(out);
+        return ok(inRange(indexed, query));
     }
 
     /**
@@ -765,6 +734,35 @@ interface FindingsCache<T> {
 }
 
 /** Newest run first, then computer, instance, check and target, so every answer lists findings in the same order. */
+/**
+ * The indexed findings in the query's range; with `latestRunOnly`, only the latest run of each group (an instance, or a
+ * computer) in the range. Rows are newest first, so the first run met per group is its latest.
+ */
+function inRange<T extends { assessmentId: string }>(
+    { rows, times, groups }: TimedRows<T>,
+    query: WorkspaceQuery & { latestRunOnly: boolean },
+): T[] {
+    const from = query.from.getTime();
+    const to = query.to.getTime();
+    const latestRun = new Map<number, string>();
+    const out: T[] = [];
+    for (let i = 0; i < rows.length; i++) {
+        if (times[i] < from || times[i] > to) {
+            continue;
+        }
+        if (query.latestRunOnly) {
+            const latest = latestRun.get(groups[i]);
+            if (latest === undefined) {
+                latestRun.set(groups[i], rows[i].assessmentId);
+            } else if (latest !== rows[i].assessmentId) {
+                continue;
+            }
+        }
+        out.push(rows[i]);
+    }
+    return out;
+}
+
 function compareSqlFindings(a: SqlFinding, b: SqlFinding): number {
     return (
         compareText(b.timeGenerated, a.timeGenerated) ||

@@ -679,8 +679,49 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
             rows,
         );
     }
-    if (query.startsWith('WindowsServerAssessmentRecommendation')) {
-        const at = new Date(now - 2 * DAY).toISOString();
+    if (query.includes('WindowsServerAssessmentRecommendation\n')) {
+        // Two weekly runs: SMBv1 failed in both, TLS 1.0 only in the older one (fixed since).
+        const latestOnly = query.includes('arg_max(TimeGenerated, AssessmentId) by Computer');
+        const runs = latestOnly
+            ? ([['win-run-2', 2]] as const)
+            : ([
+                  ['win-run-1', 9],
+                  ['win-run-2', 2],
+              ] as const);
+        const rows: unknown[][] = [];
+        for (const m of machines.filter((x) => x.osType === 'windows')) {
+            for (const [run, age] of runs) {
+                const at = new Date(now - age * DAY).toISOString();
+                rows.push([
+                    at,
+                    run,
+                    m.computer,
+                    'rec-smb1',
+                    'Disable SMBv1',
+                    'SMBv1 is enabled',
+                    'Security and Compliance',
+                    'Network',
+                    'Server',
+                    m.computer,
+                    42.5,
+                ]);
+                if (run === 'win-run-1') {
+                    rows.push([
+                        at,
+                        run,
+                        m.computer,
+                        'rec-tls10',
+                        'Disable TLS 1.0',
+                        'TLS 1.0 is enabled',
+                        'Security and Compliance',
+                        'Network',
+                        'Server',
+                        m.computer,
+                        30.1,
+                    ]);
+                }
+            }
+        }
         return table(
             [
                 ['TimeGenerated', 'datetime'],
@@ -695,21 +736,7 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
                 ['AffectedObjectName', 'string'],
                 ['RecommendationWeight', 'real'],
             ],
-            machines
-                .filter((m) => m.osType === 'windows')
-                .map((m) => [
-                    at,
-                    'win-run-1',
-                    m.computer,
-                    'rec-smb1',
-                    'Disable SMBv1',
-                    'SMBv1 is enabled',
-                    'Security and Compliance',
-                    'Network',
-                    'Server',
-                    m.computer,
-                    42.5,
-                ]),
+            rows,
         );
     }
     if (query.startsWith('ConfigurationData')) {

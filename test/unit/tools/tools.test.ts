@@ -778,6 +778,39 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it('GetWinBpAssessment lists the latest weekly run of each machine by default, every run on request', async () => {
+        const latest = await run(source, 'GetWinBpAssessment', { max_results: 50_000 });
+        const every = await run(source, 'GetWinBpAssessment', { latest_run_only: false, max_results: 50_000 });
+        const key = (f: Record<string, unknown>) => `${String(f.computer)}|${String(f.recommendationId)}|${String(f.affectedObjectName)}`;
+        // One run per machine: no recommendation twice for the same object.
+        assert.equal(new Set(latest.items.map(key)).size, latest.items.length);
+        assert.ok(
+            every.items.length > latest.items.length * 2,
+            `${every.items.length} rows in every run, ${latest.items.length} in the latest`,
+        );
+        const newest = new Map<string, string>();
+        for (const f of every.items) {
+            const computer = String(f.computer);
+            if (String(f.timeGenerated) > (newest.get(computer) ?? '')) {
+                newest.set(computer, String(f.timeGenerated));
+            }
+        }
+        assert.deepEqual(
+            latest.items.map(key).sort(),
+            every.items
+                .filter((f) => f.timeGenerated === newest.get(String(f.computer)))
+                .map(key)
+                .sort(),
+        );
+        assert.equal(latest.summary.findings, latest.items.length);
+        const text = await runTool('GetWinBpAssessment', { source }, {});
+        assert.ok(
+            text.ok &&
+                text.text.includes(`${latest.items.length} failed Windows Server recommendations on `) &&
+                text.text.includes(', latest run of each machine ('),
+        );
+    });
+
     it('GetSwConfig and GetSwChangesList show what the inventory holds, with previous versions of modified software', async () => {
         const scopes = await source.listScopes();
         const workspaceId = source.defaultWorkspaceId ?? scopes.workspaces[0].customerId;

@@ -25,7 +25,7 @@ async function everything(source: SampleSource) {
         const base = { workspaceId: w.customerId, from: daysAgo(30), to: NOW };
         perWorkspace.push({
             sqlFindings: (await source.getSqlFindings({ ...base, latestRunOnly: false })).rows,
-            windowsFindings: (await source.getWindowsFindings(base)).rows,
+            windowsFindings: (await source.getWindowsFindings({ ...base, latestRunOnly: false })).rows,
             software: (await source.getSoftware({ ...base, includeUpdates: true })).rows,
             changes: (await source.getSoftwareChanges(base)).rows,
             series: (await source.getMetricSeries({ ...base, metrics: ALL_METRICS, stepMs: TIME.HOUR })).rows.map((s) => ({
@@ -293,8 +293,32 @@ describe('sample estate', () => {
         });
 
         it('has Windows assessment findings with focus area, action area, object and weight', async () => {
-            const rows = (await source.getWindowsFindings({ workspaceId: scopes.workspaces[0].customerId, from: daysAgo(30), to: NOW }))
-                .rows;
+            const window = { workspaceId: scopes.workspaces[0].customerId, from: daysAgo(30), to: NOW };
+            const rows = (await source.getWindowsFindings({ ...window, latestRunOnly: false })).rows;
+            // The assessment runs weekly: the latest run of each machine is one run, and fewer rows than every run.
+            const latest = (await source.getWindowsFindings({ ...window, latestRunOnly: true })).rows;
+            const runsOf = (list: typeof rows) => {
+                const runs = new Map<string, Set<string>>();
+                for (const r of list) {
+                    runs.set(r.computer, (runs.get(r.computer) ?? new Set()).add(r.assessmentId));
+                }
+                return runs;
+            };
+            assert.ok(
+                [...runsOf(rows).values()].some((runs) => runs.size > 1),
+                'several weekly runs in 30 days',
+            );
+            const latestRuns = runsOf(latest);
+            assert.deepEqual([...latestRuns.keys()].sort(), [...runsOf(rows).keys()].sort());
+            for (const [computer, runs] of latestRuns) {
+                assert.equal(runs.size, 1, computer);
+                const newest = rows.filter((r) => r.computer === computer).reduce((a, b) => (a.timeGenerated >= b.timeGenerated ? a : b));
+                assert.ok(runs.has(newest.assessmentId), computer);
+            }
+            assert.deepEqual(
+                latest,
+                rows.filter((r) => latestRuns.get(r.computer)?.has(r.assessmentId)),
+            );
             assert.ok(rows.length > 50);
             const windowsNames = new Set(machines.filter((m) => m.osType === 'windows').map((m) => m.name));
             assert.ok(
@@ -474,7 +498,7 @@ describe('sample estate', () => {
                 const base = { workspaceId: w.customerId, from: daysAgo(30), to: NOW };
                 const computers = [
                     ...(await source.getSqlFindings({ ...base, latestRunOnly: false })).rows.map((r) => r.computer),
-                    ...(await source.getWindowsFindings(base)).rows.map((r) => r.computer),
+                    ...(await source.getWindowsFindings({ ...base, latestRunOnly: false })).rows.map((r) => r.computer),
                     ...(await source.getSoftware({ ...base, includeUpdates: false })).rows.map((r) => r.computer),
                     ...(await source.getSoftwareChanges(base)).rows.map((r) => r.computer),
                     ...(await source.getMetricSeries({ ...base, metrics: ['cpu'], stepMs: TIME.HOUR })).rows.map((r) => r.computer),
@@ -509,7 +533,7 @@ describe('sample estate', () => {
             const all = (await source.getSoftwareChanges({ workspaceId, from: daysAgo(30), to: NOW })).rows;
             assert.ok(changes.length > 0 && changes.length < all.length);
             assert.ok(changes.every((c) => c.timeGenerated >= from.toISOString() && c.timeGenerated <= to.toISOString()));
-            const findings = (await source.getWindowsFindings({ workspaceId, from, to })).rows;
+            const findings = (await source.getWindowsFindings({ workspaceId, from, to, latestRunOnly: false })).rows;
             assert.ok(
                 findings.length > 0 && findings.every((f) => f.timeGenerated >= from.toISOString() && f.timeGenerated <= to.toISOString()),
             );
@@ -542,11 +566,11 @@ describe('sample estate', () => {
                     everyones.filter((f) => f.computer === 'ctso-sql-ams-01'),
                 );
             }
-            const windowsFindings = (await source.getWindowsFindings(base)).rows;
+            const windowsFindings = (await source.getWindowsFindings({ ...base, latestRunOnly: false })).rows;
             assert.ok(windowsFindings.length > 0);
             assert.deepEqual(
                 windowsFindings,
-                (await source.getWindowsFindings({ workspaceId, from: daysAgo(30), to: NOW })).rows.filter(
+                (await source.getWindowsFindings({ workspaceId, from: daysAgo(30), to: NOW, latestRunOnly: false })).rows.filter(
                     (f) => f.computer === 'ctso-sql-ams-01',
                 ),
             );
