@@ -306,6 +306,30 @@ export function machineMatcher(pattern: string): (machine: Pick<Machine, 'name' 
         (machine.fqdn !== undefined && matches(machine.fqdn));
 }
 
+/** The instance name of a default SQL Server instance. */
+const DEFAULT_INSTANCE = 'mssqlserver';
+
+/**
+ * Whether a SQL Server instance answers to an `instance_name`: its instance name (`MSSQLSERVER`, `REPORTING`), or its full
+ * name as the SQL tools show it — `HOST\NAME`, or `HOST` alone / `HOST\MSSQLSERVER` for a default instance — case-insensitive,
+ * the host part matched as `server_name` is (an FQDN's host part is the host).
+ */
+export function instanceMatcher(text: string): (host: string, instanceName: string) => boolean {
+    const wanted = text.trim().toLowerCase();
+    const slash = wanted.indexOf('\\');
+    if (slash < 0) {
+        // A bare name is an instance name, or the full name of a default instance (its host).
+        const asHost = hostName(wanted);
+        return (host, instanceName) => {
+            const instance = instanceName.toLowerCase() || DEFAULT_INSTANCE;
+            return instance === wanted || (instance === DEFAULT_INSTANCE && hostName(host) === asHost);
+        };
+    }
+    const wantedHost = hostName(wanted.slice(0, slash));
+    const wantedInstance = wanted.slice(slash + 1) || DEFAULT_INSTANCE;
+    return (host, instanceName) => hostName(host) === wantedHost && (instanceName.toLowerCase() || DEFAULT_INSTANCE) === wantedInstance;
+}
+
 /**
  * Checks a `server_name` against the machines the source knows; an unknown name is the caller's mistake,
  * answered with the nearest names so a model can correct itself.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
-import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
+import { envelope, envelopeOf, instanceMatcher, inputs, resolveWorkspaceScope, top } from './common';
 import { describeCounts, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -39,7 +39,13 @@ export const getSqlBpAssessment = defineTool({
             ServerName: inputs.serverNameLegacy,
             tags: inputs.tags,
             resource_group: inputs.resourceGroup,
-            instance_name: z.string().max(300).optional().describe('Only this SQL instance (e.g. MSSQLSERVER), case-insensitive.'),
+            instance_name: z
+                .string()
+                .max(300)
+                .optional()
+                .describe(
+                    'Only this instance: its instance name (e.g. "MSSQLSERVER" for default instances, "REPORTING"), or its full name as GetSqlMetadata lists it (HOST\\NAME, or HOST for a default instance); case-insensitive.',
+                ),
             latest_run_only: z
                 .boolean()
                 .optional()
@@ -62,13 +68,13 @@ export const getSqlBpAssessment = defineTool({
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '30d');
         const result = await context.source.getSqlFindings({ ...scope.query, latestRunOnly: input.latest_run_only ?? true });
-        const instanceName = input.instance_name?.trim().toLowerCase();
+        const matchesInstance = input.instance_name?.trim() ? instanceMatcher(input.instance_name) : undefined;
         const rank = (s: string) => FINDING_SEVERITIES.indexOf(s as (typeof FINDING_SEVERITIES)[number]);
         const findings = result.rows.filter(
             (f) =>
                 scope.matchesComputer(f.computer) &&
                 (!input.severity?.length || input.severity.includes(f.severity)) &&
-                (!instanceName || f.instanceName.toLowerCase() === instanceName),
+                (!matchesInstance || matchesInstance(f.computer, f.instanceName)),
         );
         const { items, truncation } = top(
             findings,

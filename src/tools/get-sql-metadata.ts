@@ -9,6 +9,7 @@ import {
     assertPlacementMatches,
     envelope,
     envelopeOf,
+    instanceMatcher,
     inputs,
     machineMatcher,
     nameMatcher,
@@ -117,7 +118,9 @@ export const getSqlMetadata = defineTool({
                 .string()
                 .max(300)
                 .optional()
-                .describe('Only instances whose name contains this text, case-insensitive (e.g. "MSSQLSERVER").'),
+                .describe(
+                    'Only this instance: its instance name (e.g. "MSSQLSERVER" for default instances, "REPORTING"), or its full name as listed (HOST\\NAME, or HOST for a default instance); case-insensitive.',
+                ),
             backup_state: z
                 .array(z.enum(BACKUP_STATES))
                 .max(3)
@@ -185,25 +188,29 @@ export const getSqlMetadata = defineTool({
         let machines: readonly Machine[] | undefined;
         const machinesOf = async () =>
             (machines ??= (await context.source.getMachines({ subscriptionIds: ids, signal: context.signal })).rows);
+        // An instance is on the named machine when its host's Azure name matches; failing that, when its host answers to the
+        // name under another of its names (the OS host name, the FQDN).
+        let onNamedHost = (_i: SqlInstance) => true;
         if (serverName) {
             const matchesMachine = nameMatcher(serverName);
-            if (!instances.some((i) => matchesMachine(i.machineName))) {
+            onNamedHost = (i) => matchesMachine(i.machineName);
+            if (!instances.some(onNamedHost)) {
                 // A machine without SQL Server is a plain answer (none), not a mistake in the name; only a name no machine
                 // has is refused.
                 const all = await machinesOf();
                 assertKnownMachine(serverName, all);
-                warnings.push(...noSqlWarnings(all.filter(machineMatcher(serverName))));
+                const named = all.filter(machineMatcher(serverName));
+                onNamedHost = hostedOn(named);
+                if (!instances.some(onNamedHost)) {
+                    warnings.push(...noSqlWarnings(named));
+                }
             }
         }
         let onPlacedHost = (_i: SqlInstance) => true;
         if (placement) {
             const all = await machinesOf();
             assertPlacementMatches(input, placement, all);
-            // An instance's host by its ARM id when Azure gives it, else by host name.
-            const placed = all.filter(placement);
-            const hostIds = new Set(placed.map((m) => m.id.toLowerCase()));
-            const hosts = new Set(placed.map((m) => hostName(m.name)));
-            onPlacedHost = (i) => (i.machineId ? hostIds.has(i.machineId.toLowerCase()) : hosts.has(hostName(i.machineName)));
+            onPlacedHost = hostedOn(all.filter(placement));
         }
         const today = context.source.now();
         const now = today.getTime();
@@ -223,14 +230,13 @@ export const getSqlMetadata = defineTool({
                 byInstance.set(instanceKey, [db]);
             }
         }
-        const matchesName = serverName ? nameMatcher(serverName) : () => true;
-        const instanceText = input.instance_name?.toLowerCase();
+        const matchesInstance = input.instance_name?.trim() ? instanceMatcher(input.instance_name) : undefined;
         const wantedBackup = input.backup_state?.length ? input.backup_state : undefined;
         // Every selected instance's databases are judged (for the counts and the order), but only the instances shown are
         // built into output records: a fleet has tens of thousands of databases and an answer shows a few instances.
         const rows: SelectedInstance[] = [];
         for (const i of instances) {
-            if (!matchesName(i.machineName) || (instanceText && !i.name.toLowerCase().includes(instanceText)) || !onPlacedHost(i)) {
+            if (!onNamedHost(i) || (matchesInstance && !matchesInstance(i.machineName, i.instanceName)) || !onPlacedHost(i)) {
                 continue;
             }
             const support = sqlSupport(i.version, today) ?? null;
@@ -337,7 +343,8 @@ export const getSqlMetadata = defineTool({
             text: renderText(context, {
                 summary: sentence,
                 warnings,
-                truncation: { shown: allDbs.length, total: allDbs.length },
+                // The table has a row per database (one for an instance without any): counted so, for the shown instances and all.
+                truncation: { shown: tableRows(shown), total: tableRows(rows) },
                 table: {
                     columns: [
                         'Instance',
@@ -464,4 +471,16 @@ function evaluationSentence(instances: readonly { name: string }[]): string {
     }
     const named = firstNames(instances.map((i) => i.name).sort(byText));
     return ` ${instances.length === 1 ? '1 instance runs' : `${instances.length} instances run`} the Evaluation edition, which stops 180 days after it was installed unless licensed: ${named}.`;
+}
+
+/** The text table's rows for these instances: one per database, one for an instance without any. */
+function tableRows(instances: readonly { dbs: readonly unknown[] }[]): number {
+    return instances.reduce((sum, r) => sum + Math.max(1, r.dbs.length), 0);
+}
+
+/** Whether an instance runs on one of these machines: by its host's ARM id when Azure gives it, else by host name. */
+function hostedOn(machines: readonly Machine[]): (i: SqlInstance) => boolean {
+    const ids = new Set(machines.map((m) => m.id.toLowerCase()));
+    const hosts = new Set(machines.map((m) => hostName(m.name)));
+    return (i) => (i.machineId ? ids.has(i.machineId.toLowerCase()) : hosts.has(hostName(i.machineName)));
 }

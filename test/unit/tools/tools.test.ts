@@ -751,6 +751,71 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it('GetSqlMetadata and GetSqlBpAssessment find an instance by its instance name or by the full name GetSqlMetadata lists', async () => {
+        const all = await run(source, 'GetSqlMetadata', { max_results: 1000 });
+        const named = all.items.find((i) => String(i.name).includes('\\'));
+        assert.ok(named, 'the sample has a named instance');
+        const defaults = all.items.filter((i) => i.instanceName === 'MSSQLSERVER');
+        assert.ok(defaults.length > 1);
+        const names = async (tool: string, instanceName: string) => {
+            const out = await run(source, tool, { instance_name: instanceName, max_results: 1000 });
+            return [
+                ...new Set(
+                    out.items.map((i) => (tool === 'GetSqlMetadata' ? String(i.name) : `${String(i.computer)}|${String(i.instanceName)}`)),
+                ),
+            ].sort();
+        };
+        assert.deepEqual(await names('GetSqlMetadata', 'mssqlserver'), defaults.map((i) => String(i.name)).sort());
+        assert.deepEqual(await names('GetSqlMetadata', String(named.name).toUpperCase()), [named.name]);
+        assert.deepEqual(await names('GetSqlMetadata', String(named.instanceName)), [named.name]);
+        // A default instance is listed by its host's name alone, and answers to it (and to HOST\MSSQLSERVER).
+        assert.deepEqual(await names('GetSqlMetadata', String(defaults[0].name)), [defaults[0].name]);
+        assert.deepEqual(await names('GetSqlMetadata', `${String(defaults[0].name)}\\MSSQLSERVER`), [defaults[0].name]);
+        assert.deepEqual(await names('GetSqlMetadata', 'ctso'), [], 'a part of a name is not a name');
+        const host = String(named.machineName);
+        assert.deepEqual(await names('GetSqlBpAssessment', String(named.name)), [`${host}|${String(named.instanceName)}`]);
+        assert.deepEqual(await names('GetSqlBpAssessment', `${host.toUpperCase()}\\${String(named.instanceName).toLowerCase()}`), [
+            `${host}|${String(named.instanceName)}`,
+        ]);
+    });
+
+    it('GetSqlMetadata says when instances were left out by max_results, counting the table in databases', async () => {
+        const all = await run(source, 'GetSqlMetadata', { max_results: 1000 });
+        const two = await runTool('GetSqlMetadata', { source }, { max_results: 2 });
+        assert.ok(two.ok);
+        const rows = (list: Record<string, unknown>[]) => list.reduce((sum, i) => sum + Math.max(1, (i.databases as unknown[]).length), 0);
+        const shown = rows(all.items.slice(0, 2));
+        assert.ok(
+            two.text.endsWith(
+                `Table shows the top ${shown} of ${rows(all.items)} (structuredContent has ${shown}; raise max_results for more).`,
+            ),
+            two.text.split('\n').at(-1),
+        );
+    });
+
+    it('GetSqlMetadata finds the instances of a machine named by its OS host name when Azure names it otherwise', async () => {
+        const all = await run(source, 'GetSqlMetadata', { max_results: 1000 });
+        const instance = all.items.find((i) => i.instanceName === 'MSSQLSERVER' && i.machineId);
+        assert.ok(instance);
+        // The same estate, where the host of that instance reports the OS host name SQLPRD01.
+        const renamed: typeof source = Object.create(source);
+        renamed.getMachines = async (query) => {
+            const result = await source.getMachines(query);
+            return {
+                ...result,
+                rows: result.rows.map((m) =>
+                    m.id.toLowerCase() === String(instance.machineId).toLowerCase() ? { ...m, computerName: 'SQLPRD01' } : m,
+                ),
+            };
+        };
+        const out = await run(renamed, 'GetSqlMetadata', { server_name: 'sqlprd01' });
+        assert.deepEqual(
+            out.items.map((i) => i.name),
+            all.items.filter((i) => i.machineId === instance.machineId).map((i) => i.name),
+        );
+        assert.deepEqual(out.warnings, []);
+    });
+
     it('GetSqlBpAssessment returns only the latest run per instance by default, and every run on request', async () => {
         const latest = await run(source, 'GetSqlBpAssessment', { max_results: 50_000 });
         const every = await run(source, 'GetSqlBpAssessment', { latest_run_only: false, max_results: 50_000 });
