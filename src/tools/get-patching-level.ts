@@ -218,8 +218,11 @@ export const getPatchingLevel = defineTool({
             machineIds,
             serviceDownOf,
         );
+        // Whether a machine waits for a reboot is known only from an assessment: a machine not assessed is neither.
         const perMachine =
-            input.reboot_pending === undefined ? summaries : summaries.filter((m) => m.rebootPending === input.reboot_pending);
+            input.reboot_pending === undefined
+                ? summaries
+                : summaries.filter((m) => m.state !== 'not-assessed' && m.rebootPending === input.reboot_pending);
         const assessed = machineIds.table<boolean>();
         for (const m of perMachine) {
             if (m.state !== 'not-assessed') {
@@ -237,6 +240,8 @@ export const getPatchingLevel = defineTool({
         const publishedBefore =
             input.older_than_days === undefined ? undefined : new Date(now.getTime() - input.older_than_days * TIME.DAY).toISOString();
         const overdue = new Set<number>();
+        // Patches of the right classification and severity left out only because they carry no publication date.
+        let undated = 0;
         let runId: string | undefined;
         let runAssessed = false;
         let runOverdue = false;
@@ -257,12 +262,12 @@ export const getPatchingLevel = defineTool({
                     runOverdue = true;
                     overdue.add(machineIds.number(runId));
                 }
-                if (
-                    (!classifications || classifications.includes(p.classification)) &&
-                    (!severities || severities.includes(p.severity)) &&
-                    (publishedBefore === undefined || (p.publishedAt !== undefined && p.publishedAt <= publishedBefore))
-                ) {
-                    listed.offer(p);
+                if ((!classifications || classifications.includes(p.classification)) && (!severities || severities.includes(p.severity))) {
+                    if (publishedBefore === undefined || (p.publishedAt !== undefined && p.publishedAt <= publishedBefore)) {
+                        listed.offer(p);
+                    } else if (p.publishedAt === undefined) {
+                        undated++;
+                    }
                 }
             }
         }
@@ -303,11 +308,12 @@ export const getPatchingLevel = defineTool({
         };
         const sentence =
             `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent === null ? 'compliance unknown' : `${fleet.compliancePercent}% compliant`} ` +
-            `(${plural(fleet.machinesMissingCriticalOrSecurity, 'machine')} missing Critical or Security updates); ${plural(fleet.missingPatches, 'missing patch', 'missing patches')} (${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
+            `(${plural(fleet.machinesMissingCriticalOrSecurity, 'machine')} missing Critical or Security updates); ${plural(fleet.missingPatches, 'missing patch', 'missing patches')} (by severity: ${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
             `${fleet.rebootPending} waiting for a reboot; ${fleet.notAssessed} not assessed.` +
             (overdue.size > 0
                 ? ` ${overdue.size === 1 ? '1 machine misses' : `${overdue.size} machines miss`} a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago.`
-                : '');
+                : '') +
+            patchFilterSentence(input, fleet.missingPatches, truncation.total, undated);
         const notAssessed = perMachine.filter((m) => m.state === 'not-assessed');
         const notes: string[] = notAssessed.length
             ? [
@@ -367,4 +373,33 @@ function installationNotes(failed: readonly MachinePatchSummary[], outOfWindow: 
         );
     }
     return notes;
+}
+
+/**
+ * " Of the 223 missing patches, 14 are classified Critical and published more than 30 days ago." — what the list below holds when the
+ * patch filters narrow it, since the counts before it are the selected machines' whole; empty without those filters.
+ */
+function patchFilterSentence(
+    input: { classification?: readonly string[]; severity?: readonly string[]; older_than_days?: number },
+    missing: number,
+    matching: number,
+    undated: number,
+): string {
+    const conditions = [
+        input.classification?.length ? `classified ${input.classification.join(' or ')}` : '',
+        input.severity?.length ? `of ${input.severity.join(' or ')} severity` : '',
+        input.older_than_days !== undefined ? `published more than ${plural(input.older_than_days, 'day')} ago` : '',
+    ].filter(Boolean);
+    if (conditions.length === 0) {
+        return '';
+    }
+    const joined = conditions.length > 1 ? `${conditions.slice(0, -1).join(', ')} and ${conditions.at(-1)}` : conditions[0];
+    const count = matching === 0 ? 'none is' : matching === 1 ? '1 is' : `${matching} are`;
+    return (
+        ` Of the ${plural(missing, 'missing patch', 'missing patches')}, ${count} ${joined}` +
+        (undated > 0
+            ? ` (${plural(undated, 'patch', 'patches')} without a publication date — Linux packages carry none — ${undated === 1 ? 'is' : 'are'} left out)`
+            : '') +
+        '.'
+    );
 }

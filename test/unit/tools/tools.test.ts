@@ -696,6 +696,48 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.equal(aged.items.length, expected.length);
         assert.ok(aged.items.every((p) => p.osType === 'windows' && old(p as { publishedAt?: string }, cutoff)));
         assert.equal(aged.summary.missingPatches, out.summary.missingPatches, 'the fleet summary is not filtered');
+        // The sentence says what the list holds, and what it left out for want of a date.
+        const undated = raw.filter((p) => assessed.has(p.machineId) && p.publishedAt === undefined).length;
+        assert.ok(undated > 0);
+        const agedText = await runTool('GetPatchingLevel', { source }, { older_than_days: 30 });
+        assert.ok(agedText.ok);
+        assert.ok(
+            agedText.text
+                .split('\n')[1]
+                .endsWith(
+                    ` Of the ${out.summary.missingPatches} missing patches, ${expected.length} are published more than 30 days ago (${undated} patches without a publication date — Linux packages carry none — are left out).`,
+                ),
+            agedText.text.split('\n')[1],
+        );
+        const critical = raw.filter(
+            (p) => assessed.has(p.machineId) && ['Critical', 'Security'].includes(p.classification) && p.severity === 'Important',
+        );
+        assert.ok(critical.length > 1);
+        const criticalText = await runTool(
+            'GetPatchingLevel',
+            { source },
+            { classification: ['Critical', 'Security'], severity: ['Important'] },
+        );
+        assert.ok(criticalText.ok);
+        assert.ok(
+            criticalText.text
+                .split('\n')[1]
+                .endsWith(
+                    ` Of the ${out.summary.missingPatches} missing patches, ${critical.length} are classified Critical or Security and of Important severity.`,
+                ),
+            criticalText.text.split('\n')[1],
+        );
+        assert.ok(!text.text.split('\n')[1].includes(' Of the '), 'no such sentence without patch filters');
+        // Whether a machine waits for a reboot is known only from an assessment: one not assessed is in neither answer.
+        const waiting = await run(source, 'GetPatchingLevel', { reboot_pending: true, max_results: 10_000 });
+        const notWaiting = await run(source, 'GetPatchingLevel', { reboot_pending: false, max_results: 10_000 });
+        const states = (r: Structured) => (r.machines as { state: string }[]).map((m) => m.state);
+        assert.ok(![...states(waiting), ...states(notWaiting)].includes('not-assessed'));
+        assert.equal(
+            Number(waiting.summary.machines) + Number(notWaiting.summary.machines),
+            Number(out.summary.assessed),
+            'every assessed machine is in one answer',
+        );
         for (const bad of [-1, 1.5, '30', 4000]) {
             const result = await runTool('GetPatchingLevel', { source }, { older_than_days: bad });
             assert.ok(!result.ok && result.kind === 'input' && /older_than_days/.test(result.message), JSON.stringify(bad));
