@@ -4,7 +4,7 @@ import { hostName, nameMatcher, SourceError, UserError, type WorkspaceQuery } fr
 
 export { nameMatcher };
 import { byText } from '../core/summaries';
-import { oneLine, parseTimespan, truncate } from '../core/timespan';
+import { formatTimespan, oneLine, parseTimespan, truncate } from '../core/timespan';
 import type { ToolContext } from './types';
 
 /** Rows a tool returns when the caller does not say; enough for a model, small enough to read. */
@@ -276,13 +276,14 @@ export function resolveTimeRange(context: ToolContext, timespan: string | undefi
     const text = timespan?.trim() || defaultTimespan;
     const ms = parseTimespan(text);
     const to = context.source.now();
-    return { from: new Date(to.getTime() - ms), to, timespan: text };
+    // Said back in its shortest KQL form whichever way it was written: P7D and PT12H read as 7d and 12h.
+    return { from: new Date(to.getTime() - ms), to, timespan: formatTimespan(ms) };
 }
 
 /** `server_name` wins over the legacy `ServerName`; blank means no filter. */
 export function pickServerName(input: { server_name?: string; ServerName?: string }): string | undefined {
-    const name = (input.server_name ?? input.ServerName)?.trim();
-    return name ? name : undefined;
+    // Some clients send every optional field, blank: a blank server_name leaves the legacy name to speak.
+    return input.server_name?.trim() || input.ServerName?.trim() || undefined;
 }
 
 /** The names a machine goes by: its Azure resource name, and its OS host name and FQDN when Azure knows them. */

@@ -525,7 +525,8 @@ function agentSentences(fleet: AgentFleet, agents: Agents): string {
             const why = first.message ? `: ${truncate(first.message, 100)}` : '';
             return `${m.name} (${first.type}${why}${more.length > 0 ? `; and ${more.length} more` : ''})`;
         });
-        text += ` ${plural(fleet.failed.length, 'machine has', 'machines have')} an extension in the Failed state, a failed monitoring agent first: ${firstNames(named)}.`;
+        const agentFirst = fleet.failed.some((m) => agentFailed(agents.of(m))) ? ', a failed monitoring agent first' : '';
+        text += ` ${plural(fleet.failed.length, 'machine has', 'machines have')} an extension in the Failed state${agentFirst}: ${firstNames(named)}.`;
     }
     return text;
 }

@@ -125,7 +125,9 @@ export function supportSentence(
         text += ` ${subject(outOfSupport.length)} ${release} past extended support (${byRelease(outOfSupport)}).`;
     }
     if (ending.length > 0) {
-        text += ` ${subject(ending.length)} one that leaves it within ${SUPPORT_ENDING_DAYS} days (${byRelease(ending)}).`;
+        // "one that leaves it" leans on the sentence before; alone, the release is named in full.
+        const what = outOfSupport.length > 0 ? 'one that leaves it' : `${release} that leaves extended support`;
+        text += ` ${subject(ending.length)} ${what} within ${SUPPORT_ENDING_DAYS} days (${byRelease(ending)}).`;
     }
     return text;
 }

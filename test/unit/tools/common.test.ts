@@ -1,10 +1,30 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { nameMatcher, nearestNames, top } from '../../../src/tools/common';
+import { nameMatcher, nearestNames, pickServerName, resolveTimeRange, top } from '../../../src/tools/common';
 import { cell, renderText } from '../../../src/tools/text';
 import { sampleSource } from '../../helpers/fixtures';
 
 describe('tool helpers', () => {
+    it('takes server_name, else the legacy ServerName, and a blank one as not given', () => {
+        assert.equal(pickServerName({ server_name: 'web01', ServerName: 'web02' }), 'web01');
+        assert.equal(pickServerName({ server_name: '  ', ServerName: ' web02 ' }), 'web02');
+        assert.equal(pickServerName({ server_name: '', ServerName: '' }), undefined);
+        assert.equal(pickServerName({}), undefined);
+    });
+
+    it('says a timespan back in its shortest form, whichever way it was written', () => {
+        const context = { source: sampleSource() };
+        for (const [written, said] of [
+            ['P7D', '7d'],
+            ['PT12H', '12h'],
+            ['48h', '2d'],
+            [' 30d ', '30d'],
+            [undefined, '7d'],
+        ] as const) {
+            assert.equal(resolveTimeRange(context as never, written, '7d').timespan, said, String(written));
+        }
+    });
+
     it('top() returns exactly what a full sort would, for any input and limit', () => {
         fc.assert(
             fc.property(

@@ -83,6 +83,15 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             ),
             text.text.split('\n')[1],
         );
+        // Alone, the ending release is named in full: no "one that leaves it" leaning on a sentence that is not there.
+        const endingText = await runTool('GetServerMetadata', { source }, { support: ['ending'] });
+        assert.ok(endingText.ok);
+        assert.ok(
+            endingText.text.includes(
+                ` ${named('2016').length} machines run a Windows Server release that leaves extended support within 180 days (Windows Server 2016 on ${named('2016').length}: extended support ends 2027-01-12).`,
+            ),
+            endingText.text.split('\n')[1],
+        );
         const bad = await runTool('GetServerMetadata', { source }, { support: ['expired'] });
         assert.ok(!bad.ok && bad.kind === 'input' && /support/.test(bad.message), bad.ok ? '' : bad.message);
     });
@@ -233,6 +242,18 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             ),
             line,
         );
+        // Where no monitoring agent failed, nothing is said to come first.
+        const otherFailures = (out.items as { name: string; failedExtensions: { type: string }[] }[]).filter(
+            (m) =>
+                m.failedExtensions.length > 0 &&
+                !m.failedExtensions.some((e) =>
+                    /MonitorWindowsAgent|MonitorLinuxAgent|MicrosoftMonitoringAgent|OmsAgentForLinux/.test(e.type),
+                ),
+        );
+        assert.ok(otherFailures.length > 0, 'the large estate has a machine whose failed extension is not its monitoring agent');
+        const one = await runTool('GetServerMetadata', { source: large }, { server_name: otherFailures[0].name });
+        assert.ok(one.ok);
+        assert.ok(one.text.includes(' 1 machine has an extension in the Failed state: '), one.text.split('\n')[1]);
     });
 
     it('a workspace tool asked about a machine that sent nothing says why, and stays quiet about one that reports', async () => {
