@@ -27,8 +27,13 @@ import {
 } from './trend';
 import { defineTool, READ_ONLY, type ToolContext } from './types';
 
-/** History read before the window so the detector knows each series' normal (two weeks shows weekly seasonality). */
-export const WARM_UP_MS = 14 * TIME.DAY;
+/**
+ * How far back every scan reads, whatever its timespan (a longer timespan reads its own length): the detector learns each
+ * series' normal from it (two weeks and more show a weekly rhythm), and since every scan starts from the same point, a
+ * night's incidents are the same whether the question was about the last day or the last fortnight. Thirty days is what
+ * a workspace keeps by default.
+ */
+export const HISTORY_MS = 30 * TIME.DAY;
 const RESOLUTIONS = { '5m': 5 * TIME.MINUTE, '15m': 15 * TIME.MINUTE, '1h': TIME.HOUR } as const;
 const METRICS: Record<'cpu' | 'disk' | 'all', MetricKind[]> = {
     cpu: ['cpu'],
@@ -132,7 +137,7 @@ export const getAnomalies = defineTool({
     title: 'CPU and disk anomalies',
     description:
         "Finds unusual CPU and disk behaviour (Log Analytics Perf/InsightsMetrics series) with a causal detector that learns each series' own level, trend, daily and " +
-        'weekly pattern and noise. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
+        'weekly pattern and noise from the last 30 days (or the whole timespan when longer), so a short timespan finds the same incidents as a long one. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
         'the actual vs expected value at its peak, the latest value, a 0–100 score, and for a trend its pace per day now and, for free space, when the disk is full at that pace; sorted by score. ' +
         `Also lists every disk filling up fast enough to be full within ${FULL_HORIZON_DAYS} days, soonest first — leaks, and disks that fill steadily without ever being an anomaly (the median daily change of the last week) — ` +
         `and every disk low on space now (latest free space under low_free_space, default ${LOW_FREE_SPACE_PERCENT} %), lowest first, with the GB left, filling or not, ` +
@@ -225,7 +230,7 @@ export const getAnomalies = defineTool({
         const sensitivity = input.sensitivity ?? DEFAULT_SENSITIVITY;
         const resolution = input.resolution ?? '1h';
         const stepMs = RESOLUTIONS[resolution];
-        const historyMs = Math.max(windowMs, Math.min(windowMs + WARM_UP_MS, 30 * TIME.DAY));
+        const historyMs = Math.max(windowMs, HISTORY_MS);
         // Detection starts on the first series while the source is still fetching or generating the rest.
         const scan = startDetection(sensitivity, context.signal);
         let delivered = 0;

@@ -1441,6 +1441,25 @@ describe('GetAnomalies on a short timespan', () => {
     });
 });
 
+describe('GetAnomalies over timespans of different lengths', () => {
+    const source = sampleSource({ machines: 300 });
+
+    it('finds the same incidents in the last days whatever timespan was asked for: every scan learns from the same history', async () => {
+        const month = await run(source, 'GetAnomalies', { timespan: '30d', max_results: 10_000 });
+        const key = (i: Record<string, unknown>) =>
+            `${String(i.computer)}|${String(i.counter)}|${String(i.start)}|${String(i.direction)}|${String(i.score)}`;
+        let compared = 0;
+        for (const days of [1, 2, 3, 7, 14]) {
+            const windowStart = NOW.getTime() - days * 86_400_000;
+            const out = await run(source, 'GetAnomalies', { timespan: `${days}d`, max_results: 10_000 });
+            const expected = month.items.filter((i) => Date.parse(String(i.end)) >= windowStart || i.ongoing === true).map(key);
+            assert.deepEqual(out.items.map(key).sort(), expected.sort(), `${days}d`);
+            compared += expected.length;
+        }
+        assert.ok(compared > 20, `${compared} incidents compared`);
+    });
+});
+
 describe('GetAnomalies on a large estate', () => {
     const source = sampleSource({ machines: 500 });
 
