@@ -110,7 +110,11 @@ export const SILENT_AFTER_HOURS = 3;
 const silentMachine = z.object({
     computer: z.string(),
     lastData: z.string().describe('the start of the last time bin with data from it in any series read'),
-    hoursSilent: z.number().describe('hours from that bin to the end of the timespan'),
+    hoursSilent: z
+        .number()
+        .describe(
+            'hours without data for certain: from the end of that bin (its data may have come at any time in it) to the end of the timespan',
+        ),
     reason: z
         .string()
         .optional()
@@ -633,19 +637,21 @@ type SilentMachine = z.infer<typeof silentMachine>;
 export function silentMachines(analysed: readonly MetricSeries[], windowEnd: number): SilentMachine[] {
     // By host name: a machine whose agent changed (the retired agent reporting `WEB01`, the Azure Monitor Agent
     // `web01.contoso.local`) is silent only if it is silent under every name, and is named as it reported last.
-    const last = new Map<string, { computer: string; seen: number }>();
+    // A bin's data may have come at any time in it: the silence is counted from the bin's end, so that it is never overstated
+    // and does not depend on where the bins fall (Log Analytics aligns them to the start of the range read).
+    const last = new Map<string, { computer: string; seen: number; until: number }>();
     for (const s of analysed) {
         const i = latestIndexOf(s.values);
         const seen = i < 0 ? -Infinity : s.start + i * s.stepMs;
         const key = hostName(s.computer);
         const known = last.get(key);
-        if (!known || seen > known.seen) {
-            last.set(key, { computer: s.computer, seen });
+        if (!known || seen + s.stepMs > known.until) {
+            last.set(key, { computer: s.computer, seen, until: seen + s.stepMs });
         }
     }
     const machines: SilentMachine[] = [];
-    for (const { computer, seen } of last.values()) {
-        const hours = (windowEnd - seen) / TIME.HOUR;
+    for (const { computer, seen, until } of last.values()) {
+        const hours = (windowEnd - until) / TIME.HOUR;
         if (Number.isFinite(seen) && hours >= SILENT_AFTER_HOURS) {
             machines.push({ computer, lastData: new Date(seen).toISOString(), hoursSilent: Math.round(hours * 10) / 10 });
         }
