@@ -81,7 +81,8 @@ describe('every query the Azure source can send', () => {
             (name) => q.windowsFindingsQuery({ from: new Date(0), to: new Date(1e12), computers: [name], latestRunOnly: true }).text,
             (name) => q.softwareQuery({ from: new Date(0), to: new Date(1e12), computers: ['other', name], includeUpdates: true }).text,
             (name) => q.softwareChangesQuery({ from: new Date(0), to: new Date(1e12), computers: [name] }).text,
-            (name) => q.metricComputersQuery({ from: new Date(0), to: new Date(1e12), computers: [name], table: 'Perf' }).text,
+            (name) =>
+                q.metricComputersQuery({ from: new Date(0), to: new Date(1e12), computers: [name], table: 'Perf', metrics: ['cpu'] }).text,
             (name) => q.diskFreeSpaceQuery({ from: new Date(0), to: new Date(1e12), computers: [name] }).text,
             (name) => q.reportingComputersQuery({ from: new Date(0), to: new Date(1e12), computers: [name] }).text,
             (name) =>

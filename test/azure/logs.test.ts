@@ -388,6 +388,25 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(fake.requests.some((r) => r.query.startsWith('InsightsMetrics') && r.query.includes('step 15m')));
     });
 
+    it('reads each machine from the table that holds its counters when the workspace has both Perf and VM Insights', async () => {
+        fake = await startAzureFake({ estate: { machines: 6 }, metricTable: 'both' });
+        const result = await sourceFor(fake).getMetricSeries({ ...window(2), metrics: ['cpu'], stepMs: 3_600_000 });
+        const names = fake.estate.machines.map((m) => m.computer);
+        // Every machine once: the even ones from Perf (they are in both), the odd ones from InsightsMetrics only.
+        assert.deepEqual(result.rows.map((s) => s.computer).sort(), [...names].sort());
+        const series = fake.requests.filter((r) => r.query.includes('make-series'));
+        const asked = (table: string) =>
+            series
+                .filter((r) => r.query.startsWith(table))
+                .flatMap((r) => names.filter((n) => r.query.includes(`"${n}"`)))
+                .sort();
+        assert.deepEqual(asked('Perf'), names.filter((_, i) => i % 2 === 0).sort());
+        assert.deepEqual(asked('InsightsMetrics'), names.filter((_, i) => i % 2 === 1).sort());
+        // The tables are probed for the counters read, not for any row (Perf may hold only SQL Server counters).
+        const probe = fake.requests.find((r) => r.query.startsWith('union isfuzzy=true withsource=SourceTable'));
+        assert.match(probe?.query ?? '', /\(Perf .*% Processor Time.*\| take 1\)/);
+    });
+
     it('returns the rows of a PartialFailure with a warning', async () => {
         fake = await startAzureFake({ estate: { machines: 10 } });
         fake.fail('logs', { status: 200, partial: true });

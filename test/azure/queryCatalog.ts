@@ -56,7 +56,9 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
             });
         }
         out.push({ name: `softwareChanges ${tag}`, text: q.softwareChangesQuery(window).text });
-        out.push({ name: `metricTables ${tag}`, text: q.metricTablesQuery(window).text });
+        for (const metrics of subsets<MetricKind>(METRIC_KINDS)) {
+            out.push({ name: `metricTables ${metrics.join('+')} ${tag}`, text: q.metricTablesQuery({ ...window, metrics }).text });
+        }
         out.push({ name: `diskFreeSpace ${tag}`, text: q.diskFreeSpaceQuery(window).text });
         out.push({
             name: `reportingComputers pattern ${tag}`,
@@ -70,8 +72,11 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
             });
         }
         for (const table of q.METRIC_TABLES) {
-            out.push({ name: `metricComputers ${table} ${tag}`, text: q.metricComputersQuery({ ...window, table }).text });
             for (const metrics of subsets<MetricKind>(METRIC_KINDS)) {
+                out.push({
+                    name: `metricComputers ${table} ${metrics.join('+')} ${tag}`,
+                    text: q.metricComputersQuery({ ...window, table, metrics }).text,
+                });
                 for (const stepMs of [5 * 60_000, 15 * 60_000, 3_600_000, 86_400_000, 90_500]) {
                     out.push({
                         name: `metricSeries ${table} ${metrics.join('+')} step=${stepMs} ${tag}`,

@@ -655,7 +655,8 @@ class AzureInfraSource implements AzureSource {
     }
 
     /**
-     * CPU and disk series from `Perf` or, when the workspace has only VM Insights, `InsightsMetrics`. Computers are
+     * CPU and disk series from `Perf` and `InsightsMetrics` (VM Insights), each machine from the table that holds its
+     * counters — `Perf` when both do (a machine whose agent changed reports under its new name in the other). Computers are
      * fetched in batches sized so that one answer holds about a million values, far below Log Analytics' limits.
      */
     async getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>> {
@@ -665,40 +666,48 @@ class AzureInfraSource implements AzureSource {
             return { rows: [], warnings: [] };
         }
         const warnings: string[] = [];
-        const tablesBuilt = q.metricTablesQuery(window);
+        const tablesBuilt = q.metricTablesQuery({ ...window, metrics: query.metrics });
         const found = await this.queryLogs(workspaceId, tablesBuilt, window, 'Perf', query.signal);
         warnings.push(...found.warnings);
         const sourceIx = map.columnIndex(found.table, tablesBuilt.columns, 'metric table');
         const present = new Set(found.table.rows.map((r) => String(r[sourceIx.SourceTable])));
-        const table: q.MetricTable | undefined = present.has('Perf')
-            ? 'Perf'
-            : present.has('InsightsMetrics')
-              ? 'InsightsMetrics'
-              : undefined;
-        if (!table) {
+        const tables = q.METRIC_TABLES.filter((t) => present.has(t));
+        if (tables.length === 0) {
             warnings.push('No Perf or InsightsMetrics data in this workspace for the time range: no CPU or disk counters are collected.');
             return { rows: [], warnings };
         }
         // The workspace's own names of the machines first (all, or those the host names select), so that the series
         // queries over the largest table filter by exact name, which the workspace's index serves.
-        const listBuilt = q.metricComputersQuery({ ...window, table });
-        const listed = await this.queryLogs(workspaceId, listBuilt, window, table, query.signal);
-        warnings.push(...listed.warnings);
-        const ix = map.columnIndex(listed.table, listBuilt.columns, 'computer list');
-        const computers = listed.table.rows.map((r) => String(r[ix.Computer] ?? '')).filter(Boolean);
+        const listedPerTable = await Promise.all(
+            tables.map(async (table) => {
+                const listBuilt = q.metricComputersQuery({ ...window, table, metrics: query.metrics });
+                const listed = await this.queryLogs(workspaceId, listBuilt, window, table, query.signal);
+                warnings.push(...listed.warnings);
+                const ix = map.columnIndex(listed.table, listBuilt.columns, 'computer list');
+                return listed.table.rows.map((r) => String(r[ix.Computer] ?? '')).filter(Boolean);
+            }),
+        );
+        const taken = new Set<string>();
+        const perTable = tables.map((table, t) => {
+            const computers = listedPerTable[t].filter((c) => !taken.has(c.toLowerCase()));
+            computers.forEach((c) => taken.add(c.toLowerCase()));
+            return { table, computers };
+        });
         const bins = Math.max(1, Math.ceil((window.to.getTime() - window.from.getTime()) / query.stepMs));
         const perComputer = query.metrics.reduce((n, m) => n + SERIES_PER_METRIC[m], 0);
         const batchSize = Math.max(1, Math.min(500, Math.floor(SERIES_VALUE_BUDGET / (bins * perComputer))));
-        const batches: string[][] = [];
-        for (let i = 0; i < computers.length; i += batchSize) {
-            batches.push(computers.slice(i, i + batchSize));
+        const batches: { table: q.MetricTable; computers: string[] }[] = [];
+        for (const { table, computers } of perTable) {
+            for (let i = 0; i < computers.length; i += batchSize) {
+                batches.push({ table, computers: computers.slice(i, i + batchSize) });
+            }
         }
         // Each batch's series go to `onSeries` as soon as every batch before it has answered (the order of the rows),
         // so the caller's detection runs while the later batches are still being fetched.
         const ready: MetricSeries[][] = [];
         let nextToDeliver = 0;
         const answers = await Promise.all(
-            batches.map(async (batch, k) => {
+            batches.map(async ({ table, computers: batch }, k) => {
                 const built = q.metricSeriesQuery({
                     ...window,
                     computers: batch,

@@ -462,14 +462,15 @@ export const METRIC_TABLES = ['Perf', 'InsightsMetrics'] as const;
 export type MetricTable = (typeof METRIC_TABLES)[number];
 
 /**
- * Which metric tables hold data in the window. `isfuzzy` lets the union succeed when a workspace lacks one of the
- * tables (a workspace without VM Insights has no `InsightsMetrics`).
+ * Which metric tables hold these metrics' counters in the window — not merely rows: `Perf` may hold only a SQL Server
+ * counter set while VM Insights sends the CPU and disks. `isfuzzy` lets the union succeed when a workspace lacks one of
+ * the tables (a workspace without VM Insights has no `InsightsMetrics`).
  */
-export function metricTablesQuery(window: LogsWindow): BuiltQuery {
+export function metricTablesQuery(window: LogsWindow & { metrics: readonly MetricKind[] }): BuiltQuery {
     return {
         text: `union isfuzzy=true withsource=SourceTable
-    (Perf ${timeFilter(window)} | take 1),
-    (InsightsMetrics ${timeFilter(window)} | take 1)
+    (Perf ${timeFilter(window)} | where ${metricFilter('Perf', window.metrics)} | take 1),
+    (InsightsMetrics ${timeFilter(window)} | where ${metricFilter('InsightsMetrics', window.metrics)} | take 1)
 | distinct SourceTable`,
         columns: ['SourceTable'],
     };
@@ -480,11 +481,12 @@ export function metricTablesQuery(window: LogsWindow): BuiltQuery {
  * computers with exact names. The machine filter comes after the `summarize`: it then looks at each distinct name once,
  * not at every row of the largest table in the workspace.
  */
-export function metricComputersQuery(window: LogsWindow & { table: MetricTable }): BuiltQuery {
+export function metricComputersQuery(window: LogsWindow & { table: MetricTable; metrics: readonly MetricKind[] }): BuiltQuery {
     const table = oneOf(window.table, METRIC_TABLES, 'Metric table');
     return {
         text: `${table}
 ${timeFilter(window)}
+| where ${metricFilter(table, window.metrics)}
 | summarize by Computer${computerFilter(window)}
 | order by Computer asc
 | take ${int(LOGS_ROW_CAP + 1)}`,
@@ -514,6 +516,17 @@ const INSIGHTS_METRICS: Record<MetricKind, string> = {
     diskTransfers: `(Namespace == 'LogicalDisk' and Name == 'TransfersPerSecond')`,
 };
 
+/** The rows of a metric table that hold these metrics' counters (a table can hold others: SQL counters, memory, network). */
+function metricFilter(table: MetricTable, metrics: readonly MetricKind[]): string {
+    const kinds = metrics.map((m) => oneOf(m, METRIC_KINDS, 'Metric'));
+    if (kinds.length === 0) {
+        throw new Error('a metric query needs at least one metric');
+    }
+    return table === 'Perf'
+        ? `(${kinds.map((m) => PERF_COUNTERS[m]).join(' or ')})`
+        : `Origin == 'vm.azm.ms' and (${kinds.map((m) => INSIGHTS_METRICS[m]).join(' or ')})`;
+}
+
 /**
  * CPU and disk series on a regular grid for one batch of computers. `default=real(null)` marks bins without samples
  * (the default 0 would fake a dip); `from`/`to` give every series the same length and start.
@@ -530,7 +543,7 @@ export function metricSeriesQuery(window: LogsWindow & { table: MetricTable; met
         return {
             text: `Perf
 ${timeFilter(window)}${computerFilter(window)}
-| where ${metrics.map((m) => PERF_COUNTERS[m]).join(' or ')}
+| where ${metricFilter('Perf', metrics)}
 | extend Metric = case(CounterName == '% Processor Time', 'cpu', CounterName == '% Free Space', 'diskFree', 'diskTransfers'),
     Counter = iff(CounterName == '% Processor Time', CounterName, strcat(InstanceName, ' ', CounterName))
 | make-series Value = avg(CounterValue) default=real(null) ${grid} by Computer, Metric, Counter
@@ -541,7 +554,7 @@ ${timeFilter(window)}${computerFilter(window)}
     return {
         text: `InsightsMetrics
 ${timeFilter(window)}${computerFilter(window)}
-| where Origin == 'vm.azm.ms' and (${metrics.map((m) => INSIGHTS_METRICS[m]).join(' or ')})
+| where ${metricFilter('InsightsMetrics', metrics)}
 | extend Metric = case(Name == 'UtilizationPercentage', 'cpu', Name == 'FreeSpacePercentage', 'diskFree', 'diskTransfers'),
     Counter = iff(Namespace == 'Processor', strcat(Namespace, '/', Name), strcat(tostring(todynamic(Tags)['vm.azm.ms/mountId']), ' ', Name))
 | make-series Value = avg(Val) default=real(null) ${grid} by Computer, Metric, Counter

@@ -509,9 +509,16 @@ function listAfter(query: string, marker: string): string[] | undefined {
 const UNIT_MS: Record<string, number> = { d: DAY, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
 
 /** Log Analytics answer for one of our queries, or undefined when the fake does not recognise it. */
-export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf' | 'InsightsMetrics' | 'none'): WireTable | undefined {
+export function logsTable(
+    estate: FakeEstate,
+    query: string,
+    metricTable: 'Perf' | 'InsightsMetrics' | 'both' | 'none',
+): WireTable | undefined {
     const now = estate.now.getTime();
     const machines = filterComputers([...estate.machines, ...estate.workspaceOnly], query);
+    // With both metric tables, the legacy agent's Perf has the CPU and disks of every second machine of the estate, and VM
+    // Insights (InsightsMetrics) those of every machine: a machine in both is read from Perf.
+    const inMetricTable = (m: FakeMachine) => metricTable !== 'both' || !query.startsWith('Perf') || estate.machines.indexOf(m) % 2 === 0;
     if (query.startsWith('union isfuzzy=true Heartbeat')) {
         return table(
             [['Computer', 'string']],
@@ -540,7 +547,11 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
         );
     }
     if (query.startsWith('union isfuzzy')) {
-        return table([['SourceTable', 'string']], metricTable === 'none' ? [] : [[metricTable]]);
+        const tables = metricTable === 'none' ? [] : metricTable === 'both' ? ['Perf', 'InsightsMetrics'] : [metricTable];
+        return table(
+            [['SourceTable', 'string']],
+            tables.map((t) => [t]),
+        );
     }
     if (query.includes('make-series')) {
         const grid = /from datetime\(([^)]+)\) to datetime\(([^)]+)\) step (\d+)(ms|d|h|m|s)/.exec(query);
@@ -553,7 +564,7 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
         const bins = Math.ceil((to - from) / step);
         const axis = JSON.stringify(Array.from({ length: bins }, (_, i) => new Date(from + i * step).toISOString()));
         const rows: unknown[][] = [];
-        machines.forEach((m, k) => {
+        machines.filter(inMetricTable).forEach((m, k) => {
             // The fourth machine's agent went quiet six hours before the end of the range: no data of any kind since.
             const quiet = (i: number) => m === estate.machines[3] && from + i * step >= to - 6 * 3_600_000;
             const cpu = Array.from({ length: bins }, (_, i) =>
@@ -615,7 +626,7 @@ export function logsTable(estate: FakeEstate, query: string, metricTable: 'Perf'
         );
     }
     if (query.includes('summarize by Computer')) {
-        return table([['Computer', 'string']], metricTable === 'none' ? [] : machines.map((m) => [m.computer]));
+        return table([['Computer', 'string']], metricTable === 'none' ? [] : machines.filter(inMetricTable).map((m) => [m.computer]));
     }
     if (query.startsWith('SqlAssessment_CL') || query.includes('SqlAssessment_CL\n')) {
         const latestOnly = query.includes('arg_max(TimeGenerated, AssessmentId)');

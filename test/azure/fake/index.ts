@@ -40,7 +40,7 @@ export interface AzureFakeOptions {
     /** Log Analytics tables that do not exist (400 "Failed to resolve table"). */
     missingTables?: string[];
     /** Which metric table the workspace has (default Perf). */
-    metricTable?: 'Perf' | 'InsightsMetrics' | 'none';
+    metricTable?: 'Perf' | 'InsightsMetrics' | 'both' | 'none';
     /** Delay of each Log Analytics answer, to observe concurrency. */
     logsDelayMs?: number;
     /** Delay of each Resource Graph answer, to exercise client timeouts. */
