@@ -36,7 +36,7 @@ import { buildFleet, type Fleet, type FleetMachine } from './fleet';
 import { MetricModel, SeriesArena, type GrowingDisk, type InjectedAnomaly, type LowDisk, type SilentMachine } from './metrics';
 import { machinePatches, type MachinePatches } from './patches';
 import { buildSqlEstate, type BackupState, type SqlEstateData } from './sql';
-import { machineSoftware, type MachineSoftware } from './software';
+import { machineSoftware, type MachineSoftware, type SqlBuild } from './software';
 
 export { HOSTILE_LINK, HOSTILE_STRINGS } from './hostile';
 export type { GrowingDisk, InjectedAnomaly, LowDisk, SilentMachine } from './metrics';
@@ -620,10 +620,27 @@ class EstateAtHour {
         return index;
     }
 
+    /** The SQL Server releases on a machine, from its instances (so its inventory lists what GetSqlMetadata lists). */
+    private sqlBuildsOf(fm: FleetMachine): SqlBuild[] {
+        if (!fm.sqlInstances) {
+            return [];
+        }
+        if (!this.sqlBuilds) {
+            this.sqlBuilds = new Map();
+            for (const i of this.sql.instances) {
+                const builds = this.sqlBuilds.get(i.machineId ?? '') ?? [];
+                builds.push({ version: i.version, build: i.currentVersion ?? '' });
+                this.sqlBuilds.set(i.machineId ?? '', builds);
+            }
+        }
+        return this.sqlBuilds.get(fm.machine.id) ?? [];
+    }
+    private sqlBuilds?: Map<string, SqlBuild[]>;
+
     private softwareOf(fm: FleetMachine): MachineSoftware {
         let software = this.software.get(fm.index);
         if (!software) {
-            software = machineSoftware(this.fleet, fm);
+            software = machineSoftware(this.fleet, fm, this.sqlBuildsOf(fm));
             this.software.set(fm.index, software);
         }
         return software;

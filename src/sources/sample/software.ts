@@ -248,6 +248,82 @@ function linuxPackagesFor(family: 'ubuntu' | 'rhel' | 'sles', role: Role): Linux
     return packages;
 }
 
+/** A SQL Server release on the machine, as GetSqlMetadata lists its instance: `SQL Server 2019`, `15.0.4405.4`. */
+export interface SqlBuild {
+    version: string;
+    build: string;
+}
+
+interface Installed {
+    name: string;
+    publisher: string;
+    type: SoftwareType;
+    versions: readonly string[];
+    at: number;
+}
+
+/**
+ * Makes the catalogue's agents and SQL Server match what the other tools say of the machine (after every random draw, so
+ * the rest of the inventory stays as drawn): the Connected Machine agent at the Arc agent's version and only on Arc-enabled
+ * servers; the Azure Monitor Agent and the retired Log Analytics agent as its extensions say; SQL Server at its
+ * instances' releases and builds; the package tools and Microsoft's packages as each Linux distribution has them.
+ */
+function agreeWithMachine(installed: Installed[], fm: FleetMachine, sql: readonly SqlBuild[]): void {
+    const m = fm.machine;
+    const windows = m.osType === 'windows';
+    const ama = fm.monitoring === 'ama' || fm.monitoring === 'both';
+    const legacy = fm.monitoring === 'legacy' || fm.monitoring === 'both';
+    const family = fm.os.family === 'windows' ? 'ubuntu' : fm.os.family;
+    const kept: Installed[] = [];
+    for (const item of installed) {
+        switch (item.name) {
+            case 'Azure Connected Machine Agent':
+            case 'azcmagent':
+                if (m.kind === 'arc' && m.agentVersion) {
+                    kept.push({ ...item, publisher: MS, versions: [m.agentVersion], at: 0 });
+                }
+                break;
+            case 'Azure Monitor Agent':
+            case 'azuremonitoragent':
+                if (ama) {
+                    kept.push({ ...item, publisher: MS });
+                }
+                break;
+            case 'apt':
+            case 'dpkg':
+                kept.push(
+                    family === 'ubuntu' ? item : { ...item, name: item.name === 'dpkg' ? 'rpm' : family === 'rhel' ? 'dnf' : 'zypper' },
+                );
+                break;
+            default:
+                if (!/SQL Server 2019 \(64-bit\)|SQL Server 2019 Database Engine Services|SQL Server 2019 Common Files/.test(item.name)) {
+                    kept.push(item);
+                }
+        }
+    }
+    if (legacy) {
+        kept.push(
+            windows
+                ? { name: 'Microsoft Monitoring Agent', publisher: MS, type: 'Application', versions: ['10.20.18069.0'], at: 0 }
+                : { name: 'omsagent', publisher: MS, type: 'Package', versions: ['1.19.0-0'], at: 0 },
+        );
+    }
+    if (windows) {
+        const releases = new Map(sql.map((b) => [b.version, b.build]));
+        for (const [version, build] of releases) {
+            const year = version.replace(/^SQL Server /, '');
+            for (const name of [
+                `Microsoft SQL Server ${year} (64-bit)`,
+                `SQL Server ${year} Database Engine Services`,
+                `SQL Server ${year} Common Files`,
+            ]) {
+                kept.push({ name, publisher: MS, type: 'Application', versions: [build], at: 0 });
+            }
+        }
+    }
+    installed.splice(0, installed.length, ...kept);
+}
+
 /** One machine's inventory and 30 days of changes; built together so changes end at the installed versions. */
 export interface MachineSoftware {
     items: SoftwareItem[];
@@ -266,7 +342,7 @@ const CHANGE_HISTORY = 30 * TIME.DAY;
  * Inventory and change history of one machine, built on first use. The newest snapshot is taken shortly before the
  * machine last reported; changes cluster on the machine's patch nights (monthly on Windows, weekly on Linux).
  */
-export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware {
+export function machineSoftware(fleet: Fleet, fm: FleetMachine, sql: readonly SqlBuild[] = []): MachineSoftware {
     const random = new Random(hashKey(fm.key, 'software'));
     const lastReport = Math.min(fleet.anchor, fm.reportingUntil);
     const lastSeenMs = lastReport - Math.round(random.range(1, 55) * TIME.MINUTE);
@@ -311,6 +387,7 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine): MachineSoftware
             });
         }
     }
+    agreeWithMachine(installed, fm, sql);
     if (fleet.hostile && fm.index <= 4) {
         for (const text of HOSTILE_STRINGS) {
             installed.push({

@@ -939,6 +939,41 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it('GetSwConfig lists the agents and SQL Server releases the other tools report for each machine', async () => {
+        const servers = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const sql = await run(source, 'GetSqlMetadata', { max_results: 1000 });
+        const scopes = await source.listScopes();
+        const inventory: Record<string, unknown>[] = [];
+        for (const w of scopes.workspaces) {
+            inventory.push(...(await run(source, 'GetSwConfig', { workspace_id: w.customerId, max_results: 10_000 })).items);
+        }
+        const on = (machine: string, pattern: RegExp) =>
+            inventory.filter((i) => i.computer === machine && pattern.test(String(i.name))).map((i) => String(i.version));
+        let checked = 0;
+        for (const m of servers.items) {
+            const name = String(m.name);
+            if (!inventory.some((i) => i.computer === name)) {
+                continue; // sends no inventory (no agent, or gone quiet before the range)
+            }
+            checked++;
+            assert.deepEqual(on(name, /^(Azure Connected Machine Agent|azcmagent)$/), m.kind === 'arc' ? [m.agentVersion] : [], name);
+            const ama = m.monitoringAgent === 'ama' || m.monitoringAgent === 'both';
+            assert.equal(
+                on(name, /^(Azure Monitor Agent|azuremonitoragent)$/).length,
+                ama ? 1 : 0,
+                `${name}: ${String(m.monitoringAgent)}`,
+            );
+            const releases = sql.items
+                .filter((i) => i.machineName === name)
+                .map((i) => `${String(i.version).replace('SQL Server ', '')} ${String(i.currentVersion)}`);
+            const listed = inventory
+                .filter((i) => i.computer === name && /^Microsoft SQL Server \d{4} \(64-bit\)$/.test(String(i.name)))
+                .map((i) => `${/\d{4}/.exec(String(i.name))?.[0]} ${String(i.version)}`);
+            assert.deepEqual(listed.sort(), [...new Set(releases)].sort(), name);
+        }
+        assert.ok(checked > 30, `${checked} machines checked`);
+    });
+
     it('GetSwConfig and GetSwChangesList show what the inventory holds, with previous versions of modified software', async () => {
         const scopes = await source.listScopes();
         const workspaceId = source.defaultWorkspaceId ?? scopes.workspaces[0].customerId;
