@@ -235,7 +235,7 @@ export function registerPrompts(server: McpServer, source: InfraSource): void {
             userMessage(
                 [
                     'Review my SQL Server estate with the Infra Insights tools:',
-                    '1. GetSqlMetadata: instances by version (and where each release stands in its lifecycle: support), edition and licence type, vCores, databases by size and free space, databases without a recent full backup, databases in the full recovery model without a recent log backup, and instances on the Evaluation edition.',
+                    '1. GetSqlMetadata: instances by version (and where each release stands in its lifecycle: support), edition and licence type, vCores, databases by size and free space, databases without a recent full backup, databases in the full or bulk-logged recovery model without a recent log backup, and instances on the Evaluation edition.',
                     '2. GetSqlBpAssessment (latest run per instance): high-severity findings first, with their remediation and help links.',
                     '3. GetAnomalies with metric "cpu", for the machines that run SQL Server.',
                     'Then list the risks (databases that need recovery, missing full or log backups, unsupported versions, Evaluation editions that will stop, low free space, high-severity findings) and the licensing picture.',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeSupport, osSupport, type Support } from '../core/lifecycle';
 import { PATCH_CLASSIFICATIONS, PATCH_SEVERITIES, REBOOT_BEHAVIOURS, type Machine } from '../core/model';
 import type { InfraSource } from '../core/source';
 import {
@@ -162,6 +163,12 @@ export const getPatchingLevel = defineTool({
                 .number()
                 .int()
                 .describe('machines whose latest patch installation run stopped when its maintenance window closed, with patches pending'),
+            compliantOutOfSupport: z
+                .number()
+                .int()
+                .describe(
+                    'machines missing no Critical or Security update that run a Windows Server release out of support: no security update is published for it any more, so nothing shows as missing',
+                ),
         }),
         machines: z.array(machine).describe('per-machine state, worst first (limited by max_results like items)'),
         items: z.array(patch).describe('missing patches, most urgent first'),
@@ -295,6 +302,19 @@ export const getPatchingLevel = defineTool({
                 outOfWindow.push(m);
             }
         }
+        // "Compliant" says nothing missing is published: of a release out of support, nothing is published any more.
+        const supportByOs = new Map<string, Support | undefined>();
+        const unsupported = perMachine.flatMap((m) => {
+            const osName = m.state === 'compliant' || m.state === 'missing-other' ? machineOf(m.machineId)?.osName : undefined;
+            if (!osName) {
+                return [];
+            }
+            if (!supportByOs.has(osName)) {
+                supportByOs.set(osName, osSupport(osName, now));
+            }
+            const support = supportByOs.get(osName);
+            return support?.status === 'ended' ? [{ name: m.machineName, support }] : [];
+        });
         installFailed.sort(byRunTime);
         outOfWindow.sort(byRunTime);
         const summary = {
@@ -305,6 +325,7 @@ export const getPatchingLevel = defineTool({
             machinesShown: machineList.length,
             lastInstallFailed: installFailed.length,
             lastInstallOutOfWindow: outOfWindow.length,
+            compliantOutOfSupport: unsupported.length,
         };
         const sentence =
             `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent === null ? 'compliance unknown' : `${fleet.compliancePercent}% compliant`} ` +
@@ -313,7 +334,8 @@ export const getPatchingLevel = defineTool({
             (overdue.size > 0
                 ? ` ${overdue.size === 1 ? '1 machine misses' : `${overdue.size} machines miss`} a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago.`
                 : '') +
-            patchFilterSentence(input, fleet.missingPatches, truncation.total, undated);
+            patchFilterSentence(input, fleet.missingPatches, truncation.total, undated) +
+            compliantUnsupportedSentence(unsupported);
         const notAssessed = perMachine.filter((m) => m.state === 'not-assessed');
         const notes: string[] = notAssessed.length
             ? [
@@ -402,4 +424,19 @@ function patchFilterSentence(
             : '') +
         '.'
     );
+}
+
+/**
+ * " 2 machines counted compliant run a Windows Server release out of support, for which no security update is published
+ * any more — nothing can show as missing: …" — empty when none.
+ */
+function compliantUnsupportedSentence(machines: readonly { name: string; support: Support }[]): string {
+    if (machines.length === 0) {
+        return '';
+    }
+    const releases = [...new Map(machines.map((m) => [m.support.product, m.support])).values()]
+        .map((support) => `${support.product}: ${describeSupport(support)}`)
+        .join('; ');
+    const names = machines.map((m) => m.name).sort(byText);
+    return ` ${plural(machines.length, 'machine', 'machines')} counted compliant ${machines.length === 1 ? 'runs' : 'run'} a Windows Server release out of support (${releases}): no security update is published for it any more, so nothing can show as missing — ${firstNames(names)}.`;
 }

@@ -327,7 +327,7 @@ export const getSqlMetadata = defineTool({
                 : `${plural(summary.instances, 'SQL Server instance')} (${describeCounts(summary.byVersion)}) with ${plural(summary.databases, 'database')}, ${summary.totalSizeGb} GB in all; ` +
                   `${plural(summary.databasesNeverBackedUp, 'database')} never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days` +
                   (withoutLog.length > 0
-                      ? `; ${plural(withoutLog.length, 'database')} in the full recovery model ${withoutLog.length === 1 ? 'has' : 'have'} no log backup in the last ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until one runs).`
+                      ? `; ${plural(withoutLog.length, 'database')} in the full or bulk-logged recovery model ${withoutLog.length === 1 ? 'has' : 'have'} no log backup in the last ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until one runs).`
                       : '.') +
                   (sqlVms > 0
                       ? ` ${plural(sqlVms, 'instance is', 'instances are')} SQL Server on Azure VMs (SQL virtual machines), whose databases and backups Azure does not inventory.`
@@ -357,6 +357,7 @@ export const getSqlMetadata = defineTool({
                         'Free %',
                         'Last full backup',
                         'Backup',
+                        'Log backup',
                     ],
                     rows: items.flatMap((i) =>
                         i.databases.length
@@ -371,6 +372,7 @@ export const getSqlMetadata = defineTool({
                                   db.freePercent,
                                   shortTime(db.lastFullBackup),
                                   db.backupState,
+                                  db.logBackupState,
                               ])
                             : [
                                   [
@@ -379,6 +381,7 @@ export const getSqlMetadata = defineTool({
                                       i.edition,
                                       i.licenseType,
                                       i.vCores,
+                                      undefined,
                                       undefined,
                                       undefined,
                                       undefined,

@@ -765,6 +765,26 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         }
     });
 
+    it('GetPatchingLevel says which machines counted compliant run a release that no longer gets security updates', async () => {
+        const servers = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const ended = new Set(servers.items.filter((m) => (m.support as { status: string } | null)?.status === 'ended').map((m) => m.name));
+        const out = await run(source, 'GetPatchingLevel', { max_results: 10_000 });
+        const expected = (out.machines as { machineName: string; state: string }[])
+            .filter((m) => (m.state === 'compliant' || m.state === 'missing-other') && ended.has(m.machineName))
+            .map((m) => m.machineName)
+            .sort();
+        assert.ok(expected.length > 0, 'the sample has a Windows Server 2012 R2 machine with nothing missing');
+        assert.equal(out.summary.compliantOutOfSupport, expected.length);
+        const text = await runTool('GetPatchingLevel', { source }, { server_name: expected[0] });
+        assert.ok(text.ok);
+        assert.ok(
+            text.text.includes(
+                ` 1 machine counted compliant runs a Windows Server release out of support (Windows Server 2012 R2: extended support ended 2023-10-10, Extended Security Updates ended 2026-10-13): no security update is published for it any more, so nothing can show as missing — ${expected[0]}.`,
+            ),
+            text.text.split('\n')[1],
+        );
+    });
+
     it('GetSqlMetadata flags exactly the databases without a recent full backup', async () => {
         assert.equal(BACKUP_STALE_AFTER_DAYS, STALE_BACKUP_DAYS);
         const truth = source.databasesWithoutRecentBackup();
@@ -808,7 +828,7 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.ok(text.ok);
         assert.ok(
             text.text.includes(
-                `; ${flagged.length} databases in the full recovery model have no log backup in the last 24 hours (the log grows until one runs).`,
+                `; ${flagged.length} databases in the full or bulk-logged recovery model have no log backup in the last 24 hours (the log grows until one runs).`,
             ),
             text.text.split('\n')[1],
         );
