@@ -304,7 +304,8 @@ export interface SoftwareItem {
     lastSeen: string;
 }
 
-export type ChangeCategory = 'Added' | 'Removed' | 'Modified';
+export const CHANGE_CATEGORIES = ['Added', 'Removed', 'Modified'] as const;
+export type ChangeCategory = (typeof CHANGE_CATEGORIES)[number];
 
 export interface SoftwareChange {
     timeGenerated: string;

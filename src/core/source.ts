@@ -1,4 +1,5 @@
 import type {
+    ChangeCategory,
     DiskFreeSpace,
     Machine,
     MachineExtension,
@@ -77,14 +78,26 @@ export interface SqlFindingQuery extends WorkspaceQuery {
     latestRunOnly: boolean;
 }
 
+/**
+ * Filters a source may apply where the data is (so that no row cap cuts matching rows away first). A source may also
+ * ignore them: the tools apply them again to what comes back. Text filters are "contains, case-insensitive".
+ */
 export interface WindowsFindingQuery extends WorkspaceQuery {
     /** Only the most recent assessment run of each computer. */
     latestRunOnly: boolean;
+    minWeight?: number;
+    focusAreaContains?: string;
 }
 
 export interface SoftwareQuery extends WorkspaceQuery {
     /** Include installed updates (`SoftwareType == "Update"`) as well as applications and packages. */
     includeUpdates: boolean;
+    nameContains?: string;
+}
+
+export interface SoftwareChangeQuery extends WorkspaceQuery {
+    nameContains?: string;
+    categories?: readonly ChangeCategory[];
 }
 
 export interface MetricQuery extends WorkspaceQuery {
@@ -127,7 +140,7 @@ export interface InfraSource {
     getSqlFindings(query: SqlFindingQuery): Promise<QueryResult<SqlFinding>>;
     getWindowsFindings(query: WindowsFindingQuery): Promise<QueryResult<WindowsFinding>>;
     getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>>;
-    getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>>;
+    getSoftwareChanges(query: SoftwareChangeQuery): Promise<QueryResult<SoftwareChange>>;
     getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>>;
     /**
      * The names under which `query.computers` (by host name) sent anything to the workspace in the window: how a machine

@@ -150,7 +150,7 @@ export function extensionServiceDown(m: Pick<Machine, 'kind' | 'status' | 'exten
 }
 
 /** A `server_name` selecting more machines than this (a wide wildcard) is not looked into machine by machine. */
-const EXPLAINED_MACHINES = 20;
+export const EXPLAINED_MACHINES = 20;
 
 /**
  * Warnings for the machines `server_name` selected that an answer holds nothing of — why the workspace has no data from

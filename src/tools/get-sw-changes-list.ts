@@ -51,7 +51,12 @@ export const getSwChangesList = defineTool({
     annotations: READ_ONLY,
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '7d');
-        const result = await context.source.getSoftwareChanges(scope.query);
+        // The filters also go to the source, so that a row cap cannot cut matching changes away before they are applied.
+        const result = await context.source.getSoftwareChanges({
+            ...scope.query,
+            nameContains: input.software_name?.trim() || undefined,
+            categories: input.change_category?.length ? input.change_category : undefined,
+        });
         const name = input.software_name?.trim().toLowerCase();
         const rows = result.rows.filter(
             (c) =>

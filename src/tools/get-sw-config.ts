@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SoftwareItem } from '../core/model';
 import { byText } from '../core/summaries';
-import { noDataWarnings } from './agents';
+import { EXPLAINED_MACHINES, noDataWarnings } from './agents';
 import { DEFAULT_MAX_RESULTS, envelope, envelopeOf, inputs, resolveWorkspaceScope, TopK } from './common';
 import { describeCounts, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -50,7 +50,14 @@ export const getSwConfig = defineTool({
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '7d');
         const includeUpdates = input.include_updates ?? false;
-        const result = await context.source.getSoftware({ ...scope.query, includeUpdates });
+        // The name filter also goes to the source (so that a row cap cannot cut matching software away first) — except when
+        // a few named machines may be explained: a machine then has to show it sent inventory at all.
+        const explained = scope.selected !== undefined && scope.selected.length <= EXPLAINED_MACHINES;
+        const result = await context.source.getSoftware({
+            ...scope.query,
+            includeUpdates,
+            nameContains: explained ? undefined : input.software_name?.trim() || undefined,
+        });
         const name = input.software_name?.trim().toLowerCase();
         const publisher = input.publisher?.trim().toLowerCase();
         // One pass, keeping only the rows shown: inventories run to hundreds of thousands of rows.

@@ -63,7 +63,13 @@ export const getWinBpAssessment = defineTool({
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '30d');
         const latestRunOnly = input.latest_run_only ?? true;
-        const result = await context.source.getWindowsFindings({ ...scope.query, latestRunOnly });
+        // The filters also go to the source, so that a row cap cannot cut matching findings away before they are applied.
+        const result = await context.source.getWindowsFindings({
+            ...scope.query,
+            latestRunOnly,
+            minWeight: input.min_weight,
+            focusAreaContains: input.focus_area?.trim() || undefined,
+        });
         const focus = input.focus_area?.trim().toLowerCase();
         const findings = result.rows.filter(
             (f) =>

@@ -407,6 +407,42 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.match(probe?.query ?? '', /\(Perf .*% Processor Time.*\| take 1\)/);
     });
 
+    it('applies the text, category and weight filters in the query, so no row cap cuts matching rows away first', async () => {
+        fake = await startAzureFake({ estate: { machines: 4 } });
+        const source = sourceFor(fake);
+        const workspace_id = fake.estate.workspaces[0].customerId;
+        const lastQuery = (table: string) => [...fake.requests].reverse().find((r) => r.query.includes(table))?.query ?? '';
+        const changes = await runTool(
+            'GetSwChangesList',
+            { source },
+            { workspace_id, software_name: ' Edge ', change_category: ['Modified'] },
+        );
+        assert.ok(changes.ok, changes.ok ? '' : changes.message);
+        assert.match(
+            lastQuery('ConfigurationChange'),
+            /\n\| where ChangeCategory in \("Modified"\)\n\| where SoftwareName contains "Edge"\n/,
+        );
+        const findings = await runTool('GetWinBpAssessment', { source }, { workspace_id, min_weight: 40, focus_area: 'security' });
+        assert.ok(findings.ok, findings.ok ? '' : findings.message);
+        assert.match(
+            lastQuery('WindowsServerAssessmentRecommendation'),
+            /\| where RecommendationWeight >= real\(40\.000000\)\n\| where FocusArea contains "security"\n/,
+        );
+        const software = await runTool('GetSwConfig', { source }, { workspace_id, software_name: '7-Zip' });
+        assert.ok(software.ok && (software.structured as { items: unknown[] }).items.length === 4);
+        assert.match(lastQuery('ConfigurationData'), /\| where SoftwareName contains "7-Zip"/);
+        // Asked about one machine, the inventory is read whole: a machine without 7-Zip has still sent inventory, and is not
+        // explained as one that sent none.
+        const one = await runTool(
+            'GetSwConfig',
+            { source },
+            { workspace_id, software_name: 'no such software', server_name: fake.estate.machines[0].name },
+        );
+        assert.ok(one.ok, one.ok ? '' : one.message);
+        assert.doesNotMatch(lastQuery('ConfigurationData'), /SoftwareName contains/);
+        assert.deepEqual((one.structured as { warnings?: string[] }).warnings ?? [], []);
+    });
+
     it('returns the rows of a PartialFailure with a warning', async () => {
         fake = await startAzureFake({ estate: { machines: 10 } });
         fake.fail('logs', { status: 200, partial: true });

@@ -48,14 +48,26 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
                 name: `windowsFindings latestRunOnly=${latestRunOnly} ${tag}`,
                 text: q.windowsFindingsQuery({ ...window, latestRunOnly }).text,
             });
+            out.push({
+                name: `windowsFindings filtered latestRunOnly=${latestRunOnly} ${tag}`,
+                text: q.windowsFindingsQuery({ ...window, latestRunOnly, minWeight: 12.5, focusAreaContains: 'Security' }).text,
+            });
         }
         for (const includeUpdates of [false, true]) {
             out.push({
                 name: `software includeUpdates=${includeUpdates} ${tag}`,
                 text: q.softwareQuery({ ...window, includeUpdates }).text,
             });
+            out.push({
+                name: `software named includeUpdates=${includeUpdates} ${tag}`,
+                text: q.softwareQuery({ ...window, includeUpdates, nameContains: 'openssl' }).text,
+            });
         }
         out.push({ name: `softwareChanges ${tag}`, text: q.softwareChangesQuery(window).text });
+        out.push({
+            name: `softwareChanges filtered ${tag}`,
+            text: q.softwareChangesQuery({ ...window, nameContains: 'Edge', categories: ['Added', 'Modified'] }).text,
+        });
         for (const metrics of subsets<MetricKind>(METRIC_KINDS)) {
             out.push({ name: `metricTables ${metrics.join('+')} ${tag}`, text: q.metricTablesQuery({ ...window, metrics }).text });
         }

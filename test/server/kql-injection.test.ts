@@ -24,6 +24,8 @@ import { call, textOf } from '../helpers/fixtures';
 const BENIGN_HOST = 'benign-host-00';
 /** A name no machine has. */
 const BENIGN_UNKNOWN = 'benign-host-99';
+/** A benign text filter (software name, focus area): where a query carries it, a hostile value may stand, trimmed, as exactly that literal. */
+const BENIGN_TEXT = 'benign-text';
 
 const HOSTILE = [
     "' or 1==1 //",
@@ -118,9 +120,10 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
         await client?.close();
         await fake?.close();
         const total = [...inputsPerParam.values()].reduce((a, b) => a + b, 0);
-        const reached = [...reachedQuery.values()].reduce((a, b) => a + b, 0);
+        const sum = (names: (param: string) => boolean) =>
+            [...reachedQuery.entries()].filter(([key]) => names(key.split('.')[1])).reduce((a, [, n]) => a + n, 0);
         process.stdout.write(
-            `      ${total} hostile values over ${inputsPerParam.size} string parameters; ${reached} Log Analytics queries carried one as a machine name\n`,
+            `      ${total} hostile values over ${inputsPerParam.size} string parameters; ${sum(isServerName)} Log Analytics queries carried one as a machine name, ${sum((p) => !isServerName(p))} as a text filter\n`,
         );
     });
 
@@ -181,6 +184,16 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
                 for (const shape of check(requests)) {
                     benign.push({ ...shape, literals: shape.literals.map((l) => (l === BENIGN_UNKNOWN ? BENIGN_HOST : l)) });
                 }
+                // A text filter the source applies in the query: that query's shape with the benign text in its place.
+                for (const [name, kind] of params) {
+                    if (isServerName(name) || kind !== 'string') {
+                        continue;
+                    }
+                    const { result: filtered, requests: filteredRequests } = await captured(tool.name, { [name]: BENIGN_TEXT });
+                    if (filtered.isError !== true) {
+                        benign.push(...check(filteredRequests));
+                    }
+                }
                 if (params.some(([name]) => name === 'workspace_id')) {
                     assert.ok(
                         benign.some((s) => s.literals.includes(BENIGN_HOST)),
@@ -213,13 +226,20 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
                                         b.kinds.every((k, i) => k === shape.kinds[i]) &&
                                         b.literals.length === shape.literals.length &&
                                         b.literals.every((l, i) =>
-                                            l === BENIGN_HOST ? asLiteral(shape.literals[i]) : shape.literals[i] === l,
+                                            l === BENIGN_HOST
+                                                ? asLiteral(shape.literals[i])
+                                                : l === BENIGN_TEXT
+                                                  ? shape.literals[i] === value.trim()
+                                                  : shape.literals[i] === l,
                                         ),
                                 );
                                 assert.ok(
                                     match,
                                     `a query of another shape, or the value outside an exact literal: ${JSON.stringify(shape.literals)}`,
                                 );
+                                if (match.literals.includes(BENIGN_TEXT)) {
+                                    reachedQuery.set(`${tool.name}.${param}`, (reachedQuery.get(`${tool.name}.${param}`) ?? 0) + 1);
+                                }
                                 if (isServerName(param) && shape.literals.some(asLiteral)) {
                                     reachedQuery.set(`${tool.name}.${param}`, (reachedQuery.get(`${tool.name}.${param}`) ?? 0) + 1);
                                 }
@@ -234,6 +254,9 @@ describe('KQL injection through the MCP layer (real MCP client → server → re
                     );
                     if (isServerName(param) && params.some(([name]) => name === 'workspace_id')) {
                         assert.ok((reachedQuery.get(`${tool.name}.${param}`) ?? 0) > 0, 'hostile machine names reached a query');
+                    }
+                    if (['software_name', 'focus_area'].includes(param)) {
+                        assert.ok((reachedQuery.get(`${tool.name}.${param}`) ?? 0) > 0, 'hostile text filters reached a query');
                     }
                 });
             }

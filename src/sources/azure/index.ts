@@ -30,6 +30,7 @@ import type {
     MetricQuery,
     QueryOptions,
     QueryResult,
+    SoftwareChangeQuery,
     SoftwareQuery,
     SqlEstate,
     SqlFindingQuery,
@@ -603,7 +604,12 @@ class AzureInfraSource implements AzureSource {
 
     async getWindowsFindings(query: WindowsFindingQuery): Promise<QueryResult<WindowsFinding>> {
         const workspaceId = await this.workspaceOf(query);
-        const built = q.windowsFindingsQuery({ ...this.window(query), latestRunOnly: query.latestRunOnly });
+        const built = q.windowsFindingsQuery({
+            ...this.window(query),
+            latestRunOnly: query.latestRunOnly,
+            minWeight: query.minWeight,
+            focusAreaContains: query.focusAreaContains,
+        });
         const { table, warnings } = await this.queryLogs(
             workspaceId,
             built,
@@ -616,14 +622,14 @@ class AzureInfraSource implements AzureSource {
 
     async getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>> {
         const workspaceId = await this.workspaceOf(query);
-        const built = q.softwareQuery({ ...this.window(query), includeUpdates: query.includeUpdates });
+        const built = q.softwareQuery({ ...this.window(query), includeUpdates: query.includeUpdates, nameContains: query.nameContains });
         const { table, warnings } = await this.queryLogs(workspaceId, built, this.window(query), 'ConfigurationData', query.signal);
         return { rows: map.toSoftware(table, built.columns), warnings };
     }
 
-    async getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>> {
+    async getSoftwareChanges(query: SoftwareChangeQuery): Promise<QueryResult<SoftwareChange>> {
         const workspaceId = await this.workspaceOf(query);
-        const built = q.softwareChangesQuery(this.window(query));
+        const built = q.softwareChangesQuery({ ...this.window(query), nameContains: query.nameContains, categories: query.categories });
         const { table, warnings } = await this.queryLogs(workspaceId, built, this.window(query), 'ConfigurationChange', query.signal);
         return { rows: map.toSoftwareChanges(table, built.columns), warnings };
     }

@@ -99,6 +99,17 @@ export function timespan(ms: number): string {
     return `${ms}ms`;
 }
 
+/**
+ * A lower bound as a KQL `real` literal in plain decimals (no exponent), rounded down to six places: a filter on it keeps
+ * every row the exact bound keeps (the tools apply the exact one again).
+ */
+export function realAtMost(value: number): string {
+    if (!Number.isFinite(value)) {
+        throw new Error(`${value} is not a finite number`);
+    }
+    return `real(${(Math.floor(value * 1e6) / 1e6).toFixed(6)})`;
+}
+
 /** A whole number for `take`/`top`. */
 export function int(value: number): string {
     if (!Number.isSafeInteger(value) || value < 0) {

@@ -8,9 +8,9 @@
  * `SqlAssessment_CL`, `WindowsServerAssessmentRecommendation`, `ConfigurationData`, `ConfigurationChange`,
  * `Perf`, `InsightsMetrics` (see shared/reference/azure-reference.md §3 and §5).
  */
-import type { MetricKind } from '../../core/model';
-import { METRIC_KINDS, MONITORING_AGENT_TYPES } from '../../core/model';
-import { datetime, int, oneOf, str, strList, timespan, wildcardRegex } from './kql';
+import type { ChangeCategory, MetricKind } from '../../core/model';
+import { CHANGE_CATEGORIES, METRIC_KINDS, MONITORING_AGENT_TYPES } from '../../core/model';
+import { datetime, int, oneOf, realAtMost, str, strList, timespan, wildcardRegex } from './kql';
 import { hostName, MAX_FOUND_COMPUTERS } from '../../core/source';
 
 /** A query plus the columns its answer must have (in any order; extra columns are ignored). */
@@ -324,6 +324,11 @@ function computerFilter(window: LogsWindow): string {
     return `\n| where tostring(split(Computer, '.')[0]) in~ ${strList(hostNames(window.computers))}`;
 }
 
+/** `| where Column contains "text"` (case-insensitive) on a line of its own, or nothing for no text. */
+function containsFilter(column: 'SoftwareName' | 'FocusArea', text: string | undefined): string {
+    return text ? `\n| where ${column} contains ${str(text)}` : '';
+}
+
 function hostNames(names: readonly string[]): string[] {
     return [...new Set(names.map(hostName))];
 }
@@ -366,10 +371,12 @@ findings
  * `latestRunOnly` only the newest run (`AssessmentId`) of each computer is kept — a recommendation fixed since is gone.
  * The latest run is taken over every result (passed ones too), so a machine whose latest run failed nothing shows nothing.
  */
-export function windowsFindingsQuery(window: LogsWindow & { latestRunOnly: boolean }): BuiltQuery {
+export function windowsFindingsQuery(
+    window: LogsWindow & { latestRunOnly: boolean; minWeight?: number; focusAreaContains?: string },
+): BuiltQuery {
     const rows = `WindowsServerAssessmentRecommendation
 ${timeFilter(window)}${computerFilter(window)}`;
-    const failed = `| where RecommendationResult == 'Failed'
+    const failed = `| where RecommendationResult == 'Failed'${window.minWeight !== undefined ? `\n| where RecommendationWeight >= ${realAtMost(window.minWeight)}` : ''}${containsFilter('FocusArea', window.focusAreaContains)}
 | project TimeGenerated, AssessmentId, Computer, RecommendationId, Recommendation, Description, FocusArea, ActionArea,
     AffectedObjectType, AffectedObjectName, RecommendationWeight`;
     const text = window.latestRunOnly
@@ -393,12 +400,12 @@ ${failed}`;
 }
 
 /** Installed software as last inventoried: inventory is a series of snapshots, so the newest row per computer and name wins. */
-export function softwareQuery(window: LogsWindow & { includeUpdates: boolean }): BuiltQuery {
+export function softwareQuery(window: LogsWindow & { includeUpdates: boolean; nameContains?: string }): BuiltQuery {
     const types = window.includeUpdates ? `('Application', 'Package', 'Update')` : `('Application', 'Package')`;
     return {
         text: `ConfigurationData
 ${timeFilter(window)}${computerFilter(window)}
-| where ConfigDataType == 'Software' and SoftwareType in ${types}
+| where ConfigDataType == 'Software' and SoftwareType in ${types}${containsFilter('SoftwareName', window.nameContains)}
 | summarize arg_max(TimeGenerated, SoftwareType, Publisher, CurrentVersion) by Computer, SoftwareName
 | project Computer, SoftwareName, SoftwareType, Publisher, CurrentVersion, LastSeen = TimeGenerated
 | order by Computer asc, SoftwareName asc
@@ -408,11 +415,14 @@ ${timeFilter(window)}${computerFilter(window)}
 }
 
 /** Software added, removed or changed. */
-export function softwareChangesQuery(window: LogsWindow): BuiltQuery {
+export function softwareChangesQuery(window: LogsWindow & { nameContains?: string; categories?: readonly ChangeCategory[] }): BuiltQuery {
+    const categories = window.categories?.length
+        ? `\n| where ChangeCategory in ${strList(window.categories.map((c) => oneOf(c, CHANGE_CATEGORIES, 'Change category')))}`
+        : '';
     return {
         text: `ConfigurationChange
 ${timeFilter(window)}${computerFilter(window)}
-| where ConfigChangeType == 'Software'
+| where ConfigChangeType == 'Software'${categories}${containsFilter('SoftwareName', window.nameContains)}
 | project TimeGenerated, Computer, SoftwareName, SoftwareType, Publisher, ChangeCategory, Previous, Current
 | order by TimeGenerated desc
 | take ${int(LOGS_ROW_CAP + 1)}`,

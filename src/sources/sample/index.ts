@@ -21,6 +21,7 @@ import type {
     MetricQuery,
     QueryOptions,
     QueryResult,
+    SoftwareChangeQuery,
     SoftwareQuery,
     SqlEstate,
     SqlFindingQuery,
@@ -169,7 +170,7 @@ class SampleEstate implements SampleSource {
     getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>> {
         return this.current().getSoftware(query);
     }
-    getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>> {
+    getSoftwareChanges(query: SoftwareChangeQuery): Promise<QueryResult<SoftwareChange>> {
         return this.current().getSoftwareChanges(query);
     }
     getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>> {
@@ -469,7 +470,7 @@ class EstateAtHour {
         return { rows, warnings: series.warnings };
     }
 
-    async getSoftwareChanges(query: WorkspaceQuery): Promise<QueryResult<SoftwareChange>> {
+    async getSoftwareChanges(query: SoftwareChangeQuery): Promise<QueryResult<SoftwareChange>> {
         const from = query.from.getTime();
         const to = query.to.getTime();
         if (query.computers) {
