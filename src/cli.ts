@@ -42,12 +42,15 @@ Examples:
 interface ParsedArgs {
     positional: string[];
     flags: Map<string, string[]>;
+    /** Flags given without a value (`--json`), which read as `true`. */
+    bare?: Set<string>;
 }
 
 /** Parses `--name value`, `--name=value` and bare `--flag`; repeated flags accumulate. */
 export function parseArgs(argv: string[]): ParsedArgs {
     const positional: string[] = [];
     const flags = new Map<string, string[]>();
+    const bare = new Set<string>();
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (!arg.startsWith('--')) {
@@ -63,10 +66,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
             value = argv[++i];
         } else {
             value = 'true';
+            bare.add(name);
         }
         flags.set(name, [...(flags.get(name) ?? []), value]);
     }
-    return { positional, flags };
+    return { positional, flags, bare };
 }
 
 const GLOBAL_FLAGS = new Set([
@@ -104,8 +108,15 @@ function sourceConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): SourceConfig {
     };
 }
 
-/** Converts `--param value` strings to the types the tool's schema expects (arrays from commas or repeats). */
-export function toolArguments(tool: { input: z.ZodTypeAny }, flags: Map<string, string[]>): Record<string, unknown> {
+/**
+ * Converts `--param value` strings to the types the tool's schema expects (arrays from commas or repeats; a choice in any
+ * case, `--os Windows` as `windows`). A parameter that needs a value and was given none is refused.
+ */
+export function toolArguments(
+    tool: { input: z.ZodTypeAny },
+    flags: Map<string, string[]>,
+    bare: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
     const shape = (tool.input instanceof z.ZodObject ? tool.input.shape : {}) as Record<string, z.ZodTypeAny>;
     const result: Record<string, unknown> = {};
     for (const [rawName, values] of flags) {
@@ -122,9 +133,12 @@ export function toolArguments(tool: { input: z.ZodTypeAny }, flags: Map<string, 
         while (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) {
             schema = schema instanceof z.ZodOptional ? schema.unwrap() : schema._def.innerType;
         }
+        if (bare.has(rawName) && !(schema instanceof z.ZodBoolean)) {
+            throw new UserError(`--${rawName} needs a value: --${rawName} <value>.`);
+        }
         const convert = (text: string, s: z.ZodTypeAny): unknown =>
             s instanceof z.ZodNumber
-                ? text.trim() === ''
+                ? text.trim() === '' || Number.isNaN(Number(text))
                     ? text
                     : Number(text)
                 : s instanceof z.ZodBoolean
@@ -133,7 +147,9 @@ export function toolArguments(tool: { input: z.ZodTypeAny }, flags: Map<string, 
                       : text === 'false'
                         ? false
                         : text
-                  : text;
+                  : s instanceof z.ZodEnum
+                    ? ((s.options as string[]).find((o) => o.toLowerCase() === text.trim().toLowerCase()) ?? text)
+                    : text;
         if (schema instanceof z.ZodArray) {
             const element = schema.element as z.ZodTypeAny;
             result[name] = values.flatMap(splitList).map((v) => convert(v, element));
@@ -229,7 +245,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         process.once('SIGINT', () => controller.abort());
         // What a long run is doing, on a terminal only (a pipe or a log gets the answer alone), at most once a second.
         const progress = process.stderr.isTTY ? throttledProgress((message) => process.stderr.write(`${message}\n`), 1000) : undefined;
-        const result = await runTool(tool.name, { source, signal: controller.signal, progress }, toolArguments(tool, args.flags));
+        const result = await runTool(
+            tool.name,
+            { source, signal: controller.signal, progress },
+            toolArguments(tool, args.flags, args.bare),
+        );
         if (!result.ok) {
             process.stderr.write(`${result.message}\n`);
             return 1;

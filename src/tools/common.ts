@@ -344,8 +344,12 @@ export function assertKnownMachine(pattern: string, machines: readonly Pick<Mach
         pattern,
         machines.map((m) => m.name),
     );
+    // "web01,web02" or "web01 web02": one name was meant per call.
+    const several = /[,;]|\S\s+\S/.test(pattern.trim())
+        ? ' server_name takes one machine name or one pattern with * (e.g. web-*); for several machines, use a pattern, tags or resource_group.'
+        : '';
     throw new UserError(
-        `server_name ${JSON.stringify(truncate(pattern))} matches no machine.${nearest.length ? ` Nearest names: ${nearest.join(', ')}.` : ''} GetServerMetadata lists the machines.`,
+        `server_name ${JSON.stringify(truncate(pattern))} matches no machine.${nearest.length ? ` Nearest names: ${nearest.join(', ')}.` : ''}${several} GetServerMetadata lists the machines.`,
     );
 }
 

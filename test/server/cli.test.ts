@@ -59,6 +59,15 @@ describe('the command line (dist/cli.js)', function () {
         assert.deepEqual(answer, JSON.parse(JSON.stringify(expected.structured)));
     });
 
+    it('takes a choice in any case, as a person types it', async () => {
+        const typed = await cli(['run', 'GetServerMetadata', '--os', 'Windows', '--status', 'connected,error', '--json']);
+        const exact = await cli(['run', 'GetServerMetadata', '--os', 'windows', '--status', 'Connected,Error', '--json']);
+        assert.equal(typed.code, 0, typed.stderr);
+        assert.equal(typed.stdout.replace(/"generatedAt": "[^"]+"/, ''), exact.stdout.replace(/"generatedAt": "[^"]+"/, ''));
+        const items = (JSON.parse(typed.stdout) as { items: { osType: string; status: string }[] }).items;
+        assert.ok(items.length > 0 && items.every((m) => m.osType === 'windows' && ['Connected', 'Error'].includes(m.status)));
+    });
+
     it('takes the sample size and seed from flags', async () => {
         const run = await cli(['run', 'ListScopes', '--sample-size', '200', '--seed', '7', '--json']);
         assert.equal(run.code, 0, run.stderr);
@@ -76,6 +85,22 @@ describe('the command line (dist/cli.js)', function () {
             ],
             [['run', 'GetServerMetadata', '--tags', 'env=prod'], 1, /^No machine matches tags \["env=prod"\]\. /],
             [['frobnicate'], 2, /^Unknown command "frobnicate"\. Run infra-insights help\./],
+            [
+                ['run', 'GetServerMetadata', '--servername', 'web01'],
+                1,
+                /^Invalid arguments for GetServerMetadata: unknown parameter "servername" \(did you mean ServerName or server_name\?\)\.$/m,
+            ],
+            [
+                ['run', 'GetServerMetadata', '--max_results', 'abc'],
+                1,
+                /^Invalid arguments for GetServerMetadata: max_results: expected a number\.$/m,
+            ],
+            [['run', 'GetServerMetadata', '--server_name'], 2, /^--server_name needs a value: --server_name <value>\.$/m],
+            [
+                ['run', 'GetServerMetadata', '--server_name', 'ctso-sql-ams-01,ctso-sql-ams-02'],
+                1,
+                /matches no machine\. server_name takes one machine name or one pattern with \* \(e\.g\. web-\*\); for several machines, use a pattern, tags or resource_group\./,
+            ],
         ] as const) {
             const run = await cli([...args]);
             assert.equal(run.code, code, `${args.join(' ')}: ${run.stderr}`);
