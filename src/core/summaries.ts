@@ -21,11 +21,12 @@ export interface MachinePatchSummary {
     assessedAt?: string;
     /** Why the machine is not assessed, in words a person can act on. */
     notAssessedReason?: string;
-    rebootPending: boolean;
-    missing: number;
-    critical: number;
-    security: number;
-    other: number;
+    /** Unknown (null) for a machine not assessed: nothing is known of it, which is not "0 missing". */
+    rebootPending: boolean | null;
+    missing: number | null;
+    critical: number | null;
+    security: number | null;
+    other: number | null;
     /** The latest patch installation run Azure keeps for the machine. */
     lastInstallation?: PatchInstallation;
 }
@@ -253,11 +254,9 @@ export function summarisePatchesPerMachine(
             state,
             assessedAt: a.assessedAt,
             notAssessedReason: reason,
-            rebootPending: !reason && a.rebootPending,
-            missing,
-            critical,
-            security,
-            other: missing - critical - security,
+            ...(reason
+                ? { rebootPending: null, missing: null, critical: null, security: null, other: null }
+                : { rebootPending: a.rebootPending, missing, critical, security, other: missing - critical - security }),
             lastInstallation: a.lastInstallation,
         };
     });

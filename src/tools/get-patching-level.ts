@@ -60,11 +60,11 @@ const machine = z.object({
     state: z.enum(PATCH_STATES),
     assessedAt: z.string().optional(),
     notAssessedReason: z.string().optional(),
-    rebootPending: z.boolean(),
-    missing: z.number().int(),
-    critical: z.number().int(),
-    security: z.number().int(),
-    other: z.number().int(),
+    rebootPending: z.boolean().nullable().describe('null when not assessed: unknown'),
+    missing: z.number().int().nullable().describe('null when not assessed: unknown, not zero'),
+    critical: z.number().int().nullable(),
+    security: z.number().int().nullable(),
+    other: z.number().int().nullable(),
     lastInstallation: z
         .object({
             at: z.string().describe('when the run finished'),
@@ -285,7 +285,7 @@ export const getPatchingLevel = defineTool({
             input.max_results,
             (a, b) =>
                 STATE_RANK[a.state] - STATE_RANK[b.state] ||
-                b.critical + b.security - (a.critical + a.security) ||
+                (b.critical ?? 0) + (b.security ?? 0) - ((a.critical ?? 0) + (a.security ?? 0)) ||
                 byText(a.machineName, b.machineName),
         ).items;
         const warnings = [...assessments.warnings, ...patches.warnings, ...machines.warnings];

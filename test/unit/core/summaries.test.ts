@@ -54,15 +54,15 @@ describe('patch compliance summaries', () => {
     ];
     const perMachine = summarisePatchesPerMachine(assessments, patches, now, (id) => (id.endsWith('/d') ? 'Disconnected' : 'Connected'));
 
-    it('classifies each machine and never reports an unassessed one as patched', () => {
+    it('classifies each machine and never reports an unassessed one as patched: its counts are unknown (null), not zero', () => {
         assert.deepEqual(
             perMachine.map((m) => [m.machineName, m.state, m.missing]),
             [
                 ['a', 'missing-critical-or-security', 2],
                 ['b', 'missing-other', 1],
                 ['c', 'compliant', 0],
-                ['d', 'not-assessed', 0],
-                ['e', 'not-assessed', 0],
+                ['d', 'not-assessed', null],
+                ['e', 'not-assessed', null],
             ],
         );
     });
@@ -121,8 +121,8 @@ describe('patch compliance summaries', () => {
                     ['a', 2, 1],
                     ['b', 1, 0],
                     ['c', 0, 0],
-                    ['d', 0, 0],
-                    ['e', 0, 0],
+                    ['d', null, null],
+                    ['e', null, null],
                 ],
             );
         }
