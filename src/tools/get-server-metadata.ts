@@ -35,7 +35,7 @@ import {
     resolveSubscriptions,
     top,
 } from './common';
-import { describeCounts, firstNames, plural, renderText, shortTime, supportSentence } from './text';
+import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 /** Arc-enabled servers disconnected this long are named: their identity expires between 45 and 90 days away. */
@@ -335,6 +335,16 @@ export const getServerMetadata = defineTool({
             totalCores: machines.reduce((sum, m) => sum + (m.coreCount ?? 0), 0),
             totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
         };
+        const filters = describeFilters(input);
+        if (machines.length === 0) {
+            const sentence = filters
+                ? `No machine matches ${filters} (of ${plural(result.rows.length, 'machine')} in the subscriptions read).`
+                : 'No Arc-enabled server or Azure VM in the subscriptions read.';
+            return {
+                structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings), summary, items },
+                text: renderText(context, { summary: sentence, warnings }),
+            };
+        }
         const sentence =
             `${plural(machines.length, 'machine')} (${describeCounts(summary.byKind)}; ${describeCounts(summary.byOs)}) — status: ${describeCounts(summary.byStatus)}; ` +
             `SQL Server discovered on ${summary.sqlDiscovered}.` +

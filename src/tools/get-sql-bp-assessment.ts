@@ -3,7 +3,7 @@ import { FINDING_SEVERITIES } from '../core/model';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, instanceMatcher, inputs, resolveWorkspaceScope, top } from './common';
-import { describeCounts, plural, renderText, shortTime } from './text';
+import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const finding = z.object({
@@ -105,7 +105,8 @@ export const getSqlBpAssessment = defineTool({
             checks: new Set(findings.map((f) => f.checkId)).size,
             latestRun: findings.reduce<string | undefined>((max, f) => (!max || f.timeGenerated > max ? f.timeGenerated : max), undefined),
         };
-        const sentence = `${findings.length === 0 ? 'No SQL best-practice findings' : `${plural(findings.length, 'SQL best-practice finding')} (${describeCounts(bySeverity, FINDING_SEVERITIES)}) on ${plural(summary.instances, 'instance')}`}${
+        const filters = describeFilters(input);
+        const sentence = `${findings.length === 0 ? (filters ? `No SQL best-practice finding matches ${filters}` : 'No SQL best-practice findings') : `${plural(findings.length, 'SQL best-practice finding')} (${describeCounts(bySeverity, FINDING_SEVERITIES)}) on ${plural(summary.instances, 'instance')}`}${
             (input.latest_run_only ?? true) ? ', latest run of each instance' : ', every run'
         } in the last ${scope.range.timespan}.`;
         return {

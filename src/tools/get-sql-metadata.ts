@@ -18,7 +18,7 @@ import {
     resolveSubscriptions,
     top,
 } from './common';
-import { describeCounts, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
+import { describeCounts, describeFilters, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
 import { inStates, supportSchema } from './get-server-metadata';
 import { defineTool, READ_ONLY } from './types';
 
@@ -323,7 +323,9 @@ export const getSqlMetadata = defineTool({
         };
         const sentence =
             summary.instances === 0
-                ? 'No Arc-enabled SQL Server instance found.'
+                ? describeFilters(input)
+                    ? `No SQL Server instance matches ${describeFilters(input)} (of ${plural(instances.length, 'instance')} in the subscriptions read).`
+                    : 'No SQL Server instance found: none enabled by Azure Arc, and no SQL virtual machine.'
                 : `${plural(summary.instances, 'SQL Server instance')} (${describeCounts(summary.byVersion)}) with ${plural(summary.databases, 'database')}, ${summary.totalSizeGb} GB in all; ` +
                   `${plural(summary.databasesNeverBackedUp, 'database')} never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days` +
                   (withoutLog.length > 0

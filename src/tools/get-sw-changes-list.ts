@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { byText, countIn } from '../core/summaries';
 import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
-import { describeCounts, plural, renderText, shortTime } from './text';
+import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const CATEGORIES = ['Added', 'Removed', 'Modified'] as const;
@@ -87,7 +87,9 @@ export const getSwChangesList = defineTool({
         };
         const sentence =
             rows.length === 0
-                ? `No software changes in the last ${scope.range.timespan}.`
+                ? describeFilters(input)
+                    ? `No software change matches ${describeFilters(input)} in the last ${scope.range.timespan}.`
+                    : `No software changes in the last ${scope.range.timespan}.`
                 : `${plural(rows.length, 'software change')} (${describeCounts(byCategory, CATEGORIES)}) on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}.`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },

@@ -3,7 +3,7 @@ import type { SoftwareItem } from '../core/model';
 import { byText } from '../core/summaries';
 import { EXPLAINED_MACHINES, noDataWarnings } from './agents';
 import { DEFAULT_MAX_RESULTS, envelope, envelopeOf, inputs, resolveWorkspaceScope, TopK } from './common';
-import { describeCounts, plural, renderText, shortTime } from './text';
+import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const software = z.object({
@@ -125,7 +125,9 @@ export const getSwConfig = defineTool({
         const summary = { items: truncation.total, machines: machines.size, distinctSoftware: names.size, byType };
         const sentence =
             truncation.total === 0
-                ? `No installed software found in the inventory of the last ${scope.range.timespan}.`
+                ? describeFilters(input)
+                    ? `No installed software matches ${describeFilters(input)} in the inventory of the last ${scope.range.timespan}.`
+                    : `No installed software found in the inventory of the last ${scope.range.timespan}.`
                 : `${plural(truncation.total, 'installed item')} (${describeCounts(byType)}) on ${plural(summary.machines, 'machine')}, ${plural(summary.distinctSoftware, 'distinct name')}, inventory of the last ${scope.range.timespan}.`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },

@@ -2,8 +2,18 @@ import { z } from 'zod';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
-import { describeCounts, plural, renderText } from './text';
+import { describeCounts, describeFilters, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
+
+/** The assessment's focus areas, as its results name them. */
+const FOCUS_AREAS = [
+    'Security and Compliance',
+    'Availability and Business Continuity',
+    'Performance and Scalability',
+    'Upgrade, Migration and Deployment',
+    'Operations and Monitoring',
+    'Change and Configuration Management',
+];
 
 const finding = z.object({
     timeGenerated: z.string(),
@@ -24,7 +34,7 @@ export const getWinBpAssessment = defineTool({
     title: 'Windows Server best-practices findings',
     description:
         'Returns failed recommendations of the Windows Server assessment (Log Analytics table WindowsServerAssessmentRecommendation): recommendation, description, ' +
-        'focus area (one of: Security and Compliance; Availability and Business Continuity; Performance and Scalability; Upgrade, Migration and Deployment; Operations and Monitoring; Change and Configuration Management), ' +
+        `focus area (one of: ${FOCUS_AREAS.join('; ')}), ` +
         'action area, affected object and weight (importance, higher first). The assessment runs weekly: by default only the latest run of each machine (latest_run_only: true) over the last 30 days, so a recommendation fixed since is not listed. ' +
         'Filters: min_weight, server_name, tags, resource_group, focus_area.',
     input: z
@@ -103,7 +113,10 @@ export const getWinBpAssessment = defineTool({
         const runs = latestRunOnly ? ', latest run of each machine' : ', every run';
         const sentence =
             findings.length === 0
-                ? `No failed Windows Server recommendations in the last ${scope.range.timespan}${runs}.`
+                ? describeFilters(input)
+                    ? `No failed Windows Server recommendation matches ${describeFilters(input)} in the last ${scope.range.timespan}${runs}` +
+                      (focus ? ` (the focus areas are: ${FOCUS_AREAS.join('; ')}).` : '.')
+                    : `No failed Windows Server recommendations in the last ${scope.range.timespan}${runs}.`
                 : `${plural(findings.length, 'failed Windows Server recommendation')} on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}${runs} (${describeCounts(byFocusArea)}).`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },

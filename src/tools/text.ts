@@ -1,6 +1,6 @@
 import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../core/lifecycle';
 import { SAMPLE_NOTICE, type Envelope } from './common';
-import { oneLine } from '../core/timespan';
+import { oneLine, truncate } from '../core/timespan';
 import type { ToolContext } from './types';
 
 /** The text block's budget: a model reads it cheaply; the full rows are in `structuredContent`. */
@@ -69,6 +69,36 @@ export function renderText(
         );
     }
     return lines.join('\n');
+}
+
+/** Inputs that say where to look or how to answer, not which rows to keep. */
+const NOT_FILTERS = new Set([
+    'workspace_id',
+    'subscription_ids',
+    'timespan',
+    'max_results',
+    'latest_run_only',
+    'include_updates',
+    'include_series',
+    'sensitivity',
+    'resolution',
+    'low_free_space',
+]);
+
+/**
+ * The filters an answer was asked with, as a phrase for an empty answer: `kind "azure-vm" and status "Stopped"` (values
+ * quoted: they are the caller's data); empty when none.
+ */
+export function describeFilters(input: Record<string, unknown>): string {
+    const parts: string[] = [];
+    for (const [name, value] of Object.entries(input)) {
+        if (NOT_FILTERS.has(name) || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
+            continue;
+        }
+        const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(truncate(v, 80)) : String(v));
+        parts.push(`${name} ${Array.isArray(value) ? value.map(quote).join(' or ') : quote(value)}`);
+    }
+    return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
 }
 
 /** `3 critical, 1 low` from a count map, in the given order, skipping zeros. */

@@ -522,7 +522,10 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.deepEqual((none.structured as Structured).warnings, [
             `${String(plain.name)} has no SQL Server instance: the Azure Arc agent found no SQL Server on it.`,
         ]);
-        assert.match(none.text.split('\n')[1], /^No Arc-enabled SQL Server instance found\.$/);
+        assert.equal(
+            none.text.split('\n')[1],
+            `No SQL Server instance matches server_name ${JSON.stringify(String(plain.name).toUpperCase())} (of ${sql.items.length} instances in the subscriptions read).`,
+        );
         const onVm = await runTool('GetSqlMetadata', { source }, { server_name: String(vm.name) });
         assert.ok(onVm.ok, onVm.ok ? '' : onVm.message);
         assert.match(
@@ -661,6 +664,31 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.equal(
             both.ok ? '' : both.message,
             `No machine matches both server_name ${JSON.stringify(first)} and the tags or resource group asked for; GetServerMetadata shows each machine's tags and resource group.`,
+        );
+    });
+
+    it('an empty answer names the filters that emptied it, as data', async () => {
+        const text = async (tool: string, args: Record<string, unknown>) => {
+            const result = await runTool(tool, { source }, args);
+            assert.ok(result.ok, result.ok ? '' : result.message);
+            return result.text.split('\n')[1];
+        };
+        const all = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        assert.equal(
+            await text('GetServerMetadata', { kind: 'azure-vm', status: ['Expired'] }),
+            `No machine matches status "Expired" and kind "azure-vm" (of ${all.items.length} machines in the subscriptions read).`,
+        );
+        assert.equal(
+            await text('GetSwChangesList', { software_name: 'no "such" thing', change_category: ['Added', 'Removed'] }),
+            'No software change matches change_category "Added" or "Removed" and software_name "no \\"such\\" thing" in the last 7d.',
+        );
+        assert.match(
+            await text('GetWinBpAssessment', { focus_area: 'Upgrade Migration' }),
+            /^No failed Windows Server recommendation matches focus_area "Upgrade Migration" in the last 30d, latest run of each machine \(the focus areas are: .*Upgrade, Migration and Deployment.*\)\.$/,
+        );
+        assert.equal(
+            await text('GetSwConfig', { software_name: 'zzz' }),
+            'No installed software matches software_name "zzz" in the inventory of the last 7d.',
         );
     });
 
