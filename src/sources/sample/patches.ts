@@ -290,7 +290,21 @@ export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
     }
     const installation = lastInstallation(fm, assessedAt);
     if (installation) {
-        assessment.lastInstallation = installation;
+        // A run that left patches failed or pending before an assessment that finds nothing missing would contradict it:
+        // such a machine's last run went through.
+        const leftBehind = installation.failed + installation.pending;
+        assessment.lastInstallation =
+            leftBehind > 0 && missing.length === 0
+                ? {
+                      at: installation.at,
+                      status: 'Succeeded',
+                      installed: installation.installed,
+                      failed: 0,
+                      pending: 0,
+                      rebootStatus: m.osType === 'windows' ? 'Completed' : 'NotNeeded',
+                      maintenanceWindowExceeded: false,
+                  }
+                : installation;
     }
     if (assessment.status === 'Failed') {
         // What Update Manager says of an assessment on a machine whose agent is in error.

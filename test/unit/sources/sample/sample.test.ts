@@ -206,6 +206,15 @@ describe('sample estate', () => {
                 const total = Object.values(a.countsByClassification).reduce((sum, n) => sum + (n ?? 0), 0);
                 assert.equal(total, mine.length, a.machineName);
             }
+            // A last patch run that left patches failed or pending is followed by an assessment that still finds some missing.
+            const leftBehind = assessments.filter((a) => a.lastInstallation && a.lastInstallation.failed + a.lastInstallation.pending > 0);
+            assert.ok(leftBehind.length >= 1, 'a patch run that failed or ran out of its window');
+            for (const a of leftBehind) {
+                assert.ok(
+                    patches.some((p) => p.machineId === a.machineId),
+                    `${a.machineName}: its last run left patches behind, so some are missing`,
+                );
+            }
             // Not assessed: none, none in the last 7 days, or the last one failed (the machines whose agent is in error).
             const failed = assessments.filter((a) => a.status === 'Failed');
             assert.ok(failed.length >= 1 && failed.every((a) => a.assessedAt && a.error), 'a failed assessment, with its error');
