@@ -180,6 +180,10 @@ export const envelope = {
     scope: z.object({
         subscriptionIds: z.array(z.string()).optional(),
         workspaceId: z.string().optional(),
+        otherWorkspaceIds: z
+            .array(z.string())
+            .optional()
+            .describe('workspaces also visible and not read (none was named): their machines are not in this answer'),
         from: z.string().optional(),
         to: z.string().optional(),
     }),
@@ -554,6 +558,7 @@ export function compact<T extends object>(value: T): T {
 /** The scope of a Log Analytics-backed tool: workspace, time window and optional machine filter. */
 export interface WorkspaceScope {
     workspaceId: string;
+    workspaceName: string;
     range: TimeRange;
     /** Host names of the machines `server_name` selects (every name each goes by), to push the filter into the query; absent = all. */
     computers?: string[];
@@ -564,6 +569,26 @@ export interface WorkspaceScope {
     scope: Envelope['scope'];
     /** The typed query these resolve to, for the source. */
     query: WorkspaceQuery;
+    /** Workspaces also visible and not read, when none was named and no machine was chosen: their machines are not in the answer. */
+    otherWorkspaces: Workspace[];
+}
+
+/**
+ * A note for an answer read from one of several visible workspaces without being asked for it: the others' machines are
+ * not in it, and how to read them.
+ */
+export function otherWorkspacesNotes(scope: Pick<WorkspaceScope, 'otherWorkspaces' | 'workspaceId' | 'workspaceName'>): string[] {
+    const others = scope.otherWorkspaces;
+    if (others.length === 0) {
+        return [];
+    }
+    const listed = others
+        .slice(0, 5)
+        .map((w) => `${w.name} (${w.customerId})`)
+        .join(', ');
+    return [
+        `Only workspace ${scope.workspaceName} (${scope.workspaceId}) was read; ${others.length === 1 ? 'another workspace is' : `${others.length} other workspaces are`} visible, whose machines are not in this answer: ${listed}${others.length > 5 ? ', …' : ''}. Pass workspace_id to read ${others.length === 1 ? 'it' : 'one of them'}.`,
+    ];
 }
 
 /**
@@ -584,6 +609,11 @@ export async function resolveWorkspaceScope(
 ): Promise<WorkspaceScope> {
     const range = resolveTimeRange(context, input.timespan, defaultTimespan);
     const workspace = await resolveWorkspace(context, input.workspace_id);
+    // Named machines are explained where they report (noDataWarnings); a whole-workspace answer says what it left out.
+    const otherWorkspaces =
+        input.workspace_id?.trim() || pickServerName(input) || input.tags?.length || input.resource_group?.length
+            ? []
+            : (await context.source.listScopes({ signal: context.signal })).workspaces.filter((w) => w.customerId !== workspace.customerId);
     const serverName = pickServerName(input);
     const placement = placementMatcher(input);
     let computers: string[] | undefined;
@@ -627,12 +657,19 @@ export async function resolveWorkspaceScope(
     }
     return {
         workspaceId: workspace.customerId,
+        workspaceName: workspace.name,
         range,
         computers,
         matchesComputer,
         selected,
-        scope: { workspaceId: workspace.customerId, from: range.from.toISOString(), to: range.to.toISOString() },
+        scope: {
+            workspaceId: workspace.customerId,
+            ...(otherWorkspaces.length ? { otherWorkspaceIds: otherWorkspaces.map((w) => w.customerId) } : {}),
+            from: range.from.toISOString(),
+            to: range.to.toISOString(),
+        },
         query: { workspaceId: workspace.customerId, from: range.from, to: range.to, computers, signal: context.signal },
+        otherWorkspaces,
     };
 }
 

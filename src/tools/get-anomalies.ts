@@ -5,7 +5,7 @@ import { hostName, type QueryResult } from '../core/source';
 import { countIn, distinctCount } from '../core/summaries';
 import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
 import { noDataWarnings, rowsComputers, silentReasons } from './agents';
-import { envelope, envelopeOf, inputs, limit, resolveWorkspaceScope, type WorkspaceScope } from './common';
+import { envelope, envelopeOf, inputs, limit, otherWorkspacesNotes, resolveWorkspaceScope, type WorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
 import {
@@ -400,6 +400,7 @@ export const getAnomalies = defineTool({
                 summary: sentence,
                 warnings,
                 notes: [
+                    ...otherWorkspacesNotes(scope),
                     ...fillingNotes(allFilling, filling.length),
                     ...lowSpaceNotes(allLow, lowSpace.length, lowFreeSpace, scope.range.to.getTime(), lowByDesign),
                     ...silentNotes(allSilent, silent.length),

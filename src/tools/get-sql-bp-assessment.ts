@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
-import { envelope, envelopeOf, instanceMatcher, inputs, resolveWorkspaceScope, top } from './common';
+import { envelope, envelopeOf, instanceMatcher, inputs, resolveWorkspaceScope, top, otherWorkspacesNotes } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -113,6 +113,7 @@ export const getSqlBpAssessment = defineTool({
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
+                notes: otherWorkspacesNotes(scope),
                 warnings,
                 truncation,
                 table: {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { byText, countIn } from '../core/summaries';
 import { noDataWarnings, rowsComputers } from './agents';
-import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top, otherWorkspacesNotes } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -95,6 +95,7 @@ export const getSwChangesList = defineTool({
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
+                notes: otherWorkspacesNotes(scope),
                 warnings,
                 truncation,
                 table: {

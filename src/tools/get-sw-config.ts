@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SoftwareItem } from '../core/model';
 import { byText } from '../core/summaries';
 import { EXPLAINED_MACHINES, noDataWarnings } from './agents';
-import { DEFAULT_MAX_RESULTS, envelope, envelopeOf, inputs, resolveWorkspaceScope, TopK } from './common';
+import { DEFAULT_MAX_RESULTS, envelope, envelopeOf, inputs, resolveWorkspaceScope, TopK, otherWorkspacesNotes } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -133,6 +133,7 @@ export const getSwConfig = defineTool({
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
+                notes: otherWorkspacesNotes(scope),
                 warnings,
                 truncation,
                 table: {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
-import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top } from './common';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top, otherWorkspacesNotes } from './common';
 import { describeCounts, describeFilters, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -122,6 +122,7 @@ export const getWinBpAssessment = defineTool({
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
                 summary: sentence,
+                notes: otherWorkspacesNotes(scope),
                 warnings,
                 truncation,
                 table: {

@@ -667,6 +667,32 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it('a whole-workspace answer says which other visible workspaces it did not read', async () => {
+        const scopes = await source.listScopes();
+        assert.equal(scopes.workspaces.length, 2);
+        for (const tool of ['GetSqlBpAssessment', 'GetWinBpAssessment', 'GetSwConfig', 'GetSwChangesList', 'GetAnomalies']) {
+            const answer = await runTool(tool, { source }, {});
+            assert.ok(answer.ok, answer.ok ? '' : answer.message);
+            const scope = (answer.structured as { scope: { workspaceId: string; otherWorkspaceIds?: string[] } }).scope;
+            const other = scopes.workspaces.find((w) => w.customerId !== scope.workspaceId);
+            assert.ok(other);
+            assert.deepEqual(scope.otherWorkspaceIds, [other.customerId], tool);
+            assert.ok(
+                answer.text.includes(
+                    `another workspace is visible, whose machines are not in this answer: ${other.name} (${other.customerId}). Pass workspace_id to read it.`,
+                ),
+                tool,
+            );
+            // Named, or asked about a machine, it says nothing of the others.
+            for (const args of [{ workspace_id: scope.workspaceId }, { server_name: 'ctso-sql-ams-01' }]) {
+                const narrowed = await runTool(tool, { source }, args);
+                assert.ok(narrowed.ok, narrowed.ok ? '' : narrowed.message);
+                assert.equal((narrowed.structured as { scope: { otherWorkspaceIds?: string[] } }).scope.otherWorkspaceIds, undefined);
+                assert.ok(!narrowed.text.includes('Pass workspace_id to read'), `${tool} ${JSON.stringify(args)}`);
+            }
+        }
+    });
+
     it('an empty answer names the filters that emptied it, as data', async () => {
         const text = async (tool: string, args: Record<string, unknown>) => {
             const result = await runTool(tool, { source }, args);
