@@ -630,18 +630,30 @@ export async function resolveWorkspaceScope(
         // Log Analytics knows a machine by its OS host name, which may not be its Azure name: ask for every name it has.
         selected = machines.rows.filter((m) => byName(m) && (!placement || placement(m)));
         let names = selected.flatMap(namesOf);
-        if (serverName && !placement && selected.length === 0) {
-            // Not a machine Resource Graph shows this account, but a central workspace may hold machines of subscriptions
-            // the account cannot read: the workspace is asked whether anything reported under that name (or pattern).
-            // (Of such a machine nothing says its tags or group, so it is not looked for when they are asked.)
-            const found = await context.source.findComputers({
-                workspaceId: workspace.customerId,
-                from: range.from,
-                to: range.to,
-                ...(serverName.includes('*') ? { pattern: serverName } : { computers: [serverName] }),
-                signal: context.signal,
-            });
-            names = found.rows;
+        let pushNames = true;
+        if (serverName && !placement && (selected.length === 0 || serverName.includes('*'))) {
+            // A central workspace may hold machines of subscriptions the account cannot read in Resource Graph: the
+            // workspace is asked what reported under that name — and, for a pattern, always, so that such machines are
+            // not left out because others matched. (Of such a machine nothing says its tags or group, so it is not looked
+            // for when they are asked.)
+            try {
+                const found = await context.source.findComputers({
+                    workspaceId: workspace.customerId,
+                    from: range.from,
+                    to: range.to,
+                    ...(serverName.includes('*') ? { pattern: serverName } : { computers: [serverName] }),
+                    signal: context.signal,
+                });
+                names = [...names, ...found.rows];
+            } catch (error) {
+                // Too wide a pattern to list in the workspace: with machines matched already, the rows are read whole and
+                // matched by the pattern instead.
+                // (By name too: the Azure source is a bundle of its own, with its own copy of the class.)
+                if (selected.length === 0 || !(error instanceof Error && error.name === UserError.name)) {
+                    throw error;
+                }
+                pushNames = false;
+            }
         }
         if (serverName && names.length === 0) {
             assertKnownMachine(serverName, machines.rows);
@@ -653,7 +665,7 @@ export async function resolveWorkspaceScope(
         const matchesPattern = serverName && !placement ? nameMatcher(serverName) : () => false;
         matchesComputer = (computer) => hosts.has(hostName(computer)) || matchesPattern(computer);
         // A long list is matched here rather than written into every query (a tag can select thousands of machines).
-        computers = hosts.size <= PUSHED_COMPUTERS ? [...hosts] : undefined;
+        computers = pushNames && hosts.size <= PUSHED_COMPUTERS ? [...hosts] : undefined;
     }
     return {
         workspaceId: workspace.customerId,

@@ -693,6 +693,27 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         }
     });
 
+    it('a server_name pattern also finds the machines that report to the workspace but that Resource Graph does not show', async () => {
+        const hidden = 'ctso-sql-ams-04';
+        const partial: typeof source = Object.create(source);
+        partial.getMachines = async (query) => {
+            const result = await source.getMachines(query);
+            return { ...result, rows: result.rows.filter((m) => m.name !== hidden) };
+        };
+        const computers = async (s: typeof source, args: Record<string, unknown>) =>
+            [...new Set((await run(s, 'GetSwConfig', { ...args, max_results: 10_000 })).items.map((i) => String(i.computer)))].sort();
+        const everyone = await computers(source, { server_name: 'ctso-sql-ams-0*' });
+        assert.ok(everyone.includes(hidden) && everyone.length > 1);
+        assert.deepEqual(await computers(partial, { server_name: 'ctso-sql-ams-0*' }), everyone);
+        assert.deepEqual(await computers(partial, { server_name: hidden }), [hidden]);
+        // A pattern too wide to list in the workspace is matched on the rows instead: nothing is refused or lost.
+        const large = sampleSource({ machines: 300 });
+        const wide = await runTool('GetSwChangesList', { source: large }, { server_name: '*', max_results: 10_000 });
+        assert.ok(wide.ok, wide.ok ? '' : wide.message);
+        const all = await run(large, 'GetSwChangesList', { max_results: 10_000 });
+        assert.equal((wide.structured as Structured).items.length, all.items.length);
+    });
+
     it('an empty answer names the filters that emptied it, as data', async () => {
         const text = async (tool: string, args: Record<string, unknown>) => {
             const result = await runTool(tool, { source }, args);
