@@ -264,8 +264,11 @@ export function incidentNow(
     const now = recentChange(start, stepMs, values);
     const before = recentChange(start, stepMs, values, incident.startIndex);
     const sign = incident.actual - incident.expected;
-    // Still moving over the last two days, and over the last hours too: a leak that stopped yesterday has ended.
-    const moving = latest && stillMoving(now, before, sign) && stillMoving(latestHoursChange(start, stepMs, values), before, sign);
+    // Still moving over the last two days, and over the last hours too: a leak that stopped yesterday has ended. And still
+    // away from the normal it left, by half the incident's own departure at least: a burst long over can pass the pace
+    // test on a Monday (the last day busier than the Sunday before it), but the series is back where it was.
+    const away = now !== undefined && (now.lastDayMean - incident.expected) * Math.sign(sign) >= Math.abs(sign) / 2;
+    const moving = latest && away && stillMoving(now, before, sign) && stillMoving(latestHoursChange(start, stepMs, values), before, sign);
     if (direction === 'trend') {
         return { direction, change: now, ongoing: moving };
     }

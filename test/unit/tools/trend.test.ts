@@ -130,6 +130,23 @@ describe('a trend now: the pace at the end of a series and when a disk is full a
         assert.equal(latestHoursChange(START, HOUR, disk(0).slice(0, 24 + 5)), undefined, 'needs a day and six hours');
     });
 
+    it('does not call a burst long over an ongoing trend because the last day is busier than the one before (a Monday)', () => {
+        // 30 days hourly from a Sunday: CPU at 18 % on weekends and 22 % on weekdays, a six-hour burst to 72 % on day 8;
+        // the series ends on a Monday evening, back at its normal, busier than the Sunday before.
+        const cpu = Float64Array.from({ length: 30 * 24 - 4 }, (_, i) => {
+            const day = Math.floor(i / 24);
+            const weekend = day % 7 === 0 || day % 7 === 6;
+            const burst = i >= 8 * 24 + 1 && i < 8 * 24 + 7 ? 50 : 0;
+            return (weekend ? 18 : 22) + burst + 0.3 * Math.sin(i * 12.9898);
+        });
+        const trend = { direction: 'trend' as const, startIndex: 8 * 24 + 1, endIndex: 8 * 24 + 7, actual: 72, expected: 22 };
+        assert.ok(
+            stillMoving(recentChange(START, HOUR, cpu), recentChange(START, HOUR, cpu, trend.startIndex), 1),
+            'the pace test alone passes',
+        );
+        assert.equal(incidentNow(START, HOUR, cpu, trend, true).ongoing, false);
+    });
+
     it('calls a level shift that the series kept following a trend, once the pace is read wholly after the shift', () => {
         // 14 days hourly: a drop of 10 at day `at`, then (or not) a leak of 3 a day to the end.
         const disk = (at: number, leak: number) =>
