@@ -95,7 +95,12 @@ describe('MCP prompts: ready-made reviews a client offers by name', () => {
         assert.match(await promptText(client, 'patch-plan'), /GetPatchingLevel/);
         // The coverage check's filters are ones GetServerMetadata takes, and on the sample they find machines.
         const coverage = await promptText(client, 'monitoring-coverage');
-        for (const args of [{ monitoring_agent: ['none', 'legacy'] }, { failed_extensions: true }]) {
+        for (const args of [
+            { monitoring_agent: ['none', 'legacy'] },
+            { failed_extensions: true },
+            { monitoring_agent: ['both'] },
+            { status: ['Disconnected', 'Expired', 'Error'] },
+        ]) {
             const text = JSON.stringify(args)
                 .slice(1, -1)
                 .replace(':', ' ')
@@ -153,6 +158,14 @@ describe('MCP prompts: ready-made reviews a client offers by name', () => {
         const unknown = await rejection(client.getPrompt({ name: 'investigate-server', arguments: { server_name: `${names[0]}x` } }));
         assert.equal(unknown.code, ErrorCode.InvalidParams);
         assert.match(unknown.message, /matches no machine\. Nearest names: /);
+        assert.match(unknown.message, /^MCP error -32602: server_name /, 'the code said once');
+        // A pattern for several machines is not one server to investigate.
+        const several = await rejection(client.getPrompt({ name: 'investigate-server', arguments: { server_name: 'ctso-sql-*' } }));
+        assert.equal(several.code, ErrorCode.InvalidParams);
+        assert.match(
+            several.message,
+            /^MCP error -32602: server_name "ctso-sql-\*" matches \d+ machines \(ctso-sql-[^)]*\): this review is of one machine, so name one\.$/,
+        );
         assert.ok(unknown.message.includes(names[0]), unknown.message);
         const badSpan = await rejection(client.getPrompt({ name: 'estate-review', arguments: { timespan: 'yesterday' } }));
         assert.equal(badSpan.code, ErrorCode.InvalidParams);
