@@ -22,6 +22,7 @@ import {
     signedPace,
     STEADY_PACE_DAYS,
     steadyPace,
+    stoppedLately,
     type IncidentNow,
     type RecentChange,
 } from './trend';
@@ -505,7 +506,8 @@ function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]
                 basis = differs ? 'recent' : 'steady';
             }
         }
-        const fullAt = change ? projectedFullAt(change) : undefined;
+        // A leak that clearly stopped within the last half day is not filling now, whatever the days before say.
+        const fullAt = change && !stoppedLately(s.stepMs, s.values, change.perDay) ? projectedFullAt(change) : undefined;
         if (change && fullAt !== undefined) {
             disks.push({
                 computer: s.computer,

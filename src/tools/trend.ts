@@ -111,6 +111,39 @@ export function latestHoursChange(start: number, stepMs: number, values: ArrayLi
     };
 }
 
+/**
+ * Whether a series that moved at `perDay` has clearly stopped within about the last half day: the last
+ * {@link LATEST_HOURS} against the ones before them moved less, by three standard errors, than the same two windows a
+ * day earlier (which cancels a daily rhythm) — so a leak that stopped this morning is not still "filling" until tomorrow.
+ * A slow or noisy pace is never called stopped this way (its change over hours is lost in the noise).
+ */
+export function stoppedLately(stepMs: number, values: ArrayLike<number>, perDay: number): boolean {
+    const perDayPoints = Math.round(TIME.DAY / stepMs);
+    const width = Math.round((LATEST_HOURS * TIME.HOUR) / stepMs);
+    let end = values.length;
+    while (end > 0 && !Number.isFinite(values[end - 1])) {
+        end--;
+    }
+    if (width < 1 || perDay === 0 || end < perDayPoints + 2 * width) {
+        return false;
+    }
+    const windows = [end, end - perDayPoints].map((to) => ({
+        last: meanOf(values, to - width, to),
+        before: meanOf(values, to - 2 * width, to - width),
+    }));
+    if (windows.some((w) => w.last.count * 2 < width || w.before.count * 2 < width)) {
+        return false;
+    }
+    const [now, dayEarlier] = windows.map((w) => w.last.mean - w.before.mean);
+    const sigma = Math.max(
+        pointSigma(values, end - 2 * width + 1, end),
+        pointSigma(values, end - perDayPoints - 2 * width + 1, end - perDayPoints),
+    );
+    const standardError = sigma * Math.sqrt(4 / width);
+    // Moving as before, now − dayEarlier ≈ 0; stopped, it is the pace's worth of hours, against the pace.
+    return (now - dayEarlier) * -Math.sign(perDay) > CLEAR_CHANGE_SE * standardError;
+}
+
 /** The longest stretch a steady pace is read from: a week, so that a weekly rhythm cannot pass for a trend. */
 export const STEADY_PACE_DAYS = 7;
 /** The fewest day-to-day changes a steady pace is read from. */
@@ -268,7 +301,12 @@ export function incidentNow(
     // away from the normal it left, by half the incident's own departure at least: a burst long over can pass the pace
     // test on a Monday (the last day busier than the Sunday before it), but the series is back where it was.
     const away = now !== undefined && (now.lastDayMean - incident.expected) * Math.sign(sign) >= Math.abs(sign) / 2;
-    const moving = latest && away && stillMoving(now, before, sign) && stillMoving(latestHoursChange(start, stepMs, values), before, sign);
+    const moving =
+        latest &&
+        away &&
+        stillMoving(now, before, sign) &&
+        stillMoving(latestHoursChange(start, stepMs, values), before, sign) &&
+        !stoppedLately(stepMs, values, now.perDay);
     if (direction === 'trend') {
         return { direction, change: now, ongoing: moving };
     }

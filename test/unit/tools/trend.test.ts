@@ -8,6 +8,7 @@ import {
     recentChange,
     steadyPace,
     stillMoving,
+    stoppedLately,
 } from '../../../src/tools/trend';
 
 const HOUR = 3_600_000;
@@ -128,6 +129,26 @@ describe('a trend now: the pace at the end of a series and when a disk is full a
             assert.equal(incidentNow(START, HOUR, stopped, trend, true).ongoing, false, `stopped ${hoursAgo} h ago`);
         }
         assert.equal(latestHoursChange(START, HOUR, disk(0).slice(0, 24 + 5)), undefined, 'needs a day and six hours');
+    });
+
+    it('sees within half a day that a clear leak has stopped, through a daily rhythm, and never calls a faint one stopped', () => {
+        // 14 days hourly with a daily rhythm of ±1: a leak of `pace` a day from day 8 that stops `hoursAgo` before the end.
+        const disk = (pace: number, hoursAgo: number, noise: number, seed = 7) => {
+            const gaussian = series(14, 0, 0, 1, seed);
+            return Float64Array.from({ length: 14 * 24 }, (_, i) => {
+                const leakHours = Math.min(Math.max(i - 8 * 24, 0), 6 * 24 - hoursAgo);
+                return 70 - (pace * leakHours) / 24 + Math.sin((2 * Math.PI * i) / 24) + noise * (gaussian[i] - series(14, 0, 0, 0)[i]);
+            });
+        };
+        assert.equal(stoppedLately(HOUR, disk(3, 0, 0.05), -3), false, 'still leaking');
+        for (const hoursAgo of [9, 12, 21]) {
+            assert.equal(stoppedLately(HOUR, disk(3, hoursAgo, 0.05), -3), true, `stopped ${hoursAgo} h ago`);
+        }
+        assert.equal(stoppedLately(HOUR, disk(0.4, 12, 0.3), -0.4), false, 'too faint to tell in hours');
+        // An incident on a leak that stopped 21 hours ago is over, although the last six hours against a day earlier still fall.
+        const trend = { direction: 'trend' as const, startIndex: 8 * 24, endIndex: 9 * 24, actual: 66, expected: 69 };
+        assert.equal(incidentNow(START, HOUR, disk(3, 0, 0.05), trend, true).ongoing, true);
+        assert.equal(incidentNow(START, HOUR, disk(3, 21, 0.05), trend, true).ongoing, false);
     });
 
     it('does not call a burst long over an ongoing trend because the last day is busier than the one before (a Monday)', () => {
