@@ -1136,7 +1136,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             score[i] = s;
             // A return to the normal from before the last adopted level may extend an open incident but opens none.
             if (s >= threshold && (info & INFO_LEARNED) !== 0 && (open || (info & INFO_RETURN) === 0)) {
-                const sign = winner === 0 ? zPoint : winner === 1 ? zShort : winner === 2 ? blockProfileMeanL[k] : 1;
+                // The volatility view is unsigned (the series surprises more often, either way): the recent average residual
+                // says which way the stretch leans.
+                const sign = winner === 0 ? zPoint : winner === 2 ? blockProfileMeanL[k] : zShort;
                 if (open) {
                     incEnd = i;
                     if (s > incPeakScore) {
