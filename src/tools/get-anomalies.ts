@@ -35,6 +35,18 @@ import { defineTool, READ_ONLY, type ToolContext } from './types';
  * a workspace keeps by default.
  */
 export const HISTORY_MS = 30 * TIME.DAY;
+
+/** No incident is reported in a series' first two days (see GetAnomalies' run). */
+const RHYTHM_LEARNING_MS = 2 * TIME.DAY;
+
+function firstFiniteIndex(values: ArrayLike<number>): number {
+    for (let i = 0; i < values.length; i++) {
+        if (Number.isFinite(values[i])) {
+            return i;
+        }
+    }
+    return -1;
+}
 const RESOLUTIONS = { '5m': 5 * TIME.MINUTE, '15m': 15 * TIME.MINUTE, '1h': TIME.HOUR } as const;
 const METRICS: Record<'cpu' | 'disk' | 'all', MetricKind[]> = {
     cpu: ['cpu'],
@@ -142,7 +154,7 @@ export const getAnomalies = defineTool({
     title: 'CPU and disk anomalies',
     description:
         "Finds unusual CPU and disk behaviour (Log Analytics Perf/InsightsMetrics series) with a causal detector that learns each series' own level, trend, daily and " +
-        'weekly pattern and noise from the last 30 days (or the whole timespan when longer), so a short timespan finds the same incidents as a long one. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
+        'weekly pattern and noise from the last 30 days (or the whole timespan when longer), so a short timespan finds the same incidents as a long one; nothing is reported in the first two days of a series, while its daily rhythm is learned. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
         'the actual vs expected value at its peak, the latest value, a 0–100 score, and for a trend its pace per day now and, for free space, when the disk is full at that pace; sorted by score. ' +
         `Also lists every disk filling up fast enough to be full within ${FULL_HORIZON_DAYS} days, soonest first — leaks, and disks that fill steadily without ever being an anomaly (the median daily change of the last week) — ` +
         `and every disk low on space now (latest free space under low_free_space, default ${LOW_FREE_SPACE_PERCENT} %), lowest first, with the GB left, filling or not, ` +
@@ -266,7 +278,14 @@ export const getAnomalies = defineTool({
         const found: (IncidentNow & { series: MetricSeries; incident: AnomalyIncident; baseline: number })[] = [];
         analysed.forEach((series, n) => {
             const { incidents, baselines } = findings[n];
+            // Not in a series' first two days: the detector raises nothing in the first, and the daily forecast is trusted
+            // only after two — the first nightly job or office morning would be news to it.
+            const first = firstFiniteIndex(series.values);
+            const learnedFrom = first < 0 ? Infinity : series.start + first * series.stepMs + RHYTHM_LEARNING_MS;
             incidents.forEach((incident, i) => {
+                if (incident.start < learnedFrom) {
+                    return;
+                }
                 // A trend is reported once, when it starts; while the series still follows it, it is still going on and
                 // is listed even if it began before the window (a disk that has been filling for ten days).
                 const { direction, change, ongoing } = incidentNow(
