@@ -387,6 +387,25 @@ export const getAnomalies = defineTool({
             machinesSilent: allSilent.length,
         };
         const fromBefore = found.filter((f) => f.incident.end < windowStart).length;
+        // Where the data read begins, when that is well after the timespan's start (a workspace keeps 30 days by default).
+        let dataFrom = Infinity;
+        for (const s of analysed) {
+            const first = firstFiniteIndex(s.values);
+            if (first >= 0) {
+                dataFrom = Math.min(dataFrom, s.start + first * s.stepMs);
+            }
+        }
+        const shortData =
+            Number.isFinite(dataFrom) && dataFrom - windowStart > TIME.DAY
+                ? ` The data read begins ${shortTime(new Date(dataFrom).toISOString())}, not at the start of the ${scope.range.timespan} asked for.`
+                : '';
+        if (analysed.length === 0) {
+            const sentence = `No CPU or disk series was read for ${scope.selected ? 'the machines chosen' : 'this workspace'} in the last ${scope.range.timespan}, so nothing could be judged${warnings.length ? ' (see the warnings)' : ''}.`;
+            return {
+                structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items, filling, lowSpace, silent },
+                text: renderText(context, { summary: sentence, warnings, notes: otherWorkspacesNotes(scope) }),
+            };
+        }
         const sentence =
             (incidents.length === 0
                 ? `No anomalies on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}`
@@ -405,7 +424,8 @@ export const getAnomalies = defineTool({
                 : '') +
             (allSilent.length > 0
                 ? ` ${allSilent.length === 1 ? '1 machine has' : `${allSilent.length} machines have`} sent no data for ${SILENT_AFTER_HOURS} hours or more.`
-                : '');
+                : '') +
+            shortData;
         return {
             structured: {
                 ...envelopeOf(context, scope.scope, truncation, warnings),

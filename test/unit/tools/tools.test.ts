@@ -1154,6 +1154,33 @@ describe('tools on the sample estate, against the generator’s truth', () => {
     });
 });
 
+describe('GetAnomalies when it reads little or nothing', () => {
+    const source = sampleSource();
+
+    it('says no series was read rather than "no anomalies", and where the data begins when it is short of the timespan', async () => {
+        const servers = await run(source, 'GetServerMetadata', { max_results: 1000 });
+        const scopes = await source.listScopes();
+        const defaultWorkspace = source.defaultWorkspaceId ?? scopes.workspaces[0].customerId;
+        const elsewhere = servers.items.find((m) => m.workspaceId && m.workspaceId !== defaultWorkspace && m.status === 'Connected');
+        assert.ok(elsewhere, 'a machine reporting to the other workspace');
+        const none = await runTool('GetAnomalies', { source }, { server_name: String(elsewhere.name), timespan: '1d' });
+        assert.ok(none.ok, none.ok ? '' : none.message);
+        assert.equal(
+            none.text.split('\n')[1],
+            'No CPU or disk series was read for the machines chosen in the last 1d, so nothing could be judged (see the warnings).',
+        );
+        assert.match(none.text, /reports to workspace /);
+        const long = await runTool('GetAnomalies', { source }, { timespan: '60d' });
+        assert.ok(long.ok);
+        assert.match(
+            long.text.split('\n')[1],
+            / The data read begins \d{4}-\d\d-\d\d \d\d:\d\dZ, not at the start of the 60d asked for\.$/,
+        );
+        const month = await runTool('GetAnomalies', { source }, { timespan: '30d' });
+        assert.ok(month.ok && !month.text.includes('The data read begins'), 'thirty days are there');
+    });
+});
+
 describe('GetAnomalies on disks that fill up', () => {
     const source = sampleSource({ machines: 300 });
 
