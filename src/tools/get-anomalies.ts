@@ -447,7 +447,8 @@ export const getAnomalies = defineTool({
                 ],
                 truncation,
                 table: {
-                    columns: ['Score', 'Machine', 'Counter', 'Kind', 'Start', 'Duration', 'Actual', 'Expected'],
+                    // Actual and expected are at the incident's peak; Latest says where the series is now (a drift shows there).
+                    columns: ['Score', 'Machine', 'Counter', 'Kind', 'Start', 'Duration', 'Actual', 'Expected', 'Latest'],
                     rows: items.map((i) => [
                         i.score,
                         i.computer,
@@ -457,6 +458,7 @@ export const getAnomalies = defineTool({
                         `${i.durationMinutes} min`,
                         `${i.actual}${i.unit}`,
                         `${i.expected}${i.unit}`,
+                        i.latest === null ? undefined : `${i.latest}${i.unit}`,
                     ]),
                 },
             }),
