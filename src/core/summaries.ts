@@ -254,9 +254,11 @@ export function summarisePatchesPerMachine(
             state,
             assessedAt: a.assessedAt,
             notAssessedReason: reason,
-            ...(reason
-                ? { rebootPending: null, missing: null, critical: null, security: null, other: null }
-                : { rebootPending: a.rebootPending, missing, critical, security, other: missing - critical - security }),
+            rebootPending: reason ? null : a.rebootPending,
+            missing: reason ? null : missing,
+            critical: reason ? null : critical,
+            security: reason ? null : security,
+            other: reason ? null : missing - critical - security,
             lastInstallation: a.lastInstallation,
         };
     });

@@ -302,19 +302,32 @@ export const getPatchingLevel = defineTool({
                 outOfWindow.push(m);
             }
         }
-        // "Compliant" says nothing missing is published: of a release out of support, nothing is published any more.
+        // "Compliant" says nothing missing is published: of a release out of support, nothing is published any more. The
+        // machines on such a release are found first (a fleet has a few OS names, each judged once).
         const supportByOs = new Map<string, Support | undefined>();
-        const unsupported = perMachine.flatMap((m) => {
-            const osName = m.state === 'compliant' || m.state === 'missing-other' ? machineOf(m.machineId)?.osName : undefined;
-            if (!osName) {
-                return [];
+        const endedSupport = machineIds.table<Support>();
+        let anyEnded = false;
+        for (const m of machines.rows) {
+            if (m.osType !== 'windows') {
+                continue;
             }
-            if (!supportByOs.has(osName)) {
-                supportByOs.set(osName, osSupport(osName, now));
+            let support = supportByOs.get(m.osName);
+            if (!supportByOs.has(m.osName)) {
+                support = osSupport(m.osName, now);
+                supportByOs.set(m.osName, support);
             }
-            const support = supportByOs.get(osName);
-            return support?.status === 'ended' ? [{ name: m.machineName, support }] : [];
-        });
+            if (support?.status === 'ended') {
+                endedSupport[machineIds.number(m.id)] = support;
+                anyEnded = true;
+            }
+        }
+        const unsupported = anyEnded
+            ? perMachine.flatMap((m) => {
+                  const support =
+                      m.state === 'compliant' || m.state === 'missing-other' ? endedSupport[machineIds.number(m.machineId)] : undefined;
+                  return support ? [{ name: m.machineName, support }] : [];
+              })
+            : [];
         installFailed.sort(byRunTime);
         outOfWindow.sort(byRunTime);
         const summary = {

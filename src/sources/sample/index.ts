@@ -762,19 +762,33 @@ function inRange<T extends { assessmentId: string }>(
 ): T[] {
     const from = query.from.getTime();
     const to = query.to.getTime();
-    const latestRun = new Map<number, string>();
     const out: T[] = [];
+    if (!query.latestRunOnly) {
+        for (let i = 0; i < rows.length; i++) {
+            if (times[i] >= from && times[i] <= to) {
+                out.push(rows[i]);
+            }
+        }
+        return out;
+    }
+    // Per group, the row that first showed its latest run (-1: none yet).
+    let groupCount = 0;
+    for (let i = 0; i < groups.length; i++) {
+        groupCount = Math.max(groupCount, groups[i] + 1);
+    }
+    const latestRow = new Int32Array(groupCount).fill(-1);
     for (let i = 0; i < rows.length; i++) {
         if (times[i] < from || times[i] > to) {
             continue;
         }
-        if (query.latestRunOnly) {
-            const latest = latestRun.get(groups[i]);
-            if (latest === undefined) {
-                latestRun.set(groups[i], rows[i].assessmentId);
-            } else if (latest !== rows[i].assessmentId) {
-                continue;
-            }
+        const first = latestRow[groups[i]];
+        if (first < 0) {
+            latestRow[groups[i]] = i;
+        } else if (times[first] !== times[i]) {
+            // Another run. Here a run's rows share one time and no two runs of a group share one, so the time tells runs
+            // apart — the ids would too, at a microsecond a comparison (they are built by concatenation), where a time
+            // is one number.
+            continue;
         }
         out.push(rows[i]);
     }
