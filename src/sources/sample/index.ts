@@ -773,8 +773,8 @@ function inRange<T extends { assessmentId: string }>(
     }
     // Per group, the row that first showed its latest run (-1: none yet).
     let groupCount = 0;
-    for (let i = 0; i < groups.length; i++) {
-        groupCount = Math.max(groupCount, groups[i] + 1);
+    for (const group of groups) {
+        groupCount = Math.max(groupCount, group + 1);
     }
     const latestRow = new Int32Array(groupCount).fill(-1);
     for (let i = 0; i < rows.length; i++) {
