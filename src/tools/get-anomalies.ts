@@ -188,7 +188,7 @@ export const getAnomalies = defineTool({
                 .boolean()
                 .optional()
                 .describe(
-                    'Add the series of the incidents and of the disks filling up that are listed (values, expected, band) for charts. Default false.',
+                    'Add the series of the incidents and of the disks filling up or low on space that are listed (values, expected, band) for charts, from the start of the timespan or of an earlier incident listed. Default false.',
                 ),
             max_results: inputs.maxResults,
         })
@@ -352,7 +352,12 @@ export const getAnomalies = defineTool({
             ? chartedSeries(found.slice(0, items.length), [...filling, ...lowSpace], analysed).map((s) => {
                   // The few charted series are scanned again here for their bands: cheaper than keeping every band.
                   const detection = detectAnomalies(timesOf(s), s.values, { sensitivity });
-                  const first = Math.max(0, Math.floor((windowStart - s.start) / s.stepMs));
+                  // From the timespan's start, or from the start of a listed incident that began before it (an ongoing
+                  // trend), so that the chart shows the incident.
+                  const earliest = found
+                      .slice(0, items.length)
+                      .reduce((min, f) => (f.series === s ? Math.min(min, f.incident.start) : min), windowStart);
+                  const first = Math.max(0, Math.floor((earliest - s.start) / s.stepMs));
                   const slice = (values: ArrayLike<number>) => Array.from(values).slice(first).map(finiteOrNull);
                   return {
                       computer: s.computer,

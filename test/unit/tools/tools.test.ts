@@ -1592,6 +1592,14 @@ describe('GetAnomalies on a short timespan', () => {
         }
         const fromBefore = out.items.filter((i) => Date.parse(i.end as string) < windowStart);
         assert.ok(fromBefore.length >= ongoing.length && fromBefore.every((i) => i.ongoing === true));
+        // Charted, such an incident's series starts where the incident does, not at the timespan's start.
+        const charted = await run(source, 'GetAnomalies', { timespan: '1d', metric: 'disk', max_results: 1000, include_series: true });
+        for (const i of charted.items.filter((item) => item.ongoing === true && Date.parse(String(item.start)) < windowStart)) {
+            const s = (charted.series as { computer: string; counter: string; start: string }[]).find(
+                (c) => c.computer === i.computer && c.counter === i.counter,
+            );
+            assert.ok(s && Date.parse(s.start) <= Date.parse(String(i.start)), `${String(i.computer)}: chart from ${s?.start}`);
+        }
         assert.match(
             result.text,
             new RegExp(`in the last 1d \\(${fromBefore.length} of them trends that began earlier and still go on\\)`),
