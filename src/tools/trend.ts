@@ -311,5 +311,11 @@ export function incidentNow(
         return { direction, change: now, ongoing: moving };
     }
     const paceFrom = now ? Math.round((now.lastTime - start) / stepMs) - 2 * Math.round(TIME.DAY / stepMs) : -1;
-    return moving && incident.endIndex <= paceFrom ? { direction: 'trend', change: now, ongoing: true } : { direction, ongoing: false };
+    if (moving && incident.endIndex <= paceFrom) {
+        return { direction: 'trend', change: now, ongoing: true };
+    }
+    // A level adopted during the incident that the series has since left again, back within half its departure of the
+    // normal before it: an excursion that came back, not a shift that stayed.
+    const back = now !== undefined && incident.endIndex < paceFrom && Math.abs(now.lastDayMean - incident.expected) < Math.abs(sign) / 2;
+    return { direction: back ? (sign > 0 ? 'spike' : 'dip') : direction, ongoing: false };
 }

@@ -151,6 +151,21 @@ describe('a trend now: the pace at the end of a series and when a disk is full a
         assert.equal(incidentNow(START, HOUR, disk(3, 21, 0.05), trend, true).ongoing, false);
     });
 
+    it('calls a level adopted during an incident that the series has since left a spike or dip, not a level shift', () => {
+        // 14 days hourly at 70 with a daily rhythm: eight hours at 80 on day 9 (long enough for a level to be adopted), then back.
+        const burst = Float64Array.from({ length: 14 * 24 }, (_, i) => {
+            const inBurst = i >= 9 * 24 && i < 9 * 24 + 8;
+            return (inBurst ? 80 : 70) + Math.sin((2 * Math.PI * i) / 24) + 0.1 * Math.sin(i * 12.9898);
+        });
+        const shift = { direction: 'level-shift' as const, startIndex: 9 * 24, endIndex: 9 * 24 + 8, actual: 80, expected: 70 };
+        assert.deepEqual(incidentNow(START, HOUR, burst, shift, true), { direction: 'spike', ongoing: false });
+        const drop = burst.map((v) => 140 - v);
+        assert.deepEqual(incidentNow(START, HOUR, drop, { ...shift, actual: 60, expected: 70 }, true), {
+            direction: 'dip',
+            ongoing: false,
+        });
+    });
+
     it('does not call a burst long over an ongoing trend because the last day is busier than the one before (a Monday)', () => {
         // 30 days hourly from a Sunday: CPU at 18 % on weekends and 22 % on weekdays, a six-hour burst to 72 % on day 8;
         // the series ends on a Monday evening, back at its normal, busier than the Sunday before.
