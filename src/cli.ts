@@ -254,7 +254,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
             process.stderr.write(`${result.message}\n`);
             return 1;
         }
-        process.stdout.write(one(args, 'json') ? `${JSON.stringify(result.structured, null, 2)}\n` : `${result.text}\n`);
+        process.stdout.write(one(args, 'json') ? `${JSON.stringify(result.structured, null, 2)}\n` : `${forShell(result.text)}\n`);
         return 0;
     }
     throw new UserError(`Unknown command ${JSON.stringify(command)}. Run infra-insights help.`);
@@ -290,4 +290,12 @@ if (require.main === module) {
             process.exitCode = usage ? 2 : 1;
         },
     );
+}
+
+/**
+ * A tool's text as a shell user reads it: what an MCP client calls structuredContent is, here, what --json prints, and
+ * a parameter is a flag.
+ */
+export function forShell(text: string): string {
+    return text.replaceAll('structuredContent', 'the --json output').replaceAll('raise max_results', 'raise --max_results');
 }

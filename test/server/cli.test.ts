@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { runTool } from '../../src/tools';
+import { forShell } from '../../src/cli';
 import { call, CLI_JS, sampleSource, serverEnv, TOOL_NAMES } from '../helpers/fixtures';
 
 interface CliRun {
@@ -42,7 +43,11 @@ describe('the command line (dist/cli.js)', function () {
         assert.equal(lines[0], 'SAMPLE DATA: a generated fictional estate, not a real Azure environment.');
         const inProcess = await runTool('GetPatchingLevel', { source: sampleSource() }, { classification: ['Critical', 'Security'] });
         assert.ok(inProcess.ok);
-        assert.equal(text.stdout, `${inProcess.text}\n`);
+        assert.equal(text.stdout, `${forShell(inProcess.text)}\n`);
+        // What an MCP client calls structuredContent is, in a shell, what --json prints.
+        const many = await cli(['run', 'GetServerMetadata', '--max_results', '2']);
+        assert.match(many.stdout, /\nTable shows the top 2 of \d+ \(the --json output has 2; raise --max_results for more\)\.\n$/);
+        assert.ok(!many.stdout.includes('structuredContent'));
 
         const json = await cli(['run', 'GetServerMetadata', '--tags', 'environment=Production,site=ams', '--max_results', '500', '--json']);
         assert.equal(json.code, 0, json.stderr);
