@@ -70,9 +70,13 @@ else
     log "installing code-server@$CODE_SERVER_VERSION (about a minute)"
     mkdir -p "$CODE_SERVER_DIR"
     [ -f "$CODE_SERVER_DIR/package.json" ] || echo '{"private": true}' >"$CODE_SERVER_DIR/package.json"
-    # npm_config_nodedir: native modules build against Node 22's headers; unsafe_perm: install scripts run as root;
-    # yes: node-pty's postinstall runs `npx node-gyp`, which would otherwise wait for a confirmation.
-    PATH="$NODE22/bin:$PATH" npm_config_nodedir="$NODE22" npm_config_unsafe_perm=true npm_config_yes=true \
+    # Run from `npm test` (pretest:integration), the outer npm's npm_* variables and NODE would make the inner install
+    # and its scripts use the outer Node: they are dropped. npm_config_nodedir: native modules build against Node 22's
+    # headers; unsafe_perm: install scripts run as root; yes: node-pty's postinstall runs `npx node-gyp`, which would
+    # otherwise wait for a confirmation.
+    mapfile -t outer_npm < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/-u\n\1/p')
+    env "${outer_npm[@]}" -u NODE \
+        PATH="$NODE22/bin:$PATH" npm_config_nodedir="$NODE22" npm_config_unsafe_perm=true npm_config_yes=true \
         npm install --prefix "$CODE_SERVER_DIR" --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >"$TOOLS/code-server-install.log" 2>&1 ||
         { tail -n 40 "$TOOLS/code-server-install.log"; log "code-server install failed (log: $TOOLS/code-server-install.log)"; exit 1; }
     touch "$CODE_SERVER_MARKER"
