@@ -277,6 +277,14 @@ function configEnv(config: SourceConfig): Record<string, string> {
     return env;
 }
 
+/**
+ * A tool's text as a shell user reads it: what an MCP client calls structuredContent is, here, what --json prints, and
+ * a parameter is a flag.
+ */
+export function forShell(text: string): string {
+    return text.replaceAll('structuredContent', 'the --json output').replaceAll('raise max_results', 'raise --max_results');
+}
+
 if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => {
@@ -290,12 +298,4 @@ if (require.main === module) {
             process.exitCode = usage ? 2 : 1;
         },
     );
-}
-
-/**
- * A tool's text as a shell user reads it: what an MCP client calls structuredContent is, here, what --json prints, and
- * a parameter is a flag.
- */
-export function forShell(text: string): string {
-    return text.replaceAll('structuredContent', 'the --json output').replaceAll('raise max_results', 'raise --max_results');
 }

@@ -239,8 +239,7 @@ function listSubscriptions(scopes: Scopes): string {
 }
 
 /** Resolves `workspace_id`: by id or name; else the configured default; else the only workspace; else an error listing them. */
-export async function resolveWorkspace(context: ToolContext, requested: string | undefined): Promise<Workspace> {
-    const scopes = await context.source.listScopes({ signal: context.signal });
+export function resolveWorkspace(context: ToolContext, requested: string | undefined, scopes: Scopes): Workspace {
     const candidates = scopes.workspaces;
     const describe = () =>
         candidates.length
@@ -309,6 +308,33 @@ export function machineMatcher(pattern: string): (machine: Pick<Machine, 'name' 
         matches(machine.name) ||
         (machine.computerName !== undefined && matches(machine.computerName)) ||
         (machine.fqdn !== undefined && matches(machine.fqdn));
+}
+
+/**
+ * `judge` asked once per key — a fleet has a few OS names and agent versions, and thousands of machines; no answer
+ * (undefined) is kept as null.
+ */
+export function judgedOnce<T>(judge: (key: string) => T | undefined): (key: string) => T | null {
+    const known = new Map<string, T | null>();
+    return (key) => {
+        let answer = known.get(key);
+        if (answer === undefined) {
+            answer = judge(key) ?? null;
+            known.set(key, answer);
+        }
+        return answer;
+    };
+}
+
+/** When the newest of these assessment rows was made, as the summaries' `latestRun`; nothing when there are none. */
+export function latestRunOf(rows: readonly { timeGenerated: string }[]): { latestRun?: string } {
+    let latest: string | undefined;
+    for (const row of rows) {
+        if (!latest || row.timeGenerated > latest) {
+            latest = row.timeGenerated;
+        }
+    }
+    return latest ? { latestRun: latest } : {};
 }
 
 /** The instance name of a default SQL Server instance. */
@@ -608,19 +634,20 @@ export async function resolveWorkspaceScope(
     defaultTimespan: string,
 ): Promise<WorkspaceScope> {
     const range = resolveTimeRange(context, input.timespan, defaultTimespan);
-    const workspace = await resolveWorkspace(context, input.workspace_id);
+    // Read once: the workspace asked for, the others not read, and the subscriptions a machine name is looked up in.
+    const scopes = await context.source.listScopes({ signal: context.signal });
+    const workspace = resolveWorkspace(context, input.workspace_id, scopes);
     // Named machines are explained where they report (noDataWarnings); a whole-workspace answer says what it left out.
     const otherWorkspaces =
         input.workspace_id?.trim() || pickServerName(input) || input.tags?.length || input.resource_group?.length
             ? []
-            : (await context.source.listScopes({ signal: context.signal })).workspaces.filter((w) => w.customerId !== workspace.customerId);
+            : scopes.workspaces.filter((w) => w.customerId !== workspace.customerId);
     const serverName = pickServerName(input);
     const placement = placementMatcher(input);
     let computers: string[] | undefined;
     let matchesComputer = (_computer: string) => true;
     let selected: Machine[] | undefined;
     if (serverName || placement) {
-        const scopes = await context.source.listScopes({ signal: context.signal });
         const machines = await context.source.getMachines({
             subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId),
             signal: context.signal,

@@ -276,12 +276,16 @@ export const getAnomalies = defineTool({
         context.progress?.(`Analysing ${analysed.length.toLocaleString('en')} series…`);
         const findings = await scan.finish();
         const found: (IncidentNow & { series: MetricSeries; incident: AnomalyIncident; baseline: number })[] = [];
+        // Where the data read begins (said when that is well after the timespan's start: a workspace keeps 30 days by default).
+        let dataFrom = Infinity;
         analysed.forEach((series, n) => {
             const { incidents, baselines } = findings[n];
             // Not in a series' first two days: the detector raises nothing in the first, and the daily forecast is trusted
             // only after two — the first nightly job or office morning would be news to it.
             const first = firstFiniteIndex(series.values);
-            const learnedFrom = first < 0 ? Infinity : series.start + first * series.stepMs + RHYTHM_LEARNING_MS;
+            const firstAt = first < 0 ? Infinity : series.start + first * series.stepMs;
+            dataFrom = Math.min(dataFrom, firstAt);
+            const learnedFrom = firstAt + RHYTHM_LEARNING_MS;
             incidents.forEach((incident, i) => {
                 if (incident.start < learnedFrom) {
                     return;
@@ -392,14 +396,6 @@ export const getAnomalies = defineTool({
             machinesSilent: allSilent.length,
         };
         const fromBefore = found.filter((f) => f.incident.end < windowStart).length;
-        // Where the data read begins, when that is well after the timespan's start (a workspace keeps 30 days by default).
-        let dataFrom = Infinity;
-        for (const s of analysed) {
-            const first = firstFiniteIndex(s.values);
-            if (first >= 0) {
-                dataFrom = Math.min(dataFrom, s.start + first * s.stepMs);
-            }
-        }
         const shortData =
             Number.isFinite(dataFrom) && dataFrom - windowStart > TIME.DAY
                 ? ` The data read begins ${shortTime(new Date(dataFrom).toISOString())}, not at the start of the ${scope.range.timespan} asked for.`

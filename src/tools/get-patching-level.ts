@@ -17,6 +17,7 @@ import {
     envelope,
     envelopeOf,
     inputs,
+    judgedOnce,
     machineMatcher,
     nameMatcher,
     pickServerName,
@@ -304,18 +305,11 @@ export const getPatchingLevel = defineTool({
         }
         // "Compliant" says nothing missing is published: of a release out of support, nothing is published any more. The
         // machines on such a release are found first (a fleet has a few OS names, each judged once).
-        const supportByOs = new Map<string, Support | undefined>();
+        const osJudged = judgedOnce((osName) => osSupport(osName, now));
         const endedSupport = machineIds.table<Support>();
         let anyEnded = false;
         for (const m of machines.rows) {
-            if (m.osType !== 'windows') {
-                continue;
-            }
-            let support = supportByOs.get(m.osName);
-            if (!supportByOs.has(m.osName)) {
-                support = osSupport(m.osName, now);
-                supportByOs.set(m.osName, support);
-            }
+            const support = m.osType === 'windows' ? osJudged(m.osName) : null;
             if (support?.status === 'ended') {
                 endedSupport[machineIds.number(m.id)] = support;
                 anyEnded = true;

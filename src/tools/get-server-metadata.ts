@@ -29,6 +29,7 @@ import {
     envelope,
     envelopeOf,
     inputs,
+    judgedOnce,
     machineMatcher,
     pickServerName,
     placementMatcher,
@@ -262,30 +263,11 @@ export const getServerMetadata = defineTool({
         const osName = input.os_name?.toLowerCase();
         // A fleet has a few OS names: each is judged once, and only the machines shown are copied with it.
         const now = context.source.now();
-        const supportByOs = new Map<string, Support | null>();
-        const supportOf = (m: Machine): Support | null => {
-            if (m.osType !== 'windows') {
-                return null;
-            }
-            let support = supportByOs.get(m.osName);
-            if (support === undefined) {
-                support = osSupport(m.osName, now) ?? null;
-                supportByOs.set(m.osName, support);
-            }
-            return support;
-        };
-        const agentSupportByVersion = new Map<string, AgentSupport | null>();
-        const agentSupportOf = (m: Machine): AgentSupport | null => {
-            if (m.kind !== 'arc' || !m.agentVersion) {
-                return null;
-            }
-            let support = agentSupportByVersion.get(m.agentVersion);
-            if (support === undefined) {
-                support = arcAgentSupport(m.agentVersion, now) ?? null;
-                agentSupportByVersion.set(m.agentVersion, support);
-            }
-            return support;
-        };
+        const osJudged = judgedOnce((osName) => osSupport(osName, now));
+        const supportOf = (m: Machine): Support | null => (m.osType === 'windows' ? osJudged(m.osName) : null);
+        const agentJudged = judgedOnce((version) => arcAgentSupport(version, now));
+        const agentSupportOf = (m: Machine): AgentSupport | null =>
+            m.kind === 'arc' && m.agentVersion ? agentJudged(m.agentVersion) : null;
         const agentUnsupported = (m: Machine) => agentSupportOf(m)?.status === 'unsupported';
         const machines = result.rows.filter(
             (m) =>

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
-import { envelope, envelopeOf, instanceMatcher, inputs, resolveWorkspaceScope, top, otherWorkspacesNotes } from './common';
+import { envelope, envelopeOf, instanceMatcher, inputs, resolveWorkspaceScope, latestRunOf, otherWorkspacesNotes, top } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -103,7 +103,7 @@ export const getSqlBpAssessment = defineTool({
             bySeverity,
             instances: distinctCount(findings, (f) => `${f.computer}\\${f.instanceName}`),
             checks: new Set(findings.map((f) => f.checkId)).size,
-            latestRun: findings.reduce<string | undefined>((max, f) => (!max || f.timeGenerated > max ? f.timeGenerated : max), undefined),
+            ...latestRunOf(findings),
         };
         const filters = describeFilters(input);
         const sentence = `${findings.length === 0 ? (filters ? `No SQL best-practice finding matches ${filters}` : 'No SQL best-practice findings') : `${plural(findings.length, 'SQL best-practice finding')} (${describeCounts(bySeverity, FINDING_SEVERITIES)}) on ${plural(summary.instances, 'instance')}`}${

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
-import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top, otherWorkspacesNotes } from './common';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, latestRunOf, otherWorkspacesNotes, top } from './common';
 import { describeCounts, describeFilters, plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -108,7 +108,7 @@ export const getWinBpAssessment = defineTool({
             machines: distinctCount(findings, (f) => f.computer),
             byFocusArea,
             highestWeight: items.length ? items[0].weight : null,
-            ...latestOf(findings),
+            ...latestRunOf(findings),
         };
         const runs = latestRunOnly ? ', latest run of each machine' : ', every run';
         const sentence =
@@ -139,14 +139,3 @@ export const getWinBpAssessment = defineTool({
         };
     },
 });
-
-/** The newest run's time among the findings, when there are any. */
-function latestOf(findings: readonly { timeGenerated: string }[]): { latestRun?: string } {
-    let latest: string | undefined;
-    for (const f of findings) {
-        if (!latest || f.timeGenerated > latest) {
-            latest = f.timeGenerated;
-        }
-    }
-    return latest ? { latestRun: latest } : {};
-}

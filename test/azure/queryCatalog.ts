@@ -42,8 +42,6 @@ export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], 
                 name: `sqlFindings latestRunOnly=${latestRunOnly} ${tag}`,
                 text: q.sqlFindingsQuery({ ...window, latestRunOnly }).text,
             });
-        }
-        for (const latestRunOnly of [false, true]) {
             out.push({
                 name: `windowsFindings latestRunOnly=${latestRunOnly} ${tag}`,
                 text: q.windowsFindingsQuery({ ...window, latestRunOnly }).text,
