@@ -162,8 +162,9 @@ export interface SqlDatabase {
     instanceName: string;
     machineName: string;
     subscriptionId: string;
-    sizeMb: number;
-    spaceAvailableMb: number;
+    /** Absent when Azure has no figure (Arc reads sizes only where NT AUTHORITY\\SYSTEM is a sysadmin). */
+    sizeMb?: number;
+    spaceAvailableMb?: number;
     state: string;
     recoveryModel: string;
     compatibilityLevel?: number;

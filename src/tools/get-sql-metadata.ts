@@ -39,8 +39,8 @@ export const INVENTORY_STALE_AFTER_DAYS = 3;
 const database = z.object({
     id: z.string(),
     name: z.string(),
-    sizeMb: z.number(),
-    spaceAvailableMb: z.number(),
+    sizeMb: z.number().nullable().describe('null when Azure has no size for the database'),
+    spaceAvailableMb: z.number().nullable(),
     freePercent: z.number().nullable(),
     state: z.string(),
     recoveryModel: z.string(),
@@ -260,7 +260,7 @@ export const getSqlMetadata = defineTool({
                 continue;
             }
             dbs.sort((a, b) => BACKUP_STATES.indexOf(a.backup) - BACKUP_STATES.indexOf(b.backup) || byText(a.db.name, b.db.name));
-            rows.push({ i, support, dbs, totalSizeMb: dbs.reduce((sum, d) => sum + d.db.sizeMb, 0), problems: problemCount });
+            rows.push({ i, support, dbs, totalSizeMb: sizeOf(dbs), problems: problemCount });
         }
         const allDbs = rows.flatMap((r) => r.dbs);
         const outOfSupport = rows.filter((r) => inStates(r.support, ['ended', 'esu']));
@@ -273,9 +273,12 @@ export const getSqlMetadata = defineTool({
             databases: r.dbs.map(({ db, backup, log }) => ({
                 id: db.id,
                 name: db.name,
-                sizeMb: db.sizeMb,
-                spaceAvailableMb: db.spaceAvailableMb,
-                freePercent: db.sizeMb > 0 ? Math.round((db.spaceAvailableMb / db.sizeMb) * 1000) / 10 : null,
+                sizeMb: db.sizeMb ?? null,
+                spaceAvailableMb: db.spaceAvailableMb ?? null,
+                freePercent:
+                    db.sizeMb !== undefined && db.sizeMb > 0 && db.spaceAvailableMb !== undefined
+                        ? Math.round((db.spaceAvailableMb / db.sizeMb) * 1000) / 10
+                        : null,
                 state: db.state,
                 recoveryModel: db.recoveryModel,
                 compatibilityLevel: db.compatibilityLevel,
@@ -310,7 +313,7 @@ export const getSqlMetadata = defineTool({
             byEdition: countIn(rows, (r) => r.i.edition) as Record<string, number>,
             byLicenseType: countIn(rows, (r) => r.i.licenseType) as Record<string, number>,
             totalVCores: rows.reduce((sum, r) => sum + (r.i.vCores ?? 0), 0),
-            totalSizeGb: Math.round(allDbs.reduce((sum, d) => sum + d.db.sizeMb, 0) / 102.4) / 10,
+            totalSizeGb: Math.round(sizeOf(allDbs) / 102.4) / 10,
             databasesNeverBackedUp: allDbs.filter((d) => d.backup === 'never').length,
             databasesWithStaleBackup: allDbs.filter((d) => d.backup === 'stale').length,
             databasesNeedingRecovery: needRecovery.length,
@@ -326,7 +329,7 @@ export const getSqlMetadata = defineTool({
                 ? describeFilters(input)
                     ? `No SQL Server instance matches ${describeFilters(input)} (of ${plural(instances.length, 'instance')} in the subscriptions read).`
                     : 'No SQL Server instance found: none enabled by Azure Arc, and no SQL virtual machine.'
-                : `${plural(summary.instances, 'SQL Server instance')} (${describeCounts(summary.byVersion)}) with ${plural(summary.databases, 'database')}, ${summary.totalSizeGb} GB in all; ` +
+                : `${plural(summary.instances, 'SQL Server instance')} (${describeCounts(summary.byVersion)}) with ${plural(summary.databases, 'database')}, ${summary.totalSizeGb} GB in all${unsized(allDbs)}; ` +
                   `${plural(summary.databasesNeverBackedUp, 'database')} never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days` +
                   (withoutLog.length > 0
                       ? `; ${plural(withoutLog.length, 'database')} in the full or bulk-logged recovery model ${withoutLog.length === 1 ? 'has' : 'have'} no log backup in the last ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until one runs).`
@@ -403,6 +406,17 @@ export const getSqlMetadata = defineTool({
  * found by the Arc agent but not registered as an Arc-enabled SQL Server instance, or an Azure VM (whose SQL Server is
  * a SQL virtual machine resource, not read by this tool).
  */
+/** ' (N without a size)' when Azure had no size for some databases, so that the total is not read as complete. */
+function unsized(dbs: readonly { db: SqlDatabase }[]): string {
+    const n = dbs.filter((d) => d.db.sizeMb === undefined).length;
+    return n > 0 ? ` (${n} without a size)` : '';
+}
+
+/** Total size of the databases Azure has a size for, in MB. */
+function sizeOf(dbs: readonly { db: SqlDatabase }[]): number {
+    return dbs.reduce((sum, d) => sum + (d.db.sizeMb ?? 0), 0);
+}
+
 function noSqlWarnings(machines: readonly Machine[]): string[] {
     return [...machines]
         .sort((a, b) => byText(a.name, b.name))

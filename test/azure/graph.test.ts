@@ -5,6 +5,8 @@ import { sqlVirtualMachines, startAzureFake, type AzureFake } from './fake';
 import { ARM_TOKEN, LOGS_TOKEN, rejection, sourceFor } from './helpers';
 
 const DAY = 86_400_000;
+/** Text only the machines query has (the VMs' network interfaces are read beside it). */
+const MACHINES = "'microsoft.hybridcompute/machines', 'microsoft.compute/virtualmachines'";
 
 describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', () => {
     let fake: AzureFake;
@@ -24,7 +26,7 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         ]);
         assert.equal(new Set(result.rows.map((m) => m.id)).size, 2500);
         assert.deepEqual(result.warnings, []);
-        const graph = fake.requests.filter((r) => r.service === 'graph');
+        const graph = fake.requests.filter((r) => r.service === 'graph' && r.query.includes(MACHINES));
         assert.equal(graph.length, 3, 'pages of 1,000: 1000 + 1000 + 500');
         assert.ok(graph.every((r) => r.top === 1000));
         assert.equal(graph[0].skipToken, undefined);
@@ -50,6 +52,10 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.equal(vm.kind, 'azure-vm');
         assert.equal(vm.status, 'Running');
         assert.equal(vm.osName, 'WindowsServer 2022-datacenter');
+        // A VM's addresses come from its network interface (both of its IP configurations).
+        const vms = fake.estate.machines.filter((m) => m.type !== 'microsoft.hybridcompute/machines');
+        const k = vms.findIndex((m) => m.name === 'vm-00002');
+        assert.deepEqual(vm.ipAddresses, [`10.1.0.${k + 4}`, `10.1.1.${k + 4}`]);
         const old = rows.find((m) => m.name === 'srv-00009');
         assert.ok(old);
         assert.equal(old.coreCount, undefined);
@@ -175,7 +181,8 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         const subs = fake.estate.subscriptions.map((s) => s.subscriptionId);
         const result = await source.getMachines({ subscriptionIds: subs });
         assert.equal(result.rows.length, 500);
-        const graph = fake.requests.filter((r) => r.service === 'graph');
+        // The machines query (the VMs' network interfaces are read beside it, batched alike).
+        const graph = fake.requests.filter((r) => r.service === 'graph' && r.query.includes(MACHINES));
         assert.deepEqual(
             graph.map((r) => r.subscriptions?.length),
             [100, 100, 50],
@@ -206,7 +213,7 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         const result = await source.getMachines({ subscriptionIds: [fake.estate.subscriptions[0].subscriptionId] });
         assert.equal(result.rows.length, 5000);
         assert.equal(fake.requests.filter((r) => r.status === 429).length, 0, 'no request was throttled');
-        assert.equal(fake.requests.filter((r) => r.service === 'graph').length, 5);
+        assert.equal(fake.requests.filter((r) => r.service === 'graph' && r.query.includes(MACHINES)).length, 5);
     });
 
     it('keeps machines without a patch assessment, and reports stale ones with their date', async () => {
@@ -344,6 +351,13 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.equal(sales.instanceName, 'srv-00000');
         assert.equal(sales.lastFullBackup, undefined, 'never backed up');
         assert.equal(instances[0].vCores, 4);
+        // Arc reports the first one's default instance by the host's name: it is MSSQLSERVER, shown as the host, like the others.
+        assert.deepEqual(
+            instances.map((i) => [i.name, i.instanceName]),
+            instances.map((i) => [i.machineName, 'MSSQLSERVER']),
+        );
+        assert.equal(instances[0].instanceName, 'MSSQLSERVER');
+        assert.ok(databases.every((d) => d.instanceName === d.machineName));
         // The first SQL machine's extension last uploaded its inventory five days ago: what Azure says of it is as of then.
         const now = fake.estate.now.getTime();
         const ages = instances.map((i) => Math.round((now - Date.parse(String(i.inventoryAt))) / 3_600_000));
@@ -428,6 +442,7 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         fake = await startAzureFake();
         fake.fail('graph', {
             status: 403,
+            when: MACHINES,
             body: {
                 error: {
                     code: 'AuthorizationFailed',
@@ -445,7 +460,7 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
 
     it('reports a malformed answer clearly instead of crashing', async () => {
         fake = await startAzureFake();
-        fake.fail('graph', { status: 200, body: '{"totalRecords": 1, "data": "not rows"' });
+        fake.fail('graph', { status: 200, when: MACHINES, body: '{"totalRecords": 1, "data": "not rows"' });
         const subs = fake.estate.subscriptions.map((s) => s.subscriptionId);
         const broken = await rejection(sourceFor(fake).getMachines({ subscriptionIds: subs }));
         assert.ok(broken instanceof SourceError, String(broken));
@@ -453,6 +468,7 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
 
         fake.fail('graph', {
             status: 200,
+            when: MACHINES,
             body: {
                 totalRecords: 1,
                 count: 1,

@@ -19,7 +19,9 @@ export const SCHEMAS: Record<string, string> = {
     resourcecontainers: ARG_COLUMNS,
     patchassessmentresources: ARG_COLUMNS,
     patchinstallationresources: ARG_COLUMNS,
-    SqlAssessment_CL: `(${COMMON}, ['RawData']:string)`,
+    // As the Azure CLI creates it: no Computer column (the query must not need one).
+    SqlAssessment_CL:
+        "(['TimeGenerated']:datetime, ['RawData']:string, ['_ResourceId']:string, ['_SubscriptionId']:string, ['Type']:string)",
     WindowsServerAssessmentRecommendation:
         `(${COMMON}, ['Recommendation']:string, ['RecommendationId']:string, ['RecommendationResult']:string, ['RecommendationWeight']:real, ` +
         "['FocusArea']:string, ['FocusAreaId']:string, ['ActionArea']:string, ['ActionAreaId']:string, ['AffectedObjectType']:string, " +

@@ -50,6 +50,14 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.match(error.message, /never enabled/);
     });
 
+    it('tells a table that lacks a column the query reads from a table that was never written to', async () => {
+        fake = await startAzureFake({ missingColumns: ['RecommendationWeight'] });
+        const error = await rejection(sourceFor(fake).getWindowsFindings({ ...window(), latestRunOnly: true }));
+        assert.ok(error instanceof SourceError);
+        assert.match(error.message, /WindowsServerAssessmentRecommendation table .* has no column 'RecommendationWeight'/);
+        assert.doesNotMatch(error.message, /never written/);
+    });
+
     it('reads failed Windows Server recommendations, software inventory and software changes', async () => {
         fake = await startAzureFake({ estate: { machines: 4 } });
         const source = sourceFor(fake);
@@ -339,7 +347,10 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         // CPU under either Windows object name (the agent's basic rules collect 'Processor Information'), all volumes asked for.
         const query = fake.requests.find((r) => r.query.includes('make-series'))?.query ?? '';
         assert.match(query, /ObjectName in \('Processor', 'Processor Information'\) and InstanceName == '_Total'/);
-        assert.match(query, /CounterName == '% Free Space'\)/);
+        // Free space as Windows and the Azure Monitor Agent send it, or as the used space that Linux collection rules often
+        // carry (legacy agent's suggested set), turned into free space under the same counter name.
+        assert.match(query, /CounterName in \('% Free Space', '% Used Space'\)\)/);
+        assert.match(query, /Reading = iff\(CounterName == '% Used Space', 100 - CounterValue, CounterValue\)/);
         assert.doesNotMatch(query, /InstanceName != '_Total'/);
     });
 
@@ -388,6 +399,15 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(fake.requests.some((r) => r.query.startsWith('InsightsMetrics') && r.query.includes('step 15m')));
     });
 
+    it('passes on no warning when the workspace lacks one table of a fuzzy union (no VM Insights): no row is missing', async () => {
+        fake = await startAzureFake({ estate: { machines: 3 }, metricTable: 'Perf', missingTables: ['InsightsMetrics'] });
+        const result = await sourceFor(fake).getMetricSeries({ ...window(2), metrics: ['cpu'], stepMs: 3_600_000 });
+        assert.equal(result.rows.length, 3);
+        assert.deepEqual(result.warnings, []);
+        // The fake did answer the probe as partial, as Log Analytics does.
+        assert.ok(fake.requests.some((r) => r.query.startsWith('union isfuzzy=true') && r.query.includes('InsightsMetrics')));
+    });
+
     it('reads each machine from the table that holds its counters when the workspace has both Perf and VM Insights', async () => {
         fake = await startAzureFake({ estate: { machines: 6 }, metricTable: 'both' });
         const result = await sourceFor(fake).getMetricSeries({ ...window(2), metrics: ['cpu'], stepMs: 3_600_000 });
@@ -403,8 +423,8 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.deepEqual(asked('Perf'), names.filter((_, i) => i % 2 === 0).sort());
         assert.deepEqual(asked('InsightsMetrics'), names.filter((_, i) => i % 2 === 1).sort());
         // The tables are probed for the counters read, not for any row (Perf may hold only SQL Server counters).
-        const probe = fake.requests.find((r) => r.query.startsWith('union isfuzzy=true withsource=SourceTable'));
-        assert.match(probe?.query ?? '', /\(Perf .*% Processor Time.*\| take 1\)/);
+        const probe = fake.requests.find((r) => r.query.includes("project SourceTable = 'Perf'"));
+        assert.match(probe?.query ?? '', /\(Perf .*% Processor Time.*\| take 1 \| project SourceTable = 'Perf'\)/);
     });
 
     it('applies the text, category and weight filters in the query, so no row cap cuts matching rows away first', async () => {
@@ -448,7 +468,12 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         fake.fail('logs', { status: 200, partial: true });
         const result = await sourceFor(fake).getSoftwareChanges(window());
         assert.equal(result.rows.length, 5);
-        assert.match(result.warnings.join(' '), /partial answer.*shorter timespan/);
+        // In the engine's own words (the SDK drops them from the details it keeps).
+        assert.match(
+            result.warnings.join(' '),
+            /partial answer for ConfigurationChange \(Query result set has exceeded the internal data size limit/,
+        );
+        assert.match(result.warnings.join(' '), /some rows are missing.*shorter timespan/);
     });
 
     it('turns a 504 into a timeout error suggesting a narrower query', async () => {

@@ -25,11 +25,13 @@ function subsets<T>(items: readonly T[]): T[][] {
 export function allQueries(computers: readonly string[][] = [[], ['srv-00001'], ['srv-00001', 'SRV-00002.contoso.local']]): CatalogEntry[] {
     const out: CatalogEntry[] = [
         { name: 'machines', text: q.machinesQuery().text },
+        { name: 'vmAddresses', text: q.vmAddressesQuery().text },
         { name: 'machineExtensions', text: q.machineExtensionsQuery().text },
         { name: 'sqlInstances', text: q.sqlInstancesQuery().text },
         { name: 'sqlDatabases', text: q.sqlDatabasesQuery().text },
         { name: 'sqlVirtualMachines', text: q.sqlVirtualMachinesQuery().text },
         { name: 'patchAssessments', text: q.patchAssessmentsQuery().text },
+        { name: 'patchInstallations', text: q.patchInstallationsQuery().text },
         { name: 'missingPatches', text: q.missingPatchesQuery().text },
         { name: 'subscriptions', text: q.subscriptionsQuery().text },
         { name: 'workspaces', text: q.workspacesQuery().text },

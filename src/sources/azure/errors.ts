@@ -109,13 +109,26 @@ export function toSourceError(error: unknown, context: ErrorContext): Error {
             'notFound',
         );
     }
-    if (
-        status === 400 &&
-        context.service === 'logs' &&
-        /resolve (table|scalar|column)|Failed to resolve table/i.test(message + bodyText(e))
-    ) {
-        const help = context.table ? TABLE_HELP[context.table] : undefined;
-        return new SourceError(help ?? `A table this query needs does not exist in workspace ${context.workspaceId ?? ''}.`, 'notFound');
+    const unresolved =
+        status === 400 && context.service === 'logs'
+            ? /resolve (?:table|scalar|column)\b[^']*(?:'([^']*)')?/i.exec(message + bodyText(e))
+            : null;
+    if (unresolved) {
+        // Kusto names what it could not resolve: the table itself (never written to), or a column of it (a schema that
+        // differs from the documented one) — the second is not "never enabled".
+        const name = unresolved[1];
+        if (name === undefined || name === context.table || Object.hasOwn(TABLE_HELP, name)) {
+            const table = name !== undefined && Object.hasOwn(TABLE_HELP, name) ? name : context.table;
+            const help = table ? TABLE_HELP[table] : undefined;
+            return new SourceError(
+                help ?? `A table this query needs does not exist in workspace ${context.workspaceId ?? ''}.`,
+                'notFound',
+            );
+        }
+        return new SourceError(
+            `The ${context.table ?? 'queried'} table in workspace ${context.workspaceId ?? ''} has no column '${firstSentence(name, 80)}' that this query reads: its schema differs from the documented one.`,
+            'badResponse',
+        );
     }
     if (status === 504 || /timed? ?out|GatewayTimeout|E_QUERY_TIMEOUT/i.test(code + message)) {
         return new SourceError(

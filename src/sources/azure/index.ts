@@ -17,6 +17,7 @@ import type {
     MetricSeries,
     MissingPatch,
     PatchAssessment,
+    PatchInstallation,
     Scopes,
     SoftwareChange,
     SoftwareItem,
@@ -152,6 +153,8 @@ interface RequestContext {
     signal?: AbortSignal;
     timeoutMs: number;
     onHeaders?: (headers: HttpHeaders) => void;
+    /** The response body as received (a reference to the text the SDK read, not a copy). */
+    onBody?: (body: string | null | undefined) => void;
 }
 
 /** The context of each request, for the per-attempt policy (the retry policy sends the same request object again). */
@@ -318,6 +321,7 @@ class AzureInfraSource implements AzureSource {
                 }
                 const response = await next(request);
                 context?.onHeaders?.(response.headers);
+                context?.onBody?.(response.bodyAsText);
                 return response;
             },
         };
@@ -434,8 +438,39 @@ class AzureInfraSource implements AzureSource {
         return scopes;
     }
 
-    getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>> {
-        return this.queryGraph(q.machinesQuery(), query.subscriptionIds, map.toMachine, query, 'machines');
+    async getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>> {
+        const [machines, nics] = await Promise.all([
+            this.queryGraph(q.machinesQuery(), query.subscriptionIds, map.toMachine, query, 'machines'),
+            // The addresses are a detail: without them (no read access to network interfaces) the machines still count.
+            // No progress of their own: the machines' is what a person waits for.
+            this.queryGraph(
+                q.vmAddressesQuery(),
+                query.subscriptionIds,
+                map.toVmAddresses,
+                { signal: query.signal },
+                'network interfaces',
+            ).catch((error: unknown) => {
+                if (query.signal?.aborted) {
+                    throw error;
+                }
+                return {
+                    rows: [],
+                    warnings: [
+                        `The IP addresses of Azure VMs could not be read (${error instanceof Error ? error.message : String(error)}).`,
+                    ],
+                };
+            }),
+        ]);
+        const addresses = new Map<string, string[]>();
+        for (const nic of nics.rows) {
+            addresses.set(nic.vmKey, [...(addresses.get(nic.vmKey) ?? []), ...nic.addresses]);
+        }
+        for (const machine of machines.rows) {
+            if (machine.kind === 'azure-vm' && machine.ipAddresses.length === 0) {
+                machine.ipAddresses = addresses.get(machine.id.toLowerCase()) ?? [];
+            }
+        }
+        return { rows: machines.rows, warnings: [...machines.warnings, ...nics.warnings] };
     }
 
     getMachineExtensions(query: SubscriptionQuery): Promise<QueryResult<MachineExtension>> {
@@ -455,8 +490,25 @@ class AzureInfraSource implements AzureSource {
         };
     }
 
-    getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>> {
-        return this.queryGraph(q.patchAssessmentsQuery(), query.subscriptionIds, map.toPatchAssessment, query, 'patch assessments');
+    async getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>> {
+        const [assessments, runs] = await Promise.all([
+            this.queryGraph(q.patchAssessmentsQuery(), query.subscriptionIds, map.toPatchAssessment, query, 'patch assessments'),
+            this.queryGraph(q.patchInstallationsQuery(), query.subscriptionIds, map.toPatchInstallation, query, 'patch installations'),
+        ]);
+        const latest = new Map<string, PatchInstallation>();
+        for (const run of runs.rows) {
+            const known = run && latest.get(run.machineKey);
+            if (run && (!known || Date.parse(run.installation.at) > Date.parse(known.at))) {
+                latest.set(run.machineKey, run.installation);
+            }
+        }
+        for (const assessment of assessments.rows) {
+            const installation = latest.get(assessment.machineId.toLowerCase());
+            if (installation) {
+                assessment.lastInstallation = installation;
+            }
+        }
+        return { rows: assessments.rows, warnings: [...assessments.warnings, ...runs.warnings] };
     }
 
     getMissingPatches(query: SubscriptionQuery): Promise<QueryResult<MissingPatch>> {
@@ -477,9 +529,15 @@ class AzureInfraSource implements AzureSource {
         const context: ErrorContext = { service: 'logs', workspaceId, table };
         await this.logsSlots.acquire(signal);
         let result: LogsQueryResult;
+        // The SDK keeps a partial answer's details but drops each detail's inner error, which says what went wrong and how
+        // badly (a warning, or rows lost): read from the body as received, and parsed only if the answer is partial.
+        let body: string | null | undefined;
+        const onBody = (text: string | null | undefined) => {
+            body = text;
+        };
         try {
             signal?.throwIfAborted();
-            result = await this.withContext({ signal, timeoutMs: (this.logsServerTimeoutSeconds + 30) * 1000 }, (headers) =>
+            result = await this.withContext({ signal, timeoutMs: (this.logsServerTimeoutSeconds + 30) * 1000, onBody }, (headers) =>
                 this.logs.queryWorkspace(
                     workspaceId,
                     built.text,
@@ -501,11 +559,15 @@ class AzureInfraSource implements AzureSource {
         }
         const warnings: string[] = [];
         let tables: LogsTable[];
-        if (result.status === LogsQueryResultStatus.PartialFailure) {
+        const bodyError = result.status === LogsQueryResultStatus.PartialFailure ? errorOfBody(body) : undefined;
+        if (result.status === LogsQueryResultStatus.PartialFailure && onlyAbsentUnionTables(built.text, bodyError)) {
+            // A fuzzy union over a table the workspace lacks (no VM Insights, no Heartbeat yet) is answered in full, with
+            // a warning per absent table: nothing is missing from the rows.
             tables = result.partialTables ?? [];
-            const reason = result.partialError?.message
-                ? truncate(String(result.partialError.message).replace(/\s+/g, ' '), 200)
-                : 'no reason given';
+        } else if (result.status === LogsQueryResultStatus.PartialFailure) {
+            tables = result.partialTables ?? [];
+            const said = innerMessages(bodyError)[0] ?? result.partialError?.message;
+            const reason = said ? truncate(String(said).replace(/\s+/g, ' '), 200) : 'no reason given';
             warnings.push(
                 `Log Analytics returned a partial answer for ${table} (${reason}); some rows are missing. A shorter timespan or fewer machines gives a complete one.`,
             );
@@ -846,4 +908,43 @@ class Semaphore {
         this.active--;
         this.waiting.shift()?.();
     }
+}
+
+/**
+ * Whether a partial answer's every complaint is a warning that a table of a fuzzy union does not exist. The union asks
+ * for that leniency; Log Analytics still reports each absent table as a warning-level `PartialError` detail.
+ */
+function onlyAbsentUnionTables(query: string, error: unknown): boolean {
+    const inner = innerErrors(error);
+    return (
+        /^union isfuzzy=true\b/.test(query) &&
+        inner.length > 0 &&
+        inner.every(
+            (e) =>
+                e?.severityName === 'Warning' &&
+                typeof e.message === 'string' &&
+                /Failed to resolve table (?:or column )?expression named/i.test(e.message),
+        )
+    );
+}
+
+type InnerError = { message?: unknown; severityName?: unknown } | undefined;
+
+function errorOfBody(body: string | null | undefined): unknown {
+    try {
+        return body ? (JSON.parse(body) as { error?: unknown } | null)?.error : undefined;
+    } catch {
+        return undefined; // the SDK read it, so this does not happen; the partial answer is then reported as such
+    }
+}
+
+/** The inner error of each detail of a Log Analytics error body (undefined where a detail has none). */
+function innerErrors(error: unknown): InnerError[] {
+    const details = (error as { details?: unknown } | null | undefined)?.details;
+    return Array.isArray(details) ? details.map((d: unknown) => (d as { innererror?: InnerError } | null)?.innererror) : [];
+}
+
+/** The engine's own words for what went wrong, where the details carry them. */
+function innerMessages(error: unknown): string[] {
+    return innerErrors(error).flatMap((e) => (typeof e?.message === 'string' && e.message ? [e.message] : []));
 }

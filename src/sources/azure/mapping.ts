@@ -162,6 +162,20 @@ const POWER_STATES: Record<string, MachineStatus> = {
     deallocating: 'Deallocated',
 };
 
+/** One row of `vmAddressesQuery`: the VM (its id lower-cased) and the private addresses of one of its interfaces. */
+export function toVmAddresses(row: GraphRow): { vmKey: string; addresses: string[] } {
+    requireId(row, 'network interface');
+    const configurations = row('ipConfigurations');
+    const addresses: string[] = [];
+    for (const c of Array.isArray(configurations) ? configurations : []) {
+        const address = optionalText((c as { properties?: { privateIPAddress?: unknown } } | null)?.properties?.privateIPAddress);
+        if (address) {
+            addresses.push(address);
+        }
+    }
+    return { vmKey: text(row('vmKey')), addresses };
+}
+
 function ipAddressesOf(value: unknown): string[] {
     const out: string[] = [];
     if (!Array.isArray(value)) {
@@ -303,7 +317,22 @@ function instanceDisplayName(machineName: string, instanceName: string, resource
     if (!machineName) {
         return resourceName;
     }
-    return !instanceName || instanceName.toUpperCase() === 'MSSQLSERVER' ? machineName : `${machineName}\\${instanceName}`;
+    return instanceName === DEFAULT_INSTANCE ? machineName : `${machineName}\\${instanceName}`;
+}
+
+const DEFAULT_INSTANCE = 'MSSQLSERVER';
+
+/**
+ * The instance name as SQL Server knows it. Arc reports a default instance's `instanceName` as the host's name (the
+ * resource is named after the host; a named instance's resource is `HOST_NAME`), where the assessments and SQL Server
+ * itself say MSSQLSERVER; an older agent may leave it empty.
+ */
+function sqlInstanceName(reported: string, machineName: string, resourceName: string): string {
+    const name = reported.trim();
+    const upper = name.toUpperCase();
+    return !name || upper === DEFAULT_INSTANCE || upper === machineName.toUpperCase() || upper === resourceName.toUpperCase()
+        ? DEFAULT_INSTANCE
+        : name;
 }
 
 function machineNameOf(machineId: string, resourceName: string): string {
@@ -318,9 +347,9 @@ function machineNameOf(machineId: string, resourceName: string): string {
 export function toSqlInstance(row: GraphRow): SqlInstance {
     const id = requireId(row, 'SQL instance');
     const resourceName = text(row('name'));
-    const instanceName = text(row('instanceName')) || 'MSSQLSERVER';
     const machineId = optionalText(row('machineId'));
     const machineName = machineNameOf(machineId ?? '', resourceName);
+    const instanceName = sqlInstanceName(text(row('instanceName')), machineName, resourceName);
     const instance: SqlInstance = {
         id,
         name: instanceDisplayName(machineName, instanceName, resourceName),
@@ -396,7 +425,7 @@ export function toSqlDatabase(row: GraphRow): SqlDatabase {
     const id = requireId(row, 'SQL database');
     const instanceId = text(row('instanceId')) || text(row('instanceKey')) || id.split('/databases/')[0];
     const machineName = machineNameOf(text(row('machineId')), text(row('instanceResourceName')));
-    const instanceName = text(row('instanceName')) || 'MSSQLSERVER';
+    const instanceName = sqlInstanceName(text(row('instanceName')), machineName, text(row('instanceResourceName')));
     const database: SqlDatabase = {
         id,
         name: text(row('name')) || lastSegment(id),
@@ -404,12 +433,12 @@ export function toSqlDatabase(row: GraphRow): SqlDatabase {
         instanceName: instanceDisplayName(machineName, instanceName, text(row('instanceResourceName'))),
         machineName,
         subscriptionId: text(row('subscriptionId')),
-        sizeMb: optionalNumber(row('sizeMb')) ?? 0,
-        spaceAvailableMb: optionalNumber(row('spaceAvailableMb')) ?? 0,
         state: text(row('state')) || 'Unknown',
         recoveryModel: text(row('recoveryModel')) || 'Unknown',
     };
     const optional: Partial<SqlDatabase> = {
+        sizeMb: optionalNumber(row('sizeMb')),
+        spaceAvailableMb: optionalNumber(row('spaceAvailableMb')),
         compatibilityLevel: optionalNumber(row('compatibilityLevel')),
         createdAt: optionalIso(row('createdAt')),
         lastFullBackup: optionalIso(row('lastFullBackup')),
@@ -480,30 +509,37 @@ export function toPatchAssessment(row: GraphRow): PatchAssessment {
     if (error) {
         assessment.error = error;
     }
-    const installedAt = optionalIso(row('installedAt'));
-    if (installedAt) {
-        const installation: PatchInstallation = {
-            at: installedAt,
-            status: text(row('installStatus')) || 'Unknown',
-            installed: optionalNumber(row('installedCount')) ?? 0,
-            failed: optionalNumber(row('failedCount')) ?? 0,
-            pending: optionalNumber(row('pendingCount')) ?? 0,
-        };
-        const rebootStatus = optionalText(row('rebootStatus'));
-        if (rebootStatus) {
-            installation.rebootStatus = rebootStatus;
-        }
-        const exceeded = optionalBool(row('windowExceeded'));
-        if (exceeded !== undefined) {
-            installation.maintenanceWindowExceeded = exceeded;
-        }
-        const installError = optionalText(row('installError'));
-        if (installError) {
-            installation.error = truncate(installError.replace(/\s+/g, ' ').trim(), 300);
-        }
-        assessment.lastInstallation = installation;
-    }
     return assessment;
+}
+
+/** One row of `patchInstallationsQuery`: the run, and the lower-cased id of its machine (undefined without a time). */
+export function toPatchInstallation(row: GraphRow): { machineKey: string; installation: PatchInstallation } | undefined {
+    requireId(row, 'patch installation');
+    const installedAt = optionalIso(row('installedAt'));
+    const machineKey = text(row('machineKey'));
+    if (!installedAt || !machineKey) {
+        return undefined;
+    }
+    const installation: PatchInstallation = {
+        at: installedAt,
+        status: text(row('installStatus')) || 'Unknown',
+        installed: optionalNumber(row('installedCount')) ?? 0,
+        failed: optionalNumber(row('failedCount')) ?? 0,
+        pending: optionalNumber(row('pendingCount')) ?? 0,
+    };
+    const rebootStatus = optionalText(row('rebootStatus'));
+    if (rebootStatus) {
+        installation.rebootStatus = rebootStatus;
+    }
+    const exceeded = optionalBool(row('windowExceeded'));
+    if (exceeded !== undefined) {
+        installation.maintenanceWindowExceeded = exceeded;
+    }
+    const installError = optionalText(row('installError'));
+    if (installError) {
+        installation.error = truncate(installError.replace(/\s+/g, ' ').trim(), 300);
+    }
+    return { machineKey, installation };
 }
 
 /** One row of `machineExtensionsQuery`. */

@@ -102,12 +102,31 @@ export function machineExtensionsQuery(): BuiltQuery {
     };
 }
 
-/** Arc-enabled SQL Server instances. `vCore` is a string in Azure. */
+/**
+ * Private IP addresses of Azure VMs, from their network interfaces: a VM's own resource names its interfaces only by id
+ * (an Arc machine's carries its addresses).
+ */
+export function vmAddressesQuery(): BuiltQuery {
+    return {
+        text: `resources
+| where type =~ 'microsoft.network/networkinterfaces' and isnotempty(tostring(properties.virtualMachine.id))
+| project id, subscriptionId, vmKey = tolower(tostring(properties.virtualMachine.id)), ipConfigurations = properties.ipConfigurations
+| order by id asc`,
+        columns: ['id', 'vmKey', 'ipConfigurations'],
+    };
+}
+
+/**
+ * Arc-enabled SQL Server instances. `vCore` is a string in Azure. The same resource type also stands for a host's
+ * Reporting, Analysis and Integration Services (`serviceType`), which are not database engines: left out, as is
+ * anything else that says it is not the engine (older resources have no `serviceType`).
+ */
 export function sqlInstancesQuery(): BuiltQuery {
     return {
         text: `resources
 | where type =~ 'microsoft.azurearcdata/sqlserverinstances'
 | extend p = properties
+| where isempty(tostring(p.serviceType)) or tostring(p.serviceType) =~ 'Engine'
 | project id, name, subscriptionId, resourceGroup, location,
     instanceName = tostring(p.instanceName),
     machineId = tostring(p.containerResourceId),
@@ -184,8 +203,9 @@ export function sqlDatabasesQuery(): BuiltQuery {
  * Every machine with its latest patch assessment summary, or none: a left outer join from the machines, so a machine
  * that was never assessed (or whose assessment aged out of Resource Graph's 7 days) still comes back, with its
  * periodic-assessment setting from `osProfile` so the tools can say why. `split` is case-sensitive and the
- * assessment ids keep `patchAssessmentResults` in camel case; both sides are lower-cased before the join. The machine's
- * latest patch installation run (the newest `patchinstallationresults`) comes by a second left outer join.
+ * assessment ids keep `patchAssessmentResults` in camel case; both sides are lower-cased before the join. Resource Graph
+ * allows one join across tables per query, so the installation runs come from a query of their own
+ * ({@link patchInstallationsQuery}).
  */
 export function patchAssessmentsQuery(): BuiltQuery {
     return {
@@ -207,21 +227,6 @@ export function patchAssessmentsQuery(): BuiltQuery {
         counts = properties.availablePatchCountByClassification
   ) on machineKey
 | project-away machineKey1
-| join kind=leftouter (
-    patchinstallationresources
-    | where type in~ ('microsoft.compute/virtualmachines/patchinstallationresults', 'microsoft.hybridcompute/machines/patchinstallationresults')
-    | extend machineKey = tostring(split(tolower(id), '/patchinstallationresults')[0]), installedAt = todatetime(properties.lastModifiedDateTime)
-    | summarize arg_max(installedAt, properties) by machineKey
-    | project machineKey, installedAt,
-        installStatus = tostring(properties.status),
-        installedCount = toint(properties.installedPatchCount),
-        failedCount = toint(properties.failedPatchCount),
-        pendingCount = toint(properties.pendingPatchCount),
-        rebootStatus = tostring(properties.rebootStatus),
-        windowExceeded = tobool(properties.maintenanceWindowExceeded),
-        installError = tostring(properties.errorDetails.message)
-  ) on machineKey
-| project-away machineKey1
 | order by id asc`,
         columns: [
             'id',
@@ -235,6 +240,29 @@ export function patchAssessmentsQuery(): BuiltQuery {
             'status',
             'counts',
         ],
+    };
+}
+
+/**
+ * Patch installation runs of Azure VMs and Arc machines, one row per run, the machine's id lower-cased; the source keeps
+ * each machine's newest. Not reduced here: Resource Graph pages a `summarize` answer only simplified (first page).
+ */
+export function patchInstallationsQuery(): BuiltQuery {
+    return {
+        text: `patchinstallationresources
+| where type in~ ('microsoft.compute/virtualmachines/patchinstallationresults', 'microsoft.hybridcompute/machines/patchinstallationresults')
+| project id, subscriptionId,
+    machineKey = tostring(split(tolower(id), '/patchinstallationresults')[0]),
+    installedAt = tostring(properties.lastModifiedDateTime),
+    installStatus = tostring(properties.status),
+    installedCount = toint(properties.installedPatchCount),
+    failedCount = toint(properties.failedPatchCount),
+    pendingCount = toint(properties.pendingPatchCount),
+    rebootStatus = tostring(properties.rebootStatus),
+    windowExceeded = tobool(properties.maintenanceWindowExceeded),
+    installError = tostring(properties.errorDetails.message)
+| order by id asc`,
+        columns: ['id', 'machineKey', 'installedAt', 'installStatus'],
     };
 }
 
@@ -336,11 +364,15 @@ function hostNames(names: readonly string[]): string[] {
 /**
  * Failed checks of the SQL best-practices assessment. `SqlAssessment_CL` holds each CSV line in `RawData`; the field
  * order is the one the portal's workbook uses. Severity codes other than 0–30 (and the workbook's 1/2) mean "passed".
- * With `latestRunOnly`, only the newest run (`AssessmentId`) of each instance is kept.
+ * With `latestRunOnly`, only the newest run (`AssessmentId`) of each instance is kept. The table as the Azure CLI creates it
+ * has only `TimeGenerated` and `RawData` (a `Computer` column exists only where the collection rule declares one, and may
+ * be empty): the machine is then the last segment of `_ResourceId`, which every row sent by the agent carries.
  */
 export function sqlFindingsQuery(window: LogsWindow & { latestRunOnly: boolean }): BuiltQuery {
     const base = `SqlAssessment_CL
-${timeFilter(window)}${computerFilter(window)}
+${timeFilter(window)}
+| extend Computer = column_ifexists('Computer', '')
+| extend Computer = iff(isempty(Computer), tostring(split(_ResourceId, '/')[8]), Computer)${computerFilter(window)}
 | extend f = parse_csv(RawData)
 | extend AssessmentId = tostring(f[1]), CheckId = tostring(f[2]), Title = tostring(f[3]), Description = tostring(f[4]),
     HelpLink = tostring(f[5]), TargetType = tostring(f[6]), TargetName = tostring(f[7]), SeverityCode = tostring(f[8]),
@@ -474,13 +506,14 @@ export type MetricTable = (typeof METRIC_TABLES)[number];
 /**
  * Which metric tables hold these metrics' counters in the window — not merely rows: `Perf` may hold only a SQL Server
  * counter set while VM Insights sends the CPU and disks. `isfuzzy` lets the union succeed when a workspace lacks one of
- * the tables (a workspace without VM Insights has no `InsightsMetrics`).
+ * the tables (a workspace without VM Insights has no `InsightsMetrics`). Each leg names itself: `withsource` would name
+ * a leg that is a pipeline rather than a bare table `union_arg0`, `union_arg1`.
  */
 export function metricTablesQuery(window: LogsWindow & { metrics: readonly MetricKind[] }): BuiltQuery {
     return {
-        text: `union isfuzzy=true withsource=SourceTable
-    (Perf ${timeFilter(window)} | where ${metricFilter('Perf', window.metrics)} | take 1),
-    (InsightsMetrics ${timeFilter(window)} | where ${metricFilter('InsightsMetrics', window.metrics)} | take 1)
+        text: `union isfuzzy=true
+    (Perf ${timeFilter(window)} | where ${metricFilter('Perf', window.metrics)} | take 1 | project SourceTable = 'Perf'),
+    (InsightsMetrics ${timeFilter(window)} | where ${metricFilter('InsightsMetrics', window.metrics)} | take 1 | project SourceTable = 'InsightsMetrics')
 | distinct SourceTable`,
         columns: ['SourceTable'],
     };
@@ -509,11 +542,13 @@ ${timeFilter(window)}
  * and many rules') or `Processor Information` (the Azure Monitor Agent's basic and VM Insights-style rules) — the same
  * figure, averaged into one series when both come; disks as `LogicalDisk` (Windows) or `Logical Disk` (Linux), per
  * volume and as `_Total`, which those rules often collect alone. A machine's `_Total` series is dropped when it also
- * reports its volumes (`withoutRedundantTotals`).
+ * reports its volumes (`withoutRedundantTotals`). Free space comes as `% Free Space`, or on Linux often only as
+ * `% Used Space` (the legacy agent's suggested Linux set, and rules migrated from it): read as 100 less it, under the
+ * free-space counter's name, so both agree with the free-megabytes query.
  */
 const PERF_COUNTERS: Record<MetricKind, string> = {
     cpu: `(ObjectName in ('Processor', 'Processor Information') and InstanceName == '_Total' and CounterName == '% Processor Time')`,
-    diskFree: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == '% Free Space')`,
+    diskFree: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName in ('% Free Space', '% Used Space'))`,
     diskTransfers: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == 'Disk Transfers/sec')`,
 };
 
@@ -554,9 +589,11 @@ export function metricSeriesQuery(window: LogsWindow & { table: MetricTable; met
             text: `Perf
 ${timeFilter(window)}${computerFilter(window)}
 | where ${metricFilter('Perf', metrics)}
-| extend Metric = case(CounterName == '% Processor Time', 'cpu', CounterName == '% Free Space', 'diskFree', 'diskTransfers'),
-    Counter = iff(CounterName == '% Processor Time', CounterName, strcat(InstanceName, ' ', CounterName))
-| make-series Value = avg(CounterValue) default=real(null) ${grid} by Computer, Metric, Counter
+| extend Metric = case(CounterName == '% Processor Time', 'cpu', CounterName in ('% Free Space', '% Used Space'), 'diskFree', 'diskTransfers'),
+    Counter = case(CounterName == '% Processor Time', CounterName, CounterName == '% Used Space', strcat(InstanceName, ' % Free Space'),
+        strcat(InstanceName, ' ', CounterName)),
+    Reading = iff(CounterName == '% Used Space', 100 - CounterValue, CounterValue)
+| make-series Value = avg(Reading) default=real(null) ${grid} by Computer, Metric, Counter
 | project Computer, Metric, Counter, TimeGenerated, Value`,
             columns: ['Computer', 'Metric', 'Counter', 'TimeGenerated', 'Value'],
         };

@@ -229,8 +229,33 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                       ];
             });
     }
+    if (query.startsWith('patchinstallationresources')) {
+        // Two runs per assessed machine: a clean one ten days ago and the latest, three days ago (machine 6's failed on two
+        // patches, machine 12's ran out of its maintenance window with four pending). Listed newest first, so that the
+        // source must pick by time, not by order.
+        return estate.machines.flatMap((m, i) =>
+            m.assessment === 'none'
+                ? []
+                : [3, 10].map((days) => {
+                      const latest = days === 3;
+                      return {
+                          id: `${m.id}/patchInstallationResults/run-${days}`,
+                          subscriptionId: m.subscriptionId,
+                          machineKey: m.id.toLowerCase(),
+                          installedAt: new Date(now - days * DAY).toISOString(),
+                          installStatus: latest && i === 6 ? 'Failed' : latest && i === 12 ? 'CompletedWithWarnings' : 'Succeeded',
+                          installedCount: 5,
+                          failedCount: latest && i === 6 ? 2 : 0,
+                          pendingCount: latest && i === 12 ? 4 : 0,
+                          rebootStatus: m.osType === 'windows' ? 'Completed' : 'NotNeeded',
+                          windowExceeded: latest && i === 12,
+                          installError: latest && i === 6 ? 'Installation failed for 2 updates.\n Error 0x80070643.' : '',
+                      };
+                  }),
+        );
+    }
     if (query.includes('patchassessmentresources')) {
-        return estate.machines.map((m, i) => {
+        return estate.machines.map((m) => {
             const assessedAt = m.assessment === 'none' ? null : new Date(now - (m.assessment === 'stale' ? 12 * DAY : DAY)).toISOString();
             return {
                 id: m.id,
@@ -243,20 +268,6 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                 assessmentMode: m.assessmentMode ?? '',
                 assessedAt: assessedAt ?? '',
                 status: assessedAt ? (m.assessment === 'failed' ? 'Failed' : 'Succeeded') : '',
-                // The latest installation run: none on machines never assessed; machine 6's failed on two patches, and
-                // machine 12's ran out of its maintenance window with four pending.
-                ...(m.assessment === 'none'
-                    ? {}
-                    : {
-                          installedAt: new Date(now - 3 * DAY).toISOString(),
-                          installStatus: i === 6 ? 'Failed' : i === 12 ? 'CompletedWithWarnings' : 'Succeeded',
-                          installedCount: 5,
-                          failedCount: i === 6 ? 2 : 0,
-                          pendingCount: i === 12 ? 4 : 0,
-                          rebootStatus: m.osType === 'windows' ? 'Completed' : 'NotNeeded',
-                          windowExceeded: i === 12,
-                          installError: i === 6 ? 'Installation failed for 2 updates.\n Error 0x80070643.' : '',
-                      }),
                 error: m.assessment === 'failed' ? 'Windows Update service is not responding.\nError code 0x8024402C.' : '',
                 rebootPending: assessedAt ? m.name.endsWith('4') : null,
                 assessmentOsType: assessedAt ? (m.osType === 'windows' ? 'Windows' : 'Linux') : '',
@@ -287,7 +298,8 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                     subscriptionId: m.subscriptionId,
                     instanceKey: instanceId.toLowerCase(),
                     instanceId,
-                    instanceName: 'MSSQLSERVER',
+                    // As Arc reports a default instance: by the host's name (older agents: MSSQLSERVER, on the others).
+                    instanceName: m === sqlMachines(estate)[0] ? m.name : 'MSSQLSERVER',
                     instanceResourceName: m.name,
                     machineId: m.id,
                     sizeMb: 1024 * (j + 1),
@@ -327,7 +339,7 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
             subscriptionId: m.subscriptionId,
             resourceGroup: m.resourceGroup,
             location: m.location,
-            instanceName: 'MSSQLSERVER',
+            instanceName: m === sqlMachines(estate)[0] ? m.name : 'MSSQLSERVER',
             machineId: m.id,
             version: 'SQL Server 2019',
             currentVersion: '15.0.4375.4',
@@ -340,6 +352,20 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
             // The first SQL machine's extension last uploaded five days ago; the others within the hour.
             inventoryAt: new Date(now - (m === sqlMachines(estate)[0] ? 5 * DAY : DAY / 48)).toISOString(),
         }));
+    }
+    if (query.includes('microsoft.network/networkinterfaces')) {
+        // One interface per Azure VM, with a primary and a secondary private address.
+        return estate.machines
+            .filter((m) => m.type !== 'microsoft.hybridcompute/machines')
+            .map((m, k) => ({
+                id: `/subscriptions/${m.subscriptionId}/resourceGroups/${m.resourceGroup}/providers/Microsoft.Network/networkInterfaces/${m.name}-nic`,
+                subscriptionId: m.subscriptionId,
+                vmKey: m.id.toLowerCase(),
+                ipConfigurations: [
+                    { name: 'ipconfig1', properties: { privateIPAddress: `10.1.0.${k + 4}`, primary: true } },
+                    { name: 'ipconfig2', properties: { privateIPAddress: `10.1.1.${k + 4}`, primary: false } },
+                ],
+            }));
     }
     if (query.includes('machines/extensions')) {
         return estate.machines.flatMap((m, i) => fakeExtensions(m, i)).map((e) => ({ ...e, machineId: String(e.machineId).toLowerCase() }));
@@ -379,7 +405,14 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                 logicalCoreCount: m.oldAgent || !isArc ? null : 16,
                 memoryGb: m.oldAgent || !isArc ? null : 64,
                 sqlDiscovered: m.hasSql,
-                networkInterfaces: isArc ? [{ ipAddresses: [{ address: `10.0.${i >> 8}.${i & 255}`, ipAddressVersion: 'IPv4' }] }] : null,
+                // An Arc machine carries its addresses; a VM names its interfaces by id only (their addresses are on them).
+                networkInterfaces: isArc
+                    ? [{ ipAddresses: [{ address: `10.0.${i >> 8}.${i & 255}`, ipAddressVersion: 'IPv4' }] }]
+                    : [
+                          {
+                              id: `/subscriptions/${m.subscriptionId}/resourceGroups/${m.resourceGroup}/providers/Microsoft.Network/networkInterfaces/${m.name}-nic`,
+                          },
+                      ],
             };
         });
     }
@@ -548,9 +581,13 @@ export function logsTable(
     }
     if (query.startsWith('union isfuzzy')) {
         const tables = metricTable === 'none' ? [] : metricTable === 'both' ? ['Perf', 'InsightsMetrics'] : [metricTable];
+        // As Kusto does: `withsource` names a leg that is a pipeline (not a bare table) `union_argN`, by its position.
+        const legs = [...query.matchAll(/\((Perf|InsightsMetrics)\b[^\n]*/g)].map((m) => m[1]);
+        const named = (leg: string, i: number) =>
+            query.includes('withsource=') ? `union_arg${i}` : query.includes(`project SourceTable = '${leg}'`) ? leg : '';
         return table(
             [['SourceTable', 'string']],
-            tables.map((t) => [t]),
+            legs.flatMap((leg, i) => (tables.includes(leg) ? [[named(leg, i)]] : [])),
         );
     }
     if (query.includes('make-series')) {
@@ -573,7 +610,7 @@ export function logsTable(
             if (query.includes("CounterName == '% Processor Time')") || query.includes("Name == 'UtilizationPercentage')")) {
                 rows.push([m.computer, 'cpu', '% Processor Time', axis, JSON.stringify(cpu)]);
             }
-            if (query.includes("CounterName == '% Free Space')") || query.includes("Name == 'FreeSpacePercentage')")) {
+            if (query.includes("CounterName in ('% Free Space', '% Used Space'))") || query.includes("Name == 'FreeSpacePercentage')")) {
                 // Every disk drifts down slowly; the estate's second machine's fills steadily instead, 0.75 points a day from 20 % free at
                 // the end of the range back, with a daily rhythm: never an anomaly, but full within weeks. The third machine's sits
                 // nearly full (6.5 %, flat) and stopped reporting two days before the end of the range.

@@ -39,6 +39,8 @@ export interface AzureFakeOptions {
     tokens?: { arm?: string; logs?: string };
     /** Log Analytics tables that do not exist (400 "Failed to resolve table"). */
     missingTables?: string[];
+    /** Columns that no table has (400 "Failed to resolve scalar expression"): a schema that differs from the documented one. */
+    missingColumns?: string[];
     /** Which metric table the workspace has (default Perf). */
     metricTable?: 'Perf' | 'InsightsMetrics' | 'both' | 'none';
     /** Delay of each Log Analytics answer, to observe concurrency. */
@@ -235,6 +237,16 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
             return [400, { error: { code: 'BadRequest', message: 'Too many subscriptions.' } }];
         }
         const query = record.query;
+        // Resource Graph's rule: at most one join across tables, unless every one is between resources and resourcecontainers.
+        const tables = ['resources', 'patchassessmentresources', 'patchinstallationresources', 'resourcecontainers'].filter((t) =>
+            new RegExp(`(^|[\\s(])${t}\\b`).test(query),
+        );
+        if (tables.length > 2 && tables.some((t) => t !== 'resources' && t !== 'resourcecontainers')) {
+            return [
+                400,
+                { error: { code: 'BadRequest', message: 'Query is invalid: the number of cross-table joins exceeds the limit.' } },
+            ];
+        }
         let all = graphCache.get(query);
         if (!all) {
             all = graphRows(estate, query);
@@ -274,6 +286,47 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
             return [404, { error: { code: 'WorkspaceNotFoundError', message: `The workspace could not be found` } }];
         }
         const missing = options.missingTables?.find((t) => new RegExp(`(^|[\\s(])${t}\\b`).test(query));
+        if (missing && query.startsWith('union isfuzzy=true')) {
+            // As Log Analytics does: a fuzzy union answers from the tables that exist, with a warning per absent one.
+            const table = logsTable(estate, query, options.metricTable ?? 'Perf');
+            const absent = options.missingTables?.filter((t) => new RegExp(`(^|[\\s(])${t}\\b`).test(query)) ?? [];
+            return [
+                200,
+                {
+                    tables: table ? [table] : [],
+                    error: {
+                        code: 'PartialError',
+                        message: 'There were some errors when processing your query.',
+                        details: absent.map((t) => ({
+                            code: 'EngineError',
+                            message: 'Something went wrong processing your query on the server.',
+                            innererror: {
+                                code: '-2133196790',
+                                message: `'union' operator: Failed to resolve table expression named '${t}'`,
+                                severity: 3,
+                                severityName: 'Warning',
+                            },
+                        })),
+                    },
+                },
+            ];
+        }
+        const missingColumn = options.missingColumns?.find((c) => new RegExp(`\\b${c}\\b`).test(query));
+        if (missingColumn) {
+            return [
+                400,
+                {
+                    error: {
+                        code: 'BadArgumentError',
+                        message: 'The request had some invalid properties',
+                        innererror: {
+                            code: 'SemanticError',
+                            message: `'where' operator: Failed to resolve scalar expression named '${missingColumn}'`,
+                        },
+                    },
+                },
+            ];
+        }
         if (missing) {
             return [
                 400,
@@ -305,8 +358,13 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
                         details: [
                             {
                                 code: 'EngineError',
-                                message: 'Query result set has exceeded the internal data size limit',
-                                innererror: { code: '-2133196797' },
+                                message: 'Something went wrong processing your query on the server.',
+                                innererror: {
+                                    code: '-2133196797',
+                                    message: 'Query result set has exceeded the internal data size limit 64000000 bytes',
+                                    severity: 2,
+                                    severityName: 'Error',
+                                },
                             },
                         ],
                     },
