@@ -21,6 +21,12 @@ export function parseTimespan(text: string): number {
     const trimmed = text.trim();
     let ms: number | undefined;
     const kql = KQL_PATTERN.exec(trimmed);
+    if (kql?.[2] === 'M') {
+        // Upper-case M reads as a month to most people and as minutes to a case-blind parser: neither guess is safe.
+        throw new UserError(
+            `Timespan ${JSON.stringify(truncate(text))} is ambiguous: write ${kql[1]}m for minutes; a month has no fixed length, so write it in days (30d).`,
+        );
+    }
     if (kql) {
         ms = Number(kql[1]) * KQL_UNITS[kql[2].toLowerCase()];
     } else {

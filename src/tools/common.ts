@@ -283,10 +283,17 @@ export function resolveTimeRange(context: ToolContext, timespan: string | undefi
     return { from: new Date(to.getTime() - ms), to, timespan: formatTimespan(ms) };
 }
 
-/** `server_name` wins over the legacy `ServerName`; blank means no filter. */
+/** `server_name`, or the legacy `ServerName`; blank means no filter; two different names are refused, not one dropped. */
 export function pickServerName(input: { server_name?: string; ServerName?: string }): string | undefined {
     // Some clients send every optional field, blank: a blank server_name leaves the legacy name to speak.
-    return input.server_name?.trim() || input.ServerName?.trim() || undefined;
+    const current = input.server_name?.trim();
+    const legacy = input.ServerName?.trim();
+    if (current && legacy && current.toLowerCase() !== legacy.toLowerCase()) {
+        throw new UserError(
+            `server_name ${JSON.stringify(truncate(current))} and ServerName ${JSON.stringify(truncate(legacy))} are the same parameter (ServerName is its older name): give one. For several machines use a pattern such as "web-*", or ask once per machine.`,
+        );
+    }
+    return current || legacy || undefined;
 }
 
 /** The names a machine goes by: its Azure resource name, and its OS host name and FQDN when Azure knows them. */
@@ -327,6 +334,20 @@ export function judgedOnce<T>(judge: (key: string) => T | undefined): (key: stri
 }
 
 /** When the newest of these assessment rows was made, as the summaries' `latestRun`; nothing when there are none. */
+/**
+ * The best-practice assessments run weekly: a window shorter than a week may hold no run of a machine, and its absence
+ * from the answer is then no clean bill of health. `what`: the assessment, as the warning names it.
+ */
+export function weeklyRunWarnings(range: TimeRange, what: string): string[] {
+    return range.to.getTime() - range.from.getTime() < WEEK_MS
+        ? [
+              `The ${what} runs once a week: the last ${range.timespan} may hold no run of a machine, so one without findings here is not known to pass; ask for 7d or more to see every machine's latest run.`,
+          ]
+        : [];
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
 export function latestRunOf(rows: readonly { timeGenerated: string }[]): { latestRun?: string } {
     let latest: string | undefined;
     for (const row of rows) {

@@ -320,7 +320,11 @@ export const getServerMetadata = defineTool({
         const filters = describeFilters(input);
         if (machines.length === 0) {
             const sentence = filters
-                ? `No machine matches ${filters} (of ${plural(result.rows.length, 'machine')} in the subscriptions read).`
+                ? `No machine matches ${filters} (of ${plural(result.rows.length, 'machine')} in the subscriptions read${
+                      input.status?.length && filters === describeFilters({ status: input.status }) && result.rows.length > 0
+                          ? `, whose statuses are: ${describeCounts(countIn(result.rows, (m) => m.status) as Record<string, number>)}`
+                          : ''
+                  }).`
                 : 'No Arc-enabled server or Azure VM in the subscriptions read.';
             return {
                 structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings), summary, items },

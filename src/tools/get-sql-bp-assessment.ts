@@ -2,8 +2,18 @@ import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
-import { envelope, envelopeOf, instanceMatcher, inputs, resolveWorkspaceScope, latestRunOf, otherWorkspacesNotes, top } from './common';
-import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
+import {
+    envelope,
+    envelopeOf,
+    instanceMatcher,
+    inputs,
+    resolveWorkspaceScope,
+    latestRunOf,
+    otherWorkspacesNotes,
+    top,
+    weeklyRunWarnings,
+} from './common';
+import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const finding = z.object({
@@ -89,8 +99,23 @@ export const getSqlBpAssessment = defineTool({
         const bySeverity = countIn(findings, (f) => f.severity) as Record<string, number>;
         // Only machines running SQL Server are assessed; one that cannot send any result is worth a word.
         const sqlHosts = { ...scope, selected: scope.selected?.filter((m) => m.sqlDiscovered) };
+        // An instance name that matched nothing may be misspelt or elsewhere: the instances this workspace does have results of.
+        const assessed =
+            matchesInstance && findings.length === 0
+                ? [
+                      ...new Set(
+                          result.rows.filter((f) => scope.matchesComputer(f.computer)).map((f) => `${f.computer}\\${f.instanceName}`),
+                      ),
+                  ].sort(byText)
+                : [];
         const warnings = [
             ...result.warnings,
+            ...(assessed.length > 0
+                ? [
+                      `No instance matches instance_name ${JSON.stringify(input.instance_name?.trim())} among those with results in this workspace in the last ${scope.range.timespan}: ${firstNames(assessed, 12)}.`,
+                  ]
+                : []),
+            ...weeklyRunWarnings(scope.range, 'SQL best-practices assessment'),
             ...(await noDataWarnings(context, sqlHosts, () => rowsComputers(result.rows), 'SQL best-practices assessment results', false)),
             // Only the Arc agent says whether SQL Server runs on a machine; of an Azure VM it says nothing.
             ...outsideWarnings(scope.selected, (m) => m.kind === 'arc' && !m.sqlDiscovered, [

@@ -265,7 +265,13 @@ export const getSqlMetadata = defineTool({
         const allDbs = rows.flatMap((r) => r.dbs);
         const outOfSupport = rows.filter((r) => inStates(r.support, ['ended', 'esu']));
         const ending = rows.filter((r) => inStates(r.support, ['ending']));
-        const { items: shown, truncation } = top(rows, input.max_results, (a, b) => b.problems - a.problems || byText(a.i.name, b.i.name));
+        // Worst first: a database needing recovery, then one never backed up, one with a stale full backup, one without a
+        // log backup; among equals, the instance with the most such databases.
+        const { items: shown, truncation } = top(
+            rows,
+            input.max_results,
+            (a, b) => worstOf(a) - worstOf(b) || b.problems - a.problems || byText(a.i.name, b.i.name),
+        );
         const items = shown.map((r) => ({
             ...r.i,
             support: r.support,
@@ -350,6 +356,12 @@ export const getSqlMetadata = defineTool({
                 warnings,
                 // The table has a row per database (one for an instance without any): counted so, for the shown instances and all.
                 truncation: { shown: tableRows(shown), total: tableRows(rows) },
+                // max_results counts instances; the table has a row per database.
+                truncationNote: (rowsShown, total) =>
+                    `Table shows ${rowsShown} of ${total} database rows; ` +
+                    (truncation.shown < truncation.total
+                        ? `structuredContent has ${truncation.shown} of ${plural(truncation.total, 'instance')} (max_results counts instances: raise it for more).`
+                        : `all ${plural(truncation.total, 'instance')} are in structuredContent.`),
                 table: {
                     columns: [
                         'Instance',
@@ -410,6 +422,24 @@ export const getSqlMetadata = defineTool({
 function unsized(dbs: readonly { db: SqlDatabase }[]): string {
     const n = dbs.filter((d) => d.db.sizeMb === undefined).length;
     return n > 0 ? ` (${n} without a size)` : '';
+}
+
+/** 0 (a database needs recovery), 1 (one never backed up), 2 (a stale full backup), 3 (no log backup) or 4 (none of these). */
+function worstOf(row: { dbs: readonly JudgedDatabase[] }): number {
+    let worst = 4;
+    for (const { db, backup, log } of row.dbs) {
+        const rank = needsRecovery(db.state)
+            ? 0
+            : backup === 'never'
+              ? 1
+              : backup === 'stale'
+                ? 2
+                : log === 'never' || log === 'stale'
+                  ? 3
+                  : 4;
+        worst = Math.min(worst, rank);
+    }
+    return worst;
 }
 
 /** Total size of the databases Azure has a size for, in MB. */

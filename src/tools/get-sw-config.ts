@@ -21,7 +21,8 @@ export const getSwConfig = defineTool({
     description:
         'Lists installed software from Change Tracking and Inventory (Log Analytics table ConfigurationData): applications on Windows and packages on Linux ' +
         'with publisher and version, latest inventory in the timespan (default 7d). Use it for "which servers have X installed" or "what version of Y runs where". ' +
-        'Filters: server_name, tags, resource_group, software_name (text contained), publisher, include_updates (installed Windows updates too; default false).',
+        'Filters: server_name, tags, resource_group, software_name (text contained), publisher, include_updates (installed Windows updates too; default false). ' +
+        'Rows are sorted by machine, then name: narrow with software_name or server_name rather than reading the first page of a whole workspace.',
     input: z
         .object({
             workspace_id: inputs.workspaceId,
@@ -122,13 +123,19 @@ export const getSwConfig = defineTool({
         }
         const { items, truncation } = best.result();
         const warnings = [...result.warnings, ...(await noDataWarnings(context, scope, () => reporting ?? [], 'software inventory', true))];
+        // A search for an update (KB5034441, "Cumulative Update") finds nothing while updates are left out: say so.
+        if (truncation.total === 0 && !includeUpdates && name && /\bkb\d*|update|hotfix/.test(name)) {
+            warnings.push(
+                'Installed updates are left out unless include_updates is true; ask again with include_updates: true to search them.',
+            );
+        }
         const summary = { items: truncation.total, machines: machines.size, distinctSoftware: names.size, byType };
         const sentence =
             truncation.total === 0
                 ? describeFilters(input)
                     ? `No installed software matches ${describeFilters(input)} in the inventory of the last ${scope.range.timespan}.`
                     : `No installed software found in the inventory of the last ${scope.range.timespan}.`
-                : `${plural(truncation.total, 'installed item')} (${describeCounts(byType)}) on ${plural(summary.machines, 'machine')}, ${plural(summary.distinctSoftware, 'distinct name')}, inventory of the last ${scope.range.timespan}.`;
+                : `${plural(truncation.total, 'installed item')} (${describeCounts(byTypeInWords(byType))}) on ${plural(summary.machines, 'machine')}, ${plural(summary.distinctSoftware, 'distinct name')}, inventory of the last ${scope.range.timespan}.`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
@@ -144,6 +151,11 @@ export const getSwConfig = defineTool({
         };
     },
 });
+
+/** `{ Package: 718, Application: 1 }` → `{ packages: 718, application: 1 }`, so the summary reads "718 packages, 1 application". */
+function byTypeInWords(byType: Record<string, number>): Record<string, number> {
+    return Object.fromEntries(Object.entries(byType).map(([type, n]) => [n === 1 ? type.toLowerCase() : `${type.toLowerCase()}s`, n]));
+}
 
 /**
  * Whether a text contains `wanted` (lower case), ignoring case; each distinct text is lower-cased once per answer, as

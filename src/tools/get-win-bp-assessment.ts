@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
-import { envelope, envelopeOf, inputs, resolveWorkspaceScope, latestRunOf, otherWorkspacesNotes, top } from './common';
-import { describeCounts, describeFilters, plural, renderText } from './text';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, latestRunOf, otherWorkspacesNotes, top, weeklyRunWarnings } from './common';
+import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 /** The assessment's focus areas, as its results name them. */
@@ -90,13 +90,20 @@ export const getWinBpAssessment = defineTool({
         const { items, truncation } = top(
             findings,
             input.max_results,
-            (a, b) => b.weight - a.weight || byText(a.recommendation, b.recommendation) || byText(a.computer, b.computer),
+            (a, b) =>
+                b.weight - a.weight ||
+                byText(a.recommendation, b.recommendation) ||
+                byText(a.computer, b.computer) ||
+                byText(b.timeGenerated, a.timeGenerated),
         );
         const byFocusArea = countIn(findings, (f) => f.focusArea) as Record<string, number>;
+        // The hint lists the focus areas only when the text names none of them (a valid one that matched nothing is not wrong).
+        const unknownFocus = focus !== undefined && focus !== '' && !FOCUS_AREAS.some((a) => a.toLowerCase().includes(focus));
         // A Windows machine without failed recommendations may simply pass them; one that cannot send any is worth a word.
         const windows = { ...scope, selected: scope.selected?.filter((m) => m.osType === 'windows') };
         const warnings = [
             ...result.warnings,
+            ...weeklyRunWarnings(scope.range, 'Windows Server assessment'),
             ...(await noDataWarnings(context, windows, () => rowsComputers(result.rows), 'Windows Server assessment results', false)),
             ...outsideWarnings(scope.selected, (m) => m.osType === 'linux', [
                 'runs Linux: the Windows Server assessment covers Windows machines only',
@@ -115,9 +122,9 @@ export const getWinBpAssessment = defineTool({
             findings.length === 0
                 ? describeFilters(input)
                     ? `No failed Windows Server recommendation matches ${describeFilters(input)} in the last ${scope.range.timespan}${runs}` +
-                      (focus ? ` (the focus areas are: ${FOCUS_AREAS.join('; ')}).` : '.')
+                      (unknownFocus ? ` (the focus areas are: ${FOCUS_AREAS.join('; ')}).` : '.')
                     : `No failed Windows Server recommendations in the last ${scope.range.timespan}${runs}.`
-                : `${plural(findings.length, 'failed Windows Server recommendation')} on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}${runs} (${describeCounts(byFocusArea)}).`;
+                : `${plural(findings.length, 'failed Windows Server recommendation')} on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}${runs} (${describeCounts(byFocusArea, FOCUS_AREAS)}).`;
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {
@@ -126,13 +133,14 @@ export const getWinBpAssessment = defineTool({
                 warnings,
                 truncation,
                 table: {
-                    columns: ['Weight', 'Machine', 'Recommendation', 'Focus area', 'Affected object'],
+                    columns: ['Weight', 'Machine', 'Recommendation', 'Focus area', 'Affected object', 'Run'],
                     rows: items.map((f) => [
                         Math.round(f.weight * 10) / 10,
                         f.computer,
                         f.recommendation,
                         f.focusArea,
                         `${f.affectedObjectType} ${f.affectedObjectName}`.trim(),
+                        shortTime(f.timeGenerated),
                     ]),
                 },
             }),

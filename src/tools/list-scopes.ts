@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { envelope, envelopeOf, inputs, limit } from './common';
-import { renderText } from './text';
+import { plural, renderText } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const subscription = z.object({ subscriptionId: z.string(), displayName: z.string(), tenantId: z.string(), state: z.string() });
@@ -19,7 +19,13 @@ export const listScopes = defineTool({
     description:
         'Lists the Azure subscriptions (with their tenants) and the Log Analytics workspaces this source can see, and which workspace is the default. ' +
         'Call it first to learn the subscription_ids and workspace_id values the other tools accept, instead of asking the user for GUIDs.',
-    input: z.object({ max_results: inputs.maxResults }).strict(),
+    input: z
+        .object({
+            max_results: inputs.maxResults.describe(
+                'At most this many subscriptions, and as many workspaces: each list is cut on its own. Default 100, at most 50000.',
+            ),
+        })
+        .strict(),
     output: z.object({
         ...envelope,
         summary: z.object({ subscriptions: z.number().int(), workspaces: z.number().int(), defaultWorkspaceId: z.string().optional() }),
@@ -33,14 +39,14 @@ export const listScopes = defineTool({
         const workspaces = limit(scopes.workspaces, input.max_results);
         const defaultWorkspaceId =
             context.source.defaultWorkspaceId ?? (scopes.workspaces.length === 1 ? scopes.workspaces[0].customerId : undefined);
-        const summary = `${scopes.subscriptions.length} subscriptions and ${scopes.workspaces.length} Log Analytics workspaces are visible${
+        const summary = `${plural(scopes.subscriptions.length, 'subscription')} and ${plural(scopes.workspaces.length, 'Log Analytics workspace')} ${scopes.subscriptions.length + scopes.workspaces.length === 1 ? 'is' : 'are'} visible${
             defaultWorkspaceId ? `; the default workspace is ${defaultWorkspaceId}` : ''
         }.`;
         const table = {
-            columns: ['Kind', 'Id', 'Name', 'Tenant / subscription', 'Location'],
+            columns: ['Kind', 'Id', 'Name', 'Tenant', 'In subscription', 'Location'],
             rows: [
-                ...subscriptions.items.map((s) => ['subscription', s.subscriptionId, s.displayName, s.tenantId, undefined]),
-                ...workspaces.items.map((w) => ['workspace', w.customerId, w.name, w.subscriptionId, w.location]),
+                ...subscriptions.items.map((s) => ['subscription', s.subscriptionId, s.displayName, s.tenantId, undefined, undefined]),
+                ...workspaces.items.map((w) => ['workspace', w.customerId, w.name, undefined, w.subscriptionId, w.location]),
             ],
         };
         const truncation = {

@@ -31,7 +31,15 @@ export function cell(value: Cell): string {
  */
 export function renderText(
     context: ToolContext,
-    parts: { summary: string; table?: TextTable; truncation?: Envelope['truncation']; warnings?: string[]; notes?: string[] },
+    parts: {
+        summary: string;
+        table?: TextTable;
+        truncation?: Envelope['truncation'];
+        warnings?: string[];
+        notes?: string[];
+        /** The closing line when rows are left out, where table rows are not the items `max_results` counts. */
+        truncationNote?: (rowsShown: number, total: number) => string;
+    },
     budget = TEXT_BUDGET,
 ): string {
     const lines: string[] = [];
@@ -62,7 +70,9 @@ export function renderText(
         }
     }
     const total = parts.truncation?.total ?? parts.table?.rows.length ?? 0;
-    if (parts.table && rowsShown < total) {
+    if (parts.table && rowsShown < total && parts.truncationNote) {
+        lines.push('', parts.truncationNote(rowsShown, total));
+    } else if (parts.table && rowsShown < total) {
         lines.push(
             '',
             `Table shows the top ${rowsShown} of ${total}${parts.truncation && parts.truncation.shown < total ? ` (structuredContent has ${parts.truncation.shown}; raise max_results for more)` : ' (all are in structuredContent)'}.`,
@@ -94,6 +104,9 @@ export function describeFilters(input: Record<string, unknown>): string {
     for (const [name, value] of Object.entries(input)) {
         if (NOT_FILTERS.has(name) || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
             continue;
+        }
+        if (name === 'ServerName' && typeof input.server_name === 'string' && input.server_name.trim()) {
+            continue; // the same name twice (a different one is refused)
         }
         const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(truncate(v, 80)) : String(v));
         parts.push(`${name} ${Array.isArray(value) ? value.map(quote).join(' or ') : quote(value)}`);

@@ -23,7 +23,7 @@ describe('parseTimespan', () => {
         it(`reads ${JSON.stringify(text)}`, () => assert.equal(parseTimespan(text), ms));
     }
 
-    for (const text of ['', 'P', 'PT', '7', 'seven days', 'P1M', 'P1Y', '-1d', '1w', '0d', 'PT0S', '1d; drop', '800d']) {
+    for (const text of ['', 'P', 'PT', '7', 'seven days', 'P1M', 'P1Y', '-1d', '1w', '0d', 'PT0S', '1d; drop', '800d', '1M']) {
         it(`rejects ${JSON.stringify(text)} with the accepted forms`, () => {
             assert.throws(
                 () => parseTimespan(text),
@@ -31,6 +31,14 @@ describe('parseTimespan', () => {
             );
         });
     }
+
+    it('refuses an upper-case M, which a person may mean as a month, instead of reading it as minutes', () => {
+        assert.throws(
+            () => parseTimespan('1M'),
+            (error: unknown) => error instanceof UserError && /write 1m for minutes.*30d/.test(error.message),
+        );
+        assert.equal(parseTimespan('90m'), 90 * 60_000);
+    });
 
     it('does not echo a huge argument back', () => {
         assert.throws(

@@ -1,3 +1,4 @@
+import { UserError } from '../../../src/core/source';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { nameMatcher, nearestNames, pickServerName, resolveTimeRange, top } from '../../../src/tools/common';
@@ -5,8 +6,13 @@ import { cell, renderText } from '../../../src/tools/text';
 import { sampleSource } from '../../helpers/fixtures';
 
 describe('tool helpers', () => {
-    it('takes server_name, else the legacy ServerName, and a blank one as not given', () => {
-        assert.equal(pickServerName({ server_name: 'web01', ServerName: 'web02' }), 'web01');
+    it('takes server_name, else the legacy ServerName, and a blank one as not given; two different names are refused', () => {
+        assert.throws(
+            () => pickServerName({ server_name: 'web01', ServerName: 'web02' }),
+            (error: unknown) =>
+                error instanceof UserError && /"web01" and ServerName "web02" are the same parameter.*give one/.test(error.message),
+        );
+        assert.equal(pickServerName({ server_name: 'web01', ServerName: 'WEB01' }), 'web01');
         assert.equal(pickServerName({ server_name: '  ', ServerName: ' web02 ' }), 'web02');
         assert.equal(pickServerName({ server_name: '', ServerName: '' }), undefined);
         assert.equal(pickServerName({}), undefined);

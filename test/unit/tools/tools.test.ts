@@ -714,6 +714,42 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.equal((wide.structured as Structured).items.length, all.items.length);
     });
 
+    it('says what an empty answer may hide: a window shorter than the weekly assessment runs, left-out updates, a wrong instance name', async () => {
+        const warningsOf = async (tool: string, args: Record<string, unknown>) => {
+            const result = await runTool(tool, { source }, args);
+            assert.ok(result.ok, result.ok ? '' : result.message);
+            return (result.structured as Structured).warnings as string[];
+        };
+        for (const [tool, what] of [
+            ['GetSqlBpAssessment', 'SQL best-practices assessment'],
+            ['GetWinBpAssessment', 'Windows Server assessment'],
+        ]) {
+            assert.ok(
+                (await warningsOf(tool, { timespan: '1d' })).some((w) =>
+                    w.startsWith(`The ${what} runs once a week: the last 1d may hold no run`),
+                ),
+                tool,
+            );
+            assert.ok(!(await warningsOf(tool, { timespan: '7d' })).some((w) => w.includes('runs once a week')), tool);
+        }
+        const kb = await runTool('GetSwConfig', { source }, { software_name: 'KB5' });
+        assert.ok(kb.ok && (kb.structured as Structured).items.length === 0);
+        assert.ok(kb.text.includes('Warning: Installed updates are left out unless include_updates is true'), kb.text);
+        const withUpdates = await run(source, 'GetSwConfig', { software_name: 'KB5', include_updates: true });
+        assert.ok(withUpdates.items.length > 0, 'the updates the hint points to exist');
+        const sql = await run(source, 'GetSqlBpAssessment', { max_results: 1000 });
+        const instances = [...new Set(sql.items.map((f) => `${String(f.computer)}\\${String(f.instanceName)}`))].sort();
+        const wrong = await warningsOf('GetSqlBpAssessment', { instance_name: 'NO-SUCH-INSTANCE' });
+        assert.ok(
+            wrong.some(
+                (w) =>
+                    w.startsWith('No instance matches instance_name "NO-SUCH-INSTANCE" among those with results') &&
+                    w.includes(instances[0]),
+            ),
+            wrong.join('\n'),
+        );
+    });
+
     it('an empty answer names the filters that emptied it, as data', async () => {
         const text = async (tool: string, args: Record<string, unknown>) => {
             const result = await runTool(tool, { source }, args);
@@ -724,6 +760,11 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.equal(
             await text('GetServerMetadata', { kind: 'azure-vm', status: ['Expired'] }),
             `No machine matches status "Expired" and kind "azure-vm" (of ${all.items.length} machines in the subscriptions read).`,
+        );
+        // The status alone emptied it: the statuses there are.
+        assert.match(
+            await text('GetServerMetadata', { status: ['Stopped'] }),
+            /^No machine matches status "Stopped" \(of \d+ machines in the subscriptions read, whose statuses are: \d+ Connected, /,
         );
         assert.equal(
             await text('GetSwChangesList', { software_name: 'no "such" thing', change_category: ['Added', 'Removed'] }),
@@ -945,7 +986,7 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         const shown = rows(all.items.slice(0, 2));
         assert.ok(
             two.text.endsWith(
-                `Table shows the top ${shown} of ${rows(all.items)} (structuredContent has ${shown}; raise max_results for more).`,
+                `Table shows ${shown} of ${rows(all.items)} database rows; structuredContent has 2 of ${all.items.length} instances (max_results counts instances: raise it for more).`,
             ),
             two.text.split('\n').at(-1),
         );
