@@ -423,7 +423,7 @@ export function toSqlVirtualMachine(row: GraphRow): SqlInstance {
 /** One row of `sqlDatabasesQuery`. */
 export function toSqlDatabase(row: GraphRow): SqlDatabase {
     const id = requireId(row, 'SQL database');
-    const instanceId = text(row('instanceId')) || text(row('instanceKey')) || id.split('/databases/')[0];
+    const instanceId = text(row('instanceId')) || text(row('instanceKey')) || id.split(/\/databases\//i)[0];
     const machineName = machineNameOf(text(row('machineId')), text(row('instanceResourceName')));
     const instanceName = sqlInstanceName(text(row('instanceName')), machineName, text(row('instanceResourceName')));
     const database: SqlDatabase = {

@@ -166,14 +166,14 @@ export function sqlVirtualMachinesQuery(): BuiltQuery {
 
 /**
  * Databases joined to their instance, so each row carries the instance and machine names. The parent id is the
- * database id up to `/databases/`, compared in lower case because Resource Graph ids keep the casing they were
- * created with.
+ * database id up to `/databases/` (`/Databases/` in some), split and compared in lower case because Resource Graph ids
+ * keep the casing they were created with.
  */
 export function sqlDatabasesQuery(): BuiltQuery {
     return {
         text: `resources
 | where type =~ 'microsoft.azurearcdata/sqlserverinstances/databases'
-| extend p = properties, instanceKey = tolower(tostring(split(id, '/databases/')[0]))
+| extend p = properties, instanceKey = tostring(split(tolower(id), '/databases/')[0])
 | project id, name, subscriptionId, instanceKey,
     sizeMb = toreal(p.sizeMB),
     spaceAvailableMb = toreal(p.spaceAvailableMB),
