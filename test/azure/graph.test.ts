@@ -350,6 +350,9 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.ok(sales);
         assert.equal(sales.instanceName, 'srv-00000');
         assert.equal(sales.lastFullBackup, undefined, 'never backed up');
+        // Never, whichever way Azure says it (empty, or 0001-01-01).
+        assert.ok(databases.filter((d) => d.name === 'sales').every((d) => d.lastFullBackup === undefined));
+        assert.ok(databases.filter((d) => d.name !== 'sales').every((d) => d.lastFullBackup !== undefined));
         assert.equal(instances[0].vCores, 4);
         // Arc reports the first one's default instance by the host's name: it is MSSQLSERVER, shown as the host, like the others.
         assert.deepEqual(

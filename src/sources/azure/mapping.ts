@@ -71,10 +71,13 @@ function optionalBool(value: unknown): boolean | undefined {
 
 const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-/** An ISO string for a date-like value, or undefined (Azure sends `""` or `null` for "never"). */
+/**
+ * An ISO string for a date-like value, or undefined: Azure sends `""` or `null` for "never", and some resources .NET's
+ * smallest date (`0001-01-01T00:00:00`), which read as a date would make a database never backed up look merely stale.
+ */
 function optionalIso(value: unknown): string | undefined {
     if (value instanceof Date) {
-        return Number.isFinite(value.getTime()) ? value.toISOString() : undefined;
+        return Number.isFinite(value.getTime()) && value.getTime() >= 0 ? value.toISOString() : undefined;
     }
     const t = text(value);
     if (!t) {
@@ -82,10 +85,10 @@ function optionalIso(value: unknown): string | undefined {
     }
     if (CANONICAL_ISO.test(t)) {
         // Already what toISOString would give: skip the parse, which dominated mapping a page of machines.
-        return t;
+        return t >= '1970' ? t : undefined;
     }
     const ms = Date.parse(t);
-    return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+    return Number.isFinite(ms) && ms >= 0 ? new Date(ms).toISOString() : undefined;
 }
 
 function iso(value: unknown): string {

@@ -308,7 +308,13 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                     recoveryModel: j === 2 ? 'Simple' : 'Full',
                     compatibilityLevel: 150,
                     createdAt: '2024-01-01T00:00:00Z',
-                    lastFullBackup: j === 1 ? '' : new Date(now - (j + 1) * DAY).toISOString(),
+                    // 'sales' was never backed up: Azure says so with an empty value, or (the second machine's) .NET's smallest date.
+                    lastFullBackup:
+                        j === 1
+                            ? m === sqlMachines(estate)[1]
+                                ? '0001-01-01T00:00:00Z'
+                                : ''
+                            : new Date(now - (j + 1) * DAY).toISOString(),
                     lastLogBackup: '',
                     isReadOnly: false,
                     isEncrypted: j === 0,
