@@ -7,7 +7,7 @@
 /** One cell: text, a number, a yes/no, or nothing. */
 export type CellValue = string | number | boolean | null;
 
-/** How a column sorts and renders: dates are ISO strings shown as local time; severities sort by their rank. */
+/** How a column sorts and renders: dates are ISO strings shown as UTC times (the heading says so); severities sort by their rank. */
 export type ColumnType = 'text' | 'number' | 'date' | 'severity';
 
 export interface TableColumn {
@@ -84,7 +84,9 @@ export type WebviewMessage =
     | { type: 'exportCsv'; state: TableViewState }
     | { type: 'copy'; text: string }
     | { type: 'openLink'; url: string }
-    | { type: 'requestChart'; row: number };
+    | { type: 'requestChart'; row: number }
+    /** Run the tool again (the Reload button): the data may have changed since the table opened. */
+    | { type: 'reload' };
 
 /** Hosts a link may point to: the Azure portal and Microsoft documentation. Checked in the webview and again in the host. */
 export const ALLOWED_LINK_HOSTS: readonly string[] = ['portal.azure.com', 'learn.microsoft.com', 'docs.microsoft.com'];

@@ -8,7 +8,15 @@ import type { CellValue, TableColumn, TableData, TableViewState } from './messag
 /** The view with no sort, no text and no facet. */
 export const EMPTY_VIEW: TableViewState = { text: '', facets: {} };
 
-/** A cell as a person reads it (dates stay ISO so they sort and read the same in every locale). */
+/**
+ * A column's heading as a person reads it. Date cells are UTC times without a zone (a zone on every cell would not
+ * fit the column), so the heading names it — as the sidebar's times and the chart's labels say "UTC".
+ */
+export function columnHeading(column: TableColumn): string {
+    return column.type === 'date' ? `${column.title} (UTC)` : column.title;
+}
+
+/** A cell as a person reads it (dates stay ISO-ordered so they sort and read the same in every locale). */
 export function cellText(value: CellValue, column?: TableColumn): string {
     if (value === null || value === undefined) {
         return '';
@@ -17,7 +25,7 @@ export function cellText(value: CellValue, column?: TableColumn): string {
         return value ? 'yes' : 'no';
     }
     if (column?.type === 'date' && typeof value === 'string') {
-        // 2026-11-20T12:00:00.000Z → 2026-11-20 12:00 UTC: shorter, and unambiguous.
+        // 2026-11-20T12:00:00.000Z → 2026-11-20 12:00, still UTC: the column heading says so (see columnHeading).
         const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(value);
         return match ? `${match[1]} ${match[2]}` : value;
     }
@@ -307,5 +315,5 @@ export function toCsv(table: Pick<TableData, 'columns' | 'rows'>, order?: readon
 
 /** A row as "Column: value" lines, for the clipboard and the detail pane. */
 export function rowAsText(table: Pick<TableData, 'columns' | 'rows'>, row: number): string {
-    return table.columns.map((c, i) => `${c.title}: ${cellText(table.rows[row][i], c)}`).join('\n');
+    return table.columns.map((c, i) => `${columnHeading(c)}: ${cellText(table.rows[row][i], c)}`).join('\n');
 }

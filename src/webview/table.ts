@@ -6,7 +6,7 @@
  */
 import type { ChartData, HostMessage, TableData, TableViewState, WebviewMessage } from '../shared/messages';
 import { isAllowedLink } from '../shared/messages';
-import { cellText, EMPTY_VIEW, rowAsText, TableIndex } from '../shared/tableModel';
+import { cellText, columnHeading, EMPTY_VIEW, rowAsText, TableIndex } from '../shared/tableModel';
 import { renderChart } from './lib/chart';
 
 interface VsCodeApi {
@@ -17,6 +17,13 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const ROW_HEIGHT = 24;
+/**
+ * How long the selection must rest before its chart is asked for: each chart is a tool run in the host, and arrowing
+ * through twenty rows should cost one run, not twenty.
+ */
+const CHART_DELAY_MS = 250;
+/** The facet option that stands for several chosen values at once (an Overview item can start with two). */
+const SEVERAL = '\u0000several';
 /** Rows rendered above and below the visible ones, so a fast scroll does not show blank space. */
 const OVERSCAN = 8;
 
@@ -54,14 +61,20 @@ class TableView {
     private gridTemplate = '';
     private minWidth = 0;
     private rendering = 0;
+    private chartTimer: ReturnType<typeof setTimeout> | undefined;
 
     showStatus(text: string, error = false): void {
+        clearTimeout(this.chartTimer);
         this.root.replaceChildren();
         h('p', error ? 'status error' : 'status', text, this.root).setAttribute('role', error ? 'alert' : 'status');
+        if (error) {
+            reloadButton(this.root);
+        }
     }
 
     load(table: TableData): void {
         performance.mark('infraInsights.data');
+        clearTimeout(this.chartTimer);
         this.table = table;
         this.index = new TableIndex(table);
         const saved = vscode.getState() as { key?: string; view?: TableViewState } | undefined;
@@ -137,6 +150,7 @@ class TableView {
         const exportCsv = h('button', 'action', 'Export CSV…', toolbar);
         exportCsv.title = 'Save the rows shown, in this order, as CSV';
         exportCsv.addEventListener('click', () => post({ type: 'exportCsv', state: this.view }));
+        reloadButton(toolbar);
 
         const main = h('div', 'main', undefined, this.root);
         // Dates need room for "2026-11-20 02:00"; other columns share by weight.
@@ -155,8 +169,8 @@ class TableView {
         table.columns.forEach((column) => {
             const cell = h('div', 'cell', undefined, this.header);
             cell.setAttribute('role', 'columnheader');
-            const button = h('button', 'sort', column.title, cell);
-            button.title = `Sort by ${column.title}`;
+            const button = h('button', 'sort', columnHeading(column), cell);
+            button.title = `Sort by ${columnHeading(column)}`;
             button.addEventListener('click', () => this.toggleSort(column.key));
         });
         this.spacer = h('div', 'spacer', undefined, this.viewport);
@@ -240,12 +254,22 @@ class TableView {
             select.setAttribute('aria-label', `Filter by ${column.title}`);
             select.dataset.facet = column.key;
             h('option', undefined, `${column.title}: all`, select).value = '';
-            const chosen = this.view.facets[column.key]?.[0] ?? '';
-            for (const { value, count } of values.slice(0, 500)) {
-                const option = h('option', undefined, `${column.title}: ${value || '(empty)'} (${count.toLocaleString('en')})`, select);
-                option.value = value;
+            const chosen = this.view.facets[column.key] ?? [];
+            const countOf = new Map(values.map((v) => [v.value, v.count]));
+            const label = (value: string, count: number) => `${column.title}: ${value || '(empty)'} (${count.toLocaleString('en')})`;
+            if (chosen.length > 1) {
+                // The view filters on all of them: one option says so, with the rows they give together.
+                const total = chosen.reduce((sum, value) => sum + (countOf.get(value) ?? 0), 0);
+                h('option', undefined, label(chosen.map((v) => v || '(empty)').join(', '), total), select).value = SEVERAL;
             }
-            select.value = chosen;
+            const listed = values.slice(0, 500);
+            // A chosen value no row has (or one past the first 500) still gets its option, or the dropdown shows blank.
+            const missing = chosen.filter((value) => !listed.some((v) => v.value === value)).map((value) => ({ value, count: 0 }));
+            for (const { value, count } of [...listed, ...missing]) {
+                h('option', undefined, label(value, countOf.get(value) ?? count), select).value = value;
+            }
+            select.value = chosen.length > 1 ? SEVERAL : (chosen[0] ?? '');
+            // The several-values option is chosen only as the view starts: picking another leaves one value (or all).
             select.addEventListener('change', () => {
                 this.view = { ...this.view, facets: { ...this.view.facets, [column.key]: select.value ? [select.value] : [] } };
                 this.apply(true);
@@ -292,6 +316,7 @@ class TableView {
             const values = table.rows[r];
             element.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
             element.dataset.position = String(position);
+            element.id = rowId(position);
             element.setAttribute('aria-rowindex', String(position + 2));
             element.setAttribute('aria-selected', String(position === this.selected));
             element.classList.toggle('selected', position === this.selected);
@@ -306,6 +331,14 @@ class TableView {
                 const column = table.columns[c];
                 cell.dataset.severity = column.type === 'severity' ? text.toLowerCase() : '';
             }
+        }
+        // Focus stays on the grid while the arrows move the selection: a screen reader follows the active descendant,
+        // which must be a row in the DOM (a selected row scrolled out of the rendered window has none).
+        const active = this.selected >= 0 && this.selected >= first && this.selected < last ? rowId(this.selected) : undefined;
+        if (active) {
+            this.viewport.setAttribute('aria-activedescendant', active);
+        } else {
+            this.viewport.removeAttribute('aria-activedescendant');
         }
     }
 
@@ -329,7 +362,9 @@ class TableView {
         if (table.chart) {
             this.chartBox.replaceChildren();
             h('p', 'status', 'Loading the chart…', this.chartBox);
-            post({ type: 'requestChart', row: this.order[this.selected] });
+            const row = this.order[this.selected];
+            clearTimeout(this.chartTimer);
+            this.chartTimer = setTimeout(() => post({ type: 'requestChart', row }), CHART_DELAY_MS);
         }
     }
 
@@ -345,7 +380,7 @@ class TableView {
         const list = h('dl', undefined, undefined, this.detail);
         table.columns.forEach((column, i) => {
             const text = cellText(table.rows[r][i], column);
-            h('dt', undefined, column.title, list);
+            h('dt', undefined, columnHeading(column), list);
             const dd = h('dd', undefined, undefined, list);
             if (column.link && text && isAllowedLink(text)) {
                 const link = h('a', 'link', text, dd);
@@ -408,6 +443,18 @@ class TableView {
         }
         e.preventDefault();
     }
+}
+
+/** The id of the row element at a position (rows are reused as the grid scrolls; the id follows the position). */
+function rowId(position: number): string {
+    return `row-${position}`;
+}
+
+/** "Reload": the host runs the tool again (after a change in Azure, or a failure worth retrying). */
+function reloadButton(parent: Element): void {
+    const button = h('button', 'action', 'Reload', parent);
+    button.title = 'Run the tool again and show its answer now';
+    button.addEventListener('click', () => post({ type: 'reload' }));
 }
 
 const table = new TableView();

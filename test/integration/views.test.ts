@@ -126,7 +126,9 @@ describe('Sidebar views and tables', function () {
         const target = vscode.Uri.joinPath(folder, 'critical-patches.csv');
         const written = await vscode.commands.executeCommand<string | undefined>('infraInsights.exportTable', { uri: target });
         assert.equal(written, target.toString());
-        const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+        const bytes = await vscode.workspace.fs.readFile(target);
+        assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a UTF-8 byte-order mark, for Excel');
+        const csv = new TextDecoder().decode(bytes);
         const lines = csv.split('\r\n').filter(Boolean);
         assert.equal(lines[0], 'Machine,Patch,KB / version,Classification,Severity,Published,Reboot,OS');
         assert.equal(lines.length, expectedRows + 1);
@@ -162,6 +164,26 @@ describe('Sidebar views and tables', function () {
             .filter(Boolean);
         assert.equal(lines[0], 'Machine,Counter,Free %,% a day,Full at,Pace from,Since');
         assert.equal(lines.length, filling.children + 1);
+    });
+
+    it('opens one tab for a table asked for twice (a second click on a tree item) and shows it again', async () => {
+        const tableTabs = () =>
+            vscode.window.tabGroups.all
+                .flatMap((group) => group.tabs)
+                .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('infraInsights.table'));
+        const request = { tool: 'GetPatchingLevel', args: { classification: ['Security'] }, title: 'Missing Security patches' };
+        const before = tableTabs().length;
+        const first = await vscode.commands.executeCommand<{ ok: boolean; rows: number }>('infraInsights.openTable', request);
+        assert.ok(first?.ok);
+        // The extension host hears of tab changes a moment after they happen.
+        await waitFor('the table tab', () => tableTabs().length === before + 1);
+        const second = await vscode.commands.executeCommand('infraInsights.openTable', {
+            ...request,
+            args: { classification: ['Security'] },
+        });
+        assert.deepEqual(second, first);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        assert.equal(tableTabs().length, before + 1, 'the open tab is shown again');
     });
 
     it('Run Tool rejects an unknown tool without opening anything', async () => {

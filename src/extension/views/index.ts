@@ -37,7 +37,7 @@ import type { ModelTreeProvider, ViewDeps } from './modelTree';
 import { OverviewTreeProvider } from './overviewTree';
 import { PatchesTreeProvider } from './patchesTree';
 import { ServersTreeProvider } from './serversTree';
-import type { TreeNodeModel } from './treeModel';
+import { anomalyCheckRequest, type TreeNodeModel } from './treeModel';
 
 export type { ViewDeps, ViewLog } from './modelTree';
 
@@ -72,7 +72,12 @@ export function registerViews(context: vscode.ExtensionContext, deps: ViewDeps):
             }
         }
     };
-    const tableDeps: TablePanelDeps = { extensionUri: context.extensionUri, getSource: () => deps.getSource(), log: deps.log };
+    const tableDeps: TablePanelDeps = {
+        extensionUri: context.extensionUri,
+        getSource: () => deps.getSource(),
+        onDidChangeSource: deps.onDidChangeSource,
+        log: deps.log,
+    };
     const openTable = (target: TreeNodeModel | TableRequest | undefined) => {
         const request = target && 'tool' in target ? target : target?.table;
         return request ? TablePanel.show(tableDeps, request) : undefined;
@@ -112,13 +117,7 @@ export function registerViews(context: vscode.ExtensionContext, deps: ViewDeps):
             }
         },
         'infraInsights.checkAnomalies': (node?: TreeNodeModel) =>
-            node?.machine
-                ? TablePanel.show(tableDeps, {
-                      tool: 'GetAnomalies',
-                      args: { server_name: node.machine, sensitivity: 'high' },
-                      title: `Anomalies on ${node.machine}`,
-                  })
-                : undefined,
+            node?.machine ? TablePanel.show(tableDeps, anomalyCheckRequest(node.machine)) : undefined,
         'infraInsights.runTool': (preset?: RunToolArgs) => runToolCommand(tableDeps, preset),
         'infraInsights.exportTable': async (options?: { uri?: string | vscode.Uri }) => {
             const panel = TablePanel.active;

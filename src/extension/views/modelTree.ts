@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { InfraSource } from '../../core/source';
 import { isAllowedLink } from '../../shared/messages';
-import type { TreeNodeModel } from './treeModel';
+import { remedies, type TreeNodeModel } from './treeModel';
 
 /** Where the views log (a `LogOutputChannel` or the extension's logger both fit). */
 export interface ViewLog {
@@ -98,13 +98,13 @@ export abstract class ModelTreeProvider implements vscode.TreeDataProvider<TreeN
                 return [];
             }
             this.deps.log.warn(`View ${this.viewId} could not load: ${message}`);
-            return [errorNode(message)];
+            return [errorNode(message), ...remedies([message], { sourceKind: source.kind, account: this.deps.account?.() })];
         }
     }
 
-    /** What the view shows when no data source can be built (not signed in, say). */
+    /** What the view shows when no data source can be built (only Azure's can fail: not signed in, say). */
     protected noSource(message: string): TreeNodeModel[] {
-        return [errorNode(message)];
+        return [errorNode(message), ...remedies([message], { sourceKind: 'azure', account: this.deps.account?.() })];
     }
 
     dispose(): void {

@@ -10,6 +10,7 @@ import {
     buildAssessmentsTree,
     buildPatchesTree,
     buildServersTree,
+    OVERDUE_PATCHES,
     WINDOWS_HIGH_WEIGHT,
     type OverviewInputs,
     type TreeNodeModel,
@@ -44,7 +45,9 @@ export async function overviewInputs(source: InfraSource, signal?: AbortSignal, 
     const [scopes, servers, patches, sql, sqlHigh, windowsHigh] = await Promise.all([
         answerOrError(source, 'ListScopes', {}, signal),
         answerOrError(source, 'GetServerMetadata', { max_results: 1 }, signal),
-        answerOrError(source, 'GetPatchingLevel', { max_results: 1 }, signal),
+        // Its filters narrow only the patches listed, not the summary: one run gives the fleet's figures and, as its total,
+        // the number of overdue patches the Overdue item opens.
+        answerOrError(source, 'GetPatchingLevel', { ...OVERDUE_PATCHES, max_results: 1 }, signal),
         answerOrError(source, 'GetSqlMetadata', { max_results: 1 }, signal),
         answerOrError(source, 'GetSqlBpAssessment', { severity: ['High'], max_results: 1 }, signal),
         answerOrError(source, 'GetWinBpAssessment', { min_weight: WINDOWS_HIGH_WEIGHT, max_results: 1 }, signal),

@@ -6,7 +6,7 @@
 import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../../core/lifecycle';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { groupBy } from '../../core/summaries';
-import { windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
+import { STATUS_AGE_LONG, windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
 import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
 import { PATCH_OVERDUE_DAYS } from '../../tools/get-patching-level';
 import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
@@ -68,18 +68,60 @@ const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleStri
 const day = (iso: unknown) => (typeof iso === 'string' ? iso.slice(0, 10) : 'unknown date');
 const time = (iso: unknown) => (typeof iso === 'string' ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
 
+/** GetPatchingLevel's arguments for the overdue patches: Critical and Security updates published long ago. */
+export const OVERDUE_PATCHES = { classification: ['Critical', 'Security'], older_than_days: PATCH_OVERDUE_DAYS };
+
 /** What the Overview shows; each part is an answer, an error message, or still loading (undefined). */
 export interface OverviewInputs {
     sourceKind: 'sample' | 'azure';
     sourceDescription: string;
+    /** The signed-in account; none on Azure means every figure fails until someone signs in. */
     account?: string;
     scopes?: Answer | Error;
     servers?: Answer | Error;
+    /** GetPatchingLevel with {@link OVERDUE_PATCHES}: its summary covers every patch, its total the overdue ones. */
     patches?: Answer | Error;
     sql?: Answer | Error;
     sqlHigh?: Answer | Error;
     windowsHigh?: Answer | Error;
     anomalies24h?: Answer | Error;
+}
+
+/**
+ * What a person can do about the figures or a tree besides Retry: sign in — on sample data to see their own estate, on
+ * Azure because no account is signed in (every query fails until one is) — and pick the default workspace when a tool
+ * could not tell which Log Analytics workspace to read.
+ */
+export function remedies(failures: readonly string[], state: { sourceKind: 'sample' | 'azure'; account?: string }): TreeNodeModel[] {
+    const nodes: TreeNodeModel[] = [];
+    if (state.sourceKind === 'sample' || !state.account) {
+        nodes.push({
+            id: 'signIn',
+            label: state.sourceKind === 'sample' ? 'Sign in to Azure to see your estate' : 'Sign in to Azure: no account is signed in',
+            icon: { id: 'sign-in', color: state.sourceKind === 'azure' ? 'list.warningForeground' : undefined },
+            command: { id: 'infraInsights.signIn', title: 'Sign In' },
+        });
+    }
+    const workspace = failures.find(needsWorkspace);
+    if (workspace !== undefined) {
+        nodes.push({
+            id: 'pickWorkspace',
+            label: 'Pick the default Log Analytics workspace',
+            description: 'the tools could not tell which to read',
+            tooltip: workspace,
+            icon: { id: 'database', color: 'list.warningForeground' },
+            command: { id: 'infraInsights.pickWorkspace', title: 'Pick Default Workspace' },
+        });
+    }
+    return nodes;
+}
+
+/**
+ * True for the tools' answer when no workspace was named and none is the default among several, or the default is
+ * not one the account can see (GetAnomalies and the assessments say "workspace_id" or "default workspace" then).
+ */
+function needsWorkspace(message: string): boolean {
+    return /\bworkspace_id\b|\bdefault workspace\b/i.test(message);
 }
 
 /** The minimum weight the Overview (and the Windows table's severity column) counts as a high-severity Windows finding. */
@@ -96,14 +138,10 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
         icon: { id: inputs.sourceKind === 'sample' ? 'beaker' : 'azure' },
         copyText: inputs.sourceDescription,
     });
-    if (inputs.sourceKind === 'sample') {
-        nodes.push({
-            id: 'signIn',
-            label: 'Sign in to Azure to see your estate',
-            icon: { id: 'sign-in' },
-            command: { id: 'infraInsights.signIn', title: 'Sign In' },
-        });
-    }
+    const failures = [inputs.scopes, inputs.servers, inputs.patches, inputs.sql, inputs.sqlHigh, inputs.windowsHigh, inputs.anomalies24h]
+        .filter((answer): answer is Error => answer instanceof Error)
+        .map((error) => error.message);
+    nodes.push(...remedies(failures, inputs));
     const figure = (
         id: string,
         answer: Answer | Error | undefined,
@@ -201,7 +239,8 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                             table: {
                                 tool: 'GetServerMetadata',
                                 args: { status: ['Disconnected'], kind: 'arc' },
-                                title: 'Disconnected Arc-enabled servers',
+                                title: `Arc-enabled servers disconnected ${LONG_DISCONNECTED_DAYS} days or more`,
+                                initial: { facets: { statusAge: [STATUS_AGE_LONG] } },
                             },
                         },
                         ...agentNodes(s),
@@ -338,13 +377,16 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                 },
                 children: [
                     {
+                        // The table lists patches (the per-machine view has no overdue filter), so the label counts
+                        // patches, the description machines — as the figure above it does.
                         id: 'critical/overdue',
-                        label: `Overdue, published over ${PATCH_OVERDUE_DAYS} days ago: ${fmt(a.summary?.machinesOverdue)} machines`,
-                        tooltip: `Assessed machines still missing a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago.`,
+                        label: `Overdue, published over ${PATCH_OVERDUE_DAYS} days ago: ${fmt((a.truncation as { total?: unknown } | undefined)?.total)}`,
+                        description: `on ${fmt(a.summary?.machinesOverdue)} machines`,
+                        tooltip: `Critical and Security updates published more than ${PATCH_OVERDUE_DAYS} days ago and still missing on assessed machines.`,
                         icon: { id: 'history', color: a.summary?.machinesOverdue ? 'list.errorForeground' : undefined },
                         table: {
                             tool: 'GetPatchingLevel',
-                            args: { classification: ['Critical', 'Security'], older_than_days: PATCH_OVERDUE_DAYS },
+                            args: OVERDUE_PATCHES,
                             title: `Critical and Security patches missing for over ${PATCH_OVERDUE_DAYS} days`,
                         },
                     },
@@ -402,7 +444,13 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
                             label: `Instances on the Evaluation edition: ${fmt(evaluation)}`,
                             tooltip: 'The Evaluation edition stops its database engine 180 days after installation unless licensed.',
                             icon: { id: 'watch', color: evaluation ? 'list.warningForeground' : undefined },
-                            table: sqlTable({ edition: ['Evaluation'] }, 'SQL Server instances on the Evaluation edition'),
+                            table: {
+                                tool: 'GetSqlMetadata',
+                                args: {},
+                                view: 'instances',
+                                initial: { facets: { edition: ['Evaluation'] } },
+                                title: 'SQL Server instances on the Evaluation edition',
+                            },
                         },
                     ],
                 };
@@ -537,8 +585,8 @@ export function buildPatchesTree(answer: Answer): TreeNodeModel[] {
                 resourceId: String(list[0].machineId),
                 table: {
                     tool: 'GetPatchingLevel',
-                    args: { server_name: machine },
-                    title: `Missing patches on ${machine}`,
+                    args: { server_name: machine, classification: [classification] },
+                    title: `Missing ${classification} patches on ${machine}`,
                 },
                 children: list.map((p, i) => ({
                     id: `class/${classification}/${machine}/${i}`,
@@ -779,6 +827,26 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
     ];
 }
 
+/**
+ * "Check Anomalies on This Machine": a closer look than the Anomalies tree's (high sensitivity, so subtle incidents
+ * too), and its title says so — the table a click on the machine opens runs at the default sensitivity.
+ */
+export function anomalyCheckRequest(machine: string): TableRequest {
+    return {
+        tool: 'GetAnomalies',
+        args: { server_name: machine, sensitivity: 'high' },
+        title: `Anomalies on ${machine}, high sensitivity`,
+    };
+}
+
+/**
+ * A machine's item under a list opens the list's table filtered to that machine (its Machine filter, which the person
+ * can clear for the whole list).
+ */
+function onMachine(table: TableRequest, machine: string): TableRequest {
+    return { ...table, initial: { facets: { computer: [machine] } } };
+}
+
 /** "Disks filling up" at the top of the anomalies tree, soonest full first; nothing when none is. */
 function fillingNode(disks: Row[]): TreeNodeModel[] {
     if (disks.length === 0) {
@@ -803,7 +871,7 @@ function fillingNode(disks: Row[]): TreeNodeModel[] {
                     icon: { id: 'database', color: 'list.warningForeground' },
                     machine,
                     copyText: `${machine} ${String(d.counter)} ${String(d.latest)}% free, ${String(d.ratePerDay)}% a day, full around ${String(d.fullAt)}`,
-                    table,
+                    table: onMachine(table, machine),
                 };
             }),
         },
@@ -841,7 +909,7 @@ function lowSpaceNode(disks: Row[], lowFreeSpace: unknown): TreeNodeModel[] {
                     icon: { id: 'database', color: 'list.errorForeground' },
                     machine,
                     copyText: `${machine} ${String(d.counter)} ${String(d.latest)}% free at ${String(d.latestAt)}`,
-                    table,
+                    table: onMachine(table, machine),
                 };
             }),
         },
@@ -875,7 +943,7 @@ function silentNode(machines: Row[]): TreeNodeModel[] {
                     icon: { id: 'debug-disconnect', color: 'list.warningForeground' },
                     machine,
                     copyText: `${machine} last data ${String(m.lastData)}`,
-                    table,
+                    table: onMachine(table, machine),
                 };
             }),
         },
@@ -931,7 +999,8 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
     const names = new Map(
         ((scopes?.subscriptions as Row[] | undefined) ?? []).map((s) => [String(s.subscriptionId), String(s.displayName)]),
     );
-    const instancesByMachine = groupBy(sql?.items ?? [], (i) => String(i.machineName).toLowerCase());
+    // By the machine's resource id when the instance names it: an Arc-enabled server and an Azure VM may share a name.
+    const instancesByMachine = groupBy(sql?.items ?? [], (i) => String(i.machineId ?? i.machineName).toLowerCase());
     const bySubscription = groupBy(servers.items ?? [], (m) => String(m.subscriptionId));
     return [...bySubscription.entries()].map(([subscriptionId, machines]) => ({
         id: `s/${subscriptionId}`,
@@ -953,10 +1022,14 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                 children: [...list]
                     .sort((a, b) => String(a.name).localeCompare(String(b.name)))
                     .map((m) => {
-                        const instances = instancesByMachine.get(String(m.name).toLowerCase()) ?? [];
+                        const instances = [
+                            ...(instancesByMachine.get(String(m.id).toLowerCase()) ?? []),
+                            ...(instancesByMachine.get(String(m.name).toLowerCase()) ?? []),
+                        ];
                         const healthy = m.status === 'Connected' || m.status === 'Running';
                         return {
-                            id: `s/${subscriptionId}/${group}/${String(m.name)}`,
+                            // The resource id: an Arc-enabled server and an Azure VM of one name in one group are two items.
+                            id: `s/${String(m.id).toLowerCase()}`,
                             label: String(m.name),
                             description: `${String(m.status)} · ${String(m.osName)}${agentNote(m)}${supportNote(m.support)}`,
                             tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})${m.computerName ? `\nHost name ${String(m.computerName)}` : ''}\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${agentLine(m)}${supportLine(m.support)}`,
@@ -969,7 +1042,7 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                             copyText: String(m.name),
                             children: instances.length
                                 ? instances.map((i) => ({
-                                      id: `s/${subscriptionId}/${group}/${String(m.name)}/${String(i.name)}`,
+                                      id: `s/${String(i.id).toLowerCase()}`,
                                       label: String(i.name),
                                       description: `${String(i.version)} ${String(i.edition)} · ${plural(((i.databases as Row[] | undefined) ?? []).length, 'database')}${supportNote(i.support)}`,
                                       tooltip:
@@ -985,6 +1058,7 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                                           tool: 'GetSqlMetadata',
                                           args: { server_name: String(m.name) },
                                           title: `SQL Server on ${String(m.name)}`,
+                                          initial: { facets: { instance: [String(i.name)] } },
                                       },
                                   }))
                                 : undefined,

@@ -4,8 +4,10 @@
  * flattened generically (scalar fields of `items`), so a new tool gets a usable table before it gets a tuned one.
  */
 import { SUPPORT_STATUSES, type AgentSupport, type Support } from '../../core/lifecycle';
+import { TIME } from '../../core/timespan';
 import { agentLabel, arcAgentLabel } from '../../tools/agents';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
+import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
 import type { CellValue, TableColumn, TableData, TableViewState } from '../../shared/messages';
 
 /** What a tree item or a command asks for: a tool, its arguments, and which part of the answer to show. */
@@ -13,13 +15,32 @@ export interface TableRequest {
     tool: string;
     args: Record<string, unknown>;
     /**
-     * For tools with more than one list: `machines` (GetPatchingLevel), `databases` (GetSqlMetadata), `filling`, `lowSpace` and
-     * `silent` (GetAnomalies).
+     * For tools with more than one list: `machines` (GetPatchingLevel), `instances` (GetSqlMetadata, one row per instance
+     * instead of per database), `filling`, `lowSpace` and `silent` (GetAnomalies).
      */
     view?: string;
     /** Overrides the default title (e.g. "Machines waiting for a reboot"). */
     title?: string;
     initial?: Partial<TableViewState>;
+}
+
+/**
+ * A request as text that is equal for equal requests whatever order their fields were written in: two clicks on one
+ * tree item, or a command and a tree item asking the same, show one panel.
+ */
+export function requestKey(request: TableRequest): string {
+    const canonical = (value: unknown): unknown =>
+        Array.isArray(value)
+            ? value.map(canonical)
+            : value !== null && typeof value === 'object'
+              ? Object.fromEntries(
+                    Object.entries(value)
+                        .filter(([, v]) => v !== undefined)
+                        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                        .map(([k, v]) => [k, canonical(v)]),
+                )
+              : value;
+    return JSON.stringify(canonical({ ...request, view: request.view ?? 'items' }));
 }
 
 /** The ceiling the tables ask for (the tools' `max_results` limit). */
@@ -28,6 +49,8 @@ export const TABLE_MAX_RESULTS = 50_000;
 type Row = Record<string, unknown>;
 interface Envelope {
     source?: 'sample' | 'azure';
+    /** When the tool answered (the source's clock): how long a machine has been in its status is counted to it. */
+    generatedAt?: string;
     sourceDescription?: string;
     truncation?: { shown: number; total: number };
     warnings?: string[];
@@ -54,10 +77,31 @@ export function windowsSeverity(weight: number): string {
     return weight >= 30 ? 'High' : weight >= 15 ? 'Medium' : 'Low';
 }
 
-/** Columns per tool (and view), with how each row's cells are read. */
+/** The status-age bucket GetServerMetadata counts as `disconnectedLong` (with the status Disconnected, on Arc). */
+export const STATUS_AGE_LONG = `${LONG_DISCONNECTED_DAYS} days or more`;
+
+/**
+ * How long a machine has been in its status, in buckets a person filters on. The longest bucket is the tool's own
+ * line, drawn the way the tool draws it (an ISO time before the cut-off), so the Overview's count and the rows agree.
+ */
+function statusAge(since: unknown, now: unknown): string | null {
+    if (typeof since !== 'string' || typeof now !== 'string') {
+        return null;
+    }
+    const cutOff = (days: number) => new Date(Date.parse(now) - days * TIME.DAY).toISOString();
+    return since < cutOff(LONG_DISCONNECTED_DAYS)
+        ? STATUS_AGE_LONG
+        : since < cutOff(7)
+          ? `7 to ${LONG_DISCONNECTED_DAYS} days`
+          : since < cutOff(1)
+            ? '1 to 7 days'
+            : 'under a day';
+}
+
+/** Columns per tool (and view), with how each row's cells are read (`answer` for what the rows share). */
 const SPECS: Record<
     string,
-    { title: string; list: keyof Envelope; columns: TableColumn[]; cells(row: Row): CellValue[]; chart?: boolean }
+    { title: string; list: keyof Envelope; columns: TableColumn[]; cells(row: Row, answer: Envelope): CellValue[]; chart?: boolean }
 > = {
     GetServerMetadata: {
         title: 'Servers',
@@ -70,6 +114,7 @@ const SPECS: Record<
             col('supportEnds', 'Support ends', 'date', { width: 0.9 }),
             col('status', 'Status', 'text', { facet: true }),
             col('lastStatusChange', 'Since', 'date'),
+            col('statusAge', 'In status for', 'text', { facet: true, width: 0.9 }),
             col('monitoringAgent', 'Monitoring agent', 'text', { facet: true }),
             col('arcAgent', 'Arc agent', 'text', { facet: true, width: 0.9 }),
             col('failedExtensions', 'Failed extensions', 'text', { width: 1.2 }),
@@ -81,7 +126,7 @@ const SPECS: Record<
             col('location', 'Location', 'text', { facet: true }),
             col('portal', 'Azure portal', 'text', { link: true }),
         ],
-        cells: (m) =>
+        cells: (m, answer) =>
             [
                 m.name,
                 m.kind,
@@ -90,6 +135,7 @@ const SPECS: Record<
                 supportEnds(m.support),
                 m.status,
                 m.lastStatusChange,
+                statusAge(m.lastStatusChange, answer.generatedAt),
                 agentLabel(m.monitoringAgent, m.monitoringAgentState),
                 arcAgentLabel(m.agentSupport as AgentSupport | null | undefined),
                 ((m.failedExtensions as Row[] | undefined) ?? []).map((e) => e.type).join(', '),
@@ -349,12 +395,20 @@ export function tableFromResult(request: TableRequest, structured: Record<string
     let truncation = answer.truncation ?? { shown: 0, total: 0 };
     if (spec) {
         const list = (answer[spec.list] as Row[] | undefined) ?? [];
-        table = { title: request.title ?? spec.title, columns: spec.columns, rows: list.map(spec.cells), chart: spec.chart };
+        table = {
+            title: request.title ?? spec.title,
+            columns: spec.columns,
+            rows: list.map((row) => spec.cells(row, answer)),
+            chart: spec.chart,
+        };
         if (spec.list !== 'items') {
             truncation = { shown: list.length, total: list.length };
         }
     } else if (request.tool === 'GetSqlMetadata') {
-        table = sqlDatabases(answer.items ?? [], request.title);
+        table =
+            request.view === 'instances'
+                ? sqlInstances(answer.items ?? [], request.title)
+                : sqlDatabases(answer.items ?? [], request.title);
     } else if (request.tool === 'ListScopes') {
         table = scopesTable(answer, request.title);
     } else {
@@ -408,11 +462,9 @@ export function portalUrl(resourceId: string): string {
     return `https://portal.azure.com/#@/resource${resourceId.startsWith('/') ? '' : '/'}${resourceId}`;
 }
 
-function sqlDatabases(
-    instances: Row[],
-    title?: string,
-): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
-    const columns = [
+/** The columns that describe an instance, first in both SQL Server tables. */
+function instanceColumns(): TableColumn[] {
+    return [
         col('instance', 'Instance', 'text', { facet: true, width: 1.4 }),
         machineFacet('machineName'),
         // Arc-enabled SQL Server (with its databases) or a SQL virtual machine on an Azure VM (Azure keeps no databases).
@@ -422,6 +474,39 @@ function sqlDatabases(
         col('edition', 'Edition', 'text', { facet: true }),
         col('licenseType', 'License', 'text', { facet: true }),
         col('vCores', 'vCores', 'number', { width: 0.5 }),
+    ];
+}
+
+function instanceCells(i: Row): CellValue[] {
+    const kind = i.kind === 'sql-vm' ? 'SQL VM' : 'Arc';
+    return [i.name, i.machineName, kind, i.version, supportState(i.support), i.edition, i.licenseType, i.vCores].map(toCell);
+}
+
+/** One row per instance: what licensing questions (edition, licence, vCores) count, and what the Overview's instance figures open. */
+function sqlInstances(
+    instances: Row[],
+    title?: string,
+): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
+    const columns = [
+        ...instanceColumns(),
+        col('status', 'Status', 'text', { facet: true, width: 0.7 }),
+        col('databases', 'Databases', 'number', { width: 0.7 }),
+        col('totalSizeMb', 'Size MB', 'number', { width: 0.7 }),
+        col('inventoryAt', 'Inventory as of', 'date'),
+    ];
+    const rows = instances.map((i) => [
+        ...instanceCells(i),
+        ...[i.status, ((i.databases as Row[] | undefined) ?? []).length, i.totalSizeMb, i.inventoryAt].map(toCell),
+    ]);
+    return { title: title ?? 'SQL Server instances', columns, rows };
+}
+
+function sqlDatabases(
+    instances: Row[],
+    title?: string,
+): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
+    const columns = [
+        ...instanceColumns(),
         col('database', 'Database', 'text', { width: 1.2 }),
         col('state', 'State', 'text', { facet: true, width: 0.8 }),
         col('sizeMb', 'Size MB', 'number', { width: 0.7 }),
@@ -434,8 +519,7 @@ function sqlDatabases(
     ];
     const rows: CellValue[][] = [];
     for (const i of instances) {
-        const kind = i.kind === 'sql-vm' ? 'SQL VM' : 'Arc';
-        const head = [i.name, i.machineName, kind, i.version, supportState(i.support), i.edition, i.licenseType, i.vCores].map(toCell);
+        const head = instanceCells(i);
         const dbs = (i.databases as Row[] | undefined) ?? [];
         if (dbs.length === 0) {
             rows.push([...head, null, null, null, null, null, null, null, null, toCell(i.inventoryAt)]);

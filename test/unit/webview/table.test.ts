@@ -147,6 +147,125 @@ describe('table webview in Chromium', function () {
         await page.close();
     });
 
+    it('tells a screen reader which row the arrows selected: rows have ids, the grid names the active one', async () => {
+        const { table } = await tableOf(source, { tool: 'GetServerMetadata', args: {} });
+        const { page, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        const grid = page.locator('.viewport');
+        assert.equal(await grid.getAttribute('aria-activedescendant'), null, 'nothing selected yet');
+        await page.focus('.viewport');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        const active = await grid.getAttribute('aria-activedescendant');
+        assert.ok(active);
+        assert.equal(await page.locator(`#${active}`).getAttribute('aria-selected'), 'true');
+        assert.equal(await page.locator(`#${active}`).getAttribute('data-position'), '1');
+        await page.keyboard.press('End');
+        await page.waitForSelector(`.row.selected[data-position="${table.rows.length - 1}"]`);
+        const last = await grid.getAttribute('aria-activedescendant');
+        assert.equal(await page.locator(`#${last}`).getAttribute('data-position'), String(table.rows.length - 1));
+        assert.equal(await page.locator(`#${last}`).getAttribute('role'), 'row');
+        assert.equal(
+            await page.locator('.row[id]').evaluateAll((rows) => new Set(rows.map((r) => r.id)).size),
+            await page.locator('.row[id]').count(),
+        );
+        await page.close();
+    });
+
+    it('names the time zone of date columns in their headings and the row detail', async () => {
+        const { table } = await tableOf(source, { tool: 'GetPatchingLevel', args: {} });
+        const { page, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        const headings = await page.locator('.row.header button.sort').allTextContents();
+        assert.deepEqual(
+            headings,
+            table.columns.map((c) => (c.type === 'date' ? `${c.title} (UTC)` : c.title)),
+        );
+        assert.ok(headings.includes('Published (UTC)'));
+        await page.locator('.spacer .row[data-position="0"]').click();
+        assert.ok((await page.locator('.detail dt').allTextContents()).includes('Published (UTC)'));
+        await page.close();
+    });
+
+    it('starts a facet with several chosen values as one option naming them all, and keeps a chosen value no row has', async () => {
+        // As the Overview's "Without a full backup" item opens it, with an edition filter beside it naming one edition
+        // no database runs.
+        const { table: all } = await tableOf(source, { tool: 'GetSqlMetadata', args: {} });
+        const backup = all.columns.findIndex((c) => c.key === 'backupState');
+        const edition = all.columns.findIndex((c) => c.key === 'edition');
+        const shown = all.rows.filter((r) => ['never', 'stale'].includes(String(r[backup])));
+        const byBackup = (state: string) => shown.filter((r) => r[backup] === state).length;
+        assert.ok(byBackup('never') > 0 && byBackup('stale') > 0, 'databases never and not recently backed up');
+        const editions = [...new Set(shown.map((r) => String(r[edition])))];
+        assert.ok(!all.rows.some((r) => r[edition] === 'Datacenter'), 'the sample runs no Datacenter edition');
+        const table: TableData = { ...all, initial: { facets: { backupState: ['never', 'stale'], edition: [...editions, 'Datacenter'] } } };
+        const { page, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        assert.equal(await countText(page), `${shown.length} of ${table.rows.length} rows`);
+        const selected = (key: string) =>
+            page.locator(`select[data-facet="${key}"]`).evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '');
+        assert.equal(await selected('backupState'), `Backup: never, stale (${shown.length})`);
+        assert.equal(await selected('edition'), `Edition: ${[...editions, 'Datacenter'].join(', ')} (${shown.length})`);
+        const options = await page.locator('select[data-facet="edition"] option').allTextContents();
+        assert.ok(options.includes('Edition: Datacenter (0)'), options.join(' | '));
+        // Picking one value from there filters on it alone.
+        await page.selectOption('select[data-facet="backupState"]', 'stale');
+        assert.equal(await countText(page), `${byBackup('stale')} of ${table.rows.length} rows`);
+        assert.equal(await selected('backupState'), `Backup: stale (${byBackup('stale')})`);
+        // And a single chosen value that no row has is shown, not a blank dropdown.
+        const { page: empty, send: sendEmpty } = await openTablePage(browser, server.origin);
+        await sendEmpty({ type: 'table', table: { ...all, initial: { facets: { edition: ['Datacenter'] } } } });
+        await empty.waitForSelector('select[data-facet="edition"]');
+        assert.equal(await countText(empty), `0 of ${table.rows.length} rows`);
+        assert.equal(
+            await empty.locator('select[data-facet="edition"]').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent),
+            'Edition: Datacenter (0)',
+        );
+        await page.close();
+        await empty.close();
+    });
+
+    it('asks for one chart when the selection settles, not one per row passed with the arrows', async () => {
+        const { table } = await tableOf(source, { tool: 'GetAnomalies', args: {} });
+        assert.ok(table.rows.length >= 4);
+        const { page, posted, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        await page.focus('.viewport');
+        for (let i = 0; i < 4; i++) {
+            await page.keyboard.press('ArrowDown');
+        }
+        assert.equal(await page.textContent('.chart-box'), 'Loading the chart…');
+        await page.waitForFunction(() =>
+            (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'requestChart'),
+        );
+        await page.waitForTimeout(400);
+        assert.deepEqual(
+            (await posted()).filter((m) => m.type === 'requestChart'),
+            [{ type: 'requestChart', row: 3 }],
+        );
+        await page.close();
+    });
+
+    it('offers Reload in the toolbar and after an error', async () => {
+        const { table } = await tableOf(source, { tool: 'GetServerMetadata', args: {} });
+        const { page, posted, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'error', message: 'Resource Graph is throttling requests.' });
+        await page.click('button:has-text("Reload")');
+        await send({ type: 'loading', title: 'Servers' });
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        await page.click('.toolbar button:has-text("Reload")');
+        assert.deepEqual(
+            (await posted()).filter((m) => m.type === 'reload'),
+            [{ type: 'reload' }, { type: 'reload' }],
+        );
+        await page.close();
+    });
+
     it('keeps only a window of 20,000 rows in the DOM and scrolls to the last one', async () => {
         const { table } = await tableOf(sampleSource({ machines: 10_000 }), { tool: 'GetPatchingLevel', args: { max_results: 20_000 } });
         assert.equal(table.rows.length, 20_000);
@@ -172,12 +291,15 @@ describe('table webview in Chromium', function () {
         await send({ type: 'table', table });
         await page.waitForSelector('.spacer .row');
         await page.locator('.spacer .row[data-position="0"]').click();
+        await page.waitForFunction(() =>
+            (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'requestChart'),
+        );
         const request = (await posted()).find((m) => m.type === 'requestChart');
         assert.deepEqual(request, { type: 'requestChart', row: 0 });
         const item = (structured.items as Record<string, string>[])[0];
         const chart = chartFor(
             withSeries.structured,
-            { computer: item.computer, metric: item.metric },
+            { computer: item.computer, metric: item.metric, counter: item.counter },
             { incident: { start: Date.parse(item.start), end: Date.parse(item.end), peak: Date.parse(item.peakTime) } },
         );
         assert.ok(chart);
@@ -203,6 +325,9 @@ describe('table webview in Chromium', function () {
         await send({ type: 'table', table });
         await page.waitForSelector('.spacer .row');
         await page.locator('.spacer .row[data-position="0"]').click();
+        await page.waitForFunction(() =>
+            (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'requestChart'),
+        );
         assert.deepEqual(
             (await posted()).find((m) => m.type === 'requestChart'),
             { type: 'requestChart', row: 0 },

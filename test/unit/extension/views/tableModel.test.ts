@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { TableData } from '../../../../src/shared/messages';
 import { isAllowedLink } from '../../../../src/shared/messages';
-import { csvCell, EMPTY_VIEW, rowAsText, TableIndex, toCsv } from '../../../../src/shared/tableModel';
+import { cellText, columnHeading, csvCell, EMPTY_VIEW, rowAsText, TableIndex, toCsv } from '../../../../src/shared/tableModel';
 
 const table: TableData = {
     tool: 'Test',
@@ -131,8 +131,14 @@ describe('CSV export', () => {
         );
     });
 
-    it('copies a row as labelled lines', () => {
-        assert.equal(rowAsText(table, 2), 'Machine: db-1\nSeverity: Important\nCount: \nWhen: 2026-11-19 10:00');
+    it('copies a row as labelled lines, a date under a label that names its time zone', () => {
+        assert.equal(rowAsText(table, 2), 'Machine: db-1\nSeverity: Important\nCount: \nWhen (UTC): 2026-11-19 10:00');
+    });
+
+    it('shows date cells as UTC times and says so in their heading only', () => {
+        assert.deepEqual(table.columns.map(columnHeading), ['Machine', 'Severity', 'Count', 'When (UTC)']);
+        // 10:00Z is 10:00 in the cell whatever the machine's time zone: the heading, not the clock, decides.
+        assert.equal(cellText('2026-11-19T10:00:00.000Z', table.columns[3]), '2026-11-19 10:00');
     });
 });
 

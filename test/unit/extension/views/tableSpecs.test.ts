@@ -269,7 +269,7 @@ describe('tables from tool answers', () => {
         const incident = answer.items?.[0] as Record<string, string>;
         const chart = chartFor(
             answer,
-            { computer: incident.computer, metric: incident.metric },
+            { computer: incident.computer, metric: incident.metric, counter: incident.counter },
             { incident: { start: Date.parse(incident.start), end: Date.parse(incident.end), peak: Date.parse(incident.peakTime) } },
         );
         assert.ok(chart);
@@ -281,7 +281,11 @@ describe('tables from tool answers', () => {
         );
         assert.equal(chart.projection, undefined);
         assert.equal(
-            chartFor(answer, { computer: 'no-such-machine', metric: 'cpu' }, { incident: { start: 0, end: 0, peak: 0 } }),
+            chartFor(
+                answer,
+                { computer: 'no-such-machine', metric: 'cpu', counter: '% Processor Time' },
+                { incident: { start: 0, end: 0, peak: 0 } },
+            ),
             undefined,
         );
     });

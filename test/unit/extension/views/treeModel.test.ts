@@ -2,14 +2,16 @@ import * as assert from 'node:assert/strict';
 import { PATCH_CLASSIFICATIONS, type PatchClassification } from '../../../../src/core/model';
 import { overviewAnomalies, overviewInputs } from '../../../../src/extension/views/queries';
 import {
+    anomalyCheckRequest,
     buildAnomaliesTree,
     buildAssessmentsTree,
     buildOverview,
     buildPatchesTree,
     buildServersTree,
+    remedies,
     type TreeNodeModel,
 } from '../../../../src/extension/views/treeModel';
-import { tableFromResult, windowsSeverity } from '../../../../src/extension/webviews/tableSpecs';
+import { tableFromResult, windowsSeverity, type TableRequest } from '../../../../src/extension/webviews/tableSpecs';
 import { TableIndex } from '../../../../src/shared/tableModel';
 import { runTool } from '../../../../src/tools';
 import { sampleSource } from '../../../helpers/fixtures';
@@ -21,6 +23,16 @@ async function answer(source: ReturnType<typeof sampleSource>, tool: string, arg
     assert.ok(run.ok, run.ok ? '' : run.message);
     return run.structured as Answer;
 }
+
+/** The rows a person sees when an item's table opens: the tool run with its arguments, then its starting filters. */
+async function rowsOpened(source: ReturnType<typeof sampleSource>, request: TableRequest | undefined) {
+    assert.ok(request, 'the item opens a table');
+    const table = tableFromResult(request, await answer(source, request.tool, request.args));
+    const rows = new TableIndex(table).rowsFor({ text: '', facets: {}, ...request.initial }).map((r) => table.rows[r]);
+    return { table, rows, cell: (row: (typeof rows)[number], key: string) => row[table.columns.findIndex((c) => c.key === key)] };
+}
+
+const allNodes = (nodes: TreeNodeModel[]): TreeNodeModel[] => nodes.flatMap((n) => [n, ...allNodes(n.children ?? [])]);
 
 const leaves = (nodes: TreeNodeModel[]): TreeNodeModel[] => nodes.flatMap((n) => (n.children?.length ? leaves(n.children) : [n]));
 const find = (nodes: TreeNodeModel[], id: string) => nodes.find((n) => n.id === id);
@@ -96,9 +108,17 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             find(nodes, 'critical')?.label,
             `Critical / security patches missing: ${patches.summary.criticalMissing + patches.summary.securityMissing}`,
         );
+        // The overdue item counts what it opens (patches), and says on how many machines.
         const overdue = find(nodes, 'critical')?.children?.find((c) => c.id === 'critical/overdue');
-        assert.equal(overdue?.label, `Overdue, published over 30 days ago: ${patches.summary.machinesOverdue} machines`);
         assert.deepEqual(overdue?.table?.args, { classification: ['Critical', 'Security'], older_than_days: 30 });
+        const overdueTable = tableFromResult(
+            overdue?.table ?? { tool: '', args: {} },
+            await answer(source, 'GetPatchingLevel', overdue?.table?.args),
+        );
+        assert.ok(overdueTable.rows.length > 0);
+        assert.equal(overdue?.label, `Overdue, published over 30 days ago: ${overdueTable.rows.length}`);
+        assert.equal(overdue?.description, `on ${patches.summary.machinesOverdue} machines`);
+        assert.equal(new Set(overdueTable.rows.map((r) => r[0])).size, patches.summary.machinesOverdue);
         const sql = await answer(source, 'GetSqlBpAssessment');
         assert.equal(
             find(nodes, 'sqlHigh')?.label,
@@ -137,9 +157,23 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             const facets = node?.table?.initial?.facets ?? {};
             assert.equal(sqlIndex.rowsFor({ text: '', facets }).length, count, id);
         }
+        // The Evaluation item counts instances, and opens one row per instance.
         const evaluation = find(nodes, 'sql')?.children?.find((c) => c.id === 'sql/evaluation');
         assert.equal(evaluation?.label, `Instances on the Evaluation edition: ${ss.evaluationEdition}`);
+        assert.ok(ss.evaluationEdition > 0);
         assert.deepEqual(evaluation?.table?.initial?.facets, { edition: ['Evaluation'] });
+        const instancesTable = tableFromResult(evaluation?.table ?? { tool: '', args: {} }, sqlMeta);
+        assert.equal(instancesTable.rows.length, ss.instances, 'one row per instance');
+        assert.equal(
+            new TableIndex(instancesTable).rowsFor({ text: '', facets: { edition: ['Evaluation'] } }).length,
+            ss.evaluationEdition,
+        );
+        // The long-disconnected item opens exactly the servers it counts.
+        const long = child('machines/disconnectedLong')?.table;
+        assert.ok(long?.initial);
+        const longTable = tableFromResult(long, await answer(source, 'GetServerMetadata', long.args));
+        assert.ok(longTable.rows.length > Number(servers.summary.disconnectedLong), 'the tool lists more disconnected servers');
+        assert.equal(new TableIndex(longTable).rowsFor({ text: '', facets: {}, ...long.initial }).length, servers.summary.disconnectedLong);
         for (const id of [
             'machines',
             'sql',
@@ -159,6 +193,37 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.equal(find(nodes, 'disksLow')?.table?.view, 'lowSpace');
         assert.equal(find(nodes, 'silent')?.label, `Stopped reporting: ${day.summary.machinesSilent}`);
         assert.equal(find(nodes, 'silent')?.table?.view, 'silent');
+    });
+
+    it('Overview: on Azure with no account signed in it offers the sign-in; a workspace it cannot tell, Pick Workspace', async () => {
+        const signedOut = buildOverview({
+            sourceKind: 'azure',
+            sourceDescription: 'Azure (test)',
+            servers: new Error('Not signed in to Azure in VS Code.'),
+        });
+        const signIn = find(signedOut, 'signIn');
+        assert.equal(signIn?.label, 'Sign in to Azure: no account is signed in');
+        assert.equal(signIn?.command?.id, 'infraInsights.signIn');
+        assert.equal(find(signedOut, 'pickWorkspace'), undefined);
+        // The tools' own answer when several workspaces are visible and none is the default.
+        const noDefault = sampleSource({ defaultWorkspaceId: '' });
+        const anomalies24h = await overviewAnomalies(noDefault);
+        assert.ok(anomalies24h instanceof Error);
+        const nodes = buildOverview({ ...(await overviewInputs(noDefault, undefined, 'someone@contoso.example')), anomalies24h });
+        const pick = find(nodes, 'pickWorkspace');
+        assert.equal(pick?.command?.id, 'infraInsights.pickWorkspace');
+        assert.equal(pick?.tooltip, anomalies24h.message);
+        assert.equal(find(nodes, 'anomalies')?.error, true);
+        // A whole tree that failed offers the same, beside its Retry item.
+        assert.deepEqual(
+            remedies([anomalies24h.message], { sourceKind: 'azure', account: 'someone@contoso.example' }).map((n) => n.command?.id),
+            ['infraInsights.pickWorkspace'],
+        );
+        assert.deepEqual(
+            remedies(['Resource Graph is throttling requests.'], { sourceKind: 'azure' }).map((n) => n.command?.id),
+            ['infraInsights.signIn'],
+        );
+        assert.deepEqual(remedies(['Resource Graph is throttling requests.'], { sourceKind: 'azure', account: 'someone' }), []);
     });
 
     it('Overview: a figure still computing says so, a failed one says why, and the rest still show', () => {
@@ -332,6 +397,73 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             buildAnomaliesTree({ summary: { machines: 3, lowFreeSpace: 20 }, items: [], lowSpace: low.slice(0, 1) }).map((n) => n.label),
             ['Disks under 20 % free', 'No anomalies'],
         );
+    });
+
+    it('items open tables that show what their labels count', async () => {
+        // Patches › classification › machine: that machine's patches of that classification.
+        const patchNodes = buildPatchesTree(await answer(source, 'GetPatchingLevel'));
+        for (const classification of patchNodes.filter((n) => n.id.startsWith('class/'))) {
+            const machine = classification.children?.[0];
+            const { rows, cell } = await rowsOpened(source, machine?.table);
+            assert.equal(machine?.description, `${rows.length} ${rows.length === 1 ? 'patch' : 'patches'}`, machine?.id);
+            assert.ok(rows.every((r) => cell(r, 'classification') === classification.label && cell(r, 'machineName') === machine?.label));
+        }
+        // Anomalies › disks filling up, low on space, stopped reporting › machine: the list, filtered to that machine.
+        const anomalies = buildAnomaliesTree(await answer(source, 'GetAnomalies'));
+        for (const list of ['filling', 'lowSpace', 'silent']) {
+            const parent = find(anomalies, list);
+            const item = parent?.children?.[0];
+            assert.ok(item?.machine, list);
+            const { table, rows, cell } = await rowsOpened(source, item.table);
+            assert.equal(table.title, parent?.table?.title, 'the list, with its machine filter set');
+            assert.ok(rows.length > 0 && rows.every((r) => cell(r, 'computer') === item.machine), list);
+            assert.equal(rows.length, parent?.children?.filter((c) => c.machine === item.machine).length, list);
+        }
+        // Servers › machine › SQL instance: that instance's databases.
+        const servers = buildServersTree(await answer(source, 'GetServerMetadata'), await answer(source, 'GetSqlMetadata'), undefined);
+        const withSql = allNodes(servers).filter((n) => n.children?.some((c) => c.table?.tool === 'GetSqlMetadata'));
+        const several = withSql.find((m) => (m.children?.length ?? 0) > 1) ?? withSql[0];
+        for (const instance of several.children ?? []) {
+            const { rows, cell } = await rowsOpened(source, instance.table);
+            const databases = Number(/ · (\d+) databases?/.exec(instance.description ?? '')?.[1]);
+            assert.equal(rows.length, Math.max(databases, 1), instance.label);
+            assert.ok(rows.every((r) => cell(r, 'instance') === instance.label));
+        }
+    });
+
+    it('"Check Anomalies on This Machine" says in its title that it looks at high sensitivity', async () => {
+        const machineNode = buildAnomaliesTree(await answer(source, 'GetAnomalies')).find((n) => n.id.startsWith('m/'));
+        assert.ok(machineNode?.machine && machineNode.table);
+        const check = anomalyCheckRequest(machineNode.machine);
+        assert.equal(check.args.sensitivity, 'high');
+        assert.equal(check.title, `Anomalies on ${machineNode.machine}, high sensitivity`);
+        assert.equal(machineNode.table.args.sensitivity, undefined, 'the click opens the default sensitivity…');
+        assert.equal(machineNode.table.title, `Anomalies on ${machineNode.machine}`, '…under a title without one');
+    });
+
+    it('Servers: an Arc-enabled server and an Azure VM of one name in one resource group are two items, each with its own SQL', async () => {
+        const servers = await answer(source, 'GetServerMetadata');
+        const sql = await answer(source, 'GetSqlMetadata');
+        const items = servers.items as Record<string, string>[];
+        const instances = sql.items as Record<string, string>[];
+        const arc = items.find((m) => m.kind === 'arc' && instances.some((i) => i.machineId === m.id));
+        assert.ok(arc, 'an Arc-enabled server with SQL Server');
+        const vm = {
+            ...arc,
+            kind: 'azure-vm',
+            id: `/subscriptions/${arc.subscriptionId}/resourceGroups/${arc.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${arc.name}`,
+        };
+        const nodes = allNodes(buildServersTree({ ...servers, items: [...items, vm] }, sql, undefined));
+        const ids = nodes.map((n) => n.id);
+        assert.equal(new Set(ids).size, ids.length, 'ids are unique');
+        const twins = nodes.filter((n) => n.machine === arc.name);
+        assert.deepEqual(twins.map((n) => n.resourceId).sort(), [arc.id, vm.id].sort());
+        const arcInstances = instances.filter((i) => i.machineId === arc.id).map((i) => i.name);
+        assert.deepEqual(
+            twins.find((n) => n.resourceId === arc.id)?.children?.map((c) => c.label),
+            arcInstances,
+        );
+        assert.equal(twins.find((n) => n.resourceId === vm.id)?.children, undefined, 'the VM runs none of them');
     });
 
     it('Servers: subscription → resource group → machine, SQL instances under their machines', async () => {
