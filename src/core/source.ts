@@ -93,6 +93,7 @@ export interface SoftwareQuery extends WorkspaceQuery {
     /** Include installed updates (`SoftwareType == "Update"`) as well as applications and packages. */
     includeUpdates: boolean;
     nameContains?: string;
+    publisherContains?: string;
 }
 
 export interface SoftwareChangeQuery extends WorkspaceQuery {

@@ -51,13 +51,14 @@ export const getSwConfig = defineTool({
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '7d');
         const includeUpdates = input.include_updates ?? false;
-        // The name filter also goes to the source (so that a row cap cannot cut matching software away first) — except when
+        // The name and publisher filters also go to the source (so that a row cap cannot cut matching software away first) — except when
         // a few named machines may be explained: a machine then has to show it sent inventory at all.
         const explained = scope.selected !== undefined && scope.selected.length <= EXPLAINED_MACHINES;
         const result = await context.source.getSoftware({
             ...scope.query,
             includeUpdates,
             nameContains: explained ? undefined : input.software_name?.trim() || undefined,
+            publisherContains: explained ? undefined : input.publisher?.trim() || undefined,
         });
         const name = input.software_name?.trim().toLowerCase();
         const publisher = input.publisher?.trim().toLowerCase();

@@ -310,7 +310,7 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
             [...computers].every((c) => prod.includes(c)),
             [...computers].join(', '),
         );
-        const sent = fake.requests.slice(before).find((r) => r.query.startsWith('ConfigurationData'));
+        const sent = fake.requests.slice(before).find((r) => r.query.startsWith('let software = ConfigurationData'));
         assert.ok(sent, 'the inventory query');
         for (const host of prod) {
             assert.ok(sent.query.includes(JSON.stringify(host)), host);
@@ -346,7 +346,9 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.equal(result.rows.filter((s) => s.metric === 'cpu').length, 6);
         // CPU under either Windows object name (the agent's basic rules collect 'Processor Information'), all volumes asked for.
         const query = fake.requests.find((r) => r.query.includes('make-series'))?.query ?? '';
-        assert.match(query, /ObjectName in \('Processor', 'Processor Information'\) and InstanceName == '_Total'/);
+        // The aggregate instance as Windows agents name it, and as the Azure Monitor Agent on Linux does (total), read as _Total.
+        assert.match(query, /ObjectName in \('Processor', 'Processor Information'\) and InstanceName in \('_Total', 'total'\)/);
+        assert.match(query, /Volume = iff\(InstanceName == 'total', '_Total', InstanceName\)/);
         // Free space as Windows and the Azure Monitor Agent send it, or as the used space that Linux collection rules often
         // carry (legacy agent's suggested set), turned into free space under the same counter name.
         assert.match(query, /CounterName in \('% Free Space', '% Used Space'\)\)/);
@@ -451,6 +453,15 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         const software = await runTool('GetSwConfig', { source }, { workspace_id, software_name: '7-Zip' });
         assert.ok(software.ok && (software.structured as { items: unknown[] }).items.length === 4);
         assert.match(lastQuery('ConfigurationData'), /\| where SoftwareName contains "7-Zip"/);
+        // Software counts as installed only if the computer's latest snapshot still had it (no row says it went away), read
+        // from all of the computer's software rows, not only the ones the filters keep.
+        assert.match(
+            lastQuery('ConfigurationData'),
+            /\| join kind=inner \(software \| summarize Newest = max\(TimeGenerated\) by Computer\) on Computer\n\| where TimeGenerated > Newest - 30h\n/,
+        );
+        const byPublisher = await runTool('GetSwConfig', { source }, { workspace_id, publisher: 'Igor' });
+        assert.ok(byPublisher.ok && (byPublisher.structured as { items: unknown[] }).items.length === 4);
+        assert.match(lastQuery('ConfigurationData'), /\| where Publisher contains "Igor"/);
         // Asked about one machine, the inventory is read whole: a machine without 7-Zip has still sent inventory, and is not
         // explained as one that sent none.
         const one = await runTool(

@@ -439,36 +439,36 @@ class AzureInfraSource implements AzureSource {
     }
 
     async getMachines(query: SubscriptionQuery): Promise<QueryResult<Machine>> {
-        const [machines, nics] = await Promise.all([
-            this.queryGraph(q.machinesQuery(), query.subscriptionIds, map.toMachine, query, 'machines'),
-            // The addresses are a detail: without them (no read access to network interfaces) the machines still count.
-            // No progress of their own: the machines' is what a person waits for.
-            this.queryGraph(
-                q.vmAddressesQuery(),
-                query.subscriptionIds,
-                map.toVmAddresses,
-                { signal: query.signal },
-                'network interfaces',
-            ).catch((error: unknown) => {
-                if (query.signal?.aborted) {
-                    throw error;
-                }
-                return {
-                    rows: [],
-                    warnings: [
-                        `The IP addresses of Azure VMs could not be read (${error instanceof Error ? error.message : String(error)}).`,
-                    ],
-                };
-            }),
-        ]);
+        const machines = await this.queryGraph(q.machinesQuery(), query.subscriptionIds, map.toMachine, query, 'machines');
+        // Then, only where there are Azure VMs (after the machines, so the two do not race for the same quota window), their
+        // network interfaces. The addresses are a detail: without them (no read access to network interfaces) the machines
+        // still count. No progress of their own: the machines' is what a person waits for.
+        const vms = machines.rows.filter((m) => m.kind === 'azure-vm' && m.ipAddresses.length === 0);
+        if (vms.length === 0) {
+            return machines;
+        }
+        const subscriptions = [...new Set(vms.map((m) => m.subscriptionId))];
+        const nics = await this.queryGraph(
+            q.vmAddressesQuery(),
+            subscriptions,
+            map.toVmAddresses,
+            { signal: query.signal },
+            'network interfaces',
+        ).catch((error: unknown) => {
+            if (query.signal?.aborted) {
+                throw error;
+            }
+            return {
+                rows: [],
+                warnings: [`The IP addresses of Azure VMs could not be read (${error instanceof Error ? error.message : String(error)}).`],
+            };
+        });
         const addresses = new Map<string, string[]>();
         for (const nic of nics.rows) {
             addresses.set(nic.vmKey, [...(addresses.get(nic.vmKey) ?? []), ...nic.addresses]);
         }
-        for (const machine of machines.rows) {
-            if (machine.kind === 'azure-vm' && machine.ipAddresses.length === 0) {
-                machine.ipAddresses = addresses.get(machine.id.toLowerCase()) ?? [];
-            }
+        for (const vm of vms) {
+            vm.ipAddresses = addresses.get(vm.id.toLowerCase()) ?? [];
         }
         return { rows: machines.rows, warnings: [...machines.warnings, ...nics.warnings] };
     }
@@ -684,7 +684,12 @@ class AzureInfraSource implements AzureSource {
 
     async getSoftware(query: SoftwareQuery): Promise<QueryResult<SoftwareItem>> {
         const workspaceId = await this.workspaceOf(query);
-        const built = q.softwareQuery({ ...this.window(query), includeUpdates: query.includeUpdates, nameContains: query.nameContains });
+        const built = q.softwareQuery({
+            ...this.window(query),
+            includeUpdates: query.includeUpdates,
+            nameContains: query.nameContains,
+            publisherContains: query.publisherContains,
+        });
         const { table, warnings } = await this.queryLogs(workspaceId, built, this.window(query), 'ConfigurationData', query.signal);
         return { rows: map.toSoftware(table, built.columns), warnings };
     }
@@ -785,6 +790,7 @@ class AzureInfraSource implements AzureSource {
                     stepMs: query.stepMs,
                 });
                 const answer = await this.queryLogs(workspaceId, built, window, table, query.signal);
+                // Every series starts at `from`: the query does not send the time axis, which doubled the answer's size.
                 const rows = withoutRedundantTotals(map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs));
                 ready[k] = rows;
                 while (query.onSeries && ready[nextToDeliver] !== undefined) {

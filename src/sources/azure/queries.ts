@@ -353,7 +353,7 @@ function computerFilter(window: LogsWindow): string {
 }
 
 /** `| where Column contains "text"` (case-insensitive) on a line of its own, or nothing for no text. */
-function containsFilter(column: 'SoftwareName' | 'FocusArea', text: string | undefined): string {
+function containsFilter(column: 'SoftwareName' | 'Publisher' | 'FocusArea', text: string | undefined): string {
     return text ? `\n| where ${column} contains ${str(text)}` : '';
 }
 
@@ -431,14 +431,31 @@ ${failed}`;
     };
 }
 
-/** Installed software as last inventoried: inventory is a series of snapshots, so the newest row per computer and name wins. */
-export function softwareQuery(window: LogsWindow & { includeUpdates: boolean; nameContains?: string }): BuiltQuery {
+/**
+ * How far before a computer's newest inventory row software must have been seen to count as installed now. Inventory is a
+ * series of full snapshots (every 10 hours with the Azure Monitor Agent, at least daily with the retired agent) and no
+ * row says that software went away: software last seen in an older snapshot was removed or upgraded since.
+ */
+export const INVENTORY_SNAPSHOT_MS = 30 * 3_600_000;
+
+/**
+ * Installed software as last inventoried: the newest row per computer, name and version (several kernels, or x86 and x64
+ * builds, are installed side by side), kept only if the computer's latest snapshot still had it (see
+ * {@link INVENTORY_SNAPSHOT_MS}; the latest snapshot is read from all its software, whatever the filters).
+ */
+export function softwareQuery(
+    window: LogsWindow & { includeUpdates: boolean; nameContains?: string; publisherContains?: string },
+): BuiltQuery {
     const types = window.includeUpdates ? `('Application', 'Package', 'Update')` : `('Application', 'Package')`;
     return {
-        text: `ConfigurationData
+        text: `let software = ConfigurationData
 ${timeFilter(window)}${computerFilter(window)}
-| where ConfigDataType == 'Software' and SoftwareType in ${types}${containsFilter('SoftwareName', window.nameContains)}
-| summarize arg_max(TimeGenerated, SoftwareType, Publisher, CurrentVersion) by Computer, SoftwareName
+| where ConfigDataType == 'Software';
+software
+| where SoftwareType in ${types}${containsFilter('SoftwareName', window.nameContains)}${containsFilter('Publisher', window.publisherContains)}
+| summarize arg_max(TimeGenerated, SoftwareType, Publisher) by Computer, SoftwareName, CurrentVersion
+| join kind=inner (software | summarize Newest = max(TimeGenerated) by Computer) on Computer
+| where TimeGenerated > Newest - ${timespan(INVENTORY_SNAPSHOT_MS)}
 | project Computer, SoftwareName, SoftwareType, Publisher, CurrentVersion, LastSeen = TimeGenerated
 | order by Computer asc, SoftwareName asc
 | take ${int(LOGS_ROW_CAP + 1)}`,
@@ -541,13 +558,13 @@ ${timeFilter(window)}
  * The counters of each metric in `Perf`, under the names the agents use: Windows CPU as `Processor` (the legacy agent's
  * and many rules') or `Processor Information` (the Azure Monitor Agent's basic and VM Insights-style rules) — the same
  * figure, averaged into one series when both come; disks as `LogicalDisk` (Windows) or `Logical Disk` (Linux), per
- * volume and as `_Total`, which those rules often collect alone. A machine's `_Total` series is dropped when it also
+ * volume and as `_Total` (`total` from the Azure Monitor Agent on Linux, read as `_Total`), which those rules often collect alone. A machine's `_Total` series is dropped when it also
  * reports its volumes (`withoutRedundantTotals`). Free space comes as `% Free Space`, or on Linux often only as
  * `% Used Space` (the legacy agent's suggested Linux set, and rules migrated from it): read as 100 less it, under the
  * free-space counter's name, so both agree with the free-megabytes query.
  */
 const PERF_COUNTERS: Record<MetricKind, string> = {
-    cpu: `(ObjectName in ('Processor', 'Processor Information') and InstanceName == '_Total' and CounterName == '% Processor Time')`,
+    cpu: `(ObjectName in ('Processor', 'Processor Information') and InstanceName in ('_Total', 'total') and CounterName == '% Processor Time')`,
     diskFree: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName in ('% Free Space', '% Used Space'))`,
     diskTransfers: `(ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == 'Disk Transfers/sec')`,
 };
@@ -574,7 +591,8 @@ function metricFilter(table: MetricTable, metrics: readonly MetricKind[]): strin
 
 /**
  * CPU and disk series on a regular grid for one batch of computers. `default=real(null)` marks bins without samples
- * (the default 0 would fake a dip); `from`/`to` give every series the same length and start.
+ * (the default 0 would fake a dip); `from`/`to` give every series the same length and start, so the time axis (as long as
+ * the values, and longer in JSON) is not sent.
  */
 export function metricSeriesQuery(window: LogsWindow & { table: MetricTable; metrics: readonly MetricKind[]; stepMs: number }): BuiltQuery {
     const table = oneOf(window.table, METRIC_TABLES, 'Metric table');
@@ -590,12 +608,13 @@ export function metricSeriesQuery(window: LogsWindow & { table: MetricTable; met
 ${timeFilter(window)}${computerFilter(window)}
 | where ${metricFilter('Perf', metrics)}
 | extend Metric = case(CounterName == '% Processor Time', 'cpu', CounterName in ('% Free Space', '% Used Space'), 'diskFree', 'diskTransfers'),
-    Counter = case(CounterName == '% Processor Time', CounterName, CounterName == '% Used Space', strcat(InstanceName, ' % Free Space'),
-        strcat(InstanceName, ' ', CounterName)),
+    Volume = iff(InstanceName == 'total', '_Total', InstanceName)
+| extend Counter = case(CounterName == '% Processor Time', CounterName, CounterName == '% Used Space', strcat(Volume, ' % Free Space'),
+        strcat(Volume, ' ', CounterName)),
     Reading = iff(CounterName == '% Used Space', 100 - CounterValue, CounterValue)
 | make-series Value = avg(Reading) default=real(null) ${grid} by Computer, Metric, Counter
-| project Computer, Metric, Counter, TimeGenerated, Value`,
-            columns: ['Computer', 'Metric', 'Counter', 'TimeGenerated', 'Value'],
+| project Computer, Metric, Counter, Value`,
+            columns: ['Computer', 'Metric', 'Counter', 'Value'],
         };
     }
     return {
@@ -605,8 +624,8 @@ ${timeFilter(window)}${computerFilter(window)}
 | extend Metric = case(Name == 'UtilizationPercentage', 'cpu', Name == 'FreeSpacePercentage', 'diskFree', 'diskTransfers'),
     Counter = iff(Namespace == 'Processor', strcat(Namespace, '/', Name), strcat(tostring(todynamic(Tags)['vm.azm.ms/mountId']), ' ', Name))
 | make-series Value = avg(Val) default=real(null) ${grid} by Computer, Metric, Counter
-| project Computer, Metric, Counter, TimeGenerated, Value`,
-        columns: ['Computer', 'Metric', 'Counter', 'TimeGenerated', 'Value'],
+| project Computer, Metric, Counter, Value`,
+        columns: ['Computer', 'Metric', 'Counter', 'Value'],
     };
 }
 
@@ -623,8 +642,9 @@ export function diskFreeSpaceQuery(window: LogsWindow): BuiltQuery {
     (Perf
     ${filter}
     | where ObjectName in ('LogicalDisk', 'Logical Disk') and CounterName == 'Free Megabytes'
-    | summarize arg_max(TimeGenerated, CounterValue) by Computer, InstanceName
-    | project Computer, Counter = strcat(InstanceName, ' % Free Space'), FreeMb = CounterValue, At = TimeGenerated),
+    | extend Volume = iff(InstanceName == 'total', '_Total', InstanceName)
+    | summarize arg_max(TimeGenerated, CounterValue) by Computer, Volume
+    | project Computer, Counter = strcat(Volume, ' % Free Space'), FreeMb = CounterValue, At = TimeGenerated),
     (InsightsMetrics
     ${filter}
     | where Origin == 'vm.azm.ms' and Namespace == 'LogicalDisk' and Name == 'FreeSpaceMB'

@@ -657,15 +657,17 @@ export function logsTable(
                 }
             }
         });
+        // The time axis only when the query projects it (the source relies on every series starting at `from`).
+        const withAxis = /\| project Computer, Metric, Counter, TimeGenerated, Value/.test(query);
         return table(
             [
                 ['Computer', 'string'],
                 ['Metric', 'string'],
                 ['Counter', 'string'],
-                ['TimeGenerated', 'dynamic'],
+                ...(withAxis ? [['TimeGenerated', 'dynamic'] as [string, string]] : []),
                 ['Value', 'dynamic'],
             ],
-            rows,
+            withAxis ? rows : rows.map((r) => [...r.slice(0, 3), ...r.slice(4)]),
         );
     }
     if (query.includes('summarize by Computer')) {
@@ -793,7 +795,7 @@ export function logsTable(
             rows,
         );
     }
-    if (query.startsWith('ConfigurationData')) {
+    if (query.startsWith('let software = ConfigurationData')) {
         const at = new Date(now - DAY).toISOString();
         const rows: unknown[][] = [];
         for (const m of machines) {
