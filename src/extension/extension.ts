@@ -81,6 +81,10 @@ function start(context: vscode.ExtensionContext, log: Logger, started: number): 
             onDidChangeSource: runner.onDidChangeSource,
             log,
             account: () => auth.account?.label,
+            portal: () => {
+                const { cloud, tenantId } = settings();
+                return { cloud, tenantId };
+            },
         }),
     );
 

@@ -24,6 +24,8 @@ export interface ParameterSpec {
     description: string;
     kind: 'enum' | 'enumList' | 'boolean' | 'number' | 'string' | 'stringList';
     options: string[];
+    /** The parameter's zod schema without its optional wrapper: what a typed value must satisfy. */
+    schema?: z.ZodTypeAny;
 }
 
 /** Parameters a person sets here; `ServerName` duplicates `server_name`, and the table sets `max_results` itself. */
@@ -36,6 +38,7 @@ interface ZodDefLike {
     type?: z.ZodTypeAny;
     values?: readonly string[];
     schema?: z.ZodTypeAny;
+    checks?: { kind: string; value?: number; inclusive?: boolean }[];
 }
 
 function unwrap(schema: z.ZodTypeAny): z.ZodTypeAny {
@@ -74,10 +77,41 @@ export function parametersOf(tool: ToolDefinition): ParameterSpec[] {
                 return { name, description, kind: 'boolean' as const, options: ['true', 'false'] };
             }
             if (def.typeName === 'ZodNumber') {
-                return { name, description, kind: 'number' as const, options: [] };
+                return { name, description, kind: 'number' as const, options: [], schema: inner };
             }
             return { name, description, kind: 'string' as const, options: [] };
         });
+}
+
+/**
+ * What the input box says of a number parameter's limits, from its zod checks: "A whole number from 0 to 3650." (the
+ * tool refuses anything else, and a refusal in a table tab comes later than one in the box).
+ */
+export function numberRule(schema: z.ZodTypeAny): string {
+    const checks = (schema._def as ZodDefLike).checks ?? [];
+    const whole = checks.some((c) => c.kind === 'int');
+    const min = checks.find((c) => c.kind === 'min');
+    const max = checks.find((c) => c.kind === 'max');
+    const noun = whole ? 'A whole number' : 'A number';
+    const bound = (c: { value?: number; inclusive?: boolean }, word: string) =>
+        `${c.inclusive === false ? `${word} than` : word === 'more' ? 'at least' : 'at most'} ${String(c.value)}`;
+    if (min && max && min.inclusive !== false && max.inclusive !== false) {
+        return `${noun} from ${String(min.value)} to ${String(max.value)}.`;
+    }
+    const limits = [min && bound(min, 'more'), max && bound(max, 'less')].filter(Boolean);
+    return `${noun}${limits.length ? `, ${limits.join(' and ')}` : ''}.`;
+}
+
+/** The input box's verdict on a typed number: undefined when the tool takes it (or the box is empty: the default). */
+export function checkNumber(text: string, schema: z.ZodTypeAny | undefined): string | undefined {
+    if (!text.trim()) {
+        return undefined;
+    }
+    const value = Number(text);
+    if (!Number.isFinite(value)) {
+        return schema ? numberRule(schema) : 'A number, please.';
+    }
+    return schema && !schema.safeParse(value).success ? numberRule(schema) : undefined;
 }
 
 /** What the Run Tool command needs. */
@@ -147,8 +181,21 @@ function describeArgs(args: Record<string, unknown>): string {
         .join(', ');
 }
 
-/** Options from real data where the parameter names a scope or a machine. */
-async function optionsFor(deps: RunToolDeps, parameter: ParameterSpec): Promise<vscode.QuickPickItem[] | undefined> {
+/** Parameters whose values are offered in a list, loaded by {@link optionsFor}; the others are typed. */
+const LISTED = new Set(['subscription_ids', 'workspace_id', 'server_name', 'tags', 'resource_group', 'timespan']);
+
+/** What a list of values is of, for the message when it could not be loaded. */
+const LISTED_WHAT: Record<string, string> = {
+    subscription_ids: 'subscriptions',
+    workspace_id: 'workspaces',
+    server_name: 'machines',
+    tags: 'tags',
+    resource_group: 'resource groups',
+    timespan: 'timespans',
+};
+
+/** Options from real data where the parameter names a scope or a machine (seconds on a large estate). */
+async function optionsFor(deps: RunToolDeps, parameter: ParameterSpec): Promise<vscode.QuickPickItem[]> {
     const source = await deps.getSource();
     const structured = async (tool: string, args: Record<string, unknown>) => {
         const run = await runTool(tool, { source }, args);
@@ -192,7 +239,7 @@ async function optionsFor(deps: RunToolDeps, parameter: ParameterSpec): Promise<
         case 'timespan':
             return TIMESPANS.map((t) => ({ label: t }));
         default:
-            return undefined;
+            return [];
     }
 }
 
@@ -214,59 +261,90 @@ async function askValue(deps: RunToolDeps, tool: ToolDefinition, parameter: Para
         );
         return !picks ? undefined : picks.length ? picks.map((p) => p.label) : CLEAR;
     }
-    let options: vscode.QuickPickItem[] | undefined;
-    try {
-        options = await optionsFor(deps, parameter);
-    } catch (error) {
-        deps.log.warn(`Could not list values for ${parameter.name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
     // Subscriptions and workspaces are addressed by id (the description); machines, tags, groups and timespans by label.
     const valueOf = (item: vscode.QuickPickItem) =>
         parameter.name === 'subscription_ids' || parameter.name === 'workspace_id' ? (item.description ?? item.label) : item.label;
-    if (options && parameter.kind === 'stringList') {
+    const typed: vscode.QuickPickItem = { label: '$(edit) Type a value…', alwaysShow: true };
+    let picked: string[] = [];
+    let failure: string | undefined;
+    if (LISTED.has(parameter.name)) {
+        const many = parameter.kind === 'stringList';
         const selected = new Set(Array.isArray(current) ? (current as string[]) : []);
-        const picks = await vscode.window.showQuickPick(
-            options.map((o) => ({ ...o, picked: selected.has(valueOf(o)) })),
-            { title, placeHolder: `${parameter.description} (none = all)`, canPickMany: true, matchOnDescription: true },
+        // The items as a promise: the quick pick opens at once and shows its progress bar until the list has loaded.
+        const items = optionsFor(deps, parameter).then((options) =>
+            many ? [typed, ...options.map((o) => ({ ...o, picked: selected.has(valueOf(o)) }))] : [clear, typed, ...options],
         );
-        return !picks ? undefined : picks.length ? picks.map(valueOf) : CLEAR;
+        const placeHolder =
+            parameter.name === 'tags'
+                ? 'Machines that carry EVERY tag chosen (all must match, not any); none = all machines'
+                : many
+                  ? `${parameter.description} (none = all)`
+                  : parameter.description;
+        try {
+            if (many) {
+                const picks = await vscode.window.showQuickPick(items, {
+                    title,
+                    placeHolder,
+                    canPickMany: true,
+                    matchOnDescription: true,
+                });
+                if (!picks) {
+                    return undefined;
+                }
+                picked = picks.filter((p) => p !== typed).map(valueOf);
+                if (!picks.includes(typed)) {
+                    return picked.length ? picked : CLEAR;
+                }
+            } else {
+                const pick = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true });
+                if (!pick) {
+                    return undefined;
+                }
+                if (pick === clear) {
+                    return CLEAR;
+                }
+                if (pick !== typed) {
+                    return valueOf(pick);
+                }
+            }
+        } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            deps.log.warn(`Could not list values for ${parameter.name}: ${message}`);
+            failure = `Could not list the ${LISTED_WHAT[parameter.name] ?? 'values'} (${message}): type the value.`;
+        }
     }
-    if (options) {
-        const typed: vscode.QuickPickItem = { label: '$(edit) Type a value…' };
-        const pick = await vscode.window.showQuickPick<vscode.QuickPickItem>([clear, typed, ...options], {
-            title,
-            placeHolder: parameter.description,
-            matchOnDescription: true,
-        });
-        if (!pick) {
-            return undefined;
-        }
-        if (pick === clear) {
-            return CLEAR;
-        }
-        if (pick !== typed) {
-            return valueOf(pick);
-        }
-    }
+    const prompt = [
+        failure,
+        parameter.kind === 'stringList' ? `${parameter.description} Several values: separate them with commas.` : parameter.description,
+        parameter.kind === 'number' && parameter.schema ? numberRule(parameter.schema) : undefined,
+        picked.length ? `Added to: ${picked.join(', ')}` : undefined,
+    ]
+        .filter(Boolean)
+        .join(' ');
     const text = await vscode.window.showInputBox({
         title,
-        prompt: parameter.description,
-        value: current === undefined ? '' : String(current),
-        validateInput: (v) => (parameter.kind === 'number' && v.trim() && !Number.isFinite(Number(v)) ? 'A number, please.' : undefined),
+        prompt,
+        value: picked.length || current === undefined ? '' : Array.isArray(current) ? current.join(', ') : String(current),
+        validateInput: (v) => (parameter.kind === 'number' ? checkNumber(v, parameter.schema) : undefined),
     });
     if (text === undefined) {
         return undefined;
     }
     if (!text.trim()) {
-        return CLEAR;
+        return picked.length ? picked : CLEAR;
     }
     if (parameter.kind === 'number') {
         return Number(text);
     }
     return parameter.kind === 'stringList'
-        ? text
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
+        ? [
+              ...new Set([
+                  ...picked,
+                  ...text
+                      .split(',')
+                      .map((s) => s.trim())
+                      .filter(Boolean),
+              ]),
+          ]
         : text.trim();
 }

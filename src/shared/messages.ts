@@ -88,8 +88,14 @@ export type WebviewMessage =
     /** Run the tool again (the Reload button): the data may have changed since the table opened. */
     | { type: 'reload' };
 
-/** Hosts a link may point to: the Azure portal and Microsoft documentation. Checked in the webview and again in the host. */
-export const ALLOWED_LINK_HOSTS: readonly string[] = ['portal.azure.com', 'learn.microsoft.com', 'docs.microsoft.com'];
+/** The Azure portal of each cloud: global Azure, Azure US Government and Azure operated by 21Vianet (China). */
+export const AZURE_PORTAL_HOSTS: readonly string[] = ['portal.azure.com', 'portal.azure.us', 'portal.azure.cn'];
+
+/**
+ * Hosts a link may point to: the Azure portals and Microsoft documentation. Checked in the webview and again in the
+ * host; the webview does not know the configured cloud, so every cloud's portal is allowed.
+ */
+export const ALLOWED_LINK_HOSTS: readonly string[] = [...AZURE_PORTAL_HOSTS, 'learn.microsoft.com', 'docs.microsoft.com'];
 
 /** True for an `https:` URL on an allowed host (exact host name, no credentials, no other port). */
 export function isAllowedLink(url: string): boolean {

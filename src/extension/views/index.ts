@@ -77,6 +77,7 @@ export function registerViews(context: vscode.ExtensionContext, deps: ViewDeps):
         getSource: () => deps.getSource(),
         onDidChangeSource: deps.onDidChangeSource,
         log: deps.log,
+        portal: deps.portal,
     };
     const openTable = (target: TreeNodeModel | TableRequest | undefined) => {
         const request = target && 'tool' in target ? target : target?.table;
@@ -104,7 +105,7 @@ export function registerViews(context: vscode.ExtensionContext, deps: ViewDeps):
         },
         'infraInsights.openInPortal': async (node?: TreeNodeModel) => {
             if (node?.resourceId) {
-                const url = portalUrl(node.resourceId);
+                const url = portalUrl(node.resourceId, deps.portal?.());
                 if (isAllowedLink(url)) {
                     await vscode.env.openExternal(vscode.Uri.parse(url, true));
                 }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { InfraSource } from '../../core/source';
 import { isAllowedLink } from '../../shared/messages';
 import { remedies, type TreeNodeModel } from './treeModel';
+import type { PortalTarget } from '../webviews/tableSpecs';
 
 /** Where the views log (a `LogOutputChannel` or the extension's logger both fit). */
 export interface ViewLog {
@@ -24,6 +25,8 @@ export interface ViewDeps {
     log: ViewLog;
     /** Optional: the signed-in account's label, shown in the Overview. */
     account?(): string | undefined;
+    /** Optional: the configured cloud and tenant, which "Open in Azure Portal" opens (global Azure when absent). */
+    portal?(): PortalTarget;
 }
 
 export abstract class ModelTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>, vscode.Disposable {

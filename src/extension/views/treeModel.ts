@@ -553,55 +553,122 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
     return nodes;
 }
 
-/** Patches: by classification → machine → patch; machines without a recent assessment under "Not assessed". */
+/** The row cut of a tool's answer when its list stops short of its total (`max_results` reached), else undefined. */
+export function cutOf(answer: Answer): { shown: number; total: number } | undefined {
+    const truncation = answer.truncation as { shown?: unknown; total?: unknown } | undefined;
+    return typeof truncation?.shown === 'number' && typeof truncation.total === 'number' && truncation.shown < truncation.total
+        ? { shown: truncation.shown, total: truncation.total }
+        : undefined;
+}
+
+/**
+ * The item a group shows when its answer was cut at the row limit and lists fewer of its rows than it counts: the items
+ * beside it are the listed rows only, and the table (filtered to the group) has them all.
+ */
+export function shownOfNode(id: string, shown: number, total: number, table: TableRequest): TreeNodeModel {
+    return {
+        id: `${id}/shownOf`,
+        label: `Showing ${fmt(shown)} of ${fmt(total)} — open the table`,
+        tooltip: `The answer behind this tree stops at its row limit, most urgent rows first: the items here are ${fmt(shown)} of ${fmt(total)}. The table lists this group in full.`,
+        icon: { id: 'info', color: 'list.warningForeground' },
+        table,
+    };
+}
+
+/** {@link shownOfNode} for a whole answer that was cut (its groups could not be counted from its summary). */
+function shownOf(id: string, answer: Answer, table: TableRequest): TreeNodeModel {
+    const cut = cutOf(answer) ?? { shown: 0, total: 0 };
+    return shownOfNode(id, cut.shown, cut.total, table);
+}
+
+/** A summary's count per group (`byClassification`, `bySeverity`), when the answer has one. */
+function countsOf(summary: Record<string, unknown> | undefined, key: string): Record<string, number> | undefined {
+    const counts = summary?.[key];
+    return counts && typeof counts === 'object' ? (counts as Record<string, number>) : undefined;
+}
+
+/**
+ * Patches: by classification → machine → patch; machines without a recent assessment under "Not assessed". A
+ * classification counts from the summary (every missing patch), since the listed patches stop at the row limit, most
+ * urgent first: on a large estate whole classifications are past it.
+ */
 export function buildPatchesTree(answer: Answer): TreeNodeModel[] {
     const items = answer.items ?? [];
     const machines = answer.machines ?? [];
     const nodes: TreeNodeModel[] = [];
     const byClass = groupBy(items, (p) => String(p.classification));
-    const classes = [...byClass.keys()].sort(
+    const totals = countsOf(answer.summary, 'byClassification');
+    const cut = cutOf(answer);
+    if (cut && !totals) {
+        nodes.push(shownOf('patches', answer, { tool: 'GetPatchingLevel', args: {} }));
+    }
+    const counted = Object.entries(totals ?? {})
+        .filter(([, n]) => n > 0)
+        .map(([c]) => c);
+    const classes = [...new Set([...byClass.keys(), ...counted])].sort(
         (a, b) => PATCH_CLASSIFICATIONS.indexOf(a as never) - PATCH_CLASSIFICATIONS.indexOf(b as never),
     );
     for (const classification of classes) {
         const patches = byClass.get(classification) ?? [];
+        const total = Math.max(totals?.[classification] ?? 0, patches.length);
+        const partial = patches.length < total;
         const byMachine = groupBy(patches, (p) => String(p.machineName));
         const severities = groupBy(patches, (p) => String(p.severity));
         const worst = PATCH_SEVERITIES.find((s) => severities.has(s)) ?? 'Unspecified';
+        const table: TableRequest = {
+            tool: 'GetPatchingLevel',
+            args: { classification: [classification] },
+            title: `Missing ${classification} patches`,
+        };
         nodes.push({
             id: `class/${classification}`,
             label: classification,
-            description: `${plural(patches.length, 'patch', 'patches')} on ${plural(byMachine.size, 'machine')}`,
-            tooltip: PATCH_SEVERITIES.filter((s) => severities.has(s))
-                .map((s) => `${s}: ${severities.get(s)?.length}`)
-                .join('\n'),
+            description: partial
+                ? `${plural(total, 'patch', 'patches')}, ${fmt(patches.length)} listed`
+                : `${plural(total, 'patch', 'patches')} on ${plural(byMachine.size, 'machine')}`,
+            tooltip:
+                (partial ? `Of the ${fmt(patches.length)} listed:\n` : '') +
+                PATCH_SEVERITIES.filter((s) => severities.has(s))
+                    .map((s) => `${s}: ${severities.get(s)?.length}`)
+                    .join('\n'),
             icon: classification === 'Critical' || classification === 'Security' ? iconFor(classification) : iconFor(worst),
-            table: { tool: 'GetPatchingLevel', args: { classification: [classification] }, title: `Missing ${classification} patches` },
-            children: [...byMachine.entries()].map(([machine, list]) => ({
-                id: `class/${classification}/${machine}`,
-                label: machine,
-                description: plural(list.length, 'patch', 'patches'),
-                icon: { id: list[0].osType === 'linux' ? 'terminal-linux' : 'window' },
-                machine,
-                resourceId: String(list[0].machineId),
-                table: {
-                    tool: 'GetPatchingLevel',
-                    args: { server_name: machine, classification: [classification] },
-                    title: `Missing ${classification} patches on ${machine}`,
-                },
-                children: list.map((p, i) => ({
-                    id: `class/${classification}/${machine}/${i}`,
-                    label: p.kbId ? `KB${String(p.kbId)}` : `${String(p.patchName)}${p.version ? ` ${String(p.version)}` : ''}`,
-                    description: `${String(p.severity)} · ${p.publishedAt ? `published ${day(p.publishedAt)}` : 'no publish date'} · ${rebootText(String(p.rebootBehaviour))}`,
-                    tooltip: `${String(p.patchName)}\n${p.kbId ? `KB${String(p.kbId)}` : `version ${String(p.version ?? '?')}`}\nClassification ${classification}, severity ${String(p.severity)}\nPublished ${p.publishedAt ? day(p.publishedAt) : 'unknown (Linux)'}\n${rebootText(String(p.rebootBehaviour))}`,
-                    icon: iconFor(String(p.severity)),
-                    copyText: p.kbId ? `KB${String(p.kbId)}` : `${String(p.patchName)} ${String(p.version ?? '')}`.trim(),
+            table,
+            children: [
+                ...(partial ? [shownOfNode(`class/${classification}`, patches.length, total, table)] : []),
+                ...[...byMachine.entries()].map(([machine, list]) => ({
+                    id: `class/${classification}/${machine}`,
+                    label: machine,
+                    description: plural(list.length, 'patch', 'patches'),
+                    icon: { id: list[0].osType === 'linux' ? 'terminal-linux' : 'window' },
+                    machine,
+                    resourceId: String(list[0].machineId),
+                    table: {
+                        tool: 'GetPatchingLevel',
+                        args: { server_name: machine, classification: [classification] },
+                        title: `Missing ${classification} patches on ${machine}`,
+                    },
+                    children: list.map((p, i) => ({
+                        id: `class/${classification}/${machine}/${i}`,
+                        label: p.kbId ? `KB${String(p.kbId)}` : `${String(p.patchName)}${p.version ? ` ${String(p.version)}` : ''}`,
+                        description: `${String(p.severity)} · ${p.publishedAt ? `published ${day(p.publishedAt)}` : 'no publish date'} · ${rebootText(String(p.rebootBehaviour))}`,
+                        tooltip: `${String(p.patchName)}\n${p.kbId ? `KB${String(p.kbId)}` : `version ${String(p.version ?? '?')}`}\nClassification ${classification}, severity ${String(p.severity)}\nPublished ${p.publishedAt ? day(p.publishedAt) : 'unknown (Linux)'}\n${rebootText(String(p.rebootBehaviour))}`,
+                        icon: iconFor(String(p.severity)),
+                        copyText: p.kbId ? `KB${String(p.kbId)}` : `${String(p.patchName)} ${String(p.version ?? '')}`.trim(),
+                    })),
                 })),
-            })),
+            ],
         });
     }
     const notAssessed = machines.filter((m) => m.state === 'not-assessed');
     const notAssessedTotal = Number(answer.summary?.notAssessed ?? notAssessed.length);
     if (notAssessedTotal > 0) {
+        const notAssessedTable: TableRequest = {
+            tool: 'GetPatchingLevel',
+            args: {},
+            view: 'machines',
+            title: 'Machines not assessed',
+            initial: { facets: { state: ['not-assessed'] } },
+        };
         nodes.push({
             id: 'notAssessed',
             label: 'Not assessed',
@@ -609,22 +676,22 @@ export function buildPatchesTree(answer: Answer): TreeNodeModel[] {
             tooltip:
                 'These machines have no Azure Update Manager assessment in the last 7 days: their patch state is unknown, not "0 missing".',
             icon: { id: 'question', color: 'list.warningForeground' },
-            table: {
-                tool: 'GetPatchingLevel',
-                args: {},
-                view: 'machines',
-                title: 'Machines not assessed',
-                initial: { facets: { state: ['not-assessed'] } },
-            },
-            children: notAssessed.map((m) => ({
-                id: `notAssessed/${String(m.machineName)}`,
-                label: String(m.machineName),
-                description: `not assessed — ${String(m.notAssessedReason ?? 'no recent assessment')}`,
-                tooltip: `${String(m.machineName)}: ${String(m.notAssessedReason ?? 'no assessment in the last 7 days')}${m.assessedAt ? `\nLast assessed ${time(m.assessedAt)}` : ''}`,
-                icon: { id: 'question' },
-                machine: String(m.machineName),
-                resourceId: String(m.machineId),
-            })),
+            table: notAssessedTable,
+            children: [
+                // The machines listed stop at the row limit too.
+                ...(notAssessed.length < notAssessedTotal
+                    ? [shownOfNode('notAssessed', notAssessed.length, notAssessedTotal, notAssessedTable)]
+                    : []),
+                ...notAssessed.map((m) => ({
+                    id: `notAssessed/${String(m.machineName)}`,
+                    label: String(m.machineName),
+                    description: `not assessed — ${String(m.notAssessedReason ?? 'no recent assessment')}`,
+                    tooltip: `${String(m.machineName)}: ${String(m.notAssessedReason ?? 'no assessment in the last 7 days')}${m.assessedAt ? `\nLast assessed ${time(m.assessedAt)}` : ''}`,
+                    icon: { id: 'question' },
+                    machine: String(m.machineName),
+                    resourceId: String(m.machineId),
+                })),
+            ],
         });
     }
     if (nodes.length === 0) {
@@ -651,8 +718,19 @@ function rebootText(behaviour: string): string {
     }
 }
 
-/** Assessments: SQL and Windows, each by severity → finding → affected targets, remediation in the tooltip. */
-export function buildAssessmentsTree(sql: Answer | Error, windows: Answer | Error): TreeNodeModel[] {
+/** The lowest Windows assessment weight of each severity (the bands of {@link windowsSeverity}). */
+export const WINDOWS_SEVERITY_MIN_WEIGHT: Record<string, number | undefined> = { High: WINDOWS_HIGH_WEIGHT, Medium: 15, Low: undefined };
+
+/**
+ * Assessments: SQL and Windows, each by severity → finding → affected targets, remediation in the tooltip. A severity
+ * counts from the summary when its answer was cut at the row limit (SQL's `bySeverity`; for Windows, whose summary has no
+ * severity, `windowsBySeverity` from runs of its own), and says how many of its findings are listed.
+ */
+export function buildAssessmentsTree(
+    sql: Answer | Error,
+    windows: Answer | Error,
+    windowsBySeverity?: Record<string, number>,
+): TreeNodeModel[] {
     const failed = (id: string, label: string, error: Error): TreeNodeModel => ({
         id,
         label,
@@ -667,49 +745,68 @@ export function buildAssessmentsTree(sql: Answer | Error, windows: Answer | Erro
     } else {
         const items = sql.items ?? [];
         const bySeverity = groupBy(items, (f) => String(f.severity));
+        const totals = cutOf(sql) ? countsOf(sql.summary, 'bySeverity') : undefined;
+        const total = (severity: string) => Math.max(totals?.[severity] ?? 0, bySeverity.get(severity)?.length ?? 0);
         nodes.push({
             id: 'sql',
             label: 'SQL Server',
-            description: `${plural(items.length, 'finding')} on ${plural(Number(sql.summary?.instances ?? 0), 'instance')}`,
+            description: `${plural(Number(sql.summary?.findings ?? items.length), 'finding')} on ${plural(Number(sql.summary?.instances ?? 0), 'instance')}`,
             icon: { id: 'database' },
             expanded: true,
             table: { tool: 'GetSqlBpAssessment', args: {} },
-            children: FINDING_SEVERITIES.filter((s) => bySeverity.has(s)).map((severity) => {
-                const findings = bySeverity.get(severity) ?? [];
-                const byCheck = groupBy(findings, (f) => String(f.checkId));
-                return {
-                    id: `sql/${severity}`,
-                    label: severity,
-                    description: `${plural(byCheck.size, 'check')}, ${plural(findings.length, 'target')}`,
-                    icon: iconFor(severity),
-                    table: { tool: 'GetSqlBpAssessment', args: {}, initial: { facets: { severity: [severity] } } },
-                    children: [...byCheck.entries()].map(([checkId, list]) => ({
-                        id: `sql/${severity}/${checkId}`,
-                        label: String(list[0].title),
-                        description: plural(list.length, 'target'),
-                        tooltip: `${String(list[0].title)}\n\n${String(list[0].description)}\n\nRemediation: ${String(list[0].message)}${list[0].helpLink ? `\n\nHelp: ${String(list[0].helpLink)}` : ''}`,
+            children: [
+                ...(cutOf(sql) && !totals ? [shownOf('sql', sql, { tool: 'GetSqlBpAssessment', args: {} })] : []),
+                ...FINDING_SEVERITIES.filter((s) => total(s) > 0).map((severity) => {
+                    const findings = bySeverity.get(severity) ?? [];
+                    const byCheck = groupBy(findings, (f) => String(f.checkId));
+                    const partial = findings.length < total(severity);
+                    return {
+                        id: `sql/${severity}`,
+                        label: severity,
+                        description: partial
+                            ? `${plural(total(severity), 'target')}, ${fmt(findings.length)} listed`
+                            : `${plural(byCheck.size, 'check')}, ${plural(findings.length, 'target')}`,
                         icon: iconFor(severity),
-                        helpLink: String(list[0].helpLink ?? ''),
-                        copyText: `${String(list[0].title)} (${checkId})`,
-                        table: {
-                            tool: 'GetSqlBpAssessment',
-                            args: {},
-                            title: `SQL finding: ${String(list[0].title)}`,
-                            initial: { text: String(list[0].title) },
-                        },
-                        children: list.map((f, i) => ({
-                            id: `sql/${severity}/${checkId}/${i}`,
-                            label: `${String(f.computer)}\\${String(f.instanceName)}`,
-                            description: `${String(f.targetType)} ${String(f.targetName)}`,
-                            tooltip: `${String(f.message)}\n\nAssessed ${time(f.timeGenerated)}`,
-                            icon: { id: f.targetType === 'Database' ? 'database' : 'server' },
-                            machine: String(f.computer),
-                            helpLink: String(f.helpLink ?? ''),
-                            copyText: String(f.message),
-                        })),
-                    })),
-                };
-            }),
+                        table: { tool: 'GetSqlBpAssessment', args: {}, initial: { facets: { severity: [severity] } } },
+                        children: [
+                            ...(partial
+                                ? [
+                                      shownOfNode(`sql/${severity}`, findings.length, total(severity), {
+                                          tool: 'GetSqlBpAssessment',
+                                          args: { severity: [severity] },
+                                          title: `${severity} SQL findings`,
+                                      }),
+                                  ]
+                                : []),
+                            ...[...byCheck.entries()].map(([checkId, list]) => ({
+                                id: `sql/${severity}/${checkId}`,
+                                label: String(list[0].title),
+                                description: plural(list.length, 'target'),
+                                tooltip: `${String(list[0].title)}\n\n${String(list[0].description)}\n\nRemediation: ${String(list[0].message)}${list[0].helpLink ? `\n\nHelp: ${String(list[0].helpLink)}` : ''}`,
+                                icon: iconFor(severity),
+                                helpLink: String(list[0].helpLink ?? ''),
+                                copyText: `${String(list[0].title)} (${checkId})`,
+                                table: {
+                                    tool: 'GetSqlBpAssessment',
+                                    args: {},
+                                    title: `SQL finding: ${String(list[0].title)}`,
+                                    initial: { text: String(list[0].title) },
+                                },
+                                children: list.map((f, i) => ({
+                                    id: `sql/${severity}/${checkId}/${i}`,
+                                    label: `${String(f.computer)}\\${String(f.instanceName)}`,
+                                    description: `${String(f.targetType)} ${String(f.targetName)}`,
+                                    tooltip: `${String(f.message)}\n\nAssessed ${time(f.timeGenerated)}`,
+                                    icon: { id: f.targetType === 'Database' ? 'database' : 'server' },
+                                    machine: String(f.computer),
+                                    helpLink: String(f.helpLink ?? ''),
+                                    copyText: String(f.message),
+                                })),
+                            })),
+                        ],
+                    };
+                }),
+            ],
         });
     }
     if (windows instanceof Error) {
@@ -717,50 +814,72 @@ export function buildAssessmentsTree(sql: Answer | Error, windows: Answer | Erro
     } else {
         const items = windows.items ?? [];
         const bySeverity = groupBy(items, (f) => windowsSeverity(Number(f.weight)));
+        const totals = cutOf(windows) ? windowsBySeverity : undefined;
+        const total = (severity: string) => Math.max(totals?.[severity] ?? 0, bySeverity.get(severity)?.length ?? 0);
         nodes.push({
             id: 'windows',
             label: 'Windows Server',
-            description: `${plural(items.length, 'finding')} on ${plural(Number(windows.summary?.machines ?? 0), 'machine')}`,
+            description: `${plural(Number(windows.summary?.findings ?? items.length), 'finding')} on ${plural(Number(windows.summary?.machines ?? 0), 'machine')}`,
             icon: { id: 'window' },
             expanded: true,
             table: { tool: 'GetWinBpAssessment', args: {} },
-            children: ['High', 'Medium', 'Low']
-                .filter((s) => bySeverity.has(s))
-                .map((severity) => {
-                    const findings = bySeverity.get(severity) ?? [];
-                    const byRecommendation = groupBy(findings, (f) => String(f.recommendationId));
-                    return {
-                        id: `windows/${severity}`,
-                        label: severity,
-                        description: `${plural(byRecommendation.size, 'recommendation')}, ${plural(findings.length, 'target')}`,
-                        tooltip: 'Severity from the assessment weight: High ≥ 30, Medium ≥ 15, Low below.',
-                        icon: iconFor(severity),
-                        table: { tool: 'GetWinBpAssessment', args: {}, initial: { facets: { severity: [severity] } } },
-                        children: [...byRecommendation.entries()].map(([recommendationId, list]) => ({
-                            id: `windows/${severity}/${recommendationId}`,
-                            label: String(list[0].recommendation),
-                            description: `${String(list[0].focusArea)} · ${plural(list.length, 'target')}`,
-                            tooltip: `${String(list[0].recommendation)}\n\n${String(list[0].description)}\n\nFocus area: ${String(list[0].focusArea)}; action area: ${String(list[0].actionArea)}; weight ${String(list[0].weight)}`,
+            children: [
+                ...(cutOf(windows) && !totals ? [shownOf('windows', windows, { tool: 'GetWinBpAssessment', args: {} })] : []),
+                ...['High', 'Medium', 'Low']
+                    .filter((s) => total(s) > 0)
+                    .map((severity) => {
+                        const findings = bySeverity.get(severity) ?? [];
+                        const byRecommendation = groupBy(findings, (f) => String(f.recommendationId));
+                        const partial = findings.length < total(severity);
+                        const minWeight = WINDOWS_SEVERITY_MIN_WEIGHT[severity];
+                        return {
+                            id: `windows/${severity}`,
+                            label: severity,
+                            description: partial
+                                ? `${plural(total(severity), 'target')}, ${fmt(findings.length)} listed`
+                                : `${plural(byRecommendation.size, 'recommendation')}, ${plural(findings.length, 'target')}`,
+                            tooltip: 'Severity from the assessment weight: High ≥ 30, Medium ≥ 15, Low below.',
                             icon: iconFor(severity),
-                            copyText: String(list[0].recommendation),
-                            table: {
-                                tool: 'GetWinBpAssessment',
-                                args: {},
-                                title: `Windows finding: ${String(list[0].recommendation)}`,
-                                initial: { text: String(list[0].recommendation) },
-                            },
-                            children: list.map((f, i) => ({
-                                id: `windows/${severity}/${recommendationId}/${i}`,
-                                label: String(f.computer),
-                                description: `${String(f.affectedObjectType)} ${String(f.affectedObjectName)}`.trim(),
-                                tooltip: `${String(f.description)}\n\nAssessed ${time(f.timeGenerated)}`,
-                                icon: { id: 'server' },
-                                machine: String(f.computer),
-                                copyText: String(f.computer),
-                            })),
-                        })),
-                    };
-                }),
+                            table: { tool: 'GetWinBpAssessment', args: {}, initial: { facets: { severity: [severity] } } },
+                            children: [
+                                ...(partial
+                                    ? [
+                                          shownOfNode(`windows/${severity}`, findings.length, total(severity), {
+                                              tool: 'GetWinBpAssessment',
+                                              // The tool filters from a weight up: the heavier findings go first, the facet keeps this band.
+                                              args: minWeight === undefined ? {} : { min_weight: minWeight },
+                                              title: `${severity} Windows findings`,
+                                              initial: { facets: { severity: [severity] } },
+                                          }),
+                                      ]
+                                    : []),
+                                ...[...byRecommendation.entries()].map(([recommendationId, list]) => ({
+                                    id: `windows/${severity}/${recommendationId}`,
+                                    label: String(list[0].recommendation),
+                                    description: `${String(list[0].focusArea)} · ${plural(list.length, 'target')}`,
+                                    tooltip: `${String(list[0].recommendation)}\n\n${String(list[0].description)}\n\nFocus area: ${String(list[0].focusArea)}; action area: ${String(list[0].actionArea)}; weight ${String(list[0].weight)}`,
+                                    icon: iconFor(severity),
+                                    copyText: String(list[0].recommendation),
+                                    table: {
+                                        tool: 'GetWinBpAssessment',
+                                        args: {},
+                                        title: `Windows finding: ${String(list[0].recommendation)}`,
+                                        initial: { text: String(list[0].recommendation) },
+                                    },
+                                    children: list.map((f, i) => ({
+                                        id: `windows/${severity}/${recommendationId}/${i}`,
+                                        label: String(f.computer),
+                                        description: `${String(f.affectedObjectType)} ${String(f.affectedObjectName)}`.trim(),
+                                        tooltip: `${String(f.description)}\n\nAssessed ${time(f.timeGenerated)}`,
+                                        icon: { id: 'server' },
+                                        machine: String(f.computer),
+                                        copyText: String(f.computer),
+                                    })),
+                                })),
+                            ],
+                        };
+                    }),
+            ],
         });
     }
     return nodes;
@@ -789,6 +908,8 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
     const byMachine = groupBy(items, (i) => String(i.computer));
     return [
         ...filling,
+        // Incidents come highest score first: past the row limit, the machines below miss their milder ones, or are missing.
+        ...(cutOf(answer) ? [shownOf('incidents', answer, { tool: 'GetAnomalies', args: {} })] : []),
         ...[...byMachine.entries()].map(([machine, incidents]) => {
             const top = Math.max(...incidents.map((i) => Number(i.score)));
             return {
@@ -1002,70 +1123,77 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
     // By the machine's resource id when the instance names it: an Arc-enabled server and an Azure VM may share a name.
     const instancesByMachine = groupBy(sql?.items ?? [], (i) => String(i.machineId ?? i.machineName).toLowerCase());
     const bySubscription = groupBy(servers.items ?? [], (m) => String(m.subscriptionId));
-    return [...bySubscription.entries()].map(([subscriptionId, machines]) => ({
-        id: `s/${subscriptionId}`,
-        label: names.get(subscriptionId) ?? subscriptionId,
-        description: plural(machines.length, 'machine'),
-        tooltip: `Subscription ${subscriptionId}`,
-        icon: { id: 'key' },
-        resourceId: `/subscriptions/${subscriptionId}`,
-        copyText: subscriptionId,
-        children: [...groupBy(machines, (m) => String(m.resourceGroup)).entries()]
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([group, list]) => ({
-                id: `s/${subscriptionId}/${group}`,
-                label: group,
-                description: plural(list.length, 'machine'),
-                icon: { id: 'folder' },
-                resourceId: `/subscriptions/${subscriptionId}/resourceGroups/${group}`,
-                copyText: group,
-                children: [...list]
-                    .sort((a, b) => String(a.name).localeCompare(String(b.name)))
-                    .map((m) => {
-                        const instances = [
-                            ...(instancesByMachine.get(String(m.id).toLowerCase()) ?? []),
-                            ...(instancesByMachine.get(String(m.name).toLowerCase()) ?? []),
-                        ];
-                        const healthy = m.status === 'Connected' || m.status === 'Running';
-                        return {
-                            // The resource id: an Arc-enabled server and an Azure VM of one name in one group are two items.
-                            id: `s/${String(m.id).toLowerCase()}`,
-                            label: String(m.name),
-                            description: `${String(m.status)} · ${String(m.osName)}${agentNote(m)}${supportNote(m.support)}`,
-                            tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})${m.computerName ? `\nHost name ${String(m.computerName)}` : ''}\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${agentLine(m)}${supportLine(m.support)}`,
-                            icon: {
-                                id: m.osType === 'linux' ? 'terminal-linux' : 'window',
-                                color: healthy && !agentNote(m) ? undefined : 'list.warningForeground',
-                            },
-                            machine: String(m.name),
-                            resourceId: String(m.id),
-                            copyText: String(m.name),
-                            children: instances.length
-                                ? instances.map((i) => ({
-                                      id: `s/${String(i.id).toLowerCase()}`,
-                                      label: String(i.name),
-                                      description: `${String(i.version)} ${String(i.edition)} · ${plural(((i.databases as Row[] | undefined) ?? []).length, 'database')}${supportNote(i.support)}`,
-                                      tooltip:
-                                          `${String(i.name)}: ${String(i.version)} ${String(i.edition)}` +
-                                          (i.edition === 'Evaluation'
-                                              ? '\nEvaluation edition: the engine stops 180 days after installation unless licensed'
-                                              : '') +
-                                          supportLine(i.support),
-                                      icon: { id: 'database', color: i.edition === 'Evaluation' ? 'list.warningForeground' : undefined },
-                                      resourceId: String(i.id),
-                                      copyText: String(i.name),
-                                      table: {
-                                          tool: 'GetSqlMetadata',
-                                          args: { server_name: String(m.name) },
-                                          title: `SQL Server on ${String(m.name)}`,
-                                          initial: { facets: { instance: [String(i.name)] } },
-                                      },
-                                  }))
-                                : undefined,
-                        };
-                    }),
-            })),
-    }));
+    const cut = cutOf(servers) ? [shownOf('servers', servers, { tool: 'GetServerMetadata', args: {} })] : [];
+    return [
+        ...cut,
+        ...[...bySubscription.entries()].map(([subscriptionId, machines]) => ({
+            id: `s/${subscriptionId}`,
+            label: names.get(subscriptionId) ?? subscriptionId,
+            description: plural(machines.length, 'machine'),
+            tooltip: `Subscription ${subscriptionId}`,
+            icon: { id: 'key' },
+            resourceId: `/subscriptions/${subscriptionId}`,
+            copyText: subscriptionId,
+            children: [...groupBy(machines, (m) => String(m.resourceGroup)).entries()]
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([group, list]) => ({
+                    id: `s/${subscriptionId}/${group}`,
+                    label: group,
+                    description: plural(list.length, 'machine'),
+                    icon: { id: 'folder' },
+                    resourceId: `/subscriptions/${subscriptionId}/resourceGroups/${group}`,
+                    copyText: group,
+                    children: [...list]
+                        .sort((a, b) => String(a.name).localeCompare(String(b.name)))
+                        .map((m) => {
+                            const instances = [
+                                ...(instancesByMachine.get(String(m.id).toLowerCase()) ?? []),
+                                ...(instancesByMachine.get(String(m.name).toLowerCase()) ?? []),
+                            ];
+                            const healthy = m.status === 'Connected' || m.status === 'Running';
+                            return {
+                                // The resource id: an Arc-enabled server and an Azure VM of one name in one group are two items.
+                                id: `s/${String(m.id).toLowerCase()}`,
+                                label: String(m.name),
+                                description: `${String(m.status)} · ${String(m.osName)}${agentNote(m)}${supportNote(m.support)}`,
+                                tooltip: `${String(m.name)} (${m.kind === 'arc' ? 'Arc-enabled server' : 'Azure VM'})${m.computerName ? `\nHost name ${String(m.computerName)}` : ''}\n${String(m.osName)} ${String(m.osVersion)}\nStatus ${String(m.status)}${m.lastStatusChange ? ` since ${time(m.lastStatusChange)}` : ''}\n${String(m.location)}${agentLine(m)}${supportLine(m.support)}`,
+                                icon: {
+                                    id: m.osType === 'linux' ? 'terminal-linux' : 'window',
+                                    color: healthy && !agentNote(m) ? undefined : 'list.warningForeground',
+                                },
+                                machine: String(m.name),
+                                resourceId: String(m.id),
+                                copyText: String(m.name),
+                                children: instances.length
+                                    ? instances.map((i) => ({
+                                          id: `s/${String(i.id).toLowerCase()}`,
+                                          label: String(i.name),
+                                          description: `${String(i.version)} ${String(i.edition)} · ${plural(((i.databases as Row[] | undefined) ?? []).length, 'database')}${supportNote(i.support)}`,
+                                          tooltip:
+                                              `${String(i.name)}: ${String(i.version)} ${String(i.edition)}` +
+                                              (i.edition === 'Evaluation'
+                                                  ? '\nEvaluation edition: the engine stops 180 days after installation unless licensed'
+                                                  : '') +
+                                              supportLine(i.support),
+                                          icon: {
+                                              id: 'database',
+                                              color: i.edition === 'Evaluation' ? 'list.warningForeground' : undefined,
+                                          },
+                                          resourceId: String(i.id),
+                                          copyText: String(i.name),
+                                          table: {
+                                              tool: 'GetSqlMetadata',
+                                              args: { server_name: String(m.name) },
+                                              title: `SQL Server on ${String(m.name)}`,
+                                              initial: { facets: { instance: [String(i.name)] } },
+                                          },
+                                      }))
+                                    : undefined,
+                            };
+                        }),
+                })),
+        })),
+    ];
 }
 
 /**

@@ -13,7 +13,7 @@ import { isAllowedLink } from '../../shared/messages';
 import { EMPTY_VIEW, TableIndex, toCsv } from '../../shared/tableModel';
 import { runTool } from '../../tools';
 import { chartFor, chartRequestFor, tableHtml, withMarks } from './tablePage';
-import { requestKey, tableFromResult, TABLE_MAX_RESULTS, type TableRequest } from './tableSpecs';
+import { requestKey, tableFromResult, TABLE_MAX_RESULTS, type PortalTarget, type TableRequest } from './tableSpecs';
 
 /** What a table panel needs from the extension. */
 export interface TablePanelDeps {
@@ -22,6 +22,8 @@ export interface TablePanelDeps {
     /** Fires when the data source may have changed (the event the trees refresh on): open tables load again. */
     onDidChangeSource: vscode.Event<void>;
     log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+    /** The configured cloud and tenant, read when a table loads: its portal links go there (global Azure when absent). */
+    portal?(): PortalTarget;
 }
 
 /**
@@ -219,7 +221,7 @@ export class TablePanel implements vscode.Disposable {
             this.outcome = { ok: false, title, rows: 0, message: run.message };
             return this.outcome;
         }
-        this.table = tableFromResult(this.request, run.structured);
+        this.table = tableFromResult(this.request, run.structured, this.deps.portal?.());
         this.index = new TableIndex(this.table);
         this.view = { ...EMPTY_VIEW, ...this.table.initial, facets: { ...this.table.initial?.facets } };
         this.panel.title = this.table.title;

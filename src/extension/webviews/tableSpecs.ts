@@ -9,6 +9,7 @@ import { agentLabel, arcAgentLabel } from '../../tools/agents';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
 import type { CellValue, TableColumn, TableData, TableViewState } from '../../shared/messages';
+import type { CloudSetting } from '../settings';
 
 /** What a tree item or a command asks for: a tool, its arguments, and which part of the answer to show. */
 export interface TableRequest {
@@ -379,8 +380,8 @@ const SPECS: Record<
     },
 };
 
-/** A table of any tool's answer, in the tool's own order (most important first). */
-export function tableFromResult(request: TableRequest, structured: Record<string, unknown>): TableData {
+/** A table of any tool's answer, in the tool's own order (most important first); portal links go to `portalTarget`. */
+export function tableFromResult(request: TableRequest, structured: Record<string, unknown>, portalTarget?: PortalTarget): TableData {
     const answer = structured as Envelope;
     const key = request.view ? `${request.tool}/${request.view}` : request.tool;
     const base = {
@@ -427,7 +428,10 @@ export function tableFromResult(request: TableRequest, structured: Record<string
     } else {
         const portal = table.columns.findIndex((c) => c.key === 'portal');
         if (portal >= 0) {
-            table = { ...table, rows: table.rows.map((r) => r.map((v, i) => (i === portal && typeof v === 'string' ? portalUrl(v) : v))) };
+            table = {
+                ...table,
+                rows: table.rows.map((r) => r.map((v, i) => (i === portal && typeof v === 'string' ? portalUrl(v, portalTarget) : v))),
+            };
         }
     }
     const counts =
@@ -457,9 +461,28 @@ function supportEnds(support: unknown): string | null {
     return s ? (s.status === 'esu' || (s.status === 'ended' && s.esuEnd) ? (s.esuEnd ?? s.extendedEnd) : s.extendedEnd) : null;
 }
 
-/** The Azure portal page of a resource. */
-export function portalUrl(resourceId: string): string {
-    return `https://portal.azure.com/#@/resource${resourceId.startsWith('/') ? '' : '/'}${resourceId}`;
+/** Which Azure portal a resource link opens: the configured cloud's, in the configured tenant when one is set. */
+export interface PortalTarget {
+    cloud: CloudSetting;
+    /** Tenant id or domain (`infraInsights.tenantId`); empty for the account's default directory. */
+    tenantId?: string;
+}
+
+/** The portal host of each cloud (the same hosts {@link isAllowedLink} lets through). */
+export const PORTAL_HOST_BY_CLOUD: Record<CloudSetting, string> = {
+    AzureCloud: 'portal.azure.com',
+    AzureUSGovernment: 'portal.azure.us',
+    AzureChinaCloud: 'portal.azure.cn',
+};
+
+/**
+ * The Azure portal page of a resource, on the cloud's portal. `#@<tenant>` makes the portal switch to that directory: a
+ * resource of another tenant than the person's default one is otherwise "not found".
+ */
+export function portalUrl(resourceId: string, target: PortalTarget = { cloud: 'AzureCloud' }): string {
+    const host = PORTAL_HOST_BY_CLOUD[target.cloud] ?? PORTAL_HOST_BY_CLOUD.AzureCloud;
+    const tenant = encodeURIComponent(target.tenantId?.trim() ?? '');
+    return `https://${host}/#@${tenant}/resource${resourceId.startsWith('/') ? '' : '/'}${resourceId}`;
 }
 
 /** The columns that describe an instance, first in both SQL Server tables. */

@@ -15,6 +15,14 @@ moduleWithResolver._resolveFilename = function (request: string, ...rest: unknow
 
 type Listener<T> = (value: T) => unknown;
 
+/** The part of `vscode.InputBoxOptions` the tests read. */
+export interface InputBoxOptions {
+    title?: string;
+    prompt?: string;
+    value?: string;
+    validateInput?(value: string): string | undefined | null | Promise<string | undefined | null>;
+}
+
 export class Disposable {
     constructor(private readonly onDispose: () => void) {}
     dispose(): void {
@@ -152,7 +160,13 @@ const panelOf = (webview: object) => webviewPanels.get(webview) as FakeWebviewPa
 export const fake = {
     panels: [] as FakeWebviewPanel[],
     messages: [] as { kind: 'information' | 'warning' | 'error'; text: string; items: string[] }[],
-    quickPicks: [] as { items: { label: string; [key: string]: unknown }[]; options: unknown }[],
+    /**
+     * Each quick pick shown. `openedLoading` is true when its items came as a promise: VS Code opens the picker at once and
+     * shows its progress bar until they arrive (`items` is empty until then).
+     */
+    quickPicks: [] as { items: { label: string; [key: string]: unknown }[]; options: unknown; openedLoading: boolean }[],
+    /** The options of each input box shown (its prompt, and the validateInput the box runs on each keystroke). */
+    inputBoxes: [] as InputBoxOptions[],
     commands: [] as { id: string; args: unknown[] }[],
     files: new Map<string, Uint8Array>(),
     settings: new Map<string, unknown>(),
@@ -161,12 +175,13 @@ export const fake = {
         quickPick: (_items: { label: string }[]): unknown => undefined,
         /** A message box's answer; the default never comes, as when the person leaves a notification alone. */
         message: (_text: string): Promise<string | undefined> => new Promise<never>(() => undefined),
-        inputBox: (): string | undefined => undefined,
+        inputBox: (_options: InputBoxOptions): string | undefined => undefined,
     },
     reset(): void {
         fake.panels.length = 0;
         fake.messages.length = 0;
         fake.quickPicks.length = 0;
+        fake.inputBoxes.length = 0;
         fake.commands.length = 0;
         fake.files.clear();
         fake.settings.clear();
@@ -196,12 +211,16 @@ export const window = {
     showInformationMessage: message('information'),
     showWarningMessage: message('warning'),
     showErrorMessage: message('error'),
-    async showQuickPick(items: { label: string }[], options: unknown): Promise<unknown> {
-        fake.quickPicks.push({ items, options });
-        return fake.answers.quickPick(items);
+    async showQuickPick(items: { label: string }[] | Promise<{ label: string }[]>, options: unknown): Promise<unknown> {
+        const shown = { items: [] as { label: string }[], options, openedLoading: items instanceof Promise };
+        fake.quickPicks.push(shown);
+        // A rejected promise closes the picker and rejects showQuickPick, as in VS Code.
+        shown.items = await items;
+        return fake.answers.quickPick(shown.items);
     },
-    async showInputBox(): Promise<string | undefined> {
-        return fake.answers.inputBox();
+    async showInputBox(options: InputBoxOptions = {}): Promise<string | undefined> {
+        fake.inputBoxes.push(options);
+        return fake.answers.inputBox(options);
     },
     async showSaveDialog(): Promise<Uri | undefined> {
         return undefined;

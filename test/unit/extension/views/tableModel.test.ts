@@ -159,4 +159,26 @@ describe('links', () => {
             assert.equal(isAllowedLink(bad), false, bad);
         }
     });
+
+    it('allows the portal of each Azure cloud, and no look-alike of it', () => {
+        for (const host of ['portal.azure.com', 'portal.azure.us', 'portal.azure.cn', 'PORTAL.AZURE.US']) {
+            assert.ok(isAllowedLink(`https://${host}/#@contoso.onmicrosoft.com/resource/subscriptions/x`), host);
+        }
+        for (const bad of [
+            'http://portal.azure.us/',
+            'https://portal.azure.us.evil.example/',
+            'https://portal.azure.cn.evil.example/',
+            'https://evilportal.azure.us/',
+            'https://portal-azure.us/',
+            'https://portal.azure.co/',
+            'https://portal.azure.gov/',
+            'https://portal.azure.usa/',
+            'https://portal.azure.cn:444/',
+            'https://user:pw@portal.azure.cn/',
+            'https://xn--prtal-vqa.azure.us/',
+            'https://portal.azure.us./',
+        ]) {
+            assert.equal(isAllowedLink(bad), false, bad);
+        }
+    });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { chartFor, tableHtml } from '../../../../src/extension/webviews/tablePage';
 import { portalUrl, tableFromResult } from '../../../../src/extension/webviews/tableSpecs';
+import { isAllowedLink } from '../../../../src/shared/messages';
 import { TableIndex } from '../../../../src/shared/tableModel';
 import { HOSTILE_STRINGS } from '../../../../src/sources/sample';
 import { runTool } from '../../../../src/tools';
@@ -241,6 +242,36 @@ describe('tables from tool answers', () => {
         assert.ok(portal >= 0 && azure.columns[portal].link);
         assert.equal(azure.rows[0][portal], `https://portal.azure.com/#@/resource${String(answer.items?.[0].id)}`);
         assert.equal(portalUrl('/subscriptions/x'), 'https://portal.azure.com/#@/resource/subscriptions/x');
+    });
+
+    it("portal links go to the configured cloud's portal, in the configured tenant", async () => {
+        const id = '/subscriptions/x/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/web-01';
+        assert.equal(portalUrl(id, { cloud: 'AzureCloud', tenantId: '' }), `https://portal.azure.com/#@/resource${id}`);
+        assert.equal(
+            portalUrl(id, { cloud: 'AzureUSGovernment', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' }),
+            `https://portal.azure.us/#@72f988bf-86f1-41af-91ab-2d7cd011db47/resource${id}`,
+        );
+        assert.equal(
+            portalUrl(id, { cloud: 'AzureChinaCloud', tenantId: ' contoso.partner.onmschina.cn ' }),
+            `https://portal.azure.cn/#@contoso.partner.onmschina.cn/resource${id}`,
+        );
+        // A tenant typed with URL syntax cannot change where the link goes.
+        assert.equal(portalUrl(id, { cloud: 'AzureCloud', tenantId: 'a/b#c' }), `https://portal.azure.com/#@a%2Fb%23c/resource${id}`);
+        for (const cloud of ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const) {
+            assert.ok(isAllowedLink(portalUrl(id, { cloud, tenantId: 'contoso.com' })), cloud);
+        }
+        // A table's portal column follows the same settings.
+        const answer = await structured(sampleSource(), 'GetServerMetadata');
+        const gov = tableFromResult(
+            { tool: 'GetServerMetadata', args: {} },
+            { ...answer, source: 'azure' },
+            {
+                cloud: 'AzureUSGovernment',
+                tenantId: 'contoso.us',
+            },
+        );
+        const portal = gov.columns.findIndex((c) => c.key === 'portal');
+        assert.equal(gov.rows[0][portal], `https://portal.azure.us/#@contoso.us/resource${String(answer.items?.[0].id)}`);
     });
 
     it('flattens an unknown tool generically and keeps hostile values as they are', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { PATCH_CLASSIFICATIONS, type PatchClassification } from '../../../../src/core/model';
-import { overviewAnomalies, overviewInputs } from '../../../../src/extension/views/queries';
+import { overviewAnomalies, overviewInputs, patchesNodes, windowsBySeverity } from '../../../../src/extension/views/queries';
 import {
     anomalyCheckRequest,
     buildAnomaliesTree,
@@ -551,5 +551,93 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
                 marked,
             );
         }
+    });
+});
+
+describe('sidebar trees from answers cut at the row limit', () => {
+    const source = sampleSource();
+    const labelCount = (text: string | undefined) => Number(/^([\d,]+) /.exec(text ?? '')?.[1]?.replace(/,/g, ''));
+
+    it('Patches on a 20,000-machine estate: every classification counted in full, a cut one says so and opens its table', async function () {
+        this.timeout(60_000);
+        const large = sampleSource({ machines: 20_000 });
+        const patches = await answer(large, 'GetPatchingLevel');
+        const cut = patches.truncation as unknown as { shown: number; total: number };
+        assert.ok(cut.shown < cut.total, 'the estate has more missing patches than the row limit');
+        const nodes = await patchesNodes(large);
+        const byClassification = patches.summary.byClassification as unknown as Record<string, number>;
+        const classes = nodes.filter((n) => n.id.startsWith('class/'));
+        // What the Overview counts, classification by classification ("Other" and "Definition" are past the cut).
+        assert.deepEqual(
+            Object.fromEntries(classes.map((n) => [n.label, labelCount(n.description)])),
+            Object.fromEntries(Object.entries(byClassification).filter(([, n]) => n > 0)),
+        );
+        assert.ok(find(classes, 'class/Other'), 'Other is listed');
+        let partial = 0;
+        for (const node of classes) {
+            const listed = leaves((node.children ?? []).filter((c) => c.machine)).length;
+            const note = node.children?.find((c) => c.id === `${node.id}/shownOf`);
+            if (listed < byClassification[node.label]) {
+                partial++;
+                const total = byClassification[node.label].toLocaleString('en');
+                assert.equal(note?.label, `Showing ${listed.toLocaleString('en')} of ${total} — open the table`, node.id);
+                assert.equal(node.children?.[0], note, 'the note comes first');
+                assert.match(node.description ?? '', new RegExp(`^${total} patches, ${listed.toLocaleString('en')} listed$`));
+                assert.deepEqual(note?.table?.args, { classification: [node.label] }, 'the tool lists the classification in full');
+            } else {
+                assert.equal(note, undefined, node.id);
+            }
+        }
+        assert.ok(partial >= 2, 'at least the classification cut through and one wholly past the cut');
+    });
+
+    it('Assessments: severities counted in full when the answers were cut, each cut one saying so', async () => {
+        const sql = await answer(source, 'GetSqlBpAssessment', { max_results: 40 });
+        const windows = await answer(source, 'GetWinBpAssessment', { max_results: 40 });
+        const full = await answer(source, 'GetWinBpAssessment');
+        const windowsTotals = await windowsBySeverity(source, windows);
+        const expected: Record<string, number> = {};
+        for (const f of full.items) {
+            const severity = windowsSeverity(Number(f.weight));
+            expected[severity] = (expected[severity] ?? 0) + 1;
+        }
+        assert.deepEqual(windowsTotals, { High: 0, Medium: 0, Low: 0, ...expected });
+        const [sqlNode, windowsNode] = buildAssessmentsTree(sql, windows, windowsTotals);
+        assert.equal(labelCount(sqlNode.description), sql.summary.findings);
+        assert.equal(labelCount(windowsNode.description), windows.summary.findings);
+        const sqlTotals = sql.summary.bySeverity as unknown as Record<string, number>;
+        for (const [node, totals] of [
+            [sqlNode, sqlTotals],
+            [windowsNode, (windowsTotals ?? {}) as Record<string, number>],
+        ] as const) {
+            assert.deepEqual(
+                node.children?.map((n) => n.label),
+                ['High', 'Medium', 'Low', 'Information'].filter((s) => (totals[s] ?? 0) > 0),
+            );
+            for (const severity of node.children ?? []) {
+                const listed = leaves((severity.children ?? []).filter((c) => !c.id.endsWith('/shownOf'))).length;
+                const note = severity.children?.find((c) => c.id.endsWith('/shownOf'));
+                assert.equal(
+                    note?.label,
+                    listed < totals[severity.label]
+                        ? `Showing ${listed} of ${totals[severity.label].toLocaleString('en')} — open the table`
+                        : undefined,
+                    severity.id,
+                );
+            }
+        }
+        // The SQL note's table lists that severity's findings in full.
+        const medium = find(sqlNode.children ?? [], 'sql/Medium')?.children?.[0];
+        const { rows } = await rowsOpened(source, medium?.table);
+        assert.equal(rows.length, sqlTotals.Medium);
+    });
+
+    it('Anomalies and Servers: a cut answer says how much it shows', async () => {
+        const anomalies = buildAnomaliesTree(await answer(source, 'GetAnomalies', { max_results: 3 }));
+        const incidents = (await answer(source, 'GetAnomalies')).summary.incidents;
+        assert.equal(find(anomalies, 'incidents/shownOf')?.label, `Showing 3 of ${incidents} — open the table`);
+        const servers = buildServersTree(await answer(source, 'GetServerMetadata', { max_results: 5 }), undefined, undefined);
+        assert.equal(servers[0].label, 'Showing 5 of 60 — open the table');
+        assert.deepEqual(servers[0].table, { tool: 'GetServerMetadata', args: {} });
     });
 });
