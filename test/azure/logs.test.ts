@@ -410,6 +410,26 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(fake.requests.some((r) => r.query.startsWith('union isfuzzy=true') && r.query.includes('InsightsMetrics')));
     });
 
+    it("reads each metric of a machine from the table that has it: a SQL Server's CPU from Perf, its disks from VM Insights", async () => {
+        fake = await startAzureFake({ estate: { machines: 4 }, metricTable: 'split' });
+        const result = await sourceFor(fake).getMetricSeries({ ...window(2), metrics: ['cpu', 'diskFree'], stepMs: 3_600_000 });
+        const names = fake.estate.machines.map((m) => m.computer).sort();
+        const of = (metric: string) =>
+            result.rows
+                .filter((s) => s.metric === metric)
+                .map((s) => s.computer)
+                .sort();
+        assert.deepEqual(of('cpu'), names, 'every CPU, once');
+        assert.deepEqual(of('diskFree'), names, 'every disk, though Perf had the machine for its CPU');
+        const series = fake.requests.filter((r) => r.query.includes('make-series'));
+        // The batches ask each table only for what is read from it (the fourth line is the counter filter).
+        const asksFor = (r: { query: string }, filter: string) => r.query.split('\n')[3].includes(filter);
+        const perf = series.filter((r) => r.query.startsWith('Perf'));
+        const insights = series.filter((r) => r.query.startsWith('InsightsMetrics'));
+        assert.ok(perf.length > 0 && perf.every((r) => !asksFor(r, "CounterName in ('% Free Space'")), 'Perf asked for CPU only');
+        assert.ok(insights.length > 0 && insights.every((r) => !asksFor(r, "Name == 'UtilizationPercentage')")), 'VM Insights: disks only');
+    });
+
     it('reads each machine from the table that holds its counters when the workspace has both Perf and VM Insights', async () => {
         fake = await startAzureFake({ estate: { machines: 6 }, metricTable: 'both' });
         const result = await sourceFor(fake).getMetricSeries({ ...window(2), metrics: ['cpu'], stepMs: 3_600_000 });

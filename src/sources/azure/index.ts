@@ -14,6 +14,7 @@ import type {
     Machine,
     DiskFreeSpace,
     MachineExtension,
+    MetricKind,
     MetricSeries,
     MissingPatch,
     PatchAssessment,
@@ -757,22 +758,39 @@ class AzureInfraSource implements AzureSource {
                 const listed = await this.queryLogs(workspaceId, listBuilt, window, table, query.signal);
                 warnings.push(...listed.warnings);
                 const ix = map.columnIndex(listed.table, listBuilt.columns, 'computer list');
-                return listed.table.rows.map((r) => String(r[ix.Computer] ?? '')).filter(Boolean);
+                return listed.table.rows
+                    .map((r) => ({ computer: String(r[ix.Computer] ?? ''), metric: String(r[ix.Metric] ?? '') as MetricKind }))
+                    .filter((p) => p.computer && query.metrics.includes(p.metric));
             }),
         );
+        // Each (machine, metric) from the first table that has it: a machine's CPU may be in Perf (a SQL Server counter set)
+        // while VM Insights alone sends its disks. Matched by host name across tables (one may say web01, the other
+        // web01.contoso.local); within a table every name is read, since a renamed machine's names each hold their days.
         const taken = new Set<string>();
-        const perTable = tables.map((table, t) => {
-            const computers = listedPerTable[t].filter((c) => !taken.has(c.toLowerCase()));
-            computers.forEach((c) => taken.add(c.toLowerCase()));
-            return { table, computers };
+        const groups = new Map<string, { table: q.MetricTable; metrics: MetricKind[]; computers: string[] }>();
+        tables.forEach((table, t) => {
+            const metricsOf = new Map<string, MetricKind[]>();
+            for (const { computer, metric } of listedPerTable[t]) {
+                if (!taken.has(`${hostName(computer)}|${metric}`)) {
+                    metricsOf.set(computer, [...(metricsOf.get(computer) ?? []), metric]);
+                }
+            }
+            for (const [computer, metrics] of metricsOf) {
+                metrics.forEach((m) => taken.add(`${hostName(computer)}|${m}`));
+                const ordered = query.metrics.filter((m) => metrics.includes(m));
+                const key = `${table}|${ordered.join(',')}`;
+                const group = groups.get(key) ?? { table, metrics: ordered, computers: [] };
+                group.computers.push(computer);
+                groups.set(key, group);
+            }
         });
         const bins = Math.max(1, Math.ceil((window.to.getTime() - window.from.getTime()) / query.stepMs));
-        const perComputer = query.metrics.reduce((n, m) => n + SERIES_PER_METRIC[m], 0);
-        const batchSize = Math.max(1, Math.min(500, Math.floor(SERIES_VALUE_BUDGET / (bins * perComputer))));
-        const batches: { table: q.MetricTable; computers: string[] }[] = [];
-        for (const { table, computers } of perTable) {
+        const batches: { table: q.MetricTable; metrics: MetricKind[]; computers: string[] }[] = [];
+        for (const { table, metrics, computers } of groups.values()) {
+            const perComputer = metrics.reduce((n, m) => n + SERIES_PER_METRIC[m], 0);
+            const batchSize = Math.max(1, Math.min(500, Math.floor(SERIES_VALUE_BUDGET / (bins * perComputer))));
             for (let i = 0; i < computers.length; i += batchSize) {
-                batches.push({ table, computers: computers.slice(i, i + batchSize) });
+                batches.push({ table, metrics, computers: computers.slice(i, i + batchSize) });
             }
         }
         // Each batch's series go to `onSeries` as soon as every batch before it has answered (the order of the rows),
@@ -780,13 +798,13 @@ class AzureInfraSource implements AzureSource {
         const ready: MetricSeries[][] = [];
         let nextToDeliver = 0;
         const answers = await Promise.all(
-            batches.map(async ({ table, computers: batch }, k) => {
+            batches.map(async ({ table, metrics, computers: batch }, k) => {
                 const built = q.metricSeriesQuery({
                     ...window,
                     computers: batch,
                     exactComputers: true,
                     table,
-                    metrics: query.metrics,
+                    metrics,
                     stepMs: query.stepMs,
                 });
                 const answer = await this.queryLogs(workspaceId, built, window, table, query.signal);

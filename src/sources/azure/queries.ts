@@ -537,9 +537,10 @@ export function metricTablesQuery(window: LogsWindow & { metrics: readonly Metri
 }
 
 /**
- * Computers that reported metrics in the window, by the names the workspace uses, so series can be fetched in batches of
- * computers with exact names. The machine filter comes after the `summarize`: it then looks at each distinct name once,
- * not at every row of the largest table in the workspace.
+ * Computers that reported metrics in the window, by the names the workspace uses, with the metrics each sent here, so
+ * series can be fetched in batches of computers with exact names, each metric from the table that has it (a SQL Server's
+ * counter set in `Perf` may hold its CPU while VM Insights sends its disks). The machine filter comes after the
+ * `summarize`: it then looks at each distinct name once, not at every row of the largest table in the workspace.
  */
 export function metricComputersQuery(window: LogsWindow & { table: MetricTable; metrics: readonly MetricKind[] }): BuiltQuery {
     const table = oneOf(window.table, METRIC_TABLES, 'Metric table');
@@ -547,12 +548,19 @@ export function metricComputersQuery(window: LogsWindow & { table: MetricTable; 
         text: `${table}
 ${timeFilter(window)}
 | where ${metricFilter(table, window.metrics)}
-| summarize by Computer${computerFilter(window)}
-| order by Computer asc
+| extend Metric = ${METRIC_OF_ROW[table]}
+| summarize by Computer, Metric${computerFilter(window)}
+| order by Computer asc, Metric asc
 | take ${int(LOGS_ROW_CAP + 1)}`,
-        columns: ['Computer'],
+        columns: ['Computer', 'Metric'],
     };
 }
+
+/** The metric (`MetricKind`) a row of a metric table holds, once `metricFilter` has kept only the metrics' rows. */
+const METRIC_OF_ROW: Record<MetricTable, string> = {
+    Perf: `case(CounterName == '% Processor Time', 'cpu', CounterName in ('% Free Space', '% Used Space'), 'diskFree', 'diskTransfers')`,
+    InsightsMetrics: `case(Name == 'UtilizationPercentage', 'cpu', Name == 'FreeSpacePercentage', 'diskFree', 'diskTransfers')`,
+};
 
 /**
  * The counters of each metric in `Perf`, under the names the agents use: Windows CPU as `Processor` (the legacy agent's
@@ -607,7 +615,7 @@ export function metricSeriesQuery(window: LogsWindow & { table: MetricTable; met
             text: `Perf
 ${timeFilter(window)}${computerFilter(window)}
 | where ${metricFilter('Perf', metrics)}
-| extend Metric = case(CounterName == '% Processor Time', 'cpu', CounterName in ('% Free Space', '% Used Space'), 'diskFree', 'diskTransfers'),
+| extend Metric = ${METRIC_OF_ROW.Perf},
     Volume = iff(InstanceName == 'total', '_Total', InstanceName)
 | extend Counter = case(CounterName == '% Processor Time', CounterName, CounterName == '% Used Space', strcat(Volume, ' % Free Space'),
         strcat(Volume, ' ', CounterName)),
@@ -621,7 +629,7 @@ ${timeFilter(window)}${computerFilter(window)}
         text: `InsightsMetrics
 ${timeFilter(window)}${computerFilter(window)}
 | where ${metricFilter('InsightsMetrics', metrics)}
-| extend Metric = case(Name == 'UtilizationPercentage', 'cpu', Name == 'FreeSpacePercentage', 'diskFree', 'diskTransfers'),
+| extend Metric = ${METRIC_OF_ROW.InsightsMetrics},
     Counter = iff(Namespace == 'Processor', strcat(Namespace, '/', Name), strcat(tostring(todynamic(Tags)['vm.azm.ms/mountId']), ' ', Name))
 | make-series Value = avg(Val) default=real(null) ${grid} by Computer, Metric, Counter
 | project Computer, Metric, Counter, Value`,

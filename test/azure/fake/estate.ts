@@ -551,13 +551,19 @@ const UNIT_MS: Record<string, number> = { d: DAY, h: 3_600_000, m: 60_000, s: 10
 export function logsTable(
     estate: FakeEstate,
     query: string,
-    metricTable: 'Perf' | 'InsightsMetrics' | 'both' | 'none',
+    metricTable: 'Perf' | 'InsightsMetrics' | 'both' | 'split' | 'none',
 ): WireTable | undefined {
     const now = estate.now.getTime();
     const machines = filterComputers([...estate.machines, ...estate.workspaceOnly], query);
     // With both metric tables, the legacy agent's Perf has the CPU and disks of every second machine of the estate, and VM
     // Insights (InsightsMetrics) those of every machine: a machine in both is read from Perf.
     const inMetricTable = (m: FakeMachine) => metricTable !== 'both' || !query.startsWith('Perf') || estate.machines.indexOf(m) % 2 === 0;
+    // With 'split', Perf holds only each machine's CPU (a SQL Server counter set) and VM Insights its CPU and disks.
+    const hasMetric = (metric: string) => metricTable !== 'split' || !query.startsWith('Perf') || metric === 'cpu';
+    const asks = (metric: 'cpu' | 'diskFree') =>
+        metric === 'cpu'
+            ? query.includes("CounterName == '% Processor Time')") || query.includes("Name == 'UtilizationPercentage')")
+            : query.includes("CounterName in ('% Free Space', '% Used Space'))") || query.includes("Name == 'FreeSpacePercentage')");
     if (query.startsWith('union isfuzzy=true Heartbeat')) {
         return table(
             [['Computer', 'string']],
@@ -586,7 +592,8 @@ export function logsTable(
         );
     }
     if (query.startsWith('union isfuzzy')) {
-        const tables = metricTable === 'none' ? [] : metricTable === 'both' ? ['Perf', 'InsightsMetrics'] : [metricTable];
+        const tables =
+            metricTable === 'none' ? [] : metricTable === 'both' || metricTable === 'split' ? ['Perf', 'InsightsMetrics'] : [metricTable];
         // As Kusto does: `withsource` names a leg that is a pipeline (not a bare table) `union_argN`, by its position.
         const legs = [...query.matchAll(/\((Perf|InsightsMetrics)\b[^\n]*/g)].map((m) => m[1]);
         const named = (leg: string, i: number) =>
@@ -613,10 +620,10 @@ export function logsTable(
             const cpu = Array.from({ length: bins }, (_, i) =>
                 i % 7 === 3 || quiet(i) ? null : Math.round((30 + 10 * Math.sin(i / 4 + k)) * 100) / 100,
             );
-            if (query.includes("CounterName == '% Processor Time')") || query.includes("Name == 'UtilizationPercentage')")) {
+            if (asks('cpu') && hasMetric('cpu')) {
                 rows.push([m.computer, 'cpu', '% Processor Time', axis, JSON.stringify(cpu)]);
             }
-            if (query.includes("CounterName in ('% Free Space', '% Used Space'))") || query.includes("Name == 'FreeSpacePercentage')")) {
+            if (asks('diskFree') && hasMetric('diskFree')) {
                 // Every disk drifts down slowly; the estate's second machine's fills steadily instead, 0.75 points a day from 20 % free at
                 // the end of the range back, with a daily rhythm: never an anomaly, but full within weeks. The third machine's sits
                 // nearly full (6.5 %, flat) and stopped reporting two days before the end of the range.
@@ -668,6 +675,16 @@ export function logsTable(
                 ['Value', 'dynamic'],
             ],
             withAxis ? rows : rows.map((r) => [...r.slice(0, 3), ...r.slice(4)]),
+        );
+    }
+    if (query.includes('summarize by Computer, Metric')) {
+        const listed = metricTable === 'none' ? [] : machines.filter(inMetricTable);
+        return table(
+            [
+                ['Computer', 'string'],
+                ['Metric', 'string'],
+            ],
+            listed.flatMap((m) => (['cpu', 'diskFree'] as const).filter((k) => asks(k) && hasMetric(k)).map((k) => [m.computer, k])),
         );
     }
     if (query.includes('summarize by Computer')) {

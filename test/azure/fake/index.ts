@@ -42,7 +42,7 @@ export interface AzureFakeOptions {
     /** Columns that no table has (400 "Failed to resolve scalar expression"): a schema that differs from the documented one. */
     missingColumns?: string[];
     /** Which metric table the workspace has (default Perf). */
-    metricTable?: 'Perf' | 'InsightsMetrics' | 'both' | 'none';
+    metricTable?: 'Perf' | 'InsightsMetrics' | 'both' | 'split' | 'none';
     /** Delay of each Log Analytics answer, to observe concurrency. */
     logsDelayMs?: number;
     /** Delay of each Resource Graph answer, to exercise client timeouts. */
