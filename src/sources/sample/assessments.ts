@@ -1,9 +1,20 @@
 import type { FindingSeverity, SqlDatabase, SqlFinding, SqlInstance, WindowsFinding } from '../../core/model';
+import { sqlSupport } from '../../core/lifecycle';
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_LINK, HOSTILE_STRINGS } from './hostile';
 import { guidFor, hashKey, Random } from './random';
-import type { BackupState, SqlEstateData } from './sql';
+import type { UnsupportedApp } from './software';
+import {
+    compareBuilds,
+    dayAfter,
+    latestCumulativeUpdate,
+    SQL_RELEASES,
+    STALE_BACKUP_DAYS,
+    type BackupState,
+    type SqlEstateData,
+    type SqlServerBuild,
+} from './sql';
 
 /** Both assessments run weekly; history goes back a little over the 30 days the sample keeps. */
 const RUN_INTERVAL = 7 * TIME.DAY;
@@ -13,6 +24,17 @@ interface DatabaseFacts {
     db: SqlDatabase;
     backup: BackupState;
     maxCompatibility: number;
+    /** `db.lastFullBackup` in epoch ms, parsed once. */
+    lastFullBackupAt?: number;
+}
+
+/** What a SQL check looks at: the instance, its host, and for a database check the database. */
+interface SqlTarget {
+    instance: SqlInstance;
+    host: FleetMachine;
+    /** The estate's clock (epoch ms). */
+    anchor: number;
+    db?: DatabaseFacts;
 }
 
 interface SqlCheck {
@@ -22,11 +44,17 @@ interface SqlCheck {
     severity: FindingSeverity;
     tags: string[];
     targetType: 'Server' | 'Database';
-    /** Whether the check fails on this target; database checks that follow from a fact fail for as long as the fact holds. */
-    fails: (random: Random, instance: SqlInstance, db?: DatabaseFacts) => boolean;
-    message: (target: string, instance: SqlInstance, db?: DatabaseFacts) => string;
-    /** Follows from a stored fact, so it fails in every run rather than appearing and disappearing. */
-    factual?: boolean;
+    /**
+     * A fact of the target at a run's time (epoch ms): the check fails in exactly the runs where it holds. Each check has
+     * this or `drawn`.
+     */
+    failsAt?: (target: SqlTarget, at: number) => boolean;
+    /** Drawn: whether the check fails on the target at all; the finding then persists, appears or is resolved over the runs. */
+    drawn?: (random: Random, instance: SqlInstance) => boolean;
+    /** The message of a run at `at` (epoch ms). */
+    message: (name: string, target: SqlTarget, at: number) => string;
+    /** The message depends on the run's time: it is written for each run rather than once per finding. */
+    messagePerRun?: boolean;
 }
 
 /**
@@ -44,8 +72,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'High',
         tags: ['DefaultRuleset', 'Backup', 'DataIntegrity'],
         targetType: 'Database',
-        factual: true,
-        fails: (_r, _i, db) => db?.backup === 'never',
+        failsAt: ({ db }) => db?.backup === 'never',
         message: (t) => `No full backup of ${t} is recorded in msdb. Schedule a full backup and verify that it restores.`,
     },
     {
@@ -56,10 +83,10 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'High',
         tags: ['DefaultRuleset', 'Backup'],
         targetType: 'Database',
-        factual: true,
-        fails: (_r, _i, db) => db?.backup === 'stale',
-        message: (t, _i, db) =>
-            `The last full backup of ${t} finished ${db?.db.lastFullBackup ?? 'long ago'}. Check the backup job and its history.`,
+        messagePerRun: true,
+        failsAt: ({ db }, at) => (lastFullBackupAge(db, at) ?? 0) > STALE_BACKUP_DAYS * TIME.DAY,
+        message: (t, { db }, at) =>
+            `The last full backup of ${t} finished ${db?.db.lastFullBackup ?? 'long ago'}, ${Math.floor((lastFullBackupAge(db, at) ?? 0) / TIME.DAY)} days before this assessment. Check the backup job and its history.`,
     },
     {
         checkId: 'LogBackupMissing',
@@ -69,8 +96,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Medium',
         tags: ['DefaultRuleset', 'Backup', 'Storage'],
         targetType: 'Database',
-        factual: true,
-        fails: (_r, _i, db) => db?.backup === 'no-log-backup',
+        failsAt: ({ db }) => db?.backup === 'no-log-backup',
         message: (t) =>
             `${t} uses the full recovery model but has no transaction log backup. Add log backups or switch to the simple recovery model.`,
     },
@@ -82,8 +108,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Medium',
         tags: ['DefaultRuleset', 'DBConfiguration', 'Performance'],
         targetType: 'Database',
-        factual: true,
-        fails: (_r, _i, db) => db?.db.isAutoShrinkOn === true,
+        failsAt: ({ db }) => db?.db.isAutoShrinkOn === true,
         message: (t) => `AUTO_SHRINK is ON for ${t}.`,
     },
     {
@@ -94,8 +119,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Low',
         tags: ['DefaultRuleset', 'DBConfiguration', 'Performance'],
         targetType: 'Database',
-        factual: true,
-        fails: (_r, _i, db) => db?.db.isAutoCloseOn === true,
+        failsAt: ({ db }) => db?.db.isAutoCloseOn === true,
         message: (t) => `AUTO_CLOSE is ON for ${t}.`,
     },
     {
@@ -105,9 +129,8 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Low',
         tags: ['DefaultRuleset', 'DBConfiguration', 'QueryOptimizer'],
         targetType: 'Database',
-        factual: true,
-        fails: (_r, _i, db) => db !== undefined && (db.db.compatibilityLevel ?? db.maxCompatibility) < db.maxCompatibility,
-        message: (t, _i, db) =>
+        failsAt: ({ db }) => db !== undefined && (db.db.compatibilityLevel ?? db.maxCompatibility) < db.maxCompatibility,
+        message: (t, { db }) =>
             `${t} runs at compatibility level ${db?.db.compatibilityLevel}; the server supports ${db?.maxCompatibility}. Test the workload at the higher level before raising it.`,
     },
     {
@@ -117,7 +140,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Medium',
         tags: ['DefaultRuleset', 'DBFileConfiguration', 'Storage'],
         targetType: 'Database',
-        fails: (r) => r.chance(0.3),
+        drawn: (r) => r.chance(0.3),
         message: (t) => `A file of ${t} grows by 10 percent. Use a fixed growth in megabytes sized for the workload.`,
     },
     {
@@ -127,7 +150,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'High',
         tags: ['DefaultRuleset', 'DBCC', 'DataIntegrity'],
         targetType: 'Database',
-        fails: (r) => r.chance(0.2),
+        drawn: (r) => r.chance(0.2),
         message: (t) => `The last clean DBCC CHECKDB of ${t} is more than 14 days old.`,
     },
     {
@@ -137,7 +160,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Information',
         tags: ['DefaultRuleset', 'QueryStore', 'Performance'],
         targetType: 'Database',
-        fails: (r, i) => !i.version.endsWith('2014') && r.chance(0.35),
+        drawn: (r, i) => !i.version.endsWith('2014') && r.chance(0.35),
         message: (t) => `Query Store is not enabled on ${t}.`,
     },
     {
@@ -147,7 +170,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Low',
         tags: ['DefaultRuleset', 'Statistics', 'Performance'],
         targetType: 'Database',
-        fails: (r) => r.chance(0.25),
+        drawn: (r) => r.chance(0.25),
         message: (t) => `Several statistics on large tables in ${t} were last updated more than 30 days ago.`,
     },
     {
@@ -157,8 +180,8 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Medium',
         tags: ['DefaultRuleset', 'MaxDOP', 'Performance', 'CPU'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.5),
-        message: (t, i) => `max degree of parallelism is 0 on ${t} (${i.vCores ?? 'several'} cores in use).`,
+        drawn: (r) => r.chance(0.5),
+        message: (t, { instance }) => `max degree of parallelism is 0 on ${t} (${instance.vCores ?? 'several'} cores in use).`,
     },
     {
         checkId: 'MaxServerMemoryDefault',
@@ -167,7 +190,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'High',
         tags: ['DefaultRuleset', 'Memory', 'Configuration'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.35),
+        drawn: (r) => r.chance(0.35),
         message: (t) => `max server memory (MB) on ${t} is 2147483647. Leave room for the operating system.`,
     },
     {
@@ -177,7 +200,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Low',
         tags: ['DefaultRuleset', 'Configuration', 'Performance'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.5),
+        drawn: (r) => r.chance(0.5),
         message: (t) => `cost threshold for parallelism is 5 on ${t}; a value between 30 and 50 is a better starting point.`,
     },
     {
@@ -187,7 +210,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Medium',
         tags: ['DefaultRuleset', 'DBFileConfiguration', 'Storage', 'IO'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.4),
+        drawn: (r) => r.chance(0.4),
         message: (t) => `tempdb on ${t} has 1 data file.`,
     },
     {
@@ -197,7 +220,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'High',
         tags: ['DefaultRuleset', 'Security'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.2),
+        drawn: (r) => r.chance(0.2),
         message: (t) => `The sa login is enabled on ${t}.`,
     },
     {
@@ -207,7 +230,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'High',
         tags: ['DefaultRuleset', 'Security'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.1),
+        drawn: (r) => r.chance(0.1),
         message: (t) => `xp_cmdshell is enabled on ${t}.`,
     },
     {
@@ -217,7 +240,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Low',
         tags: ['DefaultRuleset', 'TraceFlag', 'Backup'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.45),
+        drawn: (r) => r.chance(0.45),
         message: (t) => `Trace flag 3226 is not enabled on ${t}.`,
     },
     {
@@ -227,7 +250,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Medium',
         tags: ['DefaultRuleset', 'Performance', 'CPU'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.25),
+        failsAt: ({ host, anchor }, at) => balancedPowerPlan(host, anchor, at),
         message: (t) => `The host of ${t} uses the Balanced power plan.`,
     },
     {
@@ -237,9 +260,19 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'High',
         tags: ['DefaultRuleset', 'UpdateIssues'],
         targetType: 'Server',
-        factual: true,
-        fails: (_r, i) => i.version.endsWith('2014') || i.version.endsWith('2016'),
-        message: (t, i) => `${t} runs ${i.version} (${i.currentVersion ?? 'unknown build'}).`,
+        messagePerRun: true,
+        failsAt: ({ instance }, at) => {
+            const release = SQL_RELEASES.get(instance.version);
+            return release !== undefined && at >= dayAfter(release.mainstreamEnd);
+        },
+        message: (t, { instance }, at) => {
+            const release = SQL_RELEASES.get(instance.version);
+            const support = sqlSupport(instance.version, new Date(at));
+            const extended = support
+                ? `; extended support ${support.status === 'ended' || support.status === 'esu' ? 'ended' : 'ends'} ${support.extendedEnd}`
+                : '';
+            return `${t} runs ${instance.version} (${instance.currentVersion ?? 'unknown build'}): mainstream support ended ${release?.mainstreamEnd ?? 'already'}${extended}.`;
+        },
     },
     {
         checkId: 'CumulativeUpdateBehind',
@@ -248,8 +281,16 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Medium',
         tags: ['DefaultRuleset', 'UpdateIssues'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.5),
-        message: (t, i) => `${t} is at ${i.patchLevel ?? 'an older patch level'}; newer cumulative updates are available.`,
+        messagePerRun: true,
+        failsAt: ({ instance }, at) => {
+            const latest = latestCumulativeUpdateOf(instance, at);
+            return latest !== undefined && compareBuilds(instance.currentVersion ?? '0', latest.build) < 0;
+        },
+        message: (t, { instance }, at) => {
+            const latest = latestCumulativeUpdateOf(instance, at);
+            const which = latest?.final ? `the final cumulative update for ${instance.version}` : 'newer';
+            return `${t} is at ${instance.patchLevel ?? 'an older patch level'} (${instance.currentVersion ?? 'unknown build'}); ${latest?.patchLevel ?? 'a later update'} (${latest?.build ?? 'newer build'}), released ${latest?.released ?? 'since'}, is ${which}.`;
+        },
     },
     {
         checkId: 'AgentJobsFailing',
@@ -258,7 +299,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Low',
         tags: ['DefaultRuleset', 'Agent'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.2),
+        drawn: (r) => r.chance(0.2),
         message: (t) => `2 SQL Agent jobs on ${t} failed in the last 7 days.`,
     },
     {
@@ -268,7 +309,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Information',
         tags: ['DefaultRuleset', 'Deprecated'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.3),
+        drawn: (r) => r.chance(0.3),
         message: (t) => `Deprecated feature counters on ${t} are above zero.`,
     },
     {
@@ -278,14 +319,14 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         severity: 'Information',
         tags: ['DefaultRuleset', 'Performance', 'Storage', 'IO'],
         targetType: 'Server',
-        fails: (r) => r.chance(0.4),
+        drawn: (r) => r.chance(0.4),
         message: (t) => `The service account of ${t} lacks the Perform volume maintenance tasks privilege.`,
     },
 ];
 
-/** Run times of a weekly assessment on one target, newest first, limited to when the machine reported. */
-function runTimes(fleet: Fleet, fm: FleetMachine, random: Random): number[] {
-    const newest = Math.min(fleet.anchor, fm.reportingUntil) - Math.round(random.range(0.3, 6.8) * TIME.DAY);
+/** Run times of a weekly assessment on one target, newest first, limited to when the machine's data reached Log Analytics. */
+function runTimes(fleet: Fleet, dataEnd: number, random: Random): number[] {
+    const newest = dataEnd - Math.round(random.range(0.3, 6.8) * TIME.DAY);
     const times: number[] = [];
     for (let t = newest; t >= fleet.anchor - HISTORY; t -= RUN_INTERVAL) {
         times.push(Math.floor(t / 1000) * 1000);
@@ -293,7 +334,7 @@ function runTimes(fleet: Fleet, fm: FleetMachine, random: Random): number[] {
     return times;
 }
 
-/** Which runs (indices into newest-first run times) a non-factual finding appears in: most persist, some are new, some resolved. */
+/** Which runs (indices into newest-first run times) a drawn finding appears in: most persist, some are new, some resolved. */
 function lifetime(random: Random, runs: number): [number, number] {
     const roll = random.next();
     if (roll < 0.15 && runs > 1) {
@@ -306,6 +347,49 @@ function lifetime(random: Random, runs: number): [number, number] {
 }
 
 /**
+ * How long before `at` (epoch ms) the database's last full backup finished; undefined when it was never backed up. A
+ * database whose backups stopped was backed up daily until its last backup, so before then it was never behind.
+ */
+function lastFullBackupAge(db: DatabaseFacts | undefined, at: number): number | undefined {
+    if (db === undefined || db.backup === 'never' || db.lastFullBackupAt === undefined) {
+        return undefined;
+    }
+    return Math.max(0, at - db.lastFullBackupAt);
+}
+
+function latestCumulativeUpdateOf(instance: SqlInstance, at: number): SqlServerBuild | undefined {
+    const release = SQL_RELEASES.get(instance.version);
+    return release && latestCumulativeUpdate(release, at);
+}
+
+/**
+ * Whether a machine's Windows power plan is Balanced at `at` (epoch ms): about three servers in ten keep that default,
+ * and a quarter of those were switched to High performance some days ago. One fact per machine, which the SQL and the
+ * Windows assessment both read, so they never disagree about the host.
+ */
+function balancedPowerPlan(fm: FleetMachine, anchor: number, at: number): boolean {
+    const random = new Random(hashKey(fm.key, 'power plan'));
+    if (!random.chance(0.3)) {
+        return false;
+    }
+    const switchedAt = random.chance(0.25) ? anchor - random.range(3, 30) * TIME.DAY : Infinity;
+    return at < switchedAt;
+}
+
+/** What the assessments read about a machine from the rest of the estate, so their findings agree with the other tools. */
+export interface MachineFacts {
+    /** When the machine's data in Log Analytics ends (epoch ms): no run after it. */
+    dataEnd(fm: FleetMachine): number;
+    /** Free space of the system volume (%) at a time (epoch ms), as its metric series has it. */
+    systemDiskFree(fm: FleetMachine): (at: number) => number | undefined;
+    /** The unsupported applications the machine had, and until when (as its software inventory and changes have them). */
+    unsupportedApps(fm: FleetMachine): readonly UnsupportedApp[];
+}
+
+/** The free space under which the Windows assessment fails the system volume. */
+export const SYSTEM_VOLUME_MIN_FREE_PERCENT = 15;
+
+/**
  * Builds assessment findings one machine at a time, so a query about a few machines never pays for the whole
  * estate; every fact a machine's findings depend on is looked up here rather than carried between machines.
  */
@@ -316,6 +400,7 @@ export class AssessmentBuilder {
     constructor(
         private readonly fleet: Fleet,
         private readonly sql: SqlEstateData,
+        private readonly facts: MachineFacts,
     ) {
         for (const instance of sql.instances) {
             const host = sql.hosts.get(instance.id);
@@ -336,40 +421,66 @@ export class AssessmentBuilder {
     sqlFindings(fm: FleetMachine): SqlFinding[] {
         const { fleet, sql } = this;
         const rows: SqlFinding[] = [];
-        for (const instance of this.instancesByHost.get(fm.index) ?? []) {
+        const instances = this.instancesByHost.get(fm.index) ?? [];
+        const dataEnd = instances.length ? this.facts.dataEnd(fm) : 0;
+        for (const instance of instances) {
             const random = new Random(hashKey(fm.key, 'sql-bpa', instance.instanceName));
-            const times = runTimes(fleet, fm, random);
+            const times = runTimes(fleet, dataEnd, random);
             if (times.length === 0) {
                 continue;
             }
             const ids = times.map((t) => guidFor(fleet.seed, 'sql-run', instance.id, t));
             const stamps = times.map((t) => new Date(t).toISOString());
-            const targets: { target: string; db?: DatabaseFacts }[] = [{ target: instance.name }];
+            const targets: { name: string; target: SqlTarget }[] = [
+                { name: instance.name, target: { instance, host: fm, anchor: fleet.anchor } },
+            ];
             for (const db of this.dbsByInstance.get(instance.id) ?? []) {
                 targets.push({
-                    target: db.name,
-                    db: { db, backup: sql.backupStates.get(db.id) ?? 'ok', maxCompatibility: sql.maxCompatibility.get(instance.id) ?? 160 },
+                    name: db.name,
+                    target: {
+                        instance,
+                        host: fm,
+                        anchor: fleet.anchor,
+                        db: {
+                            db,
+                            backup: sql.backupStates.get(db.id) ?? 'ok',
+                            maxCompatibility: sql.maxCompatibility.get(instance.id) ?? 160,
+                            lastFullBackupAt: db.lastFullBackup === undefined ? undefined : Date.parse(db.lastFullBackup),
+                        },
+                    },
                 });
             }
             // The hostile variant gives the first machine's first finding a script link and a 5,000-character message.
             let plantHostile = fleet.hostile && fm.index === 0 && instance.instanceName === 'MSSQLSERVER';
             for (const check of SQL_CHECKS) {
-                for (const { target, db } of targets) {
-                    if ((check.targetType === 'Database') !== (db !== undefined)) {
+                for (const { name, target } of targets) {
+                    if ((check.targetType === 'Database') !== (target.db !== undefined)) {
                         continue;
                     }
-                    if (!check.fails(random, instance, db)) {
-                        continue;
+                    // A drawn finding lives in a span of runs; one that follows from facts is checked run by run.
+                    let first = 0;
+                    let last = times.length - 1;
+                    if (!check.failsAt) {
+                        if (!check.drawn?.(random, instance)) {
+                            continue;
+                        }
+                        [first, last] = lifetime(random, times.length);
                     }
-                    const [first, last] = check.factual ? [0, times.length - 1] : lifetime(random, times.length);
-                    let message = check.message(target, instance, db);
-                    let helpLink = link(check.checkId);
-                    if (plantHostile) {
-                        plantHostile = false;
-                        helpLink = HOSTILE_LINK;
-                        message = HOSTILE_STRINGS[5];
-                    }
+                    let message: string | undefined;
+                    let hostile = false;
                     for (let run = first; run <= last; run++) {
+                        if (check.failsAt && !check.failsAt(target, times[run])) {
+                            continue;
+                        }
+                        if (plantHostile) {
+                            plantHostile = false;
+                            hostile = true;
+                        }
+                        message = hostile
+                            ? HOSTILE_STRINGS[5]
+                            : message === undefined || check.messagePerRun
+                              ? check.message(name, target, times[run])
+                              : message;
                         rows.push({
                             timeGenerated: stamps[run],
                             assessmentId: ids[run],
@@ -378,9 +489,9 @@ export class AssessmentBuilder {
                             checkId: check.checkId,
                             title: check.title,
                             description: check.description,
-                            helpLink,
+                            helpLink: hostile ? HOSTILE_LINK : link(check.checkId),
                             targetType: check.targetType,
-                            targetName: target,
+                            targetName: name,
                             severity: check.severity,
                             message,
                             tags: check.tags,
@@ -400,7 +511,7 @@ export class AssessmentBuilder {
             return rows;
         }
         const random = new Random(hashKey(fm.key, 'win-assessment'));
-        const times = runTimes(fleet, fm, random);
+        const times = runTimes(fleet, this.facts.dataEnd(fm), random);
         if (times.length === 0) {
             return rows;
         }
@@ -424,13 +535,33 @@ export class AssessmentBuilder {
                 });
             }
         };
+        // The system volume's series is read once per machine, not once per run.
+        let diskFree: ((at: number) => number | undefined) | undefined;
+        let apps: readonly UnsupportedApp[] | undefined;
+        const context: WindowsContext = {
+            fm,
+            anchor: fleet.anchor,
+            systemDiskFree: (at) => (diskFree ??= this.facts.systemDiskFree(fm))(at),
+            unsupportedApps: () => (apps ??= this.facts.unsupportedApps(fm)),
+        };
         for (const check of WINDOWS_CHECKS) {
-            if ((check.appliesTo && !check.appliesTo(fm)) || !random.chance(check.odds)) {
+            if (check.appliesTo && !check.appliesTo(fm)) {
+                continue;
+            }
+            if (check.failingAt) {
+                times.forEach((t, run) => {
+                    for (const objectName of check.failingAt?.(context, t) ?? []) {
+                        add(check, objectName, run, run);
+                    }
+                });
+                continue;
+            }
+            if (!random.chance(check.odds ?? 0)) {
                 continue;
             }
             // Drawn even when lasting, so that the findings after it stay the same.
             const [first, last] = lifetime(random, times.length);
-            add(check, check.objectName(fm, random), check.lasting ? 0 : first, check.lasting ? times.length - 1 : last);
+            add(check, check.objectName?.(fm) ?? fm.machine.name, check.lasting ? 0 : first, check.lasting ? times.length - 1 : last);
         }
         if (fleet.hostile && fm.index <= 4) {
             // Unsupported software named by an attacker: the object names carry every planted string.
@@ -443,6 +574,17 @@ export class AssessmentBuilder {
     }
 }
 
+/** What a Windows check that follows from facts looks at. */
+interface WindowsContext {
+    fm: FleetMachine;
+    /** The estate's clock (epoch ms). */
+    anchor: number;
+    /** Free space of the system volume (%) at a time (epoch ms). */
+    systemDiskFree: (at: number) => number | undefined;
+    /** The unsupported applications the machine had, and until when. */
+    unsupportedApps: () => readonly UnsupportedApp[];
+}
+
 interface WindowsCheck {
     recommendation: string;
     description: string;
@@ -450,9 +592,15 @@ interface WindowsCheck {
     actionArea: string;
     affectedObjectType: string;
     weight: number;
-    odds: number;
-    /** Which object it names: the server itself, or something on it. */
-    objectName: (fm: FleetMachine, random: Random) => string;
+    /** Chance a drawn check fails on a machine (a check with `failingAt` is not drawn). */
+    odds?: number;
+    /** Which object a drawn check names: the server itself, or something on it. */
+    objectName?: (fm: FleetMachine) => string;
+    /**
+     * The objects that fail in a run at `at` (epoch ms), from the machine's facts; such a check is not drawn, and fails in
+     * exactly the runs where its facts say so.
+     */
+    failingAt?: (context: WindowsContext, at: number) => string[];
     appliesTo?: (fm: FleetMachine) => boolean;
     /** A state of the machine that no configuration change fixes (its OS release): failed in every run. */
     lasting?: boolean;
@@ -528,8 +676,10 @@ const WINDOWS_CHECKS: readonly WindowsCheck[] = [
         actionArea: 'Storage',
         affectedObjectType: 'Disk',
         weight: 27.3,
-        odds: 0.2,
-        objectName: () => 'C:',
+        failingAt: ({ systemDiskFree }, at) => {
+            const free = systemDiskFree(at);
+            return free !== undefined && free < SYSTEM_VOLUME_MIN_FREE_PERCENT ? ['C:'] : [];
+        },
     },
     {
         recommendation: 'Size the page file to hold a kernel memory dump',
@@ -589,8 +739,7 @@ const WINDOWS_CHECKS: readonly WindowsCheck[] = [
         actionArea: 'Power Management',
         affectedObjectType: 'Server',
         weight: 9.4,
-        odds: 0.3,
-        objectName: server,
+        failingAt: ({ fm, anchor }, at) => (balancedPowerPlan(fm, anchor, at) ? [fm.machine.name] : []),
     },
     {
         recommendation: 'Align the network adapter receive buffers with the load',
@@ -619,8 +768,11 @@ const WINDOWS_CHECKS: readonly WindowsCheck[] = [
         actionArea: 'Applications',
         affectedObjectType: 'Application',
         weight: 17.5,
-        odds: 0.3,
-        objectName: (_fm, r) => r.pick(['Java 8 Update 202', 'Fabrikam Legacy Agent 2.1', 'Microsoft Silverlight']),
+        // What the machine's inventory had at the run's time: each application until it was removed.
+        failingAt: ({ unsupportedApps }, at) =>
+            unsupportedApps()
+                .filter((app) => at < app.removedAt)
+                .map((app) => app.name),
     },
     {
         recommendation: 'Configure the domain controller to use a reliable external time source',

@@ -37,7 +37,7 @@ import { buildFleet, type Fleet, type FleetMachine } from './fleet';
 import { MetricModel, SeriesArena, type GrowingDisk, type InjectedAnomaly, type LowDisk, type SilentMachine } from './metrics';
 import { machinePatches, type MachinePatches } from './patches';
 import { buildSqlEstate, type BackupState, type SqlEstateData } from './sql';
-import { machineSoftware, type MachineSoftware, type SqlBuild } from './software';
+import { machineSoftware, unsupportedApps, type MachineSoftware, type SqlBuild } from './software';
 
 export { HOSTILE_LINK, HOSTILE_STRINGS } from './hostile';
 export type { GrowingDisk, InjectedAnomaly, LowDisk, SilentMachine } from './metrics';
@@ -244,7 +244,11 @@ class EstateAtHour {
         this.fleet = buildFleet(seed, machineCount, anchor, hostile);
         this.sql = buildSqlEstate(this.fleet);
         this.metrics = new MetricModel(this.fleet);
-        this.assessments = new AssessmentBuilder(this.fleet, this.sql);
+        this.assessments = new AssessmentBuilder(this.fleet, this.sql, {
+            dataEnd: (fm) => this.dataEnd(fm),
+            systemDiskFree: (fm) => this.systemDiskFree(fm),
+            unsupportedApps: (fm) => unsupportedApps(fm, this.dataEnd(fm)),
+        });
         const instances = [...this.sql.instances].sort((a, b) => compareText(a.name.toLowerCase(), b.name.toLowerCase()));
         const order = new Map(instances.map((i, n) => [i.id, n]));
         const databases = [...this.sql.databases].sort(
@@ -393,7 +397,7 @@ class EstateAtHour {
         const seenThen = new Date(Math.floor(to / TIME.HOUR) * TIME.HOUR).toISOString();
         if (query.computers) {
             for (const fm of this.selectMachines(query)) {
-                if (Math.min(this.fleet.anchor, fm.reportingUntil) < from) {
+                if (this.dataEnd(fm) < from) {
                     continue;
                 }
                 const software = this.softwareOf(fm);
@@ -612,7 +616,7 @@ class EstateAtHour {
                     }
                 }
                 start[m + 1] = rows.length;
-                lastReport[m] = Math.min(this.fleet.anchor, fm.reportingUntil);
+                lastReport[m] = this.dataEnd(fm);
                 lastSeen[m] = software.lastSeen;
             });
             index = { rows, start, lastReport, lastSeen };
@@ -638,10 +642,43 @@ class EstateAtHour {
     }
     private sqlBuilds?: Map<string, SqlBuild[]>;
 
+    /**
+     * When the machine's data in Log Analytics ends: when it stopped reporting, or when its monitoring agent went quiet
+     * while Azure still shows it connected. Its metric series end there, and so do its inventory, software changes and
+     * assessment runs: one time per machine for every record that reaches a workspace.
+     */
+    private dataEnd(fm: FleetMachine): number {
+        return this.metrics.profile(fm).dataEnd;
+    }
+
+    /**
+     * The free space (%) of a machine's system volume at a time, as its hourly series has it (the resolution GetAnomalies
+     * and the disk figures read): the latest sample at or before that time, or the first one for a time before the data.
+     */
+    private systemDiskFree(fm: FleetMachine): (at: number) => number | undefined {
+        const series = this.metrics.series(fm, 'diskFree', this.metrics.dataStart, this.fleet.anchor, TIME.HOUR, this.diskArena);
+        if (!series) {
+            return () => undefined;
+        }
+        const values = series.values.slice();
+        this.diskArena.giveBack(series.values);
+        const start = series.start;
+        return (at) => {
+            const bin = Math.min(values.length - 1, Math.floor((at - start) / TIME.HOUR));
+            for (let i = bin; i >= 0; i--) {
+                if (values[i] === values[i]) {
+                    return values[i];
+                }
+            }
+            return values.find((v) => v === v);
+        };
+    }
+    private readonly diskArena = new SeriesArena();
+
     private softwareOf(fm: FleetMachine): MachineSoftware {
         let software = this.software.get(fm.index);
         if (!software) {
-            software = machineSoftware(this.fleet, fm, this.sqlBuildsOf(fm));
+            software = machineSoftware(this.fleet, fm, this.sqlBuildsOf(fm), this.dataEnd(fm));
             this.software.set(fm.index, software);
         }
         return software;

@@ -11,6 +11,7 @@ import { osSupport } from '../../core/lifecycle';
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
+import { linuxPackagesOf, NEWEST } from './linuxPackages';
 import { hashKey, isoTime, Random } from './random';
 
 /** The second Tuesday of a month at 18:00 UTC: when the fictional vendor publishes its monthly updates. */
@@ -138,73 +139,6 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
         sqlOnly: true,
     },
 ];
-
-interface LinuxPackage {
-    name: string;
-    version: string;
-    security: boolean;
-    kernel?: boolean;
-}
-
-/** Packages with an update waiting, per distribution; versions are plausible, not real advisories. */
-const LINUX_UPDATES: Record<'ubuntu' | 'rhel' | 'sles', readonly LinuxPackage[]> = {
-    ubuntu: [
-        { name: 'openssl', version: '3.0.2-0ubuntu1.19', security: true },
-        { name: 'libssl3', version: '3.0.2-0ubuntu1.19', security: true },
-        { name: 'openssh-server', version: '1:8.9p1-3ubuntu0.11', security: true },
-        { name: 'openssh-client', version: '1:8.9p1-3ubuntu0.11', security: true },
-        { name: 'linux-image-generic', version: '5.15.0.127.125', security: true, kernel: true },
-        { name: 'linux-headers-generic', version: '5.15.0.127.125', security: true, kernel: true },
-        { name: 'curl', version: '7.81.0-1ubuntu1.19', security: true },
-        { name: 'libcurl4', version: '7.81.0-1ubuntu1.19', security: true },
-        { name: 'sudo', version: '1.9.9-1ubuntu2.5', security: true },
-        { name: 'python3-urllib3', version: '1.26.5-1~exp1ubuntu0.2', security: true },
-        { name: 'libxml2', version: '2.9.13+dfsg-1ubuntu0.5', security: true },
-        { name: 'vim', version: '2:8.2.3995-1ubuntu2.21', security: true },
-        { name: 'tzdata', version: '2024b-0ubuntu0.22.04.1', security: false },
-        { name: 'ubuntu-advantage-tools', version: '34~22.04', security: false },
-        { name: 'snapd', version: '2.66.1+22.04', security: false },
-        { name: 'systemd', version: '249.11-0ubuntu3.13', security: false },
-        { name: 'cloud-init', version: '24.3.1-0ubuntu0~22.04.1', security: false },
-        { name: 'apt', version: '2.4.13', security: false },
-        { name: 'git', version: '1:2.34.1-1ubuntu1.12', security: true },
-        { name: 'docker-ce', version: '5:27.3.1-1~ubuntu.22.04~jammy', security: false },
-    ],
-    rhel: [
-        { name: 'kernel', version: '5.14.0-503.15.1.el9_5', security: true, kernel: true },
-        { name: 'kernel-core', version: '5.14.0-503.15.1.el9_5', security: true, kernel: true },
-        { name: 'openssl-libs', version: '1:3.2.2-6.el9_5', security: true },
-        { name: 'openssh', version: '8.7p1-43.el9', security: true },
-        { name: 'glibc', version: '2.34-125.el9_5.1', security: true },
-        { name: 'python3', version: '3.9.21-1.el9_5', security: true },
-        { name: 'curl', version: '7.76.1-31.el9', security: true },
-        { name: 'expat', version: '2.5.0-3.el9_5.1', security: true },
-        { name: 'krb5-libs', version: '1.21.1-4.el9_5', security: true },
-        { name: 'sudo', version: '1.9.5p2-10.el9_3', security: true },
-        { name: 'tzdata', version: '2024b-2.el9', security: false },
-        { name: 'NetworkManager', version: '1:1.48.10-2.el9_5', security: false },
-        { name: 'selinux-policy', version: '38.1.45-3.el9_5', security: false },
-        { name: 'dnf', version: '4.14.0-17.el9', security: false },
-        { name: 'microcode_ctl', version: '4:20240910-1.el9_5', security: false },
-        { name: 'insights-client', version: '0:3.2.8-1.el9', security: false },
-    ],
-    sles: [
-        { name: 'kernel-default', version: '5.14.21-150500.55.88.1', security: true, kernel: true },
-        { name: 'libopenssl3', version: '3.0.8-150500.5.45.1', security: true },
-        { name: 'openssh', version: '8.4p1-150300.3.40.1', security: true },
-        { name: 'glibc', version: '2.31-150300.89.1', security: true },
-        { name: 'curl', version: '8.0.1-150400.5.56.1', security: true },
-        { name: 'sudo', version: '1.9.12p1-150500.7.13.1', security: true },
-        { name: 'python3-requests', version: '2.25.1-150300.3.9.1', security: true },
-        { name: 'timezone', version: '2024b-150000.75.31.1', security: false },
-        { name: 'zypper', version: '1.14.77-150500.6.19.1', security: false },
-        { name: 'systemd', version: '254.20-150600.4.15.1', security: false },
-        { name: 'suseconnect-ng', version: '1.12.0-150500.3.23.1', security: false },
-    ],
-};
-
-/** Missing-patch count range per profile on Linux, where many small package updates pile up. */
-const LINUX_COUNTS = { 'fully-patched': [0, 0], current: [1, 3], lagging: [3, 9], neglected: [8, 16] } as const;
 
 /** One machine's latest assessment and the patches it reports missing. */
 export interface MachinePatches {
@@ -441,14 +375,20 @@ function addWindowsPatches(fm: FleetMachine, random: Random, assessedAt: number,
     }
 }
 
+/**
+ * The updates a Linux machine waits for: its packages that are behind (see {@link linuxPackagesOf}), each at the newest
+ * published version, which is higher than the installed one; the inventory lists the same packages.
+ */
 function addLinuxPatches(fm: FleetMachine, random: Random, out: MissingPatch[]): void {
-    const family = fm.os.family === 'windows' ? 'ubuntu' : fm.os.family;
-    const [min, max] = LINUX_COUNTS[fm.patchProfile];
-    const count = random.int(min, max);
-    const chosen = random.sample(LINUX_UPDATES[family], count).sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const p of chosen) {
+    const ubuntu = fm.os.family === 'ubuntu';
+    const behind = linuxPackagesOf(fm)
+        .filter((p) => p.at < NEWEST)
+        .map((p) => p.pkg)
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const p of behind) {
+        // Ubuntu's security notices carry no MSRC-style severity.
         const severity: PatchSeverity =
-            !p.security || family === 'ubuntu'
+            !p.security || ubuntu
                 ? 'Unspecified'
                 : random.weighted<PatchSeverity>([
                       ['Critical', 1],
@@ -461,7 +401,7 @@ function addLinuxPatches(fm: FleetMachine, random: Random, out: MissingPatch[]):
             machineName: fm.machine.name,
             osType: 'linux',
             patchName: p.name,
-            version: p.version,
+            version: p.versions[NEWEST],
             classification: p.security ? 'Security' : 'Other',
             severity,
             rebootBehaviour: p.kernel ? 'CanRequestReboot' : 'NeverReboots',

@@ -2,6 +2,7 @@ import type { SoftwareChange, SoftwareItem, SoftwareType } from '../../core/mode
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine, Role } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
+import { linuxPackagesOf } from './linuxPackages';
 import { latestPatchTuesday } from './patches';
 import { hashKey, isoTime, Random } from './random';
 
@@ -52,7 +53,6 @@ const WINDOWS_APPS: readonly CatalogEntry[] = [
     { name: 'Microsoft Windows Desktop Runtime - 6.0 (x64)', publisher: MS, versions: ['6.0.33', '6.0.35', '6.0.36'] },
     { name: 'Microsoft Update Health Tools', publisher: MS, versions: ['3.74.0.0', '5.72.0.0'] },
     { name: 'Microsoft Policy Platform', publisher: MS, versions: ['68.1.1010.0'] },
-    { name: 'Microsoft Monitoring Agent', publisher: MS, versions: ['10.20.18067.0', '10.20.18069.0'] },
     { name: '7-Zip 23.01 (x64)', publisher: 'Igor Pavlov', versions: ['23.01'] },
     { name: 'Notepad++ (64-bit x64)', publisher: 'Notepad++ Team', versions: ['8.6.9', '8.7', '8.7.1'] },
     { name: 'Git', publisher: 'The Git Development Community', versions: ['2.46.0', '2.46.2', '2.47.0'], roles: ['build', 'app'] },
@@ -128,95 +128,23 @@ const WINDOWS_APPS: readonly CatalogEntry[] = [
     { name: 'Microsoft Access database engine 2016 (English)', publisher: MS, versions: ['16.0.5044.1000'] },
 ];
 
-/** Applications that machines used to have: the "Removed" side of software changes. */
-const RETIRED_APPS: readonly CatalogEntry[] = [
-    { name: 'Java 8 Update 202', publisher: 'Oracle Corporation', versions: ['8.0.2020.8'] },
-    { name: 'Fabrikam Legacy Agent 2.1', publisher: 'Fabrikam, Inc.', versions: ['2.1.0.77'] },
-    { name: 'Microsoft Silverlight', publisher: MS, versions: ['5.1.50918.0'] },
-    { name: 'Adobe Flash Player 32 NPAPI', publisher: 'Adobe', versions: ['32.0.0.465'] },
+/** Applications that machines used to have, or still have past their end of support: the "Removed" side of software changes. */
+type RetiredApp = CatalogEntry & { unsupported?: boolean };
+
+const RETIRED_APPS: readonly RetiredApp[] = [
+    { name: 'Java 8 Update 202', publisher: 'Oracle Corporation', versions: ['8.0.2020.8'], unsupported: true },
+    { name: 'Fabrikam Legacy Agent 2.1', publisher: 'Fabrikam, Inc.', versions: ['2.1.0.77'], unsupported: true },
+    { name: 'Microsoft Silverlight', publisher: MS, versions: ['5.1.50918.0'], unsupported: true },
+    { name: 'Adobe Flash Player 32 NPAPI', publisher: 'Adobe', versions: ['32.0.0.465'], unsupported: true },
     { name: 'Tailspin Remote Support 3', publisher: 'Tailspin Toys Security', versions: ['3.9.2'] },
     { name: 'Notepad2', publisher: 'Florian Balmer', versions: ['4.2.25'] },
 ];
 
-interface LinuxEntry {
-    name: string;
-    versions: readonly string[];
-    roles?: readonly Role[];
-}
+/** Applications past their publisher's support that a Windows machine may still run: what the Windows assessment tells to remove. */
+const UNSUPPORTED_APPS = RETIRED_APPS.filter((app) => app.unsupported);
 
-const LINUX_COMMON: readonly LinuxEntry[] = [
-    { name: 'bash', versions: ['5.1-6ubuntu1.1', '5.2.21-2ubuntu4'] },
-    { name: 'coreutils', versions: ['8.32-4.1ubuntu1.2', '9.4-3ubuntu6'] },
-    { name: 'openssl', versions: ['3.0.2-0ubuntu1.17', '3.0.2-0ubuntu1.18'] },
-    { name: 'openssh-server', versions: ['1:8.9p1-3ubuntu0.9', '1:8.9p1-3ubuntu0.10'] },
-    { name: 'curl', versions: ['7.81.0-1ubuntu1.17', '7.81.0-1ubuntu1.18'] },
-    { name: 'sudo', versions: ['1.9.9-1ubuntu2.4'] },
-    { name: 'systemd', versions: ['249.11-0ubuntu3.12'] },
-    { name: 'rsyslog', versions: ['8.2112.0-2ubuntu2.2'] },
-    { name: 'cron', versions: ['3.0pl1-137ubuntu3'] },
-    { name: 'ca-certificates', versions: ['20230311ubuntu0.22.04.1', '20240203~22.04.1'] },
-    { name: 'tzdata', versions: ['2024a-0ubuntu0.22.04.1', '2024a-0ubuntu0.22.04.2'] },
-    { name: 'python3', versions: ['3.10.6-1~22.04.1'] },
-    { name: 'python3-urllib3', versions: ['1.26.5-1~exp1ubuntu0.1'] },
-    { name: 'vim', versions: ['2:8.2.3995-1ubuntu2.19', '2:8.2.3995-1ubuntu2.20'] },
-    { name: 'less', versions: ['590-1ubuntu0.22.04.3'] },
-    { name: 'tar', versions: ['1.34+dfsg-1ubuntu0.1.22.04.2'] },
-    { name: 'gzip', versions: ['1.10-4ubuntu4.1'] },
-    { name: 'libc6', versions: ['2.35-0ubuntu3.7', '2.35-0ubuntu3.8'] },
-    { name: 'libssl3', versions: ['3.0.2-0ubuntu1.17', '3.0.2-0ubuntu1.18'] },
-    { name: 'zlib1g', versions: ['1:1.2.11.dfsg-2ubuntu9.2'] },
-    { name: 'chrony', versions: ['4.2-2ubuntu2'] },
-    { name: 'logrotate', versions: ['3.19.0-1ubuntu1.1'] },
-    { name: 'iproute2', versions: ['5.15.0-1ubuntu2'] },
-    { name: 'net-tools', versions: ['1.60+git20181103.0eebece-1ubuntu5'] },
-    { name: 'apt', versions: ['2.4.12', '2.4.13'] },
-    { name: 'dpkg', versions: ['1.21.1ubuntu2.3'] },
-    { name: 'git', versions: ['1:2.34.1-1ubuntu1.11'] },
-    { name: 'jq', versions: ['1.6-2.1ubuntu3'] },
-    { name: 'unzip', versions: ['6.0-26ubuntu3.2'] },
-    { name: 'htop', versions: ['3.0.5-7build2'] },
-    { name: 'azcmagent', versions: ['1.58.03228.700', '1.60.03293.1016'] },
-    { name: 'azuremonitoragent', versions: ['1.31.1', '1.32.2'] },
-    { name: 'auditd', versions: ['1:3.0.7-1build1'] },
-    { name: 'fabrikam-backup-agent', versions: ['12.5.1140-1', '12.5.1188-1'] },
-    { name: 'tailspin-edr-sensor', versions: ['5.9.104-1', '5.9.121-1'] },
-    { name: 'nginx', versions: ['1.18.0-6ubuntu14.4', '1.18.0-6ubuntu14.5'], roles: ['web', 'proxy'] },
-    { name: 'haproxy', versions: ['2.4.24-0ubuntu0.22.04.1'], roles: ['proxy', 'web'] },
-    { name: 'certbot', versions: ['1.21.0-1build1'], roles: ['web', 'proxy'] },
-    { name: 'squid', versions: ['5.9-0ubuntu0.22.04.1'], roles: ['proxy'] },
-    { name: 'openjdk-17-jre-headless', versions: ['17.0.12+7-1ubuntu2~22.04', '17.0.13+11-2ubuntu1~22.04'], roles: ['app'] },
-    { name: 'tomcat9', versions: ['9.0.58-1ubuntu0.1'], roles: ['app'] },
-    { name: 'contoso-orders-api', versions: ['3.14.0', '3.15.2', '3.16.0'], roles: ['app'] },
-    { name: 'postgresql-16', versions: ['16.4-1.pgdg22.04+1', '16.6-1.pgdg22.04+1'], roles: ['pg'] },
-    { name: 'postgresql-client-16', versions: ['16.4-1.pgdg22.04+1', '16.6-1.pgdg22.04+1'], roles: ['pg'] },
-    { name: 'pgbackrest', versions: ['2.53.1-1.pgdg22.04+1'], roles: ['pg'] },
-    { name: 'pgbouncer', versions: ['1.23.1-1.pgdg22.04+1'], roles: ['pg'] },
-    { name: 'containerd.io', versions: ['1.7.21-1', '1.7.22-1'], roles: ['k8s'] },
-    { name: 'kubelet', versions: ['1.30.5-1.1', '1.30.6-1.1', '1.31.2-1.1'], roles: ['k8s'] },
-    { name: 'kubeadm', versions: ['1.30.5-1.1', '1.30.6-1.1', '1.31.2-1.1'], roles: ['k8s'] },
-    { name: 'kubectl', versions: ['1.30.5-1.1', '1.30.6-1.1', '1.31.2-1.1'], roles: ['k8s'] },
-    { name: 'cri-tools', versions: ['1.30.1-1.1'], roles: ['k8s'] },
-    { name: 'prometheus', versions: ['2.53.2+ds1-1'], roles: ['mon'] },
-    { name: 'grafana', versions: ['11.2.2', '11.3.0'], roles: ['mon'] },
-    { name: 'prometheus-node-exporter', versions: ['1.3.1-1ubuntu0.22.04.2'] },
-    { name: 'docker-ce', versions: ['5:27.2.1-1~ubuntu.22.04~jammy', '5:27.3.1-1~ubuntu.22.04~jammy'], roles: ['app', 'mon'] },
-];
-
-const LINUX_PUBLISHERS = {
-    ubuntu: 'Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>',
-    rhel: 'Red Hat, Inc.',
-    sles: 'SUSE LLC <https://www.suse.com/>',
-} as const;
-
-/** A package version in the distribution's own style: Debian revisions on Ubuntu, `elN` / SUSE release numbers otherwise. */
-function linuxVersion(family: 'ubuntu' | 'rhel' | 'sles', version: string): string {
-    if (family === 'ubuntu') {
-        return version;
-    }
-    const upstream = version.replace(/^\d+:/, '').split(/[-+~]/)[0];
-    const release = hashKey(version) % 30;
-    return family === 'rhel' ? `${upstream}-${release + 1}.el9` : `${upstream}-150500.${release + 3}.1`;
-}
+/** About one Windows machine in this many still runs an application past its publisher's support. */
+const UNSUPPORTED_ONE_IN = 4;
 
 const windowsAppsByRole = new Map<Role, { always: CatalogEntry[]; optional: CatalogEntry[] }>();
 
@@ -231,23 +159,6 @@ function windowsAppsFor(role: Role): { always: CatalogEntry[]; optional: Catalog
     return apps;
 }
 
-const linuxPackagesByRole = new Map<string, LinuxEntry[]>();
-
-/** The Linux catalogue of a role with versions in the distribution's scheme, worked out once per distribution and role. */
-function linuxPackagesFor(family: 'ubuntu' | 'rhel' | 'sles', role: Role): LinuxEntry[] {
-    const key = `${family}/${role}`;
-    let packages = linuxPackagesByRole.get(key);
-    if (!packages) {
-        packages = LINUX_COMMON.filter((p) => !p.roles || p.roles.includes(role)).map((p) => {
-            const mapped = p.versions.map((v) => linuxVersion(family, v));
-            // Mapping to another distribution's scheme can merge two versions; keep them distinct so updates change something.
-            return { name: p.name, versions: mapped.map((v, i) => (i > 0 && mapped[i - 1] === v ? `${v}.${i}` : v)) };
-        });
-        linuxPackagesByRole.set(key, packages);
-    }
-    return packages;
-}
-
 /** A SQL Server release on the machine, as GetSqlMetadata lists its instance: `SQL Server 2019`, `15.0.4405.4`. */
 export interface SqlBuild {
     version: string;
@@ -258,29 +169,32 @@ interface Installed {
     name: string;
     publisher: string;
     type: SoftwareType;
+    /** Oldest first, rising. */
     versions: readonly string[];
+    /** Index of the installed version. */
     at: number;
+    /** Set by what another tool says of the machine (its agents, its SQL Server), or planted: no history of its own. */
+    fixed?: boolean;
 }
 
 /**
  * Makes the catalogue's agents and SQL Server match what the other tools say of the machine (after every random draw, so
  * the rest of the inventory stays as drawn): the Connected Machine agent at the Arc agent's version and only on Arc-enabled
- * servers; the Azure Monitor Agent and the retired Log Analytics agent as its extensions say; SQL Server at its
- * instances' releases and builds; the package tools and Microsoft's packages as each Linux distribution has them.
+ * servers; the Azure Monitor Agent only where its extension is, and the retired Log Analytics agent (MMA on Windows,
+ * omsagent on Linux) once where its extension is and nowhere else; SQL Server at its instances' releases and builds.
  */
 function agreeWithMachine(installed: Installed[], fm: FleetMachine, sql: readonly SqlBuild[]): void {
     const m = fm.machine;
     const windows = m.osType === 'windows';
     const ama = fm.monitoring === 'ama' || fm.monitoring === 'both';
     const legacy = fm.monitoring === 'legacy' || fm.monitoring === 'both';
-    const family = fm.os.family === 'windows' ? 'ubuntu' : fm.os.family;
     const kept: Installed[] = [];
     for (const item of installed) {
         switch (item.name) {
             case 'Azure Connected Machine Agent':
             case 'azcmagent':
                 if (m.kind === 'arc' && m.agentVersion) {
-                    kept.push({ ...item, publisher: MS, versions: [m.agentVersion], at: 0 });
+                    kept.push({ ...item, publisher: MS, versions: [m.agentVersion], at: 0, fixed: true });
                 }
                 break;
             case 'Azure Monitor Agent':
@@ -289,11 +203,9 @@ function agreeWithMachine(installed: Installed[], fm: FleetMachine, sql: readonl
                     kept.push({ ...item, publisher: MS });
                 }
                 break;
-            case 'apt':
-            case 'dpkg':
-                kept.push(
-                    family === 'ubuntu' ? item : { ...item, name: item.name === 'dpkg' ? 'rpm' : family === 'rhel' ? 'dnf' : 'zypper' },
-                );
+            case 'Microsoft Monitoring Agent':
+            case 'omsagent':
+                // Only the agent facts below put the Log Analytics agent in the inventory.
                 break;
             default:
                 if (!/SQL Server 2019 \(64-bit\)|SQL Server 2019 Database Engine Services|SQL Server 2019 Common Files/.test(item.name)) {
@@ -304,8 +216,15 @@ function agreeWithMachine(installed: Installed[], fm: FleetMachine, sql: readonl
     if (legacy) {
         kept.push(
             windows
-                ? { name: 'Microsoft Monitoring Agent', publisher: MS, type: 'Application', versions: ['10.20.18069.0'], at: 0 }
-                : { name: 'omsagent', publisher: MS, type: 'Package', versions: ['1.19.0-0'], at: 0 },
+                ? {
+                      name: 'Microsoft Monitoring Agent',
+                      publisher: MS,
+                      type: 'Application',
+                      versions: ['10.20.18069.0'],
+                      at: 0,
+                      fixed: true,
+                  }
+                : { name: 'omsagent', publisher: MS, type: 'Package', versions: ['1.19.0-0'], at: 0, fixed: true },
         );
     }
     if (windows) {
@@ -317,11 +236,17 @@ function agreeWithMachine(installed: Installed[], fm: FleetMachine, sql: readonl
                 `SQL Server ${year} Database Engine Services`,
                 `SQL Server ${year} Common Files`,
             ]) {
-                kept.push({ name, publisher: MS, type: 'Application', versions: [build], at: 0 });
+                kept.push({ name, publisher: MS, type: 'Application', versions: [build], at: 0, fixed: true });
             }
         }
     }
     installed.splice(0, installed.length, ...kept);
+}
+
+/** An application past its publisher's support on a Windows machine, and when it was removed (Infinity: it is still there). */
+export interface UnsupportedApp {
+    name: string;
+    removedAt: number;
 }
 
 /** One machine's inventory and 30 days of changes; built together so changes end at the installed versions. */
@@ -339,19 +264,24 @@ export interface MachineSoftware {
 const CHANGE_HISTORY = 30 * TIME.DAY;
 
 /**
- * Inventory and change history of one machine, built on first use. The newest snapshot is taken shortly before the
- * machine last reported; changes cluster on the machine's patch nights (monthly on Windows, weekly on Linux).
+ * Inventory and change history of one machine, built on first use. `dataEnd` is when the machine's data in Log Analytics
+ * ends (the metrics' end: when it stopped reporting, or its agent went quiet): the newest snapshot is taken shortly before
+ * it, and every change comes before that snapshot. Changes cluster on the machine's patch nights (monthly on Windows,
+ * weekly on Linux), and each item's changes make one valid history ending at its inventory row: updates to ever higher
+ * versions, an install by hand at most once and never after an update, a removal only of what is no longer there.
  */
-export function machineSoftware(fleet: Fleet, fm: FleetMachine, sql: readonly SqlBuild[] = []): MachineSoftware {
+export function machineSoftware(fleet: Fleet, fm: FleetMachine, sql: readonly SqlBuild[], dataEnd: number): MachineSoftware {
     const random = new Random(hashKey(fm.key, 'software'));
-    const lastReport = Math.min(fleet.anchor, fm.reportingUntil);
-    const lastSeenMs = lastReport - Math.round(random.range(1, 55) * TIME.MINUTE);
+    const lastSeenMs = dataEnd - Math.round(random.range(1, 55) * TIME.MINUTE);
     const lastSeen = isoTime(lastSeenMs);
     const computer = fm.machine.name;
-    const installed: { name: string; publisher: string; type: SoftwareType; versions: readonly string[]; at: number }[] = [];
-    if (fm.machine.osType === 'windows') {
+    const windows = fm.machine.osType === 'windows';
+    const installed: Installed[] = [];
+    const retired = windows ? retiredApps(fm, dataEnd) : { still: undefined, removals: [] };
+    const stillUnsupported = retired.still;
+    if (windows) {
         const { always, optional: choices } = windowsAppsFor(fm.role);
-        const optional = random.sample(choices, random.int(30, 60) - always.length);
+        const optional = random.sample(choices, random.int(30, 60) - always.length - (stillUnsupported ? 1 : 0));
         for (const app of [...always, ...optional]) {
             if (app.name.startsWith('VMware') && fm.machine.manufacturer !== 'VMware, Inc.') {
                 continue;
@@ -367,24 +297,29 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine, sql: readonly Sq
                 at: random.int(0, app.versions.length - 1),
             });
         }
-        // Installed updates, as inventory lists them when updates are included.
+        if (stillUnsupported) {
+            // Installed long before the history the sample keeps: it has no change of its own.
+            installed.push({
+                name: stillUnsupported.name,
+                publisher: stillUnsupported.publisher,
+                type: 'Application',
+                versions: stillUnsupported.versions,
+                at: 0,
+                fixed: true,
+            });
+        }
+        // Installed updates, as inventory lists them when updates are included; each KB once.
         const kbCount = random.int(6, 14);
+        const kbs = new Set<string>();
         for (let i = 0; i < kbCount; i++) {
-            const kb = `KB${5_030_000 + (hashKey(fm.os.product, i) % 70_000)}`;
+            kbs.add(`KB${5_030_000 + (hashKey(fm.os.product, i) % 70_000)}`);
+        }
+        for (const kb of kbs) {
             installed.push({ name: `Update for ${fm.os.product} (${kb})`, publisher: MS, type: 'Update', versions: ['1.0'], at: 0 });
         }
     } else {
-        const family = fm.os.family === 'windows' ? 'ubuntu' : fm.os.family;
-        const eligible = linuxPackagesFor(family, fm.role);
-        const chosen = random.sample(eligible, Math.min(eligible.length, random.int(40, 80)));
-        for (const p of chosen) {
-            installed.push({
-                name: p.name,
-                publisher: LINUX_PUBLISHERS[family],
-                type: 'Package',
-                versions: p.versions,
-                at: random.int(0, p.versions.length - 1),
-            });
+        for (const { pkg, at } of linuxPackagesOf(fm)) {
+            installed.push({ name: pkg.name, publisher: pkg.publisher, type: 'Package', versions: pkg.versions, at });
         }
     }
     agreeWithMachine(installed, fm, sql);
@@ -393,98 +328,146 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine, sql: readonly Sq
             installed.push({
                 name: text,
                 publisher: text,
-                type: fm.machine.osType === 'windows' ? 'Application' : 'Package',
+                type: windows ? 'Application' : 'Package',
                 versions: [text],
                 at: 0,
+                fixed: true,
             });
         }
     }
 
-    const changes: SoftwareChange[] = [];
-    const from = lastReport - CHANGE_HISTORY;
-    const nights = patchNights(fm, from, lastReport);
+    // Times kept as numbers (whole seconds, as printed) beside the rows, so sorting and filtering parse no text.
+    const changes: { time: number; row: SoftwareChange }[] = [];
+    const change = (time: number, item: Installed, category: SoftwareChange['changeCategory'], previous?: number, current?: number) => {
+        const second = Math.floor(time / 1000) * 1000;
+        const row: SoftwareChange = {
+            timeGenerated: isoTime(second),
+            computer,
+            name: item.name,
+            type: item.type,
+            publisher: item.publisher,
+            changeCategory: category,
+        };
+        if (previous !== undefined) {
+            row.previousVersion = item.versions[previous];
+        }
+        if (current !== undefined) {
+            row.currentVersion = item.versions[current];
+        }
+        changes.push({ time: second, row });
+    };
+    const from = dataEnd - CHANGE_HISTORY;
+    const nights = patchNights(fm, from, lastSeenMs);
+    /** Items that already have a change, so a hand install never lands on one that was updated. */
+    const changed = new Set<Installed>();
     for (const item of installed) {
-        // Software on a version that is not the oldest was updated on some patch night in the last 30 days (or before).
-        if (item.at > 0 && item.type !== 'Update' && nights.length && random.chance(0.6)) {
-            const night = random.pick(nights);
-            changes.push({
-                timeGenerated: isoTime(night + Math.round(random.range(0, 3) * TIME.HOUR)),
-                computer,
-                name: item.name,
-                type: item.type,
-                publisher: item.publisher,
-                changeCategory: 'Modified',
-                previousVersion: item.versions[item.at - 1],
-                currentVersion: item.versions[item.at],
-            });
-        }
-        if (item.type === 'Update' && nights.length && random.chance(0.3)) {
-            const night = nights[nights.length - 1];
-            changes.push({
-                timeGenerated: isoTime(night + Math.round(random.range(0, 2) * TIME.HOUR)),
-                computer,
-                name: item.name,
-                type: 'Update',
-                publisher: item.publisher,
-                changeCategory: 'Added',
-                currentVersion: item.versions[item.at],
-            });
-        }
-    }
-    // A few installs and removals by hand, in working hours.
-    const manual = random.int(0, fm.machine.osType === 'windows' ? 3 : 2);
-    for (let i = 0; i < manual; i++) {
-        const day = Math.floor((from + random.range(0, CHANGE_HISTORY - TIME.DAY)) / TIME.DAY) * TIME.DAY;
-        const at = day + Math.round((9 - fm.site.utcOffsetHours + random.range(0, 8)) * TIME.HOUR);
-        if (at >= lastReport) {
+        if (item.fixed || !nights.length) {
             continue;
         }
-        if (random.chance(0.5) && fm.machine.osType === 'windows') {
-            const gone = random.pick(RETIRED_APPS);
-            changes.push({
-                timeGenerated: isoTime(at),
-                computer,
-                name: gone.name,
-                type: 'Application',
-                publisher: gone.publisher,
-                changeCategory: 'Removed',
-                previousVersion: gone.versions[0],
+        if (item.type === 'Update') {
+            // An installed update arrived on the latest patch night, once.
+            if (random.chance(0.3)) {
+                change(nights[nights.length - 1] + Math.round(random.range(0, 2) * TIME.HOUR), item, 'Added', undefined, item.at);
+                changed.add(item);
+            }
+            continue;
+        }
+        // Software on a version that is not the oldest was updated on a patch night in the last 30 days (or before); some
+        // twice, one version at a time. A Linux machine's many small packages are updated less often each.
+        if (item.at > 0 && random.chance(windows ? 0.6 : 0.1)) {
+            const steps = item.at >= 2 && nights.length >= 2 && random.chance(0.3) ? 2 : 1;
+            const when = random.sample(nights, steps).sort((a, b) => a - b);
+            when.forEach((night, i) => {
+                const to = item.at - steps + i + 1;
+                change(night + Math.round(random.range(0, 3) * TIME.HOUR), item, 'Modified', to - 1, to);
             });
-        } else if (installed.length) {
-            const added = random.pick(installed);
-            changes.push({
-                timeGenerated: isoTime(at),
-                computer,
-                name: added.name,
-                type: added.type,
-                publisher: added.publisher,
-                changeCategory: 'Added',
-                currentVersion: added.versions[added.at],
-            });
+            changed.add(item);
+        }
+    }
+    // The retired applications removed in the last 30 days.
+    for (const { app, at } of retired.removals) {
+        change(at, { name: app.name, publisher: app.publisher, type: 'Application', versions: app.versions, at: 0 }, 'Removed', 0);
+    }
+    // A few installs by hand, in working hours; each item at most once. A Linux package still behind is not
+    // among the installs: an older patch assessment already lists its update.
+    const installable = installed.filter((i) => !i.fixed && i.type !== 'Update' && !changed.has(i) && i.at === i.versions.length - 1);
+    const manual = random.int(0, 2);
+    for (let i = 0; i < manual; i++) {
+        const at = workingHours(fm, random, from, lastSeenMs);
+        if (at !== undefined && installable.length) {
+            const [added] = installable.splice(Math.floor(random.next() * installable.length), 1);
+            change(at, added, 'Added', undefined, added.at);
         }
     }
     if (fleet.hostile && fm.index <= 4) {
         for (const text of HOSTILE_STRINGS) {
-            changes.push({
-                timeGenerated: isoTime(lastReport - 2 * TIME.HOUR),
-                computer,
-                name: text,
-                type: 'Application',
-                publisher: text,
-                changeCategory: 'Added',
-                currentVersion: text,
-            });
+            change(
+                lastSeenMs - 2 * TIME.HOUR,
+                { name: text, publisher: text, type: 'Application', versions: [text], at: 0 },
+                'Added',
+                undefined,
+                0,
+            );
         }
     }
-    changes.sort((a, b) =>
-        a.timeGenerated > b.timeGenerated ? -1 : a.timeGenerated < b.timeGenerated ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
+    changes.sort((a, b) => b.time - a.time || (a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : 0));
 
     const items: SoftwareItem[] = installed
         .map((i) => ({ computer, name: i.name, type: i.type, publisher: i.publisher, version: i.versions[i.at], lastSeen }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const kept = changes.filter((c) => Date.parse(c.timeGenerated) >= from);
-    return { items, lastSeen: lastSeenMs, changes: kept, changeTimes: Float64Array.from(kept, (c) => Date.parse(c.timeGenerated)) };
+    const kept = changes.filter((c) => c.time >= from);
+    return {
+        items,
+        lastSeen: lastSeenMs,
+        changes: kept.map((c) => c.row),
+        changeTimes: Float64Array.from(kept, (c) => c.time),
+    };
+}
+
+/** A time in the machine's working hours on a random day between `from` and `to` (epoch ms); undefined when it falls outside. */
+function workingHours(fm: FleetMachine, random: Random, from: number, to: number): number | undefined {
+    const day = Math.floor((from + random.range(0, CHANGE_HISTORY - TIME.DAY)) / TIME.DAY) * TIME.DAY;
+    const at = day + Math.round((9 - fm.site.utcOffsetHours + random.range(0, 8)) * TIME.HOUR);
+    return at >= from && at < to ? at : undefined;
+}
+
+/**
+ * A Windows machine's retired applications, from their own stream (so the Windows assessment reads them without building
+ * the whole inventory): about one machine in four still runs an application past its publisher's support; up to two
+ * others were removed by hand in the 30 days before its data ends, before its last inventory snapshot.
+ */
+function retiredApps(fm: FleetMachine, dataEnd: number): { still?: RetiredApp; removals: { app: RetiredApp; at: number }[] } {
+    const random = new Random(hashKey(fm.key, 'retired apps'));
+    const still = random.chance(1 / UNSUPPORTED_ONE_IN) ? random.pick(UNSUPPORTED_APPS) : undefined;
+    const candidates = RETIRED_APPS.filter((app) => app !== still);
+    const removals: { app: RetiredApp; at: number }[] = [];
+    const count = random.int(0, 2);
+    for (let i = 0; i < count; i++) {
+        // An hour before the data ends is before the last snapshot (taken at most 55 minutes before).
+        const at = workingHours(fm, random, dataEnd - CHANGE_HISTORY, dataEnd - TIME.HOUR);
+        if (at !== undefined) {
+            removals.push({ app: candidates.splice(Math.floor(random.next() * candidates.length), 1)[0], at });
+        }
+    }
+    return { still, removals };
+}
+
+/**
+ * The applications past their publisher's support that a Windows machine had in the history the sample keeps, each
+ * with when it was removed (Infinity: it is still installed): what the Windows assessment tells to remove, run by run.
+ */
+export function unsupportedApps(fm: FleetMachine, dataEnd: number): UnsupportedApp[] {
+    if (fm.machine.osType !== 'windows') {
+        return [];
+    }
+    const { still, removals } = retiredApps(fm, dataEnd);
+    const apps: UnsupportedApp[] = still ? [{ name: still.name, removedAt: Infinity }] : [];
+    for (const { app, at } of removals) {
+        if (app.unsupported) {
+            apps.push({ name: app.name, removedAt: at });
+        }
+    }
+    return apps;
 }
 
 /**

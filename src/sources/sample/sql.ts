@@ -4,21 +4,156 @@ import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
 import { hashKey, isoTime, Random } from './random';
 
-interface VersionSpec {
-    version: string;
+/** A build Microsoft released for a SQL Server release: a cumulative update (CU), or a security update (GDR) on top of one. */
+export interface SqlServerBuild {
     build: string;
+    /** As Azure Arc reports it: `CU29`, `CU31 GDR`, `SP3 CU4 GDR`, `SP3 GDR`. */
     patchLevel: string;
-    /** Highest database compatibility level the version supports. */
-    compatibility: number;
+    /** The release date, `YYYY-MM-DD`. */
+    released: string;
+    /** A cumulative update itself (not a GDR on top of one, nor a service pack's GDR). */
+    cumulative?: boolean;
+    /** The last cumulative update of its release: Microsoft ships none after it. */
+    final?: boolean;
 }
 
-const VERSIONS: readonly (readonly [VersionSpec, number])[] = [
-    [{ version: 'SQL Server 2014', build: '12.0.6449.1', patchLevel: 'SP3 CU4 GDR', compatibility: 120 }, 1],
-    [{ version: 'SQL Server 2016', build: '13.0.6450.1', patchLevel: 'SP3 GDR', compatibility: 130 }, 2],
-    [{ version: 'SQL Server 2017', build: '14.0.3475.1', patchLevel: 'CU31 GDR', compatibility: 140 }, 2],
-    [{ version: 'SQL Server 2019', build: '15.0.4405.4', patchLevel: 'CU29 GDR', compatibility: 150 }, 4],
-    [{ version: 'SQL Server 2022', build: '16.0.4155.4', patchLevel: 'CU15 GDR', compatibility: 160 }, 3],
+/** A SQL Server release as the sample knows it. */
+export interface SqlRelease {
+    version: string;
+    /** Highest database compatibility level the version supports. */
+    compatibility: number;
+    /** The last day of mainstream support, `YYYY-MM-DD` (extended support is in core/lifecycle). */
+    mainstreamEnd: string;
+    /** Builds, oldest first: instances run one of them, and the cumulative ones among them say which CU is the latest. */
+    builds: readonly SqlServerBuild[];
+}
+
+/**
+ * Real builds from Microsoft's build-version lists (KB2936603, KB3177312, KB4047329, KB4518398, KB5023451), each release
+ * up to the newest cumulative update the sample knows, and the mainstream support end dates from Microsoft's lifecycle
+ * pages. SQL Server 2014 ended with SP3 CU4 and 2017 with CU31; 2016 SP3 got no cumulative update, only security updates.
+ */
+const RELEASES: readonly (readonly [SqlRelease, number])[] = [
+    [
+        {
+            version: 'SQL Server 2014',
+            compatibility: 120,
+            mainstreamEnd: '2019-07-09',
+            builds: [
+                { build: '12.0.6329.1', patchLevel: 'SP3 CU4', released: '2019-07-29', cumulative: true, final: true },
+                { build: '12.0.6444.4', patchLevel: 'SP3 CU4 GDR', released: '2023-02-14' },
+                { build: '12.0.6449.1', patchLevel: 'SP3 CU4 GDR', released: '2023-10-10' },
+            ],
+        },
+        1,
+    ],
+    [
+        {
+            version: 'SQL Server 2016',
+            compatibility: 130,
+            mainstreamEnd: '2021-07-13',
+            builds: [
+                { build: '13.0.6435.1', patchLevel: 'SP3 GDR', released: '2023-10-10' },
+                { build: '13.0.6441.1', patchLevel: 'SP3 GDR', released: '2024-07-09' },
+                { build: '13.0.6450.1', patchLevel: 'SP3 GDR', released: '2024-10-08' },
+            ],
+        },
+        2,
+    ],
+    [
+        {
+            version: 'SQL Server 2017',
+            compatibility: 140,
+            mainstreamEnd: '2022-10-11',
+            builds: [
+                { build: '14.0.3436.1', patchLevel: 'CU29', released: '2022-03-30', cumulative: true },
+                { build: '14.0.3451.2', patchLevel: 'CU30', released: '2022-07-13', cumulative: true },
+                { build: '14.0.3456.2', patchLevel: 'CU31', released: '2022-09-20', cumulative: true, final: true },
+                { build: '14.0.3475.1', patchLevel: 'CU31 GDR', released: '2024-09-10' },
+            ],
+        },
+        2,
+    ],
+    [
+        {
+            version: 'SQL Server 2019',
+            compatibility: 150,
+            mainstreamEnd: '2025-02-28',
+            builds: [
+                { build: '15.0.4365.2', patchLevel: 'CU26', released: '2024-04-11', cumulative: true },
+                { build: '15.0.4375.4', patchLevel: 'CU27', released: '2024-06-13', cumulative: true },
+                { build: '15.0.4385.2', patchLevel: 'CU28', released: '2024-08-01', cumulative: true },
+                { build: '15.0.4405.4', patchLevel: 'CU29', released: '2024-10-31', cumulative: true },
+                { build: '15.0.4410.1', patchLevel: 'CU29 GDR', released: '2024-11-12' },
+                { build: '15.0.4415.2', patchLevel: 'CU30', released: '2024-12-12', cumulative: true },
+                { build: '15.0.4420.2', patchLevel: 'CU31', released: '2025-02-13', cumulative: true },
+                { build: '15.0.4430.1', patchLevel: 'CU32', released: '2025-02-27', cumulative: true },
+            ],
+        },
+        4,
+    ],
+    [
+        {
+            version: 'SQL Server 2022',
+            compatibility: 160,
+            mainstreamEnd: '2028-01-11',
+            builds: [
+                { build: '16.0.4135.4', patchLevel: 'CU14', released: '2024-07-23', cumulative: true },
+                { build: '16.0.4145.4', patchLevel: 'CU15', released: '2024-09-25', cumulative: true },
+                { build: '16.0.4155.4', patchLevel: 'CU15 GDR', released: '2024-11-12' },
+                { build: '16.0.4165.4', patchLevel: 'CU16', released: '2024-11-14', cumulative: true },
+                { build: '16.0.4175.1', patchLevel: 'CU17', released: '2025-01-16', cumulative: true },
+                { build: '16.0.4185.3', patchLevel: 'CU18', released: '2025-03-13', cumulative: true },
+                { build: '16.0.4195.2', patchLevel: 'CU19', released: '2025-05-15', cumulative: true },
+            ],
+        },
+        3,
+    ],
 ];
+
+/** The SQL Server releases the sample's instances run, by version name (`SQL Server 2019`). */
+export const SQL_RELEASES: ReadonlyMap<string, SqlRelease> = new Map(RELEASES.map(([release]) => [release.version, release]));
+
+/** Orders two build numbers (`15.0.4405.4`) part by part. */
+export function compareBuilds(a: string, b: string): number {
+    const x = a.split('.').map(Number);
+    const y = b.split('.').map(Number);
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        const d = (x[i] ?? 0) - (y[i] ?? 0);
+        if (d !== 0) {
+            return d;
+        }
+    }
+    return 0;
+}
+
+const dayStarts = new Map<string, number>();
+
+/** The start of a day (`YYYY-MM-DD`, UTC) in epoch ms, parsed once per date. */
+function dayStart(date: string): number {
+    let ms = dayStarts.get(date);
+    if (ms === undefined) {
+        ms = Date.parse(`${date}T00:00:00Z`);
+        dayStarts.set(date, ms);
+    }
+    return ms;
+}
+
+/** The start of the day after a date (`YYYY-MM-DD`, UTC) in epoch ms: when something that ended on that date is over. */
+export function dayAfter(date: string): number {
+    return dayStart(date) + TIME.DAY;
+}
+
+/** The newest cumulative update of a release released by `at` (epoch ms), if any. */
+export function latestCumulativeUpdate(release: SqlRelease, at: number): SqlServerBuild | undefined {
+    let latest: SqlServerBuild | undefined;
+    for (const b of release.builds) {
+        if (b.cumulative && dayStart(b.released) <= at) {
+            latest = b;
+        }
+    }
+    return latest;
+}
 
 const DATABASE_NAMES = [
     'SalesDW',
@@ -82,7 +217,8 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
         const m = fm.machine;
         const names = ['MSSQLSERVER', ...fm.sqlInstances];
         for (const instanceName of names) {
-            const spec = fm.index === 0 && instanceName === 'MSSQLSERVER' ? VERSIONS[3][0] : random.weighted(VERSIONS);
+            const release = fm.index === 0 && instanceName === 'MSSQLSERVER' ? RELEASES[3][0] : random.weighted(RELEASES);
+            const build = instanceBuild(fleet, fm, release);
             const production = fm.environment === 'Production';
             const edition = production
                 ? random.weighted([
@@ -110,9 +246,9 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
                 subscriptionId: m.subscriptionId,
                 resourceGroup: m.resourceGroup,
                 location: m.location,
-                version: spec.version,
-                currentVersion: spec.build,
-                patchLevel: spec.patchLevel,
+                version: release.version,
+                currentVersion: build.build,
+                patchLevel: build.patchLevel,
                 edition,
                 licenseType,
                 vCores: Math.min(m.logicalCoreCount ?? 4, random.pick([2, 4, 4, 8, 8, 16])),
@@ -126,7 +262,7 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
             };
             instances.push(instance);
             hosts.set(instance.id, fm);
-            maxCompatibility.set(instance.id, spec.compatibility);
+            maxCompatibility.set(instance.id, release.compatibility);
 
             const dbNames: string[] = instanceName === 'REPORTING' ? ['ReportServer', 'ReportServerTempDB'] : [];
             if (fm.role === 'sql' && instanceName === 'ETL') {
@@ -137,7 +273,7 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
                 dbNames.push(...HOSTILE_STRINGS);
             }
             for (const name of dbNames) {
-                databases.push(makeDatabase(fleet, fm, instance, spec, name, random));
+                databases.push(makeDatabase(fleet, fm, instance, release, name, random));
             }
         }
     }
@@ -145,7 +281,19 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
     return { instances, databases, backupStates, hosts, maxCompatibility };
 }
 
-function makeDatabase(fleet: Fleet, fm: FleetMachine, instance: SqlInstance, spec: VersionSpec, name: string, random: Random): SqlDatabase {
+/**
+ * The build an instance runs, from its own stream (so nothing else in the SQL estate moves): one of its release's builds
+ * already released at the estate's clock, newer ones likelier, the same for every instance of that release on the machine (the machine's
+ * installed programs list a release once, at one version).
+ */
+function instanceBuild(fleet: Fleet, fm: FleetMachine, release: SqlRelease): SqlServerBuild {
+    const released = release.builds.filter((b) => dayStart(b.released) <= fleet.anchor);
+    // Newer builds are likelier: most instances are a few updates behind at most.
+    const weighted = released.map((b, i) => [b, i + 1] as const);
+    return new Random(hashKey(fm.key, 'sql build', release.version)).weighted(weighted.length ? weighted : [[release.builds[0], 1]]);
+}
+
+function makeDatabase(fleet: Fleet, fm: FleetMachine, instance: SqlInstance, spec: SqlRelease, name: string, random: Random): SqlDatabase {
     const sizeMb = Math.round(Math.exp(random.range(Math.log(80), Math.log(900_000))));
     const recoveryModel =
         name.startsWith('ReportServerTemp') || name === 'Staging'
