@@ -388,6 +388,40 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.ok(reads.length > 0 && reads.every((r) => r.subscriptions?.length === 1));
     });
 
+    it('leaves out a series whose values are not a list, says so, and keeps the others of its batch', async () => {
+        fake = await startAzureFake({ estate: { machines: 3 } });
+        const columns = ['Computer', 'Metric', 'Counter', 'Value'].map((name) => ({ name, type: name === 'Value' ? 'dynamic' : 'string' }));
+        fake.fail('logs', {
+            status: 200,
+            when: 'make-series',
+            body: {
+                tables: [
+                    {
+                        name: 'PrimaryResult',
+                        columns,
+                        rows: [
+                            ['srv-00000', 'cpu', '% Processor Time', '[1.5, null, 2.5]'],
+                            ['srv-00001', 'cpu', '% Processor Time', '"not a list"'],
+                        ],
+                    },
+                ],
+            },
+        });
+        const result = await sourceFor(fake).getMetricSeries({ ...window(2), metrics: ['cpu'], stepMs: 3_600_000 });
+        assert.deepEqual(
+            result.rows.map((s) => [s.computer, [...s.values]]),
+            [['srv-00000', [1.5, NaN, 2.5]]],
+        );
+        assert.ok(
+            result.warnings.some(
+                (w) =>
+                    w ===
+                    'Log Analytics sent a series that could not be read (not a list of values), left out: srv-00001 % Processor Time.',
+            ),
+            result.warnings.join('\n'),
+        );
+    });
+
     it('uses InsightsMetrics when the workspace has only VM Insights', async () => {
         fake = await startAzureFake({ estate: { machines: 3 }, metricTable: 'InsightsMetrics' });
         const result = await sourceFor(fake).getMetricSeries({

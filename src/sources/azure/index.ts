@@ -809,7 +809,15 @@ class AzureInfraSource implements AzureSource {
                 });
                 const answer = await this.queryLogs(workspaceId, built, window, table, query.signal);
                 // Every series starts at `from`: the query does not send the time axis, which doubled the answer's size.
-                const rows = withoutRedundantTotals(map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs));
+                const unreadable: string[] = [];
+                const rows = withoutRedundantTotals(
+                    map.toMetricSeries(answer.table, built.columns, window.from.getTime(), query.stepMs, (what) => unreadable.push(what)),
+                );
+                if (unreadable.length > 0) {
+                    answer.warnings.push(
+                        `Log Analytics sent ${unreadable.length === 1 ? 'a series' : `${unreadable.length} series`} that could not be read (not a list of values), left out: ${unreadable.slice(0, 5).join(', ')}${unreadable.length > 5 ? ` and ${unreadable.length - 5} more` : ''}.`,
+                    );
+                }
                 ready[k] = rows;
                 while (query.onSeries && ready[nextToDeliver] !== undefined) {
                     query.onSeries(ready[nextToDeliver]);

@@ -794,7 +794,17 @@ function arrayCell(value: unknown): unknown[] | undefined {
 }
 
 /** Rows of `metricSeriesQuery`: nulls (bins without samples) become NaN. */
-export function toMetricSeries(table: TableLike, required: readonly string[], fallbackStart: number, stepMs: number): MetricSeries[] {
+/**
+ * One series per row of `metricSeriesQuery`. A row whose values are not an array is left out and reported through
+ * `unreadable` (its computer and counter): one bad cell does not cost the other series of the batch.
+ */
+export function toMetricSeries(
+    table: TableLike,
+    required: readonly string[],
+    fallbackStart: number,
+    stepMs: number,
+    unreadable: (what: string) => void,
+): MetricSeries[] {
     const ix = columnIndex(table, required, 'metric series');
     const out: MetricSeries[] = [];
     for (const r of table.rows) {
@@ -804,10 +814,8 @@ export function toMetricSeries(table: TableLike, required: readonly string[], fa
         }
         const raw = arrayCell(cell(r, ix, 'Value'));
         if (!raw) {
-            throw new SourceError(
-                'Log Analytics answered the metric series query with a series that is not an array; the answer cannot be used.',
-                'badResponse',
-            );
+            unreadable(`${text(cell(r, ix, 'Computer'))} ${text(cell(r, ix, 'Counter'))}`.trim());
+            continue;
         }
         const values = new Float64Array(raw.length);
         for (let i = 0; i < raw.length; i++) {
