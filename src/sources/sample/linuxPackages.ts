@@ -65,6 +65,16 @@ interface PackageSpec {
     agent?: boolean;
 }
 
+/** OpenSSL's versions per release (the tool and the library come from one source package). */
+const OPENSSL_VERSIONS: ByRelease<string> = {
+    ubuntu20: '1.1.1f-1ubuntu2.{20}',
+    ubuntu22: '3.0.2-0ubuntu1.{15}',
+    ubuntu24: '3.0.13-0ubuntu3.{1}',
+    rhel8: '1:1.1.1k-{12}.el8_9',
+    rhel9: '1:3.0.7-{25}.el9',
+    sles: '3.0.8-150500.5.{36}.1',
+};
+
 /**
  * The packages of the sample's Linux machines: real package names with plausible, invented versions in each
  * distribution's scheme and of the upstream line each release carries.
@@ -109,27 +119,14 @@ const PACKAGES: readonly PackageSpec[] = [
     },
     {
         name: 'openssl',
-        versions: {
-            ubuntu20: '1.1.1f-1ubuntu2.{20}',
-            ubuntu22: '3.0.2-0ubuntu1.{15}',
-            ubuntu24: '3.0.13-0ubuntu3.{1}',
-            rhel8: '1:1.1.1k-{12}.el8_9',
-            rhel9: '1:3.0.7-{25}.el9',
-            sles: '3.0.8-150500.5.{36}.1',
-        },
+        versions: OPENSSL_VERSIONS,
         security: true,
     },
     {
+        // The library is built from the same source package: the same versions.
         name: 'libssl3',
         names: { ubuntu20: 'libssl1.1', rhel: 'openssl-libs', sles: 'libopenssl3' },
-        versions: {
-            ubuntu20: '1.1.1f-1ubuntu2.{20}',
-            ubuntu22: '3.0.2-0ubuntu1.{15}',
-            ubuntu24: '3.0.13-0ubuntu3.{1}',
-            rhel8: '1:1.1.1k-{12}.el8_9',
-            rhel9: '1:3.0.7-{25}.el9',
-            sles: '3.0.8-150500.5.{36}.1',
-        },
+        versions: OPENSSL_VERSIONS,
         security: true,
     },
     {

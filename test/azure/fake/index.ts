@@ -276,6 +276,20 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         ];
     }
 
+    /** Log Analytics' 400 for a query that names what does not exist. */
+    function semanticError(message: string): [number, unknown] {
+        return [
+            400,
+            {
+                error: {
+                    code: 'BadArgumentError',
+                    message: 'The request had some invalid properties',
+                    innererror: { code: 'SemanticError', message },
+                },
+            },
+        ];
+    }
+
     function handleLogs(path: string, query: string): [number, unknown, Record<string, string>?] {
         const workspace = decodeURIComponent(path.split('/')[3]).toLowerCase();
         const fault = takeFault('logs', query);
@@ -313,34 +327,10 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         }
         const missingColumn = options.missingColumns?.find((c) => new RegExp(`\\b${c}\\b`).test(query));
         if (missingColumn) {
-            return [
-                400,
-                {
-                    error: {
-                        code: 'BadArgumentError',
-                        message: 'The request had some invalid properties',
-                        innererror: {
-                            code: 'SemanticError',
-                            message: `'where' operator: Failed to resolve scalar expression named '${missingColumn}'`,
-                        },
-                    },
-                },
-            ];
+            return semanticError(`'where' operator: Failed to resolve scalar expression named '${missingColumn}'`);
         }
         if (missing) {
-            return [
-                400,
-                {
-                    error: {
-                        code: 'BadArgumentError',
-                        message: 'The request had some invalid properties',
-                        innererror: {
-                            code: 'SemanticError',
-                            message: `'where' operator: Failed to resolve table or column expression named '${missing}'`,
-                        },
-                    },
-                },
-            ];
+            return semanticError(`'where' operator: Failed to resolve table or column expression named '${missing}'`);
         }
         const table = logsTable(estate, query, options.metricTable ?? 'Perf');
         if (!table) {
