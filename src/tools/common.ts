@@ -348,6 +348,19 @@ export function weeklyRunWarnings(range: TimeRange, what: string): string[] {
 
 const WEEK_MS = 7 * 86_400_000;
 
+/**
+ * Software inventory comes as snapshots (every 10 hours with the Azure Monitor Agent, daily with the retired agent): a
+ * window shorter than a day may hold no snapshot of a machine, and software missing from the answer is then not known
+ * to be absent.
+ */
+export function inventoryWindowWarnings(range: TimeRange): string[] {
+    return range.to.getTime() - range.from.getTime() < 86_400_000
+        ? [
+              `Software inventory is sent as snapshots, every 10 to 24 hours: the last ${range.timespan} may hold no snapshot of a machine, so software not listed here is not known to be absent; ask for 1d or more.`,
+          ]
+        : [];
+}
+
 export function latestRunOf(rows: readonly { timeGenerated: string }[]): { latestRun?: string } {
     let latest: string | undefined;
     for (const row of rows) {

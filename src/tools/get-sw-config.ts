@@ -2,7 +2,16 @@ import { z } from 'zod';
 import type { SoftwareItem } from '../core/model';
 import { byText } from '../core/summaries';
 import { EXPLAINED_MACHINES, noDataWarnings } from './agents';
-import { DEFAULT_MAX_RESULTS, envelope, envelopeOf, inputs, resolveWorkspaceScope, TopK, otherWorkspacesNotes } from './common';
+import {
+    DEFAULT_MAX_RESULTS,
+    envelope,
+    envelopeOf,
+    inputs,
+    inventoryWindowWarnings,
+    resolveWorkspaceScope,
+    TopK,
+    otherWorkspacesNotes,
+} from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
@@ -123,7 +132,11 @@ export const getSwConfig = defineTool({
             byType[runType] = (byType[runType] ?? 0) + runLength;
         }
         const { items, truncation } = best.result();
-        const warnings = [...result.warnings, ...(await noDataWarnings(context, scope, () => reporting ?? [], 'software inventory', true))];
+        const warnings = [
+            ...result.warnings,
+            ...inventoryWindowWarnings(scope.range),
+            ...(await noDataWarnings(context, scope, () => reporting ?? [], 'software inventory', true)),
+        ];
         // A search for an update (KB5034441, "Cumulative Update") finds nothing while updates are left out: say so.
         if (truncation.total === 0 && !includeUpdates && name && /\bkb\d*|update|hotfix/.test(name)) {
             warnings.push(

@@ -732,6 +732,12 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             );
             assert.ok(!(await warningsOf(tool, { timespan: '7d' })).some((w) => w.includes('runs once a week')), tool);
         }
+        assert.ok(
+            (await warningsOf('GetSwConfig', { timespan: '6h' })).some((w) =>
+                w.startsWith('Software inventory is sent as snapshots, every 10 to 24 hours: the last 6h may hold no snapshot'),
+            ),
+        );
+        assert.ok(!(await warningsOf('GetSwConfig', { timespan: '1d' })).some((w) => w.includes('snapshots')));
         const kb = await runTool('GetSwConfig', { source }, { software_name: 'KB5' });
         assert.ok(kb.ok && (kb.structured as Structured).items.length === 0);
         assert.ok(kb.text.includes('Warning: Installed updates are left out unless include_updates is true'), kb.text);
