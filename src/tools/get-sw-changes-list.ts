@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SoftwareChange } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top, otherWorkspacesNotes } from './common';
@@ -75,6 +76,12 @@ export const getSwChangesList = defineTool({
             ...result.warnings,
             ...(await noDataWarnings(context, scope, () => rowsComputers(result.rows), 'software changes', false)),
         ];
+        const returns = removedAndBack(rows);
+        if (returns.pairs > 0) {
+            warnings.push(
+                `${plural(returns.pairs, 'removal')} on ${plural(returns.machines, 'machine')} ${returns.pairs === 1 ? 'was' : 'were'} followed within a day by the same version added back: with the Azure Monitor Agent, software installed for one user leaves the inventory when that user signs out and returns at sign-in, so such pairs are most likely sign-ins rather than changes.`,
+            );
+        }
         const perMachine = countIn(rows, (c) => c.computer);
         const summary = {
             changes: rows.length,
@@ -113,3 +120,38 @@ export const getSwChangesList = defineTool({
         };
     },
 });
+
+/**
+ * Removals followed within a day by the same software at the same version added back on the same machine, and the
+ * machines they are on: what per-user applications look like under the Azure Monitor Agent's change tracking.
+ */
+function removedAndBack(rows: readonly SoftwareChange[]): { pairs: number; machines: number } {
+    const byItem = new Map<string, SoftwareChange[]>();
+    for (const c of rows) {
+        if (c.changeCategory === 'Removed' || c.changeCategory === 'Added') {
+            const key = `${c.computer.toLowerCase()}\n${c.name.toLowerCase()}`;
+            byItem.set(key, [...(byItem.get(key) ?? []), c]);
+        }
+    }
+    let pairs = 0;
+    const machines = new Set<string>();
+    for (const changes of byItem.values()) {
+        changes.sort((a, b) => byText(a.timeGenerated, b.timeGenerated));
+        for (let i = 1; i < changes.length; i++) {
+            const [removed, added] = [changes[i - 1], changes[i]];
+            if (
+                removed.changeCategory === 'Removed' &&
+                added.changeCategory === 'Added' &&
+                (removed.previousVersion ?? '') === (added.currentVersion ?? '') &&
+                Date.parse(added.timeGenerated) - Date.parse(removed.timeGenerated) <= DAY_MS
+            ) {
+                pairs++;
+                machines.add(removed.computer.toLowerCase());
+                i++; // the next pair starts after this one
+            }
+        }
+    }
+    return { pairs, machines: machines.size };
+}
+
+const DAY_MS = 86_400_000;

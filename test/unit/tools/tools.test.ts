@@ -756,6 +756,42 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it('GetSwChangesList says when removals came back at the same version within a day (per-user software and sign-ins)', async () => {
+        const at = (hours: number) => new Date(source.now().getTime() - hours * 3_600_000).toISOString();
+        const change = (computer: string, hours: number, changeCategory: 'Added' | 'Removed', version: string) => ({
+            timeGenerated: at(hours),
+            computer,
+            name: 'Contoso Notes',
+            type: 'Application' as const,
+            publisher: 'Contoso',
+            changeCategory,
+            ...(changeCategory === 'Removed' ? { previousVersion: version } : { currentVersion: version }),
+        });
+        const flapping: typeof source = Object.create(source);
+        flapping.getSoftwareChanges = async () => ({
+            rows: [
+                change('app-01', 30, 'Removed', '2.1'),
+                change('app-01', 20, 'Added', '2.1'), // back within a day: a sign-in
+                change('app-02', 50, 'Removed', '2.1'),
+                change('app-02', 2, 'Added', '2.1'), // two days later: a reinstall, not counted
+                change('app-03', 10, 'Removed', '2.0'),
+                change('app-03', 9, 'Added', '2.1'), // another version: an upgrade by reinstall, not counted
+            ],
+            warnings: [],
+        });
+        const result = await runTool('GetSwChangesList', { source: flapping }, {});
+        assert.ok(result.ok, result.ok ? '' : result.message);
+        const warnings = (result.structured as Structured).warnings as string[];
+        assert.ok(
+            warnings.includes(
+                '1 removal on 1 machine was followed within a day by the same version added back: with the Azure Monitor Agent, software installed for one user leaves the inventory when that user signs out and returns at sign-in, so such pairs are most likely sign-ins rather than changes.',
+            ),
+            warnings.join('\n'),
+        );
+        const plain = await runTool('GetSwChangesList', { source }, {});
+        assert.ok(plain.ok && !((plain.structured as Structured).warnings as string[] | undefined)?.some((w) => w.includes('sign-in')));
+    });
+
     it('an empty answer names the filters that emptied it, as data', async () => {
         const text = async (tool: string, args: Record<string, unknown>) => {
             const result = await runTool(tool, { source }, args);
