@@ -333,7 +333,6 @@ export function judgedOnce<T>(judge: (key: string) => T | undefined): (key: stri
     };
 }
 
-/** When the newest of these assessment rows was made, as the summaries' `latestRun`; nothing when there are none. */
 /**
  * The best-practice assessments run weekly: a window shorter than a week may hold no run of a machine, and its absence
  * from the answer is then no clean bill of health. `what`: the assessment, as the warning names it.
@@ -361,6 +360,7 @@ export function inventoryWindowWarnings(range: TimeRange): string[] {
         : [];
 }
 
+/** When the newest of these assessment rows was made, as the summaries' `latestRun`; nothing when there are none. */
 export function latestRunOf(rows: readonly { timeGenerated: string }[]): { latestRun?: string } {
     let latest: string | undefined;
     for (const row of rows) {

@@ -513,6 +513,11 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
             lastQuery('ConfigurationData'),
             /\| join kind=inner \(software \| summarize Newest = max\(TimeGenerated\) by Computer\) on Computer\n\| where TimeGenerated > Newest - 30h\n/,
         );
+        // ... and a version only with the newest row of its name: the version an upgrade replaced was last seen a snapshot earlier.
+        assert.match(
+            lastQuery('ConfigurationData'),
+            /\| join kind=inner \(versions \| summarize NameLast = max\(TimeGenerated\) by Computer, SoftwareName\) on Computer, SoftwareName\n\| where TimeGenerated > NameLast - 2h\n/,
+        );
         const byPublisher = await runTool('GetSwConfig', { source }, { workspace_id, publisher: 'Igor' });
         assert.ok(byPublisher.ok && (byPublisher.structured as { items: unknown[] }).items.length === 4);
         assert.match(lastQuery('ConfigurationData'), /\| where Publisher contains "Igor"/);

@@ -492,10 +492,21 @@ class AzureInfraSource implements AzureSource {
     }
 
     async getPatchAssessments(query: SubscriptionQuery): Promise<QueryResult<PatchAssessment>> {
-        const [assessments, runs] = await Promise.all([
-            this.queryGraph(q.patchAssessmentsQuery(), query.subscriptionIds, map.toPatchAssessment, query, 'patch assessments'),
-            this.queryGraph(q.patchInstallationsQuery(), query.subscriptionIds, map.toPatchInstallation, query, 'patch installations'),
-        ]);
+        // One after the other, so that the two do not race for the same quota window.
+        const assessments = await this.queryGraph(
+            q.patchAssessmentsQuery(),
+            query.subscriptionIds,
+            map.toPatchAssessment,
+            query,
+            'patch assessments',
+        );
+        const runs = await this.queryGraph(
+            q.patchInstallationsQuery(),
+            query.subscriptionIds,
+            map.toPatchInstallation,
+            query,
+            'patch installations',
+        );
         const latest = new Map<string, PatchInstallation>();
         for (const run of runs.rows) {
             const known = run && latest.get(run.machineKey);
@@ -729,9 +740,9 @@ class AzureInfraSource implements AzureSource {
     }
 
     /**
-     * CPU and disk series from `Perf` and `InsightsMetrics` (VM Insights), each machine from the table that holds its
-     * counters — `Perf` when both do (a machine whose agent changed reports under its new name in the other). Computers are
-     * fetched in batches sized so that one answer holds about a million values, far below Log Analytics' limits.
+     * CPU and disk series from `Perf` and `InsightsMetrics` (VM Insights), each metric of a machine from the table that
+     * holds it — `Perf` when both do. Computers are fetched in batches sized so that one answer holds about a million
+     * values, far below Log Analytics' limits.
      */
     async getMetricSeries(query: MetricQuery): Promise<QueryResult<MetricSeries>> {
         const workspaceId = await this.workspaceOf(query);
@@ -976,7 +987,10 @@ function innerErrors(error: unknown): InnerError[] {
     return Array.isArray(details) ? details.map((d: unknown) => (d as { innererror?: InnerError } | null)?.innererror) : [];
 }
 
-/** The engine's own words for what went wrong, where the details carry them. */
+/** The engine's own words for what went wrong, where the details carry them: errors before warnings (an absent table of a fuzzy union is only a warning; the rows were lost to the error). */
 function innerMessages(error: unknown): string[] {
-    return innerErrors(error).flatMap((e) => (typeof e?.message === 'string' && e.message ? [e.message] : []));
+    const said = innerErrors(error).filter((e) => typeof e?.message === 'string' && e.message !== '');
+    return [...said.filter((e) => e?.severityName !== 'Warning'), ...said.filter((e) => e?.severityName === 'Warning')].map((e) =>
+        String(e?.message),
+    );
 }

@@ -438,9 +438,13 @@ ${failed}`;
  */
 export const INVENTORY_SNAPSHOT_MS = 30 * 3_600_000;
 
+/** How far apart the rows of one inventory snapshot may be (they are sent together, within minutes). */
+const SNAPSHOT_SPREAD_MS = 2 * 3_600_000;
+
 /**
- * Installed software as last inventoried: the newest row per computer, name and version (several kernels, or x86 and x64
- * builds, are installed side by side), kept only if the computer's latest snapshot still had it (see
+ * Installed software as last inventoried: the newest row per computer, name and version, kept only if it came with the
+ * newest row of that name (several kernels, or x86 and x64 builds, installed side by side — not the version an upgrade
+ * replaced, whose last row is a snapshot older) and if the computer's latest snapshot still had it (see
  * {@link INVENTORY_SNAPSHOT_MS}; the latest snapshot is read from all its software, whatever the filters).
  */
 export function softwareQuery(
@@ -451,9 +455,12 @@ export function softwareQuery(
         text: `let software = ConfigurationData
 ${timeFilter(window)}${computerFilter(window)}
 | where ConfigDataType == 'Software';
-software
+let versions = software
 | where SoftwareType in ${types}${containsFilter('SoftwareName', window.nameContains)}${containsFilter('Publisher', window.publisherContains)}
-| summarize arg_max(TimeGenerated, SoftwareType, Publisher) by Computer, SoftwareName, CurrentVersion
+| summarize arg_max(TimeGenerated, SoftwareType, Publisher) by Computer, SoftwareName, CurrentVersion;
+versions
+| join kind=inner (versions | summarize NameLast = max(TimeGenerated) by Computer, SoftwareName) on Computer, SoftwareName
+| where TimeGenerated > NameLast - ${timespan(SNAPSHOT_SPREAD_MS)}
 | join kind=inner (software | summarize Newest = max(TimeGenerated) by Computer) on Computer
 | where TimeGenerated > Newest - ${timespan(INVENTORY_SNAPSHOT_MS)}
 | project Computer, SoftwareName, SoftwareType, Publisher, CurrentVersion, LastSeen = TimeGenerated

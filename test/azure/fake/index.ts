@@ -345,7 +345,18 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
                     error: {
                         code: 'PartialError',
                         message: 'There were some errors when processing your query.',
+                        // A warning first (as a fuzzy union over an absent table adds), then the error that cost the rows.
                         details: [
+                            {
+                                code: 'EngineError',
+                                message: 'Something went wrong processing your query on the server.',
+                                innererror: {
+                                    code: '-2133196790',
+                                    message: "'union' operator: Failed to resolve table expression named 'InsightsMetrics'",
+                                    severity: 3,
+                                    severityName: 'Warning',
+                                },
+                            },
                             {
                                 code: 'EngineError',
                                 message: 'Something went wrong processing your query on the server.',
