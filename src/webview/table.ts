@@ -79,11 +79,13 @@ class TableView {
         this.index = new TableIndex(table);
         const saved = vscode.getState() as { key?: string; view?: TableViewState } | undefined;
         const key = `${table.tool}/${table.view}/${table.title}`;
-        this.view =
-            saved?.key === key && saved.view ? saved.view : { ...EMPTY_VIEW, ...table.initial, facets: { ...table.initial?.facets } };
+        const restored = saved?.key === key && saved.view !== undefined;
+        this.view = restored && saved.view ? saved.view : { ...EMPTY_VIEW, ...table.initial, facets: { ...table.initial?.facets } };
         this.selected = -1;
         this.build();
-        this.apply(false);
+        // A view kept from before (the same table loaded again: Reload, a sign-in) is told to the host, which starts every
+        // load from the table's initial view: else an export would hold other rows than the ones on screen.
+        this.apply(restored);
         this.prepareSorts(table);
         performance.mark('infraInsights.rendered');
         performance.measure('infraInsights.render', 'infraInsights.data', 'infraInsights.rendered');

@@ -1166,7 +1166,8 @@ export function buildServersTree(servers: Answer, sql: Answer | undefined, scope
                                 copyText: String(m.name),
                                 children: instances.length
                                     ? instances.map((i) => ({
-                                          id: `s/${String(i.id).toLowerCase()}`,
+                                          // Under its machine: an instance known only by host name shows under each machine of that name.
+                                          id: `s/${String(m.id).toLowerCase()}/${String(i.id).toLowerCase()}`,
                                           label: String(i.name),
                                           description: `${String(i.version)} ${String(i.edition)} · ${plural(((i.databases as Row[] | undefined) ?? []).length, 'database')}${supportNote(i.support)}`,
                                           tooltip:

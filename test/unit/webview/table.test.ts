@@ -126,6 +126,14 @@ describe('table webview in Chromium', function () {
         await page.click('button:has-text("Export CSV")');
         const exported = (await posted()).filter((m) => m.type === 'exportCsv').at(-1);
         assert.deepEqual(exported, { type: 'exportCsv', state: { text: '', facets: { severity: ['Critical'] } } });
+
+        // Loaded again (Reload, a sign-in): the filter on screen stays, and the host, which starts from the table's initial
+        // view, is told, so that an export holds the rows shown.
+        const before = (await posted()).length;
+        await send({ type: 'table', table });
+        await page.waitForFunction((n) => document.querySelector('.count')?.textContent?.startsWith(`${n} of `), critical);
+        const told = (await posted()).slice(before).filter((m): m is Extract<WebviewMessage, { type: 'view' }> => m.type === 'view');
+        assert.deepEqual(told.at(-1)?.state.facets.severity, ['Critical']);
         await page.close();
     });
 

@@ -464,6 +464,15 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             arcInstances,
         );
         assert.equal(twins.find((n) => n.resourceId === vm.id)?.children, undefined, 'the VM runs none of them');
+
+        // An instance Azure knows only by its host's name (no machine id) shows under both machines of that name, under two ids.
+        const twin = instances.find((i) => i.machineId === arc.id) as Record<string, string>;
+        const byName = { ...twin, id: `${twin.id}-2`, name: `${arc.name}\\SECOND`, machineId: undefined };
+        const named = allNodes(
+            buildServersTree({ ...servers, items: [...items, vm] }, { ...sql, items: [...instances, byName] }, undefined),
+        );
+        const namedIds = named.map((n) => n.id);
+        assert.equal(new Set(namedIds).size, namedIds.length, 'ids are unique, an instance under two machines too');
     });
 
     it('Servers: subscription → resource group → machine, SQL instances under their machines', async () => {
