@@ -6,7 +6,7 @@
 import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../../core/lifecycle';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { groupBy } from '../../core/summaries';
-import { STATUS_AGE_LONG, windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
+import { STATUS_AGE_LONG, TABLE_MAX_RESULTS, windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
 import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
 import { PATCH_OVERDUE_DAYS } from '../../tools/get-patching-level';
 import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
@@ -563,13 +563,18 @@ export function cutOf(answer: Answer): { shown: number; total: number } | undefi
 
 /**
  * The item a group shows when its answer was cut at the row limit and lists fewer of its rows than it counts: the items
- * beside it are the listed rows only, and the table (filtered to the group) has them all.
+ * beside it are the listed rows only. `narrowed`: the table asks the tool for this group alone (a classification, a
+ * severity), so it lists more of it; otherwise the table holds the same rows as the tree, to sort and filter.
  */
-export function shownOfNode(id: string, shown: number, total: number, table: TableRequest): TreeNodeModel {
+export function shownOfNode(id: string, shown: number, total: number, table: TableRequest, narrowed = true): TreeNodeModel {
     return {
         id: `${id}/shownOf`,
         label: `Showing ${fmt(shown)} of ${fmt(total)} — open the table`,
-        tooltip: `The answer behind this tree stops at its row limit, most urgent rows first: the items here are ${fmt(shown)} of ${fmt(total)}. The table lists this group in full.`,
+        tooltip:
+            `The answer behind this tree stops at its row limit, most urgent rows first: the items here are ${fmt(shown)} of ${fmt(total)}. ` +
+            (narrowed
+                ? `The table asks for this group alone, up to ${fmt(TABLE_MAX_RESULTS)} rows.`
+                : 'The table holds the same rows, to sort and filter; ask about fewer machines (a name, tags, a resource group) to see the rest.'),
         icon: { id: 'info', color: 'list.warningForeground' },
         table,
     };
@@ -578,7 +583,7 @@ export function shownOfNode(id: string, shown: number, total: number, table: Tab
 /** {@link shownOfNode} for a whole answer that was cut (its groups could not be counted from its summary). */
 function shownOf(id: string, answer: Answer, table: TableRequest): TreeNodeModel {
     const cut = cutOf(answer) ?? { shown: 0, total: 0 };
-    return shownOfNode(id, cut.shown, cut.total, table);
+    return shownOfNode(id, cut.shown, cut.total, table, false);
 }
 
 /** A summary's count per group (`byClassification`, `bySeverity`), when the answer has one. */
@@ -844,13 +849,20 @@ export function buildAssessmentsTree(
                             children: [
                                 ...(partial
                                     ? [
-                                          shownOfNode(`windows/${severity}`, findings.length, total(severity), {
-                                              tool: 'GetWinBpAssessment',
-                                              // The tool filters from a weight up: the heavier findings go first, the facet keeps this band.
-                                              args: minWeight === undefined ? {} : { min_weight: minWeight },
-                                              title: `${severity} Windows findings`,
-                                              initial: { facets: { severity: [severity] } },
-                                          }),
+                                          shownOfNode(
+                                              `windows/${severity}`,
+                                              findings.length,
+                                              total(severity),
+                                              {
+                                                  tool: 'GetWinBpAssessment',
+                                                  // The tool filters from a weight up: the heavier findings go first, the facet keeps this band.
+                                                  args: minWeight === undefined ? {} : { min_weight: minWeight },
+                                                  title: `${severity} Windows findings`,
+                                                  initial: { facets: { severity: [severity] } },
+                                              },
+                                              // Low has no lower bound to ask for: its table is the same cut answer.
+                                              minWeight !== undefined,
+                                          ),
                                       ]
                                     : []),
                                 ...[...byRecommendation.entries()].map(([recommendationId, list]) => ({

@@ -633,6 +633,11 @@ describe('sidebar trees from answers cut at the row limit', () => {
                         : undefined,
                     severity.id,
                 );
+                // Only a table that asks for the group alone is said to: the Windows tool has no upper weight bound for Low.
+                if (note) {
+                    const alone = severity.id !== 'windows/Low';
+                    assert.equal(/asks for this group alone/.test(String(note.tooltip)), alone, severity.id);
+                }
             }
         }
         // The SQL note's table lists that severity's findings in full.
@@ -648,5 +653,8 @@ describe('sidebar trees from answers cut at the row limit', () => {
         const servers = buildServersTree(await answer(source, 'GetServerMetadata', { max_results: 5 }), undefined, undefined);
         assert.equal(servers[0].label, 'Showing 5 of 60 — open the table');
         assert.deepEqual(servers[0].table, { tool: 'GetServerMetadata', args: {} });
+        // Its table is the same cut answer: the tooltip does not promise the rest.
+        assert.match(String(servers[0].tooltip), /The table holds the same rows, to sort and filter; ask about fewer machines/);
+        assert.doesNotMatch(String(servers[0].tooltip), /alone/);
     });
 });
