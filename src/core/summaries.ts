@@ -414,3 +414,16 @@ export function comparePatches(a: MissingPatch, b: MissingPatch): number {
         byText(a.patchName, b.patchName)
     );
 }
+
+/**
+ * The Windows Server assessment weighs each failed recommendation 0–100 instead of giving it a severity; the product
+ * buckets the weight into one a person can filter on, the lowest weight of each band here.
+ */
+export const WINDOWS_SEVERITY_MIN_WEIGHT = { High: 30, Medium: 15, Low: 0 } as const;
+export type WindowsSeverity = keyof typeof WINDOWS_SEVERITY_MIN_WEIGHT;
+export const WINDOWS_SEVERITIES = Object.keys(WINDOWS_SEVERITY_MIN_WEIGHT) as WindowsSeverity[];
+
+/** The severity band of a Windows assessment weight. */
+export function windowsSeverity(weight: number): WindowsSeverity {
+    return weight >= WINDOWS_SEVERITY_MIN_WEIGHT.High ? 'High' : weight >= WINDOWS_SEVERITY_MIN_WEIGHT.Medium ? 'Medium' : 'Low';
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byText, countIn, distinctCount } from '../core/summaries';
+import { byText, countIn, distinctCount, windowsSeverity } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, latestRunOf, otherWorkspacesNotes, top, weeklyRunWarnings } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
@@ -64,6 +64,9 @@ export const getWinBpAssessment = defineTool({
             findings: z.number().int(),
             machines: z.number().int(),
             byFocusArea: z.record(z.number()),
+            bySeverity: z
+                .record(z.number())
+                .describe('findings per severity band of their weight: High (30 and more), Medium (15 to 30), Low (below 15)'),
             highestWeight: z.number().nullable(),
             latestRun: z.string().optional().describe('when the newest run among the findings was made'),
         }),
@@ -114,6 +117,7 @@ export const getWinBpAssessment = defineTool({
             findings: findings.length,
             machines: distinctCount(findings, (f) => f.computer),
             byFocusArea,
+            bySeverity: countIn(findings, (f) => windowsSeverity(f.weight)) as Record<string, number>,
             highestWeight: items.length ? items[0].weight : null,
             ...latestRunOf(findings),
         };

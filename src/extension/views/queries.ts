@@ -10,9 +10,7 @@ import {
     buildAssessmentsTree,
     buildPatchesTree,
     buildServersTree,
-    cutOf,
     OVERDUE_PATCHES,
-    WINDOWS_SEVERITY_MIN_WEIGHT,
     WINDOWS_HIGH_WEIGHT,
     type OverviewInputs,
     type TreeNodeModel,
@@ -73,33 +71,7 @@ export async function assessmentsNodes(source: InfraSource, signal?: AbortSignal
         answerOrError(source, 'GetSqlBpAssessment', { max_results: TABLE_MAX_RESULTS }, signal),
         answerOrError(source, 'GetWinBpAssessment', { max_results: TABLE_MAX_RESULTS }, signal),
     ]);
-    return buildAssessmentsTree(sql, windows, windows instanceof Error ? undefined : await windowsBySeverity(source, windows, signal));
-}
-
-/**
- * The Windows findings per severity when the answer listing them was cut at the row limit (its summary counts them by
- * focus area only): two more runs counting from each severity's lowest weight up, one row each. None when nothing was cut.
- */
-export async function windowsBySeverity(
-    source: InfraSource,
-    windows: Record<string, unknown>,
-    signal?: AbortSignal,
-): Promise<Record<string, number> | undefined> {
-    if (!cutOf(windows)) {
-        return undefined;
-    }
-    const findings = (a: Record<string, unknown> | Error) =>
-        a instanceof Error ? undefined : ((a.summary as Record<string, unknown> | undefined)?.findings as number | undefined);
-    const [high, mediumUp] = await Promise.all(
-        [WINDOWS_SEVERITY_MIN_WEIGHT.High, WINDOWS_SEVERITY_MIN_WEIGHT.Medium].map((min_weight) =>
-            answerOrError(source, 'GetWinBpAssessment', { min_weight, max_results: 1 }, signal).then(findings),
-        ),
-    );
-    const all = findings(windows);
-    if (high === undefined || mediumUp === undefined || all === undefined) {
-        return undefined;
-    }
-    return { High: high, Medium: mediumUp - high, Low: all - mediumUp };
+    return buildAssessmentsTree(sql, windows);
 }
 
 /** Anomalies view nodes (last 7 days, the tool's default). */

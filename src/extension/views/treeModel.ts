@@ -5,8 +5,8 @@
  */
 import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../../core/lifecycle';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
-import { groupBy } from '../../core/summaries';
-import { STATUS_AGE_LONG, TABLE_MAX_RESULTS, windowsSeverity, type TableRequest } from '../webviews/tableSpecs';
+import { groupBy, WINDOWS_SEVERITIES, WINDOWS_SEVERITY_MIN_WEIGHT, windowsSeverity } from '../../core/summaries';
+import { STATUS_AGE_LONG, TABLE_MAX_RESULTS, type TableRequest } from '../webviews/tableSpecs';
 import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
 import { PATCH_OVERDUE_DAYS } from '../../tools/get-patching-level';
 import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
@@ -125,7 +125,7 @@ function needsWorkspace(message: string): boolean {
 }
 
 /** The minimum weight the Overview (and the Windows table's severity column) counts as a high-severity Windows finding. */
-export const WINDOWS_HIGH_WEIGHT = 30;
+export const WINDOWS_HIGH_WEIGHT = WINDOWS_SEVERITY_MIN_WEIGHT.High;
 
 /** The Overview: where the data comes from, the scope, and the headline figures, each opening its table. */
 export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
@@ -723,19 +723,12 @@ function rebootText(behaviour: string): string {
     }
 }
 
-/** The lowest Windows assessment weight of each severity (the bands of {@link windowsSeverity}). */
-export const WINDOWS_SEVERITY_MIN_WEIGHT: Record<string, number | undefined> = { High: WINDOWS_HIGH_WEIGHT, Medium: 15, Low: undefined };
-
 /**
  * Assessments: SQL and Windows, each by severity → finding → affected targets, remediation in the tooltip. A severity
- * counts from the summary when its answer was cut at the row limit (SQL's `bySeverity`; for Windows, whose summary has no
- * severity, `windowsBySeverity` from runs of its own), and says how many of its findings are listed.
+ * counts from the summary's `bySeverity` when its answer was cut at the row limit, and says how many of its findings are
+ * listed.
  */
-export function buildAssessmentsTree(
-    sql: Answer | Error,
-    windows: Answer | Error,
-    windowsBySeverity?: Record<string, number>,
-): TreeNodeModel[] {
+export function buildAssessmentsTree(sql: Answer | Error, windows: Answer | Error): TreeNodeModel[] {
     const failed = (id: string, label: string, error: Error): TreeNodeModel => ({
         id,
         label,
@@ -819,7 +812,7 @@ export function buildAssessmentsTree(
     } else {
         const items = windows.items ?? [];
         const bySeverity = groupBy(items, (f) => windowsSeverity(Number(f.weight)));
-        const totals = cutOf(windows) ? windowsBySeverity : undefined;
+        const totals = cutOf(windows) ? countsOf(windows.summary, 'bySeverity') : undefined;
         const total = (severity: string) => Math.max(totals?.[severity] ?? 0, bySeverity.get(severity)?.length ?? 0);
         nodes.push({
             id: 'windows',
@@ -830,67 +823,65 @@ export function buildAssessmentsTree(
             table: { tool: 'GetWinBpAssessment', args: {} },
             children: [
                 ...(cutOf(windows) && !totals ? [shownOf('windows', windows, { tool: 'GetWinBpAssessment', args: {} })] : []),
-                ...['High', 'Medium', 'Low']
-                    .filter((s) => total(s) > 0)
-                    .map((severity) => {
-                        const findings = bySeverity.get(severity) ?? [];
-                        const byRecommendation = groupBy(findings, (f) => String(f.recommendationId));
-                        const partial = findings.length < total(severity);
-                        const minWeight = WINDOWS_SEVERITY_MIN_WEIGHT[severity];
-                        return {
-                            id: `windows/${severity}`,
-                            label: severity,
-                            description: partial
-                                ? `${plural(total(severity), 'target')}, ${fmt(findings.length)} listed`
-                                : `${plural(byRecommendation.size, 'recommendation')}, ${plural(findings.length, 'target')}`,
-                            tooltip: 'Severity from the assessment weight: High ≥ 30, Medium ≥ 15, Low below.',
-                            icon: iconFor(severity),
-                            table: { tool: 'GetWinBpAssessment', args: {}, initial: { facets: { severity: [severity] } } },
-                            children: [
-                                ...(partial
-                                    ? [
-                                          shownOfNode(
-                                              `windows/${severity}`,
-                                              findings.length,
-                                              total(severity),
-                                              {
-                                                  tool: 'GetWinBpAssessment',
-                                                  // The tool filters from a weight up: the heavier findings go first, the facet keeps this band.
-                                                  args: minWeight === undefined ? {} : { min_weight: minWeight },
-                                                  title: `${severity} Windows findings`,
-                                                  initial: { facets: { severity: [severity] } },
-                                              },
-                                              // Low has no lower bound to ask for: its table is the same cut answer.
-                                              minWeight !== undefined,
-                                          ),
-                                      ]
-                                    : []),
-                                ...[...byRecommendation.entries()].map(([recommendationId, list]) => ({
-                                    id: `windows/${severity}/${recommendationId}`,
-                                    label: String(list[0].recommendation),
-                                    description: `${String(list[0].focusArea)} · ${plural(list.length, 'target')}`,
-                                    tooltip: `${String(list[0].recommendation)}\n\n${String(list[0].description)}\n\nFocus area: ${String(list[0].focusArea)}; action area: ${String(list[0].actionArea)}; weight ${String(list[0].weight)}`,
-                                    icon: iconFor(severity),
-                                    copyText: String(list[0].recommendation),
-                                    table: {
-                                        tool: 'GetWinBpAssessment',
-                                        args: {},
-                                        title: `Windows finding: ${String(list[0].recommendation)}`,
-                                        initial: { text: String(list[0].recommendation) },
-                                    },
-                                    children: list.map((f, i) => ({
-                                        id: `windows/${severity}/${recommendationId}/${i}`,
-                                        label: String(f.computer),
-                                        description: `${String(f.affectedObjectType)} ${String(f.affectedObjectName)}`.trim(),
-                                        tooltip: `${String(f.description)}\n\nAssessed ${time(f.timeGenerated)}`,
-                                        icon: { id: 'server' },
-                                        machine: String(f.computer),
-                                        copyText: String(f.computer),
-                                    })),
+                ...WINDOWS_SEVERITIES.filter((s) => total(s) > 0).map((severity) => {
+                    const findings = bySeverity.get(severity) ?? [];
+                    const byRecommendation = groupBy(findings, (f) => String(f.recommendationId));
+                    const partial = findings.length < total(severity);
+                    const minWeight = WINDOWS_SEVERITY_MIN_WEIGHT[severity];
+                    return {
+                        id: `windows/${severity}`,
+                        label: severity,
+                        description: partial
+                            ? `${plural(total(severity), 'target')}, ${fmt(findings.length)} listed`
+                            : `${plural(byRecommendation.size, 'recommendation')}, ${plural(findings.length, 'target')}`,
+                        tooltip: `Severity from the assessment weight: High ≥ ${WINDOWS_SEVERITY_MIN_WEIGHT.High}, Medium ≥ ${WINDOWS_SEVERITY_MIN_WEIGHT.Medium}, Low below.`,
+                        icon: iconFor(severity),
+                        table: { tool: 'GetWinBpAssessment', args: {}, initial: { facets: { severity: [severity] } } },
+                        children: [
+                            ...(partial
+                                ? [
+                                      shownOfNode(
+                                          `windows/${severity}`,
+                                          findings.length,
+                                          total(severity),
+                                          {
+                                              tool: 'GetWinBpAssessment',
+                                              // The tool filters from a weight up: the heavier findings go first, the facet keeps this band.
+                                              args: minWeight > 0 ? { min_weight: minWeight } : {},
+                                              title: `${severity} Windows findings`,
+                                              initial: { facets: { severity: [severity] } },
+                                          },
+                                          // Low has no lower bound to ask for: its table is the same cut answer.
+                                          minWeight > 0,
+                                      ),
+                                  ]
+                                : []),
+                            ...[...byRecommendation.entries()].map(([recommendationId, list]) => ({
+                                id: `windows/${severity}/${recommendationId}`,
+                                label: String(list[0].recommendation),
+                                description: `${String(list[0].focusArea)} · ${plural(list.length, 'target')}`,
+                                tooltip: `${String(list[0].recommendation)}\n\n${String(list[0].description)}\n\nFocus area: ${String(list[0].focusArea)}; action area: ${String(list[0].actionArea)}; weight ${String(list[0].weight)}`,
+                                icon: iconFor(severity),
+                                copyText: String(list[0].recommendation),
+                                table: {
+                                    tool: 'GetWinBpAssessment',
+                                    args: {},
+                                    title: `Windows finding: ${String(list[0].recommendation)}`,
+                                    initial: { text: String(list[0].recommendation) },
+                                },
+                                children: list.map((f, i) => ({
+                                    id: `windows/${severity}/${recommendationId}/${i}`,
+                                    label: String(f.computer),
+                                    description: `${String(f.affectedObjectType)} ${String(f.affectedObjectName)}`.trim(),
+                                    tooltip: `${String(f.description)}\n\nAssessed ${time(f.timeGenerated)}`,
+                                    icon: { id: 'server' },
+                                    machine: String(f.computer),
+                                    copyText: String(f.computer),
                                 })),
-                            ],
-                        };
-                    }),
+                            })),
+                        ],
+                    };
+                }),
             ],
         });
     }

@@ -4,6 +4,7 @@
  * flattened generically (scalar fields of `items`), so a new tool gets a usable table before it gets a tuned one.
  */
 import { SUPPORT_STATUSES, type AgentSupport, type Support } from '../../core/lifecycle';
+import { WINDOWS_SEVERITIES, windowsSeverity } from '../../core/summaries';
 import { TIME } from '../../core/timespan';
 import { agentLabel, arcAgentLabel } from '../../tools/agents';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
@@ -48,6 +49,9 @@ export function requestKey(request: TableRequest): string {
 export const TABLE_MAX_RESULTS = 50_000;
 
 type Row = Record<string, unknown>;
+
+/** What a view builds from a tool's items: the rest of a table comes from the answer itself. */
+type TableBody = Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'>;
 interface Envelope {
     source?: 'sample' | 'azure';
     /** When the tool answered (the source's clock): how long a machine has been in its status is counted to it. */
@@ -71,13 +75,6 @@ const col = (key: string, title: string, type: TableColumn['type'] = 'text', ext
     ...extra,
 });
 const machineFacet = (key: string, title = 'Machine') => col(key, title, 'text', { facet: true, width: 1.4 });
-const WINDOWS_SEVERITIES = ['High', 'Medium', 'Low'];
-
-/** Buckets of the Windows assessment's 0–100 weight into a severity a person can filter on. */
-export function windowsSeverity(weight: number): string {
-    return weight >= 30 ? 'High' : weight >= 15 ? 'Medium' : 'Low';
-}
-
 /** The status-age bucket GetServerMetadata counts as `disconnectedLong` (with the status Disconnected, on Arc). */
 export const STATUS_AGE_LONG = `${LONG_DISCONNECTED_DAYS} days or more`;
 
@@ -506,10 +503,7 @@ function instanceCells(i: Row): CellValue[] {
 }
 
 /** One row per instance: what licensing questions (edition, licence, vCores) count, and what the Overview's instance figures open. */
-function sqlInstances(
-    instances: Row[],
-    title?: string,
-): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
+function sqlInstances(instances: Row[], title?: string): TableBody {
     const columns = [
         ...instanceColumns(),
         col('status', 'Status', 'text', { facet: true, width: 0.7 }),
@@ -524,10 +518,7 @@ function sqlInstances(
     return { title: title ?? 'SQL Server instances', columns, rows };
 }
 
-function sqlDatabases(
-    instances: Row[],
-    title?: string,
-): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
+function sqlDatabases(instances: Row[], title?: string): TableBody {
     const columns = [
         ...instanceColumns(),
         col('database', 'Database', 'text', { width: 1.2 }),
@@ -564,10 +555,7 @@ function sqlDatabases(
     return { title: title ?? 'SQL Server instances and databases', columns, rows };
 }
 
-function scopesTable(
-    answer: Envelope,
-    title?: string,
-): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
+function scopesTable(answer: Envelope, title?: string): TableBody {
     const columns = [
         col('kind', 'Kind', 'text', { facet: true, width: 0.7 }),
         col('id', 'Id', 'text', { width: 1.6 }),
@@ -583,10 +571,7 @@ function scopesTable(
 }
 
 /** Scalar fields of the items become columns (arrays joined, objects left out), in first-seen order. */
-function genericTable(
-    items: Row[],
-    title: string,
-): Omit<TableData, 'subtitle' | 'truncation' | 'tool' | 'view' | 'sourceKind' | 'warnings'> {
+function genericTable(items: Row[], title: string): TableBody {
     const keys: string[] = [];
     const types = new Map<string, TableColumn['type']>();
     for (const item of items.slice(0, 200)) {

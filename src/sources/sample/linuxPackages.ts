@@ -65,14 +65,35 @@ interface PackageSpec {
     agent?: boolean;
 }
 
-/** OpenSSL's versions per release (the tool and the library come from one source package). */
-const OPENSSL_VERSIONS: ByRelease<string> = {
-    ubuntu20: '1.1.1f-1ubuntu2.{20}',
-    ubuntu22: '3.0.2-0ubuntu1.{15}',
-    ubuntu24: '3.0.13-0ubuntu3.{1}',
-    rhel8: '1:1.1.1k-{12}.el8_9',
-    rhel9: '1:3.0.7-{25}.el9',
-    sles: '3.0.8-150500.5.{36}.1',
+/**
+ * Versions per release of source packages that build several binary packages (the tool and its library, server and
+ * client): every binary package of one source carries the same version.
+ */
+const SOURCE_VERSIONS: Readonly<Record<'openssl' | 'openssh' | 'curl', ByRelease<string>>> = {
+    openssl: {
+        ubuntu20: '1.1.1f-1ubuntu2.{20}',
+        ubuntu22: '3.0.2-0ubuntu1.{15}',
+        ubuntu24: '3.0.13-0ubuntu3.{1}',
+        rhel8: '1:1.1.1k-{12}.el8_9',
+        rhel9: '1:3.0.7-{25}.el9',
+        sles: '3.0.8-150500.5.{36}.1',
+    },
+    openssh: {
+        ubuntu20: '1:8.2p1-4ubuntu0.{9}',
+        ubuntu22: '1:8.9p1-3ubuntu0.{7}',
+        ubuntu24: '1:9.6p1-3ubuntu13.{4}',
+        rhel8: '8.0p1-{19}.el8_9',
+        rhel9: '8.7p1-{38}.el9',
+        sles: '8.4p1-150300.3.{30}.1',
+    },
+    curl: {
+        ubuntu20: '7.68.0-1ubuntu2.{21}',
+        ubuntu22: '7.81.0-1ubuntu1.{15}',
+        ubuntu24: '8.5.0-2ubuntu10.{4}',
+        rhel8: '7.61.1-{34}.el8',
+        rhel9: '7.76.1-{29}.el9',
+        sles: '8.0.1-150400.5.{44}.1',
+    },
 };
 
 /**
@@ -119,64 +140,35 @@ const PACKAGES: readonly PackageSpec[] = [
     },
     {
         name: 'openssl',
-        versions: OPENSSL_VERSIONS,
+        versions: SOURCE_VERSIONS.openssl,
         security: true,
     },
     {
-        // The library is built from the same source package: the same versions.
         name: 'libssl3',
         names: { ubuntu20: 'libssl1.1', rhel: 'openssl-libs', sles: 'libopenssl3' },
-        versions: OPENSSL_VERSIONS,
+        versions: SOURCE_VERSIONS.openssl,
         security: true,
     },
     {
         name: 'openssh-server',
-        versions: {
-            ubuntu20: '1:8.2p1-4ubuntu0.{9}',
-            ubuntu22: '1:8.9p1-3ubuntu0.{7}',
-            ubuntu24: '1:9.6p1-3ubuntu13.{4}',
-            rhel8: '8.0p1-{19}.el8_9',
-            rhel9: '8.7p1-{38}.el9',
-            sles: '8.4p1-150300.3.{30}.1',
-        },
+        versions: SOURCE_VERSIONS.openssh,
         security: true,
     },
     {
         name: 'openssh-client',
         names: { rhel: 'openssh-clients', sles: 'openssh-clients' },
-        versions: {
-            ubuntu20: '1:8.2p1-4ubuntu0.{9}',
-            ubuntu22: '1:8.9p1-3ubuntu0.{7}',
-            ubuntu24: '1:9.6p1-3ubuntu13.{4}',
-            rhel8: '8.0p1-{19}.el8_9',
-            rhel9: '8.7p1-{38}.el9',
-            sles: '8.4p1-150300.3.{30}.1',
-        },
+        versions: SOURCE_VERSIONS.openssh,
         security: true,
     },
     {
         name: 'curl',
-        versions: {
-            ubuntu20: '7.68.0-1ubuntu2.{21}',
-            ubuntu22: '7.81.0-1ubuntu1.{15}',
-            ubuntu24: '8.5.0-2ubuntu10.{4}',
-            rhel8: '7.61.1-{34}.el8',
-            rhel9: '7.76.1-{29}.el9',
-            sles: '8.0.1-150400.5.{44}.1',
-        },
+        versions: SOURCE_VERSIONS.curl,
         security: true,
     },
     {
         name: 'libcurl4',
         names: { rhel: 'libcurl' },
-        versions: {
-            ubuntu20: '7.68.0-1ubuntu2.{21}',
-            ubuntu22: '7.81.0-1ubuntu1.{15}',
-            ubuntu24: '8.5.0-2ubuntu10.{4}',
-            rhel8: '7.61.1-{34}.el8',
-            rhel9: '7.76.1-{29}.el9',
-            sles: '8.0.1-150400.5.{44}.1',
-        },
+        versions: SOURCE_VERSIONS.curl,
         security: true,
     },
     {
