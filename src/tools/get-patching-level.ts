@@ -25,6 +25,7 @@ import {
     resolveSubscriptions,
     top,
     TopSelection,
+    caselessEnum,
 } from './common';
 import { TIME, truncate } from '../core/timespan';
 import { extensionServiceDown } from './agents';
@@ -121,11 +122,11 @@ export const getPatchingLevel = defineTool({
             tags: inputs.tags,
             resource_group: inputs.resourceGroup,
             classification: z
-                .array(z.enum(PATCH_CLASSIFICATIONS))
+                .array(caselessEnum(PATCH_CLASSIFICATIONS))
                 .max(20)
                 .optional()
                 .describe('Only patches of these classifications (e.g. ["Critical","Security"]).'),
-            severity: z.array(z.enum(PATCH_SEVERITIES)).max(10).optional().describe('Only patches of these MSRC severities.'),
+            severity: z.array(caselessEnum(PATCH_SEVERITIES)).max(10).optional().describe('Only patches of these MSRC severities.'),
             reboot_pending: z.boolean().optional().describe('true: only machines waiting for a reboot; false: only machines not waiting.'),
             older_than_days: z
                 .number()

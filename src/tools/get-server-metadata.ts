@@ -35,6 +35,7 @@ import {
     placementMatcher,
     resolveSubscriptions,
     top,
+    caselessEnum,
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime, supportSentence } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -154,27 +155,27 @@ export const getServerMetadata = defineTool({
             subscription_ids: inputs.subscriptionIds,
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
-            os: z.enum(['windows', 'linux']).optional().describe('Only Windows or only Linux machines.'),
+            os: caselessEnum(['windows', 'linux']).optional().describe('Only Windows or only Linux machines.'),
             os_name: z
                 .string()
                 .max(200)
                 .optional()
                 .describe('Only machines whose OS name contains this text, case-insensitive (e.g. "2012 R2", "Ubuntu").'),
             status: z
-                .array(z.enum(STATUSES))
+                .array(caselessEnum(STATUSES))
                 .max(10)
                 .optional()
                 .describe('Only machines with one of these statuses (Arc agent status, or VM power state).'),
-            kind: z.enum(['arc', 'azure-vm']).optional().describe('arc = Arc-enabled servers, azure-vm = Azure virtual machines.'),
+            kind: caselessEnum(['arc', 'azure-vm']).optional().describe('arc = Arc-enabled servers, azure-vm = Azure virtual machines.'),
             support: z
-                .array(z.enum(SUPPORT_STATUSES))
+                .array(caselessEnum(SUPPORT_STATUSES))
                 .max(4)
                 .optional()
                 .describe(
                     `Only machines whose OS release is in one of these lifecycle states: ended, esu, ending (within ${SUPPORT_ENDING_DAYS} days), supported (Linux is never matched).`,
                 ),
             monitoring_agent: z
-                .array(z.enum(MONITORING_AGENTS))
+                .array(caselessEnum(MONITORING_AGENTS))
                 .max(4)
                 .optional()
                 .describe(

@@ -12,6 +12,7 @@ import {
     otherWorkspacesNotes,
     top,
     weeklyRunWarnings,
+    caselessEnum,
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -44,7 +45,11 @@ export const getSqlBpAssessment = defineTool({
         .object({
             workspace_id: inputs.workspaceId,
             timespan: inputs.timespan('30d'),
-            severity: z.array(z.enum(FINDING_SEVERITIES)).max(4).optional().describe('Only findings of these severities (e.g. ["High"]).'),
+            severity: z
+                .array(caselessEnum(FINDING_SEVERITIES))
+                .max(4)
+                .optional()
+                .describe('Only findings of these severities (e.g. ["High"]).'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
             tags: inputs.tags,

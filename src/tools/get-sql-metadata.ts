@@ -17,6 +17,7 @@ import {
     placementMatcher,
     resolveSubscriptions,
     top,
+    caselessEnum,
 } from './common';
 import { describeCounts, describeFilters, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
 import { inStates, supportSchema } from './get-server-metadata';
@@ -122,14 +123,14 @@ export const getSqlMetadata = defineTool({
                     'Only this instance: its instance name (e.g. "MSSQLSERVER" for default instances, "REPORTING"), or its full name as listed (HOST\\NAME, or HOST for a default instance); case-insensitive.',
                 ),
             backup_state: z
-                .array(z.enum(BACKUP_STATES))
+                .array(caselessEnum(BACKUP_STATES))
                 .max(3)
                 .optional()
                 .describe(
                     'Only databases in these backup states (instances keep only matching databases; instances with none are left out).',
                 ),
             support: z
-                .array(z.enum(SUPPORT_STATUSES))
+                .array(caselessEnum(SUPPORT_STATUSES))
                 .max(4)
                 .optional()
                 .describe(

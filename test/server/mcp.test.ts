@@ -97,6 +97,29 @@ describe('MCP server in memory', () => {
         assert.equal((a.structuredContent as { items: unknown[] }).items.length, 1);
     });
 
+    it('takes the listed values of a parameter in any case, as models write them, and still refuses others with the list', async () => {
+        const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
+            ['GetPatchingLevel', { classification: ['critical', 'SECURITY'] }, { classification: ['Critical', 'Security'] }],
+            ['GetSqlBpAssessment', { severity: ['high'] }, { severity: ['High'] }],
+            ['GetServerMetadata', { os: 'Linux', status: [' disconnected '] }, { os: 'linux', status: ['Disconnected'] }],
+            ['GetAnomalies', { metric: 'CPU', sensitivity: 'High' }, { metric: 'cpu', sensitivity: 'high' }],
+        ];
+        for (const [tool, written, declared] of cases) {
+            const a = await call(client, tool, written);
+            const b = await call(client, tool, declared);
+            assert.notEqual(a.isError, true, `${tool} ${JSON.stringify(written)}: ${textOf(a)}`);
+            const structured = (r: typeof a): Record<string, unknown> => ({
+                ...(r.structuredContent as Record<string, unknown>),
+                generatedAt: undefined,
+            });
+            assert.deepEqual(structured(a), structured(b), tool);
+            assert.ok((structured(b).items as unknown[]).length > 0, `${tool} ${JSON.stringify(declared)} found nothing to compare`);
+        }
+        const unknown = await call(client, 'GetPatchingLevel', { classification: ['urgent'] });
+        assert.equal(unknown.isError, true);
+        assert.match(textOf(unknown), /Expected 'Critical' \| 'Security'.*received 'urgent'/);
+    });
+
     it('declares each tool once: the MCP list matches the tool table', async () => {
         const { tools } = await client.listTools();
         for (const tool of allTools) {
