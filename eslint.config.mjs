@@ -1,7 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** The one-way import rule of the architecture: extension|server|cli → tools → core ← sources. */
+/**
+ * The one-way import rule of the architecture: extension | server | cli → tools → core ← sources, the front ends picking
+ * their source through src/sources (the CLI also starts the servers it serves).
+ */
 const layer = (files, patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } });
 
 export default tseslint.config(
@@ -24,4 +27,5 @@ export default tseslint.config(
     layer(['src/tools/**'], [{ group: ['**/server/**', '**/extension/**', '**/cli', 'vscode', '@modelcontextprotocol/*'], message: 'tools depend only on core (and sources through the InfraSource interface).' }]),
     layer(['src/server/**'], [{ group: ['**/extension/**', '**/cli', 'vscode'], message: 'server, extension and cli never import each other.' }]),
     layer(['src/extension/**'], [{ group: ['**/server/**', '**/cli'], message: 'server, extension and cli never import each other.' }]),
+    layer(['src/cli.ts'], [{ group: ['**/extension/**', 'vscode'], message: 'the CLI runs without VS Code: it imports no extension code.' }]),
 );

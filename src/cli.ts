@@ -160,6 +160,20 @@ export function toolArguments(
     return result;
 }
 
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** --log-level (or INFRA_INSIGHTS_LOG_LEVEL), default info; anything else is refused rather than logging everything. */
+function logLevelOf(text: string | undefined): LogLevel {
+    if (text === undefined || text === '') {
+        return 'info';
+    }
+    const level = LOG_LEVELS.find((l) => l === text.trim().toLowerCase());
+    if (!level) {
+        throw new UserError(`--log-level ${JSON.stringify(text.slice(0, 40))} is not a level: use debug, info, warn or error.`);
+    }
+    return level;
+}
+
 function describeParameters(tool: { input: z.ZodTypeAny }): string[] {
     const shape = (tool.input instanceof z.ZodObject ? tool.input.shape : {}) as Record<string, z.ZodTypeAny>;
     return Object.entries(shape).map(([name, schema]) => `    --${name}  ${schema.description ?? ''}`);
@@ -172,7 +186,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         process.stdout.write(USAGE);
         return command || one(args, 'help') ? 0 : 2;
     }
-    const log = createLogger({ level: (one(args, 'log-level') as LogLevel) ?? 'info', file: one(args, 'log-file') });
+    const level = logLevelOf(one(args, 'log-level') ?? env.INFRA_INSIGHTS_LOG_LEVEL);
+    const log = createLogger({ level, file: one(args, 'log-file') });
     if (command === 'tools') {
         for (const tool of allTools) {
             process.stdout.write(`${tool.name} — ${tool.title}\n  ${tool.description}\n${describeParameters(tool).join('\n')}\n\n`);
@@ -187,6 +202,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
                 INFRA_INSIGHTS_SOURCE: config.source,
                 ...configEnv(config),
                 INFRA_INSIGHTS_LOG_FILE: one(args, 'log-file') ?? env.INFRA_INSIGHTS_LOG_FILE,
+                INFRA_INSIGHTS_LOG_LEVEL: level,
             });
             return -1;
         }
@@ -293,7 +309,8 @@ if (require.main === module) {
             }
         },
         (error: unknown) => {
-            const usage = error instanceof UserError;
+            // By name: an error from a lazily loaded source (dist/sample.js, dist/azure.js) has its own copy of the class.
+            const usage = error instanceof Error && error.name === UserError.name;
             process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
             process.exitCode = usage ? 2 : 1;
         },

@@ -1,6 +1,5 @@
 import type { InfraSource } from '../core/source';
 import { UserError } from '../core/source';
-import { createSampleSource } from './sample';
 
 export type SourceChoice = 'sample' | 'azure' | 'auto';
 export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const;
@@ -122,7 +121,10 @@ export async function selectSource(
     }
     const fixedNow = config.now;
     const source = deferred('sample', () =>
-        createSampleSource({
+        // Like the Azure SDKs, the sample estate's generator loads only when used: esbuild leaves this require pointing at
+        // dist/sample.js, so an extension or server on Azure never parses it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require('./sample') as typeof import('./sample')).createSampleSource({
             seed: config.seed,
             machines: config.sampleSize,
             hostile: config.hostile,

@@ -100,6 +100,7 @@ describe('the command line (dist/cli.js)', function () {
                 1,
                 /^Invalid arguments for GetServerMetadata: max_results: expected a number\.$/m,
             ],
+            [['serve', '--stdio', '--log-level', 'loud'], 2, /^--log-level "loud" is not a level: use debug, info, warn or error\.$/m],
             [['run', 'GetServerMetadata', '--server_name'], 2, /^--server_name needs a value: --server_name <value>\.$/m],
             [
                 ['run', 'GetServerMetadata', '--server_name', 'ctso-sql-ams-01,ctso-sql-ams-02'],
@@ -116,6 +117,18 @@ describe('the command line (dist/cli.js)', function () {
         const help = await cli(['--help']);
         assert.equal(help.code, 0);
         assert.match(help.stdout, /^Infra Insights for Azure/);
+    });
+
+    it('serve --stdio logs at the level asked for, by flag or environment', async () => {
+        const plain = await cli(['serve', '--stdio']);
+        assert.match(plain.stderr, /\[info\] Infra Insights MCP server \(stdio\) starting/);
+        for (const [args, env] of [
+            [['--log-level', 'warn'], {}],
+            [[], { INFRA_INSIGHTS_LOG_LEVEL: 'error' }],
+        ] as const) {
+            const quiet = await cli(['serve', '--stdio', ...args], env);
+            assert.doesNotMatch(quiet.stderr, /\[info\]/, `${args.join(' ')} ${JSON.stringify(env)}: ${quiet.stderr}`);
+        }
     });
 
     it('serve --http (what npm start runs) prints its address, answers an MCP client there, and stops on SIGTERM', async () => {
