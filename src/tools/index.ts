@@ -1,6 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { SourceError, UserError } from '../core/source';
-import { nearestNames } from './common';
 import { getAnomalies } from './get-anomalies';
 import { getPatchingLevel } from './get-patching-level';
 import { getServerMetadata } from './get-server-metadata';
@@ -61,18 +60,11 @@ export async function runTool(name: string, context: ToolContext, args: unknown)
     }
 }
 
-/** Turns a zod error into "param: problem" sentences; an unknown parameter gets the nearest known names. */
+/** Turns a zod error into "param: problem" sentences (an unknown parameter is named with the nearest known ones: input.ts). */
 export function describeInputError(toolName: string, error: z.ZodError): string {
-    const tool = findTool(toolName);
-    const known = tool && tool.input instanceof z.ZodObject ? Object.keys(tool.input.shape as z.ZodRawShape) : [];
     const problems = error.issues.map((issue) => {
         if (issue.code === 'unrecognized_keys') {
-            return issue.keys
-                .map((key) => {
-                    const near = nearestNames(key.replace(/-/g, '_'), known, 2);
-                    return `unknown parameter ${JSON.stringify(key.slice(0, 80))}${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}`;
-                })
-                .join('; ');
+            return issue.message;
         }
         if (issue.code === 'invalid_type' && issue.expected === 'number' && (issue.received === 'nan' || issue.received === 'string')) {
             return `${issue.path.join('.')}: expected a number`;

@@ -1,3 +1,4 @@
+import { forgivingInput } from './input';
 import type { z } from 'zod';
 import type { InfraSource } from '../core/source';
 
@@ -40,11 +41,14 @@ export interface ToolDefinition<In extends z.ZodTypeAny = z.ZodTypeAny, Out exte
 
 export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 
-/** Declares a tool with its input and output types inferred from the schemas. */
+/**
+ * Declares a tool with its input and output types inferred from the schemas. Its input schema forgives the usual slips
+ * of a caller (a single value for a list, "true" for true) and names the nearest parameters to an unknown one (input.ts).
+ */
 export function defineTool<In extends z.ZodTypeAny, Out extends z.ZodTypeAny>(
     definition: ToolDefinition<In, Out>,
 ): ToolDefinition<In, Out> {
-    return definition;
+    return { ...definition, input: forgivingInput(definition.input) };
 }
 
 /**

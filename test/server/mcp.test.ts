@@ -120,6 +120,25 @@ describe('MCP server in memory', () => {
         assert.match(textOf(unknown), /Expected 'Critical' \| 'Security'.*received 'urgent'/);
     });
 
+    it("forgives a model's usual slips — one value for a list, true and numbers as text — and names the parameter it meant", async () => {
+        const slipped = await call(client, 'GetPatchingLevel', { classification: 'Security', reboot_pending: 'true', max_results: '5' });
+        const exact = await call(client, 'GetPatchingLevel', { classification: ['Security'], reboot_pending: true, max_results: 5 });
+        assert.notEqual(slipped.isError, true, textOf(slipped));
+        const structured = (r: typeof exact): Record<string, unknown> => ({
+            ...(r.structuredContent as Record<string, unknown>),
+            generatedAt: undefined,
+        });
+        assert.deepEqual(structured(slipped), structured(exact));
+        assert.equal((structured(exact).truncation as { shown: number }).shown, 5);
+
+        const misnamed = await call(client, 'GetPatchingLevel', { serverName: 'ctso-sql-ams-01' });
+        assert.equal(misnamed.isError, true);
+        assert.match(textOf(misnamed), /unknown parameter "serverName" \(did you mean ServerName or server_name\?\)/);
+        const notANumber = await call(client, 'GetServerMetadata', { max_results: 'ten' });
+        assert.equal(notANumber.isError, true);
+        assert.match(textOf(notANumber), /max_results/);
+    });
+
     it('declares each tool once: the MCP list matches the tool table', async () => {
         const { tools } = await client.listTools();
         for (const tool of allTools) {
