@@ -184,8 +184,25 @@ export async function noDataWarnings(
     const elsewhere = missing.some((m) => m.workspaceId && m.workspaceId.toLowerCase() !== scope.workspaceId.toLowerCase());
     const workspaces = elsewhere ? (await context.source.listScopes({ signal: context.signal })).workspaces : [];
     const warnings: string[] = [];
+    // Machines that report to another workspace are named once per workspace, with how to read it.
+    const byWorkspace = new Map<string, string[]>();
     for (const m of missing) {
-        const why = noDataReason(m, agents.of(m), scope, workspaces, expected);
+        const other = m.workspaceId && m.workspaceId.toLowerCase() !== scope.workspaceId.toLowerCase() ? m.workspaceId : undefined;
+        if (other) {
+            byWorkspace.set(other, [...(byWorkspace.get(other) ?? []), m.name]);
+        }
+    }
+    for (const [id, names] of byWorkspace) {
+        const other = workspaces.find((w) => w.customerId.toLowerCase() === id.toLowerCase());
+        warnings.push(
+            `${firstNames(names.sort(byText))} ${names.length === 1 ? 'reports' : 'report'} to workspace ${other ? `${other.name} (${other.customerId})` : id}, not this one: pass workspace_id ${other?.customerId ?? id} to read ${names.length === 1 ? 'it' : 'them'}.`,
+        );
+    }
+    for (const m of missing) {
+        if (m.workspaceId && byWorkspace.has(m.workspaceId)) {
+            continue;
+        }
+        const why = noDataReason(m, agents.of(m), expected);
         if (why) {
             // A status message's own full stop is not doubled.
             warnings.push(`${m.name} sent no ${what} to this workspace in the last ${scope.range.timespan}: ${why.replace(/\.+$/, '')}.`);
@@ -214,17 +231,7 @@ export function outsideWarnings(
     return [`${firstNames(names.sort(byText))} ${names.length === 1 ? why[0] : why[1]}.`];
 }
 
-function noDataReason(
-    m: Machine,
-    view: AgentView,
-    scope: Pick<WorkspaceScope, 'workspaceId' | 'range'>,
-    workspaces: readonly { customerId: string; name: string }[],
-    expected: boolean,
-): string | undefined {
-    if (m.workspaceId && m.workspaceId.toLowerCase() !== scope.workspaceId.toLowerCase()) {
-        const other = workspaces.find((w) => w.customerId.toLowerCase() === m.workspaceId?.toLowerCase());
-        return `it reports to workspace ${other ? `${other.name} (${other.customerId})` : m.workspaceId}`;
-    }
+function noDataReason(m: Machine, view: AgentView, expected: boolean): string | undefined {
     const cause = machineReason(m, view);
     if (cause) {
         return cause;

@@ -655,13 +655,23 @@ export interface WorkspaceScope {
     query: WorkspaceQuery;
     /** Workspaces also visible and not read, when none was named and no machine was chosen: their machines are not in the answer. */
     otherWorkspaces: Workspace[];
+    /**
+     * Why this workspace was read although none was named and it is not the one read by default: who reports there
+     * ("web01 reports", "the machines asked about report").
+     */
+    chosenFor?: string;
 }
 
 /**
  * A note for an answer read from one of several visible workspaces without being asked for it: the others' machines are
  * not in it, and how to read them.
  */
-export function otherWorkspacesNotes(scope: Pick<WorkspaceScope, 'otherWorkspaces' | 'workspaceId' | 'workspaceName'>): string[] {
+export function otherWorkspacesNotes(
+    scope: Pick<WorkspaceScope, 'otherWorkspaces' | 'workspaceId' | 'workspaceName' | 'chosenFor'>,
+): string[] {
+    if (scope.chosenFor) {
+        return [`Read workspace ${scope.workspaceName} (${scope.workspaceId}), where ${scope.chosenFor}.`];
+    }
     const others = scope.otherWorkspaces;
     if (others.length === 0) {
         return [];
@@ -694,26 +704,40 @@ export async function resolveWorkspaceScope(
     const range = resolveTimeRange(context, input.timespan, defaultTimespan);
     // Read once: the workspace asked for, the others not read, and the subscriptions a machine name is looked up in.
     const scopes = await context.source.listScopes({ signal: context.signal });
-    const workspace = resolveWorkspace(context, input.workspace_id, scopes);
-    // Named machines are explained where they report (noDataWarnings); a whole-workspace answer says what it left out.
-    const otherWorkspaces =
-        input.workspace_id?.trim() || pickServerName(input) || input.tags?.length || input.resource_group?.length
-            ? []
-            : scopes.workspaces.filter((w) => w.customerId !== workspace.customerId);
+    const requested = input.workspace_id?.trim() ? input.workspace_id : undefined;
+    let workspace = requested ? resolveWorkspace(context, requested, scopes) : undefined;
+    let chosenFor: string | undefined;
     const serverName = pickServerName(input);
     const placement = placementMatcher(input);
     let computers: string[] | undefined;
     let matchesComputer = (_computer: string) => true;
     let selected: Machine[] | undefined;
+    let machineRows: Machine[] = [];
     if (serverName || placement) {
         const machines = await context.source.getMachines({
             subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId),
             signal: context.signal,
         });
+        machineRows = machines.rows;
         assertPlacementMatches(input, placement, machines.rows);
         const byName = serverName ? machineMatcher(serverName) : () => true;
-        // Log Analytics knows a machine by its OS host name, which may not be its Azure name: ask for every name it has.
         selected = machines.rows.filter((m) => byName(m) && (!placement || placement(m)));
+        if (!workspace) {
+            // Asked about machines without a workspace: read the one they report to, when the source knows it and it is one.
+            const theirs = workspaceOfMachines(selected, scopes);
+            const usual = theirs ? usualWorkspace(context, scopes) : undefined;
+            if (theirs && theirs.customerId !== usual?.customerId) {
+                workspace = theirs;
+                chosenFor = selected.length === 1 ? `${selected[0].name} reports` : 'the machines asked about report';
+            }
+        }
+    }
+    workspace ??= resolveWorkspace(context, undefined, scopes);
+    // Named machines are explained where they report (noDataWarnings); a whole-workspace answer says what it left out.
+    const otherWorkspaces =
+        requested || serverName || placement ? [] : scopes.workspaces.filter((w) => w.customerId !== workspace.customerId);
+    if (selected) {
+        // Log Analytics knows a machine by its OS host name, which may not be its Azure name: ask for every name it has.
         let names = selected.flatMap(namesOf);
         let pushNames = true;
         if (serverName && !placement && (selected.length === 0 || serverName.includes('*'))) {
@@ -741,7 +765,7 @@ export async function resolveWorkspaceScope(
             }
         }
         if (serverName && names.length === 0) {
-            assertKnownMachine(serverName, machines.rows);
+            assertKnownMachine(serverName, machineRows);
             throw new UserError(
                 `No machine matches both server_name ${JSON.stringify(truncate(serverName))} and the tags or resource group asked for; GetServerMetadata shows each machine's tags and resource group.`,
             );
@@ -767,7 +791,36 @@ export async function resolveWorkspaceScope(
         },
         query: { workspaceId: workspace.customerId, from: range.from, to: range.to, computers, signal: context.signal },
         otherWorkspaces,
+        ...(chosenFor ? { chosenFor } : {}),
     };
+}
+
+/** The workspace read when none is named (the default, or the only one), or undefined where that would be an error. */
+function usualWorkspace(context: ToolContext, scopes: Scopes): Workspace | undefined {
+    try {
+        return resolveWorkspace(context, undefined, scopes);
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * The workspace the machines report to, when every one of them whose workspace the source knows reports to the same
+ * visible one (machines with no known workspace send nothing anywhere, or the source cannot say); else undefined.
+ */
+function workspaceOfMachines(machines: readonly Machine[], scopes: Scopes): Workspace | undefined {
+    let id: string | undefined;
+    for (const m of machines) {
+        const theirs = m.workspaceId?.toLowerCase();
+        if (!theirs) {
+            continue;
+        }
+        if (id !== undefined && id !== theirs) {
+            return undefined;
+        }
+        id = theirs;
+    }
+    return id === undefined ? undefined : scopes.workspaces.find((w) => w.customerId.toLowerCase() === id);
 }
 
 /** Most host names a workspace query filters on in its text; a larger selection is filtered on the rows it returns. */

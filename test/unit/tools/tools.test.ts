@@ -281,10 +281,37 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.deepEqual(await warnings('GetSwConfig', noAgent), [
             `${noAgent} sent no software inventory to this workspace in the last 7d: it has no monitoring agent, so no workspace receives its data (GetServerMetadata lists its agent).`,
         ]);
+        // A machine asked about by name is read where it reports, and the answer says so.
         const other = (await source.listScopes()).workspaces.find((w) => w.customerId !== workspaceId);
-        assert.deepEqual(await warnings('GetAnomalies', elsewhere), [
-            `${elsewhere} sent no CPU or disk data to this workspace in the last 7d: it reports to workspace ${String(other?.name)} (${String(other?.customerId)}).`,
-        ]);
+        assert.ok(other);
+        for (const tool of ['GetAnomalies', 'GetSwConfig', 'GetSwChangesList']) {
+            const there = await runTool(tool, { source }, { server_name: elsewhere, timespan: '30d' });
+            assert.ok(there.ok, there.ok ? '' : there.message);
+            assert.equal((there.structured.scope as { workspaceId: string }).workspaceId, other.customerId, tool);
+            assert.ok(there.text.includes(`Read workspace ${other.name} (${other.customerId}), where ${elsewhere} reports.`), tool);
+            assert.deepEqual(there.structured.warnings, [], tool);
+            const found =
+                tool === 'GetAnomalies'
+                    ? (there.structured.summary as { seriesAnalysed: number }).seriesAnalysed
+                    : (there.structured.items as unknown[]).length;
+            assert.ok(found > 0, `${tool} finds ${elsewhere}'s data there`);
+        }
+        // Machines of two workspaces asked about together: the default is read, and those reporting elsewhere are named
+        // once, with the workspace_id that reads them.
+        const groupOf = (name: string) => String(servers.items.find((m) => m.name === name)?.resourceGroup);
+        const both = await runTool('GetSwConfig', { source }, { resource_group: [groupOf(reporting), groupOf(elsewhere)] });
+        assert.ok(both.ok, both.ok ? '' : both.message);
+        assert.equal((both.structured.scope as { workspaceId: string }).workspaceId, workspaceId);
+        const away_ = (both.structured.warnings as string[]).filter(
+            (w) => w.includes(`report to workspace ${other.name}`) || w.includes(`reports to workspace ${other.name}`),
+        );
+        assert.equal(away_.length, 1, JSON.stringify(both.structured.warnings));
+        assert.match(
+            away_[0],
+            new RegExp(
+                `${elsewhere}.* to workspace ${other.name} \\(${other.customerId}\\), not this one: pass workspace_id ${other.customerId} to read (it|them)\\.$`,
+            ),
+        );
         const [gone] = await warnings('GetSwChangesList', away);
         assert.match(
             gone,
@@ -505,7 +532,7 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         const patches = await runTool('GetPatchingLevel', { source }, { server_name: offline });
         assert.ok(patches.ok, patches.ok ? '' : patches.message);
         const line = patches.text.split('\n')[1];
-        assert.match(line, /^0 of 1 machine assessed in the last 7 days; compliance unknown /, line);
+        assert.match(line, /^0 of 1 machine assessed in the last 7 days; compliance unknown: /, line);
         assert.equal((patches.structured as Structured).summary.compliancePercent, null);
     });
 
@@ -917,7 +944,10 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             Number(out.summary.assessed),
             'every assessed machine is in one answer',
         );
-        for (const bad of [-1, 1.5, '30', 4000]) {
+        // A number written as text is read as the number (a common slip of models); text that is no number is refused.
+        const asText = await run(source, 'GetPatchingLevel', { older_than_days: '30' });
+        assert.deepEqual(asText.items, (await run(source, 'GetPatchingLevel', { older_than_days: 30 })).items);
+        for (const bad of [-1, 1.5, 'thirty', 4000]) {
             const result = await runTool('GetPatchingLevel', { source }, { older_than_days: bad });
             assert.ok(!result.ok && result.kind === 'input' && /older_than_days/.test(result.message), JSON.stringify(bad));
         }
@@ -1244,15 +1274,16 @@ describe('GetAnomalies when it reads little or nothing', () => {
         const servers = await run(source, 'GetServerMetadata', { max_results: 1000 });
         const scopes = await source.listScopes();
         const defaultWorkspace = source.defaultWorkspaceId ?? scopes.workspaces[0].customerId;
-        const elsewhere = servers.items.find((m) => m.workspaceId && m.workspaceId !== defaultWorkspace && m.status === 'Connected');
-        assert.ok(elsewhere, 'a machine reporting to the other workspace');
-        const none = await runTool('GetAnomalies', { source }, { server_name: String(elsewhere.name), timespan: '1d' });
+        const unmonitored = servers.items.find((m) => m.monitoringAgent === 'none' && m.status === 'Connected');
+        assert.ok(unmonitored, 'a running machine without a monitoring agent');
+        assert.ok(defaultWorkspace);
+        const none = await runTool('GetAnomalies', { source }, { server_name: String(unmonitored.name), timespan: '1d' });
         assert.ok(none.ok, none.ok ? '' : none.message);
         assert.equal(
             none.text.split('\n')[1],
             'No CPU or disk series was read for the machines chosen in the last 1d, so nothing could be judged (see the warnings).',
         );
-        assert.match(none.text, /reports to workspace /);
+        assert.match(none.text, /it has no monitoring agent/);
         const long = await runTool('GetAnomalies', { source }, { timespan: '60d' });
         assert.ok(long.ok);
         assert.match(
@@ -1508,7 +1539,7 @@ describe('GetAnomalies on disks low on space', () => {
         const few = await run(source, 'GetAnomalies', { metric: 'disk', max_results: 2, low_free_space: 30 });
         assert.deepEqual(few.lowSpace, low30.slice(0, 2), 'max_results bounds the list');
         assert.equal(few.summary.disksLow, low30.length, 'the summary counts them all');
-        for (const bad of [0, -5, 101, '20']) {
+        for (const bad of [0, -5, 101, '20%']) {
             const result = await runTool('GetAnomalies', { source }, { low_free_space: bad });
             assert.ok(!result.ok && result.kind === 'input', JSON.stringify(bad));
             assert.match(result.message, /low_free_space/);
