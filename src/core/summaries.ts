@@ -6,8 +6,11 @@ import { TIME, truncate } from './timespan';
 export const ASSESSMENT_MAX_AGE_MS = 7 * TIME.DAY;
 
 /**
- * `compliant`: assessed within 7 days and missing no Critical or Security update.
- * `not-assessed`: no assessment in the last 7 days — never reported as "0 missing patches".
+ * `compliant`: assessed within 7 days, nothing missing.
+ * `missing-other`: assessed, missing only updates classified neither Critical nor Security — compliant too: fleet
+ * compliance counts every assessed machine missing no Critical or Security update (`FleetPatchSummary.compliant`).
+ * `missing-critical-or-security`: assessed, missing a Critical or Security update.
+ * `not-assessed`: no assessment in the last 7 days, or the last one failed — never reported as "0 missing patches".
  */
 export type PatchState = 'compliant' | 'missing-critical-or-security' | 'missing-other' | 'not-assessed';
 
@@ -35,7 +38,10 @@ export interface FleetPatchSummary {
     machines: number;
     assessed: number;
     notAssessed: number;
+    /** Assessed machines missing no Critical or Security update: state `compliant` and state `missing-other`. */
     compliant: number;
+    /** Of `compliant`, those still missing other updates (state `missing-other`). */
+    compliantMissingOther: number;
     /** Compliant machines as a share of assessed machines, 0–100 with one decimal; null when none is assessed. */
     compliancePercent: number | null;
     rebootPending: number;
@@ -324,6 +330,7 @@ export function summariseFleet(
 ): FleetPatchSummary {
     let assessed = 0;
     let compliant = 0;
+    let compliantMissingOther = 0;
     let rebootPending = 0;
     let missingCriticalOrSecurity = 0;
     for (const m of machines) {
@@ -331,6 +338,7 @@ export function summariseFleet(
         if (m.state !== 'not-assessed') {
             assessed++;
             compliant += m.state === 'compliant' || m.state === 'missing-other' ? 1 : 0;
+            compliantMissingOther += m.state === 'missing-other' ? 1 : 0;
             missingCriticalOrSecurity += m.state === 'missing-critical-or-security' ? 1 : 0;
         }
     }
@@ -351,6 +359,7 @@ export function summariseFleet(
         assessed,
         notAssessed: machines.length - assessed,
         compliant,
+        compliantMissingOther,
         compliancePercent: assessed ? Math.round((compliant / assessed) * 1000) / 10 : null,
         rebootPending,
         missingPatches: counts.total,

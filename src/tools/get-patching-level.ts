@@ -9,6 +9,7 @@ import {
     PatchCounts,
     summariseFleet,
     summarisePatchesPerMachine,
+    type FleetPatchSummary,
     type MachinePatchSummary,
 } from '../core/summaries';
 import {
@@ -27,9 +28,9 @@ import {
     TopSelection,
     caselessEnum,
 } from './common';
-import { TIME, truncate } from '../core/timespan';
+import { oneLine, TIME, truncate } from '../core/timespan';
 import { extensionServiceDown } from './agents';
-import { describeCounts, firstNames, plural, renderText, shortTime } from './text';
+import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
 
 const PATCH_STATES = ['compliant', 'missing-critical-or-security', 'missing-other', 'not-assessed'] as const;
@@ -59,7 +60,13 @@ const machine = z.object({
     osType: z.enum(['windows', 'linux']),
     subscriptionId: z.string(),
     resourceGroup: z.string(),
-    state: z.enum(PATCH_STATES),
+    state: z
+        .enum(PATCH_STATES)
+        .describe(
+            'compliant: assessed, nothing missing. missing-other: assessed, missing only updates classified neither Critical nor Security — ' +
+                'still compliant, counted in summary.compliant. missing-critical-or-security: assessed, missing a Critical or Security update. ' +
+                'not-assessed: no assessment in the last 7 days, or the last one failed — its patches are unknown (counts null), see notAssessedReason',
+        ),
     assessedAt: z.string().optional(),
     notAssessedReason: z.string().optional(),
     rebootPending: z.boolean().nullable().describe('null when not assessed: unknown'),
@@ -146,13 +153,33 @@ export const getPatchingLevel = defineTool({
             machines: z.number().int(),
             assessed: z.number().int(),
             notAssessed: z.number().int(),
-            compliant: z.number().int(),
-            compliancePercent: z.number().nullable(),
-            rebootPending: z.number().int(),
-            missingPatches: z.number().int(),
-            criticalMissing: z.number().int(),
-            securityMissing: z.number().int(),
-            machinesMissingCriticalOrSecurity: z.number().int(),
+            compliant: z
+                .number()
+                .int()
+                .describe(
+                    'assessed machines missing no Critical or Security update: those of state "compliant" (nothing missing) plus those of state ' +
+                        '"missing-other" (only other updates missing; compliantMissingOther) — more than the machines of state "compliant" alone',
+                ),
+            compliantMissingOther: z
+                .number()
+                .int()
+                .describe(
+                    'machines counted compliant that still miss updates classified neither Critical nor Security (state "missing-other")',
+                ),
+            compliancePercent: z
+                .number()
+                .nullable()
+                .describe('compliant as a share of assessed machines, 0–100; null when none is assessed'),
+            rebootPending: z.number().int().describe('assessed machines waiting for a reboot (of a machine not assessed it is unknown)'),
+            missingPatches: z
+                .number()
+                .int()
+                .describe(
+                    'missing patches of the assessed machines; those of machines not assessed are unknown and not counted (0 when none is assessed)',
+                ),
+            criticalMissing: z.number().int().describe('missing patches classified Critical, of the assessed machines'),
+            securityMissing: z.number().int().describe('missing patches classified Security, of the assessed machines'),
+            machinesMissingCriticalOrSecurity: z.number().int().describe('assessed machines of state "missing-critical-or-security"'),
             machinesOverdue: z
                 .number()
                 .int()
@@ -335,24 +362,45 @@ export const getPatchingLevel = defineTool({
             lastInstallOutOfWindow: outOfWindow.length,
             compliantOutOfSupport: unsupported.length,
         };
-        const sentence =
-            `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent === null ? 'compliance unknown' : `${fleet.compliancePercent}% compliant`} ` +
-            `(${plural(fleet.machinesMissingCriticalOrSecurity, 'machine')} missing Critical or Security updates); ${plural(fleet.missingPatches, 'missing patch', 'missing patches')} (by severity: ${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
-            `${fleet.rebootPending} waiting for a reboot; ${fleet.notAssessed} not assessed.` +
-            (overdue.size > 0
-                ? ` ${overdue.size === 1 ? '1 machine misses' : `${overdue.size} machines miss`} a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago.`
-                : '') +
-            patchFilterSentence(input, fleet.missingPatches, truncation.total, undated) +
-            compliantUnsupportedSentence(unsupported);
         const notAssessed = perMachine.filter((m) => m.state === 'not-assessed');
-        const notes: string[] = notAssessed.length
-            ? [
-                  `Not assessed: ${notAssessed
-                      .slice(0, 10)
-                      .map((m) => `${m.machineName} (${m.notAssessedReason})`)
-                      .join('; ')}${notAssessed.length > 10 ? `; and ${notAssessed.length - 10} more` : ''}.`,
-              ]
-            : [];
+        const notAssessedList = `${notAssessed
+            .slice(0, 10)
+            .map((m) => `${m.machineName} (${m.notAssessedReason})`)
+            .join('; ')}${notAssessed.length > 10 ? `; and ${notAssessed.length - 10} more` : ''}`;
+        let sentence: string;
+        const notes: string[] = [];
+        if (perMachine.length === 0) {
+            sentence = noMachineSentence({
+                input,
+                serverName,
+                summaries,
+                matchingName: serverName && placement ? machines.rows.filter(byName) : [],
+                selected: selected ? machines.rows.filter((m) => selected.has(m.id.toLowerCase())) : undefined,
+            });
+        } else if (fleet.assessed === 0) {
+            // Nothing is known of these machines' patches: no count is said, only why none was assessed.
+            sentence =
+                `0 of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; compliance unknown: ` +
+                (notAssessed.length === 1
+                    ? `${notAssessed[0].machineName} is not assessed (${notAssessed[0].notAssessedReason}), so its missing patches and reboot state are unknown, not zero.`
+                    : `none is assessed, so their missing patches and reboot state are unknown, not zero — ${notAssessedList}.`);
+        } else {
+            sentence =
+                `${fleet.assessed} of ${plural(fleet.machines, 'machine')} assessed in the last 7 days; ${fleet.compliancePercent}% compliant: ${complianceBreakdown(fleet)}; ` +
+                `${plural(fleet.missingPatches, 'missing patch', 'missing patches')}${fleet.notAssessed > 0 ? ` on the ${plural(fleet.assessed, 'assessed machine')}` : ''} (by severity: ${describeCounts(summary.bySeverity, PATCH_SEVERITIES)}); ` +
+                `${fleet.rebootPending} waiting for a reboot` +
+                (fleet.notAssessed > 0
+                    ? `; ${fleet.notAssessed} not assessed, whose missing patches and reboot state are unknown (why below).`
+                    : '.') +
+                (overdue.size > 0
+                    ? ` ${overdue.size === 1 ? '1 machine misses' : `${overdue.size} machines miss`} a Critical or Security update published more than ${PATCH_OVERDUE_DAYS} days ago.`
+                    : '') +
+                patchFilterSentence(input, fleet.missingPatches, truncation.total, undated) +
+                compliantUnsupportedSentence(unsupported);
+            if (notAssessed.length > 0) {
+                notes.push(`Not assessed: ${notAssessedList}.`);
+            }
+        }
         notes.push(...installationNotes(installFailed, outOfWindow));
         return {
             structured: {
@@ -382,6 +430,143 @@ export const getPatchingLevel = defineTool({
         };
     },
 });
+
+/**
+ * "11 machines miss no Critical or Security update (4 with nothing missing, 7 missing only other updates) and 38 miss
+ * Critical or Security updates": what "compliant" counts, since the machines of state `missing-other` are compliant too.
+ */
+function complianceBreakdown(fleet: FleetPatchSummary): string {
+    const parts: string[] = [];
+    if (fleet.compliant > 0) {
+        const nothingMissing = fleet.compliant - fleet.compliantMissingOther;
+        const detail =
+            fleet.compliantMissingOther === 0
+                ? 'nothing missing'
+                : nothingMissing === 0
+                  ? 'missing only updates that are neither Critical nor Security'
+                  : `${nothingMissing} with nothing missing, ${fleet.compliantMissingOther} missing only other updates`;
+        parts.push(
+            `${plural(fleet.compliant, 'machine')} ${fleet.compliant === 1 ? 'misses' : 'miss'} no Critical or Security update (${detail})`,
+        );
+    }
+    if (fleet.machinesMissingCriticalOrSecurity > 0) {
+        const count = fleet.machinesMissingCriticalOrSecurity;
+        parts.push(
+            `${parts.length > 0 ? count : plural(count, 'machine')} ${count === 1 ? 'misses' : 'miss'} Critical or Security updates`,
+        );
+    }
+    return parts.join(' and ');
+}
+
+/** A filter value as the caller wrote it, quoted: it is their data. */
+const quoted = (value: string) => JSON.stringify(truncate(value, 80));
+
+/** A value from Azure said in a sentence: short and on one line. */
+const said = (value: string) => oneLine(truncate(value, 100));
+
+/**
+ * The answer's sentence when no machine is left: which machine-level filter left nothing, and the machines' values for
+ * it ("ctso-sql-ams-01 is waiting for a reboot, so reboot_pending false leaves nothing"), as the other tools' answers
+ * do — never "0 of 0 machines … 0 missing patches", which reads as a clean fleet.
+ */
+function noMachineSentence(answer: {
+    input: { server_name?: string; ServerName?: string; tags?: string[]; resource_group?: string[]; reboot_pending?: boolean };
+    serverName: string | undefined;
+    /** Per machine selected by name, tags and group, before reboot_pending. */
+    summaries: readonly MachinePatchSummary[];
+    /** The machines server_name matches, when tags or resource_group are asked too. */
+    matchingName: readonly Machine[];
+    /** The machines Resource Graph lists that server_name, tags and resource_group select; undefined when none is asked. */
+    selected: readonly Machine[] | undefined;
+}): string {
+    const { input, serverName, summaries } = answer;
+    const selection = joined([describeFilters({ server_name: serverName }), placementPhrase(input)].filter(Boolean));
+    const among = (count: number) =>
+        `Of the ${plural(count, 'machine')} ${selection ? `matching ${selection}` : 'in the subscriptions read'}`;
+    if (summaries.length > 0 && input.reboot_pending !== undefined) {
+        // Every machine selected was left out by reboot_pending: waiting when false was asked, not waiting when true,
+        // or not assessed (unknown).
+        const asked = `reboot_pending ${input.reboot_pending}`;
+        const unknown = summaries.filter((m) => m.state === 'not-assessed');
+        const opposite = summaries.filter((m) => m.state !== 'not-assessed');
+        const waiting = input.reboot_pending ? 'not waiting for a reboot' : 'waiting for a reboot';
+        if (summaries.length === 1) {
+            const m = summaries[0];
+            return m.state === 'not-assessed'
+                ? `${m.machineName} is not assessed (${m.notAssessedReason}), so whether it waits for a reboot is unknown and ${asked} leaves nothing.`
+                : `${m.machineName} is ${waiting}, so ${asked} leaves nothing.`;
+        }
+        const names = (machines: readonly MachinePatchSummary[]) => firstNames(machines.map((m) => m.machineName).sort(byText));
+        const parts = [
+            opposite.length > 0 ? `${opposite.length} ${opposite.length === 1 ? 'is' : 'are'} ${waiting} (${names(opposite)})` : '',
+            unknown.length > 0
+                ? `${unknown.length} ${unknown.length === 1 ? 'is' : 'are'} not assessed, whose reboot state is unknown (${names(unknown)})`
+                : '',
+        ].filter(Boolean);
+        return `${among(summaries.length)}, ${parts.join(' and ')}, so ${asked} leaves nothing.`;
+    }
+    if (answer.selected?.length === 0 && answer.matchingName.length > 0) {
+        // server_name and tags / resource_group each match machines, but no machine both.
+        const reasons = answer.matchingName.map((m) => ({ name: m.name, ...placementMisses(m, input) }));
+        if (reasons.length === 1) {
+            const [{ name, facts, filters }] = reasons;
+            return `${name} ${joined(facts)}, so ${joined(filters)} ${filters.length === 1 ? 'leaves' : 'leave'} nothing.`;
+        }
+        const shown = reasons
+            .slice(0, 5)
+            .map((r) => `${r.name} ${joined(r.facts)}`)
+            .join('; ');
+        return `None of the ${plural(reasons.length, 'machine')} matching server_name ${quoted(serverName ?? '')} matches ${placementPhrase(input)}: ${shown}${reasons.length > 5 ? `; and ${reasons.length - 5} more` : ''}.`;
+    }
+    if (answer.selected && answer.selected.length > 0) {
+        // Resource Graph lists the machines, Azure Update Manager has no assessment of any of them.
+        const names = answer.selected.map((m) => m.name).sort(byText);
+        return names.length === 1
+            ? `${names[0]} has no patch assessment in Azure Update Manager, so its missing patches are unknown, not zero — check that periodic assessment is enabled for it.`
+            : `${among(names.length)}, none has a patch assessment in Azure Update Manager, so their missing patches are unknown, not zero — check that periodic assessment is enabled for them: ${firstNames(names)}.`;
+    }
+    return selection
+        ? `No machine with a patch assessment in Azure Update Manager matches ${selection}.`
+        : 'No machine in the subscriptions read has a patch assessment in Azure Update Manager.';
+}
+
+/** `resource_group "rg-a" or "rg-b" and tags "environment=Production" and "site=ams"` (any group, every tag); empty without either. */
+function placementPhrase(input: { tags?: string[]; resource_group?: string[] }): string {
+    return [
+        describeFilters({ resource_group: input.resource_group }),
+        input.tags?.length ? `tags ${input.tags.map(quoted).join(' and ')}` : '',
+    ]
+        .filter(Boolean)
+        .join(' and ');
+}
+
+/** "a, b and c". */
+function joined(parts: readonly string[]): string {
+    return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
+}
+
+/**
+ * What keeps a machine out of `tags` / `resource_group`: its own values ("is in resource group rg-web", "carries
+ * environment=Test", "carries no owner tag") and the filters they fail.
+ */
+function placementMisses(machine: Machine, input: { tags?: string[]; resource_group?: string[] }): { facts: string[]; filters: string[] } {
+    const facts: string[] = [];
+    const filters: string[] = [];
+    if (input.resource_group?.length && !placementMatcher({ resource_group: input.resource_group })?.(machine)) {
+        facts.push(`is in resource group ${said(machine.resourceGroup)}`);
+        filters.push(describeFilters({ resource_group: input.resource_group }));
+    }
+    for (const tag of input.tags ?? []) {
+        if (placementMatcher({ tags: [tag] })?.(machine)) {
+            continue;
+        }
+        const name = tag.split('=')[0].trim();
+        const carried = Object.keys(machine.tags).find((n) => n.toLowerCase() === name.toLowerCase());
+        facts.push(carried === undefined ? `carries no ${said(name)} tag` : `carries ${said(carried)}=${said(machine.tags[carried])}`);
+        filters.push(`tag ${quoted(tag)}`);
+    }
+    return { facts, filters };
+}
 
 /** Lines naming the machines whose latest patch run failed, and those whose run ran out of its maintenance window. */
 function installationNotes(failed: readonly MachinePatchSummary[], outOfWindow: readonly MachinePatchSummary[]): string[] {
