@@ -22,6 +22,7 @@ import {
     failedExtension,
     MONITORING_AGENT_TEXT,
     type Agents,
+    type AgentView,
 } from './agents';
 import {
     assertKnownMachine,
@@ -38,13 +39,14 @@ import {
     caselessEnum,
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime, supportSentence } from './text';
+import { textFilter } from './textFilter';
 import { defineTool, READ_ONLY } from './types';
 
 /** Arc-enabled servers disconnected this long are named: their identity expires between 45 and 90 days away. */
 export const LONG_DISCONNECTED_DAYS = 30;
 
 const STATUSES = ['Connected', 'Disconnected', 'Expired', 'Error', 'Running', 'Stopped', 'Deallocated', 'Unknown'] as const;
-/** Machines that need attention come first. */
+/** Machines that need attention come first: by status, then by {@link PROBLEM_RANK}. */
 const STATUS_RANK: Record<string, number> = {
     Error: 0,
     Expired: 1,
@@ -148,8 +150,9 @@ export const getServerMetadata = defineTool({
         'Use it to answer "which servers do we have", "which are disconnected", "which run Windows Server 2012 R2", or to find exact machine names for other tools. ' +
         `Says for each Windows Server where its release stands in Microsoft's lifecycle (out of support, on Extended Security Updates, ending within ${SUPPORT_ENDING_DAYS} days, supported), ` +
         'and for each Arc-enabled server whether its Connected Machine agent is more than a year old (out of support). ' +
-        'Filters: server_name (wildcards with *), os (windows|linux), os_name (text contained in the OS name, e.g. "2012"), status, kind (arc|azure-vm), support, agent_out_of_support, tags (e.g. environment=Production), resource_group. ' +
-        'Returns machines needing attention (Error, Expired, Disconnected) first, then by name.',
+        'Filters: server_name (wildcards with *), os (windows|linux), os_name (text contained in the OS name, * matching any characters, e.g. "2012", "windows*2012"), status, kind (arc|azure-vm), support, agent_out_of_support, tags (e.g. environment=Production), resource_group. ' +
+        'Returns machines needing attention first: by status (Error, Expired, Disconnected, Unknown, Stopped, Deallocated, then Connected and Running); ' +
+        'within a status, those with a problem to act on (Windows Server past extended support; monitoring agent failed or missing; a failed extension or the extension service down; only the retired Log Analytics agent; Arc agent out of support; support ending soon) before the others; then by name.',
     input: z
         .object({
             subscription_ids: inputs.subscriptionIds,
@@ -160,7 +163,9 @@ export const getServerMetadata = defineTool({
                 .string()
                 .max(200)
                 .optional()
-                .describe('Only machines whose OS name contains this text, case-insensitive (e.g. "2012 R2", "Ubuntu").'),
+                .describe(
+                    'Only machines whose OS name contains this text, case-insensitive; * matches any characters (e.g. "2012 R2", "Ubuntu", "windows*2012").',
+                ),
             status: z
                 .array(caselessEnum(STATUSES))
                 .max(10)
@@ -261,7 +266,7 @@ export const getServerMetadata = defineTool({
         const matchesName = serverName ? machineMatcher(serverName) : () => true;
         const placement = placementMatcher(input);
         assertPlacementMatches(input, placement, result.rows);
-        const osName = input.os_name?.toLowerCase();
+        const osName = textFilter(input.os_name);
         // A fleet has a few OS names: each is judged once, and only the machines shown are copied with it.
         const now = context.source.now();
         const osJudged = judgedOnce((osName) => osSupport(osName, now));
@@ -275,7 +280,7 @@ export const getServerMetadata = defineTool({
                 matchesName(m) &&
                 (!placement || placement(m)) &&
                 (!input.os || m.osType === input.os) &&
-                (!osName || m.osName.toLowerCase().includes(osName)) &&
+                (!osName || osName.matches(m.osName)) &&
                 (!input.status?.length || input.status.includes(m.status)) &&
                 (!input.kind || m.kind === input.kind) &&
                 (!input.support?.length || inStates(supportOf(m), input.support)) &&
@@ -284,8 +289,19 @@ export const getServerMetadata = defineTool({
                 (input.agent_out_of_support === undefined ||
                     (input.agent_out_of_support ? agentUnsupported(m) : agentSupportOf(m)?.status === 'supported')),
         );
-        const shown = top(machines, input.max_results, compareMachines);
-        const items = shown.items.map((m) => ({ ...m, support: supportOf(m), agentSupport: agentSupportOf(m), ...agents.of(m) }));
+        // Each machine is ranked once, not in the comparator: a fleet can hold 10,000 of them.
+        const ranked = machines.map((m): RankedMachine => ({
+            machine: m,
+            status: STATUS_RANK[m.status] ?? STATUS_RANK.Unknown,
+            problem: problemRank(m, supportOf(m), agents.of(m), agentSupportOf(m)),
+        }));
+        const shown = top(ranked, input.max_results, compareMachines);
+        const items = shown.items.map(({ machine: m }) => ({
+            ...m,
+            support: supportOf(m),
+            agentSupport: agentSupportOf(m),
+            ...agents.of(m),
+        }));
         const truncation = shown.truncation;
         const outOfSupport = machines.filter((m) => inStates(supportOf(m), ['ended', 'esu']));
         const ending = machines.filter((m) => inStates(supportOf(m), ['ending']));
@@ -416,9 +432,10 @@ function oldAgentSentence(old: readonly { name: string; support: AgentSupport }[
         )
         .join('; ');
     const selfUpgrade = versions.some(({ support }) => minorOf(support.version) >= ARC_AGENT_SELF_UPGRADE_MINOR);
+    const them = old.length === 1 ? 'it' : 'them';
     const how = selfUpgrade
-        ? `upgrade them (\`azcmagent upgrade\` from 1.${ARC_AGENT_SELF_UPGRADE_MINOR}, the installer or package manager before it) or turn on automatic agent upgrade`
-        : `upgrade them with the installer or package manager (\`azcmagent upgrade\` works only from 1.${ARC_AGENT_SELF_UPGRADE_MINOR}), or turn on automatic agent upgrade`;
+        ? `upgrade ${them} (\`azcmagent upgrade\` from 1.${ARC_AGENT_SELF_UPGRADE_MINOR}, the installer or package manager before it) or turn on automatic agent upgrade`
+        : `upgrade ${them} with the installer or package manager (\`azcmagent upgrade\` works only from 1.${ARC_AGENT_SELF_UPGRADE_MINOR}), or turn on automatic agent upgrade`;
     return ` ${plural(old.length, 'Arc-enabled server runs', 'Arc-enabled servers run')} a Connected Machine agent released more than a year ago, which Microsoft no longer supports — ${how}: ${listed}.`;
 }
 
@@ -427,8 +444,50 @@ export function inStates(support: Support | null, states: readonly SupportStatus
     return support !== null && states.includes(support.status);
 }
 
-function compareMachines(a: Machine, b: Machine): number {
-    return (STATUS_RANK[a.status] ?? 3) - (STATUS_RANK[b.status] ?? 3) || byText(a.name, b.name);
+/**
+ * Within a status, what a user must act on, most pressing first: an OS without security updates, then a machine whose
+ * data may reach no workspace, then extensions that cannot do their work, then agents out of support, then a support
+ * end ahead. A machine ranks by its most pressing problem; one with none comes last.
+ */
+const PROBLEM_RANK = {
+    osOutOfSupport: 0,
+    monitoringAgentDown: 1,
+    extensionsBroken: 2,
+    legacyAgentOnly: 3,
+    arcAgentOutOfSupport: 4,
+    supportEnding: 5,
+    none: 6,
+} as const;
+
+/** A machine's most pressing problem ({@link PROBLEM_RANK}); the agent checks count only when the extensions were read. */
+function problemRank(machine: Machine, support: Support | null, agent: AgentView, arcAgent: AgentSupport | null): number {
+    if (inStates(support, ['ended', 'esu'])) {
+        return PROBLEM_RANK.osOutOfSupport;
+    }
+    if (agent.monitoringAgent === 'none' || agentFailed(agent)) {
+        return PROBLEM_RANK.monitoringAgentDown;
+    }
+    if (agent.failedExtensions.length > 0 || extensionServiceDown(machine)) {
+        return PROBLEM_RANK.extensionsBroken;
+    }
+    if (agent.monitoringAgent === 'legacy') {
+        return PROBLEM_RANK.legacyAgentOnly;
+    }
+    if (arcAgent?.status === 'unsupported') {
+        return PROBLEM_RANK.arcAgentOutOfSupport;
+    }
+    return inStates(support, ['ending']) ? PROBLEM_RANK.supportEnding : PROBLEM_RANK.none;
+}
+
+/** A machine with its ranks, computed once before sorting. */
+interface RankedMachine {
+    machine: Machine;
+    status: number;
+    problem: number;
+}
+
+function compareMachines(a: RankedMachine, b: RankedMachine): number {
+    return a.status - b.status || a.problem - b.problem || byText(a.machine.name, b.machine.name);
 }
 
 /** The Arc-enabled servers disconnected for weeks, longest first, with how long. */

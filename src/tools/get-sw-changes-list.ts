@@ -4,6 +4,7 @@ import { byText, countIn } from '../core/summaries';
 import { noDataWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top, otherWorkspacesNotes, caselessEnum } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
+import { textFilter } from './textFilter';
 import { defineTool, READ_ONLY } from './types';
 
 const CATEGORIES = ['Added', 'Removed', 'Modified'] as const;
@@ -25,7 +26,7 @@ export const getSwChangesList = defineTool({
     description:
         'Lists software added, removed or modified (with previous and current version) from Change Tracking (Log Analytics table ConfigurationChange), newest first, ' +
         'over the timespan (default 7d). Use it for "what changed on this server before it broke" or "what did patch night install". ' +
-        'Filters: server_name, tags, resource_group, change_category, software_name (text contained).',
+        'Filters: server_name, tags, resource_group, change_category, software_name (text contained; * matches any characters).',
     input: z
         .object({
             workspace_id: inputs.workspaceId,
@@ -35,7 +36,13 @@ export const getSwChangesList = defineTool({
             tags: inputs.tags,
             resource_group: inputs.resourceGroup,
             change_category: z.array(caselessEnum(CATEGORIES)).max(3).optional().describe('Only these kinds of change.'),
-            software_name: z.string().max(300).optional().describe('Only software whose name contains this text, case-insensitive.'),
+            software_name: z
+                .string()
+                .max(300)
+                .optional()
+                .describe(
+                    'Only software whose name contains this text, case-insensitive; * matches any characters (e.g. "edge", "sql*server").',
+                ),
             max_results: inputs.maxResults,
         })
         .strict(),
@@ -52,18 +59,18 @@ export const getSwChangesList = defineTool({
     annotations: READ_ONLY,
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '7d');
+        const name = textFilter(input.software_name);
         // The filters also go to the source, so that a row cap cannot cut matching changes away before they are applied.
         const result = await context.source.getSoftwareChanges({
             ...scope.query,
-            nameContains: input.software_name?.trim() || undefined,
+            nameContains: name?.sourceText,
             categories: input.change_category?.length ? input.change_category : undefined,
         });
-        const name = input.software_name?.trim().toLowerCase();
         const rows = result.rows.filter(
             (c) =>
                 scope.matchesComputer(c.computer) &&
                 (!input.change_category?.length || input.change_category.includes(c.changeCategory)) &&
-                (!name || c.name.toLowerCase().includes(name)),
+                (!name || name.matches(c.name)),
         );
         const { items, truncation } = top(
             rows,

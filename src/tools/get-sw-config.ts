@@ -13,6 +13,7 @@ import {
     otherWorkspacesNotes,
 } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
+import { textFilter } from './textFilter';
 import { defineTool, READ_ONLY } from './types';
 
 const software = z.object({
@@ -30,7 +31,7 @@ export const getSwConfig = defineTool({
     description:
         'Lists installed software from Change Tracking and Inventory (Log Analytics table ConfigurationData): applications on Windows and packages on Linux ' +
         'with publisher and version, latest inventory in the timespan (default 7d). Use it for "which servers have X installed" or "what version of Y runs where". ' +
-        'Filters: server_name, tags, resource_group, software_name (text contained), publisher, include_updates (installed Windows updates too; default false). ' +
+        'Filters: server_name, tags, resource_group, software_name (text contained; * matches any characters), publisher (likewise), include_updates (installed Windows updates too; default false). ' +
         'Rows are sorted by machine, then name: narrow with software_name or server_name rather than reading the first page of a whole workspace.',
     input: z
         .object({
@@ -40,8 +41,20 @@ export const getSwConfig = defineTool({
             ServerName: inputs.serverNameLegacy,
             tags: inputs.tags,
             resource_group: inputs.resourceGroup,
-            software_name: z.string().max(300).optional().describe('Only software whose name contains this text, case-insensitive.'),
-            publisher: z.string().max(300).optional().describe('Only software whose publisher contains this text, case-insensitive.'),
+            software_name: z
+                .string()
+                .max(300)
+                .optional()
+                .describe(
+                    'Only software whose name contains this text, case-insensitive; * matches any characters (e.g. "openssl", "visual*redistributable").',
+                ),
+            publisher: z
+                .string()
+                .max(300)
+                .optional()
+                .describe(
+                    'Only software whose publisher contains this text, case-insensitive; * matches any characters (e.g. "Microsoft").',
+                ),
             include_updates: z.boolean().optional().describe('Also list installed updates (SoftwareType Update). Default false.'),
             max_results: inputs.maxResults,
         })
@@ -63,24 +76,23 @@ export const getSwConfig = defineTool({
         // The name and publisher filters also go to the source (so that a row cap cannot cut matching software away first) — except when
         // a few named machines may be explained: a machine then has to show it sent inventory at all.
         const explained = scope.selected !== undefined && scope.selected.length <= EXPLAINED_MACHINES;
+        const name = textFilter(input.software_name);
+        const publisher = textFilter(input.publisher);
         const result = await context.source.getSoftware({
             ...scope.query,
             includeUpdates,
-            nameContains: explained ? undefined : input.software_name?.trim() || undefined,
-            publisherContains: explained ? undefined : input.publisher?.trim() || undefined,
+            nameContains: explained ? undefined : name?.sourceText,
+            publisherContains: explained ? undefined : publisher?.sourceText,
         });
-        const name = input.software_name?.trim().toLowerCase();
-        const publisher = input.publisher?.trim().toLowerCase();
         // One pass, keeping only the rows shown: inventories run to hundreds of thousands of rows.
+        const byName = caselessOrder();
         const best = new TopK<SoftwareItem>(
             input.max_results ?? DEFAULT_MAX_RESULTS,
-            (a, b) => byText(a.computer, b.computer) || byText(a.name, b.name),
+            (a, b) => byText(a.computer, b.computer) || byName(a.name, b.name),
         );
         const byType: Record<string, number> = {};
         const machines = new Set<string>();
         const names = new Set<string>();
-        const nameMatches = containsCaseless(name);
-        const publisherMatches = containsCaseless(publisher);
         // Rows arrive grouped by machine, so the machine filter and count run once per machine, and types come in runs
         // (counted per run: a count map's key order is the order types first appear either way).
         let lastComputer: string | undefined;
@@ -105,8 +117,8 @@ export const getSwConfig = defineTool({
             if (
                 computerMatches &&
                 (includeUpdates || s.type !== 'Update') &&
-                (!name || nameMatches(s.name)) &&
-                (!publisher || publisherMatches(s.publisher))
+                (!name || name.matches(s.name)) &&
+                (!publisher || publisher.matches(s.publisher))
             ) {
                 if (computerOutranked) {
                     best.pass();
@@ -138,7 +150,7 @@ export const getSwConfig = defineTool({
             ...(await noDataWarnings(context, scope, () => reporting ?? [], 'software inventory', true)),
         ];
         // A search for an update (KB5034441, "Cumulative Update") finds nothing while updates are left out: say so.
-        if (truncation.total === 0 && !includeUpdates && name && /\bkb\d*|update|hotfix/.test(name)) {
+        if (truncation.total === 0 && !includeUpdates && name && /\bkb\d*|update|hotfix/i.test(input.software_name ?? '')) {
             warnings.push(
                 'Installed updates are left out unless include_updates is true; ask again with include_updates: true to search them.',
             );
@@ -172,17 +184,18 @@ function byTypeInWords(byType: Record<string, number>): Record<string, number> {
 }
 
 /**
- * Whether a text contains `wanted` (lower case), ignoring case; each distinct text is lower-cased once per answer, as
- * inventories repeat the same few hundred names and publishers on every machine.
+ * Software names in the order a person reads a list: ignoring case ("audit" before "NetworkManager"), then as written so
+ * that the order is total. Each distinct name is lower-cased once per answer, as the comparator runs on every row kept.
  */
-function containsCaseless(wanted: string | undefined): (text: string) => boolean {
-    const seen = new Map<string, boolean>();
-    return (text) => {
-        let verdict = seen.get(text);
-        if (verdict === undefined) {
-            verdict = text.toLowerCase().includes(wanted ?? '');
-            seen.set(text, verdict);
+function caselessOrder(): (a: string, b: string) => number {
+    const lower = new Map<string, string>();
+    const lowerOf = (text: string) => {
+        let folded = lower.get(text);
+        if (folded === undefined) {
+            folded = text.toLowerCase();
+            lower.set(text, folded);
         }
-        return verdict;
+        return folded;
     };
+    return (a, b) => byText(lowerOf(a), lowerOf(b)) || byText(a, b);
 }

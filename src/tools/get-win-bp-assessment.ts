@@ -3,6 +3,7 @@ import { byText, countIn, distinctCount, windowsSeverity } from '../core/summari
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, latestRunOf, otherWorkspacesNotes, top, weeklyRunWarnings } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
+import { textFilter } from './textFilter';
 import { defineTool, READ_ONLY } from './types';
 
 /** The assessment's focus areas, as its results name them. */
@@ -50,7 +51,7 @@ export const getWinBpAssessment = defineTool({
                 .string()
                 .max(200)
                 .optional()
-                .describe('Only this focus area (text contained, case-insensitive, e.g. "Security").'),
+                .describe('Only this focus area (text contained, case-insensitive, * matches any characters; e.g. "Security").'),
             latest_run_only: z
                 .boolean()
                 .optional()
@@ -76,19 +77,19 @@ export const getWinBpAssessment = defineTool({
     async run(context, input) {
         const scope = await resolveWorkspaceScope(context, input, '30d');
         const latestRunOnly = input.latest_run_only ?? true;
+        const focus = textFilter(input.focus_area);
         // The filters also go to the source, so that a row cap cannot cut matching findings away before they are applied.
         const result = await context.source.getWindowsFindings({
             ...scope.query,
             latestRunOnly,
             minWeight: input.min_weight,
-            focusAreaContains: input.focus_area?.trim() || undefined,
+            focusAreaContains: focus?.sourceText,
         });
-        const focus = input.focus_area?.trim().toLowerCase();
         const findings = result.rows.filter(
             (f) =>
                 scope.matchesComputer(f.computer) &&
                 (input.min_weight === undefined || f.weight >= input.min_weight) &&
-                (!focus || f.focusArea.toLowerCase().includes(focus)),
+                (!focus || focus.matches(f.focusArea)),
         );
         const { items, truncation } = top(
             findings,
@@ -101,7 +102,7 @@ export const getWinBpAssessment = defineTool({
         );
         const byFocusArea = countIn(findings, (f) => f.focusArea) as Record<string, number>;
         // The hint lists the focus areas only when the text names none of them (a valid one that matched nothing is not wrong).
-        const unknownFocus = focus !== undefined && focus !== '' && !FOCUS_AREAS.some((a) => a.toLowerCase().includes(focus));
+        const unknownFocus = focus !== undefined && !FOCUS_AREAS.some((a) => focus.matches(a));
         // A Windows machine without failed recommendations may simply pass them; one that cannot send any is worth a word.
         const windows = { ...scope, selected: scope.selected?.filter((m) => m.osType === 'windows') };
         const warnings = [
