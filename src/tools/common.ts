@@ -404,7 +404,8 @@ const DEFAULT_INSTANCE = 'mssqlserver';
  * the host part matched as `server_name` is (an FQDN's host part is the host).
  */
 export function instanceMatcher(text: string): (host: string, instanceName: string) => boolean {
-    const wanted = text.trim().toLowerCase();
+    // HOST/NAME as often typed for HOST\NAME (neither a host nor an instance name holds a slash).
+    const wanted = text.trim().toLowerCase().replace(/\//g, '\\');
     const slash = wanted.indexOf('\\');
     if (slash < 0) {
         // A bare name is an instance name, or the full name of a default instance (its host).

@@ -10,6 +10,7 @@ import {
     envelope,
     envelopeOf,
     instanceMatcher,
+    nearestNames,
     inputs,
     machineMatcher,
     nameMatcher,
@@ -334,7 +335,8 @@ export const getSqlMetadata = defineTool({
         const sentence =
             summary.instances === 0
                 ? describeFilters(input)
-                    ? `No SQL Server instance matches ${describeFilters(input)} (of ${plural(instances.length, 'instance')} in the subscriptions read).`
+                    ? `No SQL Server instance matches ${describeFilters(input)} (of ${plural(instances.length, 'instance')} in the subscriptions read).` +
+                      nearestInstances(input.instance_name, instances, matchesInstance)
                     : 'No SQL Server instance found: none enabled by Azure Arc, and no SQL virtual machine.'
                 : `${plural(summary.instances, 'SQL Server instance')} (${describeCounts(summary.byVersion)}) with ${plural(summary.databases, 'database')}, ${summary.totalSizeGb} GB in all${unsized(allDbs)}; ` +
                   `${plural(summary.databasesNeverBackedUp, 'database')} never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days` +
@@ -505,6 +507,22 @@ function ageCheck(cutoff: number): (time: string | undefined) => 'never' | 'stal
 }
 
 /** The databases that need recovery, naming a few with their state, and how many are offline. */
+/**
+ * " Nearest instance names: …" when instance_name matches no instance at all (not when other filters left nothing), so a
+ * mistyped name is corrected rather than answered with nothing.
+ */
+function nearestInstances(
+    asked: string | undefined,
+    instances: readonly { name: string; machineName: string; instanceName: string }[],
+    matches: ((host: string, instanceName: string) => boolean) | undefined,
+): string {
+    if (!asked || !matches || instances.some((i) => matches(i.machineName, i.instanceName))) {
+        return '';
+    }
+    const near = nearestNames(asked.replace(/\//g, '\\'), [...new Set(instances.map((i) => i.name))], 5);
+    return near.length ? ` Nearest instance names: ${near.join(', ')}.` : '';
+}
+
 function recoverySentence(databases: readonly { instance: string; name: string; state: string }[], offline: number): string {
     const named = firstNames(databases.map((d) => `${d.name} on ${d.instance} (${d.state})`));
     const recovery =

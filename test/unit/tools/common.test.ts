@@ -1,11 +1,36 @@
 import { UserError } from '../../../src/core/source';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { nameMatcher, nearestNames, pickServerName, resolveTimeRange, top } from '../../../src/tools/common';
+import { instanceMatcher, nameMatcher, nearestNames, pickServerName, resolveTimeRange, top } from '../../../src/tools/common';
+import { runTool } from '../../../src/tools';
 import { cell, renderText } from '../../../src/tools/text';
 import { sampleSource } from '../../helpers/fixtures';
 
 describe('tool helpers', () => {
+    it('finds a SQL Server instance by its name, its full name with either slash, or its host for a default instance', async () => {
+        const named = instanceMatcher('SQL01/Reporting');
+        assert.equal(named('sql01.corp.contoso.com', 'REPORTING'), true);
+        assert.equal(named('sql02', 'REPORTING'), false);
+        assert.equal(instanceMatcher('sql01\\reporting')('SQL01', 'Reporting'), true);
+        assert.equal(instanceMatcher('sql01')('SQL01', ''), true, 'a default instance goes by its host');
+        assert.equal(instanceMatcher('sql01/MSSQLSERVER')('SQL01', 'MSSQLSERVER'), true);
+        assert.equal(instanceMatcher('reporting')('sql07', 'REPORTING'), true);
+
+        const source = sampleSource();
+        const all = await runTool('GetSqlMetadata', { source }, { max_results: 1000 });
+        assert.ok(all.ok);
+        const named_ = (all.structured.items as { name: string }[]).map((i) => i.name).find((n) => n.includes('\\'));
+        assert.ok(named_, 'the sample has a named instance');
+        const typo = named_.replace(/-0(\d)/, '-$1');
+        assert.notEqual(typo, named_);
+        const missed = await runTool('GetSqlMetadata', { source }, { instance_name: typo });
+        assert.ok(missed.ok);
+        assert.ok(missed.text.includes(`Nearest instance names: ${named_}`), missed.text);
+        const slashed = await runTool('GetSqlMetadata', { source }, { instance_name: named_.replace('\\', '/') });
+        assert.ok(slashed.ok);
+        assert.equal((slashed.structured.summary as { instances: number }).instances, 1);
+    });
+
     it('takes server_name, else the legacy ServerName, and a blank one as not given; two different names are refused', () => {
         assert.throws(
             () => pickServerName({ server_name: 'web01', ServerName: 'web02' }),
