@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SENSITIVITY, detectAnomalies, type AnomalyIncident } from '../core/anomaly';
-import type { MetricKind, MetricSeries } from '../core/model';
+import type { Machine, MetricKind, MetricSeries } from '../core/model';
 import { hostName, type QueryResult } from '../core/source';
 import { countIn, distinctCount } from '../core/summaries';
 import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
@@ -10,6 +10,7 @@ import {
     envelopeOf,
     inputs,
     limit,
+    namesOf,
     otherWorkspacesNotes,
     resolveWorkspaceScope,
     type WorkspaceScope,
@@ -32,8 +33,10 @@ import {
     STEADY_PACE_DAYS,
     steadyPace,
     stoppedLately,
+    trendCourse,
     type IncidentNow,
     type RecentChange,
+    type TrendCourse,
 } from './trend';
 import { defineTool, READ_ONLY, type ToolContext } from './types';
 
@@ -72,10 +75,16 @@ const incident = z.object({
     unit: z.string(),
     direction: z.enum(['spike', 'dip', 'level-shift', 'trend']),
     score: z.number().describe('0–100; 50 is a clear anomaly at the default sensitivity, 90+ is extreme'),
-    start: z.string(),
-    end: z.string(),
+    start: z.string().describe('when the detector raised it (for a trend, a few hours into it: see trend.start)'),
+    end: z
+        .string()
+        .describe(
+            "the incident's last anomalous point; a trend stops being anomalous once the detector has adopted its pace, long before it ends (see trend)",
+        ),
     peakTime: z.string(),
-    durationMinutes: z.number(),
+    durationMinutes: z
+        .number()
+        .describe('from start to end, in minutes: how long the series was anomalous, not how long a trend lasted (see trend.days)'),
     actual: z.number().describe('value at the peak'),
     expected: z.number().describe('what the series normally shows at that time'),
     baseline: z.number().nullable().describe('expected value when the incident began'),
@@ -83,17 +92,36 @@ const incident = z.object({
     ongoing: z
         .boolean()
         .describe(
-            'a trend the series still follows now (its pace over the last 48 h and over the last 6 h against the same hours a day earlier both clearly faster that way than before the trend began); listed even when it began before the timespan. A level shift the series has kept following since is reported as such a trend',
+            'a trend the series still follows now (its pace over the last 48 h and over the last 6 h against the same hours a day earlier both clearly faster that way than before the trend began); listed even when it began before the timespan. A level shift the series has kept following since is reported as such a trend. A trend that is not ongoing has ended (trend.ended)',
         ),
     ratePerDay: z
         .number()
         .nullable()
-        .describe('for a trend: how fast the series moves now, per day (mean of the last 24 h minus the 24 h before); else null'),
+        .describe(
+            "for a trend: how fast the series moves now, per day (mean of the last 24 h minus the 24 h before); else null. For a trend that has ended this mixes its last hours with what followed, so it is not the trend's pace: see trend.perDay",
+        ),
     fullAt: z
         .string()
         .nullable()
         .describe(
             `for a free-space trend still clearly falling: when free space reaches 0 % at that pace, if within ${FULL_HORIZON_DAYS} days; else null`,
+        ),
+    trend: z
+        .object({
+            start: z
+                .string()
+                .describe(
+                    'when the series began to follow it, fitted to the series (the detector raises a trend once it is clear, hours later)',
+                ),
+            end: z.string().nullable().describe('when it stopped, fitted to the series; null while it goes on'),
+            ended: z.boolean().describe('true when the series no longer follows it (not ongoing): it is not filling anything now'),
+            days: z.number().describe('how long it lasted: from start to end, or to the latest value while it goes on'),
+            change: z.number().describe("how far the series moved over it, in the series' unit (free space: percentage points)"),
+            perDay: z.number().describe('its pace over that stretch, per day (change / days)'),
+        })
+        .nullable()
+        .describe(
+            "for a trend: its whole course as the series shows it — start, end, how far and how fast it moved — so that one that ended reads as such; null for other incidents, or when the series does not show the trend's course clearly",
         ),
 });
 
@@ -145,6 +173,20 @@ const silentMachine = z.object({
         ),
 });
 
+const machineWithoutData = z.object({
+    computer: z.string().describe("the machine's name in Azure"),
+    status: z
+        .string()
+        .describe('its status in Azure: Connected, Disconnected, Expired, Error (Azure Arc), Running, Stopped, Deallocated (Azure VMs)'),
+    statusSince: z.string().nullable().describe('when it took that status, when Azure says; else null'),
+    reason: z
+        .string()
+        .optional()
+        .describe(
+            'why, as far as Azure says: the machine off (Disconnected, Stopped… since when), its monitoring agent in the Failed state (with the message), or no monitoring agent; absent when Azure sees nothing wrong (then the data collection rule or the network)',
+        ),
+});
+
 const series = z.object({
     computer: z.string(),
     metric: z.enum(['cpu', 'diskFree', 'diskTransfers']),
@@ -164,10 +206,11 @@ export const getAnomalies = defineTool({
     description:
         "Finds unusual CPU and disk behaviour (Log Analytics Perf/InsightsMetrics series) with a causal detector that learns each series' own level, trend, daily and " +
         'weekly pattern and noise from the last 30 days (or the whole timespan when longer), so a short timespan finds the same incidents as a long one; nothing is reported in the first two days of a series, while its daily rhythm is learned. Each incident says when it started and ended, the direction (spike, dip, level-shift, trend such as a disk filling up), ' +
-        'the actual vs expected value at its peak, the latest value, a 0–100 score, and for a trend its pace per day now and, for free space, when the disk is full at that pace; sorted by score. ' +
+        'the actual vs expected value at its peak, the latest value, a 0–100 score, and for a trend its course (when it began, and when it ended or that it goes on, how far and how fast the series moved), its pace per day now and, for free space still filling, when the disk is full at that pace; sorted by score. ' +
         `Also lists every disk filling up fast enough to be full within ${FULL_HORIZON_DAYS} days, soonest first — leaks, and disks that fill steadily without ever being an anomaly (the median daily change of the last week) — ` +
         `and every disk low on space now (latest free space under low_free_space, default ${LOW_FREE_SPACE_PERCENT} %), lowest first, with the GB left, filling or not, ` +
-        `and every machine that stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} hours or more at the end of the timespan), most recent first. ` +
+        `and every machine that stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} hours or more at the end of the timespan), most recent first, ` +
+        "and every machine whose Azure record says it reports to the workspace that sent nothing at all in the range read, with Azure's reason. " +
         'Metrics: cpu (% processor time), disk (free space % and transfers/s). ' +
         'Machines: server_name, tags, resource_group (default: every machine reporting to the workspace). ' +
         'Default timespan 7d, hourly resolution, sensitivity medium. include_series adds the series with the expected band for charting.',
@@ -204,7 +247,7 @@ export const getAnomalies = defineTool({
     output: z.object({
         ...envelope,
         summary: z.object({
-            machines: z.number().int(),
+            machines: z.number().int().describe('machines with data in the series read (those with none are machinesWithoutData)'),
             seriesAnalysed: z.number().int(),
             incidents: z.number().int(),
             machinesWithIncidents: z.number().int(),
@@ -229,6 +272,12 @@ export const getAnomalies = defineTool({
                 .number()
                 .int()
                 .describe(`machines with data in the series read but none in their last ${SILENT_AFTER_HOURS} hours`),
+            machinesWithoutData: z
+                .number()
+                .int()
+                .describe(
+                    'machines that Azure lists as reporting to this workspace, chosen as asked, with no data at all in the series read (see withoutData); counted neither in machines nor in machinesSilent',
+                ),
         }),
         items: z.array(incident),
         filling: z
@@ -244,7 +293,12 @@ export const getAnomalies = defineTool({
         silent: z
             .array(silentMachine)
             .describe(
-                `every machine that sent data in the series read (the metric chosen) earlier but none in the last ${SILENT_AFTER_HOURS} hours of the timespan, the most recently silent first (at most max_results): its agent or data collection stopped, or the machine is off. A machine that sent nothing at all in the range read is not here; GetServerMetadata lists every machine`,
+                `every machine that sent data in the series read (the metric chosen) earlier but none in the last ${SILENT_AFTER_HOURS} hours of the timespan, the most recently silent first (at most max_results): its agent or data collection stopped, or the machine is off. A machine that sent nothing at all in the range read is in withoutData instead`,
+            ),
+        withoutData: z
+            .array(machineWithoutData)
+            .describe(
+                `every machine whose Azure record says it reports to this workspace (chosen by server_name, tags and resource_group as asked) that sent nothing at all in the series read (the last ${formatTimespan(HISTORY_MS)}, or the timespan when longer; the metric chosen): machines Azure calls up first, by name (data that should come and does not), then those off, the most recently off first (at most max_results). A machine whose record does not say which workspace it reports to — as Azure's often do not — is never listed here; GetServerMetadata lists every machine`,
             ),
         series: z.array(series).optional(),
     }),
@@ -283,7 +337,7 @@ export const getAnomalies = defineTool({
         scan.add(result.rows.slice(delivered).filter((s) => scope.matchesComputer(s.computer)));
         context.progress?.(`Analysing ${analysed.length.toLocaleString('en')} series…`);
         const findings = await scan.finish();
-        const found: (IncidentNow & { series: MetricSeries; incident: AnomalyIncident; baseline: number })[] = [];
+        const found: (Found & { baseline: number })[] = [];
         // Where the data read begins (said when that is well after the timespan's start: a workspace keeps 30 days by default).
         let dataFrom = Infinity;
         analysed.forEach((series, n) => {
@@ -308,12 +362,15 @@ export const getAnomalies = defineTool({
                     i === incidents.length - 1,
                 );
                 if (incident.end >= windowStart || ongoing) {
-                    found.push({ series, incident, baseline: baselines[i], direction, change, ongoing });
+                    // Where the trend began and, once it has, where it ended: its own pace, not what followed it.
+                    const course =
+                        direction === 'trend' ? trendCourse(series.start, series.stepMs, series.values, incident, ongoing) : undefined;
+                    found.push({ series, incident, baseline: baselines[i], direction, change, ongoing, course });
                 }
             });
         });
         found.sort((a, b) => b.incident.score - a.incident.score || a.incident.start - b.incident.start);
-        const incidents = found.map(({ series: s, incident, baseline, direction, change, ongoing }) => {
+        const incidents = found.map(({ series: s, incident, baseline, direction, change, ongoing, course }) => {
             const fullAt = change && ongoing && s.metric === 'diskFree' ? projectedFullAt(change) : undefined;
             return {
                 computer: s.computer,
@@ -333,6 +390,16 @@ export const getAnomalies = defineTool({
                 ongoing,
                 ratePerDay: change ? finiteOrNull(change.perDay) : null,
                 fullAt: fullAt === undefined ? null : new Date(fullAt).toISOString(),
+                trend: course
+                    ? {
+                          start: new Date(course.start).toISOString(),
+                          end: ongoing ? null : new Date(course.end).toISOString(),
+                          ended: !ongoing,
+                          days: round((course.end - course.start) / TIME.DAY),
+                          change: round(course.change),
+                          perDay: round(course.perDay),
+                      }
+                    : null,
             };
         });
         const { items, truncation } = limit(incidents, input.max_results);
@@ -341,17 +408,22 @@ export const getAnomalies = defineTool({
         const lowFreeSpace = input.low_free_space ?? LOW_FREE_SPACE_PERCENT;
         const low = lowDisks(analysed, allFilling, lowFreeSpace);
         const warnings = [...result.warnings];
+        // Read once: the machines whose records say they report here yet sent nothing, and why any machine went quiet.
+        const machines = await machinesChosen(context, scope, warnings);
+        const quiet = machines ? machinesWithoutData(machines, scope.workspaceId, analysed) : [];
         const what = { cpu: 'CPU data', disk: 'disk data', all: 'CPU or disk data' }[input.metric ?? 'all'];
-        warnings.push(...(await noDataWarnings(context, scope, () => rowsComputers(analysed), what, true)));
+        // A machine listed as sent nothing is not also warned about, one by one.
+        const reported = () => new Set([...rowsComputers(analysed), ...quiet.map((m) => m.name)]);
+        warnings.push(...(await noDataWarnings(context, scope, reported, what, true)));
         const allLow = await withFreeSpace(context, scope, low.disks, warnings);
         const lowByDesign = low.byDesign;
         const lowSpace = limit(allLow, input.max_results).items;
         const allSilent = silentMachines(analysed, scope.range.to.getTime());
         const reasons = await silentReasons(
             context,
-            allSilent.map((m) => m.computer),
+            [...allSilent.map((m) => m.computer), ...quiet.map((m) => m.name)],
             warnings,
-            scope.selected,
+            machines ?? [],
         );
         for (const m of allSilent) {
             const reason = reasons.get(m.computer);
@@ -360,6 +432,8 @@ export const getAnomalies = defineTool({
             }
         }
         const silent = limit(allSilent, input.max_results).items;
+        const allWithoutData = withoutDataList(quiet, reasons);
+        const withoutData = limit(allWithoutData, input.max_results).items;
         const charts = input.include_series
             ? chartedSeries(found.slice(0, items.length), [...filling, ...lowSpace], analysed).map((s) => {
                   // The few charted series are scanned again here for their bands: cheaper than keeping every band.
@@ -402,17 +476,35 @@ export const getAnomalies = defineTool({
             disksLowByDesign: lowByDesign,
             lowFreeSpace,
             machinesSilent: allSilent.length,
+            machinesWithoutData: allWithoutData.length,
         };
         const fromBefore = found.filter((f) => f.incident.end < windowStart).length;
         const shortData =
             Number.isFinite(dataFrom) && dataFrom - windowStart > TIME.DAY
                 ? ` The data read begins ${shortTime(new Date(dataFrom).toISOString())}, not at the start of the ${scope.range.timespan} asked for.`
                 : '';
+        const historyRead = formatTimespan(historyMs);
+        const withoutDataSentence =
+            allWithoutData.length > 0
+                ? ` ${allWithoutData.length === 1 ? '1 machine that Azure lists as reporting to this workspace has' : `${allWithoutData.length} machines that Azure lists as reporting to this workspace have`} sent no data at all in the ${historyRead} read.`
+                : '';
         if (analysed.length === 0) {
-            const sentence = `No CPU or disk series was read for ${scope.selected ? 'the machines chosen' : 'this workspace'} in the last ${scope.range.timespan}, so nothing could be judged${warnings.length ? ' (see the warnings)' : ''}.`;
+            const sentence = `No CPU or disk series was read for ${scope.selected ? 'the machines chosen' : 'this workspace'} in the last ${scope.range.timespan}, so nothing could be judged${warnings.length ? ' (see the warnings)' : ''}.${withoutDataSentence}`;
             return {
-                structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items, filling, lowSpace, silent },
-                text: renderText(context, { summary: sentence, warnings, notes: otherWorkspacesNotes(scope) }),
+                structured: {
+                    ...envelopeOf(context, scope.scope, truncation, warnings),
+                    summary,
+                    items,
+                    filling,
+                    lowSpace,
+                    silent,
+                    withoutData,
+                },
+                text: renderText(context, {
+                    summary: sentence,
+                    warnings,
+                    notes: [...otherWorkspacesNotes(scope), ...withoutDataNotes(allWithoutData, withoutData.length, historyRead)],
+                }),
             };
         }
         const sentence =
@@ -434,6 +526,7 @@ export const getAnomalies = defineTool({
             (allSilent.length > 0
                 ? ` ${allSilent.length === 1 ? '1 machine has' : `${allSilent.length} machines have`} sent no data for ${SILENT_AFTER_HOURS} hours or more.`
                 : '') +
+            withoutDataSentence +
             shortData;
         return {
             structured: {
@@ -443,6 +536,7 @@ export const getAnomalies = defineTool({
                 filling,
                 lowSpace,
                 silent,
+                withoutData,
                 ...(charts ? { series: charts } : {}),
             },
             text: renderText(context, {
@@ -453,6 +547,7 @@ export const getAnomalies = defineTool({
                     ...fillingNotes(allFilling, filling.length),
                     ...lowSpaceNotes(allLow, lowSpace.length, lowFreeSpace, scope.range.to.getTime(), lowByDesign),
                     ...silentNotes(allSilent, silent.length),
+                    ...withoutDataNotes(allWithoutData, withoutData.length, historyRead),
                 ],
                 truncation,
                 table: {
@@ -464,7 +559,7 @@ export const getAnomalies = defineTool({
                         i.counter,
                         kindOf(i),
                         shortTime(i.start),
-                        `${i.durationMinutes} min`,
+                        durationOf(i),
                         `${i.actual}${i.unit}`,
                         `${i.expected}${i.unit}`,
                         i.latest === null ? undefined : `${i.latest}${i.unit}`,
@@ -499,8 +594,18 @@ function latestIndexOf(values: ArrayLike<number>): number {
     return -1;
 }
 
-/** The Kind cell: the direction, and for a trend its pace now and when the disk is full at that pace. */
-function kindOf(i: { direction: string; unit: string; ratePerDay: number | null; fullAt: string | null }): string {
+type Incident = z.infer<typeof incident>;
+
+/**
+ * The Kind cell: the direction; for a trend going on, its pace now and when the disk is full at that pace; for one that
+ * has ended, that it has, and how far and how fast it moved while it lasted (the pace now would describe what followed).
+ */
+function kindOf(i: Incident): string {
+    if (i.direction === 'trend' && !i.ongoing) {
+        return i.trend
+            ? `trend, ended: ${amountText(i.trend.change, i.unit)} at ${signedPace(i.trend.perDay, i.unit)}/day`
+            : 'trend, ended';
+    }
     if (i.ratePerDay === null) {
         return i.direction;
     }
@@ -508,7 +613,24 @@ function kindOf(i: { direction: string; unit: string; ratePerDay: number | null;
     return i.fullAt === null ? `${i.direction} ${pace}` : `${i.direction} ${pace}, full ~${shortTime(i.fullAt)}`;
 }
 
-type Found = IncidentNow & { series: MetricSeries; incident: AnomalyIncident };
+/** A change as a person reads it, signed: a percentage in points (`-12.3 pts`), anything else in its unit (`+40/s`). */
+function amountText(change: number, unit: string): string {
+    return unit === '%' ? `${signedPace(change, '')} pts` : signedPace(change, unit);
+}
+
+/**
+ * The Duration cell: for a trend, how long it lasted (to when it ended, or so far), which is what a person means by it;
+ * for anything else, how long the series was anomalous.
+ */
+function durationOf(i: Incident): string {
+    if (!i.trend) {
+        return `${i.durationMinutes} min`;
+    }
+    const span = i.trend.days < 2 ? `${Math.round(i.trend.days * 24)} h` : `${Math.round(i.trend.days * 10) / 10} d`;
+    return i.trend.end === null ? `${span} so far` : `${span}, to ${shortTime(i.trend.end)}`;
+}
+
+type Found = IncidentNow & { series: MetricSeries; incident: AnomalyIncident; course?: TrendCourse };
 
 /** The series to chart: those of the incidents shown, then those of the disks listed (filling up, low on space); each once. */
 function chartedSeries(
@@ -722,6 +844,88 @@ function silentNotes(machines: readonly SilentMachine[], listed: number): string
         .map((m) => `${m.computer} (last data ${shortTime(m.lastData)}${m.reason ? `; ${m.reason}` : ''})`);
     return [
         `Stopped reporting (no data in the series read for ${SILENT_AFTER_HOURS} h or more), most recent first: ${named.join('; ')}${moreInList(machines.length, listed, 'silent')}.`,
+    ];
+}
+
+/**
+ * The machines the call chose (server_name, tags, resource_group), or every machine the account sees; undefined, with a
+ * warning, when they cannot be read (a cancelled call still stops).
+ */
+async function machinesChosen(context: ToolContext, scope: WorkspaceScope, warnings: string[]): Promise<readonly Machine[] | undefined> {
+    if (scope.selected) {
+        return scope.selected;
+    }
+    try {
+        const { subscriptions } = await context.source.listScopes({ signal: context.signal });
+        const machines = await context.source.getMachines({
+            subscriptionIds: subscriptions.map((s) => s.subscriptionId),
+            signal: context.signal,
+        });
+        return machines.rows;
+    } catch (error) {
+        if (context.signal?.aborted) {
+            throw error;
+        }
+        warnings.push(
+            `Machines that sent no data at all are not listed, nor why machines stopped reporting: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return undefined;
+    }
+}
+
+/**
+ * The machines whose records say they report to `workspaceId` yet have no data in any series read — off, or their agent
+ * gone, for longer than the range read — which {@link silentMachines}, reading only the series, cannot know of. A
+ * machine is known by every name it goes by (Log Analytics may report it under its host name or FQDN); one whose record
+ * names no workspace is left out, since nothing says it should report here.
+ */
+export function machinesWithoutData(machines: readonly Machine[], workspaceId: string, analysed: readonly MetricSeries[]): Machine[] {
+    const reporting = new Set<string>();
+    for (const s of analysed) {
+        if (latestIndexOf(s.values) >= 0) {
+            reporting.add(hostName(s.computer));
+        }
+    }
+    const workspace = workspaceId.toLowerCase();
+    return machines.filter((m) => m.workspaceId?.toLowerCase() === workspace && !namesOf(m).some((name) => reporting.has(hostName(name))));
+}
+
+type MachineWithoutData = z.infer<typeof machineWithoutData>;
+
+const isUp = (status: string) => status === 'Connected' || status === 'Running';
+
+/**
+ * The machines without data as listed, with Azure's reasons: those Azure calls up first, by name (their data should come
+ * and does not: an agent or a data collection rule to fix), then those off, the most recently off first.
+ */
+function withoutDataList(machines: readonly Machine[], reasons: ReadonlyMap<string, string>): MachineWithoutData[] {
+    const offSince = (m: MachineWithoutData) => (isUp(m.status) ? Infinity : m.statusSince ? Date.parse(m.statusSince) : -Infinity);
+    return machines
+        .map((m) => {
+            const reason = reasons.get(m.name);
+            return {
+                computer: m.name,
+                status: m.status,
+                statusSince: m.lastStatusChange ?? null,
+                ...(reason ? { reason } : {}),
+            };
+        })
+        .sort((a, b) => offSince(b) - offSince(a) || (a.computer < b.computer ? -1 : a.computer > b.computer ? 1 : 0));
+}
+
+/** A line naming the machines that sent nothing in the range read; `listed` of them are in structuredContent. */
+function withoutDataNotes(machines: readonly MachineWithoutData[], listed: number, read: string): string[] {
+    if (machines.length === 0) {
+        return [];
+    }
+    const named = machines
+        .slice(0, NAMED_IN_TEXT)
+        .map(
+            (m) =>
+                `${m.computer} (${m.reason ?? `${m.status}; Azure sees nothing wrong with it or its agent: check its data collection rule and network`})`,
+        );
+    return [
+        `Sent no data at all in the ${read} read, though Azure lists ${machines.length === 1 ? 'it' : 'them'} as reporting to this workspace: ${named.join('; ')}${moreInList(machines.length, listed, 'withoutData')}.`,
     ];
 }
 

@@ -319,3 +319,146 @@ export function incidentNow(
     const back = now !== undefined && incident.endIndex < paceFrom && Math.abs(now.lastDayMean - incident.expected) < Math.abs(sign) / 2;
     return { direction: back ? (sign > 0 ? 'spike' : 'dip') : direction, ongoing: false };
 }
+
+/** A trend's whole course, fitted to its series: where it began and ended, how far the series moved, and how fast. */
+export interface TrendCourse {
+    /** Epoch ms where the series began to follow it: the detector raises a trend once it is clear, some hours in. */
+    start: number;
+    /** Epoch ms where it stopped, or of the latest value while it goes on. */
+    end: number;
+    /** How far the series moved from `start` to `end`, in its unit. */
+    change: number;
+    /** Its pace from `start` to `end`, in the series' unit per day. */
+    perDay: number;
+}
+
+/** Days of the series before a trend that its fit reads, for the level and the usual drift the trend departed from. */
+const COURSE_LEAD_DAYS = 3;
+/** How far before the detector raised it a trend may have begun. */
+const COURSE_START_SEARCH_DAYS = 1;
+
+/**
+ * The course of a trend incident of a regular series (start, stepMs): a least-squares fit of the series' usual level
+ * and drift with a straight stretch of extra slope between two bends, the first within a day before the incident was
+ * raised, the second at the latest value while the trend goes on (`ongoing`) or wherever fits best after the first when
+ * it has ended — so an ended leak reads "-12 points over four days", not the slow drift that followed it nor the hours
+ * the detector took to adapt. Fitted on hourly means (a daily rhythm averages out over the days a trend lasts), every pair
+ * of bends in O(1) from running sums. Undefined when the fit does not move the way the incident went, or there is too
+ * little data around it.
+ */
+export function trendCourse(
+    start: number,
+    stepMs: number,
+    values: ArrayLike<number>,
+    incident: Pick<AnomalyIncident, 'startIndex' | 'actual' | 'expected'>,
+    ongoing: boolean,
+): TrendCourse | undefined {
+    // Hourly means (or the series as it is when its bins are an hour or longer).
+    const width = Math.max(1, Math.round(TIME.HOUR / stepMs));
+    const binMs = width * stepMs;
+    const binsPerDay = TIME.DAY / binMs;
+    const bins = Math.ceil(values.length / width);
+    const y = new Float64Array(bins);
+    for (let b = 0; b < bins; b++) {
+        y[b] = meanOf(values, b * width, Math.min(values.length, (b + 1) * width)).mean;
+    }
+    let last = bins - 1;
+    while (last >= 0 && !Number.isFinite(y[last])) {
+        last--;
+    }
+    const raised = Math.floor(incident.startIndex / width);
+    const firstStart = Math.max(0, raised - Math.round(COURSE_START_SEARCH_DAYS * binsPerDay));
+    const from = Math.max(0, firstStart - Math.round(COURSE_LEAD_DAYS * binsPerDay));
+    if (last <= raised) {
+        return undefined;
+    }
+    // The usual level and drift alone (a straight line through every point read), once: each pair of bends then only adds
+    // the trend's extra slope, fitted to what the line leaves (Frisch–Waugh), so that no pair needs a system solved.
+    let count = 0;
+    let sumT = 0;
+    let sumTT = 0;
+    let sumY = 0;
+    let sumTY = 0;
+    for (let j = from; j <= last; j++) {
+        if (Number.isFinite(y[j])) {
+            const t = j - from;
+            count++;
+            sumT += t;
+            sumTT += t * t;
+            sumY += y[j];
+            sumTY += t * y[j];
+        }
+    }
+    const gram = count * sumTT - sumT * sumT;
+    if (!(gram > 0)) {
+        return undefined;
+    }
+    const level = (sumTT * sumY - sumT * sumTY) / gram;
+    const drift = (count * sumTY - sumT * sumY) / gram;
+    // Running sums over [from, from + k) of the finite points: count, t, t², and t⁰ and t¹ times what the line leaves
+    // (t counted in bins from `from`).
+    const size = last + 2 - from;
+    const n = new Float64Array(size);
+    const st = new Float64Array(size);
+    const stt = new Float64Array(size);
+    const sr = new Float64Array(size);
+    const str = new Float64Array(size);
+    for (let k = 0; k < size - 1; k++) {
+        const v = y[from + k];
+        const finite = Number.isFinite(v);
+        const left = finite ? v - level - drift * k : 0;
+        n[k + 1] = n[k] + (finite ? 1 : 0);
+        st[k + 1] = st[k] + (finite ? k : 0);
+        stt[k + 1] = stt[k] + (finite ? k * k : 0);
+        sr[k + 1] = sr[k] + left;
+        str[k + 1] = str[k] + k * left;
+    }
+    const total = size - 1;
+    const lastE = last - from;
+    // The fewest points before the trend (the level and drift it left) and in it.
+    const minBefore = Math.round(binsPerDay / 2);
+    const minIn = 3;
+    let best: { gain: number; s: number; e: number; slope: number } | undefined;
+    for (let s = firstStart - from; s <= raised - from; s++) {
+        if (n[s] < minBefore) {
+            continue;
+        }
+        for (let e = ongoing ? lastE : s + minIn; e <= lastE; e++) {
+            const nB = n[e] - n[s];
+            if (nB < minIn) {
+                continue;
+            }
+            // x = 0 before s, t − s from s to e, e − s after: the trend's extra fall (or rise) up to t.
+            const tB = st[e] - st[s];
+            const ttB = stt[e] - stt[s];
+            const nC = n[total] - n[e];
+            const span = e - s;
+            const sx = tB - s * nB + span * nC;
+            const sxt = ttB - s * tB + span * (st[total] - st[e]);
+            const sxx = ttB - 2 * s * tB + s * s * nB + span * span * nC;
+            const sxr = str[e] - str[s] - s * (sr[e] - sr[s]) + span * (sr[total] - sr[e]);
+            // What of x the level and drift do not already explain.
+            const g0 = (sumTT * sx - sumT * sxt) / gram;
+            const g1 = (count * sxt - sumT * sx) / gram;
+            const own = sxx - sx * g0 - sxt * g1;
+            if (!(own > 1e-9 * sxx)) {
+                continue;
+            }
+            // The fall in the sum of squared residuals that the trend's slope buys; the largest fits best.
+            const gain = (sxr * sxr) / own;
+            if (!best || gain > best.gain) {
+                const extra = sxr / own;
+                best = { gain, s, e, slope: drift - g1 * extra + extra };
+            }
+        }
+    }
+    if (!best) {
+        return undefined;
+    }
+    const change = best.slope * (best.e - best.s);
+    if (change * Math.sign(incident.actual - incident.expected) <= 0) {
+        return undefined;
+    }
+    const timeOf = (bin: number) => start + (from + bin) * width * stepMs;
+    return { start: timeOf(best.s), end: timeOf(best.e), change, perDay: best.slope * binsPerDay };
+}
