@@ -176,15 +176,30 @@ export class SourceError extends Error {
     }
 }
 
-/** A case-insensitive matcher for a machine name pattern (`*` = any characters), comparing host names without domain. */
+/**
+ * A case-insensitive matcher for a machine name pattern (`*` = any characters), comparing host names. A name asked with
+ * its domain matches a name without one, or one whose domain agrees (the same, or one ends with the other: web01.contoso.com
+ * and web01.eu.contoso.com), but not the same host in another domain (web01.fabrikam.org).
+ */
 export function nameMatcher(pattern: string): (name: string) => boolean {
     const wanted = pattern.toLowerCase();
     if (!wanted.includes('*')) {
         const wantedHost = hostName(wanted);
-        return (name) => hostName(name) === wantedHost;
+        const wantedDomain = domainOf(wanted);
+        return (name) => hostName(name) === wantedHost && (wantedDomain === '' || domainsAgree(wantedDomain, domainOf(name)));
     }
     const regex = new RegExp(`^${wanted.split('*').map(escapeRegExp).join('.*')}$`, 'i');
     return (name) => regex.test(name) || regex.test(hostName(name));
+}
+
+/** The domain part of a host name ("corp.contoso.com" of "web01.corp.contoso.com"), lower case; "" without one. */
+export function domainOf(name: string): string {
+    const dot = name.indexOf('.');
+    return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+function domainsAgree(a: string, b: string): boolean {
+    return b === '' || a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
 }
 
 function escapeRegExp(text: string): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Machine, Scopes, Workspace } from '../core/model';
-import { hostName, nameMatcher, SourceError, UserError, type WorkspaceQuery } from '../core/source';
+import { domainOf, hostName, nameMatcher, SourceError, UserError, type WorkspaceQuery } from '../core/source';
 
 export { nameMatcher };
 import { byText } from '../core/summaries';
@@ -335,10 +335,21 @@ export function namesOf(machine: Pick<Machine, 'name' | 'computerName' | 'fqdn'>
 /** Whether a machine answers to a `server_name` pattern under any of its names (`namesOf`). */
 export function machineMatcher(pattern: string): (machine: Pick<Machine, 'name' | 'computerName' | 'fqdn'>) => boolean {
     const matches = nameMatcher(pattern);
-    return (machine) =>
-        matches(machine.name) ||
-        (machine.computerName !== undefined && matches(machine.computerName)) ||
-        (machine.fqdn !== undefined && matches(machine.fqdn));
+    // A name asked with its domain is judged against the machine's full name when it has one: its bare Azure name would
+    // match the same host of any domain.
+    const withDomain = !pattern.includes('*') && domainOf(pattern.trim()) !== '';
+    return (machine) => {
+        const full =
+            machine.fqdn ?? (machine.computerName !== undefined && domainOf(machine.computerName) ? machine.computerName : undefined);
+        if (withDomain && full !== undefined) {
+            return matches(full);
+        }
+        return (
+            matches(machine.name) ||
+            (machine.computerName !== undefined && matches(machine.computerName)) ||
+            (machine.fqdn !== undefined && matches(machine.fqdn))
+        );
+    };
 }
 
 /**

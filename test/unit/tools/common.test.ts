@@ -1,7 +1,15 @@
 import { UserError } from '../../../src/core/source';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { instanceMatcher, nameMatcher, nearestNames, pickServerName, resolveTimeRange, top } from '../../../src/tools/common';
+import {
+    instanceMatcher,
+    machineMatcher,
+    nameMatcher,
+    nearestNames,
+    pickServerName,
+    resolveTimeRange,
+    top,
+} from '../../../src/tools/common';
 import { runTool } from '../../../src/tools';
 import { cell, renderText } from '../../../src/tools/text';
 import { sampleSource } from '../../helpers/fixtures';
@@ -78,6 +86,19 @@ describe('tool helpers', () => {
         assert.ok(nameMatcher('*sql*')('ctso-sql-ams-01'));
         assert.ok(!nameMatcher('ctso-sql-ams-0')('ctso-sql-ams-01'));
         assert.ok(nameMatcher('a.b(c)')('a.b(c)'), 'regex characters are literal');
+    });
+
+    it('does not take a host of another domain for the one asked with its domain', () => {
+        assert.ok(nameMatcher('web01.contoso.com')('WEB01'), 'a bare host name agrees with any domain');
+        assert.ok(nameMatcher('web01.contoso.com')('web01.eu.contoso.com'), 'a subdomain agrees');
+        assert.ok(nameMatcher('web01.eu.contoso.com')('web01.contoso.com'));
+        assert.ok(!nameMatcher('web01.fabrikam.org')('web01.contoso.com'));
+        assert.ok(!nameMatcher('web01.contoso.com')('web01.notcontoso.com'), 'a domain agrees at a dot, not inside a label');
+        const machine = { name: 'web01', computerName: 'WEB01', fqdn: 'web01.corp.contoso.com' };
+        assert.ok(machineMatcher('web01')(machine));
+        assert.ok(machineMatcher('web01.contoso.com')(machine));
+        assert.ok(!machineMatcher('web01.fabrikam.org')(machine), 'its bare Azure name does not make it any domain’s web01');
+        assert.ok(machineMatcher('web01.fabrikam.org')({ name: 'web01' }), 'without a known domain the host name decides');
     });
 
     it('suggests the nearest names for a typo', () => {
