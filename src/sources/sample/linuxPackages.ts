@@ -745,7 +745,19 @@ export interface InstalledPackage {
  * the machine is behind on it (how many, its patch profile says); then it is one or two versions older, and the
  * newest is the update it waits for. The agents are never behind: Azure updates them, not the package manager.
  */
-export function linuxPackagesOf(fm: FleetMachine): InstalledPackage[] {
+export function linuxPackagesOf(fm: FleetMachine): readonly InstalledPackage[] {
+    // The inventory, the assessment and the patch runs all read them; the fleet is rebuilt (new objects) each hour.
+    let packages = packagesByMachine.get(fm);
+    if (!packages) {
+        packages = drawPackages(fm);
+        packagesByMachine.set(fm, packages);
+    }
+    return packages;
+}
+
+const packagesByMachine = new WeakMap<FleetMachine, readonly InstalledPackage[]>();
+
+function drawPackages(fm: FleetMachine): InstalledPackage[] {
     const random = new Random(hashKey(fm.key, 'linux packages'));
     const eligible = linuxCatalogue(fm.os.product, fm.role);
     // The agents are always there (the machine's agent facts then keep or drop them); the rest is drawn.

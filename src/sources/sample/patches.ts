@@ -11,7 +11,7 @@ import { osSupport } from '../../core/lifecycle';
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
-import { linuxPackagesOf, NEWEST } from './linuxPackages';
+import { linuxPackagesOf, NEWEST, type InstalledPackage } from './linuxPackages';
 import { hashKey, isoTime, Random } from './random';
 
 /** The second Tuesday of a month at 18:00 UTC: when the fictional vendor publishes its monthly updates. */
@@ -153,36 +153,24 @@ const WINDOWS_ORDER: readonly PatchClassification[] = WINDOWS_PATCH_CLASSIFICATI
  * patch list, so the summary and the detail never disagree (as they do not in Azure).
  */
 export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
-    const random = new Random(hashKey(fm.key, 'patches'));
+    const assessed = assessMachine(fleet, fm);
+    const { assessedAt } = assessed;
     const m = fm.machine;
-    const missing: MissingPatch[] = [];
-    let assessedAt: number | undefined;
-    if (fm.assessmentState === 'recent') {
-        assessedAt = fleet.anchor - Math.round(random.range(0.2, 22) * TIME.HOUR);
-    } else if (fm.assessmentState === 'stale') {
-        const reportingEnd = Math.min(fleet.anchor, fm.reportingUntil);
-        const ageDays = fm.reportingUntil < fleet.anchor ? random.range(0.1, 1) : random.range(8, 40);
-        assessedAt = reportingEnd - Math.round(ageDays * TIME.DAY);
-    }
-    if (assessedAt !== undefined) {
-        if (m.osType === 'windows') {
-            addWindowsPatches(fm, random, assessedAt, missing);
-        } else {
-            addLinuxPatches(fm, random, missing);
-        }
-        if (fleet.hostile && fm.index === firstAssessedIndex(fleet)) {
-            for (const text of HOSTILE_STRINGS) {
-                missing.push({
-                    machineId: m.id,
-                    machineName: m.name,
-                    osType: m.osType,
-                    patchName: text,
-                    ...(m.osType === 'windows' ? { kbId: '5099999' } : { version: text }),
-                    classification: m.osType === 'windows' ? 'Updates' : 'Other',
-                    severity: 'Unspecified',
-                    rebootBehaviour: 'Unknown',
-                });
-            }
+    // Taken before the planted rows below join the list: the runs are what Change Tracking sees too.
+    const installation = lastInstallation(fleet, fm, assessed);
+    const missing = assessed.missing.slice();
+    if (assessedAt !== undefined && fleet.hostile && fm.index === firstAssessedIndex(fleet)) {
+        for (const text of HOSTILE_STRINGS) {
+            missing.push({
+                machineId: m.id,
+                machineName: m.name,
+                osType: m.osType,
+                patchName: text,
+                ...(m.osType === 'windows' ? { kbId: '5099999' } : { version: text }),
+                classification: m.osType === 'windows' ? 'Updates' : 'Other',
+                severity: 'Unspecified',
+                rebootBehaviour: 'Unknown',
+            });
         }
     }
     const counts: Partial<Record<PatchClassification, number>> = {};
@@ -212,7 +200,7 @@ export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
                 ? 'Unknown'
                 : fm.machine.status === 'Error'
                   ? 'Failed'
-                  : random.chance(0.08)
+                  : assessed.warningsDraw < 0.08
                     ? 'CompletedWithWarnings'
                     : 'Succeeded',
         rebootPending: fm.rebootPending,
@@ -222,10 +210,9 @@ export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
     if (assessment.assessedAt === undefined) {
         delete assessment.assessedAt;
     }
-    const installation = lastInstallation(fm, assessedAt);
     if (installation) {
         // A run that left patches failed or pending before an assessment that finds nothing missing would contradict it:
-        // such a machine's last run went through.
+        // such a machine's last run went through. What it installed stays as it was.
         const leftBehind = installation.failed + installation.pending;
         assessment.lastInstallation =
             leftBehind > 0 && missing.length === 0
@@ -235,7 +222,7 @@ export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
                       installed: installation.installed,
                       failed: 0,
                       pending: 0,
-                      rebootStatus: m.osType === 'windows' ? 'Completed' : 'NotNeeded',
+                      rebootStatus: installation.installed > 0 && m.osType === 'windows' ? 'Completed' : 'NotNeeded',
                       maintenanceWindowExceeded: false,
                   }
                 : installation;
@@ -250,55 +237,307 @@ export function machinePatches(fleet: Fleet, fm: FleetMachine): MachinePatches {
     return { assessment, missing };
 }
 
+/** A machine's latest assessment as drawn: when it ran (undefined: never) and what it found missing. */
+interface DrawnAssessment {
+    assessedAt?: number;
+    missing: readonly MissingPatch[];
+    /** The next draw of the machine's patch stream: whether the assessment completed with warnings. */
+    warningsDraw: number;
+    /** A Linux machine's packages (see {@link linuxPackagesOf}); empty on Windows. */
+    packages: readonly InstalledPackage[];
+}
+
+/** Assessments by machine: the patch tools and the software inventory both read them, and the fleet is rebuilt each hour. */
+const drawnAssessments = new WeakMap<FleetMachine, DrawnAssessment>();
+
 /**
- * The machine's latest patch installation run, from its own stream (so nothing else moves): most assessed machines were
- * patched in the days before their assessment; about one run in twelve failed on a patch or two, one in twenty ran out
- * of its maintenance window with patches still pending. A machine never assessed was never patched through Azure.
+ * When the machine was last assessed and what that assessment found missing, from the machine's patch stream. Update
+ * Manager assesses a machine again shortly after it patched it, so a machine assessed lately whose latest patch run
+ * finished after the drawn time was assessed after that run instead.
  */
-function lastInstallation(fm: FleetMachine, assessedAt: number | undefined): PatchInstallation | undefined {
-    const random = new Random(hashKey(fm.key, 'installation'));
-    if (assessedAt === undefined || !random.chance(0.8)) {
-        return undefined;
+function assessMachine(fleet: Fleet, fm: FleetMachine): DrawnAssessment {
+    const cached = drawnAssessments.get(fm);
+    if (cached) {
+        return cached;
     }
-    const windows = fm.machine.osType === 'windows';
-    const at = assessedAt - Math.round(random.range(1, 20) * TIME.DAY);
+    const random = new Random(hashKey(fm.key, 'patches'));
+    const packages = fm.machine.osType === 'windows' ? [] : linuxPackagesOf(fm);
+    const missing: MissingPatch[] = [];
+    let assessedAt: number | undefined;
+    if (fm.assessmentState === 'recent') {
+        assessedAt = reassessedAfterRun(fleet, fm, fleet.anchor - Math.round(random.range(0.2, 22) * TIME.HOUR));
+    } else if (fm.assessmentState === 'stale') {
+        const reportingEnd = Math.min(fleet.anchor, fm.reportingUntil);
+        const ageDays = fm.reportingUntil < fleet.anchor ? random.range(0.1, 1) : random.range(8, 40);
+        assessedAt = reportingEnd - Math.round(ageDays * TIME.DAY);
+    }
+    if (assessedAt !== undefined) {
+        if (fm.machine.osType === 'windows') {
+            addWindowsPatches(fm, random, assessedAt, missing);
+        } else {
+            addLinuxPatches(fm, random, packages, missing);
+        }
+    }
+    const drawn = { assessedAt, missing, warningsDraw: random.next(), packages };
+    drawnAssessments.set(fm, drawn);
+    return drawn;
+}
+
+/** How long a machine's maintenance window stays open: a run still going then stops with patches pending. */
+export const MAINTENANCE_WINDOW = 3 * TIME.HOUR;
+/** How long Azure Resource Graph keeps patch installation results (assessments: 7 days). */
+const INSTALLATION_RETENTION = 30 * TIME.DAY;
+/** A run is before an assessment that started at least this long after it finished. */
+const RUN_BEFORE_ASSESSMENT = 5 * TIME.MINUTE;
+
+/**
+ * The drawn time of a recent assessment, or — when the machine's latest patch run finished after it and the assessment
+ * Update Manager starts 10 to 40 minutes after a run has happened by now — that assessment. Only machines that are up:
+ * the assessment of a machine whose agent is in error is the failed one drawn.
+ */
+function reassessedAfterRun(fleet: Fleet, fm: FleetMachine, drawn: number): number {
+    if (fm.machine.status !== 'Connected' && fm.machine.status !== 'Running') {
+        return drawn;
+    }
+    const nights = patchNights(fm, drawn - MAINTENANCE_WINDOW, fleet.anchor);
+    for (let i = nights.length - 1; i >= 0; i--) {
+        const { end } = runShape(fm, nights[i]);
+        const reassessed = end + Math.round(new Random(hashKey(fm.key, 'reassessment', nights[i])).range(10, 40) * TIME.MINUTE);
+        if (reassessed > fleet.anchor) {
+            continue; // still running, or its assessment is still to come: the run does not count yet
+        }
+        return end + RUN_BEFORE_ASSESSMENT > drawn ? reassessed : drawn;
+    }
+    return drawn;
+}
+
+/**
+ * Patch nights in local time: Windows production patches the Saturday after patch Tuesday, everything else the
+ * evening of patch Tuesday itself (after the 18:00 UTC release at every site); Linux runs every Sunday night. Times are
+ * when the maintenance window opens, from `from` (included) to `to` (excluded), oldest first.
+ */
+function patchNights(fm: FleetMachine, from: number, to: number): number[] {
+    const nights: number[] = [];
+    const localMidnightOffset = -fm.site.utcOffsetHours * TIME.HOUR;
+    if (fm.machine.osType === 'windows') {
+        const daysAfter = fm.environment === 'Production' ? 4 : 1;
+        for (let tuesday = latestPatchTuesday(to); tuesday > from - 10 * TIME.DAY; tuesday = latestPatchTuesday(tuesday - TIME.DAY)) {
+            const night =
+                Math.floor(tuesday / TIME.DAY) * TIME.DAY +
+                daysAfter * TIME.DAY +
+                localMidnightOffset +
+                (fm.environment === 'Production' ? 1 : 22 - 24) * TIME.HOUR;
+            if (night >= from && night < to) {
+                nights.push(night);
+            }
+        }
+    } else {
+        // 1970-01-01 was a Thursday, so day numbers ≡ 3 (mod 7) are Sundays.
+        for (let day = Math.floor(from / TIME.DAY); day * TIME.DAY < to; day++) {
+            if (day % 7 === 3) {
+                const night = day * TIME.DAY + localMidnightOffset + 2 * TIME.HOUR;
+                if (night >= from && night < to) {
+                    nights.push(night);
+                }
+            }
+        }
+    }
+    return nights.sort((a, b) => a - b);
+}
+
+/** One update or package a patch run installed, as Change Tracking records it on the machine. */
+export interface InstalledPatch {
+    /** Epoch ms, within the run. */
+    time: number;
+    /** The update's title with its KB (Windows), or the package name (Linux). */
+    name: string;
+    classification: PatchClassification;
+    /** Windows: the KB number without `KB`. */
+    kbId?: string;
+    /** Linux: the package's version before and after, as indexes into its versions (see {@link linuxPackagesOf}). */
+    fromVersion?: number;
+    toVersion?: number;
+}
+
+/** One patch night's run on a machine: its outcome as Update Manager reports it, and what it installed. */
+export interface PatchRun {
+    /** Epoch ms: when the maintenance window opened (the patch night). */
+    start: number;
+    /** Epoch ms: when the run finished; the window's end when it ran out of time. */
+    end: number;
+    installation: PatchInstallation;
+    /** Every update or package it installed, oldest first: `installation.installed` of them. */
+    installed: InstalledPatch[];
+}
+
+/** A patch night's run before anything is picked, from the night's own stream (so adding a night moves no other). */
+interface RunShape {
+    start: number;
+    end: number;
+    status: 'Succeeded' | 'Failed' | 'CompletedWithWarnings';
+    /** How many updates it would install, given that many to install. */
+    wanted: number;
+    failed: number;
+    pending: number;
+    random: Random;
+}
+
+/**
+ * About one run in twelve fails on a patch or two, one in twenty runs out of its maintenance window with patches still
+ * pending; the rest finish within two and a half hours.
+ */
+function runShape(fm: FleetMachine, start: number): RunShape {
+    const random = new Random(hashKey(fm.key, 'patch run', start));
     const outcome = random.next();
-    const installed = random.int(1, windows ? 8 : 25);
-    if (outcome < 0.085) {
-        const failed = random.int(1, 3);
+    const status = outcome < 0.085 ? 'Failed' : outcome < 0.135 ? 'CompletedWithWarnings' : 'Succeeded';
+    const wanted = random.int(1, fm.machine.osType === 'windows' ? 8 : 6);
+    const failed = status === 'Failed' ? random.int(1, 3) : 0;
+    const pending = status === 'CompletedWithWarnings' ? random.int(2, 6) : 0;
+    const end = start + (status === 'CompletedWithWarnings' ? MAINTENANCE_WINDOW : Math.round(random.range(0.5, 2.5) * TIME.HOUR));
+    return { start, end, status, wanted, failed, pending, random };
+}
+
+/**
+ * The machine's patch runs whose night is at or after `from`, oldest first: one on every patch night of its schedule (see
+ * {@link patchNights}) until its latest assessment, which follows its latest run (a machine whose assessment is stale
+ * has not been patched since); a machine never assessed is patched by its own tooling while it reports. Azure Update
+ * Manager records a machine's runs only where it runs them (see {@link machinePatches}); Change Tracking sees every run
+ * while the machine's data reaches Log Analytics (see `machineSoftware`), one change per update or package installed.
+ *
+ * Windows runs install updates of the month the night follows (the ones the assessment after them still lists as missing
+ * excepted; only the daily definition update once the release is past its support). Linux runs update packages one
+ * version each, picked newest run first back from the installed versions, so the changes make one history ending at the
+ * inventory; the latest run brought its packages to the newest version, and a package still behind waits for it.
+ */
+export function patchRuns(fleet: Fleet, fm: FleetMachine, from: number, assessed = assessMachine(fleet, fm)): PatchRun[] {
+    const until = runsUntil(fleet, fm, assessed);
+    const shapes = patchNights(fm, from, until)
+        .map((night) => runShape(fm, night))
+        .filter((shape) => shape.end <= until);
+    const windows = fm.machine.osType === 'windows';
+    const picks: InstalledPatch[][] = windows
+        ? shapes.map((shape) => windowsUpdatesInstalled(fm, shape, assessed.missing))
+        : linuxPackagesInstalled(assessed.packages, shapes);
+    return shapes.map((shape, i) => {
+        const installed = picks[i];
+        const offsets = installed.map(() => shape.random.range(0, shape.end - shape.start)).sort((a, b) => a - b);
+        installed.forEach((patch, n) => {
+            patch.time = shape.start + Math.round(offsets[n]);
+        });
+        return { start: shape.start, end: shape.end, installation: installationOf(shape, installed.length, windows), installed };
+    });
+}
+
+/** When a machine's patch runs end: before its latest assessment; for a machine never assessed, when it stopped reporting. */
+function runsUntil(fleet: Fleet, fm: FleetMachine, assessed: DrawnAssessment): number {
+    return assessed.assessedAt === undefined ? Math.min(fleet.anchor, fm.reportingUntil) : assessed.assessedAt - RUN_BEFORE_ASSESSMENT;
+}
+
+/** The updates of the night's month a Windows run installs. */
+function windowsUpdatesInstalled(fm: FleetMachine, shape: RunShape, missing: readonly MissingPatch[]): InstalledPatch[] {
+    const stillMissing = new Set(missing.map((p) => p.kbId));
+    const released = latestPatchTuesday(shape.start);
+    const monthly = osSupport(fm.machine.osName, new Date(shape.start))?.status !== 'ended';
+    const d = new Date(released);
+    const monthIndex = (d.getUTCFullYear() - 2020) * 12 + d.getUTCMonth();
+    const available: { kind: WindowsUpdateKind; kb: string }[] = [];
+    for (const kind of WINDOWS_KINDS) {
+        if ((kind.sqlOnly && !fm.machine.sqlDiscovered) || (!monthly && !kind.daily)) {
+            continue;
+        }
+        const kb = kind.daily
+            ? String(2_310_000 + (Math.floor(shape.start / TIME.DAY) % 1000))
+            : kbNumber(fm.os.product, monthIndex, kind.slot);
+        if (!stillMissing.has(kb)) {
+            available.push({ kind, kb });
+        }
+    }
+    const month = monthLabel(released);
+    return shape.random.sample(available, shape.wanted).map(({ kind, kb }) => ({
+        time: 0,
+        name: kind.title(fm.os.product, month, kb),
+        classification: kind.classification,
+        kbId: kb,
+    }));
+}
+
+/** The packages each Linux run updated, one version each: newest run first, stepping back from the installed versions. */
+function linuxPackagesInstalled(installed: readonly InstalledPackage[], shapes: readonly RunShape[]): InstalledPatch[][] {
+    // The agents are Azure's to update, not the package manager's.
+    const packages = installed.filter((p) => !p.pkg.agent);
+    const current = packages.map((p) => p.at);
+    const picks: InstalledPatch[][] = shapes.map(() => []);
+    for (let r = shapes.length - 1; r >= 0; r--) {
+        const latest = r === shapes.length - 1;
+        const candidates = packages.map((_p, i) => i).filter((i) => (latest ? current[i] === NEWEST : current[i] > 0));
+        for (const i of shapes[r].random.sample(candidates, shapes[r].wanted)) {
+            const pkg = packages[i].pkg;
+            picks[r].push({
+                time: 0,
+                name: pkg.name,
+                classification: pkg.security ? 'Security' : 'Other',
+                fromVersion: current[i] - 1,
+                toVersion: current[i],
+            });
+            current[i]--;
+        }
+    }
+    return picks;
+}
+
+function installationOf(shape: RunShape, installed: number, windows: boolean): PatchInstallation {
+    const at = isoTime(shape.end);
+    const rebooted = windows && installed > 0 ? 'Completed' : 'NotNeeded';
+    if (shape.status === 'Failed') {
+        const failed = shape.failed;
         return {
-            at: isoTime(at),
+            at,
             status: 'Failed',
             installed,
             failed,
             pending: 0,
-            rebootStatus: windows ? 'Completed' : 'NotNeeded',
+            rebootStatus: rebooted,
             maintenanceWindowExceeded: false,
             error: windows
                 ? `${failed} update${failed === 1 ? '' : 's'} failed to install (0x80070643: fatal error during installation).`
                 : `${failed} package${failed === 1 ? '' : 's'} failed to install: dependency problems prevented configuration.`,
         };
     }
-    if (outcome < 0.135) {
+    if (shape.status === 'CompletedWithWarnings') {
         return {
-            at: isoTime(at),
+            at,
             status: 'CompletedWithWarnings',
             installed,
             failed: 0,
-            pending: random.int(2, 6),
+            pending: shape.pending,
             rebootStatus: windows ? 'Required' : 'NotNeeded',
             maintenanceWindowExceeded: true,
         };
     }
-    return {
-        at: isoTime(at),
-        status: 'Succeeded',
-        installed,
-        failed: 0,
-        pending: 0,
-        rebootStatus: windows ? 'Completed' : 'NotNeeded',
-        maintenanceWindowExceeded: false,
-    };
+    return { at, status: 'Succeeded', installed, failed: 0, pending: 0, rebootStatus: rebooted, maintenanceWindowExceeded: false };
+}
+
+/**
+ * The machine's latest patch installation run that Azure keeps (30 days): the latest of its runs (see {@link patchRuns})
+ * where Update Manager patches it — four machines in five of those it assesses, the choice from the machine's own
+ * stream. The others are patched by their own tooling (WSUS, unattended upgrades), so Update Manager holds no run of
+ * theirs; a machine never assessed was never patched through Azure.
+ */
+function lastInstallation(fleet: Fleet, fm: FleetMachine, assessed: DrawnAssessment): PatchInstallation | undefined {
+    if (assessed.assessedAt === undefined || !new Random(hashKey(fm.key, 'installation')).chance(0.8)) {
+        return undefined;
+    }
+    const kept = fleet.anchor - INSTALLATION_RETENTION;
+    // Only the latest run is needed, and what it installed depends on no earlier one.
+    const nights = patchNights(fm, kept - MAINTENANCE_WINDOW, runsUntil(fleet, fm, assessed));
+    for (let i = nights.length - 1; i >= 0; i--) {
+        const runs = patchRuns(fleet, fm, nights[i], assessed);
+        if (runs.length) {
+            const latest = runs[runs.length - 1];
+            return latest.end >= kept ? latest.installation : undefined;
+        }
+    }
+    return undefined;
 }
 
 function firstAssessedIndex(fleet: Fleet): number {
@@ -379,9 +618,9 @@ function addWindowsPatches(fm: FleetMachine, random: Random, assessedAt: number,
  * The updates a Linux machine waits for: its packages that are behind (see {@link linuxPackagesOf}), each at the newest
  * published version, which is higher than the installed one; the inventory lists the same packages.
  */
-function addLinuxPatches(fm: FleetMachine, random: Random, out: MissingPatch[]): void {
+function addLinuxPatches(fm: FleetMachine, random: Random, packages: readonly InstalledPackage[], out: MissingPatch[]): void {
     const ubuntu = fm.os.family === 'ubuntu';
-    const behind = linuxPackagesOf(fm)
+    const behind = packages
         .filter((p) => p.at < NEWEST)
         .map((p) => p.pkg)
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

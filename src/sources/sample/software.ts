@@ -3,7 +3,7 @@ import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine, Role } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
 import { linuxPackagesOf } from './linuxPackages';
-import { latestPatchTuesday } from './patches';
+import { patchRuns } from './patches';
 import { hashKey, isoTime, Random } from './random';
 
 interface CatalogEntry {
@@ -266,9 +266,13 @@ const CHANGE_HISTORY = 30 * TIME.DAY;
 /**
  * Inventory and change history of one machine, built on first use. `dataEnd` is when the machine's data in Log Analytics
  * ends (the metrics' end: when it stopped reporting, or its agent went quiet): the newest snapshot is taken shortly before
- * it, and every change comes before that snapshot. Changes cluster on the machine's patch nights (monthly on Windows,
- * weekly on Linux), and each item's changes make one valid history ending at its inventory row: updates to ever higher
- * versions, an install by hand at most once and never after an update, a removal only of what is no longer there.
+ * it, and every change comes before that snapshot. Changes cluster on the machine's patch runs (see `patchRuns`: the
+ * patch nights of its schedule, monthly on Windows, weekly on Linux): each update or package a run installed is one change
+ * at its time within the run — an update added on Windows, a package modified to its next version on Linux — so a run Azure
+ * Update Manager reports as having installed N is N changes on its night. A run after the newest snapshot (an agent gone
+ * quiet) is not seen: the inventory is as it was before it. Windows applications updated on a patch night are updated
+ * within a run's window too. Each item's changes make one valid history ending at its inventory row: updates to ever
+ * higher versions, an install by hand at most once and never after an update, a removal only of what is no longer there.
  */
 export function machineSoftware(fleet: Fleet, fm: FleetMachine, sql: readonly SqlBuild[], dataEnd: number): MachineSoftware {
     const random = new Random(hashKey(fm.key, 'software'));
@@ -276,6 +280,8 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine, sql: readonly Sq
     const lastSeen = isoTime(lastSeenMs);
     const computer = fm.machine.name;
     const windows = fm.machine.osType === 'windows';
+    const from = dataEnd - CHANGE_HISTORY;
+    const runs = patchRuns(fleet, fm, from);
     const installed: Installed[] = [];
     const retired = windows ? retiredApps(fm, dataEnd) : { still: undefined, removals: [] };
     const stillUnsupported = retired.still;
@@ -318,8 +324,23 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine, sql: readonly Sq
             installed.push({ name: `Update for ${fm.os.product} (${kb})`, publisher: MS, type: 'Update', versions: ['1.0'], at: 0 });
         }
     } else {
+        // A package a run updated after the snapshot is at the version it had before.
+        const before = new Map<string, number>();
+        for (const run of runs) {
+            for (const patch of run.installed) {
+                if (patch.time >= lastSeenMs && patch.fromVersion !== undefined) {
+                    before.set(patch.name, Math.min(before.get(patch.name) ?? Infinity, patch.fromVersion));
+                }
+            }
+        }
         for (const { pkg, at } of linuxPackagesOf(fm)) {
-            installed.push({ name: pkg.name, publisher: pkg.publisher, type: 'Package', versions: pkg.versions, at });
+            installed.push({
+                name: pkg.name,
+                publisher: pkg.publisher,
+                type: 'Package',
+                versions: pkg.versions,
+                at: before.get(pkg.name) ?? at,
+            });
         }
     }
     agreeWithMachine(installed, fm, sql);
@@ -356,30 +377,42 @@ export function machineSoftware(fleet: Fleet, fm: FleetMachine, sql: readonly Sq
         }
         changes.push({ time: second, row });
     };
-    const from = dataEnd - CHANGE_HISTORY;
-    const nights = patchNights(fm, from, lastSeenMs);
     /** Items that already have a change, so a hand install never lands on one that was updated. */
     const changed = new Set<Installed>();
-    for (const item of installed) {
-        if (item.fixed || !nights.length) {
-            continue;
-        }
-        if (item.type === 'Update') {
-            // An installed update arrived on the latest patch night, once.
-            if (random.chance(0.3)) {
-                change(nights[nights.length - 1] + Math.round(random.range(0, 2) * TIME.HOUR), item, 'Added', undefined, item.at);
-                changed.add(item);
+    // What the patch runs before the snapshot installed: Windows updates added, Linux packages one version up.
+    const packages = new Map(installed.filter((i) => i.type === 'Package' && !i.fixed).map((i) => [i.name, i]));
+    const seen = runs.filter((run) => run.start < lastSeenMs);
+    for (const run of seen) {
+        for (const patch of run.installed) {
+            if (patch.time >= lastSeenMs) {
+                continue;
             }
+            if (windows) {
+                const update: Installed = { name: patch.name, publisher: MS, type: 'Update', versions: ['1.0'], at: 0, fixed: true };
+                installed.push(update);
+                change(patch.time, update, 'Added', undefined, 0);
+            } else {
+                const pkg = packages.get(patch.name);
+                if (pkg) {
+                    change(patch.time, pkg, 'Modified', patch.fromVersion, patch.toVersion);
+                    changed.add(pkg);
+                }
+            }
+        }
+    }
+    // Windows applications on a version that is not the oldest were updated in a patch run's window in the last 30 days
+    // (or before); some twice, one version at a time.
+    const windowsRuns = windows ? seen.filter((run) => run.end <= lastSeenMs) : [];
+    for (const item of installed) {
+        if (item.fixed || item.type !== 'Application' || !windowsRuns.length) {
             continue;
         }
-        // Software on a version that is not the oldest was updated on a patch night in the last 30 days (or before); some
-        // twice, one version at a time. A Linux machine's many small packages are updated less often each.
-        if (item.at > 0 && random.chance(windows ? 0.6 : 0.1)) {
-            const steps = item.at >= 2 && nights.length >= 2 && random.chance(0.3) ? 2 : 1;
-            const when = random.sample(nights, steps).sort((a, b) => a - b);
-            when.forEach((night, i) => {
+        if (item.at > 0 && random.chance(0.6)) {
+            const steps = item.at >= 2 && windowsRuns.length >= 2 && random.chance(0.3) ? 2 : 1;
+            const when = random.sample(windowsRuns, steps).sort((a, b) => a.start - b.start);
+            when.forEach((run, i) => {
                 const to = item.at - steps + i + 1;
-                change(night + Math.round(random.range(0, 3) * TIME.HOUR), item, 'Modified', to - 1, to);
+                change(run.start + Math.round(random.range(0, run.end - run.start)), item, 'Modified', to - 1, to);
             });
             changed.add(item);
         }
@@ -468,37 +501,4 @@ export function unsupportedApps(fm: FleetMachine, dataEnd: number): UnsupportedA
         }
     }
     return apps;
-}
-
-/**
- * Patch nights in local time: Windows production patches the Saturday after patch Tuesday, everything else the
- * Wednesday night after it; Linux runs unattended upgrades every Sunday night.
- */
-function patchNights(fm: FleetMachine, from: number, to: number): number[] {
-    const nights: number[] = [];
-    const localMidnightOffset = -fm.site.utcOffsetHours * TIME.HOUR;
-    if (fm.machine.osType === 'windows') {
-        const daysAfter = fm.environment === 'Production' ? 4 : 1;
-        for (let tuesday = latestPatchTuesday(to); tuesday > from - 10 * TIME.DAY; tuesday = latestPatchTuesday(tuesday - TIME.DAY)) {
-            const night =
-                Math.floor(tuesday / TIME.DAY) * TIME.DAY +
-                daysAfter * TIME.DAY +
-                localMidnightOffset +
-                (fm.environment === 'Production' ? 1 : 22 - 24) * TIME.HOUR;
-            if (night >= from && night < to - 3 * TIME.HOUR) {
-                nights.push(night);
-            }
-        }
-    } else {
-        // 1970-01-01 was a Thursday, so day numbers ≡ 3 (mod 7) are Sundays.
-        for (let day = Math.floor(from / TIME.DAY); day * TIME.DAY < to; day++) {
-            if (day % 7 === 3) {
-                const night = day * TIME.DAY + localMidnightOffset + 2 * TIME.HOUR;
-                if (night >= from && night < to - 3 * TIME.HOUR) {
-                    nights.push(night);
-                }
-            }
-        }
-    }
-    return nights.sort((a, b) => a - b);
 }
