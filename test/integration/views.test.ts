@@ -101,12 +101,20 @@ describe('Sidebar views and tables', function () {
         for (const disk of low) {
             assert.match(disk.description ?? '', /^[\d.]+% free \([\d.]+ GB\)( · full \d{4}-\d{2}-\d{2})?$/, disk.label);
         }
-        assert.equal(top[2]?.label, 'Stopped reporting');
-        const silent = (await inspect('infraInsights.anomalies', ['Stopped reporting'])) ?? [];
+        assert.equal(top[2]?.label, 'Not reporting');
+        const silent = (await inspect('infraInsights.anomalies', ['Not reporting'])) ?? [];
         assert.ok(silent.length > 0 && silent.length === top[2].children);
         for (const machine of silent) {
-            assert.match(machine.description ?? '', /^last data \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · [\d.]+ h ago$/, machine.label);
+            assert.match(
+                machine.description ?? '',
+                /^(last data \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · [\d.]+ h ago|no data in \d+ days · \w+( since \d{4}-\d{2}-\d{2})?)$/,
+                machine.label,
+            );
         }
+        assert.ok(
+            silent.some((m) => (m.description ?? '').startsWith('no data in ')),
+            'with the machines that sent nothing in the range read',
+        );
         assert.ok(
             top.slice(3).every((machine) => machine.children > 0),
             'then the machines with incidents',

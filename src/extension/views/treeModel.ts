@@ -6,7 +6,7 @@
 import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../../core/lifecycle';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { groupBy, WINDOWS_SEVERITIES, WINDOWS_SEVERITY_MIN_WEIGHT, windowsSeverity } from '../../core/summaries';
-import { STATUS_AGE_LONG, TABLE_MAX_RESULTS, type TableRequest } from '../webviews/tableSpecs';
+import { daysRead, STATUS_AGE_LONG, TABLE_MAX_RESULTS, trendAmount, trendSpan, type TableRequest } from '../webviews/tableSpecs';
 import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
 import { PATCH_OVERDUE_DAYS } from '../../tools/get-patching-level';
 import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
@@ -70,6 +70,9 @@ const time = (iso: unknown) => (typeof iso === 'string' ? `${iso.slice(0, 16).re
 
 /** GetPatchingLevel's arguments for the overdue patches: Critical and Security updates published long ago. */
 export const OVERDUE_PATCHES = { classification: ['Critical', 'Security'], older_than_days: PATCH_OVERDUE_DAYS };
+
+/** The title of the table of the machines not reporting (GetAnomalies' silent and withoutData lists). */
+const NOT_REPORTING_TITLE = 'Machines not reporting';
 
 /** What the Overview shows; each part is an answer, an error message, or still loading (undefined). */
 export interface OverviewInputs {
@@ -537,17 +540,24 @@ export function buildOverview(inputs: OverviewInputs): TreeNodeModel[] {
             'silent',
             inputs.anomalies24h,
             (a) => {
+                // Both lists: a machine off for six weeks has stopped reporting as surely as one off since this morning.
                 const silent = Number(a.summary?.machinesSilent ?? 0);
+                const withoutData = Number(a.summary?.machinesWithoutData ?? 0);
                 const first = (a.silent as Row[] | undefined)?.[0];
+                const read = daysRead(a.scope);
+                const lately = first ? `${fmt(silent)} stopped, latest ${String(first.computer)} ${String(first.hoursSilent)} h ago` : '';
+                const none = withoutData > 0 ? `${fmt(withoutData)} with no data in ${read}` : '';
                 return {
-                    label: `Stopped reporting: ${fmt(silent)}`,
-                    description: first ? `latest ${String(first.computer)}, ${String(first.hoursSilent)} h ago` : 'none',
-                    tooltip: `Machines that sent CPU and disk data earlier but none in the last ${SILENT_AFTER_HOURS} hours: an agent or data collection that stopped, or a machine that is off.`,
-                    icon: { id: 'debug-disconnect', color: silent > 0 ? 'list.warningForeground' : undefined },
-                    table: { tool: 'GetAnomalies', args: { timespan: '24h' }, view: 'silent', title: 'Machines that stopped reporting' },
+                    label: `Not reporting: ${fmt(silent + withoutData)}`,
+                    description: [lately, none].filter(Boolean).join(' · ') || 'none',
+                    tooltip:
+                        `Machines that sent CPU and disk data earlier but none in the last ${SILENT_AFTER_HOURS} hours (${fmt(silent)}): an agent or data collection that stopped, or a machine that is off; ` +
+                        `and machines that Azure lists as reporting to this workspace that sent nothing at all in the ${read} read (${fmt(withoutData)}): off, or without a working agent, for longer than that.`,
+                    icon: { id: 'debug-disconnect', color: silent + withoutData > 0 ? 'list.warningForeground' : undefined },
+                    table: { tool: 'GetAnomalies', args: { timespan: '24h' }, view: 'silent', title: NOT_REPORTING_TITLE },
                 };
             },
-            'Stopped reporting',
+            'Not reporting',
         ),
     );
     return nodes;
@@ -894,7 +904,7 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
     const filling = [
         ...fillingNode((answer.filling as Row[] | undefined) ?? []),
         ...lowSpaceNode((answer.lowSpace as Row[] | undefined) ?? [], answer.summary?.lowFreeSpace),
-        ...silentNode((answer.silent as Row[] | undefined) ?? []),
+        ...silentNode((answer.silent as Row[] | undefined) ?? [], (answer.withoutData as Row[] | undefined) ?? [], daysRead(answer.scope)),
     ];
     if (items.length === 0) {
         return [
@@ -931,18 +941,14 @@ export function buildAnomaliesTree(answer: Answer): TreeNodeModel[] {
                     children: list.map((i, k) => ({
                         id: `m/${machine}/${counter}/${k}`,
                         label: `${time(i.start)} · ${String(i.direction)}`,
-                        // A trend says how fast it moves now (and when the disk is full); anything else, how far off normal it went.
-                        description:
-                            typeof i.ratePerDay === 'number'
-                                ? `${signedPace(i.ratePerDay, String(i.unit))} a day${typeof i.fullAt === 'string' ? ` · full ${time(i.fullAt).slice(0, 10)}` : ''} · score ${String(i.score)}`
-                                : `${String(i.actual)}${String(i.unit)} vs ${String(i.expected)}${String(i.unit)} expected · score ${String(i.score)}`,
-                        tooltip: `${String(i.direction)} from ${time(i.start)} to ${time(i.end)} (${String(i.durationMinutes)} min)\nPeak ${time(i.peakTime)}: ${String(i.actual)}${String(i.unit)}, expected ${String(i.expected)}${String(i.unit)}\nScore ${String(i.score)} (50 = clear anomaly, 90+ = extreme)${trendNow(i)}`,
+                        description: `${incidentSummary(i)} · score ${String(i.score)}`,
+                        tooltip: `${incidentWhen(i)}\nPeak ${time(i.peakTime)}: ${String(i.actual)}${String(i.unit)}, expected ${String(i.expected)}${String(i.unit)}\nScore ${String(i.score)} (50 = clear anomaly, 90+ = extreme)${trendNow(i)}`,
                         icon: {
                             id: i.direction === 'dip' ? 'arrow-down' : i.direction === 'spike' ? 'arrow-up' : 'graph-line',
                             color: Number(i.score) >= 90 ? 'list.errorForeground' : 'list.warningForeground',
                         },
                         machine,
-                        copyText: `${machine} ${counter} ${String(i.direction)} ${String(i.start)} actual ${String(i.actual)} expected ${String(i.expected)} score ${String(i.score)}`,
+                        copyText: `${machine} ${counter} ${String(i.direction)}${endedTrend(i) ? ' (ended)' : ''} ${String(i.start)} actual ${String(i.actual)} expected ${String(i.expected)} score ${String(i.score)}`,
                         table: { tool: 'GetAnomalies', args: { server_name: machine }, title: `Anomalies on ${machine}` },
                     })),
                 })),
@@ -1040,36 +1046,68 @@ function lowSpaceNode(disks: Row[], lowFreeSpace: unknown): TreeNodeModel[] {
     ];
 }
 
-/** "Stopped reporting" after the disks, the most recently silent first; nothing when every machine reports. */
-function silentNode(machines: Row[]): TreeNodeModel[] {
-    if (machines.length === 0) {
+/**
+ * "Not reporting" after the disks: the machines that stopped reporting, the most recently silent first, then those that
+ * sent no data at all in the range read (`read`, "30 days"), as GetAnomalies lists them; nothing when every machine reports.
+ */
+function silentNode(machines: Row[], withoutData: Row[], read: string): TreeNodeModel[] {
+    if (machines.length === 0 && withoutData.length === 0) {
         return [];
     }
-    const table: TableRequest = { tool: 'GetAnomalies', args: {}, view: 'silent', title: 'Machines that stopped reporting' };
+    const table: TableRequest = { tool: 'GetAnomalies', args: {}, view: 'silent', title: NOT_REPORTING_TITLE };
+    const lately = machines.length > 0 ? `latest ${String(machines[0].hoursSilent)} h ago` : '';
+    const none = withoutData.length > 0 ? `${withoutData.length} with no data in ${read}` : '';
     return [
         {
             id: 'silent',
-            label: 'Stopped reporting',
-            description: `${machines.length}, latest ${String(machines[0].hoursSilent)} h ago`,
-            tooltip: `Machines that sent data earlier but none in the last ${SILENT_AFTER_HOURS} hours, the most recently silent first.`,
+            label: 'Not reporting',
+            description:
+                machines.length === 0
+                    ? none
+                    : withoutData.length === 0
+                      ? `${machines.length}, ${lately}`
+                      : `${machines.length + withoutData.length}: ${machines.length} stopped, ${lately} · ${none}`,
+            tooltip:
+                `Machines that sent data earlier but none in the last ${SILENT_AFTER_HOURS} hours, the most recently silent first; ` +
+                `then machines that Azure lists as reporting to this workspace that sent no data at all in the ${read} read.`,
             icon: { id: 'debug-disconnect', color: 'list.warningForeground' },
             table,
-            children: machines.map((m) => {
-                const machine = String(m.computer);
-                return {
-                    id: `silent/${machine}`,
-                    label: machine,
-                    description: `last data ${time(m.lastData)} · ${String(m.hoursSilent)} h ago`,
-                    tooltip:
-                        typeof m.reason === 'string'
-                            ? `No data since ${time(m.lastData)} (${String(m.hoursSilent)} hours): ${m.reason}.`
-                            : `No data since ${time(m.lastData)} (${String(m.hoursSilent)} hours). Azure sees nothing wrong with the machine or its agent: look at its data collection rule and its network.`,
-                    icon: { id: 'debug-disconnect', color: 'list.warningForeground' },
-                    machine,
-                    copyText: `${machine} last data ${String(m.lastData)}`,
-                    table: onMachine(table, machine),
-                };
-            }),
+            children: [
+                ...machines.map((m) => {
+                    const machine = String(m.computer);
+                    return {
+                        id: `silent/${machine}`,
+                        label: machine,
+                        description: `last data ${time(m.lastData)} · ${String(m.hoursSilent)} h ago`,
+                        tooltip:
+                            typeof m.reason === 'string'
+                                ? `No data since ${time(m.lastData)} (${String(m.hoursSilent)} hours): ${m.reason}.`
+                                : `No data since ${time(m.lastData)} (${String(m.hoursSilent)} hours). Azure sees nothing wrong with the machine or its agent: look at its data collection rule and its network.`,
+                        icon: { id: 'debug-disconnect', color: 'list.warningForeground' },
+                        machine,
+                        copyText: `${machine} last data ${String(m.lastData)}`,
+                        table: onMachine(table, machine),
+                    };
+                }),
+                ...withoutData.map((m) => {
+                    const machine = String(m.computer);
+                    const since = typeof m.statusSince === 'string' ? ` since ${day(m.statusSince)}` : '';
+                    const listed = `No data at all in the ${read} read, though Azure lists it as reporting to this workspace`;
+                    return {
+                        id: `silent/withoutData/${machine}`,
+                        label: machine,
+                        description: `no data in ${read} · ${String(m.status)}${since}`,
+                        tooltip:
+                            typeof m.reason === 'string'
+                                ? `${listed}: ${m.reason}.`
+                                : `${listed}. It is ${String(m.status)}${typeof m.statusSince === 'string' ? ` since ${time(m.statusSince)}` : ''}, and Azure sees nothing wrong with it or its agent: look at its data collection rule and its network.`,
+                        icon: { id: 'circle-slash', color: 'list.warningForeground' },
+                        machine,
+                        copyText: `${machine} no data in ${read}, ${String(m.status)}${typeof m.statusSince === 'string' ? ` since ${m.statusSince}` : ''}`,
+                        table: onMachine(table, machine),
+                    };
+                }),
+            ],
         },
     ];
 }
@@ -1107,15 +1145,76 @@ function supportLine(support: unknown): string {
     return s ? `\n${s.product}: ${describeSupport(s)}` : '';
 }
 
-/** For a trend, a tooltip line on where it stands: the latest value, its pace per day, and when a disk is full at it. */
+/**
+ * A trend incident the series no longer follows. Its `ratePerDay` (the last day against the day before) then mixes the
+ * trend's last hours with what followed: never shown as a pace; its course (`trend`) says how it went.
+ */
+function endedTrend(i: Row): boolean {
+    return i.direction === 'trend' && i.ongoing !== true;
+}
+
+/** A GetAnomalies incident's `trend`, when the series shows the trend's course. */
+function courseOf(i: Row): { start: string; end: string | null; days: number; change: number; perDay: number } | undefined {
+    const t = i.trend as Row | null | undefined;
+    return t && typeof t.start === 'string' && typeof t.days === 'number' && typeof t.change === 'number' && typeof t.perDay === 'number'
+        ? { start: t.start, end: typeof t.end === 'string' ? t.end : null, days: t.days, change: t.change, perDay: t.perDay }
+        : undefined;
+}
+
+/**
+ * An incident's description before its score: an ended trend, that it ended, when, how far and how fast it moved while
+ * it lasted; one going on, its pace now and when the disk is full (the pace the disks-filling list shows); anything
+ * else, how far off normal it went.
+ */
+function incidentSummary(i: Row): string {
+    const unit = String(i.unit);
+    const offNormal = `${String(i.actual)}${unit} vs ${String(i.expected)}${unit} expected`;
+    if (endedTrend(i)) {
+        const course = courseOf(i);
+        return course && course.end !== null
+            ? `ended ${day(course.end)} · ${trendAmount(course.change, unit)} in ${trendSpan(course.days)} (${signedPace(course.perDay, unit)} a day)`
+            : `ended · ${offNormal}`;
+    }
+    if (typeof i.ratePerDay === 'number') {
+        return `${signedPace(i.ratePerDay, unit)} a day${typeof i.fullAt === 'string' ? ` · full ${time(i.fullAt).slice(0, 10)}` : ''}`;
+    }
+    return offNormal;
+}
+
+/**
+ * An incident's first tooltip line: for a trend whose course is known, the trend itself (it began hours before the
+ * detector raised it and runs long after it stopped being anomalous); for anything else, the anomalous stretch.
+ */
+function incidentWhen(i: Row): string {
+    const stretch = `${String(i.direction)} from ${time(i.start)} to ${time(i.end)} (${String(i.durationMinutes)} min)`;
+    const course = i.direction === 'trend' ? courseOf(i) : undefined;
+    if (!course) {
+        return stretch;
+    }
+    const unit = String(i.unit);
+    const trend =
+        course.end === null
+            ? `trend since ${time(course.start)}: ${trendAmount(course.change, unit)} in ${trendSpan(course.days)} so far`
+            : `trend from ${time(course.start)} to ${time(course.end)} (${trendSpan(course.days)}), ended: ${trendAmount(course.change, unit)} at ${signedPace(course.perDay, unit)} a day while it lasted`;
+    return `${trend}\nRaised ${time(i.start)}, anomalous until ${time(i.end)}`;
+}
+
+/**
+ * For a trend, a tooltip line on where it stands: the latest value and, while it goes on, its pace per day now and when
+ * a disk is full at it; once it has ended, that the series no longer moves that way.
+ */
 function trendNow(i: Row): string {
+    const unit = String(i.unit);
+    const latest = typeof i.latest === 'number' ? `Now ${String(i.latest)}${unit}` : 'Now';
+    if (endedTrend(i)) {
+        return `\n${latest}: the trend has ended, the series no longer moves that way`;
+    }
     if (typeof i.ratePerDay !== 'number') {
         return '';
     }
-    const unit = String(i.unit);
     const pace = `${signedPace(i.ratePerDay, unit)} a day`;
     const full = typeof i.fullAt === 'string' ? `; full around ${time(i.fullAt)} at this pace` : '';
-    return `\nNow ${String(i.latest)}${unit}, moving ${pace}${full}`;
+    return `\n${latest}, moving ${pace}${full}`;
 }
 
 /** Servers: subscription → resource group → machine, SQL instances under their machines. */

@@ -7,8 +7,10 @@ import { SUPPORT_STATUSES, type AgentSupport, type Support } from '../../core/li
 import { WINDOWS_SEVERITIES, windowsSeverity } from '../../core/summaries';
 import { TIME } from '../../core/timespan';
 import { agentLabel, arcAgentLabel } from '../../tools/agents';
+import { HISTORY_MS } from '../../tools/get-anomalies';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
+import { signedPace } from '../../tools/trend';
 import type { CellValue, TableColumn, TableData, TableViewState } from '../../shared/messages';
 import type { CloudSetting } from '../settings';
 
@@ -18,7 +20,8 @@ export interface TableRequest {
     args: Record<string, unknown>;
     /**
      * For tools with more than one list: `machines` (GetPatchingLevel), `instances` (GetSqlMetadata, one row per instance
-     * instead of per database), `filling`, `lowSpace` and `silent` (GetAnomalies).
+     * instead of per database), `filling`, `lowSpace` and `silent` (GetAnomalies: the machines that stopped reporting and
+     * those that sent no data at all, its `silent` and `withoutData` lists).
      */
     view?: string;
     /** Overrides the default title (e.g. "Machines waiting for a reboot"). */
@@ -56,6 +59,8 @@ interface Envelope {
     source?: 'sample' | 'azure';
     /** When the tool answered (the source's clock): how long a machine has been in its status is counted to it. */
     generatedAt?: string;
+    /** The time range asked for (GetAnomalies reads at least {@link HISTORY_MS} before `to`). */
+    scope?: { from?: string; to?: string };
     sourceDescription?: string;
     truncation?: { shown: number; total: number };
     warnings?: string[];
@@ -64,6 +69,7 @@ interface Envelope {
     filling?: Row[];
     lowSpace?: Row[];
     silent?: Row[];
+    withoutData?: Row[];
     subscriptions?: Row[];
     workspaces?: Row[];
 }
@@ -99,7 +105,15 @@ function statusAge(since: unknown, now: unknown): string | null {
 /** Columns per tool (and view), with how each row's cells are read (`answer` for what the rows share). */
 const SPECS: Record<
     string,
-    { title: string; list: keyof Envelope; columns: TableColumn[]; cells(row: Row, answer: Envelope): CellValue[]; chart?: boolean }
+    {
+        title: string;
+        list: keyof Envelope;
+        /** Rows from more than one list of the answer (default: `list`'s). */
+        rows?(answer: Envelope): Row[];
+        columns: TableColumn[];
+        cells(row: Row, answer: Envelope): CellValue[];
+        chart?: boolean;
+    }
 > = {
     GetServerMetadata: {
         title: 'Servers',
@@ -275,9 +289,12 @@ const SPECS: Record<
             col('latest', 'Latest', 'number', { width: 0.6 }),
             col('ratePerDay', 'Per day now', 'number', { width: 0.7 }),
             col('fullAt', 'Full at this pace', 'date'),
+            col('trend', 'Trend', 'text', { facet: true, width: 0.7 }),
+            col('course', 'Trend course', 'text', { width: 2.4 }),
         ],
-        cells: (i) =>
-            [
+        cells: (i) => {
+            const ended = i.direction === 'trend' && i.ongoing !== true;
+            return [
                 i.score,
                 i.computer,
                 i.metric,
@@ -291,9 +308,13 @@ const SPECS: Record<
                 i.expected,
                 i.unit,
                 i.latest,
-                i.ratePerDay,
+                // An ended trend's recent two-day difference mixes its last hours with what followed: not a pace now.
+                ended ? null : i.ratePerDay,
                 i.fullAt,
-            ].map(toCell),
+                i.direction === 'trend' ? (ended ? 'ended' : 'going on') : null,
+                courseText(i.trend as TrendCourseRow | null | undefined, String(i.unit ?? '')),
+            ].map(toCell);
+        },
     },
     'GetAnomalies/filling': {
         title: 'Disks filling up',
@@ -336,15 +357,29 @@ const SPECS: Record<
             [d.computer, d.counter, d.latest, d.freeGb, d.latestAt, typeof d.fullAt === 'string' ? 'yes' : 'no', d.fullAt].map(toCell),
     },
     'GetAnomalies/silent': {
-        title: 'Machines that stopped reporting',
+        title: 'Machines not reporting',
         list: 'silent',
+        // The machines that sent nothing in the whole range read are the same news, only older: after the recent ones.
+        rows: (answer) => [...(answer.silent ?? []), ...(answer.withoutData ?? []).map((m) => ({ ...m, withoutData: true }))],
         columns: [
             machineFacet('computer'),
+            col('list', 'Not reporting', 'text', { facet: true, width: 1.1 }),
             col('lastData', 'Last data', 'date', { width: 1.3 }),
             col('hoursSilent', 'Hours without data', 'number', { width: 1 }),
+            col('status', 'Status', 'text', { facet: true, width: 0.8 }),
+            col('statusSince', 'Status since', 'date', { width: 1.3 }),
             col('reason', 'What Azure says', 'text', { width: 2.4 }),
         ],
-        cells: (m) => [m.computer, m.lastData, m.hoursSilent, m.reason].map(toCell),
+        cells: (m, answer) =>
+            [
+                m.computer,
+                m.withoutData ? `no data in ${daysRead(answer.scope)}` : 'stopped reporting',
+                m.lastData,
+                m.hoursSilent,
+                m.status,
+                m.statusSince,
+                m.reason,
+            ].map(toCell),
     },
     GetSwConfig: {
         title: 'Installed software',
@@ -392,7 +427,7 @@ export function tableFromResult(request: TableRequest, structured: Record<string
     let table: Omit<TableData, 'subtitle' | 'truncation' | keyof typeof base>;
     let truncation = answer.truncation ?? { shown: 0, total: 0 };
     if (spec) {
-        const list = (answer[spec.list] as Row[] | undefined) ?? [];
+        const list = spec.rows ? spec.rows(answer) : ((answer[spec.list] as Row[] | undefined) ?? []);
         table = {
             title: request.title ?? spec.title,
             columns: spec.columns,
@@ -436,6 +471,53 @@ export function tableFromResult(request: TableRequest, structured: Record<string
             ? `${truncation.shown.toLocaleString('en')} of ${truncation.total.toLocaleString('en')} rows`
             : `${table.rows.length.toLocaleString('en')} ${table.rows.length === 1 ? 'row' : 'rows'}`;
     return { ...base, ...table, subtitle: `${answer.sourceDescription ?? ''} · ${counts}`, truncation };
+}
+
+/** A GetAnomalies incident's `trend`: the course of a trend, fitted to its series. */
+interface TrendCourseRow {
+    start: string;
+    end: string | null;
+    ended: boolean;
+    days: number;
+    change: number;
+    perDay: number;
+}
+
+/** How long a trend lasted, as GetAnomalies' text says it: hours under two days, else days to one decimal. */
+export function trendSpan(days: number): string {
+    return days < 2 ? `${Math.round(days * 24)} h` : `${Math.round(days * 10) / 10} d`;
+}
+
+/** How far a series moved, signed: a percentage in points (`-12.3 pts`), anything else in its unit (`+40/s`). */
+export function trendAmount(change: number, unit: string): string {
+    return unit === '%' ? `${signedPace(change, '')} pts` : signedPace(change, unit);
+}
+
+const minuteOf = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * The Trend course cell: for an ended trend how far and how fast it moved while it lasted, and when; for one going on,
+ * how far so far — without a second pace beside the table's pace now (the one the disks-filling list uses).
+ */
+function courseText(course: TrendCourseRow | null | undefined, unit: string): string | null {
+    if (!course) {
+        return null;
+    }
+    const amount = trendAmount(course.change, unit);
+    return course.end === null
+        ? `${amount} in ${trendSpan(course.days)} so far, since ${minuteOf(course.start)}`
+        : `ended: ${amount} at ${signedPace(course.perDay, unit)}/day, ${trendSpan(course.days)} from ${minuteOf(course.start)} to ${minuteOf(course.end)}`;
+}
+
+/**
+ * How far back GetAnomalies read, from its answer's `scope` (its timespan, and never less than {@link HISTORY_MS}): a
+ * machine in its `withoutData` list sent nothing in all of it. "30 days" when the answer does not say.
+ */
+export function daysRead(answerScope: unknown): string {
+    const scope = answerScope as { from?: unknown; to?: unknown } | undefined;
+    const asked = typeof scope?.from === 'string' && typeof scope.to === 'string' ? Date.parse(scope.to) - Date.parse(scope.from) : 0;
+    const days = Math.round(Math.max(HISTORY_MS, Number.isFinite(asked) ? asked : 0) / TIME.DAY);
+    return `${days} ${days === 1 ? 'day' : 'days'}`;
 }
 
 /** A patch run as a facet value: its outcome, "window exceeded" when the maintenance window closed on it, or none. */

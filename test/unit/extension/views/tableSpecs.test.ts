@@ -52,22 +52,53 @@ describe('tables from tool answers', () => {
         const answer = await structured(sampleSource({ machines: 300 }), 'GetAnomalies');
         const table = tableFromResult({ tool: 'GetAnomalies', args: {} }, answer);
         const column = (title: string) => table.columns.findIndex((c) => c.title === title);
-        const [kind, latest, pace, full] = ['Kind', 'Latest', 'Per day now', 'Full at this pace'].map(column);
-        assert.ok(latest > 0 && pace > 0 && full > 0);
+        const [kind, latest, pace, full, state, course] = [
+            'Kind',
+            'Latest',
+            'Per day now',
+            'Full at this pace',
+            'Trend',
+            'Trend course',
+        ].map(column);
+        assert.ok(latest > 0 && pace > 0 && full > 0 && state > 0 && course > 0);
+        assert.ok(table.columns[state].facet, 'the trends going on or ended can be picked out');
         const trends = table.rows.filter((r) => r[kind] === 'trend');
         assert.ok(trends.length > 0, 'the sample estate has a disk filling up in the last 7 days');
-        for (const row of trends) {
+        const going = trends.filter((r) => r[state] === 'going on');
+        const ended = trends.filter((r) => r[state] === 'ended');
+        assert.equal(going.length + ended.length, trends.length);
+        assert.ok(going.length >= 2 && ended.length >= 2, `${going.length} going on, ${ended.length} ended`);
+        for (const row of going) {
             assert.ok(typeof row[pace] === 'number', String(row[pace]));
             assert.ok(row[full] === null || Date.parse(String(row[full])) > Date.parse(String(answer.generatedAt)), String(row[full]));
+            assert.match(String(row[course]), /^-[\d.]+ pts in [\d.]+ [hd] so far, since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
         }
+        // An ended trend shows no pace now (its two-day difference mixes the trend's end with what followed) and no full
+        // date, but its course: how far, how fast while it lasted, and when.
+        const items = (answer.items ?? []) as { trend: { change: number; perDay: number; days: number } | null }[];
+        for (const row of ended) {
+            assert.equal(row[pace], null);
+            assert.equal(row[full], null);
+            const t = items[table.rows.indexOf(row)].trend;
+            assert.ok(t);
+            assert.match(
+                String(row[course]),
+                new RegExp(
+                    `^ended: ${t.change} pts at ${t.perDay}%/day, [\\d.]+ [hd] from \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC to \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC$`,
+                ),
+            );
+        }
+        assert.ok(ended.some((r) => r[course] === 'ended: -12.13 pts at -4.1%/day, 3 d from 2026-11-22 07:00 UTC to 2026-11-25 06:00 UTC'));
         assert.ok(
-            trends.some((r) => typeof r[full] === 'string' && (r[pace] as number) < 0),
+            going.some((r) => typeof r[full] === 'string' && (r[pace] as number) < 0),
             'a disk still filling up has its full date',
         );
         assert.ok(
             table.rows
                 .filter((r) => r[kind] !== 'trend')
-                .every((r) => r[pace] === null && r[full] === null && typeof r[latest] === 'number'),
+                .every(
+                    (r) => r[pace] === null && r[full] === null && r[state] === null && r[course] === null && typeof r[latest] === 'number',
+                ),
         );
     });
 
@@ -217,21 +248,68 @@ describe('tables from tool answers', () => {
         assert.ok(sql.rows.every((r) => r[sqlSupport] === (/201[46]$/.test(String(r[sqlVersion])) ? 'ended' : 'supported')));
     });
 
-    it('shows the machines that stopped reporting, most recently silent first', async () => {
+    it('shows the machines not reporting: those that stopped, most recently silent first, then those that sent nothing', async () => {
         const answer = await structured(source, 'GetAnomalies');
         const table = tableFromResult({ tool: 'GetAnomalies', args: {}, view: 'silent' }, answer);
-        assert.equal(table.title, 'Machines that stopped reporting');
+        assert.equal(table.title, 'Machines not reporting');
         assert.deepEqual(
             table.columns.map((c) => c.title),
-            ['Machine', 'Last data', 'Hours without data', 'What Azure says'],
+            ['Machine', 'Not reporting', 'Last data', 'Hours without data', 'Status', 'Status since', 'What Azure says'],
         );
-        assert.equal(table.rows.length, answer.summary.machinesSilent);
-        assert.ok(table.rows.length > 0);
+        assert.ok(answer.summary.machinesSilent > 0 && answer.summary.machinesWithoutData > 0);
+        assert.equal(table.rows.length, answer.summary.machinesSilent + answer.summary.machinesWithoutData);
+        assert.equal(table.truncation.total, table.rows.length);
         for (const p of source.silentMachines()) {
             const row = table.rows.find((r) => r[0] === p.computer);
             assert.ok(row, p.computer);
-            assert.match(String(row[3]), /^its monitoring agent \(\w+\) is in the Failed state: /, p.computer);
+            assert.equal(row[1], 'stopped reporting');
+            assert.match(String(row[6]), /^its monitoring agent \(\w+\) is in the Failed state: /, p.computer);
         }
+        // The Not reporting facet tells the two lists apart, and counts each as the summary does.
+        const index = new TableIndex(table);
+        const stopped = index.rowsFor({ text: '', facets: { list: ['stopped reporting'] } });
+        const nothing = index.rowsFor({ text: '', facets: { list: ['no data in 30 days'] } });
+        assert.equal(stopped.length, answer.summary.machinesSilent);
+        assert.equal(nothing.length, answer.summary.machinesWithoutData);
+        assert.deepEqual(
+            nothing.map((r) => table.rows[r]),
+            [
+                [
+                    'ctso-fs-ams-02',
+                    'no data in 30 days',
+                    null,
+                    null,
+                    'Disconnected',
+                    '2026-10-19T10:53:43.000Z',
+                    'it is Disconnected since 2026-10-19 10:53Z',
+                ],
+                [
+                    'ctso-dc-fra-01',
+                    'no data in 30 days',
+                    null,
+                    null,
+                    'Expired',
+                    '2026-08-12T12:29:10.000Z',
+                    'it is Expired since 2026-08-12 12:29Z',
+                ],
+                [
+                    'web-lnx-fra-02',
+                    'no data in 30 days',
+                    null,
+                    null,
+                    'Expired',
+                    '2026-07-27T22:25:43.000Z',
+                    'it is Expired since 2026-07-27 22:25Z',
+                ],
+            ],
+        );
+        // A longer timespan reads further back, and the table says so.
+        const longer = tableFromResult(
+            { tool: 'GetAnomalies', args: {}, view: 'silent' },
+            await structured(source, 'GetAnomalies', { timespan: '45d' }),
+        );
+        assert.ok(longer.rows.some((r) => r[1] === 'no data in 45 days'));
+        assert.ok(longer.rows.every((r) => r[1] === 'stopped reporting' || r[1] === 'no data in 45 days'));
     });
 
     it('links to the Azure portal only for Azure resources', async () => {

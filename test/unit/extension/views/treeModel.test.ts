@@ -192,8 +192,18 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         }
         assert.equal(find(nodes, 'disksFilling')?.table?.view, 'filling', 'the disks, not the incidents');
         assert.equal(find(nodes, 'disksLow')?.table?.view, 'lowSpace');
-        assert.equal(find(nodes, 'silent')?.label, `Stopped reporting: ${day.summary.machinesSilent}`);
-        assert.equal(find(nodes, 'silent')?.table?.view, 'silent');
+        // Not reporting: the machines that stopped lately and those that sent nothing in the 30 days read, both counted.
+        const notReporting = find(nodes, 'silent');
+        assert.ok(day.summary.machinesSilent > 0 && day.summary.machinesWithoutData > 0);
+        assert.equal(notReporting?.label, `Not reporting: ${day.summary.machinesSilent + day.summary.machinesWithoutData}`);
+        const firstSilent = (day.silent as Record<string, unknown>[])[0];
+        assert.equal(
+            notReporting?.description,
+            `${day.summary.machinesSilent} stopped, latest ${String(firstSilent.computer)} ${String(firstSilent.hoursSilent)} h ago · ${day.summary.machinesWithoutData} with no data in 30 days`,
+        );
+        assert.equal(notReporting?.table?.view, 'silent');
+        const notReportingRows = await rowsOpened(source, notReporting?.table);
+        assert.equal(notReportingRows.rows.length, day.summary.machinesSilent + day.summary.machinesWithoutData, 'it opens what it counts');
     });
 
     it('Overview: on Azure with no account signed in it offers the sign-in; a workspace it cannot tell, Pick Workspace', async () => {
@@ -335,18 +345,60 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             /^[\d.]+% free \([\d.]+ GB\) at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC; not filling up\.$/,
         );
         assert.equal(all[1].table?.view, 'lowSpace');
-        // Then the machines that stopped reporting, most recently silent first.
+        // Then the machines not reporting: those that stopped, most recently silent first, then those that sent nothing
+        // in the 30 days read (off for weeks), each with its status in Azure and since when.
         const silent = anomalies.silent as Record<string, unknown>[];
+        const withoutData = anomalies.withoutData as Record<string, unknown>[];
         assert.ok(silent.length > 0, 'the sample estate has machines that stopped reporting');
-        assert.equal(all[2].label, 'Stopped reporting');
-        assert.equal(all[2].description, `${silent.length}, latest ${String(silent[0].hoursSilent)} h ago`);
+        assert.deepEqual(
+            withoutData.map((m) => [m.computer, m.status]),
+            [
+                ['ctso-fs-ams-02', 'Disconnected'],
+                ['ctso-dc-fra-01', 'Expired'],
+                ['web-lnx-fra-02', 'Expired'],
+            ],
+            'the default estate has machines off for over a month',
+        );
+        assert.equal(all[2].label, 'Not reporting');
+        assert.equal(
+            all[2].description,
+            `${silent.length + withoutData.length}: ${silent.length} stopped, latest ${String(silent[0].hoursSilent)} h ago · ${withoutData.length} with no data in 30 days`,
+        );
         assert.deepEqual(
             all[2].children?.map((c) => c.label),
-            silent.map((m) => m.computer),
+            [...silent, ...withoutData].map((m) => m.computer),
         );
+        assert.equal(anomalies.summary.machinesSilent + anomalies.summary.machinesWithoutData, all[2].children?.length, 'counts add up');
         assert.match(all[2].children?.[0].description ?? '', /^last data \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · [\d.]+ h ago$/);
-        // Each says what Azure knows of why, or that Azure sees nothing wrong.
-        all[2].children?.forEach((child, i) => {
+        const quiet = all[2].children?.slice(silent.length) ?? [];
+        assert.deepEqual(
+            quiet.map((c) => c.description),
+            withoutData.map((m) => `no data in 30 days · ${String(m.status)} since ${String(m.statusSince).slice(0, 10)}`),
+        );
+        assert.equal(quiet[0].description, 'no data in 30 days · Disconnected since 2026-10-19');
+        quiet.forEach((child, i) => {
+            assert.equal(
+                child.tooltip,
+                `No data at all in the 30 days read, though Azure lists it as reporting to this workspace: ${String(withoutData[i].reason)}.`,
+            );
+            assert.equal(child.machine, withoutData[i].computer);
+        });
+        // One whose status Azure sees nothing wrong with says so, and where to look.
+        const connected = buildAnomaliesTree({
+            ...anomalies,
+            silent: [],
+            withoutData: [{ computer: 'web-01', status: 'Connected', statusSince: '2026-11-01T08:00:00.000Z' }],
+        });
+        assert.deepEqual(
+            [connected[2].description, connected[2].children?.[0].description, connected[2].children?.[0].tooltip],
+            [
+                '1 with no data in 30 days',
+                'no data in 30 days · Connected since 2026-11-01',
+                'No data at all in the 30 days read, though Azure lists it as reporting to this workspace. It is Connected since 2026-11-01 08:00 UTC, and Azure sees nothing wrong with it or its agent: look at its data collection rule and its network.',
+            ],
+        );
+        // Each that stopped says what Azure knows of why, or that Azure sees nothing wrong.
+        all[2].children?.slice(0, silent.length).forEach((child, i) => {
             const reason = silent[i].reason;
             assert.ok(
                 typeof reason === 'string'
@@ -365,26 +417,74 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             assert.match(
                 incident.description ?? '',
                 incident.label.endsWith('· trend')
-                    ? /^[+-]?[\d.]+% a day( · full \d{4}-\d{2}-\d{2})? · score [\d.]+$/
+                    ? /^([+-]?[\d.]+% a day( · full \d{4}-\d{2}-\d{2})?|ended \d{4}-\d{2}-\d{2} · -[\d.]+ pts in [\d.]+ [hd] \(-[\d.]+% a day\)) · score [\d.]+$/
                     : /^[\d.]+(%|\/s) vs [\d.]+(%|\/s) expected · score [\d.]+$/,
             );
         }
-        // A trend says where it stands now in its tooltip, and a disk still filling up when it is full; other kinds do not.
-        // (A larger estate, for leaks still going on at the fixed clock.)
-        const leaking = leaves(
-            buildAnomaliesTree(await answer(sampleSource({ machines: 300 }), 'GetAnomalies')).filter((n) => n.id.startsWith('m/')),
+        // A leak that stopped (mon-lnx-fra-01's, from 21 to 25 November) says it ended, how far and how fast it went and
+        // when; never the recent two-day difference, which reads as a pace now.
+        const stopped = anomalies.items.find((i) => i.direction === 'trend' && i.ongoing === false);
+        const course = stopped?.trend as { start: string; end: string; days: number; change: number; perDay: number } | undefined;
+        assert.ok(stopped && course, 'the default estate has a leak that ended');
+        const stoppedNode = find(leaves(nodes), `m/${String(stopped.computer)}/${String(stopped.counter)}/0`);
+        assert.equal(
+            stoppedNode?.description,
+            `ended ${course.end.slice(0, 10)} · ${course.change} pts in ${Math.round(course.days * 10) / 10} d (${course.perDay}% a day) · score ${String(stopped.score)}`,
         );
-        const trends = leaking.filter((n) => n.label.endsWith('· trend'));
-        for (const trend of trends) {
-            assert.match(
-                trend.tooltip ?? '',
-                /\nNow [\d.]+%, moving [+-]?[\d.]+% a day(; full around \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC at this pace)?$/,
-            );
-        }
+        assert.equal(stoppedNode?.description, 'ended 2026-11-25 · -12.16 pts in 4.1 d (-2.98% a day) · score 92.84');
+        assert.ok(typeof stopped.ratePerDay === 'number');
         assert.ok(
-            trends.some((n) => / a day; full around .* at this pace$/.test(n.tooltip ?? '')),
-            'the estate has a disk still filling up',
+            !`${stoppedNode.description}\n${stoppedNode.tooltip}`.includes(`${stopped.ratePerDay}% a day`),
+            'the two-day difference is not shown',
         );
+        assert.match(
+            stoppedNode.tooltip ?? '',
+            /^trend from 2026-11-21 04:00 UTC to 2026-11-25 06:00 UTC \(4\.1 d\), ended: -12\.16 pts at -2\.98% a day while it lasted\n/,
+        );
+        assert.match(stoppedNode.tooltip ?? '', /\nNow [\d.]+%: the trend has ended, the series no longer moves that way$/);
+        assert.doesNotMatch(stoppedNode.tooltip ?? '', /moving|full around/);
+        // A trend going on says where it stands now in its tooltip — the pace and full date the disks-filling list shows —
+        // and how far it has gone since it began; an ended one, that it ended; other kinds neither.
+        // (A larger estate, for leaks still going on at the fixed clock.)
+        const large = await answer(sampleSource({ machines: 300 }), 'GetAnomalies');
+        const machineNodes = buildAnomaliesTree(large).filter((n) => n.id.startsWith('m/'));
+        const leaking = leaves(machineNodes);
+        const trends = machineNodes.flatMap((m) =>
+            (m.children ?? []).flatMap((c) =>
+                (c.children ?? []).map((node, k) => ({
+                    node,
+                    machine: String(m.machine),
+                    counter: c.label,
+                    item: large.items.filter((i) => i.computer === m.machine && i.counter === c.label)[k],
+                })),
+            ),
+        );
+        const largeFilling = large.filling as Record<string, unknown>[];
+        let going = 0;
+        let ended = 0;
+        for (const { node: trend, machine, counter, item } of trends.filter((t) => t.node.label.endsWith('· trend'))) {
+            const itemCourse = item.trend as { ended: boolean; change: number } | null;
+            if (item.ongoing === true) {
+                going++;
+                const listed = largeFilling.find((d) => d.computer === machine && d.counter === counter);
+                assert.ok(listed, `${machine} ${counter} fills, and is on the filling list`);
+                assert.ok(
+                    trend.description?.startsWith(`${String(listed.ratePerDay)}% a day · full ${String(listed.fullAt).slice(0, 10)} · `),
+                );
+                assert.match(
+                    trend.tooltip ?? '',
+                    new RegExp(`\\nNow [\\d.]+%, moving ${String(listed.ratePerDay)}% a day; full around .* at this pace$`),
+                );
+                assert.match(trend.tooltip ?? '', /^trend since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: -[\d.]+ pts in [\d.]+ [hd] so far\n/);
+            } else {
+                ended++;
+                assert.ok(itemCourse?.ended, trend.id);
+                assert.match(trend.description ?? '', /^ended \d{4}-\d{2}-\d{2} · /, trend.id);
+                assert.match(trend.tooltip ?? '', /, ended: -[\d.]+ pts at -[\d.]+% a day while it lasted\n/, trend.id);
+                assert.doesNotMatch(trend.tooltip ?? '', /moving/, trend.id);
+            }
+        }
+        assert.ok(going >= 2 && ended >= 2, `${going} trends going on, ${ended} ended`);
         assert.ok(leaking.filter((n) => !n.label.endsWith('· trend')).every((n) => !(n.tooltip ?? '').includes('\nNow ')));
         assert.deepEqual(
             buildAnomaliesTree({ summary: { machines: 3 }, items: [] }).map((n) => n.label),
@@ -409,8 +509,9 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             assert.equal(machine?.description, `${rows.length} ${rows.length === 1 ? 'patch' : 'patches'}`, machine?.id);
             assert.ok(rows.every((r) => cell(r, 'classification') === classification.label && cell(r, 'machineName') === machine?.label));
         }
-        // Anomalies › disks filling up, low on space, stopped reporting › machine: the list, filtered to that machine.
-        const anomalies = buildAnomaliesTree(await answer(source, 'GetAnomalies'));
+        // Anomalies › disks filling up, low on space, not reporting › machine: the list, filtered to that machine.
+        const anomalyAnswer = await answer(source, 'GetAnomalies');
+        const anomalies = buildAnomaliesTree(anomalyAnswer);
         for (const list of ['filling', 'lowSpace', 'silent']) {
             const parent = find(anomalies, list);
             const item = parent?.children?.[0];
@@ -420,6 +521,20 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             assert.ok(rows.length > 0 && rows.every((r) => cell(r, 'computer') === item.machine), list);
             assert.equal(rows.length, parent?.children?.filter((c) => c.machine === item.machine).length, list);
         }
+        // A machine that sent nothing in the range read opens its row of the same table, which says which list and its status.
+        const quiet = find(anomalies, 'silent')?.children?.find((c) => c.id.startsWith('silent/withoutData/'));
+        const quietMachine = (anomalyAnswer.withoutData as Record<string, unknown>[])[0];
+        assert.equal(quiet?.machine, quietMachine.computer);
+        const opened = await rowsOpened(source, quiet?.table);
+        assert.deepEqual(
+            opened.rows.map((r) => [
+                opened.cell(r, 'computer'),
+                opened.cell(r, 'list'),
+                opened.cell(r, 'status'),
+                opened.cell(r, 'statusSince'),
+            ]),
+            [[quietMachine.computer, 'no data in 30 days', quietMachine.status, quietMachine.statusSince]],
+        );
         // Servers › machine › SQL instance: that instance's databases.
         const servers = buildServersTree(await answer(source, 'GetServerMetadata'), await answer(source, 'GetSqlMetadata'), undefined);
         const withSql = allNodes(servers).filter((n) => n.children?.some((c) => c.table?.tool === 'GetSqlMetadata'));
