@@ -488,18 +488,11 @@ export const getAnomalies = defineTool({
             allWithoutData.length > 0
                 ? ` ${allWithoutData.length === 1 ? '1 machine that Azure lists as reporting to this workspace has' : `${allWithoutData.length} machines that Azure lists as reporting to this workspace have`} sent no data at all in the ${historyRead} read.`
                 : '';
+        const lists = { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items, filling, lowSpace, silent, withoutData };
         if (analysed.length === 0) {
             const sentence = `No CPU or disk series was read for ${scope.selected ? 'the machines chosen' : 'this workspace'} in the last ${scope.range.timespan}, so nothing could be judged${warnings.length ? ' (see the warnings)' : ''}.${withoutDataSentence}`;
             return {
-                structured: {
-                    ...envelopeOf(context, scope.scope, truncation, warnings),
-                    summary,
-                    items,
-                    filling,
-                    lowSpace,
-                    silent,
-                    withoutData,
-                },
+                structured: lists,
                 text: renderText(context, {
                     summary: sentence,
                     warnings,
@@ -529,16 +522,7 @@ export const getAnomalies = defineTool({
             withoutDataSentence +
             shortData;
         return {
-            structured: {
-                ...envelopeOf(context, scope.scope, truncation, warnings),
-                summary,
-                items,
-                filling,
-                lowSpace,
-                silent,
-                withoutData,
-                ...(charts ? { series: charts } : {}),
-            },
+            structured: { ...lists, ...(charts ? { series: charts } : {}) },
             text: renderText(context, {
                 summary: sentence,
                 warnings,
