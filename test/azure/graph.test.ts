@@ -399,8 +399,9 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
             listed.map((i) => [i.name, i.databases.length]),
             vms.map((m) => [m.name, 0]),
         );
-        // SQL Server 2014 left extended support in July 2024: the lifecycle applies to SQL virtual machines too.
-        assert.equal(listed.find((i) => i.name === vms[1].name)?.support?.status, 'ended');
+        // SQL Server 2014 left extended support in July 2024 and is in its Extended Security Updates years: the lifecycle
+        // applies to SQL virtual machines too.
+        assert.equal(listed.find((i) => i.name === vms[1].name)?.support?.status, 'esu');
         assert.match(
             run.text.split('\n')[0],
             / 2 instances are SQL Server on Azure VMs \(SQL virtual machines\), whose databases and backups Azure does not inventory\./,

@@ -51,7 +51,15 @@ describe('where a Windows Server or SQL Server release stands in its lifecycle',
         );
         assert.equal(describeSupport(osSupport('Windows Server 2016 Standard', on('2026-11-26'))!), 'extended support ends 2027-01-12');
         assert.equal(describeSupport(osSupport('Windows Server 2022 Standard', on('2026-11-26'))!), 'supported until 2031-10-14');
-        assert.equal(describeSupport(sqlSupport('SQL Server 2014', on('2026-11-26'))!), 'extended support ended 2024-07-09');
+        assert.equal(
+            describeSupport(sqlSupport('SQL Server 2014', on('2026-11-26'))!),
+            'extended support ended 2024-07-09, security updates only with Extended Security Updates until 2027-07-12',
+        );
+        assert.equal(sqlSupport('SQL Server 2014', on('2027-07-13'))?.status, 'ended', 'the last ESU year ends 2027-07-12');
+        assert.equal(
+            describeSupport(sqlSupport('SQL Server 2012', on('2026-11-26'))!),
+            'extended support ended 2022-07-12, Extended Security Updates ended 2025-07-08',
+        );
     });
 });
 

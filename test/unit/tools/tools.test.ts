@@ -417,24 +417,30 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });
         const versions = out.items.map((i) => [i.version as string, (i.support as { status: string } | null)?.status] as const);
-        // At the fixed clock: 2014 (ended 2024-07-09) and 2016 (ended 2026-07-14) are out of support; 2017 (2027-10-12) and later are not.
-        const expected = (version: string) => (version === 'SQL Server 2014' || version === 'SQL Server 2016' ? 'ended' : 'supported');
+        // At the fixed clock: 2014 (extended support ended 2024-07-09) is in its Extended Security Updates years (to 2027-07-12),
+        // 2016 (ended 2026-07-14) out of support without them; 2017 (2027-10-12) and later are supported.
+        const expected = (version: string) =>
+            version === 'SQL Server 2014' ? 'esu' : version === 'SQL Server 2016' ? 'ended' : 'supported';
         assert.ok(versions.some(([v]) => v === 'SQL Server 2014') && versions.some(([v]) => v === 'SQL Server 2016'));
         for (const [version, status] of versions) {
             assert.equal(status, expected(version), version);
         }
-        const outOfSupport = versions.filter(([, status]) => status === 'ended').length;
+        const outOfSupport = versions.filter(([, status]) => status === 'ended' || status === 'esu').length;
         assert.equal(out.summary.outOfSupport, outOfSupport);
         assert.equal(out.summary.supportEnding, 0);
-        const ended = await run(large, 'GetSqlMetadata', { support: ['ended'], max_results: 1000 });
+        const ended = await run(large, 'GetSqlMetadata', { support: ['ended', 'esu'], max_results: 1000 });
         assert.equal(ended.items.length, outOfSupport);
-        const text = await runTool('GetSqlMetadata', { source: large }, { support: ['ended'] });
+        const text = await runTool('GetSqlMetadata', { source: large }, { support: ['ended', 'esu'] });
         assert.ok(text.ok);
         assert.match(
             text.text,
             new RegExp(` ${outOfSupport} instances run a SQL Server release past extended support \\(SQL Server 201[46] on `),
         );
-        assert.match(text.text, /\| SQL Server 2014 \(ended\) \|/);
+        assert.match(text.text, /\| SQL Server 2014 \(esu\) \|/);
+        assert.match(
+            text.text,
+            /SQL Server 2014 on \d+: extended support ended 2024-07-09, security updates only with Extended Security Updates until 2027-07-12/,
+        );
     });
 
     it('GetSqlMetadata warns of every instance on the Evaluation edition, which stops after 180 days, and of databases that need recovery', async () => {

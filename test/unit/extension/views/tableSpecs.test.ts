@@ -244,8 +244,10 @@ describe('tables from tool answers', () => {
         );
         const sqlSupport = sql.columns.findIndex((c) => c.key === 'support');
         const sqlVersion = sql.columns.findIndex((c) => c.key === 'version');
-        assert.ok(sql.rows.some((r) => r[sqlVersion] === 'SQL Server 2014' && r[sqlSupport] === 'ended'));
-        assert.ok(sql.rows.every((r) => r[sqlSupport] === (/201[46]$/.test(String(r[sqlVersion])) ? 'ended' : 'supported')));
+        // 2014 is in its Extended Security Updates years (to 2027-07-12); 2016 ended without them.
+        assert.ok(sql.rows.some((r) => r[sqlVersion] === 'SQL Server 2014' && r[sqlSupport] === 'esu'));
+        const sqlStatus = (version: string) => (version.endsWith('2014') ? 'esu' : version.endsWith('2016') ? 'ended' : 'supported');
+        assert.ok(sql.rows.every((r) => r[sqlSupport] === sqlStatus(String(r[sqlVersion]))));
     });
 
     it('shows the machines not reporting: those that stopped, most recently silent first, then those that sent nothing', async () => {

@@ -663,7 +663,13 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         const instances = largeTree.flatMap((s) => (s.children ?? []).flatMap((g) => (g.children ?? []).flatMap((m) => m.children ?? [])));
         const old = instances.filter((i) => /^SQL Server 201[46] /.test(i.description ?? ''));
         assert.ok(old.length > 0 && old.every((i) => i.description?.endsWith(' · out of support')));
-        assert.ok(old.every((i) => /\nSQL Server 201[46]: extended support ended 20\d\d-\d\d-\d\d$/.test(i.tooltip ?? '')));
+        assert.ok(
+            old.every((i) =>
+                /\nSQL Server 2016: extended support ended 2026-07-14$|\nSQL Server 2014: extended support ended 2024-07-09, security updates only with Extended Security Updates until 2027-07-12$/.test(
+                    i.tooltip ?? '',
+                ),
+            ),
+        );
         assert.ok(instances.filter((i) => !old.includes(i)).every((i) => !(i.description ?? '').includes('support')));
         // An instance on the Evaluation edition is marked, and says why.
         const evaluation = instances.filter((i) => / Evaluation · /.test(i.description ?? ''));
