@@ -169,39 +169,45 @@ export async function noDataWarnings(
     expected: boolean,
 ): Promise<string[]> {
     const selected = scope.selected ?? [];
-    if (selected.length === 0 || selected.length > EXPLAINED_MACHINES) {
+    if (selected.length === 0) {
         return [];
+    }
+    const read = scope.workspaceId.toLowerCase();
+    // Machines that report to another workspace are not in this answer, however many were asked about: named once per
+    // workspace, with the workspace_id that reads them.
+    const byWorkspace = new Map<string, string[]>();
+    for (const m of selected) {
+        const theirs = m.workspaceId?.toLowerCase();
+        if (theirs && theirs !== read) {
+            byWorkspace.set(theirs, [...(byWorkspace.get(theirs) ?? []), m.name]);
+        }
+    }
+    const warnings: string[] = [];
+    if (byWorkspace.size > 0) {
+        const workspaces = (await context.source.listScopes({ signal: context.signal })).workspaces;
+        for (const [id, names] of byWorkspace) {
+            const other = workspaces.find((w) => w.customerId.toLowerCase() === id);
+            const shownId = other?.customerId ?? id;
+            warnings.push(
+                `${firstNames(names.sort(byText))} ${names.length === 1 ? 'reports' : 'report'} to workspace ${other ? `${other.name} (${other.customerId})` : id}, not this one: pass workspace_id ${shownId} to read ${names.length === 1 ? 'it' : 'them'}.`,
+            );
+        }
+    }
+    if (selected.length > EXPLAINED_MACHINES) {
+        return warnings; // a wide selection: the machines it holds are not looked into one by one
     }
     const hosts = new Set<string>();
     for (const computer of reported()) {
         hosts.add(hostName(computer));
     }
-    const missing = selected.filter((m) => !namesOf(m).some((n) => hosts.has(hostName(n))));
+    const missing = selected.filter(
+        (m) => !(m.workspaceId && byWorkspace.has(m.workspaceId.toLowerCase())) && !namesOf(m).some((n) => hosts.has(hostName(n))),
+    );
     if (missing.length === 0) {
-        return [];
+        return warnings;
     }
     const agents = await agentsOf(context, [...new Set(missing.map((m) => m.subscriptionId))], true);
-    const elsewhere = missing.some((m) => m.workspaceId && m.workspaceId.toLowerCase() !== scope.workspaceId.toLowerCase());
-    const workspaces = elsewhere ? (await context.source.listScopes({ signal: context.signal })).workspaces : [];
-    const warnings: string[] = [];
-    // Machines that report to another workspace are named once per workspace, with how to read it.
-    const byWorkspace = new Map<string, string[]>();
     for (const m of missing) {
-        const other = m.workspaceId && m.workspaceId.toLowerCase() !== scope.workspaceId.toLowerCase() ? m.workspaceId : undefined;
-        if (other) {
-            byWorkspace.set(other, [...(byWorkspace.get(other) ?? []), m.name]);
-        }
-    }
-    for (const [id, names] of byWorkspace) {
-        const other = workspaces.find((w) => w.customerId.toLowerCase() === id.toLowerCase());
-        warnings.push(
-            `${firstNames(names.sort(byText))} ${names.length === 1 ? 'reports' : 'report'} to workspace ${other ? `${other.name} (${other.customerId})` : id}, not this one: pass workspace_id ${other?.customerId ?? id} to read ${names.length === 1 ? 'it' : 'them'}.`,
-        );
-    }
-    for (const m of missing) {
-        if (m.workspaceId && byWorkspace.has(m.workspaceId)) {
-            continue;
-        }
         const why = noDataReason(m, agents.of(m), expected);
         if (why) {
             // A status message's own full stop is not doubled.

@@ -5,6 +5,7 @@ import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS } from '../../../
 import { runTool, type ToolRun } from '../../../src/tools';
 import { detectionStats } from '../../../src/tools/detection';
 import { silentMachines } from '../../../src/tools/get-anomalies';
+import { EXPLAINED_MACHINES } from '../../../src/tools/agents';
 import { NOW, sampleSource } from '../../helpers/fixtures';
 
 type Structured = Record<string, unknown> & {
@@ -306,6 +307,26 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             (w) => w.includes(`report to workspace ${other.name}`) || w.includes(`reports to workspace ${other.name}`),
         );
         assert.equal(away_.length, 1, JSON.stringify(both.structured.warnings));
+        // However many machines are asked about (beyond the 20 looked into one by one), those reporting elsewhere are named.
+        const wide = servers.items.filter((m) => m.workspaceId !== undefined);
+        const wideTag = 'site=ams';
+        const tagged = wide.filter((m) => (m.tags as Record<string, string>).site === 'ams');
+        assert.ok(
+            tagged.length > EXPLAINED_MACHINES && tagged.some((m) => m.workspaceId !== workspaceId),
+            'a wide selection over both workspaces',
+        );
+        const many = await runTool('GetSwChangesList', { source }, { tags: [wideTag] });
+        assert.ok(many.ok, many.ok ? '' : many.message);
+        const elsewhereCount = tagged.filter((m) => m.workspaceId !== workspaceId).length;
+        assert.deepEqual(
+            (many.structured.warnings as string[]).filter((w) => w.includes(`to workspace ${other.name}`)).length,
+            1,
+            JSON.stringify(many.structured.warnings),
+        );
+        assert.match(
+            (many.structured.warnings as string[]).find((w) => w.includes(`to workspace ${other.name}`)) ?? '',
+            elsewhereCount > 5 ? new RegExp(`and ${elsewhereCount - 5} more report to workspace`) : /report to workspace/,
+        );
         assert.match(
             away_[0],
             new RegExp(
@@ -348,9 +369,12 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.deepEqual(await warnings('GetWinBpAssessment', prefix), [
             `${named.slice(0, 5).join(', ')}${named.length > 5 ? ` and ${named.length - 5} more` : ''} run Linux: the Windows Server assessment covers Windows machines only.`,
         ]);
-        // A wildcard over many machines is not looked into one by one.
-        assert.deepEqual(await warnings('GetSwConfig', '*'), []);
-        assert.deepEqual(await warnings('GetWinBpAssessment', '*'), []);
+        // A wildcard over many machines is not looked into one by one; only those reporting elsewhere are named, at once.
+        for (const tool of ['GetSwConfig', 'GetWinBpAssessment']) {
+            const all = await warnings(tool, '*');
+            assert.equal(all.length, 1, `${tool}: ${JSON.stringify(all)}`);
+            assert.match(all[0], new RegExp(` report to workspace ${other.name} \\(${other.customerId}\\), not this one`));
+        }
     });
 
     it('GetPatchingLevel names the machines whose latest patch run failed or ran out of its maintenance window', async () => {
