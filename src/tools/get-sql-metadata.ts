@@ -56,7 +56,7 @@ const database = z.object({
     logBackupState: z
         .enum(LOG_BACKUP_STATES)
         .describe(
-            `for the full and bulk-logged recovery models: never = no log backup known, stale = last log backup older than ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until it is backed up, and the data since is not recoverable); not-needed under the simple model`,
+            `for the full and bulk-logged recovery models: never = no log backup known, stale = last log backup older than ${LOG_BACKUP_STALE_AFTER_HOURS} hours (the log grows until it is backed up, and the data since is not recoverable); not-needed under the simple model and for a read-only database (its log does not grow)`,
         ),
     isReadOnly: z.boolean().optional(),
     isEncrypted: z.boolean().optional(),
@@ -219,8 +219,9 @@ export const getSqlMetadata = defineTool({
         const fullStale = ageCheck(now - BACKUP_STALE_AFTER_DAYS * TIME.DAY);
         const logStale = ageCheck(now - LOG_BACKUP_STALE_AFTER_HOURS * TIME.HOUR);
         const backupState = (db: SqlDatabase): BackupState => fullStale(db.lastFullBackup);
+        // A log needs backing up only where it grows: not in the simple recovery model, nor in a read-only database.
         const logBackupState = (db: SqlDatabase): LogBackupState =>
-            db.recoveryModel === 'Simple' || db.recoveryModel.toLowerCase() === 'simple' ? 'not-needed' : logStale(db.lastLogBackup);
+            db.recoveryModel.toLowerCase() === 'simple' || db.isReadOnly === true ? 'not-needed' : logStale(db.lastLogBackup);
         const key = caselessKey();
         const byInstance = new Map<string, SqlDatabase[]>();
         for (const db of databases) {

@@ -277,7 +277,7 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
             }
         }
     }
-    const backupStates = dealBackupStates(fleet, databases, hosts);
+    const backupStates = dealBackupStates(fleet, databases, hosts, new Map(instances.map((i) => [i.id, Date.parse(i.inventoryAt ?? '')])));
     return { instances, databases, backupStates, hosts, maxCompatibility };
 }
 
@@ -332,19 +332,30 @@ function makeDatabase(fleet: Fleet, fm: FleetMachine, instance: SqlInstance, spe
 }
 
 /** Gives every database its backup history; at least two never backed up and three stale at any size. */
-function dealBackupStates(fleet: Fleet, databases: SqlDatabase[], hosts: Map<string, FleetMachine>): Map<string, BackupState> {
+function dealBackupStates(
+    fleet: Fleet,
+    databases: SqlDatabase[],
+    hosts: Map<string, FleetMachine>,
+    inventoryAt: Map<string, number>,
+): Map<string, BackupState> {
     const random = new Random(hashKey(fleet.seed, 'backups'));
     const states = new Map<string, BackupState>();
     const order = random.sample(databases, databases.length);
     const never = Math.max(2, Math.round(databases.length * 0.06));
     const stale = Math.max(3, Math.round(databases.length * 0.1));
     order.forEach((db, i) => {
-        const state: BackupState =
-            i < never ? 'never' : i < never + stale ? 'stale' : db.recoveryModel === 'Full' && random.chance(0.15) ? 'no-log-backup' : 'ok';
+        // A read-only database's log does not grow, so it never lacks a log backup (drawn all the same: the stream stays).
+        const noLog = db.recoveryModel === 'Full' && random.chance(0.15) && db.isReadOnly !== true;
+        const state: BackupState = i < never ? 'never' : i < never + stale ? 'stale' : noLog ? 'no-log-backup' : 'ok';
         states.set(db.id, state);
         const host = hosts.get(db.instanceId);
-        // A machine that stopped reporting shows the backups Azure last heard about.
-        const knownAt = Math.min(fleet.anchor, host?.reportingUntil ?? fleet.anchor);
+        // Backups are known as of the instance's latest inventory (a machine that stopped reporting shows what Azure last heard).
+        const inventory = inventoryAt.get(db.instanceId);
+        const knownAt = Math.min(
+            fleet.anchor,
+            host?.reportingUntil ?? fleet.anchor,
+            Number.isFinite(inventory) ? (inventory as number) : Infinity,
+        );
         if (state === 'ok' || state === 'no-log-backup') {
             db.lastFullBackup = isoTime(knownAt - Math.round(random.range(2, 26) * TIME.HOUR));
         } else if (state === 'stale') {

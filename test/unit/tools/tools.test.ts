@@ -1027,7 +1027,15 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.ok(planted.length > 0);
         const out = await run(source, 'GetSqlMetadata', { max_results: 1000 });
         const dbs = out.items.flatMap(
-            (i) => i.databases as { id: string; name: string; recoveryModel: string; lastLogBackup?: string; logBackupState: string }[],
+            (i) =>
+                i.databases as {
+                    id: string;
+                    name: string;
+                    recoveryModel: string;
+                    isReadOnly?: boolean;
+                    lastLogBackup?: string;
+                    logBackupState: string;
+                }[],
         );
         const flagged = dbs.filter((d) => d.logBackupState === 'never' || d.logBackupState === 'stale');
         assert.equal(out.summary.databasesWithoutLogBackup, flagged.length);
@@ -1040,8 +1048,27 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             assert.equal(d.logBackupState, 'stale', d.name);
             assert.ok(NOW.getTime() - Date.parse(String(d.lastLogBackup)) > LOG_BACKUP_STALE_AFTER_HOURS * 3_600_000, d.name);
         }
-        assert.ok(dbs.filter((d) => d.recoveryModel === 'Simple').every((d) => d.logBackupState === 'not-needed'));
-        assert.ok(dbs.filter((d) => !flaggedIds.has(d.id) && d.recoveryModel !== 'Simple').every((d) => d.logBackupState === 'ok'));
+        // Databases and their backups are as of the instance's inventory: no backup is dated after it.
+        for (const i of out.items as {
+            name: string;
+            inventoryAt?: string;
+            databases: { lastFullBackup?: string; lastLogBackup?: string }[];
+        }[]) {
+            const at = Date.parse(String(i.inventoryAt));
+            for (const d of i.databases) {
+                for (const backup of [d.lastFullBackup, d.lastLogBackup].filter((b): b is string => b !== undefined)) {
+                    assert.ok(Date.parse(backup) <= at, `${i.name}: a backup at ${backup}, inventory at ${String(i.inventoryAt)}`);
+                }
+            }
+        }
+        // Nor is a log backup needed where the log does not grow: the simple recovery model, a read-only database.
+        const needsNone = (d: { recoveryModel: string; isReadOnly?: boolean }) => d.recoveryModel === 'Simple' || d.isReadOnly === true;
+        assert.ok(
+            dbs.some((d) => d.recoveryModel === 'Full' && d.isReadOnly === true),
+            'the sample has read-only databases in full recovery',
+        );
+        assert.ok(dbs.filter(needsNone).every((d) => d.logBackupState === 'not-needed'));
+        assert.ok(dbs.filter((d) => !flaggedIds.has(d.id) && !needsNone(d)).every((d) => d.logBackupState === 'ok'));
         const text = await runTool('GetSqlMetadata', { source }, {});
         assert.ok(text.ok);
         assert.ok(
