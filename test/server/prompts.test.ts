@@ -3,7 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { HOSTILE_STRINGS } from '../../src/sources/sample';
 import { completeMachine } from '../../src/server/prompts';
-import { call, connectInMemory, sampleSource } from '../helpers/fixtures';
+import { call, connectInMemory, sampleSource, textOf } from '../helpers/fixtures';
 
 async function machineNames(options: Parameters<typeof sampleSource>[0] = {}): Promise<string[]> {
     const source = sampleSource(options);
@@ -186,14 +186,113 @@ describe('MCP prompts: ready-made reviews a client offers by name', () => {
         assert.deepEqual(completion.values.slice(0, expected.length).sort(), [...expected].sort());
         assert.ok(completion.values.every((v) => names.includes(v) && v.toLowerCase().includes(typed.toLowerCase())));
         assert.deepEqual(completeMachine(['b-web', 'a-web', 'web-1'], 'WEB'), ['web-1', 'b-web', 'a-web']);
-        assert.equal(
-            completeMachine(
-                Array.from({ length: 300 }, (_, i) => `m${i}`),
-                'm',
-            ).length,
-            100,
-            'at most 100, as MCP allows',
+    });
+
+    it('completes from a large estate with 100 names at most, and says how many match and that more exist', async () => {
+        const bigClient = await connectInMemory({ machines: 300 });
+        try {
+            const bigNames = [...new Set(await machineNames({ machines: 300 }))];
+            assert.ok(bigNames.length > 100, `${bigNames.length} machines`);
+            const complete = async (value: string) =>
+                (
+                    await bigClient.complete({
+                        ref: { type: 'ref/prompt', name: 'investigate-server' },
+                        argument: { name: 'server_name', value },
+                    })
+                ).completion;
+            const all = await complete('');
+            assert.equal(all.values.length, 100, 'at most 100, as MCP allows');
+            assert.equal(all.total, bigNames.length);
+            assert.equal(all.hasMore, true);
+            // A narrow prefix: every match is sent, and nothing more is promised.
+            const one = bigNames[7];
+            const few = await complete(one);
+            const expected = bigNames.filter((n) => n.toLowerCase().includes(one.toLowerCase()));
+            assert.deepEqual(few.values.slice().sort(), expected.slice().sort());
+            assert.equal(few.total, expected.length);
+            assert.equal(few.hasMore, false);
+        } finally {
+            await bigClient.close();
+        }
+    });
+
+    it('has every estate-wide review list the workspaces and run each Log Analytics tool it names once per workspace', async () => {
+        const { tools } = await client.listTools();
+        const logAnalyticsTools = tools.filter((t) => 'workspace_id' in (t.inputSchema.properties ?? {})).map((t) => t.name);
+        assert.ok(logAnalyticsTools.includes('GetSqlBpAssessment') && logAnalyticsTools.includes('GetAnomalies'));
+        const perWorkspace =
+            /^1\. ListScopes, to know the subscriptions and the workspaces\. The Log Analytics tools below \(([^)]*)\) read one workspace: when there are several, run each of them once per workspace with workspace_id\.$/m;
+        for (const name of ['estate-review', 'sql-health', 'monitoring-coverage']) {
+            const text = await promptText(client, name);
+            const step = perWorkspace.exec(text);
+            assert.ok(step, `${name} starts with the ListScopes step:\n${text}`);
+            assert.equal(text.split('\n')[1], step[0], `${name}: ListScopes comes first`);
+            const listed = step[1].split(', ');
+            const named = logAnalyticsTools.filter((tool) => text.includes(tool));
+            assert.deepEqual(listed.slice().sort(), named.slice().sort(), `${name}: the Log Analytics tools it names`);
+        }
+        // Followed on the sample, the SQL review reads findings that the workspace read by default does not hold.
+        const scopes = await call(client, 'ListScopes');
+        const workspaces = (scopes.structuredContent?.workspaces as { customerId: string }[]).map((w) => w.customerId);
+        assert.ok(workspaces.length > 1);
+        const highFindings = async (args: Record<string, unknown>) => {
+            const result = await call(client, 'GetSqlBpAssessment', { severity: ['High'], ...args });
+            assert.notEqual(result.isError, true);
+            return (result.structuredContent?.summary as { findings: number }).findings;
+        };
+        const perWorkspaceCounts = await Promise.all(workspaces.map((id) => highFindings({ workspace_id: id })));
+        const byDefault = await highFindings({});
+        assert.ok(
+            perWorkspaceCounts.every((n) => n > 0),
+            `High findings per workspace: ${perWorkspaceCounts.join(', ')}`,
         );
+        assert.ok(
+            perWorkspaceCounts.reduce((a, b) => a + b, 0) > byDefault,
+            `${perWorkspaceCounts.join(' + ')} High findings across the workspaces, ${byDefault} in the one read by default`,
+        );
+    });
+
+    it('sends the model to the lists and fields where the tools put what it asks for, and to every row', async () => {
+        const { tools } = await client.listTools();
+        const outputOf = (tool: string) => tools.find((t) => t.name === tool)?.outputSchema?.properties ?? {};
+        const itemFields = (tool: string) =>
+            Object.keys((outputOf(tool).items as { items: { properties: Record<string, unknown> } }).items.properties);
+        // The anomaly lists a review names are lists GetAnomalies returns; machines silent and machines without data are both asked for.
+        for (const name of ['estate-review', 'monitoring-coverage']) {
+            const text = await promptText(client, name);
+            const lists = [...text.matchAll(/its (\w+) list/g)].map((m) => m[1]);
+            assert.ok(lists.includes('silent') && lists.includes('withoutData'), `${name}: ${lists.join(', ')}`);
+            for (const list of lists) {
+                assert.ok(list in outputOf('GetAnomalies'), `${name}: GetAnomalies returns ${list}`);
+            }
+        }
+        const anomalies = await call(client, 'GetAnomalies', { timespan: '30d' });
+        assert.ok((anomalies.structuredContent?.withoutData as unknown[]).length > 0, 'the sample has machines without data');
+        // Facts the text tables leave out are asked for where they are: the structured result's items.
+        for (const [name, tool, field] of [
+            ['patch-plan', 'GetServerMetadata', 'tags'],
+            ['sql-health', 'GetSqlBpAssessment', 'helpLink'],
+            ['estate-review', 'GetSqlBpAssessment', 'helpLink'],
+        ] as const) {
+            const text = await promptText(client, name);
+            assert.ok(text.includes(`items[].${field}`), `${name} says where ${field} is`);
+            assert.ok(itemFields(tool).includes(field), `${tool} items have ${field}`);
+        }
+        const findings = await call(client, 'GetSqlBpAssessment', { severity: ['High'] });
+        const helpLink = (findings.structuredContent?.items as { helpLink: string }[])[0].helpLink;
+        assert.match(helpLink, /^https:\/\//);
+        assert.ok(!textOf(findings).includes(helpLink), 'the text table does not show help links');
+        // "Call it again with max_results truncation.total" gives every machine and its tags.
+        const plan = await promptText(client, 'patch-plan');
+        assert.ok(plan.includes('If its truncation.shown is below truncation.total, call it again with max_results truncation.total.'));
+        const firstRows = await call(client, 'GetServerMetadata', { max_results: 10 });
+        const truncation = firstRows.structuredContent?.truncation as { shown: number; total: number };
+        assert.deepEqual(truncation, { shown: 10, total: names.length });
+        const everyRow = await call(client, 'GetServerMetadata', { max_results: truncation.total });
+        const machines = everyRow.structuredContent?.items as { name: string; tags: Record<string, string> }[];
+        assert.deepEqual(machines.map((m) => m.name).sort(), [...names].sort());
+        assert.ok(machines.some((m) => 'environment' in m.tags));
+        assert.ok(!/\| ?Tags ?\|/i.test(textOf(everyRow)), 'the text table has no tags column');
     });
 
     it('carries a hostile machine name as one quoted string: no line, quote or markup of it escapes into the prompt', async () => {
