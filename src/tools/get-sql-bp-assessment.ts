@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
+import { UserError } from '../core/source';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import {
@@ -13,9 +14,11 @@ import {
     top,
     weeklyRunWarnings,
     caselessEnum,
+    pickServerName,
+    type WorkspaceScope,
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
-import { defineTool, READ_ONLY } from './types';
+import { defineTool, READ_ONLY, type ToolContext } from './types';
 
 const finding = z.object({
     timeGenerated: z.string(),
@@ -81,7 +84,7 @@ export const getSqlBpAssessment = defineTool({
     }),
     annotations: READ_ONLY,
     async run(context, input) {
-        const scope = await resolveWorkspaceScope(context, input, '30d');
+        const scope = await instanceScope(context, input);
         const result = await context.source.getSqlFindings({ ...scope.query, latestRunOnly: input.latest_run_only ?? true });
         const matchesInstance = input.instance_name?.trim() ? instanceMatcher(input.instance_name) : undefined;
         const rank = (s: string) => FINDING_SEVERITIES.indexOf(s as (typeof FINDING_SEVERITIES)[number]);
@@ -161,3 +164,26 @@ export const getSqlBpAssessment = defineTool({
         };
     },
 });
+
+/**
+ * The workspace scope of a call; an instance asked for by its host (HOST\\NAME, HOST/NAME, or HOST for a default instance)
+ * and nothing else choosing machines is read where that host reports, as `server_name` would be — an instance whose
+ * machine reports to another workspace was otherwise "not found" among the default workspace's instances.
+ */
+async function instanceScope(
+    context: ToolContext,
+    input: Parameters<typeof resolveWorkspaceScope>[1] & { instance_name?: string },
+): Promise<WorkspaceScope> {
+    const host = input.instance_name?.trim().split(/[\\/]/)[0];
+    if (host && !input.workspace_id?.trim() && !pickServerName(input) && !input.tags?.length && !input.resource_group?.length) {
+        try {
+            return await resolveWorkspaceScope(context, { ...input, server_name: host }, '30d');
+        } catch (error) {
+            // Not a machine's name (an instance name such as REPORTING): the instance is looked for as before.
+            if (!(error instanceof Error && error.name === UserError.name)) {
+                throw error;
+            }
+        }
+    }
+    return resolveWorkspaceScope(context, input, '30d');
+}

@@ -34,6 +34,23 @@ describe('tool helpers', () => {
         const missed = await runTool('GetSqlMetadata', { source }, { instance_name: typo });
         assert.ok(missed.ok);
         assert.ok(missed.text.includes(`Nearest instance names: ${named_}`), missed.text);
+        // An instance whose host reports to another workspace is found there, as a server_name would be.
+        const scopes = await source.listScopes();
+        const servers = await runTool('GetServerMetadata', { source }, { max_results: 1000 });
+        assert.ok(servers.ok);
+        const away = (all.structured.items as { name: string; machineName: string }[]).find((i) => {
+            const host = (servers.structured.items as { name: string; workspaceId?: string }[]).find((m) => m.name === i.machineName);
+            return host?.workspaceId !== undefined && host.workspaceId !== source.defaultWorkspaceId;
+        });
+        assert.ok(away, 'the sample has an instance on a machine reporting to the other workspace');
+        const there = scopes.workspaces.find((w) => w.customerId !== source.defaultWorkspaceId);
+        assert.ok(there);
+        const byHost = await runTool('GetSqlBpAssessment', { source }, { instance_name: away.name });
+        const asked = await runTool('GetSqlBpAssessment', { source }, { instance_name: away.name, workspace_id: there.customerId });
+        assert.ok(byHost.ok && asked.ok);
+        assert.ok((asked.structured.items as unknown[]).length > 0);
+        assert.deepEqual(byHost.structured.items, asked.structured.items);
+        assert.ok(byHost.text.includes(`Read workspace ${there.name} (${there.customerId}), where ${away.machineName} reports.`));
         const slashed = await runTool('GetSqlMetadata', { source }, { instance_name: named_.replace('\\', '/') });
         assert.ok(slashed.ok);
         assert.equal((slashed.structured.summary as { instances: number }).instances, 1);
