@@ -440,6 +440,7 @@ export function assertKnownMachine(pattern: string, machines: readonly Pick<Mach
     if (machines.some(matches)) {
         return;
     }
+    assertDomainAgrees(pattern, machines);
     const nearest = nearestNames(
         pattern,
         machines.map((m) => m.name),
@@ -451,6 +452,24 @@ export function assertKnownMachine(pattern: string, machines: readonly Pick<Mach
     throw new UserError(
         `server_name ${JSON.stringify(truncate(pattern))} matches no machine.${nearest.length ? ` Nearest names: ${nearest.join(', ')}.` : ''}${several} GetServerMetadata lists the machines.`,
     );
+}
+
+/**
+ * A name asked with its domain that no machine has, while a machine of that host name is in another domain, is refused
+ * saying so — the workspace's own records (computer names without a domain) would otherwise answer for that other host.
+ */
+export function assertDomainAgrees(pattern: string, machines: readonly Pick<Machine, 'name' | 'computerName' | 'fqdn'>[]): void {
+    const wanted = pattern.trim();
+    if (wanted.includes('*') || domainOf(wanted) === '' || machines.some(machineMatcher(wanted))) {
+        return;
+    }
+    const host = hostName(wanted);
+    const other = machines.find((m) => [m.name, m.computerName, m.fqdn].some((n) => n !== undefined && hostName(n) === host));
+    if (other) {
+        throw new UserError(
+            `server_name ${JSON.stringify(truncate(wanted))} matches no machine: ${other.name} is ${other.fqdn ?? other.computerName ?? other.name}, in another domain.`,
+        );
+    }
 }
 
 /**
@@ -734,6 +753,9 @@ export async function resolveWorkspaceScope(
         assertPlacementMatches(input, placement, machines.rows);
         const byName = serverName ? machineMatcher(serverName) : () => true;
         selected = machines.rows.filter((m) => byName(m) && (!placement || placement(m)));
+        if (serverName && selected.length === 0) {
+            assertDomainAgrees(serverName, machines.rows);
+        }
         if (!workspace) {
             // Asked about machines without a workspace: read the one they report to, when the source knows it and it is one.
             const theirs = workspaceOfMachines(selected, scopes);

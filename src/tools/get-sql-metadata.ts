@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, sqlSupport, type Support } from '../core/lifecycle';
 import type { Machine, SqlDatabase, SqlInstance } from '../core/model';
 import { byText, caselessKey, countIn } from '../core/summaries';
-import { hostName } from '../core/source';
+import { domainOf, hostName } from '../core/source';
 import { TIME } from '../core/timespan';
 import {
+    assertDomainAgrees,
     assertKnownMachine,
     assertPlacementMatches,
     envelope,
@@ -194,6 +195,10 @@ export const getSqlMetadata = defineTool({
         // name under another of its names (the OS host name, the FQDN).
         let onNamedHost = (_i: SqlInstance) => true;
         if (serverName) {
+            // Instances know their host by its Azure name, without a domain: a name asked with one is checked on the machines.
+            if (!serverName.includes('*') && domainOf(serverName.trim()) !== '') {
+                assertDomainAgrees(serverName, await machinesOf());
+            }
             const matchesMachine = nameMatcher(serverName);
             onNamedHost = (i) => matchesMachine(i.machineName);
             if (!instances.some(onNamedHost)) {

@@ -118,6 +118,35 @@ describe('tool helpers', () => {
         assert.ok(machineMatcher('web01.fabrikam.org')({ name: 'web01' }), 'without a known domain the host name decides');
     });
 
+    it('refuses a host asked in another domain than its own in every tool, saying which domain it has', async () => {
+        const source = sampleSource();
+        const servers = await runTool('GetServerMetadata', { source }, { max_results: 1000 });
+        assert.ok(servers.ok);
+        const machine = (servers.structured.items as { name: string; fqdn?: string; sqlDiscovered: boolean; workspaceId?: string }[]).find(
+            (m) => m.fqdn && m.sqlDiscovered && m.workspaceId === source.defaultWorkspaceId,
+        );
+        assert.ok(machine?.fqdn, 'a SQL Server machine with a known FQDN');
+        const wrong = `${machine.name}.fabrikam.invalid`;
+        for (const tool of [
+            'GetServerMetadata',
+            'GetPatchingLevel',
+            'GetSqlMetadata',
+            'GetSqlBpAssessment',
+            'GetSwConfig',
+            'GetAnomalies',
+        ]) {
+            const result = await runTool(tool, { source }, { server_name: wrong });
+            assert.ok(!result.ok && result.kind === 'input', tool);
+            assert.equal(
+                result.message,
+                `server_name "${wrong}" matches no machine: ${machine.name} is ${machine.fqdn}, in another domain.`,
+                tool,
+            );
+            const right = await runTool(tool, { source }, { server_name: machine.fqdn });
+            assert.ok(right.ok, `${tool} with the right domain: ${right.ok ? '' : right.message}`);
+        }
+    });
+
     it('suggests the nearest names for a typo', () => {
         assert.deepEqual(nearestNames('ctso-sql-ams-1', ['web-lnx-fra-07', 'ctso-sql-ams-01', 'ctso-sql-ams-02', 'ctso-dc-ams-01'], 2), [
             'ctso-sql-ams-01',
