@@ -65,7 +65,7 @@ export const inputs = {
         .max(300)
         .optional()
         .describe(
-            'Only this machine: its Azure name or OS host name, case-insensitive, with or without its domain (web01 also finds web01.contoso.local; a name given with its domain must be in the machine's domain or a parent or subdomain of it); * matches any characters (web-*). Default: all machines.',
+            'Only this machine: its Azure name or OS host name, case-insensitive, with or without its domain (web01 also finds web01.contoso.local; a name given with its domain must be in the machine’s domain, or a parent or subdomain of it); * matches any characters (web-*). Default: all machines.',
         ),
     serverNameLegacy: z.string().max(300).optional().describe('Same as server_name (the name the original sample used).'),
     maxResults: z
