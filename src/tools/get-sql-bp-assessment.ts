@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { FINDING_SEVERITIES } from '../core/model';
-import { UserError } from '../core/source';
 import { byText, countIn, distinctCount } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import {
@@ -15,6 +14,7 @@ import {
     weeklyRunWarnings,
     caselessEnum,
     pickServerName,
+    machineMatcher,
     type WorkspaceScope,
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
@@ -175,14 +175,23 @@ async function instanceScope(
     input: Parameters<typeof resolveWorkspaceScope>[1] & { instance_name?: string },
 ): Promise<WorkspaceScope> {
     const host = input.instance_name?.trim().split(/[\\/]/)[0];
-    if (host && !input.workspace_id?.trim() && !pickServerName(input) && !input.tags?.length && !input.resource_group?.length) {
-        try {
-            return await resolveWorkspaceScope(context, { ...input, server_name: host }, '30d');
-        } catch (error) {
-            // Not a machine's name (an instance name such as REPORTING): the instance is looked for as before.
-            if (!(error instanceof Error && error.name === UserError.name)) {
-                throw error;
-            }
+    if (
+        host &&
+        !host.includes('*') &&
+        !input.workspace_id?.trim() &&
+        !pickServerName(input) &&
+        !input.tags?.length &&
+        !input.resource_group?.length
+    ) {
+        // Only a host Resource Graph knows (an instance name such as REPORTING is none): the instance is otherwise looked
+        // for as before, and the name never goes to a workspace as a computer name.
+        const scopes = await context.source.listScopes({ signal: context.signal });
+        const machines = await context.source.getMachines({
+            subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId),
+            signal: context.signal,
+        });
+        if (machines.rows.some(machineMatcher(host))) {
+            return resolveWorkspaceScope(context, { ...input, server_name: host }, '30d');
         }
     }
     return resolveWorkspaceScope(context, input, '30d');
