@@ -31,7 +31,7 @@ export const getSwConfig = defineTool({
     description:
         'Lists installed software from Change Tracking and Inventory (Log Analytics table ConfigurationData): applications on Windows and packages on Linux ' +
         'with publisher and version, latest inventory in the timespan (default 7d). Use it for "which servers have X installed" or "what version of Y runs where". ' +
-        'Filters: server_name, tags, resource_group, software_name (text contained; * matches any characters), publisher (likewise), include_updates (installed Windows updates too; default false). ' +
+        'Filters: server_name, tags, resource_group, software_name (text contained; * matches any characters), publisher (likewise), include_updates (installed Windows updates too; default false — with software_name or publisher, the answer says how many updates match but are left out). ' +
         'Rows are sorted by machine, then name: narrow with software_name or server_name rather than reading the first page of a whole workspace.',
     input: z
         .object({
@@ -66,6 +66,14 @@ export const getSwConfig = defineTool({
             machines: z.number().int(),
             distinctSoftware: z.number().int(),
             byType: z.record(z.number()),
+            updatesLeftOut: z
+                .number()
+                .int()
+                .nullable()
+                .describe(
+                    'Installed updates (SoftwareType Update) that match software_name and publisher but are left out because include_updates is false; ' +
+                        'null when not counted (include_updates true, or neither software_name nor publisher given).',
+                ),
         }),
         items: z.array(software),
     }),
@@ -78,9 +86,12 @@ export const getSwConfig = defineTool({
         const explained = scope.selected !== undefined && scope.selected.length <= EXPLAINED_MACHINES;
         const name = textFilter(input.software_name);
         const publisher = textFilter(input.publisher);
+        // Updates left out are counted only under a name or publisher filter: the filter keeps the source's answer small, so it
+        // may bring the matching updates along, while counting a whole fleet's updates would read them all.
+        const countUpdates = !includeUpdates && (name !== undefined || publisher !== undefined);
         const result = await context.source.getSoftware({
             ...scope.query,
-            includeUpdates,
+            includeUpdates: includeUpdates || countUpdates,
             nameContains: explained ? undefined : name?.sourceText,
             publisherContains: explained ? undefined : publisher?.sourceText,
         });
@@ -93,6 +104,8 @@ export const getSwConfig = defineTool({
         const byType: Record<string, number> = {};
         const machines = new Set<string>();
         const names = new Set<string>();
+        let updatesLeftOut = 0;
+        const machinesWithUpdatesLeftOut = new Set<string>();
         // Rows arrive grouped by machine, so the machine filter and count run once per machine, and types come in runs
         // (counted per run: a count map's key order is the order types first appear either way).
         let lastComputer: string | undefined;
@@ -114,12 +127,12 @@ export const getSwConfig = defineTool({
                 const worst = best.worst();
                 computerOutranked = worst !== undefined && byText(s.computer, worst.computer) > 0;
             }
-            if (
-                computerMatches &&
-                (includeUpdates || s.type !== 'Update') &&
-                (!name || name.matches(s.name)) &&
-                (!publisher || publisher.matches(s.publisher))
-            ) {
+            if (computerMatches && (!name || name.matches(s.name)) && (!publisher || publisher.matches(s.publisher))) {
+                if (!includeUpdates && s.type === 'Update') {
+                    updatesLeftOut++;
+                    machinesWithUpdatesLeftOut.add(s.computer);
+                    continue;
+                }
                 if (computerOutranked) {
                     best.pass();
                 } else {
@@ -149,19 +162,30 @@ export const getSwConfig = defineTool({
             ...inventoryWindowWarnings(scope.range),
             ...(await noDataWarnings(context, scope, () => reporting ?? [], 'software inventory', true)),
         ];
-        // A search for an update (KB5034441, "Cumulative Update") finds nothing while updates are left out: say so.
-        if (truncation.total === 0 && !includeUpdates && name && /\bkb\d*|update|hotfix/i.test(input.software_name ?? '')) {
-            warnings.push(
-                'Installed updates are left out unless include_updates is true; ask again with include_updates: true to search them.',
-            );
-        }
-        const summary = { items: truncation.total, machines: machines.size, distinctSoftware: names.size, byType };
+        const summary = {
+            items: truncation.total,
+            machines: machines.size,
+            distinctSoftware: names.size,
+            byType,
+            updatesLeftOut: countUpdates ? updatesLeftOut : null,
+        };
+        // A search for an update (KB5034441, Defender's security intelligence) would otherwise find nothing, or only the
+        // applications, with no word that the updates it meant were left out.
+        const updates =
+            updatesLeftOut > 0
+                ? `${plural(updatesLeftOut, 'installed update')} on ${plural(machinesWithUpdatesLeftOut.size, 'machine')}`
+                : undefined;
+        const leftOut = 'left out unless include_updates is true: ask again with include_updates: true to list them.';
+        const filters = describeFilters(input);
         const sentence =
             truncation.total === 0
-                ? describeFilters(input)
-                    ? `No installed software matches ${describeFilters(input)} in the inventory of the last ${scope.range.timespan}.`
-                    : `No installed software found in the inventory of the last ${scope.range.timespan}.`
-                : `${plural(truncation.total, 'installed item')} (${describeCounts(byTypeInWords(byType))}) on ${plural(summary.machines, 'machine')}, ${plural(summary.distinctSoftware, 'distinct name')}, inventory of the last ${scope.range.timespan}.`;
+                ? updates
+                    ? `No application or package matches ${filters} in the inventory of the last ${scope.range.timespan}, but ${updates} ${updatesLeftOut === 1 ? 'does' : 'do'}, ${leftOut}`
+                    : filters
+                      ? `No installed software matches ${filters} in the inventory of the last ${scope.range.timespan}.`
+                      : `No installed software found in the inventory of the last ${scope.range.timespan}.`
+                : `${plural(truncation.total, 'installed item')} (${describeCounts(byTypeInWords(byType))}) on ${plural(summary.machines, 'machine')}, ${plural(summary.distinctSoftware, 'distinct name')}, inventory of the last ${scope.range.timespan}.` +
+                  (updates ? ` ${updates} also ${updatesLeftOut === 1 ? 'matches' : 'match'}, ${leftOut}` : '');
         return {
             structured: { ...envelopeOf(context, scope.scope, truncation, warnings), summary, items },
             text: renderText(context, {

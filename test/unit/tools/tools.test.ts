@@ -797,7 +797,7 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.ok(!(await warningsOf('GetSwConfig', { timespan: '1d' })).some((w) => w.includes('snapshots')));
         const kb = await runTool('GetSwConfig', { source }, { software_name: 'KB5' });
         assert.ok(kb.ok && (kb.structured as Structured).items.length === 0);
-        assert.ok(kb.text.includes('Warning: Installed updates are left out unless include_updates is true'), kb.text);
+        assert.match(kb.text, /installed updates on \d+ machines do, left out unless include_updates is true/);
         const withUpdates = await run(source, 'GetSwConfig', { software_name: 'KB5', include_updates: true });
         assert.ok(withUpdates.items.length > 0, 'the updates the hint points to exist');
         const sql = await run(source, 'GetSqlBpAssessment', { max_results: 1000 });
