@@ -78,9 +78,11 @@ export function chartRequestFor(table: TableData, row: number, tableArgs: Record
             ? { fullAt: Date.parse(fullAt) }
             : {}
         : {
+              // A trend is marked over its whole course (from where the series began to follow it to where it stopped, or
+              // to the incident's end while it goes on), not only the hours the detector flagged.
               incident: {
-                  start: Date.parse(String(cell('start'))),
-                  end: Date.parse(String(cell('end'))),
+                  start: Date.parse(String(cell('trendStart') ?? cell('start'))),
+                  end: Math.max(Date.parse(String(cell('trendEnd') ?? cell('end'))), Date.parse(String(cell('end')))),
                   peak: Date.parse(String(cell('peakTime'))),
               },
           };

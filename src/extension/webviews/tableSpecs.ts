@@ -291,6 +291,8 @@ const SPECS: Record<
             col('fullAt', 'Full at this pace', 'date'),
             col('trend', 'Trend', 'text', { facet: true, width: 0.7 }),
             col('course', 'Trend course', 'text', { width: 2.4 }),
+            col('trendStart', 'Trend from', 'date'),
+            col('trendEnd', 'Trend to', 'date'),
         ],
         cells: (i) => {
             const ended = i.direction === 'trend' && i.ongoing !== true;
@@ -313,6 +315,9 @@ const SPECS: Record<
                 i.fullAt,
                 i.direction === 'trend' ? (ended ? 'ended' : 'going on') : null,
                 courseText(i.trend as TrendCourseRow | null | undefined, String(i.unit ?? '')),
+                (i.trend as TrendCourseRow | null | undefined)?.start ?? null,
+                // An ongoing trend runs to the latest value: no end of its own.
+                (i.trend as TrendCourseRow | null | undefined)?.end ?? null,
             ].map(toCell);
         },
     },

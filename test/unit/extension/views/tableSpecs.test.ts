@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { chartFor, tableHtml } from '../../../../src/extension/webviews/tablePage';
+import { chartFor, chartRequestFor, tableHtml } from '../../../../src/extension/webviews/tablePage';
 import { portalUrl, tableFromResult } from '../../../../src/extension/webviews/tableSpecs';
 import { isAllowedLink } from '../../../../src/shared/messages';
 import { TableIndex } from '../../../../src/shared/tableModel';
@@ -89,6 +89,16 @@ describe('tables from tool answers', () => {
             );
         }
         assert.ok(ended.some((r) => r[course] === 'ended: -12.13 pts at -4.1%/day, 3 d from 2026-11-22 07:00 UTC to 2026-11-25 06:00 UTC'));
+        // Its chart marks the trend's whole course: from where it began, to where it stopped or (going on) the incident's end.
+        const fullItems = (answer.items ?? []) as { trend: { start: string; end: string | null } | null; end: string }[];
+        for (const row of [...ended, ...going]) {
+            const index = table.rows.indexOf(row);
+            const request = chartRequestFor(table, index, {});
+            const t = fullItems[index].trend;
+            assert.ok(request?.marks.incident && t);
+            assert.equal(request.marks.incident.start, Date.parse(t.start));
+            assert.equal(request.marks.incident.end, Math.max(Date.parse(t.end ?? fullItems[index].end), Date.parse(fullItems[index].end)));
+        }
         assert.ok(
             going.some((r) => typeof r[full] === 'string' && (r[pace] as number) < 0),
             'a disk still filling up has its full date',
