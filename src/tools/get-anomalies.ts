@@ -542,7 +542,8 @@ export const getAnomalies = defineTool({
                         i.computer,
                         i.counter,
                         kindOf(i),
-                        shortTime(i.start),
+                        // A trend starts where its course does, which its duration counts from.
+                        shortTime(i.trend?.start ?? i.start),
                         durationOf(i),
                         `${i.actual}${i.unit}`,
                         `${i.expected}${i.unit}`,

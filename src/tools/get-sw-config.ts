@@ -74,6 +74,11 @@ export const getSwConfig = defineTool({
                     'Installed updates (SoftwareType Update) that match software_name and publisher but are left out because include_updates is false; ' +
                         'null when not counted (include_updates true, or neither software_name nor publisher given).',
                 ),
+            updatesLeftOutMachines: z
+                .number()
+                .int()
+                .nullable()
+                .describe('the machines those updates are installed on; null when updatesLeftOut is'),
         }),
         items: z.array(software),
     }),
@@ -168,6 +173,7 @@ export const getSwConfig = defineTool({
             distinctSoftware: names.size,
             byType,
             updatesLeftOut: countUpdates ? updatesLeftOut : null,
+            updatesLeftOutMachines: countUpdates ? machinesWithUpdatesLeftOut.size : null,
         };
         // A search for an update (KB5034441, Defender's security intelligence) would otherwise find nothing, or only the
         // applications, with no word that the updates it meant were left out.

@@ -22,7 +22,12 @@ export function cell(value: Cell): string {
     const text = String(value)
         .replace(/\r\n|\r|\n/g, '\\n')
         .replace(/\|/g, '\\|');
-    return text.length > CELL_MAX ? `${text.slice(0, CELL_MAX - 1)}…` : text;
+    if (text.length <= CELL_MAX) {
+        return text;
+    }
+    // A name that ends in what tells it apart — an update's "(KB5040437)", a definition's "(Version 1.421.…)" — keeps its end.
+    const tail = /\((?:KB\d+|Version [^()]*)\)$/.exec(text)?.[0];
+    return tail && tail.length < CELL_MAX / 2 ? `${text.slice(0, CELL_MAX - tail.length - 2)}… ${tail}` : `${text.slice(0, CELL_MAX - 1)}…`;
 }
 
 /**

@@ -117,6 +117,8 @@ describe('GetAnomalies on trends that ended', () => {
                     if (row) {
                         assert.equal(row.Kind, `trend, ended: ${i.trend.change} pts at ${i.trend.perDay}%/day`);
                         assert.equal(row.Duration, `${span}, to ${minutes(i.trend.end)}`);
+                        // It starts where its course starts, which its duration counts from.
+                        assert.equal(row.Start, minutes(i.trend.start));
                     }
                     ended++;
                 } else if (leak && Date.parse(leak.end) >= now && Date.parse(leak.start) <= now - 2 * DAY) {

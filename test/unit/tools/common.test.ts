@@ -166,6 +166,11 @@ describe('tool helpers', () => {
         assert.equal(cell('a|b\nc'), 'a\\|b\\nc');
         assert.equal(cell(undefined), '-');
         assert.equal(cell('x'.repeat(500)).length, 80);
+        // What tells an update apart survives the cut: its KB number.
+        const update = `2026-11 Update for Windows Server 2022 to correct Kerberos ticket renewal across domains (KB5112681)`;
+        assert.ok(update.length > 80);
+        assert.equal(cell(update).length, 80);
+        assert.ok(cell(update).endsWith('… (KB5112681)'), cell(update));
     });
 
     it('keeps every sentence, warning and note on one line, whatever the values in it hold', () => {

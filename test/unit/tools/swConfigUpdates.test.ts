@@ -8,7 +8,13 @@ import { sampleSource } from '../../helpers/fixtures';
 interface Answer {
     items: { computer: string; name: string; type: string }[];
     truncation: { shown: number; total: number };
-    summary: { items: number; machines: number; byType: Record<string, number>; updatesLeftOut: number | null };
+    summary: {
+        items: number;
+        machines: number;
+        byType: Record<string, number>;
+        updatesLeftOut: number | null;
+        updatesLeftOutMachines: number | null;
+    };
     warnings?: string[];
     text: string;
 }
@@ -41,6 +47,7 @@ describe('GetSwConfig says how many installed updates a name or publisher filter
             assert.equal(without.summary.items, withUpdates.summary.items - updates.length, 'the rest are listed as before');
             assert.ok(without.items.every((s) => s.type !== 'Update'));
             const machines = new Set(updates.map((s) => s.computer)).size;
+            assert.equal(without.summary.updatesLeftOutMachines, machines, 'the machines the sentence names are in the result too');
             const counted = `${updates.length} installed updates on ${machines} machine${machines === 1 ? '' : 's'}`;
             assert.ok(without.text.includes(`${counted} ${without.summary.items === 0 ? 'do' : 'also match'}, ${LEFT_OUT}`), without.text);
             // One message: the count, not also a warning about updates.
