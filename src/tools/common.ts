@@ -382,6 +382,44 @@ export function weeklyRunWarnings(range: TimeRange, what: string): string[] {
 
 const WEEK_MS = 7 * 86_400_000;
 
+/** A weekly assessment whose latest run is older than this has stopped running there (a day of slack for the schedule). */
+const STALE_RUN_MS = 8 * 86_400_000;
+
+/**
+ * A warning naming the machines (or instances) whose latest run of a weekly assessment is more than eight days old: it
+ * has stopped there, so their findings are old news and new problems go unseen. `rows`: every run's rows read, keyed by
+ * `key` (a machine, or an instance); `what`: the assessment as the warning names it.
+ */
+export function staleRunWarnings<T extends { timeGenerated: string }>(
+    rows: readonly T[],
+    key: (row: T) => string,
+    now: Date,
+    what: string,
+    noun: 'machine' | 'instance',
+): string[] {
+    const latest = new Map<string, string>();
+    for (const row of rows) {
+        const k = key(row);
+        const seen = latest.get(k);
+        if (seen === undefined || row.timeGenerated > seen) {
+            latest.set(k, row.timeGenerated);
+        }
+    }
+    const stale = [...latest]
+        .filter(([, at]) => now.getTime() - Date.parse(at) > STALE_RUN_MS)
+        .sort((a, b) => a[1].localeCompare(b[1]) || byText(a[0], b[0]));
+    if (stale.length === 0) {
+        return [];
+    }
+    const named = stale
+        .slice(0, 5)
+        .map(([k, at]) => `${k} (${at.slice(0, 10)})`)
+        .join(', ');
+    return [
+        `The ${what} runs once a week, but its latest run on ${stale.length} ${stale.length === 1 ? noun : `${noun}s`} is more than 8 days old, so what it found there is old news and anything since goes unseen: ${named}${stale.length > 5 ? ` and ${stale.length - 5} more` : ''} — check that the assessment still runs there (GetServerMetadata shows whether the machine and its agent are up).`,
+    ];
+}
+
 /**
  * Software inventory comes as snapshots (every 10 hours with the Azure Monitor Agent, daily with the retired agent): a
  * window shorter than a day may hold no snapshot of a machine, and software missing from the answer is then not known

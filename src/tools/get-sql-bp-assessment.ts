@@ -12,6 +12,7 @@ import {
     otherWorkspacesNotes,
     top,
     weeklyRunWarnings,
+    staleRunWarnings,
     caselessEnum,
     pickServerName,
     machineMatcher,
@@ -124,6 +125,16 @@ export const getSqlBpAssessment = defineTool({
                   ]
                 : []),
             ...weeklyRunWarnings(scope.range, 'SQL best-practices assessment'),
+            // Judged on each one's latest run only (with every run, an older run's rows could stand in for a clean newer one).
+            ...((input.latest_run_only ?? true)
+                ? staleRunWarnings(
+                      result.rows.filter((f) => scope.matchesComputer(f.computer)),
+                      (f) => `${f.computer}\\${f.instanceName}`,
+                      context.source.now(),
+                      'SQL best-practices assessment',
+                      'instance',
+                  )
+                : []),
             ...(await noDataWarnings(context, sqlHosts, () => rowsComputers(result.rows), 'SQL best-practices assessment results', false)),
             // Only the Arc agent says whether SQL Server runs on a machine; of an Azure VM it says nothing.
             ...outsideWarnings(scope.selected, (m) => m.kind === 'arc' && !m.sqlDiscovered, [

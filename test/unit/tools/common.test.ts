@@ -15,6 +15,33 @@ import { cell, renderText } from '../../../src/tools/text';
 import { sampleSource } from '../../helpers/fixtures';
 
 describe('tool helpers', () => {
+    it('names the machines whose weekly assessment has stopped: latest run more than 8 days old', async () => {
+        const source = sampleSource({ machines: 300 });
+        const now = source.now().getTime();
+        for (const [tool, key, noun] of [
+            ['GetWinBpAssessment', (i: Record<string, string>) => i.computer, 'machine'],
+            ['GetSqlBpAssessment', (i: Record<string, string>) => `${i.computer}\\${i.instanceName}`, 'instance'],
+        ] as const) {
+            const result = await runTool(tool, { source }, { max_results: 50_000 });
+            assert.ok(result.ok);
+            const latest = new Map<string, number>();
+            for (const i of result.structured.items as Record<string, string>[]) {
+                latest.set(key(i), Math.max(latest.get(key(i)) ?? 0, Date.parse(i.timeGenerated)));
+            }
+            const stale = [...latest].filter(([, at]) => now - at > 8 * 86_400_000);
+            assert.ok(stale.length > 0, `${tool}: the sample has assessments that stopped`);
+            const warning = (result.structured.warnings as string[]).find((w) => w.includes('more than 8 days old'));
+            assert.ok(warning, tool);
+            assert.ok(
+                warning.includes(`its latest run on ${stale.length} ${stale.length === 1 ? noun : `${noun}s`} is more than 8 days old`),
+                warning,
+            );
+            for (const [name] of stale.sort((a, b) => a[1] - b[1]).slice(0, 5)) {
+                assert.ok(warning.includes(name), `${tool} names ${name}`);
+            }
+        }
+    });
+
     it('finds a SQL Server instance by its name, its full name with either slash, or its host for a default instance', async () => {
         const named = instanceMatcher('SQL01/Reporting');
         assert.equal(named('sql01.corp.contoso.com', 'REPORTING'), true);
