@@ -10,6 +10,7 @@ import { createLogger, type LogLevel } from './server/log';
 import { serveStdio } from './server/stdio';
 import { optionalInt, parseChoice, parseCloud, selectSource, sourceConfigFromEnv, splitList, type SourceConfig } from './sources';
 import { allTools, findTool, runTool } from './tools';
+import { unwrapped } from './tools/input';
 import { throttledProgress } from './tools/types';
 
 const USAGE = `Infra Insights for Azure — analyse a hybrid server estate from an MCP client or a shell.
@@ -109,8 +110,9 @@ function sourceConfig(args: ParsedArgs, env: NodeJS.ProcessEnv): SourceConfig {
 }
 
 /**
- * Converts `--param value` strings to the types the tool's schema expects (arrays from commas or repeats; a choice in any
- * case, `--os Windows` as `windows`). A parameter that needs a value and was given none is refused.
+ * Turns `--param value` strings into a tool's arguments: lists from commas or repeats, everything else the text given,
+ * which the tool's schema reads as it would a model's (`--os Windows`, `--max_results 25`, a bare `--reboot_pending`).
+ * A parameter that needs a value and was given none is refused.
  */
 export function toolArguments(
     tool: { input: z.ZodTypeAny },
@@ -124,38 +126,17 @@ export function toolArguments(
             continue;
         }
         const name = rawName in shape ? rawName : rawName.replace(/-/g, '_');
-        let schema = shape[name];
-        if (!schema) {
+        if (!shape[name]) {
             // Unknown parameters are passed through so the tool's own validation names them.
             result[name] = values.at(-1);
             continue;
         }
-        while (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) {
-            schema = schema instanceof z.ZodOptional ? schema.unwrap() : schema._def.innerType;
-        }
+        const schema = unwrapped(shape[name]);
         if (bare.has(rawName) && !(schema instanceof z.ZodBoolean)) {
             throw new UserError(`--${rawName} needs a value: --${rawName} <value>.`);
         }
-        const convert = (text: string, s: z.ZodTypeAny): unknown =>
-            s instanceof z.ZodNumber
-                ? text.trim() === '' || Number.isNaN(Number(text))
-                    ? text
-                    : Number(text)
-                : s instanceof z.ZodBoolean
-                  ? text === 'true'
-                      ? true
-                      : text === 'false'
-                        ? false
-                        : text
-                  : s instanceof z.ZodEnum
-                    ? ((s.options as string[]).find((o) => o.toLowerCase() === text.trim().toLowerCase()) ?? text)
-                    : text;
-        if (schema instanceof z.ZodArray) {
-            const element = schema.element as z.ZodTypeAny;
-            result[name] = values.flatMap(splitList).map((v) => convert(v, element));
-        } else {
-            result[name] = convert(values.at(-1) ?? '', schema);
-        }
+        // Values stay text: the tool's schema reads numbers, booleans and listed values from text (tools/input.ts).
+        result[name] = schema instanceof z.ZodArray ? values.flatMap(splitList) : (values.at(-1) ?? '');
     }
     return result;
 }

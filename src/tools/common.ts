@@ -12,30 +12,6 @@ export const DEFAULT_MAX_RESULTS = 100;
 /** The ceiling for `max_results` (the tables ask for this many). */
 export const MAX_RESULTS_LIMIT = 50_000;
 
-/**
- * An enum of a tool's input that takes its values in any case ("critical", "HIGH", " Linux "), as models and people
- * write them, and hands the tool the declared spelling. Still a ZodEnum (same JSON schema, same introspection by the
- * CLI, the Run Tool pickers and the tool docs); only the parse maps the spelling first. A value matching none keeps
- * zod's own error, which lists the allowed values.
- */
-class CaselessEnum<T extends [string, ...string[]]> extends z.ZodEnum<T> {
-    override _parse(input: z.ParseInput): z.ParseReturnType<T[number]> {
-        const data: unknown = input.data;
-        if (typeof data === 'string') {
-            const wanted = data.trim().toLowerCase();
-            const declared = this._def.values.find((value) => value.toLowerCase() === wanted);
-            if (declared !== undefined) {
-                return super._parse({ ...input, data: declared });
-            }
-        }
-        return super._parse(input);
-    }
-}
-
-export function caselessEnum<U extends string, T extends Readonly<[U, ...U[]]>>(values: T): z.ZodEnum<z.Writeable<T>> {
-    return new CaselessEnum<z.Writeable<T>>({ values: [...values] as z.Writeable<T>, typeName: z.ZodFirstPartyTypeKind.ZodEnum });
-}
-
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Input fields shared by the tools, named as in the Azure Functions sample where it had them. */

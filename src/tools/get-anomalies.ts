@@ -5,17 +5,7 @@ import { hostName, type QueryResult } from '../core/source';
 import { countIn, distinctCount } from '../core/summaries';
 import { formatTimespan, parseTimespan, TIME } from '../core/timespan';
 import { noDataWarnings, rowsComputers, silentReasons } from './agents';
-import {
-    envelope,
-    envelopeOf,
-    inputs,
-    limit,
-    namesOf,
-    otherWorkspacesNotes,
-    resolveWorkspaceScope,
-    type WorkspaceScope,
-    caselessEnum,
-} from './common';
+import { envelope, envelopeOf, inputs, limit, namesOf, otherWorkspacesNotes, resolveWorkspaceScope, type WorkspaceScope } from './common';
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
 import {
@@ -218,15 +208,16 @@ export const getAnomalies = defineTool({
         .object({
             workspace_id: inputs.workspaceId,
             timespan: inputs.timespan('7d'),
-            metric: caselessEnum(['cpu', 'disk', 'all']).optional().describe('cpu, disk or all (default all).'),
+            metric: z.enum(['cpu', 'disk', 'all']).optional().describe('cpu, disk or all (default all).'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
             tags: inputs.tags,
             resource_group: inputs.resourceGroup,
-            sensitivity: caselessEnum(['low', 'medium', 'high'])
+            sensitivity: z
+                .enum(['low', 'medium', 'high'])
                 .optional()
                 .describe(`low reports only the clearest incidents; high also subtle ones. Default ${DEFAULT_SENSITIVITY}.`),
-            resolution: caselessEnum(['5m', '15m', '1h']).optional().describe('Bin width of the analysed series (default 1h).'),
+            resolution: z.enum(['5m', '15m', '1h']).optional().describe('Bin width of the analysed series (default 1h).'),
             low_free_space: z
                 .number()
                 .gt(0)

@@ -26,7 +26,6 @@ import {
     resolveSubscriptions,
     top,
     TopSelection,
-    caselessEnum,
 } from './common';
 import { oneLine, TIME, truncate } from '../core/timespan';
 import { extensionServiceDown } from './agents';
@@ -129,11 +128,11 @@ export const getPatchingLevel = defineTool({
             tags: inputs.tags,
             resource_group: inputs.resourceGroup,
             classification: z
-                .array(caselessEnum(PATCH_CLASSIFICATIONS))
+                .array(z.enum(PATCH_CLASSIFICATIONS))
                 .max(20)
                 .optional()
                 .describe('Only patches of these classifications (e.g. ["Critical","Security"]).'),
-            severity: z.array(caselessEnum(PATCH_SEVERITIES)).max(10).optional().describe('Only patches of these MSRC severities.'),
+            severity: z.array(z.enum(PATCH_SEVERITIES)).max(10).optional().describe('Only patches of these MSRC severities.'),
             reboot_pending: z.boolean().optional().describe('true: only machines waiting for a reboot; false: only machines not waiting.'),
             older_than_days: z
                 .number()

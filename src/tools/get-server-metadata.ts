@@ -36,7 +36,6 @@ import {
     placementMatcher,
     resolveSubscriptions,
     top,
-    caselessEnum,
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime, supportSentence } from './text';
 import { textFilter } from './textFilter';
@@ -158,7 +157,7 @@ export const getServerMetadata = defineTool({
             subscription_ids: inputs.subscriptionIds,
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
-            os: caselessEnum(['windows', 'linux']).optional().describe('Only Windows or only Linux machines.'),
+            os: z.enum(['windows', 'linux']).optional().describe('Only Windows or only Linux machines.'),
             os_name: z
                 .string()
                 .max(200)
@@ -167,20 +166,20 @@ export const getServerMetadata = defineTool({
                     'Only machines whose OS name contains this text, case-insensitive; * matches any characters (e.g. "2012 R2", "Ubuntu", "windows*2012").',
                 ),
             status: z
-                .array(caselessEnum(STATUSES))
+                .array(z.enum(STATUSES))
                 .max(10)
                 .optional()
                 .describe('Only machines with one of these statuses (Arc agent status, or VM power state).'),
-            kind: caselessEnum(['arc', 'azure-vm']).optional().describe('arc = Arc-enabled servers, azure-vm = Azure virtual machines.'),
+            kind: z.enum(['arc', 'azure-vm']).optional().describe('arc = Arc-enabled servers, azure-vm = Azure virtual machines.'),
             support: z
-                .array(caselessEnum(SUPPORT_STATUSES))
+                .array(z.enum(SUPPORT_STATUSES))
                 .max(4)
                 .optional()
                 .describe(
                     `Only machines whose OS release is in one of these lifecycle states: ended, esu, ending (within ${SUPPORT_ENDING_DAYS} days), supported (Linux is never matched).`,
                 ),
             monitoring_agent: z
-                .array(caselessEnum(MONITORING_AGENTS))
+                .array(z.enum(MONITORING_AGENTS))
                 .max(4)
                 .optional()
                 .describe(

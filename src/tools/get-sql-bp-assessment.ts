@@ -13,7 +13,6 @@ import {
     top,
     weeklyRunWarnings,
     staleRunWarnings,
-    caselessEnum,
     pickServerName,
     machineMatcher,
     type WorkspaceScope,
@@ -49,11 +48,7 @@ export const getSqlBpAssessment = defineTool({
         .object({
             workspace_id: inputs.workspaceId,
             timespan: inputs.timespan('30d'),
-            severity: z
-                .array(caselessEnum(FINDING_SEVERITIES))
-                .max(4)
-                .optional()
-                .describe('Only findings of these severities (e.g. ["High"]).'),
+            severity: z.array(z.enum(FINDING_SEVERITIES)).max(4).optional().describe('Only findings of these severities (e.g. ["High"]).'),
             server_name: inputs.serverName,
             ServerName: inputs.serverNameLegacy,
             tags: inputs.tags,

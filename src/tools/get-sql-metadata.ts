@@ -19,7 +19,6 @@ import {
     placementMatcher,
     resolveSubscriptions,
     top,
-    caselessEnum,
 } from './common';
 import { describeCounts, describeFilters, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
 import { inStates, supportSchema } from './get-server-metadata';
@@ -125,14 +124,14 @@ export const getSqlMetadata = defineTool({
                     'Only this instance: its instance name (e.g. "MSSQLSERVER" for default instances, "REPORTING"), or its full name as listed (HOST\\NAME, or HOST for a default instance); case-insensitive.',
                 ),
             backup_state: z
-                .array(caselessEnum(BACKUP_STATES))
+                .array(z.enum(BACKUP_STATES))
                 .max(3)
                 .optional()
                 .describe(
                     'Only databases in these backup states (instances keep only matching databases; instances with none are left out).',
                 ),
             support: z
-                .array(caselessEnum(SUPPORT_STATUSES))
+                .array(z.enum(SUPPORT_STATUSES))
                 .max(4)
                 .optional()
                 .describe(

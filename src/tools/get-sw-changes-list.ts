@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SoftwareChange } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { noDataWarnings, rowsComputers } from './agents';
-import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top, otherWorkspacesNotes, caselessEnum } from './common';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, top, otherWorkspacesNotes } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { textFilter } from './textFilter';
 import { defineTool, READ_ONLY } from './types';
@@ -35,7 +35,7 @@ export const getSwChangesList = defineTool({
             ServerName: inputs.serverNameLegacy,
             tags: inputs.tags,
             resource_group: inputs.resourceGroup,
-            change_category: z.array(caselessEnum(CATEGORIES)).max(3).optional().describe('Only these kinds of change.'),
+            change_category: z.array(z.enum(CATEGORIES)).max(3).optional().describe('Only these kinds of change.'),
             software_name: z
                 .string()
                 .max(300)

@@ -1,7 +1,8 @@
 /**
  * How every caller's arguments reach a tool (the MCP server, the CLI, the command palette): checked strictly against
- * the tool's schema, but forgiving the slips language models make most — one value where the schema wants a list
- * (`"severity": "High"`), a boolean or a number written as text (`"true"`, `"25"`) — and naming the nearest known
+ * the tool's schema, but forgiving the slips language models make most — a listed value in another case (`"critical"`),
+ * one value where the schema wants a list (`"severity": "High"`), a boolean or a number written as text (`"true"`,
+ * `"25"`) — and naming the nearest known
  * parameters when one is unknown. The schema stays a ZodObject with the same shape, so the JSON schema a client lists,
  * the CLI's flags and the pickers are unchanged.
  */
@@ -47,6 +48,11 @@ function forgive(value: unknown, schema: z.ZodTypeAny): unknown {
     }
     if (typeof value !== 'string') {
         return value;
+    }
+    if (inner instanceof z.ZodEnum) {
+        // A listed value in any case or with stray spaces ("critical", " Linux ") is the declared spelling.
+        const wanted = value.trim().toLowerCase();
+        return (inner.options as string[]).find((option) => option.toLowerCase() === wanted) ?? value;
     }
     if (inner instanceof z.ZodBoolean) {
         const text = value.trim().toLowerCase();
