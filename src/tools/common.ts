@@ -745,6 +745,11 @@ export async function resolveWorkspaceScope(
         resource_group?: string[];
     },
     defaultTimespan: string,
+    /**
+     * A host a call names otherwise (an instance's HOST\\NAME): when nothing else chooses the workspace or the machines and
+     * Resource Graph knows it as a machine, it is read as `server_name` — so its workspace is the one read.
+     */
+    host?: string,
 ): Promise<WorkspaceScope> {
     const range = resolveTimeRange(context, input.timespan, defaultTimespan);
     // Read once: the workspace asked for, the others not read, and the subscriptions a machine name is looked up in.
@@ -752,17 +757,25 @@ export async function resolveWorkspaceScope(
     const requested = input.workspace_id?.trim() ? input.workspace_id : undefined;
     let workspace = requested ? resolveWorkspace(context, requested, scopes) : undefined;
     let chosenFor: string | undefined;
-    const serverName = pickServerName(input);
+    let serverName = pickServerName(input);
     const placement = placementMatcher(input);
+    const hostHint = !requested && !serverName && !placement && host && !host.includes('*') ? host : undefined;
     let computers: string[] | undefined;
     let matchesComputer = (_computer: string) => true;
     let selected: Machine[] | undefined;
     let machineRows: Machine[] = [];
-    if (serverName || placement) {
-        const machines = await context.source.getMachines({
-            subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId),
-            signal: context.signal,
-        });
+    const machines =
+        serverName || placement || hostHint
+            ? await context.source.getMachines({
+                  subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId),
+                  signal: context.signal,
+              })
+            : undefined;
+    if (hostHint && machines?.rows.some(machineMatcher(hostHint))) {
+        // Only a host Resource Graph knows: an instance name (REPORTING) never goes to a workspace as a computer name.
+        serverName = hostHint;
+    }
+    if (machines && (serverName || placement)) {
         machineRows = machines.rows;
         assertPlacementMatches(input, placement, machines.rows);
         const byName = serverName ? machineMatcher(serverName) : () => true;

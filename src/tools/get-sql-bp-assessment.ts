@@ -13,12 +13,9 @@ import {
     top,
     weeklyRunWarnings,
     staleRunWarnings,
-    pickServerName,
-    machineMatcher,
-    type WorkspaceScope,
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
-import { defineTool, READ_ONLY, type ToolContext } from './types';
+import { defineTool, READ_ONLY } from './types';
 
 const finding = z.object({
     timeGenerated: z.string(),
@@ -80,7 +77,8 @@ export const getSqlBpAssessment = defineTool({
     }),
     annotations: READ_ONLY,
     async run(context, input) {
-        const scope = await instanceScope(context, input);
+        // An instance asked for by its host (HOST\\NAME, HOST/NAME, or HOST for a default instance) is read where that host reports.
+        const scope = await resolveWorkspaceScope(context, input, '30d', input.instance_name?.trim().split(/[\\/]/)[0]);
         const result = await context.source.getSqlFindings({ ...scope.query, latestRunOnly: input.latest_run_only ?? true });
         const matchesInstance = input.instance_name?.trim() ? instanceMatcher(input.instance_name) : undefined;
         const rank = (s: string) => FINDING_SEVERITIES.indexOf(s as (typeof FINDING_SEVERITIES)[number]);
@@ -170,35 +168,3 @@ export const getSqlBpAssessment = defineTool({
         };
     },
 });
-
-/**
- * The workspace scope of a call; an instance asked for by its host (HOST\\NAME, HOST/NAME, or HOST for a default instance)
- * and nothing else choosing machines is read where that host reports, as `server_name` would be — an instance whose
- * machine reports to another workspace was otherwise "not found" among the default workspace's instances.
- */
-async function instanceScope(
-    context: ToolContext,
-    input: Parameters<typeof resolveWorkspaceScope>[1] & { instance_name?: string },
-): Promise<WorkspaceScope> {
-    const host = input.instance_name?.trim().split(/[\\/]/)[0];
-    if (
-        host &&
-        !host.includes('*') &&
-        !input.workspace_id?.trim() &&
-        !pickServerName(input) &&
-        !input.tags?.length &&
-        !input.resource_group?.length
-    ) {
-        // Only a host Resource Graph knows (an instance name such as REPORTING is none): the instance is otherwise looked
-        // for as before, and the name never goes to a workspace as a computer name.
-        const scopes = await context.source.listScopes({ signal: context.signal });
-        const machines = await context.source.getMachines({
-            subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId),
-            signal: context.signal,
-        });
-        if (machines.rows.some(machineMatcher(host))) {
-            return resolveWorkspaceScope(context, { ...input, server_name: host }, '30d');
-        }
-    }
-    return resolveWorkspaceScope(context, input, '30d');
-}
