@@ -344,35 +344,35 @@ export function judgedOnce<T>(judge: (key: string) => T | undefined): (key: stri
     };
 }
 
-/**
- * The best-practice assessments run weekly: a window shorter than a week may hold no run of a machine, and its absence
- * from the answer is then no clean bill of health. `what`: the assessment, as the warning names it.
- */
-export function weeklyRunWarnings(range: TimeRange, what: string): string[] {
-    return range.to.getTime() - range.from.getTime() < WEEK_MS
-        ? [
-              `The ${what} runs once a week: the last ${range.timespan} may hold no run of a machine, so one without findings here is not known to pass; ask for 7d or more to see every machine's latest run.`,
-          ]
-        : [];
-}
-
 const WEEK_MS = 7 * 86_400_000;
 
 /** A weekly assessment whose latest run is older than this has stopped running there (a day of slack for the schedule). */
 const STALE_RUN_MS = 8 * 86_400_000;
 
 /**
- * A warning naming the machines (or instances) whose latest run of a weekly assessment is more than eight days old: it
- * has stopped there, so their findings are old news and new problems go unseen. `rows`: every run's rows read, keyed by
- * `key` (a machine, or an instance); `what`: the assessment as the warning names it.
+ * What a weekly best-practice assessment's answer must say of its runs. A window shorter than a week may hold no run of
+ * a machine, whose absence is then no clean bill of health. And with each one's latest run read (with every run, an
+ * older run's rows could stand in for a clean newer one), the machines (or instances) whose latest run is more than
+ * eight days old are named: it has stopped there, so their findings are old news and new problems go unseen. `rows`: the
+ * rows read for the machines asked about, keyed by `key`; `what`: the assessment as the warnings name it.
  */
-export function staleRunWarnings<T extends { timeGenerated: string }>(
-    rows: readonly T[],
-    key: (row: T) => string,
-    now: Date,
+export function weeklyRunWarnings<T extends { timeGenerated: string }>(
+    context: ToolContext,
+    range: TimeRange,
+    runs: { rows: readonly T[]; latestRunOnly: boolean; key: (row: T) => string; noun: 'machine' | 'instance' },
     what: string,
-    noun: 'machine' | 'instance',
 ): string[] {
+    const warnings =
+        range.to.getTime() - range.from.getTime() < WEEK_MS
+            ? [
+                  `The ${what} runs once a week: the last ${range.timespan} may hold no run of a machine, so one without findings here is not known to pass; ask for 7d or more to see every machine's latest run.`,
+              ]
+            : [];
+    if (!runs.latestRunOnly) {
+        return warnings;
+    }
+    const { rows, key, noun } = runs;
+    const now = context.source.now();
     const latest = new Map<string, string>();
     for (const row of rows) {
         const k = key(row);
@@ -385,13 +385,14 @@ export function staleRunWarnings<T extends { timeGenerated: string }>(
         .filter(([, at]) => now.getTime() - Date.parse(at) > STALE_RUN_MS)
         .sort((a, b) => a[1].localeCompare(b[1]) || byText(a[0], b[0]));
     if (stale.length === 0) {
-        return [];
+        return warnings;
     }
     const named = stale
         .slice(0, 5)
         .map(([k, at]) => `${k} (${at.slice(0, 10)})`)
         .join(', ');
     return [
+        ...warnings,
         `The ${what} runs once a week, but its latest run on ${stale.length} ${stale.length === 1 ? noun : `${noun}s`} is more than 8 days old, so what it found there is old news and anything since goes unseen: ${named}${stale.length > 5 ? ` and ${stale.length - 5} more` : ''} — check that the assessment still runs there (GetServerMetadata shows whether the machine and its agent are up).`,
     ];
 }

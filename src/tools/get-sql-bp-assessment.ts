@@ -12,7 +12,6 @@ import {
     otherWorkspacesNotes,
     top,
     weeklyRunWarnings,
-    staleRunWarnings,
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -117,17 +116,17 @@ export const getSqlBpAssessment = defineTool({
                       `No instance matches instance_name ${JSON.stringify(input.instance_name?.trim())} among those with results in this workspace in the last ${scope.range.timespan}: ${firstNames(assessed, 12)}.`,
                   ]
                 : []),
-            ...weeklyRunWarnings(scope.range, 'SQL best-practices assessment'),
-            // Judged on each one's latest run only (with every run, an older run's rows could stand in for a clean newer one).
-            ...((input.latest_run_only ?? true)
-                ? staleRunWarnings(
-                      result.rows.filter((f) => scope.matchesComputer(f.computer)),
-                      (f) => `${f.computer}\\${f.instanceName}`,
-                      context.source.now(),
-                      'SQL best-practices assessment',
-                      'instance',
-                  )
-                : []),
+            ...weeklyRunWarnings(
+                context,
+                scope.range,
+                {
+                    rows: result.rows.filter((f) => scope.matchesComputer(f.computer)),
+                    latestRunOnly: input.latest_run_only ?? true,
+                    key: (f) => `${f.computer}\\${f.instanceName}`,
+                    noun: 'instance',
+                },
+                'SQL best-practices assessment',
+            ),
             ...(await noDataWarnings(context, sqlHosts, () => rowsComputers(result.rows), 'SQL best-practices assessment results', false)),
             // Only the Arc agent says whether SQL Server runs on a machine; of an Azure VM it says nothing.
             ...outsideWarnings(scope.selected, (m) => m.kind === 'arc' && !m.sqlDiscovered, [

@@ -1,17 +1,7 @@
 import { z } from 'zod';
 import { byText, countIn, distinctCount, windowsSeverity } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
-import {
-    envelope,
-    envelopeOf,
-    inputs,
-    resolveWorkspaceScope,
-    latestRunOf,
-    otherWorkspacesNotes,
-    top,
-    weeklyRunWarnings,
-    staleRunWarnings,
-} from './common';
+import { envelope, envelopeOf, inputs, resolveWorkspaceScope, latestRunOf, otherWorkspacesNotes, top, weeklyRunWarnings } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
 import { textFilter } from './textFilter';
 import { defineTool, READ_ONLY } from './types';
@@ -117,17 +107,17 @@ export const getWinBpAssessment = defineTool({
         const windows = { ...scope, selected: scope.selected?.filter((m) => m.osType === 'windows') };
         const warnings = [
             ...result.warnings,
-            ...weeklyRunWarnings(scope.range, 'Windows Server assessment'),
-            // Judged on each one's latest run only (with every run, an older run's rows could stand in for a clean newer one).
-            ...(latestRunOnly
-                ? staleRunWarnings(
-                      result.rows.filter((f) => scope.matchesComputer(f.computer)),
-                      (f) => f.computer,
-                      context.source.now(),
-                      'Windows Server assessment',
-                      'machine',
-                  )
-                : []),
+            ...weeklyRunWarnings(
+                context,
+                scope.range,
+                {
+                    rows: result.rows.filter((f) => scope.matchesComputer(f.computer)),
+                    latestRunOnly,
+                    key: (f) => f.computer,
+                    noun: 'machine',
+                },
+                'Windows Server assessment',
+            ),
             ...(await noDataWarnings(context, windows, () => rowsComputers(result.rows), 'Windows Server assessment results', false)),
             ...outsideWarnings(scope.selected, (m) => m.osType === 'linux', [
                 'runs Linux: the Windows Server assessment covers Windows machines only',
