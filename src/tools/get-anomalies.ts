@@ -58,6 +58,19 @@ const METRICS: Record<'cpu' | 'disk' | 'all', MetricKind[]> = {
 
 const nullableNumbers = z.array(z.number().nullable());
 
+/** A trend incident's whole course, fitted to its series (tools/trend.ts trendCourse). */
+const trendCourseSchema = z.object({
+    start: z
+        .string()
+        .describe('when the series began to follow it, fitted to the series (the detector raises a trend once it is clear, hours later)'),
+    end: z.string().nullable().describe('when it stopped, fitted to the series; null while it goes on'),
+    ended: z.boolean().describe('true when the series no longer follows it (not ongoing): it is not filling anything now'),
+    days: z.number().describe('how long it lasted: from start to end, or to the latest value while it goes on'),
+    change: z.number().describe("how far the series moved over it, in the series' unit (free space: percentage points)"),
+    perDay: z.number().describe('its pace over that stretch, per day (change / days)'),
+});
+export type TrendCourseItem = z.infer<typeof trendCourseSchema>;
+
 const incident = z.object({
     computer: z.string(),
     metric: z.enum(['cpu', 'diskFree', 'diskTransfers']),
@@ -96,19 +109,7 @@ const incident = z.object({
         .describe(
             `for a free-space trend still clearly falling: when free space reaches 0 % at that pace, if within ${FULL_HORIZON_DAYS} days; else null`,
         ),
-    trend: z
-        .object({
-            start: z
-                .string()
-                .describe(
-                    'when the series began to follow it, fitted to the series (the detector raises a trend once it is clear, hours later)',
-                ),
-            end: z.string().nullable().describe('when it stopped, fitted to the series; null while it goes on'),
-            ended: z.boolean().describe('true when the series no longer follows it (not ongoing): it is not filling anything now'),
-            days: z.number().describe('how long it lasted: from start to end, or to the latest value while it goes on'),
-            change: z.number().describe("how far the series moved over it, in the series' unit (free space: percentage points)"),
-            perDay: z.number().describe('its pace over that stretch, per day (change / days)'),
-        })
+    trend: trendCourseSchema
         .nullable()
         .describe(
             "for a trend: its whole course as the series shows it — start, end, how far and how fast it moved — so that one that ended reads as such; null for other incidents, or when the series does not show the trend's course clearly",

@@ -7,7 +7,7 @@ import { SUPPORT_STATUSES, type AgentSupport, type Support } from '../../core/li
 import { WINDOWS_SEVERITIES, windowsSeverity } from '../../core/summaries';
 import { TIME } from '../../core/timespan';
 import { agentLabel, arcAgentLabel } from '../../tools/agents';
-import { HISTORY_MS } from '../../tools/get-anomalies';
+import { HISTORY_MS, type TrendCourseItem } from '../../tools/get-anomalies';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
 import { signedPace } from '../../tools/trend';
@@ -314,10 +314,10 @@ const SPECS: Record<
                 ended ? null : i.ratePerDay,
                 i.fullAt,
                 i.direction === 'trend' ? (ended ? 'ended' : 'going on') : null,
-                courseText(i.trend as TrendCourseRow | null | undefined, String(i.unit ?? '')),
-                (i.trend as TrendCourseRow | null | undefined)?.start ?? null,
+                courseText(i.trend as TrendCourseItem | null | undefined, String(i.unit ?? '')),
+                (i.trend as TrendCourseItem | null | undefined)?.start ?? null,
                 // An ongoing trend runs to the latest value: no end of its own.
-                (i.trend as TrendCourseRow | null | undefined)?.end ?? null,
+                (i.trend as TrendCourseItem | null | undefined)?.end ?? null,
             ].map(toCell);
         },
     },
@@ -478,16 +478,6 @@ export function tableFromResult(request: TableRequest, structured: Record<string
     return { ...base, ...table, subtitle: `${answer.sourceDescription ?? ''} · ${counts}`, truncation };
 }
 
-/** A GetAnomalies incident's `trend`: the course of a trend, fitted to its series. */
-interface TrendCourseRow {
-    start: string;
-    end: string | null;
-    ended: boolean;
-    days: number;
-    change: number;
-    perDay: number;
-}
-
 /** How long a trend lasted, as GetAnomalies' text says it: hours under two days, else days to one decimal. */
 export function trendSpan(days: number): string {
     return days < 2 ? `${Math.round(days * 24)} h` : `${Math.round(days * 10) / 10} d`;
@@ -504,7 +494,7 @@ const minuteOf = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
  * The Trend course cell: for an ended trend how far and how fast it moved while it lasted, and when; for one going on,
  * how far so far — without a second pace beside the table's pace now (the one the disks-filling list uses).
  */
-function courseText(course: TrendCourseRow | null | undefined, unit: string): string | null {
+function courseText(course: TrendCourseItem | null | undefined, unit: string): string | null {
     if (!course) {
         return null;
     }

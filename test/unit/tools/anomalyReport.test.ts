@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Machine } from '../../../src/core/model';
 import type { InfraSource } from '../../../src/core/source';
 import { runTool } from '../../../src/tools';
+import type { TrendCourseItem } from '../../../src/tools/get-anomalies';
 import { trendCourse } from '../../../src/tools/trend';
 import { NOW, sampleSource } from '../../helpers/fixtures';
 
@@ -9,15 +10,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** The clock of the review that found both defects. */
 const REVIEWED_AT = new Date('2026-12-07T18:00:00Z');
-
-interface Trend {
-    start: string;
-    end: string | null;
-    ended: boolean;
-    days: number;
-    change: number;
-    perDay: number;
-}
 
 interface Incident {
     computer: string;
@@ -27,7 +19,7 @@ interface Incident {
     ongoing: boolean;
     ratePerDay: number | null;
     fullAt: string | null;
-    trend: Trend | null;
+    trend: TrendCourseItem | null;
 }
 
 interface Filling {
