@@ -24,6 +24,19 @@ const lazySources = {
     },
 };
 
+/**
+ * The extension loads the tools (zod, the schemas, the anomaly engine) on their first run: `src/extension/tools.ts`
+ * requires '../tools', which stays a runtime require of `dist/tools.js`.
+ */
+const lazyTools = {
+    name: 'lazy-tools',
+    setup(build) {
+        build.onResolve({ filter: /^\.\.\/tools$/ }, (args) =>
+            args.importer.endsWith(path.join('src', 'extension', 'tools.ts')) ? { path: './tools.js', external: true } : undefined,
+        );
+    },
+};
+
 const nodeEntry = (name, entry, extra = {}) => ({
     entryPoints: { [name]: entry },
     bundle: true,
@@ -52,7 +65,8 @@ if (fs.existsSync('src/sources/azure/index.ts')) {
     builds.push(nodeEntry('azure', 'src/sources/azure/index.ts'));
 }
 if (fs.existsSync('src/extension/extension.ts')) {
-    builds.push(nodeEntry('extension', 'src/extension/extension.ts', { external: ['vscode'] }));
+    builds.push(nodeEntry('extension', 'src/extension/extension.ts', { external: ['vscode'], plugins: [lazySources, lazyTools] }));
+    builds.push(nodeEntry('tools', 'src/tools/index.ts'));
 }
 if (fs.existsSync('src/webview')) {
     for (const file of fs.readdirSync('src/webview').filter((f) => /^[a-z]\w*\.ts$/i.test(f) && !f.endsWith('.d.ts'))) {

@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { z } from 'zod';
 import type { InfraSource } from '../core/source';
-import { allTools, findTool, runTool, type ToolDefinition } from '../tools';
+import type { ToolDefinition } from '../tools';
+import { tools } from './tools';
 import { TablePanel, type OpenedTable, type TablePanelDeps } from './webviews/tablePanel';
 
 /** The command argument that answers every prompt in advance. */
@@ -122,7 +123,7 @@ export interface RunToolDeps extends TablePanelDeps {
 /** Runs the command: every prompt answered by `preset` when given. */
 export async function runToolCommand(deps: RunToolDeps, preset?: RunToolArgs): Promise<OpenedTable | undefined> {
     if (preset && typeof preset === 'object' && typeof preset.tool === 'string') {
-        const tool = findTool(preset.tool);
+        const tool = tools().findTool(preset.tool);
         if (!tool) {
             void vscode.window.showErrorMessage(`Infra Insights: no tool named ${JSON.stringify(preset.tool.slice(0, 80))}.`);
             return undefined;
@@ -133,7 +134,7 @@ export async function runToolCommand(deps: RunToolDeps, preset?: RunToolArgs): P
         return pickAndRun(deps, tool);
     }
     const picked = await vscode.window.showQuickPick(
-        allTools.map((t) => ({ label: t.name, description: t.title, detail: t.description.split('. ')[0], tool: t })),
+        tools().allTools.map((t) => ({ label: t.name, description: t.title, detail: t.description.split('. ')[0], tool: t })),
         { title: 'Infra Insights: Run Tool', placeHolder: 'Which tool?', matchOnDescription: true, matchOnDetail: true },
     );
     return picked ? pickAndRun(deps, picked.tool) : undefined;
@@ -198,7 +199,7 @@ const LISTED_WHAT: Record<string, string> = {
 async function optionsFor(deps: RunToolDeps, parameter: ParameterSpec): Promise<vscode.QuickPickItem[]> {
     const source = await deps.getSource();
     const structured = async (tool: string, args: Record<string, unknown>) => {
-        const run = await runTool(tool, { source }, args);
+        const run = await tools().runTool(tool, { source }, args);
         if (!run.ok) {
             throw new Error(run.message);
         }

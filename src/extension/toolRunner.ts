@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { InfraSource } from '../core/source';
 import { selectSource, type SourceConfig } from '../sources';
-import { runTool, type ToolRun } from '../tools';
+import type { ToolRun } from '../tools';
+import { tools } from './tools';
 import type { AzureAuth } from './auth/azureAuth';
 import type { Logger } from './log';
 import type { ExtensionSettings } from './settings';
@@ -77,7 +78,7 @@ export class ToolRunner implements vscode.Disposable {
             this.deps.log.error(`${name} could not start: no data source`, error);
             return { ok: false, kind: 'source', message };
         }
-        const result = await runTool(name, { source: active.source, signal, progress }, args);
+        const result = await tools().runTool(name, { source: active.source, signal, progress }, args);
         const ms = Date.now() - started;
         if (result.ok) {
             const truncation = (result.structured as { truncation?: { shown?: number; total?: number } }).truncation;

@@ -4,7 +4,6 @@
  * were asked about sent nothing).
  */
 import { z } from 'zod';
-import type { AgentSupport } from '../core/lifecycle';
 import { MONITORING_AGENT_TYPES, type Machine, type MachineExtension, type MonitoringAgent } from '../core/model';
 import { byText, groupBy } from '../core/summaries';
 import { hostName } from '../core/source';
@@ -126,15 +125,6 @@ function agentView(extensions: readonly MachineExtension[]): AgentView {
 
 export function agentFailed(view: AgentView): boolean {
     return view.monitoringAgentState?.toLowerCase() === 'failed';
-}
-
-/** A machine's monitoring agent in a few words (AMA, MMA only (retired), AMA + MMA, none), its state added when not Succeeded. */
-export function agentLabel(agent: unknown, state: unknown): string | undefined {
-    if (typeof agent !== 'string') {
-        return undefined;
-    }
-    const name = ({ ama: 'AMA', legacy: 'MMA only (retired)', both: 'AMA + MMA', none: 'none' } as Record<string, string>)[agent] ?? agent;
-    return typeof state === 'string' && state.toLowerCase() !== 'succeeded' ? `${name} (${state})` : name;
 }
 
 /** Service states that mean "not running": Windows' Stopped, StopPending and Paused; systemd's inactive and failed. */
@@ -343,12 +333,4 @@ export function rowsComputers(rows: readonly { computer: string }[]): Set<string
         computers.add(row.computer);
     }
     return computers;
-}
-
-/** An Arc agent's version as a table shows it: `1.58 (out of support)`. */
-export function arcAgentLabel(support: AgentSupport | null | undefined): string | undefined {
-    if (!support) {
-        return undefined;
-    }
-    return support.status === 'unsupported' ? `${support.version} (out of support)` : support.version;
 }

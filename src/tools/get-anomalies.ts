@@ -29,14 +29,7 @@ import {
     type TrendCourse,
 } from './trend';
 import { defineTool, READ_ONLY, type ToolContext } from './types';
-
-/**
- * How far back every scan reads, whatever its timespan (a longer timespan reads its own length): the detector learns each
- * series' normal from it (two weeks and more show a weekly rhythm), and since every scan starts from the same point, a
- * night's incidents are the same whether the question was about the last day or the last fortnight. Thirty days is what
- * a workspace keeps by default.
- */
-export const HISTORY_MS = 30 * TIME.DAY;
+import { HISTORY_MS, SILENT_AFTER_HOURS } from './vocabulary';
 
 /** No incident is reported in a series' first two days (see GetAnomalies' run). */
 const RHYTHM_LEARNING_MS = 2 * TIME.DAY;
@@ -144,9 +137,6 @@ const lowDisk = z.object({
         .nullable()
         .describe('space left in GB at the latest measurement in the timespan, when the workspace collects it (Free Megabytes); else null'),
 });
-
-/** A machine whose latest data point is older than this at the end of the window has stopped reporting. */
-export const SILENT_AFTER_HOURS = 3;
 
 const silentMachine = z.object({
     computer: z.string(),

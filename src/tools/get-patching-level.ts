@@ -31,6 +31,7 @@ import { oneLine, TIME, truncate } from '../core/timespan';
 import { extensionServiceDown } from './agents';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
+import { PATCH_OVERDUE_DAYS } from './vocabulary';
 
 const PATCH_STATES = ['compliant', 'missing-critical-or-security', 'missing-other', 'not-assessed'] as const;
 const STATE_RANK: Record<MachinePatchSummary['state'], number> = {
@@ -87,12 +88,6 @@ const machine = z.object({
         .optional()
         .describe("the machine's latest patch installation run that Azure keeps (Azure Update Manager); absent when there is none"),
 });
-
-/**
- * A Critical or Security update still missing this many days after it was published is overdue: the common deadline for
- * critical security patches (PCI DSS asks for them within a month of release).
- */
-export const PATCH_OVERDUE_DAYS = 30;
 
 const machineIdsBySource = new WeakMap<InfraSource, CaselessIds>();
 

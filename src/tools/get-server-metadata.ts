@@ -13,17 +13,7 @@ import {
 import { MONITORING_AGENTS, type Machine, type MonitoringAgent } from '../core/model';
 import { byText, countIn } from '../core/summaries';
 import { TIME, truncate } from '../core/timespan';
-import {
-    agentFailed,
-    agentLabel,
-    agentsOf,
-    arcAgentLabel,
-    extensionServiceDown,
-    failedExtension,
-    MONITORING_AGENT_TEXT,
-    type Agents,
-    type AgentView,
-} from './agents';
+import { agentFailed, agentsOf, extensionServiceDown, failedExtension, MONITORING_AGENT_TEXT, type Agents, type AgentView } from './agents';
 import {
     assertKnownMachine,
     assertPlacementMatches,
@@ -40,9 +30,7 @@ import {
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime, supportSentence } from './text';
 import { textFilter } from './textFilter';
 import { defineTool, READ_ONLY } from './types';
-
-/** Arc-enabled servers disconnected this long are named: their identity expires between 45 and 90 days away. */
-export const LONG_DISCONNECTED_DAYS = 30;
+import { agentLabel, arcAgentLabel, LONG_DISCONNECTED_DAYS } from './vocabulary';
 
 const STATUSES = ['Connected', 'Disconnected', 'Expired', 'Error', 'Running', 'Stopped', 'Deallocated', 'Unknown'] as const;
 /** Machines that need attention come first: by status, then by {@link PROBLEM_RANK}. */

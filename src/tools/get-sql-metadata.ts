@@ -23,9 +23,7 @@ import {
 import { describeCounts, describeFilters, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
 import { inStates, supportSchema } from './get-server-metadata';
 import { defineTool, READ_ONLY } from './types';
-
-/** A full backup older than this is stale (weekly full backups are the common minimum). */
-export const BACKUP_STALE_AFTER_DAYS = 7;
+import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS } from './vocabulary';
 
 const BACKUP_STATES = ['never', 'stale', 'ok'] as const;
 type BackupState = (typeof BACKUP_STATES)[number];
@@ -33,8 +31,6 @@ const LOG_BACKUP_STATES = ['never', 'stale', 'ok', 'not-needed'] as const;
 type LogBackupState = (typeof LOG_BACKUP_STATES)[number];
 /** Database states that mean it cannot be used until someone recovers it (`Offline` is often deliberate: counted apart). */
 const NEEDS_RECOVERY_STATES = ['suspect', 'recoverypending', 'emergency'];
-/** A database in the full or bulk-logged recovery model whose last log backup is older than this has none recent. */
-export const LOG_BACKUP_STALE_AFTER_HOURS = 24;
 /** An instance whose inventory Azure last received longer ago than this is reported as of then (the extension uploads far more often). */
 export const INVENTORY_STALE_AFTER_DAYS = 3;
 

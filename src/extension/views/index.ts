@@ -27,7 +27,7 @@
  */
 import * as vscode from 'vscode';
 import { isAllowedLink } from '../../shared/messages';
-import { allTools } from '../../tools';
+import { TOOL_NAMES } from '../../tools/vocabulary';
 import { runToolCommand, type RunToolArgs } from '../runTool';
 import { TablePanel, type TablePanelDeps } from '../webviews/tablePanel';
 import { portalUrl, type TableRequest } from '../webviews/tableSpecs';
@@ -142,8 +142,8 @@ export function registerViews(context: vscode.ExtensionContext, deps: ViewDeps):
             return nodes.map((n) => ({ label: n.label, description: n.description, children: n.children?.length ?? 0 }));
         },
     };
-    for (const tool of allTools) {
-        commands[`infraInsights.runTool.${tool.name}`] = () => runToolCommand(tableDeps, { tool: tool.name });
+    for (const tool of TOOL_NAMES) {
+        commands[`infraInsights.runTool.${tool}`] = () => runToolCommand(tableDeps, { tool });
     }
     for (const [id, run] of Object.entries(commands)) {
         context.subscriptions.push(vscode.commands.registerCommand(id, guard(id, run as (...args: unknown[]) => unknown)));

@@ -3,7 +3,7 @@
  * benchmark, so what they measure is what the sidebar does.
  */
 import type { InfraSource } from '../../core/source';
-import { runTool } from '../../tools';
+import { tools } from '../tools';
 import { TABLE_MAX_RESULTS } from '../webviews/tableSpecs';
 import {
     buildAnomaliesTree,
@@ -23,7 +23,7 @@ export async function answer(
     args: Record<string, unknown>,
     signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
-    const run = await runTool(tool, { source, signal }, args);
+    const run = await tools().runTool(tool, { source, signal }, args);
     if (!run.ok) {
         throw new Error(run.message);
     }

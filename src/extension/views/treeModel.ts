@@ -7,10 +7,13 @@ import { describeSupport, SUPPORT_ENDING_DAYS, type Support } from '../../core/l
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
 import { groupBy, WINDOWS_SEVERITIES, WINDOWS_SEVERITY_MIN_WEIGHT, windowsSeverity } from '../../core/summaries';
 import { daysRead, STATUS_AGE_LONG, TABLE_MAX_RESULTS, trendAmount, trendSpan, type TableRequest } from '../webviews/tableSpecs';
-import { SILENT_AFTER_HOURS } from '../../tools/get-anomalies';
-import { PATCH_OVERDUE_DAYS } from '../../tools/get-patching-level';
-import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
-import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS } from '../../tools/get-sql-metadata';
+import {
+    BACKUP_STALE_AFTER_DAYS,
+    LOG_BACKUP_STALE_AFTER_HOURS,
+    LONG_DISCONNECTED_DAYS,
+    PATCH_OVERDUE_DAYS,
+    SILENT_AFTER_HOURS,
+} from '../../tools/vocabulary';
 import { FULL_HORIZON_DAYS, LOW_FREE_SPACE_PERCENT, PACE_BASIS_TEXT, signedPace, type PaceBasis } from '../../tools/trend';
 
 /** Codicon id plus an optional theme colour id (`list.errorForeground`, …). */

@@ -11,7 +11,7 @@ import type { InfraSource } from '../../core/source';
 import type { ChartData, HostMessage, TableData, TableViewState, WebviewMessage } from '../../shared/messages';
 import { isAllowedLink } from '../../shared/messages';
 import { EMPTY_VIEW, TableIndex, toCsv } from '../../shared/tableModel';
-import { runTool } from '../../tools';
+import { tools } from '../tools';
 import { chartFor, chartRequestFor, tableHtml, withMarks } from './tablePage';
 import { requestKey, tableFromResult, TABLE_MAX_RESULTS, type PortalTarget, type TableRequest } from './tableSpecs';
 
@@ -200,7 +200,7 @@ export class TablePanel implements vscode.Disposable {
                 try {
                     source = await this.deps.getSource();
                     const context = { source, signal: abort.signal, progress: (message: string) => progress.report({ message }) };
-                    return { run: await runTool(this.request.tool, context, args), source };
+                    return { run: await tools().runTool(this.request.tool, context, args), source };
                 } catch (error) {
                     return { run: { ok: false as const, message: error instanceof Error ? error.message : String(error) }, source };
                 } finally {
@@ -343,7 +343,7 @@ export class TablePanel implements vscode.Disposable {
         if (chart === undefined) {
             const abort = new AbortController();
             this.chartRun = abort;
-            const run = await runTool('GetAnomalies', { source, signal: abort.signal }, request.args);
+            const run = await tools().runTool('GetAnomalies', { source, signal: abort.signal }, request.args);
             if (run.ok && this.table === table) {
                 this.charts.set(request.key, chartFor(run.structured, request.target, {}) ?? null);
             }

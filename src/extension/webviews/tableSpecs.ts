@@ -6,11 +6,10 @@
 import { SUPPORT_STATUSES, type AgentSupport, type Support } from '../../core/lifecycle';
 import { WINDOWS_SEVERITIES, windowsSeverity } from '../../core/summaries';
 import { TIME } from '../../core/timespan';
-import { agentLabel, arcAgentLabel } from '../../tools/agents';
-import { HISTORY_MS, type TrendCourseItem } from '../../tools/get-anomalies';
+import type { TrendCourseItem } from '../../tools/get-anomalies';
 import { FINDING_SEVERITIES, PATCH_CLASSIFICATIONS, PATCH_SEVERITIES } from '../../core/model';
-import { LONG_DISCONNECTED_DAYS } from '../../tools/get-server-metadata';
 import { signedPace } from '../../tools/trend';
+import { agentLabel, arcAgentLabel, HISTORY_MS, LONG_DISCONNECTED_DAYS } from '../../tools/vocabulary';
 import type { CellValue, TableColumn, TableData, TableViewState } from '../../shared/messages';
 import type { CloudSetting } from '../settings';
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { agentLabel, extensionServiceDown } from '../../../src/tools/agents';
+import { extensionServiceDown } from '../../../src/tools/agents';
+import { agentLabel } from '../../../src/tools/vocabulary';
 
 describe('monitoring agents and the Arc extension service', () => {
     it('judges the extension service down only from a state that says so, on a connected Arc-enabled server', () => {

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { byText } from '../../../src/core/summaries';
 import { HOSTILE_STRINGS, STALE_BACKUP_DAYS } from '../../../src/sources/sample';
-import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS } from '../../../src/tools/get-sql-metadata';
-import { runTool, type ToolRun } from '../../../src/tools';
+import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS, TOOL_NAMES as NAMES_WITHOUT_TOOLS } from '../../../src/tools/vocabulary';
+import { allTools, runTool, type ToolRun } from '../../../src/tools';
 import { detectionStats } from '../../../src/tools/detection';
 import { silentMachines } from '../../../src/tools/get-anomalies';
 import { EXPLAINED_MACHINES } from '../../../src/tools/agents';
-import { NOW, sampleSource } from '../../helpers/fixtures';
+import { NOW, sampleSource, TOOL_NAMES } from '../../helpers/fixtures';
 
 type Structured = Record<string, unknown> & {
     items: Record<string, unknown>[];
@@ -21,6 +21,16 @@ async function run(source: ReturnType<typeof sampleSource>, name: string, args: 
     }
     return result.structured as Structured;
 }
+
+describe('the tool list the extension reads before loading the tools', () => {
+    it('names every tool, in the order the tools are listed (the palette registers one command per name from it)', () => {
+        assert.deepEqual([...NAMES_WITHOUT_TOOLS], TOOL_NAMES);
+        assert.deepEqual(
+            allTools.map((t) => t.name),
+            [...NAMES_WITHOUT_TOOLS],
+        );
+    });
+});
 
 describe('tools on the sample estate, against the generator’s truth', () => {
     const source = sampleSource();
