@@ -162,6 +162,75 @@ export function assertPlacementMatches(
     throw new UserError(`No machine matches ${asked}. ${hints}`);
 }
 
+/** A filter value as the caller wrote it, quoted: it is their data. */
+const quotedInput = (value: string) => JSON.stringify(truncate(value, 80));
+/** A value from Azure said in a sentence: short and on one line. */
+const saidValue = (value: string) => oneLine(truncate(value, 100));
+
+/** "a, b and c". */
+export function joined(parts: readonly string[]): string {
+    return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
+}
+
+/** `resource_group "rg-a" or "rg-b" and tags "environment=Production" and "site=ams"` (any group, every tag); empty without either. */
+export function placementPhrase(input: { tags?: string[]; resource_group?: string[] }): string {
+    return [
+        input.resource_group?.length ? `resource_group ${input.resource_group.map(quotedInput).join(' or ')}` : '',
+        input.tags?.length ? `tags ${input.tags.map(quotedInput).join(' and ')}` : '',
+    ]
+        .filter(Boolean)
+        .join(' and ');
+}
+
+/**
+ * What keeps a machine out of `tags` / `resource_group`: its own values ("is in resource group rg-web", "carries
+ * environment=Test", "carries no owner tag") and the filters they fail.
+ */
+function placementMisses(machine: Placed, input: { tags?: string[]; resource_group?: string[] }): { facts: string[]; filters: string[] } {
+    const facts: string[] = [];
+    const filters: string[] = [];
+    if (input.resource_group?.length && !placementMatcher({ resource_group: input.resource_group })?.(machine)) {
+        facts.push(`is in resource group ${saidValue(machine.resourceGroup)}`);
+        filters.push(placementPhrase({ resource_group: input.resource_group }));
+    }
+    for (const tag of input.tags ?? []) {
+        if (placementMatcher({ tags: [tag] })?.(machine)) {
+            continue;
+        }
+        const name = tag.split('=')[0].trim();
+        const carried = Object.keys(machine.tags).find((n) => n.toLowerCase() === name.toLowerCase());
+        facts.push(
+            carried === undefined
+                ? `carries no ${saidValue(name)} tag`
+                : `carries ${saidValue(carried)}=${saidValue(machine.tags[carried])}`,
+        );
+        filters.push(`tag ${quotedInput(tag)}`);
+    }
+    return { facts, filters };
+}
+
+/**
+ * Why `server_name` and `tags` / `resource_group` together leave nothing, when each alone selects machines: what the
+ * machines of that name carry ("ctso-sql-ams-03 carries environment=Production, so tag "environment=Development" leaves
+ * nothing"). Every tool that selects machines says it in these words.
+ */
+export function placementConflict(
+    serverName: string,
+    matchingName: readonly Placed[],
+    input: { tags?: string[]; resource_group?: string[] },
+): string {
+    const reasons = matchingName.map((m) => ({ name: saidValue(m.name), ...placementMisses(m, input) }));
+    if (reasons.length === 1) {
+        const [{ name, facts, filters }] = reasons;
+        return `${name} ${joined(facts)}, so ${joined(filters)} ${filters.length === 1 ? 'leaves' : 'leave'} nothing.`;
+    }
+    const shown = reasons
+        .slice(0, 5)
+        .map((r) => `${r.name} ${joined(r.facts)}`)
+        .join('; ');
+    return `None of the ${reasons.length} machines matching server_name ${quotedInput(serverName)} matches ${placementPhrase(input)}: ${shown}${reasons.length > 5 ? `; and ${reasons.length - 5} more` : ''}.`;
+}
+
 /** Said first in every sample answer, in the text and in the JSON. */
 export const SAMPLE_NOTICE = 'SAMPLE DATA: a generated fictional estate, not a real Azure environment.';
 
@@ -828,8 +897,11 @@ export async function resolveWorkspaceScope(
         }
         if (serverName && names.length === 0) {
             assertKnownMachine(serverName, machineRows);
+            const matchingName = machineRows.filter(machineMatcher(serverName));
             throw new UserError(
-                `No machine matches both server_name ${JSON.stringify(truncate(serverName))} and the tags or resource group asked for; GetServerMetadata shows each machine's tags and resource group.`,
+                matchingName.length > 0
+                    ? placementConflict(serverName, matchingName, input)
+                    : `No machine matches both server_name ${JSON.stringify(truncate(serverName))} and the tags or resource group asked for; GetServerMetadata shows each machine's tags and resource group.`,
             );
         }
         const hosts = new Set(names.map(hostName));

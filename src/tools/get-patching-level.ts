@@ -18,16 +18,19 @@ import {
     envelope,
     envelopeOf,
     inputs,
+    joined,
     judgedOnce,
     machineMatcher,
     nameMatcher,
     pickServerName,
+    placementConflict,
     placementMatcher,
+    placementPhrase,
     resolveSubscriptions,
     top,
     TopSelection,
 } from './common';
-import { oneLine, TIME, truncate } from '../core/timespan';
+import { TIME, truncate } from '../core/timespan';
 import { extensionServiceDown } from './agents';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
@@ -452,12 +455,6 @@ function complianceBreakdown(fleet: FleetPatchSummary): string {
     return parts.join(' and ');
 }
 
-/** A filter value as the caller wrote it, quoted: it is their data. */
-const quoted = (value: string) => JSON.stringify(truncate(value, 80));
-
-/** A value from Azure said in a sentence: short and on one line. */
-const said = (value: string) => oneLine(truncate(value, 100));
-
 /**
  * The answer's sentence when no machine is left: which machine-level filter left nothing, and the machines' values for
  * it ("ctso-sql-ams-01 is waiting for a reboot, so reboot_pending false leaves nothing"), as the other tools' answers
@@ -500,17 +497,7 @@ function noMachineSentence(answer: {
         return `${among(summaries.length)}, ${parts.join(' and ')}, so ${asked} leaves nothing.`;
     }
     if (answer.selected?.length === 0 && answer.matchingName.length > 0) {
-        // server_name and tags / resource_group each match machines, but no machine both.
-        const reasons = answer.matchingName.map((m) => ({ name: m.name, ...placementMisses(m, input) }));
-        if (reasons.length === 1) {
-            const [{ name, facts, filters }] = reasons;
-            return `${name} ${joined(facts)}, so ${joined(filters)} ${filters.length === 1 ? 'leaves' : 'leave'} nothing.`;
-        }
-        const shown = reasons
-            .slice(0, 5)
-            .map((r) => `${r.name} ${joined(r.facts)}`)
-            .join('; ');
-        return `None of the ${plural(reasons.length, 'machine')} matching server_name ${quoted(serverName ?? '')} matches ${placementPhrase(input)}: ${shown}${reasons.length > 5 ? `; and ${reasons.length - 5} more` : ''}.`;
+        return placementConflict(serverName ?? '', answer.matchingName, input);
     }
     if (answer.selected && answer.selected.length > 0) {
         // Resource Graph lists the machines, Azure Update Manager has no assessment of any of them.
@@ -522,44 +509,6 @@ function noMachineSentence(answer: {
     return selection
         ? `No machine with a patch assessment in Azure Update Manager matches ${selection}.`
         : 'No machine in the subscriptions read has a patch assessment in Azure Update Manager.';
-}
-
-/** `resource_group "rg-a" or "rg-b" and tags "environment=Production" and "site=ams"` (any group, every tag); empty without either. */
-function placementPhrase(input: { tags?: string[]; resource_group?: string[] }): string {
-    return [
-        describeFilters({ resource_group: input.resource_group }),
-        input.tags?.length ? `tags ${input.tags.map(quoted).join(' and ')}` : '',
-    ]
-        .filter(Boolean)
-        .join(' and ');
-}
-
-/** "a, b and c". */
-function joined(parts: readonly string[]): string {
-    return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
-}
-
-/**
- * What keeps a machine out of `tags` / `resource_group`: its own values ("is in resource group rg-web", "carries
- * environment=Test", "carries no owner tag") and the filters they fail.
- */
-function placementMisses(machine: Machine, input: { tags?: string[]; resource_group?: string[] }): { facts: string[]; filters: string[] } {
-    const facts: string[] = [];
-    const filters: string[] = [];
-    if (input.resource_group?.length && !placementMatcher({ resource_group: input.resource_group })?.(machine)) {
-        facts.push(`is in resource group ${said(machine.resourceGroup)}`);
-        filters.push(describeFilters({ resource_group: input.resource_group }));
-    }
-    for (const tag of input.tags ?? []) {
-        if (placementMatcher({ tags: [tag] })?.(machine)) {
-            continue;
-        }
-        const name = tag.split('=')[0].trim();
-        const carried = Object.keys(machine.tags).find((n) => n.toLowerCase() === name.toLowerCase());
-        facts.push(carried === undefined ? `carries no ${said(name)} tag` : `carries ${said(carried)}=${said(machine.tags[carried])}`);
-        filters.push(`tag ${quoted(tag)}`);
-    }
-    return { facts, filters };
 }
 
 /** Lines naming the machines whose latest patch run failed, and those whose run ran out of its maintenance window. */

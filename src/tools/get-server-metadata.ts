@@ -23,6 +23,7 @@ import {
     judgedOnce,
     machineMatcher,
     pickServerName,
+    placementConflict,
     placementMatcher,
     resolveSubscriptions,
     top,
@@ -323,13 +324,19 @@ export const getServerMetadata = defineTool({
         };
         const filters = describeFilters(input);
         if (machines.length === 0) {
-            const sentence = filters
-                ? `No machine matches ${filters} (of ${plural(result.rows.length, 'machine')} in the subscriptions read${
-                      input.status?.length && filters === describeFilters({ status: input.status }) && result.rows.length > 0
-                          ? `, whose statuses are: ${describeCounts(countIn(result.rows, (m) => m.status) as Record<string, number>)}`
-                          : ''
-                  }).`
-                : 'No Arc-enabled server or Azure VM in the subscriptions read.';
+            // server_name and tags / resource_group each select machines, but none both: say what those machines carry.
+            const matchingName =
+                placement && !result.rows.some((m) => matchesName(m) && placement(m)) ? result.rows.filter(matchesName) : [];
+            const sentence =
+                serverName && matchingName.length > 0
+                    ? placementConflict(serverName, matchingName, input)
+                    : filters
+                      ? `No machine matches ${filters} (of ${plural(result.rows.length, 'machine')} in the subscriptions read${
+                            input.status?.length && filters === describeFilters({ status: input.status }) && result.rows.length > 0
+                                ? `, whose statuses are: ${describeCounts(countIn(result.rows, (m) => m.status) as Record<string, number>)}`
+                                : ''
+                        }).`
+                      : 'No Arc-enabled server or Azure VM in the subscriptions read.';
             return {
                 structured: { ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings), summary, items },
                 text: renderText(context, { summary: sentence, warnings }),

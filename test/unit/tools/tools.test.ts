@@ -728,12 +728,19 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             anomalies.items.every((i) => ams.has(String(i.computer))),
             'incidents only on the chosen machines',
         );
+        // server_name and tags each select machines, none both: every tool says what the named machine carries, in the same words.
         const first = [...ams][0];
-        const both = await runTool('GetSwConfig', { source }, { server_name: first, tags: ['site=fra'] });
-        assert.equal(
-            both.ok ? '' : both.message,
-            `No machine matches both server_name ${JSON.stringify(first)} and the tags or resource group asked for; GetServerMetadata shows each machine's tags and resource group.`,
-        );
+        const conflict = `${first} carries site=ams, so tag "site=fra" leaves nothing.`;
+        for (const tool of ['GetSwConfig', 'GetAnomalies', 'GetWinBpAssessment']) {
+            const both = await runTool(tool, { source }, { server_name: first, tags: ['site=fra'] });
+            assert.equal(both.ok ? '' : both.message, conflict, tool);
+        }
+        for (const tool of ['GetServerMetadata', 'GetPatchingLevel']) {
+            const both = await run(source, tool, { server_name: first, tags: ['site=fra'] });
+            assert.equal(both.items.length, 0, tool);
+            const answer = await runTool(tool, { source }, { server_name: first, tags: ['site=fra'] });
+            assert.ok(answer.ok && answer.text.includes(conflict), `${tool}: ${answer.ok ? answer.text : answer.message}`);
+        }
     });
 
     it('a whole-workspace answer says which other visible workspaces it did not read', async () => {
