@@ -15,6 +15,7 @@ import {
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
 import { defineTool, READ_ONLY } from './types';
+import { instanceLabel } from './vocabulary';
 
 const finding = z.object({
     timeGenerated: z.string(),
@@ -105,7 +106,9 @@ export const getSqlBpAssessment = defineTool({
             matchesInstance && findings.length === 0
                 ? [
                       ...new Set(
-                          result.rows.filter((f) => scope.matchesComputer(f.computer)).map((f) => `${f.computer}\\${f.instanceName}`),
+                          result.rows
+                              .filter((f) => scope.matchesComputer(f.computer))
+                              .map((f) => instanceLabel(f.computer, f.instanceName)),
                       ),
                   ].sort(byText)
                 : [];
@@ -122,7 +125,7 @@ export const getSqlBpAssessment = defineTool({
                 {
                     rows: result.rows.filter((f) => scope.matchesComputer(f.computer)),
                     latestRunOnly: input.latest_run_only ?? true,
-                    key: (f) => `${f.computer}\\${f.instanceName}`,
+                    key: (f) => instanceLabel(f.computer, f.instanceName),
                     noun: 'instance',
                 },
                 'SQL best-practices assessment',
@@ -137,7 +140,7 @@ export const getSqlBpAssessment = defineTool({
         const summary = {
             findings: findings.length,
             bySeverity,
-            instances: distinctCount(findings, (f) => `${f.computer}\\${f.instanceName}`),
+            instances: distinctCount(findings, (f) => instanceLabel(f.computer, f.instanceName)),
             checks: new Set(findings.map((f) => f.checkId)).size,
             ...latestRunOf(findings),
         };
@@ -157,7 +160,7 @@ export const getSqlBpAssessment = defineTool({
                     rows: items.map((f) => [
                         f.severity,
                         f.title,
-                        `${f.computer}\\${f.instanceName}`,
+                        instanceLabel(f.computer, f.instanceName),
                         `${f.targetType} ${f.targetName}`,
                         f.message,
                         shortTime(f.timeGenerated),

@@ -60,3 +60,11 @@ export const TOOL_NAMES = [
     'GetAnomalies',
     'ListScopes',
 ] as const;
+
+/**
+ * An instance's full name as SQL Server itself gives it (`@@SERVERNAME`) and GetSqlMetadata lists it: `HOST` for the
+ * default instance (MSSQLSERVER), `HOST\NAME` for a named one — so every tool and table names an instance alike.
+ */
+export function instanceLabel(host: string, instanceName: string): string {
+    return !instanceName || instanceName.toUpperCase() === 'MSSQLSERVER' ? host : `${host}\\${instanceName}`;
+}

@@ -9,6 +9,7 @@ import { groupBy, WINDOWS_SEVERITIES, WINDOWS_SEVERITY_MIN_WEIGHT, windowsSeveri
 import { daysRead, STATUS_AGE_LONG, TABLE_MAX_RESULTS, trendAmount, trendSpan, type TableRequest } from '../webviews/tableSpecs';
 import {
     BACKUP_STALE_AFTER_DAYS,
+    instanceLabel,
     LOG_BACKUP_STALE_AFTER_HOURS,
     LONG_DISCONNECTED_DAYS,
     PATCH_OVERDUE_DAYS,
@@ -805,7 +806,7 @@ export function buildAssessmentsTree(sql: Answer | Error, windows: Answer | Erro
                                 },
                                 children: list.map((f, i) => ({
                                     id: `sql/${severity}/${checkId}/${i}`,
-                                    label: `${String(f.computer)}\\${String(f.instanceName)}`,
+                                    label: instanceLabel(String(f.computer), String(f.instanceName)),
                                     description: `${String(f.targetType)} ${String(f.targetName)}`,
                                     tooltip: `${String(f.message)}\n\nAssessed ${time(f.timeGenerated)}`,
                                     icon: { id: f.targetType === 'Database' ? 'database' : 'server' },

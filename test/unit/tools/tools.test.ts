@@ -1124,6 +1124,17 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.deepEqual(await names('GetSqlBpAssessment', `${host.toUpperCase()}\\${String(named.instanceName).toLowerCase()}`), [
             `${host}|${String(named.instanceName)}`,
         ]);
+        // Both tools' tables name an instance alike: a default instance by its host alone, a named one as HOST\NAME.
+        for (const instance of [defaults[0], named]) {
+            const bp = await runTool('GetSqlBpAssessment', { source }, { instance_name: String(instance.name) });
+            assert.ok(
+                bp.ok && bp.text.includes(`| ${String(instance.name)} |`),
+                `${String(instance.name)}: ${bp.ok ? bp.text : bp.message}`,
+            );
+        }
+        const every = await runTool('GetSqlBpAssessment', { source }, { max_results: 1000 });
+        assert.ok(every.ok);
+        assert.doesNotMatch(every.text, /\\MSSQLSERVER/i);
     });
 
     it('GetSqlMetadata says when instances were left out by max_results, counting the table in databases', async () => {
