@@ -21,7 +21,7 @@ export const inputs = {
         .max(1000)
         .optional()
         .describe(
-            'Azure subscription ids (GUIDs) to search. Default: every subscription visible to the signed-in account. ListScopes lists them.',
+            'Azure subscription ids (GUIDs), or their exact names, to search. Default: every subscription visible to the signed-in account. ListScopes lists them.',
         ),
     workspaceId: z
         .string()
@@ -281,15 +281,29 @@ export async function resolveSubscriptions(
         }
         return { ids: scopes.subscriptions.map((s) => s.subscriptionId), scopes };
     }
+    const byName = (name: string) => scopes.subscriptions.filter((s) => s.displayName.toLowerCase() === name.toLowerCase());
+    // Each value a subscription id or its exact name; a value that is neither but holds commas is a list written as one text.
+    const values = requested.flatMap((value) =>
+        value.includes(',') && !GUID.test(value.trim()) && byName(value.trim()).length === 0 ? value.split(',') : [value],
+    );
     const ids: string[] = [];
-    for (const id of requested) {
+    for (const id of values) {
         const trimmed = id.trim();
+        let subscription = GUID.test(trimmed) ? known.get(trimmed.toLowerCase()) : undefined;
         if (!GUID.test(trimmed)) {
-            throw new UserError(
-                `subscription_ids: ${JSON.stringify(truncate(id))} is not a subscription id (a GUID). ${listSubscriptions(scopes)}`,
-            );
+            const named = byName(trimmed);
+            if (named.length > 1) {
+                throw new UserError(
+                    `subscription_ids: ${named.length} visible subscriptions are named ${JSON.stringify(truncate(trimmed))}; give the id of the one meant: ${named.map((n) => n.subscriptionId).join(', ')}.`,
+                );
+            }
+            if (named.length === 0) {
+                throw new UserError(
+                    `subscription_ids: ${JSON.stringify(truncate(id))} is neither a subscription id (a GUID) nor the name of a visible subscription. ${listSubscriptions(scopes)}`,
+                );
+            }
+            subscription = named[0];
         }
-        const subscription = known.get(trimmed.toLowerCase());
         if (!subscription) {
             throw new UserError(`subscription_ids: ${trimmed} is not visible to this account. ${listSubscriptions(scopes)}`);
         }
@@ -529,13 +543,58 @@ export function assertKnownMachine(pattern: string, machines: readonly Pick<Mach
         pattern,
         machines.map((m) => m.name),
     );
+    // HOST\NAME: an instance's full name, where the machine's was wanted.
+    const slash = pattern.trim().search(/[\\/]/);
+    if (slash > 0 && machines.some(machineMatcher(pattern.trim().slice(0, slash)))) {
+        const host = pattern.trim().slice(0, slash);
+        const instance = pattern.trim().slice(slash + 1);
+        throw new UserError(
+            `server_name ${JSON.stringify(truncate(pattern))} is a SQL Server instance's full name, not a machine's: give the machine as server_name ${JSON.stringify(truncate(host))}` +
+                `${instance ? `, and the instance as instance_name ${JSON.stringify(truncate(`${host}\\${instance}`))} to GetSqlMetadata or GetSqlBpAssessment` : ''}.`,
+        );
+    }
     // "web01,web02" or "web01 web02": one name was meant per call.
     const several = /[,;]|\S\s+\S/.test(pattern.trim())
         ? ' server_name takes one machine name or one pattern with * (e.g. web-*); for several machines, use a pattern, tags or resource_group.'
         : '';
     throw new UserError(
-        `server_name ${JSON.stringify(truncate(pattern))} matches no machine.${nearest.length ? ` Nearest names: ${nearest.join(', ')}.` : ''}${several} GetServerMetadata lists the machines.`,
+        `server_name ${JSON.stringify(truncate(pattern))} matches no machine.${nearest.length ? ` Nearest names: ${nearest.join(', ')}.` : ''}${several} GetServerMetadata without server_name lists the machines.`,
     );
+}
+
+/**
+ * `assertKnownMachine` for a tool that reads chosen subscriptions: a name that none of them holds but another visible
+ * subscription does is answered with that subscription, rather than with the nearest names of the chosen ones (which
+ * would lead a model to a different machine).
+ */
+export async function assertKnownMachineIn(
+    context: ToolContext,
+    pattern: string,
+    machines: readonly Pick<Machine, 'name' | 'computerName' | 'fqdn'>[],
+    ids: readonly string[],
+    scopes: Scopes,
+): Promise<void> {
+    const matches = machineMatcher(pattern);
+    if (machines.some(matches)) {
+        return;
+    }
+    const chosen = new Set(ids.map((id) => id.toLowerCase()));
+    const others = scopes.subscriptions.filter((s) => !chosen.has(s.subscriptionId.toLowerCase()));
+    if (others.length > 0) {
+        const elsewhere = await context.source.getMachines({
+            subscriptionIds: others.map((s) => s.subscriptionId),
+            signal: context.signal,
+        });
+        const found = elsewhere.rows.filter(matches);
+        if (found.length > 0) {
+            const holding = others.filter((s) => found.some((m) => m.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase()));
+            const named = holding.map((s) => `${oneLine(truncate(s.displayName, 80))} (${s.subscriptionId})`).join(', ');
+            throw new UserError(
+                `server_name ${JSON.stringify(truncate(pattern))} matches no machine in the subscriptions asked for, but ${found.length === 1 ? 'a machine' : `${found.length} machines`} in ${holding.length === 1 ? 'subscription' : 'subscriptions'} ${named}, which subscription_ids leaves out: add ${holding.length === 1 ? 'it' : 'them'}, or leave subscription_ids out to search every visible subscription.`,
+            );
+        }
+    }
+    assertKnownMachine(pattern, machines);
 }
 
 /**

@@ -13,8 +13,9 @@ import {
     type MachinePatchSummary,
 } from '../core/summaries';
 import {
-    assertKnownMachine,
+    assertKnownMachineIn,
     assertPlacementMatches,
+    DEFAULT_MAX_RESULTS,
     envelope,
     envelopeOf,
     inputs,
@@ -43,6 +44,15 @@ const STATE_RANK: Record<MachinePatchSummary['state'], number> = {
     'missing-other': 2,
     compliant: 3,
 };
+
+/** Worst first: by state, then the most Critical and Security updates missing, then by name. */
+const byRank = (a: MachinePatchSummary, b: MachinePatchSummary) =>
+    STATE_RANK[a.state] - STATE_RANK[b.state] ||
+    (b.critical ?? 0) + (b.security ?? 0) - ((a.critical ?? 0) + (a.security ?? 0)) ||
+    byText(a.machineName, b.machineName);
+
+/** How many machines a note line names before "and N more". */
+const NAMED_IN_NOTE = 10;
 
 const patch = z.object({
     machineId: z.string(),
@@ -196,12 +206,22 @@ export const getPatchingLevel = defineTool({
                     'machines missing no Critical or Security update that run a Windows Server release out of support: no security update is published for it any more, so nothing shows as missing',
                 ),
         }),
-        machines: z.array(machine).describe('per-machine state, worst first (limited by max_results like items)'),
+        machines: z
+            .array(machine)
+            .describe(
+                'per-machine state, worst first. Every machine with a patch in items is here; up to max_results machines in all, the others ' +
+                    'chosen not-assessed first, then worst first. machinesTruncation says how many of how many',
+            ),
+        machinesTruncation: z
+            .object({ shown: z.number().int(), total: z.number().int() })
+            .describe(
+                'machines listed in machines, of the machines selected (summary.machines); shown < total when the list is cut: raise max_results, or ask about fewer machines, to see more',
+            ),
         items: z.array(patch).describe('missing patches, most urgent first'),
     }),
     annotations: READ_ONLY,
     async run(context, input) {
-        const { ids } = await resolveSubscriptions(context, input.subscription_ids);
+        const { ids, scopes } = await resolveSubscriptions(context, input.subscription_ids);
         const query = { subscriptionIds: ids, signal: context.signal, progress: context.progress };
         const [assessments, patches, machines] = await Promise.all([
             context.source.getPatchAssessments(query),
@@ -210,7 +230,7 @@ export const getPatchingLevel = defineTool({
         ]);
         const serverName = pickServerName(input);
         if (serverName) {
-            assertKnownMachine(serverName, machines.rows);
+            await assertKnownMachineIn(context, serverName, machines.rows, ids, scopes);
         }
         const placement = placementMatcher(input);
         assertPlacementMatches(input, placement, machines.rows);
@@ -306,14 +326,8 @@ export const getPatchingLevel = defineTool({
         }
         const fleet = summariseFleet(perMachine, counted);
         const { items, truncation } = listed.result();
-        const machineList = top(
-            perMachine,
-            input.max_results,
-            (a, b) =>
-                STATE_RANK[a.state] - STATE_RANK[b.state] ||
-                (b.critical ?? 0) + (b.security ?? 0) - ((a.critical ?? 0) + (a.security ?? 0)) ||
-                byText(a.machineName, b.machineName),
-        ).items;
+        const machineList = machinesListed(perMachine, items, input.max_results ?? DEFAULT_MAX_RESULTS, machineIds);
+        const machinesTruncation = { shown: machineList.length, total: perMachine.length };
         const warnings = [...assessments.warnings, ...patches.warnings, ...machines.warnings];
         // Latest installation runs that went wrong, most recent first: a failed patch, or a maintenance window too short.
         const byRunTime = (a: MachinePatchSummary, b: MachinePatchSummary) =>
@@ -394,16 +408,24 @@ export const getPatchingLevel = defineTool({
                     : '') +
                 patchFilterSentence(input, fleet.missingPatches, truncation.total, undated) +
                 compliantUnsupportedSentence(unsupported);
+            notes.push(...rebootNotes(perMachine, machineList, input.reboot_pending));
             if (notAssessed.length > 0) {
                 notes.push(`Not assessed: ${notAssessedList}.`);
             }
         }
         notes.push(...installationNotes(installFailed, outOfWindow));
+        if (machinesTruncation.shown < machinesTruncation.total) {
+            notes.push(
+                `Per-machine state (machines in structuredContent) covers ${machinesTruncation.shown} of the ${plural(machinesTruncation.total, 'machine')}: ` +
+                    'every machine with a patch listed, then those not assessed, then the worst; raise max_results for more.',
+            );
+        }
         return {
             structured: {
                 ...envelopeOf(context, { subscriptionIds: ids }, truncation, warnings),
                 summary,
                 machines: machineList,
+                machinesTruncation,
                 items,
             },
             text: renderText(context, {
@@ -509,6 +531,63 @@ function noMachineSentence(answer: {
     return selection
         ? `No machine with a patch assessment in Azure Update Manager matches ${selection}.`
         : 'No machine in the subscriptions read has a patch assessment in Azure Update Manager.';
+}
+
+/**
+ * The machines structuredContent lists, worst first: every machine a listed patch is on, so no patch is shown without
+ * its machine's state; then, up to `max` in all, those not assessed (nothing else says which they are, since no patch
+ * of theirs is known), then the worst of the rest.
+ */
+function machinesListed(
+    perMachine: readonly MachinePatchSummary[],
+    items: readonly { machineId: string }[],
+    max: number,
+    machineIds: CaselessIds,
+): MachinePatchSummary[] {
+    if (perMachine.length <= max) {
+        return [...perMachine].sort(byRank);
+    }
+    const withPatch = machineIds.table<boolean>();
+    for (const p of items) {
+        withPatch[machineIds.number(p.machineId)] = true;
+    }
+    const listed: MachinePatchSummary[] = [];
+    const others: MachinePatchSummary[] = [];
+    for (const m of perMachine) {
+        (withPatch[machineIds.number(m.machineId)] ? listed : others).push(m);
+    }
+    if (listed.length < max) {
+        const notAssessedFirst = (a: MachinePatchSummary, b: MachinePatchSummary) =>
+            Number(b.state === 'not-assessed') - Number(a.state === 'not-assessed') || byRank(a, b);
+        listed.push(...top(others, max - listed.length, notAssessedFirst).items);
+    }
+    return listed.sort(byRank);
+}
+
+/**
+ * "Waiting for a reboot, those missing the most Critical or Security updates first: …" — the machines the sentence
+ * counts as waiting, named, since the table lists patches, not machines (a compliant machine waiting has no row).
+ */
+function rebootNotes(
+    perMachine: readonly MachinePatchSummary[],
+    listed: readonly MachinePatchSummary[],
+    asked: boolean | undefined,
+): string[] {
+    const waiting = perMachine.filter((m) => m.rebootPending === true).sort(byRank);
+    if (waiting.length === 0) {
+        return [];
+    }
+    const inList = listed.filter((m) => m.rebootPending === true).length;
+    const where =
+        waiting.length > NAMED_IN_NOTE && inList < waiting.length && asked !== true
+            ? ` (the machines list in structuredContent has ${inList} of them; reboot_pending true lists them)`
+            : '';
+    return [
+        `Waiting for a reboot, those missing the most Critical or Security updates first: ${firstNames(
+            waiting.map((m) => m.machineName),
+            NAMED_IN_NOTE,
+        )}${where}.`,
+    ];
 }
 
 /** Lines naming the machines whose latest patch run failed, and those whose run ran out of its maintenance window. */

@@ -15,7 +15,7 @@ import { byText, countIn } from '../core/summaries';
 import { TIME, truncate } from '../core/timespan';
 import { agentFailed, agentsOf, extensionServiceDown, failedExtension, MONITORING_AGENT_TEXT, type Agents, type AgentView } from './agents';
 import {
-    assertKnownMachine,
+    assertKnownMachineIn,
     assertPlacementMatches,
     envelope,
     envelopeOf,
@@ -241,7 +241,7 @@ export const getServerMetadata = defineTool({
     }),
     annotations: READ_ONLY,
     async run(context, input) {
-        const { ids } = await resolveSubscriptions(context, input.subscription_ids);
+        const { ids, scopes } = await resolveSubscriptions(context, input.subscription_ids);
         const query = { subscriptionIds: ids, signal: context.signal, progress: context.progress };
         // Filtering on the extensions needs them; otherwise they are supplementary, and a failure is a warning.
         const filtersOnAgents = input.monitoring_agent?.length || input.failed_extensions !== undefined;
@@ -249,7 +249,7 @@ export const getServerMetadata = defineTool({
         const warnings = [...result.warnings, ...agents.warnings];
         const serverName = pickServerName(input);
         if (serverName) {
-            assertKnownMachine(serverName, result.rows);
+            await assertKnownMachineIn(context, serverName, result.rows, ids, scopes);
         }
         const matchesName = serverName ? machineMatcher(serverName) : () => true;
         const placement = placementMatcher(input);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byText, countIn, distinctCount, windowsSeverity } from '../core/summaries';
+import { byText, countIn, distinctCount, WINDOWS_SEVERITY_MIN_WEIGHT, windowsSeverity } from '../core/summaries';
 import { noDataWarnings, outsideWarnings, rowsComputers } from './agents';
 import { envelope, envelopeOf, inputs, resolveWorkspaceScope, latestRunOf, otherWorkspacesNotes, top, weeklyRunWarnings } from './common';
 import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
@@ -133,11 +133,26 @@ export const getWinBpAssessment = defineTool({
             ...latestRunOf(findings),
         };
         const runs = latestRunOnly ? ', latest run of each machine' : ', every run';
+        // A weight above every finding's: the highest there is, so that the next call can pick a threshold that selects.
+        let weightHint = '';
+        if (findings.length === 0 && input.min_weight !== undefined) {
+            const unweighted = await context.source.getWindowsFindings({
+                ...scope.query,
+                latestRunOnly,
+                focusAreaContains: focus?.sourceText,
+            });
+            const weights = unweighted.rows.filter((f) => scope.matchesComputer(f.computer) && (!focus || focus.matches(f.focusArea)));
+            if (weights.length > 0) {
+                const highest = weights.reduce((max, f) => Math.max(max, f.weight), -Infinity);
+                weightHint = ` The highest weight of the failed recommendations read is ${Math.round(highest * 10) / 10}; ${WINDOWS_SEVERITY_MIN_WEIGHT.High} and above counts as high severity here.`;
+            }
+        }
         const sentence =
             findings.length === 0
                 ? describeFilters(input)
                     ? `No failed Windows Server recommendation matches ${describeFilters(input)} in the last ${scope.range.timespan}${runs}` +
-                      (unknownFocus ? ` (the focus areas are: ${FOCUS_AREAS.join('; ')}).` : '.')
+                      (unknownFocus ? ` (the focus areas are: ${FOCUS_AREAS.join('; ')}).` : '.') +
+                      weightHint
                     : `No failed Windows Server recommendations in the last ${scope.range.timespan}${runs}.`
                 : `${plural(findings.length, 'failed Windows Server recommendation')} on ${plural(summary.machines, 'machine')} in the last ${scope.range.timespan}${runs} (${describeCounts(byFocusArea, FOCUS_AREAS)}).`;
         return {

@@ -1,7 +1,8 @@
 /**
  * How every caller's arguments reach a tool (the MCP server, the CLI, the command palette): checked strictly against
  * the tool's schema, but forgiving the slips language models make most — a listed value in another case (`"critical"`),
- * one value where the schema wants a list (`"severity": "High"`), a boolean or a number written as text (`"true"`,
+ * one value where the schema wants a list (`"severity": "High"`), a list written as one text (`"Critical,Security"`,
+ * when each part is a valid value and the whole is not), a boolean or a number written as text (`"true"`,
  * `"25"`) — and naming the nearest known
  * parameters when one is unknown. The schema stays a ZodObject with the same shape, so the JSON schema a client lists,
  * the CLI's flags and the pickers are unchanged.
@@ -30,6 +31,14 @@ function forgive(value: unknown, schema: z.ZodTypeAny): unknown {
     const inner = unwrapped(schema);
     if (inner instanceof z.ZodArray) {
         const element = inner.element as z.ZodTypeAny;
+        if (typeof value === 'string' && value.includes(',') && !element.safeParse(forgive(value, element)).success) {
+            // A list written as one text ("Critical,Security", "guid1, guid2"): split, when the whole is no valid value
+            // and every part is one — so a value that may hold a comma (a tag, a name) is never cut.
+            const parts = value.split(',').map((part) => forgive(part.trim(), element));
+            if (parts.every((part) => element.safeParse(part).success)) {
+                return parts;
+            }
+        }
         if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
             return [forgive(value, element)];
         }

@@ -268,7 +268,7 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         // Nothing Resource Graph shows is like it, so no name is offered.
         assert.equal(
             unknown.ok ? '' : unknown.message,
-            'server_name "legacy-0000" matches no machine. GetServerMetadata lists the machines.',
+            'server_name "legacy-0000" matches no machine. GetServerMetadata without server_name lists the machines.',
         );
         const before = fake.requests.length;
         await runTool('GetSwConfig', context, { workspace_id, server_name: fake.estate.machines[0].name });
@@ -289,7 +289,7 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         const none = await runTool('GetSwConfig', context, { workspace_id, server_name: 'nothing-like-it-*' });
         assert.equal(
             none.ok ? '' : none.message,
-            'server_name "nothing-like-it-*" matches no machine. GetServerMetadata lists the machines.',
+            'server_name "nothing-like-it-*" matches no machine. GetServerMetadata without server_name lists the machines.',
         );
     });
 

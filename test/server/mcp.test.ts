@@ -81,7 +81,25 @@ describe('MCP server in memory', () => {
 
         const badSubscription = await call(client, 'GetServerMetadata', { subscription_ids: ['not-a-guid'] });
         assert.equal(badSubscription.isError, true);
-        assert.match(textOf(badSubscription), /not a subscription id \(a GUID\)\. Visible subscriptions: /);
+        assert.match(
+            textOf(badSubscription),
+            /is neither a subscription id \(a GUID\) nor the name of a visible subscription\. Visible subscriptions: /,
+        );
+        // A subscription by its exact name, or several as one text, reads the same as by their ids.
+        const scopes = (await call(client, 'ListScopes')).structuredContent as {
+            subscriptions: { subscriptionId: string; displayName: string }[];
+        };
+        const [first, second] = scopes.subscriptions;
+        const readIds = async (args: Record<string, unknown>) => {
+            const answer = await call(client, 'GetServerMetadata', args);
+            assert.notEqual(answer.isError, true, `${JSON.stringify(args)}: ${textOf(answer)}`);
+            return (answer.structuredContent as { scope: { subscriptionIds: string[] } }).scope.subscriptionIds;
+        };
+        assert.deepEqual(await readIds({ subscription_ids: [first.displayName.toUpperCase()] }), [first.subscriptionId]);
+        assert.deepEqual(await readIds({ subscription_ids: `${first.subscriptionId}, ${second.subscriptionId}` }), [
+            first.subscriptionId,
+            second.subscriptionId,
+        ]);
 
         const unknownTool = await call(client, 'GetEverything');
         assert.equal(unknownTool.isError, true);
@@ -103,6 +121,9 @@ describe('MCP server in memory', () => {
             ['GetSqlBpAssessment', { severity: ['high'] }, { severity: ['High'] }],
             ['GetServerMetadata', { os: 'Linux', status: [' disconnected '] }, { os: 'linux', status: ['Disconnected'] }],
             ['GetAnomalies', { metric: 'CPU', sensitivity: 'High' }, { metric: 'cpu', sensitivity: 'high' }],
+            // A list written as one text, as the CLI takes it.
+            ['GetPatchingLevel', { classification: 'Critical,security' }, { classification: ['Critical', 'Security'] }],
+            ['GetSqlBpAssessment', { severity: 'high, Medium' }, { severity: ['High', 'Medium'] }],
         ];
         for (const [tool, written, declared] of cases) {
             const a = await call(client, tool, written);
@@ -118,6 +139,10 @@ describe('MCP server in memory', () => {
         const unknown = await call(client, 'GetPatchingLevel', { classification: ['urgent'] });
         assert.equal(unknown.isError, true);
         assert.match(textOf(unknown), /Expected 'Critical' \| 'Security'.*received 'urgent'/);
+        // Split only when every part is a listed value: otherwise the whole is refused as written.
+        const halfKnown = await call(client, 'GetPatchingLevel', { classification: 'Critical,urgent' });
+        assert.equal(halfKnown.isError, true);
+        assert.match(textOf(halfKnown), /received 'Critical,urgent'/);
     });
 
     it("forgives a model's usual slips — one value for a list, true and numbers as text — and names the parameter it meant", async () => {

@@ -20,7 +20,12 @@ describe('tool helpers', () => {
         const now = source.now().getTime();
         for (const [tool, key, noun] of [
             ['GetWinBpAssessment', (i: Record<string, string>) => i.computer, 'machine'],
-            ['GetSqlBpAssessment', (i: Record<string, string>) => `${i.computer}\\${i.instanceName}`, 'instance'],
+            // An instance by its full name as SQL Server gives it: the host alone for the default instance.
+            [
+                'GetSqlBpAssessment',
+                (i: Record<string, string>) => (i.instanceName === 'MSSQLSERVER' ? i.computer : `${i.computer}\\${i.instanceName}`),
+                'instance',
+            ],
         ] as const) {
             const result = await runTool(tool, { source }, { max_results: 50_000 });
             assert.ok(result.ok);

@@ -14,6 +14,7 @@ interface PatchAnswer {
     text: string;
     summary: Record<string, unknown>;
     machines: { machineName: string; state: string }[];
+    structured: Record<string, unknown>;
 }
 
 async function patching(source: Source, args: Record<string, unknown>): Promise<PatchAnswer> {
@@ -22,7 +23,13 @@ async function patching(source: Source, args: Record<string, unknown>): Promise<
         assert.fail(`GetPatchingLevel ${JSON.stringify(args)} failed: ${result.message}`);
     }
     const structured = result.structured as { summary: Record<string, unknown>; machines: { machineName: string; state: string }[] };
-    return { sentence: result.text.split('\n')[1], text: result.text, summary: structured.summary, machines: structured.machines };
+    return {
+        sentence: result.text.split('\n')[1],
+        text: result.text,
+        summary: structured.summary,
+        machines: structured.machines,
+        structured: result.structured,
+    };
 }
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -253,5 +260,142 @@ describe('GetPatchingLevel report: what a reader is told', () => {
             out.sentence,
             `${machine.machineName} has no patch assessment in Azure Update Manager, so its missing patches are unknown, not zero — check that periodic assessment is enabled for it.`,
         );
+    });
+});
+
+/** The machines' patch state as the estate holds it, ranked as a reader wants them: worst first. */
+function rankedByTruth(truth: Awaited<ReturnType<typeof truthOf>>, names: readonly string[]): string[] {
+    const urgentCount = (name: string) =>
+        truth.patches.filter((p) => p.machineName === name && (p.classification === 'Critical' || p.classification === 'Security')).length;
+    const anyMissing = (name: string) => truth.patches.some((p) => p.machineName === name);
+    // Missing Critical or Security updates first, then missing only other updates, then nothing missing.
+    const rank = (name: string) => (urgentCount(name) > 0 ? 0 : anyMissing(name) ? 1 : 2);
+    return [...names].sort((a, b) => rank(a) - rank(b) || urgentCount(b) - urgentCount(a) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The line naming the machines waiting for a reboot: the names it spells out, and how many more it counts. */
+function waitingLine(text: string): { line: string; named: string[]; more: number } | undefined {
+    const line = text.split('\n').find((l) => l.startsWith('Waiting for a reboot'));
+    if (!line) {
+        return undefined;
+    }
+    const match =
+        /^Waiting for a reboot, those missing the most Critical or Security updates first: (.+?)(?: and (\d+) more)?(?: \(.+\))?\.$/.exec(
+            line,
+        );
+    assert.ok(match, line);
+    return { line, named: match[1].split(', '), more: Number(match[2] ?? 0) };
+}
+
+interface Structured {
+    summary: { machines: number };
+    items: { machineId: string; machineName: string }[];
+    machines: { machineId: string; machineName: string; state: string }[];
+    machinesTruncation: { shown: number; total: number };
+}
+
+describe('GetPatchingLevel report: the machines behind the patches', () => {
+    const source = sampleSource();
+    const large = sampleSource({ machines: 300 });
+
+    it('names every machine waiting for a reboot, worst first, those without a missing patch too', async () => {
+        const truth = await truthOf(source);
+        const waiting = truth.assessed.filter((a) => a.rebootPending).map((a) => a.machineName);
+        assert.ok(waiting.length > 1 && waiting.length <= 10, 'the sample has a few machines waiting for a reboot');
+        const withNoPatch = waiting.filter((name) => !truth.patches.some((p) => p.machineName === name));
+        assert.ok(withNoPatch.length > 0, 'the sample has a machine waiting for a reboot with nothing missing: no table row');
+
+        for (const args of [{ reboot_pending: true }, {}]) {
+            const out = await patching(source, args);
+            const note = waitingLine(out.text);
+            assert.ok(note, `${JSON.stringify(args)}: a line names the machines waiting\n${out.text}`);
+            assert.deepEqual(note.named, rankedByTruth(truth, waiting), note.line);
+            assert.equal(note.more, 0);
+            assert.ok(out.sentence.includes(`${waiting.length} waiting for a reboot`), out.sentence);
+        }
+        for (const name of withNoPatch) {
+            // Named in the text, though no patch row of it is shown.
+            assert.ok(!(await patching(source, { reboot_pending: true })).text.includes(`| ${name} |`));
+        }
+        assert.equal(waitingLine((await patching(source, { reboot_pending: false })).text), undefined, 'none waits: no line');
+
+        // A large estate: the first ten named, the rest counted, and where to find them.
+        const big = await truthOf(large);
+        const bigWaiting = rankedByTruth(
+            big,
+            big.assessed.filter((a) => a.rebootPending).map((a) => a.machineName),
+        );
+        assert.ok(bigWaiting.length > 10, 'the large sample has more machines waiting than a line names');
+        const out = await patching(large, {});
+        const note = waitingLine(out.text);
+        assert.ok(note, out.text);
+        assert.deepEqual(note.named, bigWaiting.slice(0, 10), note.line);
+        assert.equal(note.more, bigWaiting.length - 10, note.line);
+        const listedWaiting = out.machines.filter((m) => bigWaiting.includes(m.machineName)).length;
+        assert.ok(listedWaiting < bigWaiting.length, 'the machines list, cut, holds only some of them');
+        assert.ok(
+            note.line.endsWith(
+                ` and ${bigWaiting.length - 10} more (the machines list in structuredContent has ${listedWaiting} of them; reboot_pending true lists them).`,
+            ),
+            note.line,
+        );
+        const asked = await patching(large, { reboot_pending: true });
+        assert.deepEqual(
+            asked.machines.map((m) => m.machineName).sort(),
+            [...bigWaiting].sort(),
+            'reboot_pending true lists every machine waiting',
+        );
+        assert.ok(waitingLine(asked.text)?.line.endsWith(` and ${bigWaiting.length - 10} more.`), asked.text);
+    });
+
+    it('lists the state of every machine a listed patch is on, and says when the machines list is cut', async () => {
+        const output = getPatchingLevel.output as z.AnyZodObject;
+        assert.ok((output.shape.machinesTruncation as z.ZodTypeAny).description, 'described for a model');
+        const truth = await truthOf(source);
+        const big = await truthOf(large);
+        const inSite = (site: string) => new Set(truth.machines.filter((m) => m.tags.site === site).map((m) => m.id.toLowerCase()));
+        const fra = inSite('fra');
+        const cases: { estate: Source; args: Record<string, unknown>; total: number; notAssessed: number }[] = [
+            {
+                estate: source,
+                args: { tags: ['site=fra'], classification: ['Critical', 'Security'], max_results: 3 },
+                total: truth.assessments.filter((a) => fra.has(a.machineId.toLowerCase())).length,
+                notAssessed: truth.assessments.filter((a) => fra.has(a.machineId.toLowerCase()) && truth.notAssessed.has(a.machineName))
+                    .length,
+            },
+            { estate: source, args: { max_results: 5 }, total: truth.assessments.length, notAssessed: truth.notAssessed.size },
+            { estate: source, args: { max_results: 10_000 }, total: truth.assessments.length, notAssessed: truth.notAssessed.size },
+            { estate: large, args: {}, total: big.assessments.length, notAssessed: big.notAssessed.size },
+            {
+                estate: large,
+                // Critical patches are few: the machines they are on leave room for others.
+                args: { classification: ['Critical'] },
+                total: big.assessments.length,
+                notAssessed: big.notAssessed.size,
+            },
+        ];
+        let filledWithUnknown = false;
+        for (const { estate, args, total, notAssessed } of cases) {
+            const out = await patching(estate, args);
+            const structured = output.parse(out.structured) as Structured;
+            const what = JSON.stringify(args);
+            const listed = new Set(structured.machines.map((m) => m.machineId.toLowerCase()));
+            for (const p of structured.items) {
+                assert.ok(listed.has(p.machineId.toLowerCase()), `${what}: ${p.machineName} has a patch listed and its state`);
+            }
+            const max = Number(args.max_results ?? 100);
+            const withPatch = new Set(structured.items.map((p) => p.machineId.toLowerCase())).size;
+            const shown = Math.min(total, Math.max(max, withPatch));
+            assert.equal(structured.summary.machines, total, what);
+            assert.deepEqual(structured.machinesTruncation, { shown, total }, what);
+            assert.equal(structured.machines.length, shown, what);
+            // Machines not assessed come right after those whose patches are listed: nothing else says which they are.
+            const unknown = structured.machines.filter((m) => m.state === 'not-assessed');
+            assert.equal(unknown.length, Math.min(notAssessed, shown - withPatch), what);
+            const notice = `Per-machine state (machines in structuredContent) covers ${shown} of the ${total} machines: `;
+            assert.equal(out.text.includes(notice), shown < total, `${what}: the text says the list is cut when it is\n${out.text}`);
+            filledWithUnknown ||= shown < total && withPatch < shown && unknown.length > 0;
+        }
+        assert.ok(filledWithUnknown, 'a cut list with room after the machines of its patches, and machines not assessed to fill it');
     });
 });

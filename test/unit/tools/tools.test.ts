@@ -605,8 +605,38 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.equal(unknown.ok, false);
         assert.equal(
             unknown.ok ? '' : unknown.message,
-            'server_name "no-such-host-anywhere" matches no machine. GetServerMetadata lists the machines.',
+            'server_name "no-such-host-anywhere" matches no machine. GetServerMetadata without server_name lists the machines.',
         );
+    });
+
+    it('names the subscription a machine is in when subscription_ids leaves it out, and the machine when an instance name is given', async () => {
+        const scopes = await source.listScopes();
+        const all = (await run(source, 'GetServerMetadata', { max_results: 1000 })).items as { name: string; subscriptionId: string }[];
+        const machine = all.find((m) => m.subscriptionId !== scopes.subscriptions[0].subscriptionId);
+        assert.ok(machine);
+        const home = scopes.subscriptions.find((s) => s.subscriptionId === machine.subscriptionId);
+        assert.ok(home);
+        const outside = await runTool(
+            'GetServerMetadata',
+            { source },
+            { subscription_ids: [scopes.subscriptions[0].subscriptionId], server_name: machine.name },
+        );
+        assert.equal(
+            outside.ok ? '' : outside.message,
+            `server_name ${JSON.stringify(machine.name)} matches no machine in the subscriptions asked for, but a machine in subscription ${home.displayName} (${home.subscriptionId}), which subscription_ids leaves out: add it, or leave subscription_ids out to search every visible subscription.`,
+        );
+        const sql = (await run(source, 'GetSqlMetadata', { max_results: 1000 })).items;
+        const named = sql.find((i) => String(i.name).includes('\\'));
+        assert.ok(named);
+        const host = String(named.machineName);
+        for (const tool of ['GetServerMetadata', 'GetAnomalies']) {
+            const asInstance = await runTool(tool, { source }, { server_name: `${host}/${String(named.instanceName)}` });
+            assert.equal(
+                asInstance.ok ? '' : asInstance.message,
+                `server_name ${JSON.stringify(`${host}/${String(named.instanceName)}`)} is a SQL Server instance's full name, not a machine's: give the machine as server_name ${JSON.stringify(host)}, and the instance as instance_name ${JSON.stringify(String(named.name))} to GetSqlMetadata or GetSqlBpAssessment.`,
+                tool,
+            );
+        }
     });
 
     it('selects machines by tags and resource group in GetServerMetadata, GetPatchingLevel and GetSqlMetadata', async () => {
@@ -820,7 +850,13 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         const withUpdates = await run(source, 'GetSwConfig', { software_name: 'KB5', include_updates: true });
         assert.ok(withUpdates.items.length > 0, 'the updates the hint points to exist');
         const sql = await run(source, 'GetSqlBpAssessment', { max_results: 1000 });
-        const instances = [...new Set(sql.items.map((f) => `${String(f.computer)}\\${String(f.instanceName)}`))].sort();
+        const instances = [
+            ...new Set(
+                sql.items.map((f) =>
+                    f.instanceName === 'MSSQLSERVER' ? String(f.computer) : `${String(f.computer)}\\${String(f.instanceName)}`,
+                ),
+            ),
+        ].sort();
         const wrong = await warningsOf('GetSqlBpAssessment', { instance_name: 'NO-SUCH-INSTANCE' });
         assert.ok(
             wrong.some(
@@ -1199,6 +1235,12 @@ describe('tools on the sample estate, against the generator’s truth', () => {
             weights,
             [...weights].sort((a, b) => b - a),
         );
+        // A threshold above every finding: the answer says the highest weight there is, so the next call can pick one.
+        const all = await run(source, 'GetWinBpAssessment', { max_results: 50_000 });
+        const highest = Math.max(...all.items.map((f) => f.weight as number));
+        const above = await runTool('GetWinBpAssessment', { source }, { min_weight: Math.ceil(highest) + 1 });
+        assert.ok(above.ok);
+        assert.match(above.text, new RegExp(`The highest weight of the failed recommendations read is ${Math.round(highest * 10) / 10};`));
     });
 
     it('GetWinBpAssessment lists the latest weekly run of each machine by default, every run on request', async () => {
