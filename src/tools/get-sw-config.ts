@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SoftwareItem } from '../core/model';
 import { byText } from '../core/summaries';
+import { TIME } from '../core/timespan';
 import { EXPLAINED_MACHINES, noDataWarnings } from './agents';
 import {
     DEFAULT_MAX_RESULTS,
@@ -12,7 +13,7 @@ import {
     TopK,
     otherWorkspacesNotes,
 } from './common';
-import { describeCounts, describeFilters, plural, renderText, shortTime } from './text';
+import { describeCounts, describeFilters, NAMED_IN_SENTENCE, plural, renderText, shortTime } from './text';
 import { textFilter } from './textFilter';
 import { defineTool, READ_ONLY } from './types';
 
@@ -121,6 +122,8 @@ export const getSwConfig = defineTool({
         let runLength = 0;
         // The machines that sent any inventory, when machines were named: those that sent none are explained.
         const reporting = scope.selected ? new Set<string>() : undefined;
+        // Each listed machine's latest inventory snapshot (its rows are all from that snapshot).
+        const newestSnapshot = new Map<string, string>();
         for (const s of result.rows) {
             if (s.computer !== lastComputer) {
                 lastComputer = s.computer;
@@ -155,6 +158,9 @@ export const getSwConfig = defineTool({
                     computerCounted = true;
                     machines.add(s.computer);
                 }
+                if (s.lastSeen > (newestSnapshot.get(s.computer) ?? '')) {
+                    newestSnapshot.set(s.computer, s.lastSeen);
+                }
                 names.add(s.name);
             }
         }
@@ -165,6 +171,7 @@ export const getSwConfig = defineTool({
         const warnings = [
             ...result.warnings,
             ...inventoryWindowWarnings(scope.range),
+            ...staleInventoryWarnings(newestSnapshot, scope.range.to),
             ...(await noDataWarnings(context, scope, () => reporting ?? [], 'software inventory', true)),
         ];
         const summary = {
@@ -228,4 +235,23 @@ function caselessOrder(): (a: string, b: string) => number {
         return folded;
     };
     return (a, b) => byText(lowerOf(a), lowerOf(b)) || byText(a, b);
+}
+
+/** Inventory snapshots come every 10 to 24 hours: a machine whose latest is older than this has stopped sending them. */
+const INVENTORY_STALE_MS = 2 * TIME.DAY;
+
+/**
+ * The machines listed whose latest inventory snapshot is more than two days older than the window's end, oldest first:
+ * what is listed for them is as of then (the machine may be off or disconnected, or its agent stopped).
+ */
+function staleInventoryWarnings(newestSnapshot: ReadonlyMap<string, string>, to: Date): string[] {
+    const before = new Date(to.getTime() - INVENTORY_STALE_MS).toISOString();
+    const stale = [...newestSnapshot].filter(([, at]) => at < before).sort((a, b) => byText(a[1], b[1]) || byText(a[0], b[0]));
+    if (stale.length === 0) {
+        return [];
+    }
+    const named = stale.slice(0, NAMED_IN_SENTENCE).map(([computer, at]) => `${computer} (${shortTime(at)})`);
+    return [
+        `The latest software inventory of ${plural(stale.length, 'machine')} listed is more than 2 days old, while snapshots come every 10 to 24 hours: what is listed for ${stale.length === 1 ? 'it' : 'them'} is as of then — off, disconnected, or an agent that stopped sending (GetServerMetadata shows which): ${named.join(', ')}${stale.length > NAMED_IN_SENTENCE ? ` and ${stale.length - NAMED_IN_SENTENCE} more` : ''}.`,
+    ];
 }

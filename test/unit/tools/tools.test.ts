@@ -1226,6 +1226,36 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.equal(high.items.length, (latest.summary.bySeverity as Record<string, number>).High);
     });
 
+    it('GetSwConfig names the machines whose latest inventory is more than 2 days old, oldest first', async () => {
+        const all = await run(source, 'GetSwConfig', { timespan: '30d', include_updates: true, max_results: 50_000 });
+        assert.equal(all.truncation.shown, all.truncation.total);
+        const newest = new Map<string, string>();
+        for (const i of all.items) {
+            newest.set(String(i.computer), [newest.get(String(i.computer)) ?? '', String(i.lastSeen)].sort().at(-1) ?? '');
+        }
+        const twoDaysAgo = new Date(NOW.getTime() - 2 * 86_400_000).toISOString();
+        const stale = [...newest].filter(([, at]) => at < twoDaysAgo).sort((a, b) => a[1].localeCompare(b[1]));
+        assert.ok(stale.length > 0, 'the sample has a machine that stopped sending inventory');
+        const warning = (all.warnings as string[]).find((w) => w.startsWith('The latest software inventory of'));
+        assert.ok(warning);
+        assert.ok(warning.includes(`of ${stale.length} machine${stale.length === 1 ? '' : 's'} listed is more than 2 days old`), warning);
+        assert.ok(
+            warning.includes(
+                stale
+                    .map(([name]) => name)
+                    .slice(0, 5)
+                    .join(' ('),
+            ) || warning.includes(stale[0][0]),
+            warning,
+        );
+        assert.ok(warning.indexOf(stale[0][0]) < (stale[1] ? warning.indexOf(stale[1][0]) : Infinity), 'oldest first');
+        // One machine that still sends: no such warning.
+        const fresh = [...newest].find(([, at]) => at >= twoDaysAgo);
+        assert.ok(fresh);
+        const one = await run(source, 'GetSwConfig', { timespan: '30d', server_name: fresh[0] });
+        assert.ok(!(one.warnings as string[]).some((w) => w.startsWith('The latest software inventory of')));
+    });
+
     it('GetWinBpAssessment filters by weight and sorts heaviest first', async () => {
         const out = await run(source, 'GetWinBpAssessment', { min_weight: 10, max_results: 50_000 });
         assert.ok(out.items.length > 0);
