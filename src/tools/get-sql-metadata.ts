@@ -6,7 +6,7 @@ import { domainOf, hostName } from '../core/source';
 import { TIME } from '../core/timespan';
 import {
     assertDomainAgrees,
-    assertKnownMachine,
+    assertKnownMachineIn,
     assertPlacementMatches,
     envelope,
     envelopeOf,
@@ -144,7 +144,11 @@ export const getSqlMetadata = defineTool({
             byVersion: z.record(z.number()),
             byEdition: z.record(z.number()),
             byLicenseType: z.record(z.number()),
-            totalVCores: z.number(),
+            totalVCores: z
+                .number()
+                .describe(
+                    'vCores of the hosts the matching instances run on, each host counted once (by machine id, else host name): an instance reports its host’s logical cores, which licensing by core counts once per operating system environment, however many instances it runs',
+                ),
             totalSizeGb: z.number(),
             databasesNeverBackedUp: z.number().int(),
             databasesWithStaleBackup: z.number().int(),
@@ -176,7 +180,7 @@ export const getSqlMetadata = defineTool({
     }),
     annotations: READ_ONLY,
     async run(context, input) {
-        const { ids } = await resolveSubscriptions(context, input.subscription_ids);
+        const { ids, scopes } = await resolveSubscriptions(context, input.subscription_ids);
         const result = await context.source.getSql({ subscriptionIds: ids, signal: context.signal, progress: context.progress });
         const { instances, databases } = result.rows[0] ?? { instances: [], databases: [] };
         const serverName = pickServerName(input);
@@ -200,7 +204,7 @@ export const getSqlMetadata = defineTool({
                 // A machine without SQL Server is a plain answer (none), not a mistake in the name; only a name no machine
                 // has is refused.
                 const all = await machinesOf();
-                assertKnownMachine(serverName, all);
+                await assertKnownMachineIn(context, serverName, all, ids, scopes);
                 const named = all.filter(machineMatcher(serverName));
                 onNamedHost = hostedOn(named);
                 if (!instances.some(onNamedHost)) {
@@ -321,7 +325,7 @@ export const getSqlMetadata = defineTool({
             byVersion: countIn(rows, (r) => r.i.version) as Record<string, number>,
             byEdition: countIn(rows, (r) => r.i.edition) as Record<string, number>,
             byLicenseType: countIn(rows, (r) => r.i.licenseType) as Record<string, number>,
-            totalVCores: rows.reduce((sum, r) => sum + (r.i.vCores ?? 0), 0),
+            totalVCores: hostVCores(rows.map((r) => r.i)),
             totalSizeGb: Math.round(sizeOf(allDbs) / 102.4) / 10,
             databasesNeverBackedUp: allDbs.filter((d) => d.backup === 'never').length,
             databasesWithStaleBackup: allDbs.filter((d) => d.backup === 'stale').length,
@@ -444,6 +448,28 @@ function worstOf(row: { dbs: readonly JudgedDatabase[] }): number {
         worst = Math.min(worst, rank);
     }
     return worst;
+}
+
+/**
+ * The vCores of the hosts these instances run on, each host once: every instance reports its host's logical cores, so
+ * summing instances would count a host with several instances several times. A host is known by the instance's machine
+ * id when Azure gives it, else by its host name; its vCores are the most any of its instances reports (they agree, unless
+ * the host was resized between two of their inventories).
+ */
+function hostVCores(instances: readonly SqlInstance[]): number {
+    const byHost = new Map<string, number>();
+    for (const i of instances) {
+        if (i.vCores === undefined) {
+            continue;
+        }
+        const host = i.machineId ? `id:${i.machineId.toLowerCase()}` : `name:${hostName(i.machineName)}`;
+        byHost.set(host, Math.max(byHost.get(host) ?? 0, i.vCores));
+    }
+    let total = 0;
+    for (const vCores of byHost.values()) {
+        total += vCores;
+    }
+    return total;
 }
 
 /** Total size of the databases Azure has a size for, in MB. */

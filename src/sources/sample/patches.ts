@@ -11,7 +11,7 @@ import { osSupport } from '../../core/lifecycle';
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
-import { linuxPackagesOf, NEWEST, type InstalledPackage } from './linuxPackages';
+import { linuxPackagesOf, NEWEST, type InstalledPackage, type LinuxPackage } from './linuxPackages';
 import { hashKey, isoTime, Random } from './random';
 
 /** The second Tuesday of a month at 18:00 UTC: when the fictional vendor publishes its monthly updates. */
@@ -28,10 +28,21 @@ export function latestPatchTuesday(time: number): number {
     return thisMonth <= time ? thisMonth : patchTuesday(d.getUTCFullYear(), d.getUTCMonth() - 1);
 }
 
+/**
+ * A kind of update the fictional vendor publishes. Everything but the odds is a property of the update itself — its
+ * classification, MSRC severity, reboot behaviour and title, and its KB and publication date (see {@link kbNumber},
+ * {@link definitionUpdate}) — so an update is the same on every machine that misses it, as in Azure.
+ */
 interface WindowsUpdateKind {
     slot: number;
     classification: PatchClassification;
-    severity: (random: Random) => PatchSeverity;
+    /** Its MSRC severity: that of the worst vulnerability it fixes. */
+    severity: PatchSeverity;
+    /**
+     * A draw of the machine's stream is spent when the machine misses it (where its severity used to be drawn per
+     * machine), so that the rest of the stream — which other updates the machine misses — stays as it was.
+     */
+    spendsDraw?: boolean;
     reboot: RebootBehaviour;
     title: (product: string, month: string, kb: string) => string;
     /** Chance the machine misses it, by patch profile. */
@@ -41,14 +52,13 @@ interface WindowsUpdateKind {
     daily?: boolean;
 }
 
-const important = () => 'Important' as const;
-const unspecified = () => 'Unspecified' as const;
-
 const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 1,
         classification: 'Security',
-        severity: (r) => (r.chance(0.5) ? 'Critical' : 'Important'),
+        // Dozens of fixes a month (a monthly rollup's on Windows Server 2012 R2), a remote code execution rated Critical among them.
+        severity: 'Critical',
+        spendsDraw: true,
         reboot: 'CanRequestReboot',
         title: (p, m, kb) =>
             p.includes('2012')
@@ -59,7 +69,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 2,
         classification: 'Security',
-        severity: important,
+        severity: 'Important',
         reboot: 'CanRequestReboot',
         title: (p, m, kb) => `${m} Cumulative Update for .NET Framework 3.5, 4.8 and 4.8.1 for ${p} (KB${kb})`,
         odds: { current: 0.1, lagging: 0.7, neglected: 0.9 },
@@ -67,7 +77,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 3,
         classification: 'Critical',
-        severity: unspecified,
+        severity: 'Unspecified',
         reboot: 'NeverReboots',
         title: (p, m, kb) => `${m} Servicing Stack Update for ${p} (KB${kb})`,
         odds: { current: 0, lagging: 0.4, neglected: 0.8 },
@@ -75,7 +85,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 4,
         classification: 'Definition',
-        severity: unspecified,
+        severity: 'Unspecified',
         reboot: 'NeverReboots',
         title: (_p, _m, kb) => `Security Intelligence Update for Microsoft Defender Antivirus - KB${kb} (Version 1.421.${kb.slice(-3)}.0)`,
         odds: { current: 0.5, lagging: 0.8, neglected: 0.9 },
@@ -84,7 +94,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 5,
         classification: 'UpdateRollup',
-        severity: unspecified,
+        severity: 'Unspecified',
         reboot: 'CanRequestReboot',
         title: (p, m, kb) => `${m} Windows Malicious Software Removal Tool x64 - v5.1${m.slice(2, 4)} for ${p} (KB${kb})`,
         odds: { current: 0.2, lagging: 0.5, neglected: 0.8 },
@@ -92,7 +102,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 6,
         classification: 'Updates',
-        severity: unspecified,
+        severity: 'Unspecified',
         reboot: 'NeverReboots',
         title: (_p, _m, kb) => `Update for Microsoft Defender Antivirus antimalware platform - KB${kb} (Version 4.18.24${kb.slice(-3)}.5)`,
         odds: { current: 0.2, lagging: 0.5, neglected: 0.7 },
@@ -100,7 +110,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 7,
         classification: 'Tools',
-        severity: unspecified,
+        severity: 'Unspecified',
         reboot: 'NeverReboots',
         title: (p, m, kb) => `${m} Remote Server Administration Tools refresh for ${p} (KB${kb})`,
         odds: { current: 0, lagging: 0.15, neglected: 0.4 },
@@ -108,7 +118,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 8,
         classification: 'FeaturePack',
-        severity: unspecified,
+        severity: 'Unspecified',
         reboot: 'CanRequestReboot',
         title: (p, _m, kb) => `Storage Replica feature pack for ${p} (KB${kb})`,
         odds: { current: 0, lagging: 0.12, neglected: 0.4 },
@@ -116,7 +126,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 9,
         classification: 'ServicePack',
-        severity: unspecified,
+        severity: 'Unspecified',
         reboot: 'AlwaysRequiresReboot',
         title: (_p, _m, kb) => `Service Pack 2 for Windows Server Update Services 4.0 (KB${kb})`,
         odds: { current: 0, lagging: 0.08, neglected: 0.35 },
@@ -124,7 +134,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 10,
         classification: 'Critical',
-        severity: unspecified,
+        severity: 'Unspecified',
         reboot: 'CanRequestReboot',
         title: (p, m, kb) => `${m} Update for ${p} to correct Kerberos ticket renewal (KB${kb})`,
         odds: { current: 0, lagging: 0.3, neglected: 0.5 },
@@ -132,7 +142,7 @@ const WINDOWS_KINDS: readonly WindowsUpdateKind[] = [
     {
         slot: 11,
         classification: 'Security',
-        severity: important,
+        severity: 'Important',
         reboot: 'CanRequestReboot',
         title: (_p, m, kb) => `${m} Security Update for SQL Server (GDR) (KB${kb})`,
         odds: { current: 0.2, lagging: 0.6, neglected: 0.9 },
@@ -445,9 +455,7 @@ function windowsUpdatesInstalled(fm: FleetMachine, shape: RunShape, missing: rea
         if ((kind.sqlOnly && !fm.machine.sqlDiscovered) || (!monthly && !kind.daily)) {
             continue;
         }
-        const kb = kind.daily
-            ? String(2_310_000 + (Math.floor(shape.start / TIME.DAY) % 1000))
-            : kbNumber(fm.os.product, monthIndex, kind.slot);
+        const kb = kind.daily ? definitionUpdate(definitionDay(shape.start)).kb : kbNumber(fm.os.product, monthIndex, kind.slot);
         if (!stillMissing.has(kb)) {
             available.push({ kind, kb });
         }
@@ -554,6 +562,19 @@ function kbNumber(product: string, monthIndex: number, slot: number): string {
     return String(5_000_000 + monthIndex * 1_371 + slot * 97 + (hashKey(product) % 89));
 }
 
+/**
+ * Microsoft Defender's security intelligence update of a day (days since 1970-01-01 UTC): published at the start of the
+ * day (UTC), its KB numbered by the day — one update, at one time, for every machine.
+ */
+function definitionUpdate(day: number): { kb: string; publishedAt: number } {
+    return { kb: String(2_310_000 + (day % 1000)), publishedAt: day * TIME.DAY };
+}
+
+/** The day of the newest definition update published at or before `time`. */
+function definitionDay(time: number): number {
+    return Math.floor(time / TIME.DAY);
+}
+
 function addWindowsPatches(fm: FleetMachine, random: Random, assessedAt: number, out: MissingPatch[]): void {
     if (fm.patchProfile === 'fully-patched') {
         return;
@@ -568,11 +589,14 @@ function addWindowsPatches(fm: FleetMachine, random: Random, assessedAt: number,
     const monthIndex = (d.getUTCFullYear() - 2020) * 12 + d.getUTCMonth();
     const profile = fm.patchProfile;
     const add = (kind: WindowsUpdateKind) => {
+        // The definition update the machine misses: the newest one, or the one before when it has not checked since.
         const daysBack = kind.daily ? Math.floor(random.range(0, 2)) : 0;
-        const kb = kind.daily
-            ? String(2_310_000 + ((Math.floor(assessedAt / TIME.DAY) - daysBack) % 1000))
-            : kbNumber(fm.os.product, monthIndex, kind.slot);
-        const publishedAt = kind.daily ? Math.floor(assessedAt / TIME.HOUR) * TIME.HOUR - daysBack * TIME.DAY - 3 * TIME.HOUR : released;
+        const { kb, publishedAt } = kind.daily
+            ? definitionUpdate(definitionDay(assessedAt) - daysBack)
+            : { kb: kbNumber(fm.os.product, monthIndex, kind.slot), publishedAt: released };
+        if (kind.spendsDraw) {
+            random.next();
+        }
         out.push({
             machineId: fm.machine.id,
             machineName: fm.machine.name,
@@ -580,7 +604,7 @@ function addWindowsPatches(fm: FleetMachine, random: Random, assessedAt: number,
             patchName: kind.title(fm.os.product, month, kb),
             kbId: kb,
             classification: kind.classification,
-            severity: kind.severity(random),
+            severity: kind.severity,
             publishedAt: isoTime(publishedAt),
             rebootBehaviour: kind.reboot,
         });
@@ -625,16 +649,11 @@ function addLinuxPatches(fm: FleetMachine, random: Random, packages: readonly In
         .map((p) => p.pkg)
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const p of behind) {
-        // Ubuntu's security notices carry no MSRC-style severity.
-        const severity: PatchSeverity =
-            !p.security || ubuntu
-                ? 'Unspecified'
-                : random.weighted<PatchSeverity>([
-                      ['Critical', 1],
-                      ['Important', 4],
-                      ['Moderate', 4],
-                      ['Low', 1],
-                  ]);
+        const severity = ubuntu ? 'Unspecified' : advisorySeverity(p);
+        if (p.security && !ubuntu) {
+            // A draw is spent where the severity used to be drawn per machine, so that the rest of the stream stays as it was.
+            random.next();
+        }
         out.push({
             machineId: fm.machine.id,
             machineName: fm.machine.name,
@@ -646,4 +665,21 @@ function addLinuxPatches(fm: FleetMachine, random: Random, packages: readonly In
             rebootBehaviour: p.kernel ? 'CanRequestReboot' : 'NeverReboots',
         });
     }
+}
+
+/**
+ * The severity of the advisory that published a package's newest version (Red Hat and SUSE rate theirs; Ubuntu's security
+ * notices carry no such severity, nor does an update that is not a security fix): from the package and version alone, so
+ * every machine waiting for that version sees the same one.
+ */
+function advisorySeverity(p: LinuxPackage): PatchSeverity {
+    if (!p.security) {
+        return 'Unspecified';
+    }
+    return new Random(hashKey('advisory severity', p.name, p.versions[NEWEST])).weighted<PatchSeverity>([
+        ['Critical', 1],
+        ['Important', 4],
+        ['Moderate', 4],
+        ['Low', 1],
+    ]);
 }

@@ -1,4 +1,4 @@
-import type { SqlDatabase, SqlInstance } from '../../core/model';
+import type { Machine, SqlDatabase, SqlInstance } from '../../core/model';
 import { TIME } from '../../core/timespan';
 import type { Fleet, FleetMachine } from './fleet';
 import { HOSTILE_STRINGS } from './hostile';
@@ -235,6 +235,8 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
                       ['Evaluation', 0.5],
                   ]);
             const licenseType = FREE_EDITIONS.has(edition) ? 'Free' : random.pick(['PAYG', 'Paid', 'LicenseOnly', 'ServerCAL']);
+            // A draw is spent where the vCores used to be drawn per instance, so that the rest of the stream stays as it was.
+            random.next();
             const isDefault = instanceName === 'MSSQLSERVER';
             const resourceName = isDefault ? m.name : `${m.name}_${instanceName}`;
             const instance: SqlInstance = {
@@ -251,7 +253,7 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
                 patchLevel: build.patchLevel,
                 edition,
                 licenseType,
-                vCores: Math.min(m.logicalCoreCount ?? 4, random.pick([2, 4, 4, 8, 8, 16])),
+                ...vCoresOf(m),
                 status: m.status === 'Connected' || m.status === 'Error' ? 'Connected' : 'Disconnected',
                 collation: random.chance(0.8) ? 'SQL_Latin1_General_CP1_CI_AS' : 'Latin1_General_CI_AS',
                 // The extension uploads inventory about hourly while the machine reports (its own stream: nothing else moves).
@@ -279,6 +281,15 @@ export function buildSqlEstate(fleet: Fleet): SqlEstateData {
     }
     const backupStates = dealBackupStates(fleet, databases, hosts, new Map(instances.map((i) => [i.id, Date.parse(i.inventoryAt ?? '')])));
     return { instances, databases, backupStates, hosts, maxCompatibility };
+}
+
+/**
+ * What the Azure extension for SQL Server reports as an instance's vCores: the logical cores of the operating system it
+ * runs on (an Azure VM's vCPUs), the same for every instance on the host — licensing by core counts the host once.
+ */
+function vCoresOf(m: Machine): Pick<SqlInstance, 'vCores'> {
+    const cores = m.logicalCoreCount ?? m.coreCount;
+    return cores === undefined ? {} : { vCores: cores };
 }
 
 /**

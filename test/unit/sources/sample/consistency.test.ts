@@ -20,11 +20,13 @@ const LOOK_BACK = 40 * TIME.DAY;
 
 /** What GetServerMetadata says of a machine, as far as these tests read it. */
 interface ServerRow {
+    id: string;
     name: string;
     osName: string;
     status: string;
     lastStatusChange: string;
     monitoringAgent: string;
+    logicalCoreCount?: number;
 }
 
 /** What GetSqlMetadata says of an instance and its databases, as far as these tests read it. */
@@ -32,8 +34,10 @@ interface SqlInstanceRow {
     name: string;
     instanceName: string;
     machineName: string;
+    machineId?: string;
     version: string;
     currentVersion: string;
+    vCores?: number;
     support?: { extendedEnd: string };
     databases: { name: string; lastFullBackup?: string }[];
 }
@@ -496,6 +500,60 @@ for (const { machines, seed, now } of ESTATES) {
             if (machines >= 200) {
                 assert.ok(current > 0, `${current} runs current`);
             }
+        });
+
+        it('gives an update the same classification, severity, publication date, reboot behaviour and title on every machine', () => {
+            // An update is one KB (Windows) or one version of a package (Linux): what the vendor says of it is the same wherever it is missing.
+            const updates = groupBy(estate.missing, (p) => (p.kbId ? `KB${p.kbId}` : `${p.patchName}@${p.version ?? ''}`));
+            let shared = 0;
+            const severities = new Set<string>();
+            for (const [update, rows] of updates) {
+                assert.equal(new Set(rows.map((p) => p.machineId)).size, rows.length, `${update} is missing once per machine`);
+                if (rows.length < 2) {
+                    continue;
+                }
+                shared++;
+                for (const attribute of ['classification', 'severity', 'publishedAt', 'rebootBehaviour', 'patchName'] as const) {
+                    const values = new Set(rows.map((p) => p[attribute]));
+                    assert.equal(
+                        values.size,
+                        1,
+                        `${update}: ${attribute} ${rows.map((p) => `${String(p[attribute])} on ${p.machineName}`).join(', ')}`,
+                    );
+                }
+                severities.add(rows[0].severity);
+            }
+            assert.ok(shared > 20, `${shared} updates missing on several machines`);
+            // Still a mix: the monthly cumulative updates are Critical, .NET's Important, Linux advisories of every severity.
+            for (const severity of ['Critical', 'Important', 'Unspecified']) {
+                assert.ok(severities.has(severity), `${severity} among ${[...severities].join(', ')}`);
+            }
+            // A Critical update published more than 30 days before the clock is still missing somewhere (overdue).
+            assert.ok(
+                estate.missing.some(
+                    (p) => p.severity === 'Critical' && p.publishedAt && Date.parse(p.publishedAt) < estate.now - 30 * TIME.DAY,
+                ),
+            );
+        });
+
+        it('reports as the vCores of each SQL Server instance its host’s logical cores, and counts every host once in totalVCores', async () => {
+            const servers = new Map(estate.servers.map((s) => [s.id.toLowerCase(), s]));
+            for (const instance of estate.sqlInstances) {
+                const host = servers.get((instance.machineId ?? '').toLowerCase());
+                assert.ok(host, `${instance.name}: its host ${instance.machineId} is in GetServerMetadata`);
+                assert.equal(host.name, instance.machineName);
+                assert.equal(instance.vCores, host.logicalCoreCount, `${instance.name} on ${host.name}`);
+            }
+            const perHost = new Map(estate.sqlInstances.map((i) => [i.machineId, i.vCores ?? 0]));
+            assert.ok(perHost.size < estate.sqlInstances.length, 'some host runs several instances');
+            const result = await runTool('GetSqlMetadata', { source: estate.source }, { max_results: 1 });
+            assert.ok(result.ok, result.ok ? '' : result.message);
+            const summary = (result.structured as { summary: { instances: number; totalVCores: number } }).summary;
+            assert.equal(summary.instances, estate.sqlInstances.length);
+            assert.equal(
+                summary.totalVCores,
+                [...perHost.values()].reduce((sum, n) => sum + n, 0),
+            );
         });
     });
 }
