@@ -7,6 +7,8 @@ import {
     envelopeOf,
     instanceMatcher,
     inputs,
+    pickServerName,
+    resolveSubscriptions,
     resolveWorkspaceScope,
     latestRunOf,
     otherWorkspacesNotes,
@@ -14,7 +16,7 @@ import {
     weeklyRunWarnings,
 } from './common';
 import { describeCounts, describeFilters, firstNames, plural, renderText, shortTime } from './text';
-import { defineTool, READ_ONLY } from './types';
+import { defineTool, READ_ONLY, type ToolContext } from './types';
 import { instanceLabel } from './vocabulary';
 
 const finding = z.object({
@@ -78,7 +80,7 @@ export const getSqlBpAssessment = defineTool({
     annotations: READ_ONLY,
     async run(context, input) {
         // An instance asked for by its host (HOST\\NAME, HOST/NAME, or HOST for a default instance) is read where that host reports.
-        const scope = await resolveWorkspaceScope(context, input, '30d', input.instance_name?.trim().split(/[\\/]/)[0]);
+        const scope = await resolveWorkspaceScope(context, input, '30d', await instanceHost(context, input));
         const result = await context.source.getSqlFindings({ ...scope.query, latestRunOnly: input.latest_run_only ?? true });
         const matchesInstance = input.instance_name?.trim() ? instanceMatcher(input.instance_name) : undefined;
         const rank = (s: string) => FINDING_SEVERITIES.indexOf(s as (typeof FINDING_SEVERITIES)[number]);
@@ -170,3 +172,42 @@ export const getSqlBpAssessment = defineTool({
         };
     },
 });
+
+/**
+ * The host that `instance_name` names, to choose the workspace by: the part before the slash of HOST\\NAME (or the name of a
+ * default instance's host); for a bare instance name (REPORTING) that nothing else places, the one machine Resource
+ * Graph lists an instance of that name on — so an instance whose host reports to another workspace is still found.
+ */
+async function instanceHost(
+    context: ToolContext,
+    input: {
+        instance_name?: string;
+        workspace_id?: string;
+        server_name?: string;
+        ServerName?: string;
+        tags?: string[];
+        resource_group?: string[];
+    },
+): Promise<string | undefined> {
+    const name = input.instance_name?.trim();
+    if (!name) {
+        return undefined;
+    }
+    const slash = name.search(/[\\/]/);
+    if (slash >= 0) {
+        return name.slice(0, slash);
+    }
+    const placed = input.workspace_id?.trim() || pickServerName(input) || input.tags?.length || input.resource_group?.length;
+    if (placed || name.includes('*') || name.toLowerCase() === 'mssqlserver') {
+        return name;
+    }
+    const { ids } = await resolveSubscriptions(context, undefined);
+    const sql = await context.source.getSql({ subscriptionIds: ids, signal: context.signal });
+    const hosts = new Set(
+        sql.rows
+            .flatMap((r) => r.instances)
+            .filter((i) => i.instanceName.toLowerCase() === name.toLowerCase())
+            .map((i) => i.machineName),
+    );
+    return hosts.size === 1 ? [...hosts][0] : name;
+}

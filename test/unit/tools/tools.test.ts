@@ -1160,6 +1160,20 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.deepEqual(await names('GetSqlBpAssessment', `${host.toUpperCase()}\\${String(named.instanceName).toLowerCase()}`), [
             `${host}|${String(named.instanceName)}`,
         ]);
+        // A bare instance name that one machine has is read where that machine reports, like its full name.
+        const unique = all.items.filter(
+            (i) => i.instanceName !== 'MSSQLSERVER' && all.items.filter((j) => j.instanceName === i.instanceName).length === 1,
+        );
+        const scopes = await source.listScopes();
+        let elsewhere = 0;
+        for (const instance of unique) {
+            const bare = await run(source, 'GetSqlBpAssessment', { instance_name: String(instance.instanceName), max_results: 1000 });
+            const full = await run(source, 'GetSqlBpAssessment', { instance_name: String(instance.name), max_results: 1000 });
+            assert.deepEqual(bare.items, full.items, String(instance.name));
+            assert.deepEqual(bare.scope, full.scope, String(instance.name));
+            elsewhere += (bare.scope as { workspaceId: string }).workspaceId === scopes.workspaces[0].customerId ? 0 : 1;
+        }
+        assert.ok(elsewhere > 0, 'some such instance reports to a workspace other than the default');
         // Both tools' tables name an instance alike: a default instance by its host alone, a named one as HOST\NAME.
         for (const instance of [defaults[0], named]) {
             const bp = await runTool('GetSqlBpAssessment', { source }, { instance_name: String(instance.name) });
