@@ -914,6 +914,7 @@ export async function resolveWorkspaceScope(
         }
         if (!workspace) {
             // Asked about machines without a workspace: read the one they report to, when the source knows it and it is one.
+            selected = await locateMachines(context, selected, scopes, range);
             const theirs = workspaceOfMachines(selected, scopes);
             const usual = theirs ? usualWorkspace(context, scopes) : undefined;
             if (theirs && theirs.customerId !== usual?.customerId) {
@@ -1001,6 +1002,54 @@ function usualWorkspace(context: ToolContext, scopes: Scopes): Workspace | undef
  * The workspace the machines report to, when every one of them whose workspace the source knows reports to the same
  * visible one (machines with no known workspace send nothing anywhere, or the source cannot say); else undefined.
  */
+/** Most machines, and most visible workspaces, for which `locateMachines` asks each workspace. */
+const LOCATED_MACHINES = 100;
+const PROBED_WORKSPACES = 10;
+
+/**
+ * The machines with the workspace each reports to, when the source does not say (Resource Graph does not tell which
+ * workspace a machine's agent sends to): each visible workspace is asked which of them it heard from in the window, and
+ * a machine heard by exactly one is taken to report there. A workspace that cannot be asked says nothing; a machine
+ * heard by several, or none, stays unplaced. Only for a few machines and workspaces: one query per workspace.
+ */
+async function locateMachines(context: ToolContext, selected: Machine[], scopes: Scopes, range: TimeRange): Promise<Machine[]> {
+    const workspaces = scopes.workspaces;
+    if (
+        selected.length === 0 ||
+        selected.length > LOCATED_MACHINES ||
+        workspaces.length < 2 ||
+        workspaces.length > PROBED_WORKSPACES ||
+        selected.some((m) => m.workspaceId)
+    ) {
+        return selected;
+    }
+    const computers = [...new Set(selected.flatMap(namesOf))];
+    const heard = await Promise.all(
+        workspaces.map(async (w) => {
+            try {
+                const found = await context.source.findComputers({
+                    workspaceId: w.customerId,
+                    from: range.from,
+                    to: range.to,
+                    computers,
+                    signal: context.signal,
+                });
+                return new Set(found.rows.map(hostName));
+            } catch (error) {
+                if (context.signal?.aborted) {
+                    throw error;
+                }
+                return new Set<string>();
+            }
+        }),
+    );
+    return selected.map((m) => {
+        const hosts = namesOf(m).map(hostName);
+        const holding = workspaces.filter((_, i) => hosts.some((h) => heard[i].has(h)));
+        return holding.length === 1 ? { ...m, workspaceId: holding[0].customerId } : m;
+    });
+}
+
 function workspaceOfMachines(machines: readonly Machine[], scopes: Scopes): Workspace | undefined {
     let id: string | undefined;
     for (const m of machines) {

@@ -356,6 +356,25 @@ describe('Azure source over Log Analytics (real SDK against the HTTPS fake)', ()
         assert.doesNotMatch(query, /InstanceName != '_Total'/);
     });
 
+    it('reads the workspace a named machine reports to, found by asking each visible workspace, when none is given', async () => {
+        fake = await startAzureFake({ estate: { machines: 8, workspaces: 2, homeWorkspaces: true } });
+        const source = sourceFor(fake);
+        const [first, second] = fake.estate.workspaces;
+        // Machine 1 reports to the second workspace only; with two workspaces and no default, nothing else would choose it.
+        const machine = fake.estate.machines[1];
+        assert.equal(fake.estate.homeWorkspace?.get(machine.computer), second.customerId);
+        for (const tool of ['GetSwConfig', 'GetAnomalies', 'GetWinBpAssessment']) {
+            const run = await runTool(tool, { source }, { server_name: machine.name, timespan: '7d' });
+            assert.ok(run.ok, `${tool}: ${run.ok ? '' : run.message}`);
+            assert.equal((run.structured.scope as { workspaceId: string }).workspaceId, second.customerId, tool);
+            assert.ok(run.text.includes(`Read workspace ${second.name} (${second.customerId}), where ${machine.name} reports.`), run.text);
+        }
+        // Machines of both workspaces: no one workspace is theirs, so the choice stays the caller's.
+        const both = await runTool('GetSwConfig', { source }, { server_name: 'srv-0000*' });
+        assert.equal(both.ok, false);
+        assert.match(both.ok ? '' : both.message, new RegExp(`${first.name}.*${second.name}|${second.name}.*${first.name}`));
+    });
+
     it('says why a machine asked about sent nothing: no agent, a failed one, the retired one, or a rule to check', async () => {
         fake = await startAzureFake({ estate: { machines: 12, now: new Date() }, metricTable: 'none' });
         const source = sourceFor(fake);

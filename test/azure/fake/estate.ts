@@ -28,6 +28,11 @@ export interface FakeEstateOptions {
      * account cannot read, or agents without Azure Arc). Default none.
      */
     workspaceOnly?: number;
+    /**
+     * Each machine reports to one workspace: machine `i` to workspace `i` modulo their number (Resource Graph does not say
+     * which). Off by default: every workspace then holds every machine's rows.
+     */
+    homeWorkspaces?: boolean;
 }
 
 export type FakeAssessment = 'fresh' | 'stale' | 'none' | 'failed';
@@ -63,6 +68,8 @@ export interface FakeEstate {
     diskTotals: boolean;
     /** Machines only Log Analytics knows (see `FakeEstateOptions.workspaceOnly`). */
     workspaceOnly: FakeMachine[];
+    /** The customer id of the one workspace each machine reports to, by `Computer`, with `homeWorkspaces`. */
+    homeWorkspace?: Map<string, string>;
 }
 
 /** A GUID made from a number, so ids are stable and readable in failures. */
@@ -119,6 +126,9 @@ export function buildFakeEstate(options: FakeEstateOptions = {}): FakeEstate {
     return {
         tenantId: FAKE_TENANT,
         now,
+        ...(options.homeWorkspaces
+            ? { homeWorkspace: new Map(machines.map((m, i) => [m.computer, workspaces[i % workspaces.length].customerId])) }
+            : {}),
         subscriptions,
         workspaces,
         machines,
@@ -552,9 +562,13 @@ export function logsTable(
     estate: FakeEstate,
     query: string,
     metricTable: 'Perf' | 'InsightsMetrics' | 'both' | 'split' | 'none',
+    workspace?: string,
 ): WireTable | undefined {
     const now = estate.now.getTime();
-    const machines = filterComputers([...estate.machines, ...estate.workspaceOnly], query);
+    const home = estate.homeWorkspace;
+    const machines = filterComputers([...estate.machines, ...estate.workspaceOnly], query).filter(
+        (m) => !home || !workspace || (home.get(m.computer) ?? workspace).toLowerCase() === workspace.toLowerCase(),
+    );
     // With both metric tables, the legacy agent's Perf has the CPU and disks of every second machine of the estate, and VM
     // Insights (InsightsMetrics) those of every machine: a machine in both is read from Perf.
     const inMetricTable = (m: FakeMachine) => metricTable !== 'both' || !query.startsWith('Perf') || estate.machines.indexOf(m) % 2 === 0;

@@ -302,7 +302,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         const missing = options.missingTables?.find((t) => new RegExp(`(^|[\\s(])${t}\\b`).test(query));
         if (missing && query.startsWith('union isfuzzy=true')) {
             // As Log Analytics does: a fuzzy union answers from the tables that exist, with a warning per absent one.
-            const table = logsTable(estate, query, options.metricTable ?? 'Perf');
+            const table = logsTable(estate, query, options.metricTable ?? 'Perf', workspace);
             const absent = options.missingTables?.filter((t) => new RegExp(`(^|[\\s(])${t}\\b`).test(query)) ?? [];
             return [
                 200,
@@ -332,7 +332,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         if (missing) {
             return semanticError(`'where' operator: Failed to resolve table or column expression named '${missing}'`);
         }
-        const table = logsTable(estate, query, options.metricTable ?? 'Perf');
+        const table = logsTable(estate, query, options.metricTable ?? 'Perf', workspace);
         if (!table) {
             return [400, { error: { code: 'BadArgumentError', message: 'The fake does not know this query.' } }];
         }
