@@ -65,6 +65,8 @@ interface Envelope {
     warnings?: string[];
     items?: Row[];
     machines?: Row[];
+    /** GetPatchingLevel: how many of the selected machines `machines` holds. */
+    machinesTruncation?: { shown: number; total: number };
     filling?: Row[];
     lowSpace?: Row[];
     silent?: Row[];
@@ -439,7 +441,10 @@ export function tableFromResult(request: TableRequest, structured: Record<string
             chart: spec.chart,
         };
         if (spec.list !== 'items') {
-            truncation = { shown: list.length, total: list.length };
+            truncation =
+                spec.list === 'machines' && answer.machinesTruncation
+                    ? answer.machinesTruncation
+                    : { shown: list.length, total: list.length };
         }
     } else if (request.tool === 'GetSqlMetadata') {
         table =

@@ -174,6 +174,12 @@ describe('tables from tool answers', () => {
         assert.ok(failedRuns.length > 0);
         const lastRun = table.columns.findIndex((c) => c.key === 'lastRun');
         assert.ok(table.rows.every((r) => ['none', 'Succeeded', 'Failed', 'window exceeded'].includes(String(r[lastRun]))));
+        // A per-machine list cut by max_results says so: its shown and total, not the patch rows'.
+        const cut = await structured(source, 'GetPatchingLevel', { max_results: 5 });
+        const cutTable = tableFromResult({ tool: 'GetPatchingLevel', args: { max_results: 5 }, view: 'machines' }, cut);
+        assert.equal(cutTable.rows.length, (cut.machines as unknown[]).length);
+        assert.deepEqual(cutTable.truncation, { shown: cutTable.rows.length, total: answer.summary.machines });
+        assert.ok(cutTable.truncation.shown < cutTable.truncation.total);
     });
 
     it('shows the disks filling up, soonest first, with the steadily filling ones the estate planted', async () => {
