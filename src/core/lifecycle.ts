@@ -42,10 +42,11 @@ const WINDOWS_SERVER: Record<string, Release> = {
 const SQL_SERVER: Record<string, Release> = {
     '2008': { product: 'SQL Server 2008', extendedEnd: '2019-07-09' },
     '2008 R2': { product: 'SQL Server 2008 R2', extendedEnd: '2019-07-09' },
-    // Extended Security Updates (through Azure Arc or on Azure) for up to three years after extended support.
+    // Extended Security Updates (through Azure Arc or on Azure) for up to three years after extended support. SQL Server
+    // 2016's ESU years began 2026-07-15: three years after, on July's second Tuesday, the day updates are released.
     '2012': { product: 'SQL Server 2012', extendedEnd: '2022-07-12', esuEnd: '2025-07-08' },
     '2014': { product: 'SQL Server 2014', extendedEnd: '2024-07-09', esuEnd: '2027-07-12' },
-    '2016': { product: 'SQL Server 2016', extendedEnd: '2026-07-14' },
+    '2016': { product: 'SQL Server 2016', extendedEnd: '2026-07-14', esuEnd: '2029-07-10' },
     '2017': { product: 'SQL Server 2017', extendedEnd: '2027-10-12' },
     '2019': { product: 'SQL Server 2019', extendedEnd: '2030-01-08' },
     '2022': { product: 'SQL Server 2022', extendedEnd: '2033-01-11' },

@@ -35,7 +35,10 @@ describe('where a Windows Server or SQL Server release stands in its lifecycle',
         assert.equal(status('Windows Server 2012 R2 Standard', '2023-10-11'), 'esu');
         assert.equal(status('Windows Server 2012 R2 Standard', '2026-10-13'), 'esu');
         assert.equal(status('Windows Server 2012 R2 Standard', '2026-10-14'), 'ended');
-        assert.equal(sqlSupport('SQL Server 2016', on('2026-11-26'))?.status, 'ended');
+        // SQL Server 2016: extended support until 2026-07-14, then up to three years of Extended Security Updates.
+        assert.equal(sqlSupport('SQL Server 2016', on('2026-07-14'))?.status, 'ending');
+        assert.equal(sqlSupport('SQL Server 2016', on('2026-11-26'))?.status, 'esu');
+        assert.equal(sqlSupport('SQL Server 2016', on('2029-07-11'))?.status, 'ended');
         assert.equal(sqlSupport('SQL Server 2017', on('2026-11-26'))?.status, 'supported');
         assert.equal(sqlSupport('SQL Server 2017', on('2027-06-01'))?.status, 'ending');
     });

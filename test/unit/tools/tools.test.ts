@@ -453,10 +453,9 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         const large = sampleSource({ machines: 300 });
         const out = await run(large, 'GetSqlMetadata', { max_results: 1000 });
         const versions = out.items.map((i) => [i.version as string, (i.support as { status: string } | null)?.status] as const);
-        // At the fixed clock: 2014 (extended support ended 2024-07-09) is in its Extended Security Updates years (to 2027-07-12),
-        // 2016 (ended 2026-07-14) out of support without them; 2017 (2027-10-12) and later are supported.
-        const expected = (version: string) =>
-            version === 'SQL Server 2014' ? 'esu' : version === 'SQL Server 2016' ? 'ended' : 'supported';
+        // At the fixed clock: 2014 (extended support ended 2024-07-09) and 2016 (ended 2026-07-14) are in their Extended
+        // Security Updates years (to 2027-07-12 and 2029-07-10); 2017 (2027-10-12) and later are supported.
+        const expected = (version: string) => (version === 'SQL Server 2014' || version === 'SQL Server 2016' ? 'esu' : 'supported');
         assert.ok(versions.some(([v]) => v === 'SQL Server 2014') && versions.some(([v]) => v === 'SQL Server 2016'));
         for (const [version, status] of versions) {
             assert.equal(status, expected(version), version);

@@ -260,9 +260,10 @@ describe('tables from tool answers', () => {
         );
         const sqlSupport = sql.columns.findIndex((c) => c.key === 'support');
         const sqlVersion = sql.columns.findIndex((c) => c.key === 'version');
-        // 2014 is in its Extended Security Updates years (to 2027-07-12); 2016 ended without them.
+        // 2014 and 2016 are in their Extended Security Updates years (to 2027-07-12 and 2029-07-10).
         assert.ok(sql.rows.some((r) => r[sqlVersion] === 'SQL Server 2014' && r[sqlSupport] === 'esu'));
-        const sqlStatus = (version: string) => (version.endsWith('2014') ? 'esu' : version.endsWith('2016') ? 'ended' : 'supported');
+        assert.ok(sql.rows.some((r) => r[sqlVersion] === 'SQL Server 2016' && r[sqlSupport] === 'esu'));
+        const sqlStatus = (version: string) => (version.endsWith('2014') || version.endsWith('2016') ? 'esu' : 'supported');
         assert.ok(sql.rows.every((r) => r[sqlSupport] === sqlStatus(String(r[sqlVersion]))));
     });
 

@@ -665,7 +665,7 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
         assert.ok(old.length > 0 && old.every((i) => i.description?.endsWith(' · out of support')));
         assert.ok(
             old.every((i) =>
-                /\nSQL Server 2016: extended support ended 2026-07-14$|\nSQL Server 2014: extended support ended 2024-07-09, security updates only with Extended Security Updates until 2027-07-12$/.test(
+                /\nSQL Server 2016: extended support ended 2026-07-14, security updates only with Extended Security Updates until 2029-07-10$|\nSQL Server 2014: extended support ended 2024-07-09, security updates only with Extended Security Updates until 2027-07-12$/.test(
                     i.tooltip ?? '',
                 ),
             ),
