@@ -146,17 +146,21 @@ export const EXPLAINED_MACHINES = 20;
  * Warnings for the machines `server_name` selected that an answer holds nothing of — why the workspace has no data from
  * them, as far as Azure says: no monitoring agent, a failed one, only the retired one, another workspace, a machine off —
  * so an empty answer is not read as "nothing to report". `reported`: the computers the answer holds data of, asked only when
-there are machines to explain. `expected`: a machine that reports always has some of this data
- * (inventory, metrics), so even one whose agent looks well is named, with where to look; otherwise (changes, findings)
- * only a definite reason is worth saying. Supplementary: if the extensions cannot be read, the reasons they give are left
- * out.
+there are machines to explain. `expected` — `always`: a machine that reports always has some of this data (inventory,
+ * metrics), so even one whose agent looks well is named, with where to look; `from-ama`: data only the Azure Monitor
+ * Agent collects (the best-practice assessments), which a machine may lack for a good reason (nothing failed) — only a
+ * definite cause is said, the retired agent alone among them; `sometimes` (changes: a quiet week has none): only a
+ * definite cause of the machine or its agent. Supplementary: if the extensions cannot be read, the reasons they give are
+ * left out.
  */
+export type NoDataExpectation = 'always' | 'from-ama' | 'sometimes';
+
 export async function noDataWarnings(
     context: ToolContext,
     scope: Pick<WorkspaceScope, 'selected' | 'workspaceId' | 'range'>,
     reported: () => Iterable<string>,
     what: string,
-    expected: boolean,
+    expected: NoDataExpectation,
 ): Promise<string[]> {
     const selected = scope.selected ?? [];
     if (selected.length === 0) {
@@ -227,15 +231,19 @@ export function outsideWarnings(
     return [`${firstNames(names.sort(byText))} ${names.length === 1 ? why[0] : why[1]}.`];
 }
 
-function noDataReason(m: Machine, view: AgentView, expected: boolean): string | undefined {
+function noDataReason(m: Machine, view: AgentView, expected: NoDataExpectation): string | undefined {
     const cause = machineReason(m, view);
     if (cause) {
         return cause;
     }
+    // No software change in a week is ordinary, and the retired agent may still send them: only the machine's own cause.
+    if (expected === 'sometimes') {
+        return undefined;
+    }
     if (view.monitoringAgent === 'legacy') {
         return 'it runs only the retired Log Analytics agent (MMA/OMS), unsupported since 31 August 2024';
     }
-    if (!expected) {
+    if (expected === 'from-ama') {
         return undefined;
     }
     return view.monitoringAgent === null

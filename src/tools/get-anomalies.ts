@@ -396,7 +396,7 @@ export const getAnomalies = defineTool({
         const what = { cpu: 'CPU data', disk: 'disk data', all: 'CPU or disk data' }[input.metric ?? 'all'];
         // A machine listed as sent nothing is not also warned about, one by one.
         const reported = () => new Set([...rowsComputers(analysed), ...quiet.map((m) => m.name)]);
-        warnings.push(...(await noDataWarnings(context, scope, reported, what, true)));
+        warnings.push(...(await noDataWarnings(context, scope, reported, what, 'always')));
         const allLow = await withFreeSpace(context, scope, low.disks, warnings);
         const lowByDesign = low.byDesign;
         const lowSpace = limit(allLow, input.max_results).items;

@@ -132,7 +132,13 @@ export const getSqlBpAssessment = defineTool({
                 },
                 'SQL best-practices assessment',
             ),
-            ...(await noDataWarnings(context, sqlHosts, () => rowsComputers(result.rows), 'SQL best-practices assessment results', false)),
+            ...(await noDataWarnings(
+                context,
+                sqlHosts,
+                () => rowsComputers(result.rows),
+                'SQL best-practices assessment results',
+                'from-ama',
+            )),
             // Only the Arc agent says whether SQL Server runs on a machine; of an Azure VM it says nothing.
             ...outsideWarnings(scope.selected, (m) => m.kind === 'arc' && !m.sqlDiscovered, [
                 'has no SQL Server (the Azure Arc agent found none on it): the SQL Server assessment has nothing to assess there',

@@ -81,7 +81,7 @@ export const getSwChangesList = defineTool({
         // A machine with no change in the window is usual; one that cannot send any is worth a word.
         const warnings = [
             ...result.warnings,
-            ...(await noDataWarnings(context, scope, () => rowsComputers(result.rows), 'software changes', false)),
+            ...(await noDataWarnings(context, scope, () => rowsComputers(result.rows), 'software changes', 'sometimes')),
         ];
         const returns = removedAndBack(rows);
         if (returns.pairs > 0) {

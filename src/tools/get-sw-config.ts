@@ -172,7 +172,7 @@ export const getSwConfig = defineTool({
             ...result.warnings,
             ...inventoryWindowWarnings(scope.range),
             ...staleInventoryWarnings(newestSnapshot, scope.range.to),
-            ...(await noDataWarnings(context, scope, () => reporting ?? [], 'software inventory', true)),
+            ...(await noDataWarnings(context, scope, () => reporting ?? [], 'software inventory', 'always')),
         ];
         const summary = {
             items: truncation.total,

@@ -118,7 +118,7 @@ export const getWinBpAssessment = defineTool({
                 },
                 'Windows Server assessment',
             ),
-            ...(await noDataWarnings(context, windows, () => rowsComputers(result.rows), 'Windows Server assessment results', false)),
+            ...(await noDataWarnings(context, windows, () => rowsComputers(result.rows), 'Windows Server assessment results', 'from-ama')),
             ...outsideWarnings(scope.selected, (m) => m.osType === 'linux', [
                 'runs Linux: the Windows Server assessment covers Windows machines only',
                 'run Linux: the Windows Server assessment covers Windows machines only',

@@ -1239,6 +1239,30 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.equal(high.items.length, (latest.summary.bySeverity as Record<string, number>).High);
     });
 
+    it('does not blame the retired agent for a quiet week of software changes on a machine that reports', async () => {
+        const servers = await run(source, 'GetServerMetadata', { monitoring_agent: ['legacy'], max_results: 1000 });
+        assert.ok(servers.items.length > 0, 'the sample has machines on the retired agent only');
+        let quiet = 0;
+        for (const m of servers.items) {
+            const name = String(m.name);
+            const inventory = await run(source, 'GetSwConfig', { server_name: name });
+            if (inventory.items.length === 0) {
+                continue; // not reporting at all: a reason is due
+            }
+            const changes = await run(source, 'GetSwChangesList', { server_name: name });
+            if (changes.items.length > 0) {
+                continue;
+            }
+            quiet++;
+            assert.deepEqual(
+                (changes.warnings as string[]).filter((w) => w.startsWith(`${name} sent no`)),
+                [],
+                `${name} reports, with no change this week`,
+            );
+        }
+        assert.ok(quiet > 0, 'some machine on the retired agent had a quiet week');
+    });
+
     it('GetSwConfig names the machines whose latest inventory is more than 2 days old, oldest first', async () => {
         const all = await run(source, 'GetSwConfig', { timespan: '30d', include_updates: true, max_results: 50_000 });
         assert.equal(all.truncation.shown, all.truncation.total);
