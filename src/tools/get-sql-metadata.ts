@@ -103,7 +103,7 @@ export const getSqlMetadata = defineTool({
         `and "which databases are not backed up", and says where each release stands in Microsoft's lifecycle (out of support, ending within ${SUPPORT_ENDING_DAYS} days, supported) ` +
         'and which instances run the Evaluation edition (it stops 180 days after installation). ' +
         'SQL Server on Azure VMs registered as SQL virtual machines is listed too (kind sql-vm: edition, licence, release from the image; no databases). ' +
-        'Filters: server_name (the host, wildcards with *), tags and resource_group (of the host machine), instance_name, backup_state, support. ' +
+        'Filters: server_name (the host, wildcards with *), tags and resource_group (of the host machine), instance_name, backup_state (full backups), log_backup_state, support. ' +
         'Instances with backup problems come first.',
     input: z
         .object({
@@ -124,7 +124,14 @@ export const getSqlMetadata = defineTool({
                 .max(3)
                 .optional()
                 .describe(
-                    'Only databases in these backup states (instances keep only matching databases; instances with none are left out).',
+                    'Only databases whose last FULL backup is in these states: never, stale (older than 7 days), ok. Instances keep only matching databases; instances with none are left out. For log backups use log_backup_state.',
+                ),
+            log_backup_state: z
+                .array(z.enum(LOG_BACKUP_STATES))
+                .max(4)
+                .optional()
+                .describe(
+                    `Only databases whose last LOG backup is in these states: never, stale (older than ${LOG_BACKUP_STALE_AFTER_HOURS} hours), ok, not-needed (simple recovery model or read-only). "Which databases have no log backup?" is ["never", "stale"]. Combined with backup_state, a database must match both.`,
                 ),
             support: z
                 .array(z.enum(SUPPORT_STATUSES))
@@ -239,6 +246,7 @@ export const getSqlMetadata = defineTool({
         }
         const matchesInstance = input.instance_name?.trim() ? instanceMatcher(input.instance_name) : undefined;
         const wantedBackup = input.backup_state?.length ? input.backup_state : undefined;
+        const wantedLog = input.log_backup_state?.length ? input.log_backup_state : undefined;
         // Every selected instance's databases are judged (for the counts and the order), but only the instances shown are
         // built into output records: a fleet has tens of thousands of databases and an answer shows a few instances.
         const rows: SelectedInstance[] = [];
@@ -258,12 +266,15 @@ export const getSqlMetadata = defineTool({
                     continue;
                 }
                 const log = logBackupState(db);
+                if (wantedLog && !wantedLog.includes(log)) {
+                    continue;
+                }
                 dbs.push({ db, backup, log });
                 if (needsRecovery(db.state) || backup !== 'ok' || log === 'never' || log === 'stale') {
                     problemCount++;
                 }
             }
-            if (wantedBackup && dbs.length === 0) {
+            if ((wantedBackup || wantedLog) && dbs.length === 0) {
                 continue;
             }
             dbs.sort((a, b) => BACKUP_STATES.indexOf(a.backup) - BACKUP_STATES.indexOf(b.backup) || byText(a.db.name, b.db.name));

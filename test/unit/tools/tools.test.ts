@@ -1186,6 +1186,33 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.doesNotMatch(every.text, /\\MSSQLSERVER/i);
     });
 
+    it('GetSqlMetadata selects databases by their log backups apart from their full backups', async () => {
+        const all = await run(source, 'GetSqlMetadata', { max_results: 1000 });
+        const noLog = await run(source, 'GetSqlMetadata', { log_backup_state: ['never', 'stale'], max_results: 1000 });
+        const dbs = (out: Structured) =>
+            out.items.flatMap((i) => i.databases as { name: string; logBackupState: string; backupState: string }[]);
+        const expected = dbs(all).filter((d) => d.logBackupState === 'never' || d.logBackupState === 'stale');
+        assert.ok(expected.length > 0);
+        assert.equal(expected.length, all.summary.databasesWithoutLogBackup);
+        assert.deepEqual(
+            dbs(noLog)
+                .map((d) => d.name)
+                .sort(),
+            expected.map((d) => d.name).sort(),
+        );
+        // Both filters: a database must match both.
+        const both = await run(source, 'GetSqlMetadata', { backup_state: ['ok'], log_backup_state: ['never'], max_results: 1000 });
+        assert.deepEqual(
+            dbs(both)
+                .map((d) => d.name)
+                .sort(),
+            dbs(all)
+                .filter((d) => d.backupState === 'ok' && d.logBackupState === 'never')
+                .map((d) => d.name)
+                .sort(),
+        );
+    });
+
     it('GetSqlMetadata says when instances were left out by max_results, counting the table in databases', async () => {
         const all = await run(source, 'GetSqlMetadata', { max_results: 1000 });
         const two = await runTool('GetSqlMetadata', { source }, { max_results: 2 });
