@@ -99,7 +99,7 @@ describe('MCP prompts: ready-made reviews a client offers by name', () => {
             { monitoring_agent: ['none', 'legacy'] },
             { failed_extensions: true },
             { monitoring_agent: ['both'] },
-            { status: ['Disconnected', 'Expired', 'Error'] },
+            { status: ['Disconnected', 'Expired', 'Error', 'Stopped', 'Deallocated'] },
         ]) {
             const text = JSON.stringify(args)
                 .slice(1, -1)
