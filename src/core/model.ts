@@ -58,6 +58,8 @@ export interface Machine {
     status: MachineStatus;
     /** When the status last changed (Arc `lastStatusChange`). */
     lastStatusChange?: string;
+    /** What Azure says of an Arc-enabled server in the Error state (the first of its `errorDetails`), when it says anything. */
+    statusMessage?: string;
     agentVersion?: string;
     /**
      * The Arc agent's extension service as it last reported it (`serviceStatuses.extensionService.status`: `Running` or

@@ -12,7 +12,7 @@ import {
 } from '../core/lifecycle';
 import { MONITORING_AGENTS, type Machine, type MonitoringAgent } from '../core/model';
 import { byText, countIn } from '../core/summaries';
-import { TIME, truncate } from '../core/timespan';
+import { oneLine, TIME, truncate } from '../core/timespan';
 import { agentFailed, agentsOf, extensionServiceDown, failedExtension, MONITORING_AGENT_TEXT, type Agents, type AgentView } from './agents';
 import {
     assertKnownMachineIn,
@@ -70,6 +70,10 @@ export const machineSchema = z.object({
     osVersion: z.string(),
     status: z.enum(STATUSES),
     lastStatusChange: z.string().optional(),
+    statusMessage: z
+        .string()
+        .optional()
+        .describe('Arc-enabled servers in the Error state: what Azure says of the error, when it says anything'),
     agentVersion: z.string().optional(),
     extensionService: z
         .string()
@@ -351,6 +355,7 @@ export const getServerMetadata = defineTool({
                 ['machine runs', 'machines run'],
                 'a Windows Server release',
             ) +
+            errorSentence(machines) +
             longDisconnectedSentence(longGone, now) +
             (stoppedVms.length > 0
                 ? ` ${plural(stoppedVms.length, 'Azure VM is', 'Azure VMs are')} stopped but not deallocated, so ${stoppedVms.length === 1 ? 'its' : 'their'} compute is still billed: ${firstNames(stoppedVms.map((m) => (m.lastStatusChange ? `${m.name} (since ${shortTime(m.lastStatusChange)})` : m.name)))}.`
@@ -485,6 +490,26 @@ function compareMachines(a: RankedMachine, b: RankedMachine): number {
 }
 
 /** The Arc-enabled servers disconnected for weeks, longest first, with how long. */
+/**
+ * " 1 Arc-enabled server is in the Error state …: ctso-sql-ams-03 (since …: message)." — the agent reaches Azure but
+ * reports a problem; the machine's own tools say more.
+ */
+function errorSentence(machines: readonly Machine[]): string {
+    const failing = machines.filter((m) => m.kind === 'arc' && m.status === 'Error');
+    if (failing.length === 0) {
+        return '';
+    }
+    const named = firstNames(
+        failing.map((m) => {
+            const since = m.lastStatusChange ? `since ${shortTime(m.lastStatusChange)}` : '';
+            const message = m.statusMessage ? truncate(oneLine(m.statusMessage), 160).replace(/\.+$/, '') : '';
+            const detail = [since, message].filter(Boolean).join(': ');
+            return detail ? `${m.name} (${detail})` : m.name;
+        }),
+    );
+    return ` ${plural(failing.length, 'Arc-enabled server is', 'Arc-enabled servers are')} in the Error state — the agent reaches Azure but reports a problem; on the machine, \`azcmagent show\` gives the agent's state and \`azcmagent check\` tests its connections: ${named}.`;
+}
+
 function longDisconnectedSentence(machines: readonly Machine[], now: Date): string {
     if (machines.length === 0) {
         return '';

@@ -43,6 +43,11 @@ describe('Azure source over Resource Graph (real SDK against the HTTPS fake)', (
         assert.equal(arc.subscriptionId, fake.estate.subscriptions[0].subscriptionId, 'read from the id');
         assert.equal(arc.resourceGroup, 'rg-0');
         assert.equal(arc.status, 'Connected');
+        assert.equal(arc.statusMessage, undefined);
+        // An Arc server in the Error state carries the first of its errorDetails.
+        const failing = rows.find((m) => m.name === 'srv-00013');
+        assert.equal(failing?.status, 'Error');
+        assert.equal(failing?.statusMessage, 'The agent could not renew its managed identity certificate.');
         assert.equal(arc.coreCount, 8);
         assert.equal(arc.memoryGb, 64);
         assert.equal(arc.sqlDiscovered, true);

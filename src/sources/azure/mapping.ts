@@ -226,6 +226,10 @@ export function toMachine(row: GraphRow): Machine {
     if (lastStatusChange !== undefined) {
         machine.lastStatusChange = lastStatusChange;
     }
+    const statusMessage = optionalText(row('statusMessage'));
+    if (statusMessage !== undefined && status === 'Error') {
+        machine.statusMessage = statusMessage;
+    }
     const agentVersion = optionalText(row('agentVersion'));
     if (agentVersion !== undefined) {
         machine.agentVersion = agentVersion;

@@ -47,6 +47,7 @@ export function machinesQuery(): BuiltQuery {
     osVersion = tostring(coalesce(p.osVersion, p.extended.instanceView.osVersion)),
     status = iff(type =~ 'microsoft.hybridcompute/machines', tostring(p.status), tostring(p.extended.instanceView.powerState.code)),
     lastStatusChange = tostring(p.lastStatusChange),
+    statusMessage = tostring(p.errorDetails[0].message),
     agentVersion = tostring(p.agentVersion),
     extensionService = tostring(p.serviceStatuses.extensionService.status),
     computerName = tostring(coalesce(p.osProfile.computerName, p.extended.instanceView.computerName)),

@@ -4,6 +4,12 @@ import { TIME } from '../../core/timespan';
 import { HOSTILE_STRINGS } from './hostile';
 import { flat, hashKey, isoTime, Random } from './random';
 
+/** Messages an Arc-enabled server in the Error state carries in the sample (Azure's `errorDetails`). */
+const ARC_ERRORS = [
+    "The Hybrid Instance Metadata Service could not renew the machine's managed identity certificate.",
+    'The agent could not reach the guest notification service: the connection timed out.',
+];
+
 /** A place machines live: an on-premises data centre registered to an Azure region, or Azure itself. */
 export interface Site {
     code: string;
@@ -507,6 +513,9 @@ function assignStatuses(random: Random, machines: FleetMachine[], anchor: number
         m.machine.agentVersion = agentVersion(anchor, random.int(12, 30));
         if (status !== 'Error') {
             m.reportingUntil = changed;
+        } else {
+            // What Azure keeps of the error (no draw from the stream: the rest of the estate stays as it was).
+            m.machine.statusMessage = ARC_ERRORS[(i - disconnected - expired) % ARC_ERRORS.length];
         }
     });
     const vms = machines.filter((m) => m.machine.kind === 'azure-vm');

@@ -406,8 +406,10 @@ export function graphRows(estate: FakeEstate, query: string): Record<string, unk
                       ? 'WindowsServer 2022-datacenter'
                       : 'ubuntu-24_04-lts server',
                 osVersion: m.osType === 'windows' ? '10.0.17763' : '5.15.0-105-generic',
-                status: isArc ? (i % 11 === 5 ? 'Disconnected' : 'Connected') : 'PowerState/running',
+                // Arc server 13 is in the Error state, with the message Azure keeps.
+                status: isArc ? (i % 11 === 5 ? 'Disconnected' : i === 13 ? 'Error' : 'Connected') : 'PowerState/running',
                 lastStatusChange: isArc ? new Date(now - DAY).toISOString() : null,
+                statusMessage: isArc && i === 13 ? 'The agent could not renew its managed identity certificate.' : '',
                 agentVersion: isArc ? (m.oldAgent ? '1.10.21239.009' : '1.58.03228.700') : null,
                 // Windows services run or stop; systemd units are active or not. Machine 3 (no agent) cannot get one.
                 extensionService: isArc ? (m.osType === 'windows' ? 'Running' : i === 3 ? 'inactive' : 'active') : null,

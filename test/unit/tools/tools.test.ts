@@ -608,6 +608,24 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         );
     });
 
+    it('GetServerMetadata names the Arc servers in the Error state with what Azure says and where to look', async () => {
+        const scopes = await source.listScopes();
+        const machines = (await source.getMachines({ subscriptionIds: scopes.subscriptions.map((s) => s.subscriptionId) })).rows;
+        const failing = machines.filter((m) => m.kind === 'arc' && m.status === 'Error');
+        assert.ok(failing.length > 0 && failing.every((m) => m.statusMessage), 'the sample has Arc servers in Error, with a message');
+        const answer = await runTool('GetServerMetadata', { source }, {});
+        assert.ok(answer.ok);
+        assert.match(answer.text, /in the Error state — the agent reaches Azure but reports a problem; on the machine, `azcmagent show`/);
+        for (const m of failing.slice(0, 5)) {
+            assert.ok(answer.text.includes(`${m.name} (since `), m.name);
+            assert.ok(answer.text.includes(String(m.statusMessage).replace(/\.$/, '')), m.name);
+        }
+        const listed = (answer.structured.items as { name: string; statusMessage?: string }[]).filter((i) =>
+            failing.some((m) => m.name === i.name),
+        );
+        assert.ok(listed.length > 0 && listed.every((i) => i.statusMessage), 'the message is in the structured output');
+    });
+
     it('names the subscription a machine is in when subscription_ids leaves it out, and the machine when an instance name is given', async () => {
         const scopes = await source.listScopes();
         const all = (await run(source, 'GetServerMetadata', { max_results: 1000 })).items as { name: string; subscriptionId: string }[];
