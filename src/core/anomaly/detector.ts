@@ -290,23 +290,37 @@ function incidentOf(
     shiftedDuringIncident: boolean,
     shiftsDuringIncident: number,
 ): AnomalyIncident {
+    // The peak a person is shown is the point furthest from what was expected: the highest score may come from an
+    // averaged view on a point that is itself back near normal (a dip's recovery), whose value would contradict the
+    // incident's direction. The score stays the incident's highest.
+    let peak = incPeak;
+    let furthest = -1;
+    for (let k = incStart; k <= incEnd; k++) {
+        const gap = Math.abs(values[k] - expected[k]);
+        if (gap > furthest) {
+            furthest = gap;
+            peak = k;
+        }
+    }
     let direction: IncidentDirection;
     if (shiftsDuringIncident >= 2) {
         direction = 'trend';
     } else if (shiftedDuringIncident) {
         direction = 'level-shift';
+    } else if (furthest > 0) {
+        direction = values[peak] >= expected[peak] ? 'spike' : 'dip';
     } else {
         direction = incPeakSign >= 0 ? 'spike' : 'dip';
     }
     return {
         startIndex: incStart,
         endIndex: incEnd,
-        peakIndex: incPeak,
+        peakIndex: peak,
         start: times[incStart],
         end: times[incEnd],
-        peak: times[incPeak],
-        actual: values[incPeak],
-        expected: expected[incPeak],
+        peak: times[peak],
+        actual: values[peak],
+        expected: expected[peak],
         direction,
         score: incPeakScore,
     };

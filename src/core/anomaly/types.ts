@@ -23,7 +23,7 @@ export interface AnomalyIncident {
     startIndex: number;
     /** Index of the last anomalous point (inclusive). */
     endIndex: number;
-    /** Index of the most anomalous point. */
+    /** Index of the point furthest from what was expected (the incident's score is its highest, wherever that fell). */
     peakIndex: number;
     /** Epoch ms of `startIndex`; this is the detection time. */
     start: number;

@@ -1981,6 +1981,26 @@ describe('GetAnomalies over timespans of different lengths', () => {
     });
 });
 
+describe('GetAnomalies: what an incident shows', () => {
+    it('shows a spike above and a dip below what was expected, at the point furthest from it', async () => {
+        const large = sampleSource({ machines: 300 });
+        const shown = [];
+        for (const timespan of ['7d', '30d']) {
+            const answer = await run(large, 'GetAnomalies', { timespan, max_results: 1000 });
+            shown.push(...answer.items.filter((i) => i.direction === 'spike' || i.direction === 'dip'));
+        }
+        assert.ok(shown.some((i) => i.direction === 'spike') && shown.some((i) => i.direction === 'dip'));
+        for (const i of shown) {
+            const above = (i.actual as number) > (i.expected as number);
+            assert.equal(
+                above,
+                i.direction === 'spike',
+                `${String(i.computer)} ${String(i.counter)} ${String(i.start)}: ${String(i.direction)} at ${String(i.actual)} vs ${String(i.expected)}`,
+            );
+        }
+    });
+});
+
 describe('GetAnomalies on a large estate', () => {
     const source = sampleSource({ machines: 500 });
 
