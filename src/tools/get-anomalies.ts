@@ -9,23 +9,17 @@ import { envelope, envelopeOf, inputs, limit, namesOf, otherWorkspacesNotes, res
 import { startDetection, timesOf } from './detection';
 import { describeCounts, plural, renderText, shortTime } from './text';
 import {
-    CLEAR_CHANGE_SE,
-    clearlyFalling,
+    fillingPace,
     FULL_HORIZON_DAYS,
     incidentNow,
-    latestHoursChange,
     LOW_FREE_SPACE_PERCENT,
     PACE_BASES,
     PACE_BASIS_TEXT,
     projectedFullAt,
-    recentChange,
     signedPace,
     STEADY_PACE_DAYS,
-    steadyPace,
-    stoppedLately,
     trendCourse,
     type IncidentNow,
-    type RecentChange,
     type TrendCourse,
 } from './trend';
 import { defineTool, READ_ONLY, type ToolContext } from './types';
@@ -621,7 +615,8 @@ type FillingDisk = z.infer<typeof fillingDisk>;
  * Every disk that is clearly filling up fast enough to be full within the horizon, soonest first: one with an ongoing
  * trend incident at that trend's pace now; any other at its steady pace (the median day-to-day change of the last week),
  * if it also fell clearly over the last day — a volume that has grown by the same half a percent a day all month is
- * never an anomaly, yet it is full before the quarter ends, while one whose leak stopped yesterday is not filling now.
+ * never an anomaly, yet it is full before the quarter ends, while one whose leak stopped yesterday is not filling now,
+ * and one that dropped once and has been flat since is not filling at all ({@link fillingPace}).
  */
 function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]): FillingDisk[] {
     const disks: FillingDisk[] = [];
@@ -629,33 +624,19 @@ function fillingDisks(analysed: readonly MetricSeries[], found: readonly Found[]
         if (s.metric !== 'diskFree') {
             continue;
         }
+        // At the pace of its ongoing trend, if it has one; else at the week's steady pace, or the last day's without its
+        // one-off jumps when that differs (a drop, then flat, is no pace) — see fillingPace.
         const trend = found.find((f) => f.series === s && f.ongoing);
-        let change: RecentChange | undefined = trend?.change;
-        let basis: FillingDisk['basis'] = 'trend';
-        if (!trend) {
-            const now = recentChange(s.start, s.stepMs, s.values);
-            // Falling now: over the last day against the day before, and over the last hours against a day earlier.
-            const latestHours = latestHoursChange(s.start, s.stepMs, s.values);
-            const falling = now && clearlyFalling(now) && latestHours && clearlyFalling(latestHours);
-            const week = falling ? steadyPace(s.start, s.stepMs, s.values) : undefined;
-            // The week's pace is the more precise, unless the last day clearly differs from it (a leak that began lately).
-            if (now && week) {
-                const differs = Math.abs(now.perDay - week.perDay) > CLEAR_CHANGE_SE * Math.hypot(now.standardError, week.standardError);
-                change = differs ? now : week;
-                basis = differs ? 'recent' : 'steady';
-            }
-        }
-        // A leak that clearly stopped within the last half day is not filling now, whatever the days before say.
-        const fullAt = change && !stoppedLately(s.stepMs, s.values, change.perDay) ? projectedFullAt(change) : undefined;
-        if (change && fullAt !== undefined) {
+        const pace = fillingPace(s.start, s.stepMs, s.values, trend);
+        if (pace) {
             disks.push({
                 computer: s.computer,
                 counter: s.counter,
                 latest: finiteOrNull(latestOf(s.values)),
-                ratePerDay: round(change.perDay),
-                fullAt: new Date(fullAt).toISOString(),
-                paceSince: new Date(change.firstTime).toISOString(),
-                basis,
+                ratePerDay: round(pace.change.perDay),
+                fullAt: new Date(pace.fullAt).toISOString(),
+                paceSince: new Date(pace.change.firstTime).toISOString(),
+                basis: pace.basis,
             });
         }
     }

@@ -61,6 +61,160 @@ export function recentChange(start: number, stepMs: number, values: ArrayLike<nu
 }
 
 /**
+ * A step from one point to the next is a one-off jump, not movement at the series' pace, when it lies further than this
+ * many robust standard deviations of the two days' steps from their median: far beyond the noise and a daily rhythm,
+ * which move a disk's free space by a fraction of a point an hour.
+ */
+export const JUMP_SIGMAS = 6;
+/** Mean absolute deviation × √(π/2) = standard deviation for Gaussian values. */
+const MEAN_ABS_DEV_SIGMAS = Math.sqrt(Math.PI / 2);
+/** The steps {@link sustainedChange} sorts, in one array grown to the longest two days read: none allocated per point. */
+let changeScratch = new Float64Array(0);
+
+/**
+ * The change per day at the end of a regular series as {@link recentChange} reads it — the last day's mean minus the
+ * day before's — with the one-off jumps of those two days left out: the pace the series sustains.
+ *
+ * A large copy, a file that is never deleted, a clean-up, is one step between two hours with the series flat on either
+ * side, and a difference of daily means reads a step as a pace: a drop of 17 points 19 hours before the end reads as
+ * -13.7 a day, "full in four days", although the series has not moved since. So every step from one point to the next
+ * over the two days is held against the median step: one further from it than {@link JUMP_SIGMAS} robust standard
+ * deviations of the steps (1.4826 × their median absolute deviation; from their mean absolute deviation when most steps
+ * are equal, as in a series that rarely moves) is a jump. A step across a gap is held against the same hours' step a
+ * day before or after, which had the rhythm of those hours too. What a jump added to the difference of the daily means
+ * — the jump times the share of each day's points after it, O(1) each from running counts — is taken out again, as if
+ * the step had been what the same hours did a day before (or after), with the pace and the rhythm as they are, or where
+ * that was a jump too, the median step. `lastDayMean` counts a jump of the last day from the day's start: it is the
+ * level kept since, which {@link projectedFullAt} projects from.
+ *
+ * Why this measure: a pace, even a fast one, moves every hour alike and has no such step, so on a series without jumps
+ * this is {@link recentChange} itself — daily means, with the daily rhythm cancelled exactly and the precision of 48
+ * points (a median or Theil–Sen slope of single hours is several times noisier, and a daily rhythm pulls it); a step is
+ * one of the two days' 47 and never moves their median. A leak that began with one large drop reads at the pace it kept
+ * after it. A pace made of jumps only (a backup written every night and never deleted) is no pace within two days;
+ * {@link steadyPace} reads it over the week. The standard error is from the noise of the steps that are no jump, and
+ * for each jump what its hour did besides, unknown (two steps' spread, times the jump's weight). Linear in the two
+ * days' points but for sorting their steps twice, in a scratch array. Undefined where {@link recentChange} is.
+ */
+export function sustainedChange(start: number, stepMs: number, values: ArrayLike<number>): RecentChange | undefined {
+    const perDay = Math.round(TIME.DAY / stepMs);
+    let end = values.length;
+    while (end > 0 && !Number.isFinite(values[end - 1])) {
+        end--;
+    }
+    if (perDay < 1 || end < 2 * perDay) {
+        return undefined;
+    }
+    const from = end - 2 * perDay;
+    const lastFrom = end - perDay;
+    const last = meanOf(values, lastFrom, end);
+    const before = meanOf(values, from, lastFrom);
+    if (last.count * 2 < perDay || before.count * 2 < perDay) {
+        return undefined;
+    }
+    // The steps from one point to the next over the two days, their median and robust spread.
+    if (changeScratch.length < 2 * perDay) {
+        changeScratch = new Float64Array(2 * perDay);
+    }
+    let n = 0;
+    for (let i = from + 1; i < end; i++) {
+        const change = values[i] - values[i - 1];
+        if (Number.isFinite(change)) {
+            changeScratch[n++] = change;
+        }
+    }
+    const changes = changeScratch.subarray(0, n).sort();
+    const median = medianOfSorted(changes);
+    let deviationSum = 0;
+    for (let k = 0; k < n; k++) {
+        changes[k] = Math.abs(changes[k] - median);
+        deviationSum += changes[k];
+    }
+    changes.sort();
+    const mad = medianOfSorted(changes);
+    const spread = mad > 0 ? MAD_SIGMAS * mad : n > 0 ? (MEAN_ABS_DEV_SIGMAS * deviationSum) / n : 0;
+    const threshold = JUMP_SIGMAS * spread;
+    // Forward: a jump into point k raised every point from k on, so it moved each day's mean by its share of the points
+    // from k on (counted as they pass). The steps that are no jump give the noise, as in recentChange.
+    let jumped = 0;
+    let leftOutVariance = 0;
+    let lastDayShift = 0;
+    let jumps = 0;
+    let steps = 0;
+    let stepSum = 0;
+    let lastBefore = 0;
+    let beforeBefore = 0;
+    let previousIndex = -1;
+    for (let k = from; k < end; k++) {
+        const v = values[k];
+        if (!Number.isFinite(v)) {
+            continue;
+        }
+        if (previousIndex >= 0) {
+            const span = k - previousIndex;
+            const change = v - values[previousIndex];
+            // What the step would have been: that of the same hours a day before or after, with the pace and the daily
+            // rhythm as they are, when that was no jump itself; else `span` median steps.
+            const same = sameHoursChange(values, previousIndex, k, perDay, end, span * median, span * threshold);
+            const usual = Number.isFinite(same) ? same : span * median;
+            // One step is a jump far from the median step (the rhythm is in the spread); a step across a gap, far from the
+            // same hours' step, whose rhythm it shares (without it, from `span` median steps).
+            const far =
+                span === 1 || !Number.isFinite(same)
+                    ? Math.abs(change - span * median) > span * threshold
+                    : Math.abs(change - same) > threshold;
+            if (far) {
+                const jump = change - usual;
+                const weight = (last.count - lastBefore) / last.count - (before.count - beforeBefore) / before.count;
+                jumped += jump * weight;
+                // What that hour did besides the jump is not known: as uncertain as two steps' noise.
+                leftOutVariance += 2 * (weight * spread) ** 2;
+                lastDayShift += (jump * lastBefore) / last.count;
+                jumps++;
+            } else if (span === 1) {
+                stepSum += Math.abs(change);
+                steps++;
+            }
+        }
+        if (k < lastFrom) {
+            beforeBefore++;
+        } else {
+            lastBefore++;
+        }
+        previousIndex = k;
+    }
+    const sigma = jumps === 0 ? pointSigma(values, from + 1, end) : steps > 0 ? stepSum / steps / MEAN_ABS_STEP_SIGMAS : 0;
+    return {
+        perDay: last.mean - before.mean - jumped,
+        lastDayMean: last.mean + lastDayShift,
+        lastTime: start + (end - 1) * stepMs,
+        firstTime: start + from * stepMs,
+        standardError: Math.hypot(sigma * Math.sqrt(1 / last.count + 1 / before.count), Math.sqrt(leftOutVariance)),
+    };
+}
+
+/**
+ * The change from point `from` to point `to` at the same hours of the day before, or else of the day after (before
+ * `end`), that lies within `allowed` of `expected` (is no jump itself); NaN when neither does.
+ */
+function sameHoursChange(
+    values: ArrayLike<number>,
+    from: number,
+    to: number,
+    perDay: number,
+    end: number,
+    expected: number,
+    allowed: number,
+): number {
+    const before = from >= perDay ? values[to - perDay] - values[from - perDay] : NaN;
+    if (Math.abs(before - expected) <= allowed) {
+        return before;
+    }
+    const after = to + perDay < end ? values[to + perDay] - values[from + perDay] : NaN;
+    return Math.abs(after - expected) <= allowed ? after : NaN;
+}
+
+/**
  * When free space (in %) reaches zero at the present pace, as epoch ms; undefined unless it is clearly falling (more
  * than three standard errors a day, so also below zero) and would be full within {@link FULL_HORIZON_DAYS}. Projected
  * from the value the last day's mean implies at the last point.
@@ -236,6 +390,58 @@ export const PACE_BASIS_TEXT: Record<PaceBasis, string> = {
     recent: "over the last day, which differs clearly from the week's",
 };
 
+/** How a disk fills up now: its pace, where that was read from, and when it is full at it (epoch ms). */
+export interface FillingPace {
+    change: RecentChange;
+    basis: PaceBasis;
+    fullAt: number;
+}
+
+/**
+ * Whether a disk's free space (a regular series, in %) is filling up now, at what pace, and when it is full. With an
+ * ongoing trend incident (`trend`), at that trend's pace now. Any other disk only if it is falling now — the last day
+ * clearly below the day before ({@link recentChange}) and the last hours below the same hours a day earlier
+ * ({@link latestHoursChange}) — at its steady pace ({@link steadyPace}: the week's median daily change, the more
+ * precise); but when the last day's pace differs clearly from the week's (a leak that began lately, or a one-off drop),
+ * at the last day's pace with its one-off jumps left out ({@link sustainedChange}), unless that pace no longer differs
+ * from the week's (then at the week's pace, from the level kept since the drop). So a disk that dropped once and has
+ * been flat since is not filling: without the drop its last day is as flat as its week; one that fills steadily and
+ * dropped once fills on at its steady pace. A leak still running reads at its pace; a disk filled by a backup every
+ * night reads at the week's pace, which the last day's raw change then matches. Undefined unless clearly falling, full
+ * within {@link FULL_HORIZON_DAYS} at that pace ({@link projectedFullAt}) and not clearly stopped within about the last
+ * half day ({@link stoppedLately}).
+ */
+export function fillingPace(
+    start: number,
+    stepMs: number,
+    values: ArrayLike<number>,
+    trend?: { change?: RecentChange },
+): FillingPace | undefined {
+    let change = trend?.change;
+    let basis: PaceBasis = 'trend';
+    if (!trend) {
+        const now = recentChange(start, stepMs, values);
+        const latestHours = latestHoursChange(start, stepMs, values);
+        const falling = now && clearlyFalling(now) && latestHours && clearlyFalling(latestHours);
+        const week = falling ? steadyPace(start, stepMs, values) : undefined;
+        if (now && week) {
+            // Only when the last day stands out from the week is it read again without its jumps (that costs a sort).
+            const recent = clearlyDiffer(now, week) ? sustainedChange(start, stepMs, values) : undefined;
+            const useRecent = recent !== undefined && clearlyDiffer(recent, week);
+            // At the week's pace after a drop, from the level the disk has kept since the drop, not the day's mean.
+            change = useRecent ? recent : recent ? { ...week, lastDayMean: recent.lastDayMean } : week;
+            basis = useRecent ? 'recent' : 'steady';
+        }
+    }
+    const fullAt = change && !stoppedLately(stepMs, values, change.perDay) ? projectedFullAt(change) : undefined;
+    return change && fullAt !== undefined ? { change, basis, fullAt } : undefined;
+}
+
+/** Whether two paces differ clearly: by more than three standard errors of their difference. */
+function clearlyDiffer(a: RecentChange, b: RecentChange): boolean {
+    return Math.abs(a.perDay - b.perDay) > CLEAR_CHANGE_SE * Math.hypot(a.standardError, b.standardError);
+}
+
 /** A pace as a person reads it, signed: `-4.36%`, `+0.5/s` (the caller says per what). */
 export function signedPace(perDay: number, unit: string): string {
     return `${perDay > 0 ? '+' : ''}${perDay}${unit}`;
@@ -253,6 +459,16 @@ function pointSigma(values: ArrayLike<number>, from: number, to: number): number
         }
     }
     return steps > 0 ? stepSum / steps / MEAN_ABS_STEP_SIGMAS : 0;
+}
+
+/** The median of values sorted ascending (NaN when there are none). */
+function medianOfSorted(sorted: ArrayLike<number>): number {
+    const n = sorted.length;
+    if (n === 0) {
+        return NaN;
+    }
+    const middle = n >> 1;
+    return n % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function meanOf(values: ArrayLike<number>, from: number, to: number): { mean: number; count: number } {

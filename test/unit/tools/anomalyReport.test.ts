@@ -323,3 +323,39 @@ describe('GetAnomalies on machines that sent nothing in the whole range read', (
         assert.match(text, / 3 machines that Azure lists as reporting to this workspace have sent no data at all in the 30d read\./);
     });
 });
+
+describe('GetAnomalies on a disk that dropped once and has been flat since', () => {
+    // The 300-machine estate of seed 7 at the tests' clock (the review's repro): ctso-sql-ams-21's C: fell once, from about
+    // 81 % free to 63.6 %, at 2026-11-25 17:00 and has been flat for the 18 hours since. The difference of the last two
+    // days' means read that as -13.73 % a day and listed the disk as "full around 2026-11-30 20:32".
+    const source = sampleSource({ machines: 300, seed: 7 });
+    const computer = 'ctso-sql-ams-21';
+
+    it('reports the drop as an incident, and does not list the disk as filling up', async () => {
+        const planted = source.groundTruth().filter((a) => a.computer === computer);
+        assert.deepEqual(
+            planted.map((a) => [a.metric, a.kind, a.start]),
+            [['diskFree', 'level-shift', '2026-11-25T17:00:00.000Z']],
+            'the drop is planted as it was',
+        );
+        const result = await runTool('GetAnomalies', { source }, { server_name: computer, include_series: true });
+        if (!result.ok) {
+            assert.fail(result.message);
+        }
+        const answer = result.structured as unknown as Answer & { series: { counter: string; values: (number | null)[] }[] };
+        // One step down, then flat: the last 18 hours within half a point of each other, 17 points under the hours before.
+        const values = answer.series.find((s) => s.counter === 'C: % Free Space')?.values.filter((v): v is number => v !== null);
+        assert.ok(values && values.length > 48);
+        const since = values.slice(-18);
+        const before = values.slice(-30, -19);
+        assert.ok(Math.max(...since) - Math.min(...since) < 1, `flat since: ${since.join(' ')}`);
+        assert.ok(Math.min(...before) - Math.max(...since) > 15, `one drop: ${before.join(' ')}`);
+        assert.ok(
+            answer.items.some((i) => i.computer === computer && i.metric === 'diskFree' && i.direction === 'level-shift'),
+            'the drop is an incident',
+        );
+        assert.deepEqual(answer.filling, [], 'not filling up');
+        assert.equal(answer.summary.disksFilling, 0);
+        assert.ok(!result.text.includes('filling up'), result.text);
+    });
+});

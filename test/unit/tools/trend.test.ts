@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
     clearlyFalling,
+    fillingPace,
     FULL_HORIZON_DAYS,
     incidentNow,
     latestHoursChange,
@@ -9,6 +10,7 @@ import {
     steadyPace,
     stillMoving,
     stoppedLately,
+    sustainedChange,
 } from '../../../src/tools/trend';
 
 const HOUR = 3_600_000;
@@ -270,5 +272,127 @@ describe('a steady pace: how fast a disk fills over the last week, whatever one 
         assert.ok(week && clearlyFalling(week));
         const now = recentChange(START, HOUR, values);
         assert.ok(now && !clearlyFalling(now), String(now?.perDay));
+    });
+});
+
+describe('a pace is a rate sustained over time: a disk that dropped once and stays flat is not filling up', () => {
+    const END = START + (14 * 24 - 1) * HOUR;
+    /** `base` (14 days hourly from `series`: a daily rhythm of ±2, noise) with `size` points less over its last `hoursAgo` hours. */
+    const dropped = (base: Float64Array, hoursAgo: number, size: number) =>
+        base.map((v, i) => (i >= base.length - hoursAgo ? v - size : v));
+    /** A leak of `perDay` from `fromDay` that stops `stoppedHoursAgo` before the end, on a flat disk at `level`. */
+    const leak = (level: number, perDay: number, fromDay: number, stoppedHoursAgo = 0, noise = 0.1, seed = 5) => {
+        const noisy = series(14, 0, 0, noise, seed);
+        const until = 14 * 24 - stoppedHoursAgo;
+        return noisy.map((v, i) => v + level - (perDay * Math.max(0, Math.min(i, until) - fromDay * 24)) / 24);
+    };
+
+    it('reads no pace, and no full date, in a disk that fell 17 points once, 18 hours ago, and has been flat since', () => {
+        // The shape of ctso-sql-ams-21 in the 300-machine estate of seed 7: about 81 % free, 63.6 % since the drop.
+        const values = dropped(series(14, 81, 0, 0.15, 7), 18, 17.3);
+        const raw = recentChange(START, HOUR, values);
+        // The difference of the days' means reads the drop as a pace: -17.3 · 18/24 a day, "full in four days".
+        assert.ok(raw && raw.perDay < -12 && projectedFullAt(raw) !== undefined, String(raw?.perDay));
+        const sustained = sustainedChange(START, HOUR, values);
+        assert.ok(sustained, 'a pace is read');
+        assert.ok(Math.abs(sustained.perDay) < 0.3 && !clearlyFalling(sustained), `${sustained.perDay} ± ${sustained.standardError}`);
+        assert.equal(projectedFullAt(sustained), undefined);
+        assert.ok(Math.abs(sustained.lastDayMean - 63.7) < 0.3, `the level kept since the drop: ${sustained.lastDayMean}`);
+        assert.equal(fillingPace(START, HOUR, values), undefined, 'not filling');
+    });
+
+    it('whenever in the last two days the drop came, large or small; and a clean-up is no pace either', () => {
+        for (const seed of [1, 2, 3]) {
+            const flat = series(14, 70, 0, 0.15, seed);
+            for (const hoursAgo of [1, 3, 6, 12, 18, 23, 24, 25, 30, 36, 47]) {
+                for (const size of [17, 5, -12]) {
+                    const values = dropped(flat, hoursAgo, size);
+                    const sustained = sustainedChange(START, HOUR, values);
+                    const at = `seed ${seed}, ${size} points ${hoursAgo} h ago`;
+                    // Flat but for the noise, and what that hour did besides the drop, which is not known (±2 a day of rhythm).
+                    assert.ok(sustained && Math.abs(sustained.perDay) < 0.6 && !clearlyFalling(sustained), `${at}: ${sustained?.perDay}`);
+                    assert.equal(fillingPace(START, HOUR, values), undefined, at);
+                }
+            }
+        }
+    });
+
+    it("reads a steady fall at its pace, N % a day, with the same figures as the days' means: it has no jump to leave out", () => {
+        for (const perDay of [-1, -3, -8]) {
+            for (const seed of [1, 2, 3]) {
+                const values = series(14, 20 - 14 * perDay, perDay, 0.15, seed);
+                const sustained = sustainedChange(START, HOUR, values);
+                assert.deepEqual(sustained, recentChange(START, HOUR, values), `${perDay}, seed ${seed}`);
+                assert.ok(sustained && Math.abs(sustained.perDay - perDay) < 0.15, `${perDay}: ${sustained?.perDay}`);
+                const pace = fillingPace(START, HOUR, values);
+                assert.ok(pace && Math.abs(pace.change.perDay - perDay) < 0.1, `${perDay}: ${pace?.change.perDay}`);
+                assert.equal(pace.basis, 'steady');
+                // About 20 % free at the end: full 20 / N days after it.
+                const daysLeft = (pace.fullAt - END) / DAY;
+                assert.ok(Math.abs(daysLeft - 20 / -perDay) < 0.1 * (20 / -perDay), `${perDay}: ${daysLeft} days left`);
+            }
+        }
+    });
+
+    it('still lists a fast leak that goes on, at its pace, even one that began with a large drop', () => {
+        // A leak of 4 % a day from day 11 (three days ago): the last day's pace, which the week does not have yet.
+        const going = leak(80, 4, 11);
+        const pace = fillingPace(START, HOUR, going);
+        assert.ok(pace && pace.basis === 'recent' && Math.abs(pace.change.perDay + 4) < 0.15, JSON.stringify(pace));
+        const level = 80 - (4 * (14 * 24 - 1 - 11 * 24)) / 24;
+        assert.ok(Math.abs((pace.fullAt - END) / DAY - level / 4) < 0.3, `${(pace.fullAt - END) / DAY} days left`);
+        // The same leak with a drop of 15 points 20 hours ago: the pace it kept, and full sooner by the drop's 15 points.
+        const withDrop = dropped(going, 20, 15);
+        assert.ok(recentChange(START, HOUR, withDrop)!.perDay < -15, "the days' means read the drop as pace");
+        const after = fillingPace(START, HOUR, withDrop);
+        // Give or take what the hour of the drop did besides (the noise of two hours' steps, within its standard error).
+        assert.ok(after && after.basis === 'recent' && Math.abs(after.change.perDay + 4) < 0.5, JSON.stringify(after));
+        assert.ok(Math.abs(after.change.perDay + 4) < 2 * after.change.standardError);
+        const daysLeft = (after.fullAt - END) / DAY;
+        assert.ok(Math.abs(daysLeft * -after.change.perDay - (level - 15)) < 0.5, `${daysLeft} days left`);
+    });
+
+    it('does not list a fall that stopped 12 hours ago at its old pace', () => {
+        const stopped = leak(80, 4, 9, 12);
+        const raw = recentChange(START, HOUR, stopped);
+        assert.ok(raw && raw.perDay < -3, 'the last two days still read most of the old pace');
+        assert.deepEqual(sustainedChange(START, HOUR, stopped), raw, 'no jump in it');
+        assert.equal(fillingPace(START, HOUR, stopped), undefined);
+        assert.ok(fillingPace(START, HOUR, leak(80, 4, 9)), 'the same leak going on is listed');
+    });
+
+    it('lists a disk that fills steadily and dropped once at its steady pace, from where it is now', () => {
+        const steady = series(14, 45, -1, 0.15, 4);
+        const values = dropped(steady, 18, 10);
+        const pace = fillingPace(START, HOUR, values);
+        assert.ok(pace && pace.basis === 'steady' && Math.abs(pace.change.perDay + 1) < 0.05, JSON.stringify(pace));
+        // 45 - 14 = 31 % free before the drop, 21 since: full when the pace has taken those 21 points.
+        const daysLeft = (pace.fullAt - END) / DAY;
+        assert.ok(Math.abs(daysLeft * -pace.change.perDay - 21) < 0.3, `${daysLeft} days left`);
+    });
+
+    it('still lists a disk filled by a backup every night, at the pace of the week: a jump every day is a pace', () => {
+        // Flat but for 5 points lost every night at 02:00 for the last ten days.
+        const nightly = series(14, 80, 0, 0.1, 6).map((v, i) => v - 5 * Math.max(0, Math.floor((i - 2) / 24) - 3));
+        const sustained = sustainedChange(START, HOUR, nightly);
+        assert.ok(sustained && !clearlyFalling(sustained), `within two days, each night is a jump: ${sustained?.perDay}`);
+        const pace = fillingPace(START, HOUR, nightly);
+        assert.ok(pace && pace.basis === 'steady' && Math.abs(pace.change.perDay + 5) < 0.05, JSON.stringify(pace));
+    });
+
+    it('holds a step across a gap to the same hours a day earlier, and still finds a drop in one', () => {
+        // A disk filling 1 % a day with six hours missing: the step across the gap is six hours of filling and of the
+        // rhythm, as the same hours a day earlier were; no jump.
+        const gapped = series(14, 40, -1, 0.1, 8);
+        gapped.fill(NaN, gapped.length - 20, gapped.length - 14);
+        assert.deepEqual(sustainedChange(START, HOUR, gapped), recentChange(START, HOUR, gapped));
+        // A flat disk that dropped 15 points while its agent was down: as if it had not (four hours missing in the last day
+        // leave a little of the rhythm in its mean).
+        const flat = series(14, 60, 0, 0.1, 8);
+        flat.fill(NaN, flat.length - 20, flat.length - 16);
+        const hidden = dropped(flat, 16, 15);
+        const sustained = sustainedChange(START, HOUR, hidden);
+        assert.ok(sustained && Math.abs(sustained.perDay - recentChange(START, HOUR, flat)!.perDay) < 0.3, String(sustained?.perDay));
+        assert.equal(fillingPace(START, HOUR, hidden), undefined);
     });
 });
