@@ -113,7 +113,7 @@ const fillingDisk = z.object({
     basis: z
         .enum(PACE_BASES)
         .describe(
-            `trend: an ongoing trend incident, paced over the last 24 h against the 24 h before; steady: no ongoing trend, the median day-to-day change of the daily means of the last ${STEADY_PACE_DAYS} days, listed only while falling now (the last 24 h against the 24 h before, and the last 6 h against the same hours a day earlier); recent: the last 24 h against the 24 h before, when that differs clearly from the week's pace (a leak that began lately)`,
+            `trend: an ongoing trend incident, paced over the last 24 h against the 24 h before; steady: no ongoing trend, the median day-to-day change of the daily means of the last ${STEADY_PACE_DAYS} days, listed only while falling now (the last 24 h against the 24 h before, and the last 6 h against the same hours a day earlier); recent: the last 24 h against the 24 h before, one-off jumps (a copy, a clean-up) left out, when that differs clearly from the week's pace (a leak that began lately)`,
         ),
 });
 
