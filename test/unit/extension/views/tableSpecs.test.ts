@@ -251,6 +251,11 @@ describe('tables from tool answers', () => {
             // The end that matters: the ESU end for a release that had them, else the end of extended support.
             assert.equal(row[col('supportEnds')], s ? (s.esuEnd ?? s.extendedEnd) : null, String(m.name));
         }
+        // An Arc server in the Error state shows what Azure says of it.
+        const failing = (servers.items ?? []).findIndex((m) => m.status === 'Error');
+        assert.ok(failing >= 0);
+        assert.equal(table.rows[failing][col('statusMessage')], (servers.items ?? [])[failing].statusMessage);
+        assert.ok(String(table.rows[failing][col('statusMessage')]).length > 0);
         const ended = new TableIndex(table).rowsFor({ text: '', facets: { support: ['ended'] } });
         assert.equal(ended.length, servers.summary.outOfSupport);
         assert.ok(ended.every((r) => String(table.rows[r][col('osName')]).includes('2012 R2')));
