@@ -381,6 +381,8 @@ export const getAnomalies = defineTool({
         const { items, truncation } = limit(incidents, input.max_results);
         const allFilling = fillingDisks(analysed, found);
         const filling = limit(allFilling, input.max_results).items;
+        // An incident on a disk that is filling up now says so, whatever the detector called its start (a leak can begin as a step).
+        const fillingOf = new Map(allFilling.map((f) => [`${f.computer}\u0000${f.counter}`, f]));
         const lowFreeSpace = input.low_free_space ?? LOW_FREE_SPACE_PERCENT;
         const low = lowDisks(analysed, allFilling, lowFreeSpace);
         const warnings = [...result.warnings];
@@ -517,7 +519,7 @@ export const getAnomalies = defineTool({
                         i.score,
                         i.computer,
                         i.counter,
-                        kindOf(i),
+                        kindOf(i, fillingOf.get(`${i.computer}\u0000${i.counter}`)),
                         // A trend starts where its course does, which its duration counts from.
                         shortTime(i.trend?.start ?? i.start),
                         durationOf(i),
@@ -559,9 +561,13 @@ type Incident = z.infer<typeof incident>;
 
 /**
  * The Kind cell: the direction; for a trend going on, its pace now and when the disk is full at that pace; for one that
- * has ended, that it has, and how far and how fast it moved while it lasted (the pace now would describe what followed).
+ * has ended, that it has, and how far and how fast it moved while it lasted (the pace now would describe what followed);
+ * for any other incident on a disk listed as filling up now, that pace and date too.
  */
-function kindOf(i: Incident): string {
+function kindOf(i: Incident, filling?: { ratePerDay: number; fullAt: string }): string {
+    if (filling && i.direction !== 'trend') {
+        return `${i.direction}; filling now ${signedPace(filling.ratePerDay, i.unit)}/day, full ~${shortTime(filling.fullAt)}`;
+    }
     if (i.direction === 'trend' && !i.ongoing) {
         return i.trend
             ? `trend, ended: ${amountText(i.trend.change, i.unit)} at ${signedPace(i.trend.perDay, i.unit)}/day`

@@ -1982,6 +1982,27 @@ describe('GetAnomalies over timespans of different lengths', () => {
 });
 
 describe('GetAnomalies: what an incident shows', () => {
+    it('says of an incident on a disk that is filling up now that it is, with the pace and date the filling list gives', async () => {
+        const answer = await runTool('GetAnomalies', { source: sampleSource({ machines: 300 }) }, { max_results: 1000 });
+        assert.ok(answer.ok);
+        const structured = answer.structured as { items: Record<string, unknown>[]; filling: Record<string, unknown>[] };
+        const onFilling = structured.items.filter(
+            (i) => i.direction !== 'trend' && structured.filling.some((f) => f.computer === i.computer && f.counter === i.counter),
+        );
+        assert.ok(onFilling.length > 0, 'the sample has a leak that began as a step');
+        for (const i of onFilling) {
+            const f = structured.filling.find((d) => d.computer === i.computer && d.counter === i.counter);
+            const row = answer.text
+                .split('\n')
+                .find((line) => line.startsWith(`| ${String(i.score)} | ${String(i.computer)} | ${String(i.counter)} |`));
+            assert.ok(row, String(i.computer));
+            assert.ok(
+                row.includes(`${String(i.direction)}; filling now ${String(f?.ratePerDay)}%/day, full ~${String(f?.fullAt).slice(0, 10)}`),
+                row,
+            );
+        }
+    });
+
     it('shows a spike above and a dip below what was expected, at the point furthest from it', async () => {
         const large = sampleSource({ machines: 300 });
         const shown = [];
