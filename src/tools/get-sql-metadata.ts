@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { SUPPORT_ENDING_DAYS, SUPPORT_STATUSES, sqlSupport, type Support } from '../core/lifecycle';
-import type { Machine, SqlDatabase, SqlInstance } from '../core/model';
+import type { Machine, Scopes, SqlDatabase, SqlInstance } from '../core/model';
 import { byText, caselessKey, countIn } from '../core/summaries';
 import { domainOf, hostName } from '../core/source';
-import { TIME } from '../core/timespan';
+import { oneLine, TIME, truncate } from '../core/timespan';
 import {
     assertDomainAgrees,
     assertKnownMachineIn,
@@ -22,7 +22,7 @@ import {
 } from './common';
 import { describeCounts, describeFilters, firstNames, NAMED_IN_SENTENCE, plural, renderText, shortTime, supportSentence } from './text';
 import { inStates, supportSchema } from './get-server-metadata';
-import { defineTool, READ_ONLY } from './types';
+import { defineTool, READ_ONLY, type ToolContext } from './types';
 import { BACKUP_STALE_AFTER_DAYS, LOG_BACKUP_STALE_AFTER_HOURS } from './vocabulary';
 
 const BACKUP_STATES = ['never', 'stale', 'ok'] as const;
@@ -348,11 +348,12 @@ export const getSqlMetadata = defineTool({
             evaluationEdition: evaluation.length,
             inventoryStale: staleInventory.length,
         };
+        const elsewhere = summary.instances === 0 ? await instancesElsewhere(context, instances, matchesInstance, ids, scopes) : '';
         const sentence =
             summary.instances === 0
                 ? describeFilters(input)
                     ? `No SQL Server instance matches ${describeFilters(input)} (of ${plural(instances.length, 'instance')} in the subscriptions read).` +
-                      nearestInstances(input.instance_name, instances, matchesInstance)
+                      (elsewhere || nearestInstances(input.instance_name, instances, matchesInstance))
                     : 'No SQL Server instance found: none enabled by Azure Arc, and no SQL virtual machine.'
                 : `${plural(summary.instances, 'SQL Server instance')} (${describeCounts(summary.byVersion)}) with ${plural(summary.databases, 'database')}, ${summary.totalSizeGb} GB in all${unsized(allDbs)}; ` +
                   `${plural(summary.databasesNeverBackedUp, 'database')} never backed up and ${summary.databasesWithStaleBackup} with a full backup older than ${BACKUP_STALE_AFTER_DAYS} days` +
@@ -549,6 +550,38 @@ function ageCheck(cutoff: number): (time: string | undefined) => 'never' | 'stal
  * " Nearest instance names: …" when instance_name matches no instance at all (not when other filters left nothing), so a
  * mistyped name is corrected rather than answered with nothing.
  */
+/**
+ * " The instance ctso-sql-ams-02\\APP2 is in subscription Contoso Non-Production (…), which subscription_ids leaves out: …"
+ * — when `instance_name` matches no instance of the subscriptions asked for but does in another visible one (the nearest
+ * names of the chosen ones would lead to a different instance); empty otherwise.
+ */
+async function instancesElsewhere(
+    context: ToolContext,
+    instances: readonly SqlInstance[],
+    matches: ((host: string, instanceName: string) => boolean) | undefined,
+    ids: readonly string[],
+    scopes: Scopes,
+): Promise<string> {
+    if (!matches || instances.some((i) => matches(i.machineName, i.instanceName))) {
+        return '';
+    }
+    const chosen = new Set(ids.map((id) => id.toLowerCase()));
+    const others = scopes.subscriptions.filter((s) => !chosen.has(s.subscriptionId.toLowerCase()));
+    if (others.length === 0) {
+        return '';
+    }
+    const more = await context.source.getSql({ subscriptionIds: others.map((s) => s.subscriptionId), signal: context.signal });
+    const found = more.rows.flatMap((r) => r.instances).filter((i) => matches(i.machineName, i.instanceName));
+    if (found.length === 0) {
+        return '';
+    }
+    const holding = others.filter((s) => found.some((i) => i.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase()));
+    const named = holding.map((s) => `${oneLine(truncate(s.displayName, 80))} (${s.subscriptionId})`).join(', ');
+    const what =
+        found.length === 1 ? `The instance ${oneLine(truncate(found[0].name, 120))} is` : `${found.length} instances of that name are`;
+    return ` ${what} in ${holding.length === 1 ? 'subscription' : 'subscriptions'} ${named}, which subscription_ids leaves out: add ${holding.length === 1 ? 'it' : 'them'}, or leave subscription_ids out to search every visible subscription.`;
+}
+
 function nearestInstances(
     asked: string | undefined,
     instances: readonly { name: string; machineName: string; instanceName: string }[],

@@ -1204,6 +1204,29 @@ describe('tools on the sample estate, against the generator’s truth', () => {
         assert.doesNotMatch(every.text, /\\MSSQLSERVER/i);
     });
 
+    it('GetSqlMetadata names the subscription an instance is in when subscription_ids leaves it out', async () => {
+        const scopes = await source.listScopes();
+        const all = await run(source, 'GetSqlMetadata', { max_results: 1000 });
+        const first = scopes.subscriptions[0];
+        const outside = all.items.find((i) => i.subscriptionId !== first.subscriptionId);
+        assert.ok(outside, 'an instance outside the first subscription');
+        const home = scopes.subscriptions.find((s) => s.subscriptionId === outside.subscriptionId);
+        assert.ok(home);
+        const answer = await runTool(
+            'GetSqlMetadata',
+            { source },
+            { subscription_ids: [first.subscriptionId], instance_name: String(outside.name) },
+        );
+        assert.ok(answer.ok);
+        assert.ok(
+            answer.text.includes(
+                `The instance ${String(outside.name)} is in subscription ${home.displayName} (${home.subscriptionId}), which subscription_ids leaves out`,
+            ),
+            answer.text,
+        );
+        assert.doesNotMatch(answer.text, /Nearest instance names/);
+    });
+
     it('GetSqlMetadata selects databases by their log backups apart from their full backups', async () => {
         const all = await run(source, 'GetSqlMetadata', { max_results: 1000 });
         const noLog = await run(source, 'GetSqlMetadata', { log_backup_state: ['never', 'stale'], max_results: 1000 });
