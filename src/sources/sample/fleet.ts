@@ -597,6 +597,12 @@ function plantHostileMachines(machines: FleetMachine[]): void {
     const other = machines[2] ?? machines[0];
     other.machine.tags[HOSTILE_STRINGS[0]] = HOSTILE_STRINGS[2];
     other.machine.osName = `${other.machine.osName} ${HOSTILE_STRINGS[6]}`;
+    // What Azure says of a machine in the Error state is data too.
+    for (const m of machines) {
+        if (m.machine.status === 'Error') {
+            m.machine.statusMessage = HOSTILE_STRINGS[6];
+        }
+    }
 }
 
 /**

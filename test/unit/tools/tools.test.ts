@@ -2160,6 +2160,11 @@ describe('tools on the hostile sample variant', () => {
     it('keeps the text block one row per line, whatever the values hold', async () => {
         const result = await runTool('GetServerMetadata', { source }, { max_results: 50_000 });
         assert.ok(result.ok);
+        // What Azure says of a machine in the Error state comes back as it is, and is said on one line.
+        const failing = (result.structured.items as { status: string; statusMessage?: string }[]).filter((m) => m.status === 'Error');
+        assert.ok(failing.length > 0 && failing.every((m) => m.statusMessage === HOSTILE_STRINGS[6]));
+        const summary = result.text.split('\n')[1];
+        assert.ok(summary.includes('in the Error state') && summary.includes('first line\\nsecond line'), summary.slice(0, 200));
         const tableLines = result.text.split('\n').filter((line) => line.startsWith('| '));
         assert.ok(tableLines.length > 2);
         const columns = tableLines[0].split(' | ').length;
