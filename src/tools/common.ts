@@ -578,23 +578,41 @@ export async function assertKnownMachineIn(
     if (machines.some(matches)) {
         return;
     }
-    const chosen = new Set(ids.map((id) => id.toLowerCase()));
-    const others = scopes.subscriptions.filter((s) => !chosen.has(s.subscriptionId.toLowerCase()));
-    if (others.length > 0) {
-        const elsewhere = await context.source.getMachines({
-            subscriptionIds: others.map((s) => s.subscriptionId),
-            signal: context.signal,
-        });
-        const found = elsewhere.rows.filter(matches);
-        if (found.length > 0) {
-            const holding = others.filter((s) => found.some((m) => m.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase()));
-            const named = holding.map((s) => `${oneLine(truncate(s.displayName, 80))} (${s.subscriptionId})`).join(', ');
-            throw new UserError(
-                `server_name ${JSON.stringify(truncate(pattern))} matches no machine in the subscriptions asked for, but ${found.length === 1 ? 'a machine' : `${found.length} machines`} in ${holding.length === 1 ? 'subscription' : 'subscriptions'} ${named}, which subscription_ids leaves out: add ${holding.length === 1 ? 'it' : 'them'}, or leave subscription_ids out to search every visible subscription.`,
-            );
-        }
+    const elsewhere = await inLeftOutSubscriptions(ids, scopes, async (subscriptionIds) =>
+        (await context.source.getMachines({ subscriptionIds, signal: context.signal })).rows.filter(matches),
+    );
+    if (elsewhere) {
+        const { found, where } = elsewhere;
+        throw new UserError(
+            `server_name ${JSON.stringify(truncate(pattern))} matches no machine in the subscriptions asked for, but ${found.length === 1 ? 'a machine' : `${found.length} machines`} ${where}`,
+        );
     }
     assertKnownMachine(pattern, machines);
+}
+
+/**
+ * What a call asked for that its subscriptions do not hold but other visible ones do: `find` reads the subscriptions
+ * `subscription_ids` left out, and `where` says which of them hold it — "in subscription X (id), which subscription_ids
+ * leaves out: add it, or …" — so the answer leads there, not to the nearest names of the chosen ones. Undefined when no
+ * subscription is left out or none of them holds it.
+ */
+export async function inLeftOutSubscriptions<T extends { subscriptionId: string }>(
+    ids: readonly string[],
+    scopes: Scopes,
+    find: (subscriptionIds: string[]) => Promise<T[]>,
+): Promise<{ found: T[]; where: string } | undefined> {
+    const chosen = new Set(ids.map((id) => id.toLowerCase()));
+    const others = scopes.subscriptions.filter((s) => !chosen.has(s.subscriptionId.toLowerCase()));
+    const found = others.length > 0 ? await find(others.map((s) => s.subscriptionId)) : [];
+    if (found.length === 0) {
+        return undefined;
+    }
+    const holding = others.filter((s) => found.some((f) => f.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase()));
+    const named = holding.map((s) => `${oneLine(truncate(s.displayName, 80))} (${s.subscriptionId})`).join(', ');
+    return {
+        found,
+        where: `in ${holding.length === 1 ? 'subscription' : 'subscriptions'} ${named}, which subscription_ids leaves out: add ${holding.length === 1 ? 'it' : 'them'}, or leave subscription_ids out to search every visible subscription.`,
+    };
 }
 
 /**

@@ -12,6 +12,7 @@ import {
     envelopeOf,
     instanceMatcher,
     nearestNames,
+    inLeftOutSubscriptions,
     inputs,
     machineMatcher,
     nameMatcher,
@@ -545,11 +546,6 @@ function ageCheck(cutoff: number): (time: string | undefined) => 'never' | 'stal
     };
 }
 
-/** The databases that need recovery, naming a few with their state, and how many are offline. */
-/**
- * " Nearest instance names: …" when instance_name matches no instance at all (not when other filters left nothing), so a
- * mistyped name is corrected rather than answered with nothing.
- */
 /**
  * " The instance ctso-sql-ams-02\\APP2 is in subscription Contoso Non-Production (…), which subscription_ids leaves out: …"
  * — when `instance_name` matches no instance of the subscriptions asked for but does in another visible one (the nearest
@@ -565,23 +561,22 @@ async function instancesElsewhere(
     if (!matches || instances.some((i) => matches(i.machineName, i.instanceName))) {
         return '';
     }
-    const chosen = new Set(ids.map((id) => id.toLowerCase()));
-    const others = scopes.subscriptions.filter((s) => !chosen.has(s.subscriptionId.toLowerCase()));
-    if (others.length === 0) {
+    const elsewhere = await inLeftOutSubscriptions(ids, scopes, async (subscriptionIds) =>
+        (await context.source.getSql({ subscriptionIds, signal: context.signal })).rows
+            .flatMap((r) => r.instances)
+            .filter((i) => matches(i.machineName, i.instanceName)),
+    );
+    if (!elsewhere) {
         return '';
     }
-    const more = await context.source.getSql({ subscriptionIds: others.map((s) => s.subscriptionId), signal: context.signal });
-    const found = more.rows.flatMap((r) => r.instances).filter((i) => matches(i.machineName, i.instanceName));
-    if (found.length === 0) {
-        return '';
-    }
-    const holding = others.filter((s) => found.some((i) => i.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase()));
-    const named = holding.map((s) => `${oneLine(truncate(s.displayName, 80))} (${s.subscriptionId})`).join(', ');
-    const what =
-        found.length === 1 ? `The instance ${oneLine(truncate(found[0].name, 120))} is` : `${found.length} instances of that name are`;
-    return ` ${what} in ${holding.length === 1 ? 'subscription' : 'subscriptions'} ${named}, which subscription_ids leaves out: add ${holding.length === 1 ? 'it' : 'them'}, or leave subscription_ids out to search every visible subscription.`;
+    const { found, where } = elsewhere;
+    return ` ${found.length === 1 ? `The instance ${oneLine(truncate(found[0].name, 120))} is` : `${found.length} instances of that name are`} ${where}`;
 }
 
+/**
+ * " Nearest instance names: …" when instance_name matches no instance at all (not when other filters left nothing), so a
+ * mistyped name is corrected rather than answered with nothing.
+ */
 function nearestInstances(
     asked: string | undefined,
     instances: readonly { name: string; machineName: string; instanceName: string }[],
@@ -594,6 +589,7 @@ function nearestInstances(
     return near.length ? ` Nearest instance names: ${near.join(', ')}.` : '';
 }
 
+/** The databases that need recovery, naming a few with their state, and how many are offline. */
 function recoverySentence(databases: readonly { instance: string; name: string; state: string }[], offline: number): string {
     const named = firstNames(databases.map((d) => `${d.name} on ${d.instance} (${d.state})`));
     const recovery =
