@@ -4,7 +4,7 @@
  * Three forecasters run side by side on every point, each with a robust (clipped) update so that an
  * outlier cannot drag it: a local level (no seasonality), the typical value at this time of day plus a
  * recent offset, and the same for the time of week (both profiles kept net of the level's slow trend, and carried
- * forward by it). The one with the smallest recent error is trusted
+ * forward by it). The one with the smallest error over the last two days (daily) or weeks (weekly) is trusted
  * (a seasonal one only after two full periods and only if clearly better) — so seasonality is detected
  * from the data, not assumed. The trusted forecaster's residual is turned into robust z-scores at three
  * time scales (the point itself and a short average), each divided by its own running mean
@@ -111,8 +111,22 @@ const SCALE_RATE = 0.01;
  * backfill), and the noise scale it inflates must not linger into the first days that are judged.
  */
 const LEARNING_SCALE_RATE = 0.05;
+/**
+ * Which forecaster is trusted is judged on its errors averaged over about this many of the rhythm's own periods (days
+ * for the daily forecaster against the level, weeks for the weekly one against the forecaster it must beat) — the same
+ * two periods over which it must first prove itself. Not on the noise scales (half-life about 70 points): a weekly
+ * forecaster earns its keep on the weekend, and judged on the last three days it loses by Thursday the trust it needs
+ * on Saturday, whose drop the daily forecaster then calls news every week; at a 1-minute step, 70 points are not even
+ * the quiet night in which a daily forecaster is no better than the plain level.
+ */
+const SELECTION_PERIODS = 2;
 /** A seasonal forecaster must beat the simpler one by this factor to be trusted (Occam's razor). */
 const SEASONAL_ADVANTAGE = 0.85;
+/**
+ * ... and, once trusted, keeps the trust while it is better at all: a rhythm whose advantage hovers about the entry
+ * factor (a weekend a few noise sigmas lower) must not be trusted on Monday and dropped on Wednesday.
+ */
+const SEASONAL_KEEP = 1;
 
 const SHORT_RATE = 0.1;
 /**
@@ -326,9 +340,13 @@ function incidentOf(
     };
 }
 
-/** The profiles learn x in `slots` consecutive slots from slotD / slotW (a sample after a short gap). */
+/**
+ * The profiles learn x in `slots` consecutive slots from slotD / slotW (a sample after a short gap); a weekly slot still
+ * in its first visits learns xWeekly (x kept near what the daily forecaster expects; see the caller).
+ */
 function learnProfiles(
     x: number,
+    xWeekly: number,
     slotD: number,
     slotW: number,
     slots: number,
@@ -337,13 +355,11 @@ function learnProfiles(
     clipB: number,
     clipC: number,
 ): void {
-    const targetB = x;
-    const targetC = x;
     for (let k = 0, sd = slotD, sw = slotW; k < slots; k++) {
-        const dB = targetB - dailyProfile[sd];
-        const dC = targetC - weeklyProfile[sw];
         const vD = dailyVisits[sd];
         const vW = weeklyVisits[sw];
+        const dB = x - dailyProfile[sd];
+        const dC = (vW < PROFILE_WARM_VISITS ? xWeekly : x) - weeklyProfile[sw];
         dailyProfile[sd] +=
             vD < PROFILE_WARM_VISITS
                 ? dB / (vD + 1)
@@ -488,6 +504,17 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     let madA = 0;
     let madB = 0;
     let madC = 0;
+    // Which forecaster is trusted is judged on absolute errors averaged over two of the rhythm's own periods (see
+    // SELECTION_PERIODS): per point, rates of 1 / (2 · points per day or week), set with the slot width.
+    let rateDay = 0;
+    let rateWeek = 0;
+    let selDayA = 0;
+    let selDayB = 0;
+    let selWeekA = 0;
+    let selWeekB = 0;
+    let selWeekC = 0;
+    let dailyOn = false;
+    let weeklyOn = false;
     // Multi-scale residual averages of the trusted forecaster and their own deviations.
     let shortMean = 0;
     let madShort = 0;
@@ -593,6 +620,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 daySlots = (DAY / slotMs) | 0;
                 weekSlots = (WEEK / slotMs) | 0;
                 hourDecay = Math.exp(-slotMs / (RECURRING_MEMORY_DAYS * HOUR));
+                rateDay = 1 / (SELECTION_PERIODS * daySlots);
+                rateWeek = 1 / (SELECTION_PERIODS * weekSlots);
                 const slotsPerHour = HOUR / slotMs; // an integer: every slot width divides an hour
                 for (let h = 0; h < daySlots; h++) {
                     hourOfSlotL[h] = (h / slotsPerHour) | 0;
@@ -630,19 +659,21 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const errB = x - forecastB;
             const errC = x - forecastC;
 
-            // Trust the simplest forecaster unless a seasonal one has clearly earned it over ≥ 2 full periods.
+            // Trust the simplest forecaster unless a seasonal one has clearly earned it, over the last two of its periods.
             const age = t - firstTime;
             let forecast = forecastA;
             let err = errA;
             let mad = madA;
             let trusted = 0;
-            if (age >= 2 * DAY && madB < SEASONAL_ADVANTAGE * madA) {
+            dailyOn = age >= 2 * DAY && selDayB < (dailyOn ? SEASONAL_KEEP : SEASONAL_ADVANTAGE) * selDayA;
+            if (dailyOn) {
                 forecast = forecastB;
                 err = errB;
                 mad = madB;
                 trusted = 1;
             }
-            if (age >= 2 * WEEK && madC < SEASONAL_ADVANTAGE * mad) {
+            weeklyOn = age >= 2 * WEEK && selWeekC < (weeklyOn ? SEASONAL_KEEP : SEASONAL_ADVANTAGE) * (dailyOn ? selWeekB : selWeekA);
+            if (weeklyOn) {
                 forecast = forecastC;
                 err = errC;
                 mad = madC;
@@ -749,6 +780,19 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             madA += learn * (Math.abs(cA) - madA);
             madB += learn * (Math.abs(cB) - madB);
             madC += learn * (Math.abs(cC) - madC);
+            // Compared only where the seasonal forecaster has a typical value to offer (not the level it falls back on), on the
+            // errors as they are: an outlier costs every forecaster about the same, while clipped at each one's own noise
+            // scale, a level that is exact but for a step four times a day (a noise-free business-hours series) would
+            // look better than the daily profile that foresees the steps.
+            if (seenD) {
+                selDayA += rateDay * (Math.abs(errA) - selDayA);
+                selDayB += rateDay * (Math.abs(errB) - selDayB);
+            }
+            if (seenW) {
+                selWeekA += rateWeek * (Math.abs(errA) - selWeekA);
+                selWeekB += rateWeek * (Math.abs(errB) - selWeekB);
+                selWeekC += rateWeek * (Math.abs(errC) - selWeekC);
+            }
             const absShortMean = Math.abs(shortMean);
             const shortClip = CLIP_SIGMAS * sigmaShort;
             const cShort = warm
@@ -776,12 +820,22 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             // the time until the next one (capped), so a sample after a short gap fills the slots it stood for.
             const cover = t > prevTime ? (t - prevTime < MAX_COVER_MS ? t - prevTime : MAX_COVER_MS) : slotMs;
             const slots = !seasonal ? 0 : cover === slotMs ? 1 : Math.max(1, Math.round(cover / slotMs));
+            // While a weekly slot is new (its first visits set it outright), what it learns is kept within CLIP_SIGMAS of what
+            // the daily forecaster (or the level, before it has a slot) expects now: a spike in a series' first two weeks
+            // must not become its typical Tuesday 10:00 and a false dip there every week after.
+            let xWeekly = x;
+            if (warm) {
+                const ref = seenD ? forecastB : forecastA;
+                const clipRef = seenD ? clipB : clipA;
+                const dRef = x - ref;
+                xWeekly = ref + (dRef > clipRef ? clipRef : dRef < -clipRef ? -clipRef : dRef);
+            }
             if (slots === 1) {
                 // The usual case, one slot per sample, written out: a loop here costs the whole loop body registers.
-                const dB = x - profileD;
-                const dC = x - profileW;
                 const vD = dailyVisitsL[slotD];
                 const vW = weeklyVisitsL[slotW];
+                const dB = x - profileD;
+                const dC = (vW < PROFILE_WARM_VISITS ? xWeekly : x) - profileW;
                 dailyProfileL[slotD] +=
                     vD < PROFILE_WARM_VISITS
                         ? dB / (vD + 1)
@@ -797,7 +851,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     weeklyVisitsL[slotW] = vW + 1;
                 }
             } else if (slots > 1) {
-                learnProfiles(x - drift, slotD, slotW, slots, daySlots, weekSlots, clipB, clipC);
+                learnProfiles(x - drift, xWeekly - drift, slotD, slotW, slots, daySlots, weekSlots, clipB, clipC);
             }
 
             // A lasting move to one side is a new normal: adopt it rather than alarm forever.

@@ -4,8 +4,8 @@
 export const METHOD_EXPLANATION =
     'Each series is compared only with its own past. Three simple forecasts run side by side: the recent level, ' +
     'the recent level plus a learned daily pattern, and the recent level plus a learned weekly pattern; the one that ' +
-    'has predicted this series best lately is trusted, so daily or weekly rhythms are recognised when they exist and ' +
-    'ignored when they do not. The patterns are carried forward by the series’ slow trend (its level’s pace over about two ' +
+    'has predicted this series best over the last two days or weeks is trusted, so daily or weekly rhythms are recognised ' +
+    'when they exist (a quieter weekend too) and ignored when they do not. The patterns are carried forward by the series’ slow trend (its level’s pace over about two ' +
     'weeks), so a disk that fills steadily all month is normal, not a weekly step. ' +
     'Every forecast learns slowly and robustly, so a single outlier cannot drag it. ' +
     'The gap between the measurement and the forecast is measured in units of the series’ own typical noise, for the ' +

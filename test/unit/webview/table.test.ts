@@ -237,7 +237,7 @@ describe('table webview in Chromium', function () {
     });
 
     it('asks for one chart when the selection settles, not one per row passed with the arrows', async () => {
-        const { table } = await tableOf(source, { tool: 'GetAnomalies', args: {} });
+        const { table } = await tableOf(source, { tool: 'GetAnomalies', args: { timespan: '30d' } });
         assert.ok(table.rows.length >= 4);
         const { page, posted, send } = await openTablePage(browser, server.origin);
         await send({ type: 'table', table });

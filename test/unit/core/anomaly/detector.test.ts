@@ -209,6 +209,54 @@ describe('detectAnomalies', () => {
             assert.equal(incidentsIn(incidents, 24 * 7 * 3, 24 * 7 * 6).length, 0, describeIncidents(incidents));
         });
 
+        it('keeps trusting a weekly rhythm all week: a modest weekend drop under a daily rhythm is no news in weeks 3 to 6', () => {
+            // Business servers: a daily wave, and weekends 4 noise sigmas lower. The weekly forecaster is better only on
+            // the weekend; judged on the last few days, it lost the trust by Friday and each Saturday's drop was a dip.
+            const weekend = (t: number) => Math.floor((t - START) / DAY) % 7 >= 5;
+            const daily = (t: number) => 30 + 15 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY);
+            const found: string[] = [];
+            for (let seed = 1; seed <= 16; seed++) {
+                const { times, values } = series(24 * 7 * 6, HOUR, (_i, t, r) => daily(t) - (weekend(t) ? 8 : 0) + noise(r, 2), seed);
+                const { incidents } = detectAnomalies(times, values);
+                for (const x of incidentsIn(incidents, 24 * 7 * 2, 24 * 7 * 6)) {
+                    found.push(`seed ${seed}: ${x.direction} at day ${(x.startIndex / 24).toFixed(1)}`);
+                }
+            }
+            assert.deepEqual(found, []);
+            // The weekend's drop has not become routine everywhere: twice that drop on a Wednesday afternoon is news.
+            const wednesday = 24 * (7 * 5 + 2);
+            const { times, values } = series(
+                24 * 7 * 6,
+                HOUR,
+                (i, t, r) => daily(t) - (weekend(t) ? 8 : 0) - (i >= wednesday + 9 && i < wednesday + 15 ? 16 : 0) + noise(r, 2),
+                5,
+            );
+            const { incidents } = detectAnomalies(times, values);
+            assert.equal(incidentsIn(incidents, wednesday + 9, wednesday + 15).length, 1, describeIncidents(incidents));
+        });
+
+        it('reports a spike in the first weeks once: it does not become the typical value of that hour of the week', () => {
+            // A weekly slot's first visits set it outright; a spike there would be expected again every week after, and
+            // its absence reported as a dip, week after week.
+            const weekend = (t: number) => Math.floor((t - START) / DAY) % 7 >= 5;
+            const daily = (t: number) => 30 + 15 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY);
+            const found: string[] = [];
+            for (const spikeAt of [24 * 3 + 15, 24 * 5 + 10, 24 * 8 + 10, 24 * 9 + 10]) {
+                const { times, values } = series(
+                    24 * 7 * 6,
+                    HOUR,
+                    (i, t, r) => daily(t) - (weekend(t) ? 8 : 0) + (i === spikeAt ? 80 : 0) + noise(r, 2),
+                    spikeAt,
+                );
+                const { incidents } = detectAnomalies(times, values);
+                assert.equal(incidentsIn(incidents, spikeAt, spikeAt).length, 1, describeIncidents(incidents));
+                for (const x of incidents.filter((y) => y.startIndex > spikeAt + 24)) {
+                    found.push(`spike at hour ${spikeAt}: ${x.direction} at hour ${x.startIndex}`);
+                }
+            }
+            assert.deepEqual(found, []);
+        });
+
         it('does not report a nightly job every night, but does report the same spike at an unusual hour', () => {
             // A 5-minute series with a 10-minute burst at about 03:00 (± 30 min) every night, and one burst at 15:00 on day 9.
             const rand = random(21);

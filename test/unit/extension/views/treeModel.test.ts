@@ -431,7 +431,7 @@ describe('sidebar trees built from tool answers (sample estate, fixed clock)', (
             stoppedNode?.description,
             `ended ${course.end.slice(0, 10)} · ${course.change} pts in ${Math.round(course.days * 10) / 10} d (${course.perDay}% a day) · score ${String(stopped.score)}`,
         );
-        assert.equal(stoppedNode?.description, 'ended 2026-11-25 · -12.16 pts in 4.1 d (-2.98% a day) · score 92.84');
+        assert.equal(stoppedNode?.description, 'ended 2026-11-25 · -12.16 pts in 4.1 d (-2.98% a day) · score 92.93');
         assert.ok(typeof stopped.ratePerDay === 'number');
         assert.ok(
             !`${stoppedNode.description}\n${stoppedNode.tooltip}`.includes(`${stopped.ratePerDay}% a day`),
@@ -771,9 +771,10 @@ describe('sidebar trees from answers cut at the row limit', () => {
     });
 
     it('Anomalies and Servers: a cut answer says how much it shows', async () => {
-        const anomalies = buildAnomaliesTree(await answer(source, 'GetAnomalies', { max_results: 3 }));
+        const anomalies = buildAnomaliesTree(await answer(source, 'GetAnomalies', { max_results: 2 }));
         const incidents = (await answer(source, 'GetAnomalies')).summary.incidents;
-        assert.equal(find(anomalies, 'incidents/shownOf')?.label, `Showing 3 of ${incidents} — open the table`);
+        assert.ok(incidents > 2, `${incidents} incidents`);
+        assert.equal(find(anomalies, 'incidents/shownOf')?.label, `Showing 2 of ${incidents} — open the table`);
         const servers = buildServersTree(await answer(source, 'GetServerMetadata', { max_results: 5 }), undefined, undefined);
         assert.equal(servers[0].label, 'Showing 5 of 60 — open the table');
         assert.deepEqual(servers[0].table, { tool: 'GetServerMetadata', args: {} });
