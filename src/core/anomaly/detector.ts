@@ -198,6 +198,20 @@ const PROFILE_WARM_VISITS = 2;
 const recurringMax = new Float64Array(48); // rises at [hour], falls at [24 + hour]
 /** Hour of day of each daily slot, filled once per series (no division per point). */
 const hourOfSlot = new Uint8Array(MAX_DAY_SLOTS);
+/**
+ * Per hour of the week, the largest rise (and fall) of the weeks before this one (decaying, about three weeks' memory),
+ * and of this week's visit so far, which joins them at the next week's: a weekly job (Sunday's backup, Saturday's batch)
+ * stops being news from its second week, as a nightly one does from its second night. Only earlier weeks excuse, so that
+ * an episode never excuses its own later points here.
+ */
+const weekMaxBefore = new Float64Array(2 * 168); // rises at [hour of week], falls at [168 + hour of week]
+const weekMaxNow = new Float64Array(2 * 168);
+/** When each hour of the week was last visited (ms): a visit more than an hour after the last is the next week's. */
+const weekVisitedAt = new Float64Array(168);
+/** Hour of the week of each weekly slot, filled once per series. */
+const hourOfWeekSlot = new Uint8Array(MAX_WEEK_SLOTS);
+const RECURRING_MEMORY_WEEKS = 3;
+const WEEK_MEMORY_DECAY = Math.exp(-1 / RECURRING_MEMORY_WEEKS);
 const RECURRING_MEMORY_DAYS = 7;
 /** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
 const RECURRING_REFERENCE = 3;
@@ -256,6 +270,8 @@ const blockInfo = new Int32Array(BLOCK);
 const blockSigmaBin = new Int32Array(BLOCK);
 /** Pass 2 hands over, per warm point, what the calibration of each view uses: edges and the recurring maximum. */
 const blockRecurring = new Float64Array(BLOCK);
+/** The largest surprise on the point's side at its hour of the week in the weeks before (for the short view too). */
+const blockRecurringWeek = new Float64Array(BLOCK);
 const blockEdgePoint = new Float64Array(BLOCK);
 const blockEdgeShort = new Float64Array(BLOCK);
 const blockEdgeVol = new Float64Array(BLOCK);
@@ -264,10 +280,11 @@ const blockEdgeProfile = new Float64Array(BLOCK);
  * Scratch slots for choosing between two doubles without a branch: store both, load `pick[slot + +(a > b)]`. V8 compiles
  * every double `?:` to a branch, and where the comparison is a coin toss (which view is largest, whether a surprise
  * exceeds its hour's recurring maximum) a mispredicted branch costs far more than a store and a load. The comparison
- * is the original one, so the choice is the same, NaN included. Slot 6 always holds 1.
+ * is the original one, so the choice is the same, NaN included. Slots 6 and 22 always hold 1.
  */
-const pick = new Float64Array(16);
+const pick = new Float64Array(24);
 pick[6] = 1;
+pick[22] = 1;
 /** The flags of a point for pass 2; 0 for a point it skips (a gap, or before the warm-up ends). */
 const INFO_HOUR = 0x1f; // hour of day of the point's slot (when seasonal)
 const INFO_SEASONAL = 1 << 5;
@@ -279,6 +296,7 @@ const INFO_PROFILE_JUDGED = 1 << 10;
 const INFO_SHIFT = 1 << 11; // a new level was adopted at this point
 const INFO_SHIFT_DOWN = 1 << 12; // ... below the old one
 const INFO_RETURN = 1 << 13; // the point is back at the normal from before the last adopted level: opens no incident
+const INFO_HOUR_OF_WEEK_SHIFT = 16; // bits 16–23: hour of the week of the point's slot (when seasonal)
 
 /**
  * The calibration factor of an averaged view whose calibrated z (absZ · factor) exceeds SEEN_FLOOR_SIGMAS: the same,
@@ -442,6 +460,11 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const weeklyVisitsL = weeklyVisits;
     const recurringMaxL = recurringMax;
     const hourOfSlotL = hourOfSlot;
+    const weekMaxBeforeL = weekMaxBefore;
+    const weekMaxNowL = weekMaxNow;
+    const weekVisitedAtL = weekVisitedAt;
+    const hourOfWeekSlotL = hourOfWeekSlot;
+    const blockRecurringWeekL = blockRecurringWeek;
     const tailsL = tails;
     const binScratchBitsL = binScratchBits;
     const binScratchL = binScratch;
@@ -484,6 +507,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     let slotsValid = false;
     let hourDecay = 1; // per visit of an hour-of-day bucket, so that its memory is RECURRING_MEMORY_DAYS whatever the step
     recurringMaxL.fill(0);
+    weekMaxBeforeL.fill(0);
+    weekMaxNowL.fill(0);
+    weekVisitedAtL.fill(-Infinity);
     let daySlots = 1;
     let weekSlots = 1;
 
@@ -626,6 +652,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 for (let h = 0; h < daySlots; h++) {
                     hourOfSlotL[h] = (h / slotsPerHour) | 0;
                 }
+                for (let w = 0; w < weekSlots; w++) {
+                    hourOfWeekSlotL[w] = (w / slotsPerHour) | 0;
+                }
                 dailyProfileL.fill(0, 0, daySlots);
                 weeklyProfileL.fill(0, 0, weekSlots);
                 dailyVisitsL.fill(0, 0, daySlots);
@@ -712,7 +741,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 // What pass 2 needs of this point.
                 info =
                     INFO_WARM |
-                    (seasonal ? INFO_SEASONAL | hourOfSlotL[slotD] : 0) |
+                    (seasonal ? INFO_SEASONAL | hourOfSlotL[slotD] | (hourOfWeekSlotL[slotW] << INFO_HOUR_OF_WEEK_SHIFT) : 0) |
                     (count >= LEARNING_POINTS || t - firstTime >= DAY ? INFO_LEARNED : 0) |
                     (count >= VOL_MIN_POINTS ? INFO_VOL_JUDGED : 0);
                 blockZPointL[k] = zPoint;
@@ -945,6 +974,10 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     for (let c = 0; c < 48; c++) {
                         recurringMaxL[c] *= unit;
                     }
+                    for (let c = 0; c < 2 * 168; c++) {
+                        weekMaxBeforeL[c] *= unit;
+                        weekMaxNowL[c] *= unit;
+                    }
                 }
                 noiseBin = sigmaBin;
             }
@@ -971,9 +1004,28 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 const r01 = pickL[8 + +(r0 > r1)];
                 pickL[10] = r2;
                 pickL[11] = r01;
-                blockRecurringL[k] = pickL[10 + +(r01 > r2)];
+                const rDay = pickL[10 + +(r01 > r2)];
+                // ... or at this hour of the week in the weeks before (a weekly job).
+                const how = info >>> INFO_HOUR_OF_WEEK_SHIFT;
+                const t = times[i];
+                if (t - weekVisitedAtL[how] > HOUR) {
+                    // The first point of this hour's visit this week: last week's visit joins the memory, a week older.
+                    for (let c = how; c < 2 * 168; c += 168) {
+                        const before = weekMaxBeforeL[c];
+                        const last = weekMaxNowL[c];
+                        weekMaxBeforeL[c] = (last > before ? last : before) * WEEK_MEMORY_DECAY;
+                        weekMaxNowL[c] = 0;
+                    }
+                }
+                weekVisitedAtL[how] = t;
+                const rWeek = weekMaxBeforeL[168 * downBit + how];
+                blockRecurringWeekL[k] = rWeek;
+                pickL[14] = rDay;
+                pickL[15] = rWeek;
+                blockRecurringL[k] = pickL[14 + +(rWeek > rDay)];
             } else {
                 blockRecurringL[k] = 0;
+                blockRecurringWeekL[k] = 0;
             }
             blockEdgePointL[k] = sideTotalL[downBit] >= 1 ? calOneSidedL[sideBinL[downBit]] : 1;
             const edgeShort = shTotal >= 1 ? calTwoSidedL[shBin] : 1;
@@ -1080,6 +1132,11 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 pickL[13] = absPoint;
                 recurringMaxL[own] = pickL[12 + +(absPoint > decayed)]; // absPoint > decayed ? absPoint : decayed
                 recurringMaxL[24 - side + hour] *= hourDecay;
+                const ownW = 168 * downBit + (info >>> INFO_HOUR_OF_WEEK_SHIFT);
+                const nowW = weekMaxNowL[ownW];
+                pickL[16] = nowW;
+                pickL[17] = absPoint;
+                weekMaxNowL[ownW] = pickL[16 + +(absPoint > nowW)];
             }
             {
                 binScratchL[0] = absShort;
@@ -1173,7 +1230,13 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const pointIn = absPoint / pickL[6 + +(recurringShrink > 1)];
             // The calibrated z: |z| times its calibrator's factor (CAL_ONE_SIDED, CAL_TWO_SIDED), recorded by pass 2.
             const calPoint = pointIn * blockEdgePointL[k];
-            const calShort = absShort * blockEdgeShortL[k];
+            // The short average at a point that a weekly job explains, leaning the same way, is that job's too: it is scaled
+            // down alike (a two-hour job is otherwise news at its second hour, every week). Not by the hour-of-day memory,
+            // whose neighbouring hours an episode has itself just filled: a rise over several hours would excuse itself.
+            const weekShrink = blockRecurringWeekL[k] / RECURRING_REFERENCE;
+            pickL[23] = weekShrink;
+            const shortIn = zShort * zPoint > 0 ? absShort / pickL[22 + +(weekShrink > 1)] : absShort;
+            const calShort = shortIn * blockEdgeShortL[k];
             // z is the largest calibrated view (a later view wins only if strictly larger), picked without branches;
             // `winner` says which (0 point, 1 short, 2 profile, 3 volatility), for the incident's sign.
             pickL[0] = calPoint;

@@ -257,6 +257,34 @@ describe('detectAnomalies', () => {
             assert.deepEqual(found, []);
         });
 
+        it('reports a weekly job (one or two hours every Sunday) at most once, but the same job on a Wednesday afternoon', () => {
+            const daily = (t: number) => 30 + 15 * Math.sin((2 * Math.PI * ((t - START) % DAY)) / DAY);
+            const job = 24 * 6 + 2; // Sunday 02:00, in hours of the week
+            const wednesday = 24 * (7 * 5 + 2) + 14;
+            const reported: string[] = [];
+            for (let seed = 1; seed <= 12; seed++) {
+                const hours = 1 + (seed % 2);
+                const size = 12 + 2 * seed; // 6 to 18 noise sigmas
+                const atJob = (i: number) => i % 168 >= job && i % 168 < job + hours;
+                const { times, values } = series(
+                    24 * 7 * 6,
+                    HOUR,
+                    (i, t, r) => daily(t) + (atJob(i) || (seed === 12 && i >= wednesday && i < wednesday + hours) ? size : 0) + noise(r, 2),
+                    seed,
+                );
+                const { incidents } = detectAnomalies(times, values);
+                const weeks = incidents.filter((x) => atJob(x.startIndex)).map((x) => Math.floor(x.startIndex / 168) + 1);
+                if (weeks.length > 1 || weeks.some((w) => w > 4)) {
+                    reported.push(`${hours} h of +${size} reported in weeks ${weeks.join(', ')}`);
+                }
+                assert.equal(incidents.filter((x) => !atJob(x.startIndex)).length, seed === 12 ? 1 : 0, describeIncidents(incidents));
+                if (seed === 12) {
+                    assert.equal(incidentsIn(incidents, wednesday, wednesday).length, 1, describeIncidents(incidents));
+                }
+            }
+            assert.deepEqual(reported, []);
+        });
+
         it('does not report a nightly job every night, but does report the same spike at an unusual hour', () => {
             // A 5-minute series with a 10-minute burst at about 03:00 (± 30 min) every night, and one burst at 15:00 on day 9.
             const rand = random(21);
