@@ -206,8 +206,6 @@ const hourOfSlot = new Uint8Array(MAX_DAY_SLOTS);
  */
 const weekMaxBefore = new Float64Array(2 * 168); // rises at [hour of week], falls at [168 + hour of week]
 const weekMaxNow = new Float64Array(2 * 168);
-/** When each hour of the week was last visited (ms): a visit more than an hour after the last is the next week's. */
-const weekVisitedAt = new Float64Array(168);
 /** Hour of the week of each weekly slot, filled once per series. */
 const hourOfWeekSlot = new Uint8Array(MAX_WEEK_SLOTS);
 const RECURRING_MEMORY_WEEKS = 3;
@@ -270,7 +268,7 @@ const blockInfo = new Int32Array(BLOCK);
 const blockSigmaBin = new Int32Array(BLOCK);
 /** Pass 2 hands over, per warm point, what the calibration of each view uses: edges and the recurring maximum. */
 const blockRecurring = new Float64Array(BLOCK);
-/** The largest surprise on the point's side at its hour of the week in the weeks before (for the short view too). */
+/** The short view's factor from the weekly memory: 3 / the largest surprise on the point's side at its hour of the week in the weeks before, or 1. */
 const blockRecurringWeek = new Float64Array(BLOCK);
 const blockEdgePoint = new Float64Array(BLOCK);
 const blockEdgeShort = new Float64Array(BLOCK);
@@ -296,6 +294,7 @@ const INFO_PROFILE_JUDGED = 1 << 10;
 const INFO_SHIFT = 1 << 11; // a new level was adopted at this point
 const INFO_SHIFT_DOWN = 1 << 12; // ... below the old one
 const INFO_RETURN = 1 << 13; // the point is back at the normal from before the last adopted level: opens no incident
+const INFO_NEW_HOUR = 1 << 14; // the point's hour of the week differs from the previous warm point's: this week's visit starts
 const INFO_HOUR_OF_WEEK_SHIFT = 16; // bits 16–23: hour of the week of the point's slot (when seasonal)
 
 /**
@@ -462,7 +461,6 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const hourOfSlotL = hourOfSlot;
     const weekMaxBeforeL = weekMaxBefore;
     const weekMaxNowL = weekMaxNow;
-    const weekVisitedAtL = weekVisitedAt;
     const hourOfWeekSlotL = hourOfWeekSlot;
     const blockRecurringWeekL = blockRecurringWeek;
     const tailsL = tails;
@@ -509,7 +507,6 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     recurringMaxL.fill(0);
     weekMaxBeforeL.fill(0);
     weekMaxNowL.fill(0);
-    weekVisitedAtL.fill(-Infinity);
     let daySlots = 1;
     let weekSlots = 1;
 
@@ -599,6 +596,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     let prevBeyond = 0;
     /** The bin of the noise scale the point view's memories are currently in; -1 before any. */
     let noiseBin = -1;
+    /** The hour of the week of the last warm point (pass 1), to tell where a week's visit of an hour starts. */
+    let lastHourOfWeek = -1;
 
     let count = 0;
     let firstTime = NaN;
@@ -737,13 +736,16 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const volSigmaScaled = volMad * MAD_TO_SIGMA;
             const volSigma = volSigmaScaled > VOL_MIN_SIGMA ? volSigmaScaled : volSigmaScaled <= VOL_MIN_SIGMA ? VOL_MIN_SIGMA : MINMAX_NAN;
             let info = 0;
+            const hourOfWeek = seasonal ? hourOfWeekSlotL[slotW] : -1;
             if (warm) {
                 // What pass 2 needs of this point.
                 info =
                     INFO_WARM |
-                    (seasonal ? INFO_SEASONAL | hourOfSlotL[slotD] | (hourOfWeekSlotL[slotW] << INFO_HOUR_OF_WEEK_SHIFT) : 0) |
+                    (seasonal ? INFO_SEASONAL | hourOfSlotL[slotD] | (hourOfWeek << INFO_HOUR_OF_WEEK_SHIFT) : 0) |
+                    (hourOfWeek !== lastHourOfWeek ? INFO_NEW_HOUR : 0) |
                     (count >= LEARNING_POINTS || t - firstTime >= DAY ? INFO_LEARNED : 0) |
                     (count >= VOL_MIN_POINTS ? INFO_VOL_JUDGED : 0);
+                lastHourOfWeek = hourOfWeek;
                 blockZPointL[k] = zPoint;
                 // Back where the forecaster that adopted the last new level would put it with its state from before (within
                 // SHIFT_SIGMAS, the margin that defines a departure): the series is returning to the normal it left, which
@@ -1007,25 +1009,31 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 const rDay = pickL[10 + +(r01 > r2)];
                 // ... or at this hour of the week in the weeks before (a weekly job).
                 const how = info >>> INFO_HOUR_OF_WEEK_SHIFT;
-                const t = times[i];
-                if (t - weekVisitedAtL[how] > HOUR) {
-                    // The first point of this hour's visit this week: last week's visit joins the memory, a week older.
-                    for (let c = how; c < 2 * 168; c += 168) {
-                        const before = weekMaxBeforeL[c];
-                        const last = weekMaxNowL[c];
-                        weekMaxBeforeL[c] = (last > before ? last : before) * WEEK_MEMORY_DECAY;
-                        weekMaxNowL[c] = 0;
-                    }
+                if ((info & INFO_NEW_HOUR) !== 0) {
+                    // The first point of this hour's visit this week: last week's visit joins the memory, a week older
+                    // (max(before, last) of each side, picked without branches).
+                    const upBefore = weekMaxBeforeL[how];
+                    const upLast = weekMaxNowL[how];
+                    pickL[14] = upBefore;
+                    pickL[15] = upLast;
+                    weekMaxBeforeL[how] = pickL[14 + +(upLast > upBefore)] * WEEK_MEMORY_DECAY;
+                    weekMaxNowL[how] = 0;
+                    const downBefore = weekMaxBeforeL[168 + how];
+                    const downLast = weekMaxNowL[168 + how];
+                    pickL[16] = downBefore;
+                    pickL[17] = downLast;
+                    weekMaxBeforeL[168 + how] = pickL[16 + +(downLast > downBefore)] * WEEK_MEMORY_DECAY;
+                    weekMaxNowL[168 + how] = 0;
                 }
-                weekVisitedAtL[how] = t;
                 const rWeek = weekMaxBeforeL[168 * downBit + how];
-                blockRecurringWeekL[k] = rWeek;
-                pickL[14] = rDay;
-                pickL[15] = rWeek;
-                blockRecurringL[k] = pickL[14 + +(rWeek > rDay)];
+                // Rarely above the reference (a weekly job's hour): a predictable branch, and the division only then.
+                blockRecurringWeekL[k] = rWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rWeek : 1;
+                pickL[18] = rDay;
+                pickL[19] = rWeek;
+                blockRecurringL[k] = pickL[18 + +(rWeek > rDay)];
             } else {
                 blockRecurringL[k] = 0;
-                blockRecurringWeekL[k] = 0;
+                blockRecurringWeekL[k] = 1;
             }
             blockEdgePointL[k] = sideTotalL[downBit] >= 1 ? calOneSidedL[sideBinL[downBit]] : 1;
             const edgeShort = shTotal >= 1 ? calTwoSidedL[shBin] : 1;
@@ -1233,9 +1241,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             // The short average at a point that a weekly job explains, leaning the same way, is that job's too: it is scaled
             // down alike (a two-hour job is otherwise news at its second hour, every week). Not by the hour-of-day memory,
             // whose neighbouring hours an episode has itself just filled: a rise over several hours would excuse itself.
-            const weekShrink = blockRecurringWeekL[k] / RECURRING_REFERENCE;
-            pickL[23] = weekShrink;
-            const shortIn = zShort * zPoint > 0 ? absShort / pickL[22 + +(weekShrink > 1)] : absShort;
+            pickL[23] = blockRecurringWeekL[k];
+            const shortIn = absShort * pickL[22 + +(zShort * zPoint > 0)];
             const calShort = shortIn * blockEdgeShortL[k];
             // z is the largest calibrated view (a later view wins only if strictly larger), picked without branches;
             // `winner` says which (0 point, 1 short, 2 profile, 3 volatility), for the incident's sign.
