@@ -5,11 +5,12 @@
  * outlier cannot drag it: a local level (no seasonality), the typical value at this time of day plus a
  * recent offset, and the same for the time of week (both profiles kept net of the level's slow trend, and carried
  * forward by it). The one with the smallest error over the last two days (daily) or weeks (weekly) is trusted
- * (a seasonal one only after two full periods and only if clearly better) — so seasonality is detected
+ * (a seasonal one only after two full periods and only if clearly better, kept while better at all) — so seasonality is detected
  * from the data, not assumed. The trusted forecaster's residual is turned into robust z-scores at three
  * time scales (the point itself and a short average), each divided by its own running mean
  * absolute deviation and shrunk by how heavy this series' tail has been (tail.ts); a point surprise is
- * also discounted by the largest one seen around the same hour in the last week (nightly jobs), and an averaged view's
+ * also discounted by the largest one seen around the same hour in the last week (nightly jobs) or at the same hour of
+ * the week in the weeks before (weekly jobs; the short average that leans with it too), and an averaged view's
  * surprise by how often the series has already shown one as large. The largest becomes the 0–100 score. Consecutive anomalous points form one incident, reported at its first
  * point; a lasting shift is adopted as the new normal, and a return to the normal it replaced opens no new incident.
  *
@@ -120,6 +121,8 @@ const LEARNING_SCALE_RATE = 0.05;
  * the quiet night in which a daily forecaster is no better than the plain level.
  */
 const SELECTION_PERIODS = 2;
+/** The errors the choice is judged on are clipped at this many times the largest clip of the three (10 noise scales). */
+const SELECTION_CLIP = 10 / 3;
 /** A seasonal forecaster must beat the simpler one by this factor to be trusted (Occam's razor). */
 const SEASONAL_ADVANTAGE = 0.85;
 /**
@@ -199,7 +202,7 @@ const recurringMax = new Float64Array(48); // rises at [hour], falls at [24 + ho
 /** Hour of day of each daily slot, filled once per series (no division per point). */
 const hourOfSlot = new Uint8Array(MAX_DAY_SLOTS);
 /**
- * Per hour of the week, the largest rise (and fall) of the weeks before this one (decaying, about three weeks' memory),
+ * Per hour of the week, the largest rise (and fall) of the weeks before this one (decaying, about four weeks' memory),
  * and of this week's visit so far, which joins them at the next week's: a weekly job (Sunday's backup, Saturday's batch)
  * stops being news from its second week, as a nightly one does from its second night. Only earlier weeks excuse, so that
  * an episode never excuses its own later points here.
@@ -208,7 +211,11 @@ const weekMaxBefore = new Float64Array(2 * 168); // rises at [hour of week], fal
 const weekMaxNow = new Float64Array(2 * 168);
 /** Hour of the week of each weekly slot, filled once per series. */
 const hourOfWeekSlot = new Uint8Array(MAX_WEEK_SLOTS);
-const RECURRING_MEMORY_WEEKS = 3;
+/**
+ * Four weeks: a job of the same size every week then settles at 3 / e^(-1/4) ≈ 3.9 sigmas (score 26), under even the
+ * `high` threshold (30); with three it settled at 4.2 (score 33) and was reported every week at `high`.
+ */
+const RECURRING_MEMORY_WEEKS = 4;
 const WEEK_MEMORY_DECAY = Math.exp(-1 / RECURRING_MEMORY_WEEKS);
 const RECURRING_MEMORY_DAYS = 7;
 /** Roughly the largest |z| Gaussian noise reaches in three hour-buckets over the memory: only a clearly bigger surprise is news. */
@@ -742,10 +749,11 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 info =
                     INFO_WARM |
                     (seasonal ? INFO_SEASONAL | hourOfSlotL[slotD] | (hourOfWeek << INFO_HOUR_OF_WEEK_SHIFT) : 0) |
-                    (hourOfWeek !== lastHourOfWeek ? INFO_NEW_HOUR : 0) |
+                    (hourOfWeek !== lastHourOfWeek && t > prevTime ? INFO_NEW_HOUR : 0) |
                     (count >= LEARNING_POINTS || t - firstTime >= DAY ? INFO_LEARNED : 0) |
                     (count >= VOL_MIN_POINTS ? INFO_VOL_JUDGED : 0);
-                lastHourOfWeek = hourOfWeek;
+                // A late sample (back in time) neither starts a visit nor ends the one under way.
+                lastHourOfWeek = t > prevTime ? hourOfWeek : lastHourOfWeek;
                 blockZPointL[k] = zPoint;
                 // Back where the forecaster that adopted the last new level would put it with its state from before (within
                 // SHIFT_SIGMAS, the margin that defines a departure): the series is returning to the normal it left, which
@@ -811,18 +819,24 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             madA += learn * (Math.abs(cA) - madA);
             madB += learn * (Math.abs(cB) - madB);
             madC += learn * (Math.abs(cC) - madC);
-            // Compared only where the seasonal forecaster has a typical value to offer (not the level it falls back on), on the
-            // errors as they are: an outlier costs every forecaster about the same, while clipped at each one's own noise
-            // scale, a level that is exact but for a step four times a day (a noise-free business-hours series) would
-            // look better than the daily profile that foresees the steps.
+            // Compared only where the seasonal forecaster has a typical value to offer (not the level it falls back on), on
+            // errors clipped alike for all three, at SELECTION_CLIP times the largest of their noise scales: an outlier then
+            // costs every forecaster about the same, and a slot that learned one in its first visits costs its forecaster
+            // no more than that on each visit; clipped at each one's own scale instead, a level that is exact but for a
+            // step four times a day (a noise-free business-hours series) would look better than the daily profile that
+            // foresees the steps.
+            const clipAB = clipA > clipB ? clipA : clipB;
+            const selClip = SELECTION_CLIP * (clipAB > clipC ? clipAB : clipC);
+            const selA = Math.abs(errA) < selClip ? Math.abs(errA) : selClip;
+            const selB = Math.abs(errB) < selClip ? Math.abs(errB) : selClip;
             if (seenD) {
-                selDayA += rateDay * (Math.abs(errA) - selDayA);
-                selDayB += rateDay * (Math.abs(errB) - selDayB);
+                selDayA += rateDay * (selA - selDayA);
+                selDayB += rateDay * (selB - selDayB);
             }
             if (seenW) {
-                selWeekA += rateWeek * (Math.abs(errA) - selWeekA);
-                selWeekB += rateWeek * (Math.abs(errB) - selWeekB);
-                selWeekC += rateWeek * (Math.abs(errC) - selWeekC);
+                selWeekA += rateWeek * (selA - selWeekA);
+                selWeekB += rateWeek * (selB - selWeekB);
+                selWeekC += rateWeek * ((Math.abs(errC) < selClip ? Math.abs(errC) : selClip) - selWeekC);
             }
             const absShortMean = Math.abs(shortMean);
             const shortClip = CLIP_SIGMAS * sigmaShort;
@@ -856,8 +870,10 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             // must not become its typical Tuesday 10:00 and a false dip there every week after.
             let xWeekly = x;
             if (warm) {
-                const ref = seenD ? forecastB : forecastA;
-                const clipRef = seenD ? clipB : clipA;
+                // The daily forecast only once its own slot is past its first visits (which it learns outright, a spike too).
+                const dailyRef = seenD && dailyVisitsL[slotD] >= PROFILE_WARM_VISITS;
+                const ref = dailyRef ? forecastB : forecastA;
+                const clipRef = dailyRef ? clipB : clipA;
                 const dRef = x - ref;
                 xWeekly = ref + (dRef > clipRef ? clipRef : dRef < -clipRef ? -clipRef : dRef);
             }
