@@ -202,13 +202,22 @@ const recurringMax = new Float64Array(48); // rises at [hour], falls at [24 + ho
 /** Hour of day of each daily slot, filled once per series (no division per point). */
 const hourOfSlot = new Uint8Array(MAX_DAY_SLOTS);
 /**
+ * The weekly memory's layout: per hour of the week (168), the point view's rises and falls, the short view's rises and
+ * falls (its own surprises, not the point's: a weekend that begins with a step is a run of modest points but a large
+ * short average), and the volatility view (unsigned).
+ */
+const WEEK_POINT = 0;
+const WEEK_SHORT = 2 * 168;
+const WEEK_VOL = 4 * 168;
+const WEEK_MEMORY_SIZE = 5 * 168;
+/**
  * Per hour of the week, the largest rise (and fall) of the weeks before this one (decaying, about four weeks' memory),
  * and of this week's visit so far, which joins them at the next week's: a weekly job (Sunday's backup, Saturday's batch)
  * stops being news from its second week, as a nightly one does from its second night. Only earlier weeks excuse, so that
  * an episode never excuses its own later points here.
  */
-const weekMaxBefore = new Float64Array(2 * 168); // rises at [hour of week], falls at [168 + hour of week]
-const weekMaxNow = new Float64Array(2 * 168);
+const weekMaxBefore = new Float64Array(WEEK_MEMORY_SIZE);
+const weekMaxNow = new Float64Array(WEEK_MEMORY_SIZE);
 /** Hour of the week of each weekly slot, filled once per series. */
 const hourOfWeekSlot = new Uint8Array(MAX_WEEK_SLOTS);
 /**
@@ -277,6 +286,9 @@ const blockSigmaBin = new Int32Array(BLOCK);
 const blockRecurring = new Float64Array(BLOCK);
 /** The short view's factor from the weekly memory: 3 / the largest surprise on the point's side at its hour of the week in the weeks before, or 1. */
 const blockRecurringWeek = new Float64Array(BLOCK);
+/** The short and volatility views' factors from their own weekly memories (3 / their largest at this hour of the week before, or 1). */
+const blockShortWeek = new Float64Array(BLOCK);
+const blockVolWeek = new Float64Array(BLOCK);
 const blockEdgePoint = new Float64Array(BLOCK);
 const blockEdgeShort = new Float64Array(BLOCK);
 const blockEdgeVol = new Float64Array(BLOCK);
@@ -287,7 +299,7 @@ const blockEdgeProfile = new Float64Array(BLOCK);
  * exceeds its hour's recurring maximum) a mispredicted branch costs far more than a store and a load. The comparison
  * is the original one, so the choice is the same, NaN included. Slots 6 and 22 always hold 1.
  */
-const pick = new Float64Array(24);
+const pick = new Float64Array(32);
 pick[6] = 1;
 pick[22] = 1;
 /** The flags of a point for pass 2; 0 for a point it skips (a gap, or before the warm-up ends). */
@@ -470,6 +482,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const weekMaxNowL = weekMaxNow;
     const hourOfWeekSlotL = hourOfWeekSlot;
     const blockRecurringWeekL = blockRecurringWeek;
+    const blockShortWeekL = blockShortWeek;
+    const blockVolWeekL = blockVolWeek;
     const tailsL = tails;
     const binScratchBitsL = binScratchBits;
     const binScratchL = binScratch;
@@ -992,7 +1006,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     for (let c = 0; c < 48; c++) {
                         recurringMaxL[c] *= unit;
                     }
-                    for (let c = 0; c < 2 * 168; c++) {
+                    for (let c = WEEK_POINT; c < WEEK_POINT + 2 * 168; c++) {
                         weekMaxBeforeL[c] *= unit;
                         weekMaxNowL[c] *= unit;
                     }
@@ -1001,7 +1015,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             }
             const zPoint = blockZPointL[k];
             const absPoint = Math.abs(zPoint);
-            const absShort = Math.abs(blockZShortL[k]);
+            const zShortRaw = blockZShortL[k];
+            const absShort = Math.abs(zShortRaw);
+            const shortDownBit = +(zShortRaw < 0);
             const zVol = blockZVolL[k];
             const seasonal = (info & INFO_SEASONAL) !== 0;
             const hour = info & INFO_HOUR;
@@ -1027,29 +1043,31 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 const how = info >>> INFO_HOUR_OF_WEEK_SHIFT;
                 if ((info & INFO_NEW_HOUR) !== 0) {
                     // The first point of this hour's visit this week: last week's visit joins the memory, a week older
-                    // (max(before, last) of each side, picked without branches).
-                    const upBefore = weekMaxBeforeL[how];
-                    const upLast = weekMaxNowL[how];
-                    pickL[14] = upBefore;
-                    pickL[15] = upLast;
-                    weekMaxBeforeL[how] = pickL[14 + +(upLast > upBefore)] * WEEK_MEMORY_DECAY;
-                    weekMaxNowL[how] = 0;
-                    const downBefore = weekMaxBeforeL[168 + how];
-                    const downLast = weekMaxNowL[168 + how];
-                    pickL[16] = downBefore;
-                    pickL[17] = downLast;
-                    weekMaxBeforeL[168 + how] = pickL[16 + +(downLast > downBefore)] * WEEK_MEMORY_DECAY;
-                    weekMaxNowL[168 + how] = 0;
+                    // (max(before, last) of each view and side, picked without branches).
+                    for (let c = how; c < WEEK_MEMORY_SIZE; c += 168) {
+                        const before = weekMaxBeforeL[c];
+                        const last = weekMaxNowL[c];
+                        pickL[14] = before;
+                        pickL[15] = last;
+                        weekMaxBeforeL[c] = pickL[14 + +(last > before)] * WEEK_MEMORY_DECAY;
+                        weekMaxNowL[c] = 0;
+                    }
                 }
-                const rWeek = weekMaxBeforeL[168 * downBit + how];
-                // Rarely above the reference (a weekly job's hour): a predictable branch, and the division only then.
+                const rWeek = weekMaxBeforeL[WEEK_POINT + 168 * downBit + how];
+                const rShortWeek = weekMaxBeforeL[WEEK_SHORT + 168 * shortDownBit + how];
+                const rVolWeek = weekMaxBeforeL[WEEK_VOL + how];
+                // Rarely above the reference (a weekly job's hour): predictable branches, and the division only then.
                 blockRecurringWeekL[k] = rWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rWeek : 1;
+                blockShortWeekL[k] = rShortWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rShortWeek : 1;
+                blockVolWeekL[k] = rVolWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rVolWeek : 1;
                 pickL[18] = rDay;
                 pickL[19] = rWeek;
                 blockRecurringL[k] = pickL[18 + +(rWeek > rDay)];
             } else {
                 blockRecurringL[k] = 0;
                 blockRecurringWeekL[k] = 1;
+                blockShortWeekL[k] = 1;
+                blockVolWeekL[k] = 1;
             }
             blockEdgePointL[k] = sideTotalL[downBit] >= 1 ? calOneSidedL[sideBinL[downBit]] : 1;
             const edgeShort = shTotal >= 1 ? calTwoSidedL[shBin] : 1;
@@ -1156,11 +1174,22 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 pickL[13] = absPoint;
                 recurringMaxL[own] = pickL[12 + +(absPoint > decayed)]; // absPoint > decayed ? absPoint : decayed
                 recurringMaxL[24 - side + hour] *= hourDecay;
-                const ownW = 168 * downBit + (info >>> INFO_HOUR_OF_WEEK_SHIFT);
+                const how = info >>> INFO_HOUR_OF_WEEK_SHIFT;
+                const ownW = WEEK_POINT + 168 * downBit + how;
                 const nowW = weekMaxNowL[ownW];
                 pickL[16] = nowW;
                 pickL[17] = absPoint;
                 weekMaxNowL[ownW] = pickL[16 + +(absPoint > nowW)];
+                const ownS = WEEK_SHORT + 168 * shortDownBit + how;
+                const nowS = weekMaxNowL[ownS];
+                pickL[24] = nowS;
+                pickL[25] = absShort;
+                weekMaxNowL[ownS] = pickL[24 + +(absShort > nowS)];
+                const ownV = WEEK_VOL + how;
+                const nowV = weekMaxNowL[ownV];
+                pickL[26] = nowV;
+                pickL[27] = zVol;
+                weekMaxNowL[ownV] = pickL[26 + +(zVol > nowV)];
             }
             {
                 binScratchL[0] = absShort;
@@ -1258,7 +1287,12 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             // down alike (a two-hour job is otherwise news at its second hour, every week). Not by the hour-of-day memory,
             // whose neighbouring hours an episode has itself just filled: a rise over several hours would excuse itself.
             pickL[23] = blockRecurringWeekL[k];
-            const shortIn = absShort * pickL[22 + +(zShort * zPoint > 0)];
+            const leanFactor = pickL[22 + +(zShort * zPoint > 0)];
+            // ... and by its own weekly memory (a weekend that begins with a step every week): the larger excuse.
+            const ownFactor = blockShortWeekL[k];
+            pickL[28] = leanFactor;
+            pickL[29] = ownFactor;
+            const shortIn = absShort * pickL[28 + +(ownFactor < leanFactor)];
             const calShort = shortIn * blockEdgeShortL[k];
             // z is the largest calibrated view (a later view wins only if strictly larger), picked without branches;
             // `winner` says which (0 point, 1 short, 2 profile, 3 volatility), for the incident's sign.
@@ -1277,7 +1311,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             }
             if ((info & INFO_VOL_JUDGED) !== 0) {
                 const zVol = blockZVolL[k];
-                const calVol = zVol * blockEdgeVolL[k];
+                const calVol = zVol * blockEdgeVolL[k] * blockVolWeekL[k];
                 pickL[4] = z;
                 pickL[5] = calVol;
                 const wins = +(calVol > z);
