@@ -204,12 +204,14 @@ const hourOfSlot = new Uint8Array(MAX_DAY_SLOTS);
 /**
  * The weekly memory's layout: per hour of the week (168), the point view's rises and falls, the short view's rises and
  * falls (its own surprises, not the point's: a weekend that begins with a step is a run of modest points but a large
- * short average), and the volatility view (unsigned).
+ * short average), the volatility view (unsigned), and the profile view's rises and falls (a weekly job of two hours
+ * lifts the average gap to the profile for hours).
  */
 const WEEK_POINT = 0;
 const WEEK_SHORT = 2 * 168;
 const WEEK_VOL = 4 * 168;
-const WEEK_MEMORY_SIZE = 5 * 168;
+const WEEK_PROFILE = 5 * 168;
+const WEEK_MEMORY_SIZE = 7 * 168;
 /**
  * Per hour of the week, the largest rise (and fall) of the weeks before this one (decaying, about four weeks' memory),
  * and of this week's visit so far, which joins them at the next week's: a weekly job (Sunday's backup, Saturday's batch)
@@ -286,9 +288,10 @@ const blockSigmaBin = new Int32Array(BLOCK);
 const blockRecurring = new Float64Array(BLOCK);
 /** The short view's factor from the weekly memory: 3 / the largest surprise on the point's side at its hour of the week in the weeks before, or 1. */
 const blockRecurringWeek = new Float64Array(BLOCK);
-/** The short and volatility views' factors from their own weekly memories (3 / their largest at this hour of the week before, or 1). */
+/** The short, volatility and profile views' factors from their own weekly memories (3 / their largest at this hour of the week before, or 1). */
 const blockShortWeek = new Float64Array(BLOCK);
 const blockVolWeek = new Float64Array(BLOCK);
+const blockProfileWeek = new Float64Array(BLOCK);
 const blockEdgePoint = new Float64Array(BLOCK);
 const blockEdgeShort = new Float64Array(BLOCK);
 const blockEdgeVol = new Float64Array(BLOCK);
@@ -484,6 +487,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const blockRecurringWeekL = blockRecurringWeek;
     const blockShortWeekL = blockShortWeek;
     const blockVolWeekL = blockVolWeek;
+    const blockProfileWeekL = blockProfileWeek;
     const tailsL = tails;
     const binScratchBitsL = binScratchBits;
     const binScratchL = binScratch;
@@ -1060,6 +1064,8 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 blockRecurringWeekL[k] = rWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rWeek : 1;
                 blockShortWeekL[k] = rShortWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rShortWeek : 1;
                 blockVolWeekL[k] = rVolWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rVolWeek : 1;
+                const rProfileWeek = weekMaxBeforeL[WEEK_PROFILE + 168 * +(blockProfileMeanL[k] < 0) + how];
+                blockProfileWeekL[k] = rProfileWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rProfileWeek : 1;
                 pickL[18] = rDay;
                 pickL[19] = rWeek;
                 blockRecurringL[k] = pickL[18 + +(rWeek > rDay)];
@@ -1068,6 +1074,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 blockRecurringWeekL[k] = 1;
                 blockShortWeekL[k] = 1;
                 blockVolWeekL[k] = 1;
+                blockProfileWeekL[k] = 1;
             }
             blockEdgePointL[k] = sideTotalL[downBit] >= 1 ? calOneSidedL[sideBinL[downBit]] : 1;
             const edgeShort = shTotal >= 1 ? calTwoSidedL[shBin] : 1;
@@ -1190,6 +1197,14 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 pickL[26] = nowV;
                 pickL[27] = zVol;
                 weekMaxNowL[ownV] = pickL[26 + +(zVol > nowV)];
+                if ((info & INFO_PROFILE) !== 0) {
+                    const ownP = WEEK_PROFILE + 168 * +(blockProfileMeanL[k] < 0) + how;
+                    const nowP = weekMaxNowL[ownP];
+                    const absProfile = blockAbsProfileL[k];
+                    pickL[30] = nowP;
+                    pickL[31] = absProfile;
+                    weekMaxNowL[ownP] = pickL[30 + +(absProfile > nowP)];
+                }
             }
             {
                 binScratchL[0] = absShort;
@@ -1302,7 +1317,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             let z = pickL[winner];
             if ((info & INFO_PROFILE_JUDGED) !== 0) {
                 const absProfile = blockAbsProfileL[k];
-                const calProfile = absProfile * blockEdgeProfileL[k];
+                const calProfile = absProfile * blockEdgeProfileL[k] * blockProfileWeekL[k];
                 pickL[2] = z;
                 pickL[3] = calProfile;
                 const wins = +(calProfile > z);
