@@ -10,8 +10,9 @@
  * time scales (the point itself and a short average), each divided by its own running mean
  * absolute deviation and shrunk by how heavy this series' tail has been (tail.ts); a point surprise is
  * also discounted by the largest one seen around the same hour in the last week (nightly jobs) or at the same hour of
- * the week in the weeks before (weekly jobs; the short average that leans with it too), and an averaged view's
- * surprise by how often the series has already shown one as large. The largest becomes the 0–100 score. Consecutive anomalous points form one incident, reported at its first
+ * the week in the weeks before (weekly jobs; the short average that leans with it too) — a memory the short average,
+ * the profile view and the volatility view also keep of their own surprises (a weekend that begins with a step) — and an
+ * averaged view's surprise by how often the series has already shown one as large. The largest becomes the 0–100 score. Consecutive anomalous points form one incident, reported at its first
  * point; a lasting shift is adopted as the new normal, and a return to the normal it replaced opens no new incident.
  *
  * State lives in locals and module-level typed arrays reused across calls (the engine is synchronous), so

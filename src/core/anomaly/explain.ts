@@ -16,7 +16,8 @@ export const METHOD_EXPLANATION =
     'Neighbouring anomalous points form one incident (open for at least 12 hours), reported once at its first point. ' +
     'When a change lasts, the new level is adopted as normal instead of alarming forever. A rise or fall no bigger ' +
     'than those seen in the same direction around the same hour on recent days (a nightly job), or at the same hour of the ' +
-    'week in recent weeks (a weekly job), is discounted, so is a short ' +
+    'week in recent weeks (a weekly job, or a weekend that begins with a step — also when it shows as a run of modest points ' +
+    'or a busier stretch), is discounted, so is a short ' +
     'excursion or off-shape stretch as large as ones the series has already shown in recent days, and nothing is reported ' +
     'during the first day, while the series’ rhythm is still being learned.';
 
