@@ -205,14 +205,19 @@ const hourOfSlot = new Uint8Array(MAX_DAY_SLOTS);
 /**
  * The weekly memory's layout: per hour of the week (168), the point view's rises and falls, the short view's rises and
  * falls (its own surprises, not the point's: a weekend that begins with a step is a run of modest points but a large
- * short average), the volatility view (unsigned), and the profile view's rises and falls (a weekly job of two hours
- * lifts the average gap to the profile for hours).
+ * short average), the volatility view's average, the profile view's rises and falls (a weekly job of two hours lifts the
+ * average gap to the profile for hours), and the volatility view's z. Each is held so that an earlier week's surprise
+ * keeps its size in the series' own terms when the noise scale moves — a series' first weekend comes while the scales
+ * are still wide, and its second must not be news for that: the point's |z| and the volatility average (both in noise
+ * units) are rescaled with the point's noise scale, the short average and the profile gap are kept in the series' units
+ * and read against today's noise scales; only the volatility z is kept as it was (the larger of its two excuses counts).
  */
 const WEEK_POINT = 0;
 const WEEK_SHORT = 2 * 168;
 const WEEK_VOL = 4 * 168;
 const WEEK_PROFILE = 5 * 168;
-const WEEK_MEMORY_SIZE = 7 * 168;
+const WEEK_VOL_Z = 7 * 168;
+const WEEK_MEMORY_SIZE = 8 * 168;
 /**
  * Per hour of the week, the largest rise (and fall) of the weeks before this one (decaying, about four weeks' memory),
  * and of this week's visit so far, which joins them at the next week's: a weekly job (Sunday's backup, Saturday's batch)
@@ -280,6 +285,14 @@ const BLOCK = 256;
 const blockZPoint = new Float64Array(BLOCK);
 const blockZShort = new Float64Array(BLOCK);
 const blockZVol = new Float64Array(BLOCK);
+/** The short average and the profile view's gap in the series' units, and their noise scales (for their weekly memories). */
+const blockShortMean = new Float64Array(BLOCK);
+const blockSigmaShort = new Float64Array(BLOCK);
+const blockSigmaProfile = new Float64Array(BLOCK);
+/** The volatility view's average itself, its long-run mean and deviation (for its weekly memory, kept in the noise's units). */
+const blockVol = new Float64Array(BLOCK);
+const blockVolMean = new Float64Array(BLOCK);
+const blockVolSigma = new Float64Array(BLOCK);
 const blockAbsProfile = new Float64Array(BLOCK);
 const blockProfileMean = new Float64Array(BLOCK);
 const blockInfo = new Int32Array(BLOCK);
@@ -499,6 +512,12 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const blockZPointL = blockZPoint;
     const blockZShortL = blockZShort;
     const blockZVolL = blockZVol;
+    const blockShortMeanL = blockShortMean;
+    const blockSigmaShortL = blockSigmaShort;
+    const blockSigmaProfileL = blockSigmaProfile;
+    const blockVolL = blockVol;
+    const blockVolMeanL = blockVolMean;
+    const blockVolSigmaL = blockVolSigma;
     const blockAbsProfileL = blockAbsProfile;
     const blockProfileMeanL = blockProfileMean;
     const blockInfoL = blockInfo;
@@ -788,11 +807,16 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 binScratchL[0] = sigma;
                 blockSigmaBinL[k] = sigma > 0 ? binScratchBitsL[T_HIGH] >>> 18 : -1;
                 blockZShortL[k] = shortMean / sigmaShort;
+                blockShortMeanL[k] = shortMean;
+                blockSigmaShortL[k] = sigmaShort;
                 // vol > volMean ? (vol - volMean) / volSigma : 0, without the branch (vol crosses its mean every few points):
                 // for d > 0, (d + |d|) · 0.5 is d exactly; otherwise +0, and +0 / volSigma is +0 (volSigma ≥ VOL_MIN_SIGMA, and
                 // vol, volMean, volMad are never NaN: vol averages a capped value, the others learn clipped finite steps).
                 const dVolUp = vol - volMean;
                 blockZVolL[k] = ((dVolUp + Math.abs(dVolUp)) * 0.5) / volSigma;
+                blockVolL[k] = vol;
+                blockVolMeanL[k] = volMean;
+                blockVolSigmaL[k] = volSigma;
                 expected[i] = forecast;
                 lower[i] = forecast - bandSigmas * sigma;
                 upper[i] = forecast + bandSigmas * sigma;
@@ -808,6 +832,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     info |= profilePoints * PROFILE_RATE > 1 ? INFO_PROFILE | INFO_PROFILE_JUDGED : INFO_PROFILE;
                     blockProfileMeanL[k] = profileMean;
                     blockAbsProfileL[k] = Math.abs(profileMean) / sigmaProfile;
+                    blockSigmaProfileL[k] = sigmaProfile;
                 }
                 // Its noise scale learns like the others: plain average at first, then slowly and clipped.
                 const absProfileMean = Math.abs(profileMean);
@@ -1011,7 +1036,13 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     for (let c = 0; c < 48; c++) {
                         recurringMaxL[c] *= unit;
                     }
-                    for (let c = WEEK_POINT; c < WEEK_POINT + 2 * 168; c++) {
+                    // The point and volatility views' weekly memories are in the noise's units; the short and profile views'
+                    // in the series' own.
+                    for (let c = WEEK_POINT; c < WEEK_SHORT; c++) {
+                        weekMaxBeforeL[c] *= unit;
+                        weekMaxNowL[c] *= unit;
+                    }
+                    for (let c = WEEK_VOL; c < WEEK_PROFILE; c++) {
                         weekMaxBeforeL[c] *= unit;
                         weekMaxNowL[c] *= unit;
                     }
@@ -1060,13 +1091,29 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 }
                 const rWeek = weekMaxBeforeL[WEEK_POINT + 168 * downBit + how];
                 const rShortWeek = weekMaxBeforeL[WEEK_SHORT + 168 * shortDownBit + how];
-                const rVolWeek = weekMaxBeforeL[WEEK_VOL + how];
+                // The volatility view's memory holds its average itself (in the noise's units, rescaled with the point's):
+                // as a z against today's reference.
+                const rVolRaw = weekMaxBeforeL[WEEK_VOL + how];
+                const volMeanNow = blockVolMeanL[k];
+                const volSigmaNow = blockVolSigmaL[k];
                 // Rarely above the reference (a weekly job's hour): predictable branches, and the division only then.
                 blockRecurringWeekL[k] = rWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rWeek : 1;
-                blockShortWeekL[k] = rShortWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rShortWeek : 1;
-                blockVolWeekL[k] = rVolWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rVolWeek : 1;
+                const sigmaShortNow = blockSigmaShortL[k];
+                blockShortWeekL[k] =
+                    rShortWeek > RECURRING_REFERENCE * sigmaShortNow ? (RECURRING_REFERENCE * sigmaShortNow) / rShortWeek : 1;
+                const rVolZ = weekMaxBeforeL[WEEK_VOL_Z + how];
+                const volFactorZ = rVolZ > RECURRING_REFERENCE ? RECURRING_REFERENCE / rVolZ : 1;
+                const volFactorRaw =
+                    rVolRaw > volMeanNow + RECURRING_REFERENCE * volSigmaNow
+                        ? (RECURRING_REFERENCE * volSigmaNow) / (rVolRaw - volMeanNow)
+                        : 1;
+                pickL[26] = volFactorZ;
+                pickL[27] = volFactorRaw;
+                blockVolWeekL[k] = pickL[26 + +(volFactorRaw < volFactorZ)];
                 const rProfileWeek = weekMaxBeforeL[WEEK_PROFILE + 168 * +(blockProfileMeanL[k] < 0) + how];
-                blockProfileWeekL[k] = rProfileWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rProfileWeek : 1;
+                const sigmaProfileNow = blockSigmaProfileL[k];
+                blockProfileWeekL[k] =
+                    rProfileWeek > RECURRING_REFERENCE * sigmaProfileNow ? (RECURRING_REFERENCE * sigmaProfileNow) / rProfileWeek : 1;
                 pickL[18] = rDay;
                 pickL[19] = rWeek;
                 blockRecurringL[k] = pickL[18 + +(rWeek > rDay)];
@@ -1190,21 +1237,28 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 weekMaxNowL[ownW] = pickL[16 + +(absPoint > nowW)];
                 const ownS = WEEK_SHORT + 168 * shortDownBit + how;
                 const nowS = weekMaxNowL[ownS];
+                const absShortMean = Math.abs(blockShortMeanL[k]);
                 pickL[24] = nowS;
-                pickL[25] = absShort;
-                weekMaxNowL[ownS] = pickL[24 + +(absShort > nowS)];
+                pickL[25] = absShortMean;
+                weekMaxNowL[ownS] = pickL[24 + +(absShortMean > nowS)];
                 const ownV = WEEK_VOL + how;
                 const nowV = weekMaxNowL[ownV];
+                const volNow = blockVolL[k];
                 pickL[26] = nowV;
-                pickL[27] = zVol;
-                weekMaxNowL[ownV] = pickL[26 + +(zVol > nowV)];
+                pickL[27] = volNow;
+                weekMaxNowL[ownV] = pickL[26 + +(volNow > nowV)];
+                const ownVZ = WEEK_VOL_Z + how;
+                const nowVZ = weekMaxNowL[ownVZ];
+                pickL[14] = nowVZ;
+                pickL[15] = zVol;
+                weekMaxNowL[ownVZ] = pickL[14 + +(zVol > nowVZ)];
                 if ((info & INFO_PROFILE) !== 0) {
                     const ownP = WEEK_PROFILE + 168 * +(blockProfileMeanL[k] < 0) + how;
                     const nowP = weekMaxNowL[ownP];
-                    const absProfile = blockAbsProfileL[k];
+                    const absProfileMean = Math.abs(blockProfileMeanL[k]);
                     pickL[30] = nowP;
-                    pickL[31] = absProfile;
-                    weekMaxNowL[ownP] = pickL[30 + +(absProfile > nowP)];
+                    pickL[31] = absProfileMean;
+                    weekMaxNowL[ownP] = pickL[30 + +(absProfileMean > nowP)];
                 }
             }
             {
