@@ -203,21 +203,24 @@ const recurringMax = new Float64Array(48); // rises at [hour], falls at [24 + ho
 /** Hour of day of each daily slot, filled once per series (no division per point). */
 const hourOfSlot = new Uint8Array(MAX_DAY_SLOTS);
 /**
- * The weekly memory's layout: per hour of the week (168), the point view's rises and falls, the short view's rises and
- * falls (its own surprises, not the point's: a weekend that begins with a step is a run of modest points but a large
- * short average), the volatility view's average, the profile view's rises and falls (a weekly job of two hours lifts the
- * average gap to the profile for hours), and the volatility view's z. Each is held so that an earlier week's surprise
- * keeps its size in the series' own terms when the noise scale moves — a series' first weekend comes while the scales
- * are still wide, and its second must not be news for that: the point's |z| and the volatility average (both in noise
- * units) are rescaled with the point's noise scale, the short average and the profile gap are kept in the series' units
- * and read against today's noise scales; only the volatility z is kept as it was (the larger of its two excuses counts).
+ * The weekly memory's layout: per hour of the week, eight slots side by side (one cache line, so that the hour's roll
+ * touches one line): the point view's rises and falls, the short view's rises and falls (its own surprises, not the
+ * point's: a weekend that begins with a step is a run of modest points but a large short average), the volatility
+ * view's average, the profile view's rises and falls (a weekly job of two hours lifts the average gap to the
+ * profile for hours), and the volatility view's z. Each is held so that an earlier week's surprise keeps its size in the series' own terms when the
+ * noise scale moves — a series' first weekend comes while the scales are still wide, and its second must not be news
+ * for that: the point's |z| and the volatility average (both in noise units) are rescaled with the point's noise scale,
+ * the short average and the profile gap are kept in the series' units and read against today's noise scales; the
+ * volatility z is kept as it was too (the larger of the volatility view's two excuses counts).
  */
 const WEEK_POINT = 0;
-const WEEK_SHORT = 2 * 168;
-const WEEK_VOL = 4 * 168;
-const WEEK_PROFILE = 5 * 168;
-const WEEK_VOL_Z = 7 * 168;
-const WEEK_MEMORY_SIZE = 8 * 168;
+const WEEK_SHORT = 2;
+const WEEK_VOL = 4;
+const WEEK_PROFILE = 5;
+const WEEK_VOL_Z = 7;
+const WEEK_ROWS = 8;
+const WEEK_STRIDE = 8;
+const WEEK_MEMORY_SIZE = 168 * WEEK_STRIDE;
 /**
  * Per hour of the week, the largest rise (and fall) of the weeks before this one (decaying, about four weeks' memory),
  * and of this week's visit so far, which joins them at the next week's: a weekly job (Sunday's backup, Saturday's batch)
@@ -285,12 +288,8 @@ const BLOCK = 256;
 const blockZPoint = new Float64Array(BLOCK);
 const blockZShort = new Float64Array(BLOCK);
 const blockZVol = new Float64Array(BLOCK);
-/** The short average and the profile view's gap in the series' units, and their noise scales (for their weekly memories). */
-const blockShortMean = new Float64Array(BLOCK);
+/** The short average's noise scale, and the volatility view's long-run mean and deviation (for their weekly memories). */
 const blockSigmaShort = new Float64Array(BLOCK);
-const blockSigmaProfile = new Float64Array(BLOCK);
-/** The volatility view's average itself, its long-run mean and deviation (for its weekly memory, kept in the noise's units). */
-const blockVol = new Float64Array(BLOCK);
 const blockVolMean = new Float64Array(BLOCK);
 const blockVolSigma = new Float64Array(BLOCK);
 const blockAbsProfile = new Float64Array(BLOCK);
@@ -512,10 +511,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const blockZPointL = blockZPoint;
     const blockZShortL = blockZShort;
     const blockZVolL = blockZVol;
-    const blockShortMeanL = blockShortMean;
     const blockSigmaShortL = blockSigmaShort;
-    const blockSigmaProfileL = blockSigmaProfile;
-    const blockVolL = blockVol;
     const blockVolMeanL = blockVolMean;
     const blockVolSigmaL = blockVolSigma;
     const blockAbsProfileL = blockAbsProfile;
@@ -807,14 +803,12 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 binScratchL[0] = sigma;
                 blockSigmaBinL[k] = sigma > 0 ? binScratchBitsL[T_HIGH] >>> 18 : -1;
                 blockZShortL[k] = shortMean / sigmaShort;
-                blockShortMeanL[k] = shortMean;
                 blockSigmaShortL[k] = sigmaShort;
                 // vol > volMean ? (vol - volMean) / volSigma : 0, without the branch (vol crosses its mean every few points):
                 // for d > 0, (d + |d|) · 0.5 is d exactly; otherwise +0, and +0 / volSigma is +0 (volSigma ≥ VOL_MIN_SIGMA, and
                 // vol, volMean, volMad are never NaN: vol averages a capped value, the others learn clipped finite steps).
                 const dVolUp = vol - volMean;
                 blockZVolL[k] = ((dVolUp + Math.abs(dVolUp)) * 0.5) / volSigma;
-                blockVolL[k] = vol;
                 blockVolMeanL[k] = volMean;
                 blockVolSigmaL[k] = volSigma;
                 expected[i] = forecast;
@@ -832,7 +826,6 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     info |= profilePoints * PROFILE_RATE > 1 ? INFO_PROFILE | INFO_PROFILE_JUDGED : INFO_PROFILE;
                     blockProfileMeanL[k] = profileMean;
                     blockAbsProfileL[k] = Math.abs(profileMean) / sigmaProfile;
-                    blockSigmaProfileL[k] = sigmaProfile;
                 }
                 // Its noise scale learns like the others: plain average at first, then slowly and clipped.
                 const absProfileMean = Math.abs(profileMean);
@@ -1038,13 +1031,13 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     }
                     // The point and volatility views' weekly memories are in the noise's units; the short and profile views'
                     // in the series' own.
-                    for (let c = WEEK_POINT; c < WEEK_SHORT; c++) {
-                        weekMaxBeforeL[c] *= unit;
-                        weekMaxNowL[c] *= unit;
-                    }
-                    for (let c = WEEK_VOL; c < WEEK_PROFILE; c++) {
-                        weekMaxBeforeL[c] *= unit;
-                        weekMaxNowL[c] *= unit;
+                    for (let h = 0; h < WEEK_MEMORY_SIZE; h += WEEK_STRIDE) {
+                        weekMaxBeforeL[h + WEEK_POINT] *= unit;
+                        weekMaxNowL[h + WEEK_POINT] *= unit;
+                        weekMaxBeforeL[h + WEEK_POINT + 1] *= unit;
+                        weekMaxNowL[h + WEEK_POINT + 1] *= unit;
+                        weekMaxBeforeL[h + WEEK_VOL] *= unit;
+                        weekMaxNowL[h + WEEK_VOL] *= unit;
                     }
                 }
                 noiseBin = sigmaBin;
@@ -1056,6 +1049,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const shortDownBit = +(zShortRaw < 0);
             const zVol = blockZVolL[k];
             const seasonal = (info & INFO_SEASONAL) !== 0;
+            // The averaged views' raw z (the profile view's only while it learns), for their weekly memories: each test is
+            // rarely true, so the branches are predictable.
+            const absProfileHere = (info & INFO_PROFILE) !== 0 ? blockAbsProfileL[k] : 0;
             const hour = info & INFO_HOUR;
             // Rises and falls are judged apart: a nightly job's rise does not excuse a fall at that hour, nor a
             // series' routine bursts a sudden drop.
@@ -1076,11 +1072,11 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 pickL[11] = r01;
                 const rDay = pickL[10 + +(r01 > r2)];
                 // ... or at this hour of the week in the weeks before (a weekly job).
-                const how = info >>> INFO_HOUR_OF_WEEK_SHIFT;
+                const how = (info >>> INFO_HOUR_OF_WEEK_SHIFT) * WEEK_STRIDE;
                 if ((info & INFO_NEW_HOUR) !== 0) {
                     // The first point of this hour's visit this week: last week's visit joins the memory, a week older
                     // (max(before, last) of each view and side, picked without branches).
-                    for (let c = how; c < WEEK_MEMORY_SIZE; c += 168) {
+                    for (let c = how; c < how + WEEK_ROWS; c++) {
                         const before = weekMaxBeforeL[c];
                         const last = weekMaxNowL[c];
                         pickL[14] = before;
@@ -1089,31 +1085,37 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                         weekMaxNowL[c] = 0;
                     }
                 }
-                const rWeek = weekMaxBeforeL[WEEK_POINT + 168 * downBit + how];
-                const rShortWeek = weekMaxBeforeL[WEEK_SHORT + 168 * shortDownBit + how];
-                // The volatility view's memory holds its average itself (in the noise's units, rescaled with the point's):
-                // as a z against today's reference.
-                const rVolRaw = weekMaxBeforeL[WEEK_VOL + how];
-                const volMeanNow = blockVolMeanL[k];
-                const volSigmaNow = blockVolSigmaL[k];
-                // Rarely above the reference (a weekly job's hour): predictable branches, and the division only then.
+                const rWeek = weekMaxBeforeL[how + WEEK_POINT + downBit];
+                // Rarely above the reference (a weekly job's hour): a predictable branch, and the division only then.
                 blockRecurringWeekL[k] = rWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rWeek : 1;
-                const sigmaShortNow = blockSigmaShortL[k];
-                blockShortWeekL[k] =
-                    rShortWeek > RECURRING_REFERENCE * sigmaShortNow ? (RECURRING_REFERENCE * sigmaShortNow) / rShortWeek : 1;
-                const rVolZ = weekMaxBeforeL[WEEK_VOL_Z + how];
-                const volFactorZ = rVolZ > RECURRING_REFERENCE ? RECURRING_REFERENCE / rVolZ : 1;
-                const volFactorRaw =
-                    rVolRaw > volMeanNow + RECURRING_REFERENCE * volSigmaNow
-                        ? (RECURRING_REFERENCE * volSigmaNow) / (rVolRaw - volMeanNow)
-                        : 1;
-                pickL[26] = volFactorZ;
-                pickL[27] = volFactorRaw;
-                blockVolWeekL[k] = pickL[26 + +(volFactorRaw < volFactorZ)];
-                const rProfileWeek = weekMaxBeforeL[WEEK_PROFILE + 168 * +(blockProfileMeanL[k] < 0) + how];
-                const sigmaProfileNow = blockSigmaProfileL[k];
-                blockProfileWeekL[k] =
-                    rProfileWeek > RECURRING_REFERENCE * sigmaProfileNow ? (RECURRING_REFERENCE * sigmaProfileNow) / rProfileWeek : 1;
+                if (absShort > RECURRING_REFERENCE || zVol > RECURRING_REFERENCE || absProfileHere > RECURRING_REFERENCE) {
+                    // The averaged views' own weekly excuses, asked only when one of them is beyond the reference (a few
+                    // points in a hundred): below it a view is no news, excused or not, so the scores that matter are the same.
+                    const rShortWeek = weekMaxBeforeL[how + WEEK_SHORT + shortDownBit];
+                    const sigmaShortNow = blockSigmaShortL[k];
+                    blockShortWeekL[k] =
+                        rShortWeek > RECURRING_REFERENCE * sigmaShortNow ? (RECURRING_REFERENCE * sigmaShortNow) / rShortWeek : 1;
+                    // The volatility view's memory holds its average itself (in the noise's units, rescaled with the point's),
+                    // read as a z against today's reference, and its z as it was: the larger excuse counts.
+                    const rVolRaw = weekMaxBeforeL[how + WEEK_VOL];
+                    const volMeanNow = blockVolMeanL[k];
+                    const volSigmaNow = blockVolSigmaL[k];
+                    const volFactorRaw =
+                        rVolRaw > volMeanNow + RECURRING_REFERENCE * volSigmaNow
+                            ? (RECURRING_REFERENCE * volSigmaNow) / (rVolRaw - volMeanNow)
+                            : 1;
+                    const rVolZ = weekMaxBeforeL[how + WEEK_VOL_Z];
+                    const volFactorZ = rVolZ > RECURRING_REFERENCE ? RECURRING_REFERENCE / rVolZ : 1;
+                    blockVolWeekL[k] = volFactorRaw < volFactorZ ? volFactorRaw : volFactorZ;
+                    const rProfileWeek = weekMaxBeforeL[how + WEEK_PROFILE + +(blockProfileMeanL[k] < 0)];
+                    const sigmaProfileNow = Math.abs(blockProfileMeanL[k]) / blockAbsProfileL[k];
+                    blockProfileWeekL[k] =
+                        rProfileWeek > RECURRING_REFERENCE * sigmaProfileNow ? (RECURRING_REFERENCE * sigmaProfileNow) / rProfileWeek : 1;
+                } else {
+                    blockShortWeekL[k] = 1;
+                    blockVolWeekL[k] = 1;
+                    blockProfileWeekL[k] = 1;
+                }
                 pickL[18] = rDay;
                 pickL[19] = rWeek;
                 blockRecurringL[k] = pickL[18 + +(rWeek > rDay)];
@@ -1229,36 +1231,32 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 pickL[13] = absPoint;
                 recurringMaxL[own] = pickL[12 + +(absPoint > decayed)]; // absPoint > decayed ? absPoint : decayed
                 recurringMaxL[24 - side + hour] *= hourDecay;
-                const how = info >>> INFO_HOUR_OF_WEEK_SHIFT;
-                const ownW = WEEK_POINT + 168 * downBit + how;
+                const how = (info >>> INFO_HOUR_OF_WEEK_SHIFT) * WEEK_STRIDE;
+                const ownW = how + WEEK_POINT + downBit;
                 const nowW = weekMaxNowL[ownW];
                 pickL[16] = nowW;
                 pickL[17] = absPoint;
                 weekMaxNowL[ownW] = pickL[16 + +(absPoint > nowW)];
-                const ownS = WEEK_SHORT + 168 * shortDownBit + how;
-                const nowS = weekMaxNowL[ownS];
-                const absShortMean = Math.abs(blockShortMeanL[k]);
-                pickL[24] = nowS;
-                pickL[25] = absShortMean;
-                weekMaxNowL[ownS] = pickL[24 + +(absShortMean > nowS)];
-                const ownV = WEEK_VOL + how;
-                const nowV = weekMaxNowL[ownV];
-                const volNow = blockVolL[k];
-                pickL[26] = nowV;
-                pickL[27] = volNow;
-                weekMaxNowL[ownV] = pickL[26 + +(volNow > nowV)];
-                const ownVZ = WEEK_VOL_Z + how;
-                const nowVZ = weekMaxNowL[ownVZ];
-                pickL[14] = nowVZ;
-                pickL[15] = zVol;
-                weekMaxNowL[ownVZ] = pickL[14 + +(zVol > nowVZ)];
+                const ownS = how + WEEK_SHORT + shortDownBit;
+                const absShortMean = absShort * blockSigmaShortL[k];
+                if (absShortMean > weekMaxNowL[ownS]) {
+                    weekMaxNowL[ownS] = absShortMean;
+                }
+                const ownV = how + WEEK_VOL;
+                // The average itself where it is above its mean (below, it can never excuse anything).
+                const volNow = blockVolMeanL[k] + zVol * blockVolSigmaL[k];
+                if (volNow > weekMaxNowL[ownV]) {
+                    weekMaxNowL[ownV] = volNow;
+                }
+                if (zVol > weekMaxNowL[how + WEEK_VOL_Z]) {
+                    weekMaxNowL[how + WEEK_VOL_Z] = zVol;
+                }
                 if ((info & INFO_PROFILE) !== 0) {
-                    const ownP = WEEK_PROFILE + 168 * +(blockProfileMeanL[k] < 0) + how;
-                    const nowP = weekMaxNowL[ownP];
+                    const ownP = how + WEEK_PROFILE + +(blockProfileMeanL[k] < 0);
                     const absProfileMean = Math.abs(blockProfileMeanL[k]);
-                    pickL[30] = nowP;
-                    pickL[31] = absProfileMean;
-                    weekMaxNowL[ownP] = pickL[30 + +(absProfileMean > nowP)];
+                    if (absProfileMean > weekMaxNowL[ownP]) {
+                        weekMaxNowL[ownP] = absProfileMean;
+                    }
                 }
             }
             {
