@@ -203,13 +203,13 @@ const recurringMax = new Float64Array(48); // rises at [hour], falls at [24 + ho
 /** Hour of day of each daily slot, filled once per series (no division per point). */
 const hourOfSlot = new Uint8Array(MAX_DAY_SLOTS);
 /**
- * The weekly memory's layout: per hour of the week, eight slots side by side (one cache line, so that the hour's roll
- * touches one line): the point view's rises and falls, the short view's rises and falls (its own surprises, not the
- * point's: a weekend that begins with a step is a run of modest points but a large short average), the volatility
- * view's average, the profile view's rises and falls (a weekly job of two hours lifts the average gap to the
+ * The weekly memory's layout: per hour of the week, eight slots side by side (64 bytes, so that the hour's roll touches
+ * one or two cache lines, not eight): the point view's rises and falls, the short view's rises and falls (its own
+ * surprises, not the point's: a weekend that begins with a step is a run of modest points but a large short average),
+ * the volatility view's excess over its reference, the profile view's rises and falls (a weekly job of two hours lifts the average gap to the
  * profile for hours), and the volatility view's z. Each is held so that an earlier week's surprise keeps its size in the series' own terms when the
  * noise scale moves — a series' first weekend comes while the scales are still wide, and its second must not be news
- * for that: the point's |z| and the volatility average (both in noise units) are rescaled with the point's noise scale,
+ * for that: the point's |z| and the volatility excess (both in noise units) are rescaled with the point's noise scale,
  * the short average and the profile gap are kept in the series' units and read against today's noise scales; the
  * volatility z is kept as it was too (the larger of the volatility view's two excuses counts).
  */
@@ -282,15 +282,15 @@ const sideBin = new Int32Array(2);
  * and then the judgement (tail calibration, recurring hours, score, incidents), which never feeds back into the model.
  * Split so, each loop keeps its own state in registers: as one loop, about 70 values live across an iteration and
  * most of them were spilled to the stack and reloaded on every point. Pass 1 hands over, per warm point, the raw z of
- * each view and a word of flags (below) in these module-level arrays (the engine is synchronous).
+ * each view, a word of flags (below), and the noise scales the weekly memories are read against, in these module-level
+ * arrays (the engine is synchronous).
  */
 const BLOCK = 256;
 const blockZPoint = new Float64Array(BLOCK);
 const blockZShort = new Float64Array(BLOCK);
 const blockZVol = new Float64Array(BLOCK);
-/** The short average's noise scale, and the volatility view's long-run mean and deviation (for their weekly memories). */
+/** The short average's noise scale, and the volatility view's deviation (for their weekly memories). */
 const blockSigmaShort = new Float64Array(BLOCK);
-const blockVolMean = new Float64Array(BLOCK);
 const blockVolSigma = new Float64Array(BLOCK);
 const blockAbsProfile = new Float64Array(BLOCK);
 const blockProfileMean = new Float64Array(BLOCK);
@@ -512,7 +512,6 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
     const blockZShortL = blockZShort;
     const blockZVolL = blockZVol;
     const blockSigmaShortL = blockSigmaShort;
-    const blockVolMeanL = blockVolMean;
     const blockVolSigmaL = blockVolSigma;
     const blockAbsProfileL = blockAbsProfile;
     const blockProfileMeanL = blockProfileMean;
@@ -809,7 +808,6 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 // vol, volMean, volMad are never NaN: vol averages a capped value, the others learn clipped finite steps).
                 const dVolUp = vol - volMean;
                 blockZVolL[k] = ((dVolUp + Math.abs(dVolUp)) * 0.5) / volSigma;
-                blockVolMeanL[k] = volMean;
                 blockVolSigmaL[k] = volSigma;
                 expected[i] = forecast;
                 lower[i] = forecast - bandSigmas * sigma;
@@ -1095,22 +1093,25 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     const sigmaShortNow = blockSigmaShortL[k];
                     blockShortWeekL[k] =
                         rShortWeek > RECURRING_REFERENCE * sigmaShortNow ? (RECURRING_REFERENCE * sigmaShortNow) / rShortWeek : 1;
-                    // The volatility view's memory holds its average itself (in the noise's units, rescaled with the point's),
-                    // read as a z against today's reference, and its z as it was: the larger excuse counts.
-                    const rVolRaw = weekMaxBeforeL[how + WEEK_VOL];
-                    const volMeanNow = blockVolMeanL[k];
+                    // The volatility view's memory holds its average's excess over its reference (in the noise's units,
+                    // rescaled with the point's), read against today's deviation, and its z as it was: the larger excuse counts.
+                    const rVolExcess = weekMaxBeforeL[how + WEEK_VOL];
                     const volSigmaNow = blockVolSigmaL[k];
                     const volFactorRaw =
-                        rVolRaw > volMeanNow + RECURRING_REFERENCE * volSigmaNow
-                            ? (RECURRING_REFERENCE * volSigmaNow) / (rVolRaw - volMeanNow)
-                            : 1;
+                        rVolExcess > RECURRING_REFERENCE * volSigmaNow ? (RECURRING_REFERENCE * volSigmaNow) / rVolExcess : 1;
                     const rVolZ = weekMaxBeforeL[how + WEEK_VOL_Z];
                     const volFactorZ = rVolZ > RECURRING_REFERENCE ? RECURRING_REFERENCE / rVolZ : 1;
                     blockVolWeekL[k] = volFactorRaw < volFactorZ ? volFactorRaw : volFactorZ;
-                    const rProfileWeek = weekMaxBeforeL[how + WEEK_PROFILE + +(blockProfileMeanL[k] < 0)];
-                    const sigmaProfileNow = Math.abs(blockProfileMeanL[k]) / blockAbsProfileL[k];
-                    blockProfileWeekL[k] =
-                        rProfileWeek > RECURRING_REFERENCE * sigmaProfileNow ? (RECURRING_REFERENCE * sigmaProfileNow) / rProfileWeek : 1;
+                    if ((info & INFO_PROFILE) !== 0) {
+                        const rProfileWeek = weekMaxBeforeL[how + WEEK_PROFILE + +(blockProfileMeanL[k] < 0)];
+                        const sigmaProfileNow = Math.abs(blockProfileMeanL[k]) / blockAbsProfileL[k];
+                        blockProfileWeekL[k] =
+                            rProfileWeek > RECURRING_REFERENCE * sigmaProfileNow
+                                ? (RECURRING_REFERENCE * sigmaProfileNow) / rProfileWeek
+                                : 1;
+                    } else {
+                        blockProfileWeekL[k] = 1;
+                    }
                 } else {
                     blockShortWeekL[k] = 1;
                     blockVolWeekL[k] = 1;
@@ -1243,10 +1244,10 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     weekMaxNowL[ownS] = absShortMean;
                 }
                 const ownV = how + WEEK_VOL;
-                // The average itself where it is above its mean (below, it can never excuse anything).
-                const volNow = blockVolMeanL[k] + zVol * blockVolSigmaL[k];
-                if (volNow > weekMaxNowL[ownV]) {
-                    weekMaxNowL[ownV] = volNow;
+                // The average's excess over its reference, 0 at or below it.
+                const volExcess = zVol * blockVolSigmaL[k];
+                if (volExcess > weekMaxNowL[ownV]) {
+                    weekMaxNowL[ownV] = volExcess;
                 }
                 if (zVol > weekMaxNowL[how + WEEK_VOL_Z]) {
                     weekMaxNowL[how + WEEK_VOL_Z] = zVol;
