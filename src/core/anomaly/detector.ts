@@ -218,9 +218,9 @@ const WEEK_SHORT = 2;
 const WEEK_VOL = 4;
 const WEEK_PROFILE = 5;
 const WEEK_VOL_Z = 7;
-const WEEK_ROWS = 8;
 const WEEK_STRIDE = 8;
-const WEEK_MEMORY_SIZE = 168 * WEEK_STRIDE;
+const HOURS_PER_WEEK = 168;
+const WEEK_MEMORY_SIZE = HOURS_PER_WEEK * WEEK_STRIDE;
 /**
  * Per hour of the week, the largest rise (and fall) of the weeks before this one (decaying, about four weeks' memory),
  * and of this week's visit so far, which joins them at the next week's: a weekly job (Sunday's backup, Saturday's batch)
@@ -315,7 +315,7 @@ const blockEdgeProfile = new Float64Array(BLOCK);
  * exceeds its hour's recurring maximum) a mispredicted branch costs far more than a store and a load. The comparison
  * is the original one, so the choice is the same, NaN included. Slots 6 and 22 always hold 1.
  */
-const pick = new Float64Array(32);
+const pick = new Float64Array(24);
 pick[6] = 1;
 pick[22] = 1;
 /** The flags of a point for pass 2; 0 for a point it skips (a gap, or before the warm-up ends). */
@@ -331,6 +331,16 @@ const INFO_SHIFT_DOWN = 1 << 12; // ... below the old one
 const INFO_RETURN = 1 << 13; // the point is back at the normal from before the last adopted level: opens no incident
 const INFO_NEW_HOUR = 1 << 14; // the point's hour of the week differs from the previous warm point's: this week's visit starts
 const INFO_HOUR_OF_WEEK_SHIFT = 16; // bits 16–23: hour of the week of the point's slot (when seasonal)
+
+/**
+ * The factor by which the weekly memory scales a surprise down: RECURRING_REFERENCE / the remembered surprise when that is
+ * larger than the reference, else 1; both in units of `unit` (1 for a memory kept in sigmas, today's noise scale for
+ * one kept in the series' units). Rarely above the reference, so the branch is predictable and the division rare.
+ */
+function weeklyExcuse(remembered: number, unit: number): number {
+    const reference = RECURRING_REFERENCE * unit;
+    return remembered > reference ? reference / remembered : 1;
+}
 
 /**
  * The calibration factor of an averaged view whose calibrated z (absZ · factor) exceeds SEEN_FLOOR_SIGMAS: the same,
@@ -1074,7 +1084,7 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                 if ((info & INFO_NEW_HOUR) !== 0) {
                     // The first point of this hour's visit this week: last week's visit joins the memory, a week older
                     // (max(before, last) of each view and side, picked without branches).
-                    for (let c = how; c < how + WEEK_ROWS; c++) {
+                    for (let c = how; c < how + WEEK_STRIDE; c++) {
                         const before = weekMaxBeforeL[c];
                         const last = weekMaxNowL[c];
                         pickL[14] = before;
@@ -1084,34 +1094,23 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     }
                 }
                 const rWeek = weekMaxBeforeL[how + WEEK_POINT + downBit];
-                // Rarely above the reference (a weekly job's hour): a predictable branch, and the division only then.
-                blockRecurringWeekL[k] = rWeek > RECURRING_REFERENCE ? RECURRING_REFERENCE / rWeek : 1;
+                blockRecurringWeekL[k] = weeklyExcuse(rWeek, 1);
                 if (absShort > RECURRING_REFERENCE || zVol > RECURRING_REFERENCE || absProfileHere > RECURRING_REFERENCE) {
                     // The averaged views' own weekly excuses, asked only when one of them is beyond the reference (a few
                     // points in a hundred): below it a view is no news, excused or not, so the scores that matter are the same.
-                    const rShortWeek = weekMaxBeforeL[how + WEEK_SHORT + shortDownBit];
-                    const sigmaShortNow = blockSigmaShortL[k];
-                    blockShortWeekL[k] =
-                        rShortWeek > RECURRING_REFERENCE * sigmaShortNow ? (RECURRING_REFERENCE * sigmaShortNow) / rShortWeek : 1;
+                    blockShortWeekL[k] = weeklyExcuse(weekMaxBeforeL[how + WEEK_SHORT + shortDownBit], blockSigmaShortL[k]);
                     // The volatility view's memory holds its average's excess over its reference (in the noise's units,
                     // rescaled with the point's), read against today's deviation, and its z as it was: the larger excuse counts.
-                    const rVolExcess = weekMaxBeforeL[how + WEEK_VOL];
-                    const volSigmaNow = blockVolSigmaL[k];
-                    const volFactorRaw =
-                        rVolExcess > RECURRING_REFERENCE * volSigmaNow ? (RECURRING_REFERENCE * volSigmaNow) / rVolExcess : 1;
-                    const rVolZ = weekMaxBeforeL[how + WEEK_VOL_Z];
-                    const volFactorZ = rVolZ > RECURRING_REFERENCE ? RECURRING_REFERENCE / rVolZ : 1;
+                    const volFactorRaw = weeklyExcuse(weekMaxBeforeL[how + WEEK_VOL], blockVolSigmaL[k]);
+                    const volFactorZ = weeklyExcuse(weekMaxBeforeL[how + WEEK_VOL_Z], 1);
                     blockVolWeekL[k] = volFactorRaw < volFactorZ ? volFactorRaw : volFactorZ;
-                    if ((info & INFO_PROFILE) !== 0) {
-                        const rProfileWeek = weekMaxBeforeL[how + WEEK_PROFILE + +(blockProfileMeanL[k] < 0)];
-                        const sigmaProfileNow = Math.abs(blockProfileMeanL[k]) / blockAbsProfileL[k];
-                        blockProfileWeekL[k] =
-                            rProfileWeek > RECURRING_REFERENCE * sigmaProfileNow
-                                ? (RECURRING_REFERENCE * sigmaProfileNow) / rProfileWeek
-                                : 1;
-                    } else {
-                        blockProfileWeekL[k] = 1;
-                    }
+                    blockProfileWeekL[k] =
+                        (info & INFO_PROFILE) !== 0
+                            ? weeklyExcuse(
+                                  weekMaxBeforeL[how + WEEK_PROFILE + +(blockProfileMeanL[k] < 0)],
+                                  Math.abs(blockProfileMeanL[k]) / blockAbsProfileL[k],
+                              )
+                            : 1;
                 } else {
                     blockShortWeekL[k] = 1;
                     blockVolWeekL[k] = 1;
@@ -1359,9 +1358,9 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
             const leanFactor = pickL[22 + +(zShort * zPoint > 0)];
             // ... and by its own weekly memory (a weekend that begins with a step every week): the larger excuse.
             const ownFactor = blockShortWeekL[k];
-            pickL[28] = leanFactor;
-            pickL[29] = ownFactor;
-            const shortIn = absShort * pickL[28 + +(ownFactor < leanFactor)];
+            pickL[20] = leanFactor;
+            pickL[21] = ownFactor;
+            const shortIn = absShort * pickL[20 + +(ownFactor < leanFactor)];
             const calShort = shortIn * blockEdgeShortL[k];
             // z is the largest calibrated view (a later view wins only if strictly larger), picked without branches;
             // `winner` says which (0 point, 1 short, 2 profile, 3 volatility), for the incident's sign.
