@@ -1101,9 +1101,13 @@ export function detectAnomalies(timesIn: ArrayLike<number>, valuesIn: ArrayLike<
                     blockShortWeekL[k] = weeklyExcuse(weekMaxBeforeL[how + WEEK_SHORT + shortDownBit], blockSigmaShortL[k]);
                     // The volatility view's memory holds its average's excess over its reference (in the noise's units,
                     // rescaled with the point's), read against today's deviation, and its z as it was: the larger excuse counts.
+                    // A lasting lean of the residuals raises the average of their size too, so a volatility surprise is also
+                    // excused as far as the short average's own is (a weekend's drop, seen once, before the weekly profile
+                    // is trusted, is not news in the volatility view either).
                     const volFactorRaw = weeklyExcuse(weekMaxBeforeL[how + WEEK_VOL], blockVolSigmaL[k]);
                     const volFactorZ = weeklyExcuse(weekMaxBeforeL[how + WEEK_VOL_Z], 1);
-                    blockVolWeekL[k] = volFactorRaw < volFactorZ ? volFactorRaw : volFactorZ;
+                    const volFactor = volFactorRaw < volFactorZ ? volFactorRaw : volFactorZ;
+                    blockVolWeekL[k] = volFactor < blockShortWeekL[k] ? volFactor : blockShortWeekL[k];
                     blockProfileWeekL[k] =
                         (info & INFO_PROFILE) !== 0
                             ? weeklyExcuse(

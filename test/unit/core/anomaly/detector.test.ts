@@ -490,15 +490,16 @@ describe('detectAnomalies', () => {
         // 190 machines with data, 30 days: the planted anomalies are the ground truth, everything else is normal.
         for (const [minutes, allowed] of [
             [60, 1],
-            [15, 2],
+            [15, 1],
         ] as const) {
             it(`finds at least 90 % of the planted anomalies at ${minutes}-minute steps, with at most ${allowed} false incident${allowed > 1 ? 's' : ''} per 20 machine-weeks`, async function () {
                 this.timeout(60_000);
                 const { figures, summary } = await runSampleEstateCheck('medium', 200, minutes * MINUTE);
                 assert.ok(figures);
                 assert.ok(figures.foundShare >= 0.9, summary);
-                // At 15 minutes the engine before the views' weekly memories held their size drew 4.0 (office-hours machines'
-                // second weekend, the first judged with settled noise scales).
+                // At 15 minutes (0.49 now) the engine drew 1.72 before the volatility view took the short average's weekly
+                // excuse, and 4.0 before the views' weekly memories held their size: office-hours machines' second weekend,
+                // the first judged with settled noise scales.
                 assert.ok(figures.falsePer20MachineWeeks <= allowed, summary);
             });
         }
