@@ -313,7 +313,24 @@ export function toCsv(table: Pick<TableData, 'columns' | 'rows'>, order?: readon
     return `${lines.join('\r\n')}\r\n`;
 }
 
-/** A row as "Column: value" lines, for the clipboard and the detail pane. */
+/**
+ * The columns a row has a value in, with that value as text, in column order: what the detail pane lists and the
+ * clipboard gets. A column the row leaves empty (a trend's pace on a spike, a Linux package's KB) is left out.
+ */
+export function filledCells(table: Pick<TableData, 'columns' | 'rows'>, row: number): { column: TableColumn; text: string }[] {
+    const out: { column: TableColumn; text: string }[] = [];
+    table.columns.forEach((column, i) => {
+        const text = cellText(table.rows[row][i], column);
+        if (text !== '') {
+            out.push({ column, text });
+        }
+    });
+    return out;
+}
+
+/** A row as "Column: value" lines (its filled cells), for the clipboard. */
 export function rowAsText(table: Pick<TableData, 'columns' | 'rows'>, row: number): string {
-    return table.columns.map((c, i) => `${columnHeading(c)}: ${cellText(table.rows[row][i], c)}`).join('\n');
+    return filledCells(table, row)
+        .map(({ column, text }) => `${columnHeading(column)}: ${text}`)
+        .join('\n');
 }

@@ -6,7 +6,7 @@
  */
 import type { ChartData, HostMessage, TableData, TableViewState, WebviewMessage } from '../shared/messages';
 import { isAllowedLink } from '../shared/messages';
-import { cellText, columnHeading, EMPTY_VIEW, rowAsText, TableIndex } from '../shared/tableModel';
+import { cellText, columnHeading, EMPTY_VIEW, filledCells, rowAsText, TableIndex } from '../shared/tableModel';
 import { renderChart } from './lib/chart';
 
 interface VsCodeApi {
@@ -380,8 +380,7 @@ class TableView {
         const r = this.order[this.selected];
         h('h2', undefined, 'Row detail', this.detail);
         const list = h('dl', undefined, undefined, this.detail);
-        table.columns.forEach((column, i) => {
-            const text = cellText(table.rows[r][i], column);
+        for (const { column, text } of filledCells(table, r)) {
             h('dt', undefined, columnHeading(column), list);
             const dd = h('dd', undefined, undefined, list);
             if (column.link && text && isAllowedLink(text)) {
@@ -394,7 +393,7 @@ class TableView {
             } else {
                 dd.textContent = text;
             }
-        });
+        }
         if (table.chart) {
             this.detail.appendChild(this.chartBox);
         }

@@ -236,6 +236,30 @@ describe('table webview in Chromium', function () {
         await empty.close();
     });
 
+    it("lists in the row detail only what the row has: a spike's detail has no trend course, a trend's has", async () => {
+        const { table } = await tableOf(source, { tool: 'GetAnomalies', args: { timespan: '30d' } });
+        const kind = table.columns.findIndex((c) => c.title === 'Kind');
+        const course = table.columns.find((c) => c.title === 'Trend course');
+        assert.ok(kind >= 0 && course, table.columns.map((c) => c.title).join(', '));
+        const spike = table.rows.findIndex((r) => r[kind] === 'spike');
+        const trend = table.rows.findIndex((r) => r[kind] === 'trend');
+        assert.ok(spike >= 0 && trend >= 0, 'the sample estate has both kinds in 30 days');
+        const { page, send } = await openTablePage(browser, server.origin);
+        await send({ type: 'table', table });
+        await page.waitForSelector('.spacer .row');
+        const headings = async (position: number) => {
+            await page.locator(`.spacer .row[data-position="${position}"]`).click();
+            await page.waitForSelector('.detail dl');
+            return page.locator('.detail dt').allTextContents();
+        };
+        const spikeDetail = await headings(spike);
+        assert.ok(!spikeDetail.includes('Trend course'), spikeDetail.join(', '));
+        assert.ok(spikeDetail.includes('Score') && spikeDetail.includes('Expected'), spikeDetail.join(', '));
+        assert.ok(spikeDetail.length < table.columns.length);
+        assert.ok((await headings(trend)).includes('Trend course'));
+        await page.close();
+    });
+
     it('asks for one chart when the selection settles, not one per row passed with the arrows', async () => {
         const { table } = await tableOf(source, { tool: 'GetAnomalies', args: { timespan: '30d' } });
         assert.ok(table.rows.length >= 4);
