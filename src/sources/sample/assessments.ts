@@ -16,6 +16,11 @@ import {
     type SqlServerBuild,
 } from './sql';
 
+/** An ISO time as a person reads it in a message: `2026-10-14 04:55 UTC`. */
+function readableTime(iso: string | undefined): string | undefined {
+    return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : undefined;
+}
+
 /** Both assessments run weekly; history goes back a little over the 30 days the sample keeps. */
 const RUN_INTERVAL = 7 * TIME.DAY;
 const HISTORY = 36 * TIME.DAY;
@@ -86,7 +91,7 @@ const SQL_CHECKS: readonly SqlCheck[] = [
         messagePerRun: true,
         failsAt: ({ db }, at) => (lastFullBackupAge(db, at) ?? 0) > STALE_BACKUP_DAYS * TIME.DAY,
         message: (t, { db }, at) =>
-            `The last full backup of ${t} finished ${db?.db.lastFullBackup ?? 'long ago'}, ${Math.floor((lastFullBackupAge(db, at) ?? 0) / TIME.DAY)} days before this assessment. Check the backup job and its history.`,
+            `The last full backup of ${t} finished ${readableTime(db?.db.lastFullBackup) ?? 'long ago'}, ${Math.floor((lastFullBackupAge(db, at) ?? 0) / TIME.DAY)} days before this assessment. Check the backup job and its history.`,
     },
     {
         checkId: 'LogBackupMissing',
