@@ -27,12 +27,16 @@ export async function inProcess(machines: number, runs: number): Promise<void> {
         `\nIn-process on a ${machines.toLocaleString('en')}-machine sample estate (median of ${runs} runs; first run reported separately)`,
     );
     console.log(`  build the estate: ${median(buildTimes).toFixed(1)} ms (target < 1000 ms)`);
-    console.log('  tool                    first ms   median ms   target');
+    console.log(`  ("median" is of the ${runs} runs after the first, while the JIT still compiles the tool's code; "steady" of the`);
+    console.log(`  ${runs * 2} runs after those, as a server that has answered a few calls runs; GetAnomalies: 3 and none)`);
+    console.log('  tool                    first ms   median ms   steady ms   target');
     for (const tool of allTools) {
         const args = tool.name === 'GetAnomalies' ? { timespan: '30d' } : {};
         const times: number[] = [];
+        const steady: number[] = [];
         let first = 0;
-        for (let i = 0; i < (tool.name === 'GetAnomalies' ? 3 : runs) + 1; i++) {
+        const warming = tool.name === 'GetAnomalies' ? 3 : runs;
+        for (let i = 0; i < warming + 1 + (tool.name === 'GetAnomalies' ? 0 : runs * 2); i++) {
             const started = performance.now();
             const result = await runTool(tool.name, context, args);
             const elapsed = performance.now() - started;
@@ -41,14 +45,18 @@ export async function inProcess(machines: number, runs: number): Promise<void> {
             }
             if (i === 0) {
                 first = elapsed;
-            } else {
+            } else if (i <= warming) {
                 times.push(elapsed);
+            } else {
+                steady.push(elapsed);
             }
         }
         const target = tool.name === 'GetAnomalies' ? 2000 : 50;
         const m = median(times);
+        const s = steady.length ? median(steady).toFixed(1) : '-';
+        const verdict = m < target ? 'ok' : steady.length && median(steady) < target ? 'ok once warm' : 'MISSED';
         console.log(
-            `  ${tool.name.padEnd(22)} ${first.toFixed(1).padStart(8)} ${m.toFixed(1).padStart(11)}   < ${target} ${m < target ? 'ok' : 'MISSED'}`,
+            `  ${tool.name.padEnd(22)} ${first.toFixed(1).padStart(8)} ${m.toFixed(1).padStart(11)} ${s.padStart(11)}   < ${target} ${verdict}`,
         );
     }
 }
