@@ -73,20 +73,52 @@ export async function agentsOf(context: ToolContext, subscriptionIds: string[], 
     // One view per machine id, as the source gives it: exactly as the machine's id, or in lower case (Resource Graph ids
     // keep the casing they were created with, and the extensions query lowers them). Exact first, so a lookup hashes no
     // new string.
-    const views = new Map<string, AgentView>();
-    for (const [id, extensions] of groupBy(rows, (e) => e.machineId)) {
-        views.set(id, agentView(extensions));
-    }
+    const views = viewsByMachine(rows);
     const none: AgentView = Object.freeze({ monitoringAgent: 'none', monitoringAgentState: null, failedExtensions: [] });
     return {
         known: true,
         warnings,
-        of: (machine) => views.get(machine.id) ?? views.get(machine.id.toLowerCase()) ?? none,
+        of: (machine) => {
+            let view = views.get(machine.id);
+            if (view === undefined) {
+                // Remembered under the id as written, so that asking again for the same machine (a tool asks two or
+                // three times) lowers and hashes no new string.
+                view = views.get(machine.id.toLowerCase()) ?? none;
+                views.set(machine.id, view);
+            }
+            return view;
+        },
     };
 }
 
+/**
+ * One view per machine id. Sources list a machine's extensions together, so each run of rows with one id is a machine
+ * (one map write per machine, not a lookup per row); should an id come back after another's rows, the rows are grouped
+ * by id instead.
+ */
+function viewsByMachine(rows: readonly MachineExtension[]): Map<string, AgentView> {
+    const views = new Map<string, AgentView>();
+    for (let start = 0; start < rows.length;) {
+        const id = rows[start].machineId;
+        let end = start + 1;
+        while (end < rows.length && rows[end].machineId === id) {
+            end++;
+        }
+        if (views.has(id)) {
+            views.clear();
+            for (const [machineId, extensions] of groupBy(rows, (e) => e.machineId)) {
+                views.set(machineId, agentView(extensions));
+            }
+            return views;
+        }
+        views.set(id, agentView(rows.slice(start, end)));
+        start = end;
+    }
+    return views;
+}
+
 /** Views without a failed extension are shared, one per agent and state: most machines allocate nothing. */
-const healthyViews = new Map<string, AgentView>();
+const healthyViews = new Map<MonitoringAgent, Map<string | null, AgentView>>();
 
 function agentView(extensions: readonly MachineExtension[]): AgentView {
     let ama: MachineExtension | undefined;
@@ -105,11 +137,18 @@ function agentView(extensions: readonly MachineExtension[]): AgentView {
     const monitoringAgent: MonitoringAgent = ama && legacy ? 'both' : ama ? 'ama' : legacy ? 'legacy' : 'none';
     const monitoringAgentState = agent?.state ?? null;
     if (failed === 0) {
-        const key = `${monitoringAgent}\u0000${monitoringAgentState ?? ''}`;
-        let view = healthyViews.get(key);
+        let byState = healthyViews.get(monitoringAgent);
+        if (!byState) {
+            byState = new Map();
+            healthyViews.set(monitoringAgent, byState);
+        }
+        let view = byState.get(monitoringAgentState);
         if (!view) {
             view = Object.freeze({ monitoringAgent, monitoringAgentState, failedExtensions: [] });
-            healthyViews.set(key, view);
+            // Bounded like the extension types: a state is one of a handful Azure reports.
+            if (byState.size < 100) {
+                byState.set(monitoringAgentState, view);
+            }
         }
         return view;
     }
@@ -124,7 +163,8 @@ function agentView(extensions: readonly MachineExtension[]): AgentView {
 }
 
 export function agentFailed(view: AgentView): boolean {
-    return view.monitoringAgentState?.toLowerCase() === 'failed';
+    const state = view.monitoringAgentState;
+    return state === 'Failed' || (state !== null && state !== 'Succeeded' && state.toLowerCase() === 'failed');
 }
 
 /** Service states that mean "not running": Windows' Stopped, StopPending and Paused; systemd's inactive and failed. */

@@ -281,38 +281,66 @@ export const getServerMetadata = defineTool({
                 (input.agent_out_of_support === undefined ||
                     (input.agent_out_of_support ? agentUnsupported(m) : agentSupportOf(m)?.status === 'supported')),
         );
-        // Each machine is ranked once, not in the comparator: a fleet can hold 10,000 of them.
-        const ranked = machines.map((m): RankedMachine => ({
-            machine: m,
-            status: STATUS_RANK[m.status] ?? STATUS_RANK.Unknown,
-            problem: problemRank(m, supportOf(m), agents.of(m), agentSupportOf(m)),
-        }));
+        // Each machine is judged and ranked once, not in the comparator or in each count: a fleet can hold 10,000 of them.
+        const ranked = machines.map((m): RankedMachine => {
+            const support = supportOf(m);
+            const agent = agents.of(m);
+            const agentSupport = agentSupportOf(m);
+            return {
+                machine: m,
+                support,
+                agent,
+                agentSupport,
+                status: STATUS_RANK[m.status] ?? STATUS_RANK.Unknown,
+                problem: problemRank(m, support, agent, agentSupport),
+            };
+        });
         const shown = top(ranked, input.max_results, compareMachines);
-        const items = shown.items.map(({ machine: m }) => ({
-            ...m,
-            support: supportOf(m),
-            agentSupport: agentSupportOf(m),
-            ...agents.of(m),
-        }));
+        const items = shown.items.map(({ machine: m, support, agent, agentSupport }) => ({ ...m, support, agentSupport, ...agent }));
         const truncation = shown.truncation;
-        const outOfSupport = machines.filter((m) => inStates(supportOf(m), ['ended', 'esu']));
-        const ending = machines.filter((m) => inStates(supportOf(m), ['ending']));
+        // The machines each sentence names, gathered in one pass over a fleet that can hold 10,000.
+        const outOfSupport: Machine[] = [];
+        const ending: Machine[] = [];
+        const longGone: Machine[] = [];
+        const stoppedVms: Machine[] = [];
+        const serviceDown: Machine[] = [];
+        const oldAgents: Machine[] = [];
+        let sqlDiscovered = 0;
+        let totalCores = 0;
+        let totalMemoryGb = 0;
         const longGoneBefore = new Date(now.getTime() - LONG_DISCONNECTED_DAYS * TIME.DAY).toISOString();
-        const longGone = machines
-            .filter((m) => m.kind === 'arc' && m.status === 'Disconnected' && m.lastStatusChange && m.lastStatusChange < longGoneBefore)
-            .sort((a, b) => byText(a.lastStatusChange ?? '', b.lastStatusChange ?? '') || byText(a.name, b.name));
-        const fleet = agentFleet(machines, agents);
-        const stoppedVms = machines
-            .filter((m) => m.kind === 'azure-vm' && m.status === 'Stopped')
-            .sort((a, b) => byText(a.lastStatusChange ?? '', b.lastStatusChange ?? '') || byText(a.name, b.name));
-        const serviceDown = machines.filter(extensionServiceDown).sort((a, b) => byText(a.name, b.name));
-        const oldAgents = machines.filter(agentUnsupported);
+        for (const { machine: m, support, agentSupport } of ranked) {
+            if (inStates(support, ['ended', 'esu'])) {
+                outOfSupport.push(m);
+            } else if (inStates(support, ['ending'])) {
+                ending.push(m);
+            }
+            if (m.kind === 'arc' && m.status === 'Disconnected' && m.lastStatusChange && m.lastStatusChange < longGoneBefore) {
+                longGone.push(m);
+            } else if (m.kind === 'azure-vm' && m.status === 'Stopped') {
+                stoppedVms.push(m);
+            }
+            if (extensionServiceDown(m)) {
+                serviceDown.push(m);
+            }
+            if (agentSupport?.status === 'unsupported') {
+                oldAgents.push(m);
+            }
+            sqlDiscovered += m.sqlDiscovered ? 1 : 0;
+            totalCores += m.coreCount ?? 0;
+            totalMemoryGb += m.memoryGb ?? 0;
+        }
+        const bySince = (a: Machine, b: Machine) => byText(a.lastStatusChange ?? '', b.lastStatusChange ?? '') || byText(a.name, b.name);
+        longGone.sort(bySince);
+        stoppedVms.sort(bySince);
+        serviceDown.sort((a, b) => byText(a.name, b.name));
+        const fleet = agentFleet(ranked, agents);
         const summary = {
             machines: machines.length,
             byStatus: countIn(machines, (m) => m.status) as Record<string, number>,
             byOs: countIn(machines, (m) => m.osType) as Record<string, number>,
             byKind: countIn(machines, (m) => m.kind) as Record<string, number>,
-            sqlDiscovered: machines.filter((m) => m.sqlDiscovered).length,
+            sqlDiscovered,
             outOfSupport: outOfSupport.length,
             supportEnding: ending.length,
             disconnectedLong: longGone.length,
@@ -323,8 +351,8 @@ export const getServerMetadata = defineTool({
             extensionsFailed: fleet.extensionsFailed,
             agentOutOfSupport: oldAgents.length,
             extensionServiceDown: serviceDown.length,
-            totalCores: machines.reduce((sum, m) => sum + (m.coreCount ?? 0), 0),
-            totalMemoryGb: Math.round(machines.reduce((sum, m) => sum + (m.memoryGb ?? 0), 0)),
+            totalCores,
+            totalMemoryGb: Math.round(totalMemoryGb),
         };
         const filters = describeFilters(input);
         if (machines.length === 0) {
@@ -481,6 +509,9 @@ function problemRank(machine: Machine, support: Support | null, agent: AgentView
 /** A machine with its ranks, computed once before sorting. */
 interface RankedMachine {
     machine: Machine;
+    support: Support | null;
+    agent: AgentView;
+    agentSupport: AgentSupport | null;
     status: number;
     problem: number;
 }
@@ -531,7 +562,7 @@ interface AgentFleet {
     failed: Machine[];
 }
 
-function agentFleet(machines: readonly Machine[], agents: Agents): AgentFleet {
+function agentFleet(machines: readonly Pick<RankedMachine, 'machine' | 'agent'>[], agents: Agents): AgentFleet {
     if (!agents.known) {
         return {
             byMonitoringAgent: null,
@@ -548,8 +579,7 @@ function agentFleet(machines: readonly Machine[], agents: Agents): AgentFleet {
     const none: Machine[] = [];
     const failed: Machine[] = [];
     let agentDown = 0;
-    for (const m of machines) {
-        const view = agents.of(m);
+    for (const { machine: m, agent: view } of machines) {
         const agent = view.monitoringAgent ?? 'none';
         byMonitoringAgent[agent] = (byMonitoringAgent[agent] ?? 0) + 1;
         if (agent === 'legacy') {
