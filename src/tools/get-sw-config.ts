@@ -124,8 +124,25 @@ export const getSwConfig = defineTool({
         const reporting = scope.selected ? new Set<string>() : undefined;
         // Each listed machine's latest inventory snapshot (its rows are all from that snapshot).
         const newestSnapshot = new Map<string, string>();
+        // The machine's newest snapshot so far and whether updates of it were left out, kept here while its rows run and
+        // put in the maps when the next machine begins (one map write per machine instead of a lookup per row).
+        let newestHere = '';
+        let updatesLeftOutHere = false;
+        const endOfMachine = (computer: string) => {
+            if (newestHere > (newestSnapshot.get(computer) ?? '')) {
+                newestSnapshot.set(computer, newestHere);
+            }
+            if (updatesLeftOutHere) {
+                machinesWithUpdatesLeftOut.add(computer);
+            }
+            newestHere = '';
+            updatesLeftOutHere = false;
+        };
         for (const s of result.rows) {
             if (s.computer !== lastComputer) {
+                if (lastComputer !== undefined) {
+                    endOfMachine(lastComputer);
+                }
                 lastComputer = s.computer;
                 reporting?.add(s.computer);
                 computerMatches = scope.matchesComputer(s.computer);
@@ -138,7 +155,7 @@ export const getSwConfig = defineTool({
             if (computerMatches && (!name || name.matches(s.name)) && (!publisher || publisher.matches(s.publisher))) {
                 if (!includeUpdates && s.type === 'Update') {
                     updatesLeftOut++;
-                    machinesWithUpdatesLeftOut.add(s.computer);
+                    updatesLeftOutHere = true;
                     continue;
                 }
                 if (computerOutranked) {
@@ -158,11 +175,14 @@ export const getSwConfig = defineTool({
                     computerCounted = true;
                     machines.add(s.computer);
                 }
-                if (s.lastSeen > (newestSnapshot.get(s.computer) ?? '')) {
-                    newestSnapshot.set(s.computer, s.lastSeen);
+                if (s.lastSeen > newestHere) {
+                    newestHere = s.lastSeen;
                 }
                 names.add(s.name);
             }
+        }
+        if (lastComputer !== undefined) {
+            endOfMachine(lastComputer);
         }
         if (runType !== undefined) {
             byType[runType] = (byType[runType] ?? 0) + runLength;
